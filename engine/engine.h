@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The ordo protocol engine: Totem single-ring ordering (Amir et al., TOCS
+ * 1995) in its Accelerated Ring form (Babay & Amir, ICDCS 2016), as a pure
+ * state machine. It performs no I/O, owns no thread and reads no clock:
+ *
+ *   in:  ordo_engine_rx()      a received packet
+ *        ordo_engine_tick()    the current time, to fire expired timers
+ *        ordo_engine_submit()  a message from a local client
+ *   out: ops->send()           a packet to multicast or to one member
+ *        ops->deliver()        a message, in the ring's total order
+ *        ordo_engine_next_deadline()  when the engine next needs a tick
+ *
+ * All state lives in one struct ordo_engine, so the same code runs on a
+ * DPDK lcore and inside the deterministic simulator. Memory is allocated
+ * only by ordo_engine_create(); the steady state never allocates, except to
+ * grow a reassembly buffer the first time a larger message arrives.
+ *
+ * Return values: 0 or a negative errno; constructors return NULL and set
+ * errno. See docs/protocol.md for the protocol and our deviations.
+ */
+#ifndef ORDO_ENGINE_H
+#define ORDO_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "ordo/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Destination of ops->send() that means "multicast to the whole ring". */
+#define ORDO_DEST_RING 0u
+
+/* Largest message a client may submit (fragmented on the wire). */
+#define ORDO_MAX_MSG_SIZE_LIMIT (64u << 20)
+
+struct ordo_engine;
+
+/* One message handed up in total order. Valid only during the callback. */
+struct ordo_delivery {
+	uint64_t    seq;      /* ring sequence of the packet that completed it */
+	uint32_t    sender;   /* node id of the member that submitted it */
+	uint16_t    msg_type; /* as submitted */
+	uint8_t     service;  /* enum ordo_service */
+	uint8_t     pad;
+	const void *data;
+	uint32_t    len;
+	uint32_t    ring_rep; /* configuration it is delivered in */
+	uint32_t    ring_seq;
+};
+
+struct ordo_engine_ops {
+	/* Transmit a packet. dest is ORDO_DEST_RING or a member's node id. The
+	 * engine keeps ownership of pkt; copy it if it must outlive the call. */
+	void (*send)(void *ctx, uint32_t dest, const void *pkt, uint32_t len);
+	/* A message, in total order. */
+	void (*deliver)(void *ctx, const struct ordo_delivery *d);
+};
+
+struct ordo_engine_config {
+	uint32_t my_id;           /* our node id, non-zero */
+	uint32_t n_members;       /* 1 .. ORDO_MAX_MEMBERS */
+	uint32_t members[ORDO_MAX_MEMBERS]; /* node ids in ring (token) order */
+	uint32_t config_hash;     /* peers with another hash are refused */
+
+	uint32_t mtu;             /* largest protocol packet, bytes */
+	uint32_t personal_window; /* new packets one member sends per visit */
+	uint32_t global_window;   /* new packets all members send per rotation */
+	uint32_t accel_window;    /* of those, sent after passing the token */
+	uint32_t store_packets;   /* packets held for retransmission (power of 2) */
+	uint32_t max_msg_size;    /* largest message, bytes */
+	uint32_t submit_bytes;    /* submit queue capacity, bytes */
+
+	uint64_t token_retransmit_ns; /* resend the token if no sign it arrived */
+};
+
+/* Fill cfg with the defaults documented in docs/protocol.md. The caller then
+ * sets my_id, the members and whatever it tunes. */
+void ordo_engine_config_defaults(struct ordo_engine_config *cfg);
+
+/* Check a configuration; returns 0 or -EINVAL and, if err is not NULL,
+ * writes a one-line reason into it. */
+int ordo_engine_config_check(const struct ordo_engine_config *cfg, char *err,
+			     size_t errlen);
+
+struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
+				       const struct ordo_engine_ops *ops,
+				       void *ctx);
+void ordo_engine_destroy(struct ordo_engine *e);
+
+/* Begin operating at time now: the ring's representative (first member)
+ * creates the token. Call once, on every member, after create. */
+void ordo_engine_start(struct ordo_engine *e, uint64_t now);
+
+/* Queue a message for multicast. Returns 0, -EAGAIN when the submit queue
+ * is full (back-pressure: retry after deliveries), -EMSGSIZE when len is
+ * above max_msg_size, -EINVAL for a bad service. */
+int ordo_engine_submit(struct ordo_engine *e, uint8_t service,
+		       uint16_t msg_type, const void *data, uint32_t len);
+int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
+			uint16_t msg_type, const struct iovec *iov, int iovcnt);
+
+/* Bytes free in the submit queue (a message of n bytes needs about n+16). */
+uint32_t ordo_engine_submit_space(const struct ordo_engine *e);
+
+/* A packet received from the network at time now. Returns 0 when it was
+ * used, or a negative enum ordo_drop_reason when it was counted and
+ * dropped. Never trusts the packet: any byte string is safe to pass. */
+int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
+		   uint64_t now);
+
+/* Fire every timer that expired at or before now. */
+void ordo_engine_tick(struct ordo_engine *e, uint64_t now);
+
+/* Earliest time the engine wants ordo_engine_tick(), or UINT64_MAX. */
+uint64_t ordo_engine_next_deadline(const struct ordo_engine *e);
+
+/* Why a packet was dropped; each has a counter. */
+enum ordo_drop_reason {
+	ORDO_DROP_NONE = 0,
+	ORDO_DROP_TRUNCATED,     /* shorter than its headers say */
+	ORDO_DROP_BAD_MAGIC,     /* not an ordo packet */
+	ORDO_DROP_BAD_VERSION,   /* another wire version */
+	ORDO_DROP_BAD_TYPE,      /* unknown packet type */
+	ORDO_DROP_BAD_LEN,       /* length field disagrees with the bytes */
+	ORDO_DROP_CONFIG,        /* sender runs another configuration */
+	ORDO_DROP_NOT_MEMBER,    /* sender is not in our ring */
+	ORDO_DROP_FOREIGN_RING,  /* another ring id */
+	ORDO_DROP_BAD_RECORD,    /* records overrun the packet or are invalid */
+	ORDO_DROP_BAD_TOKEN,     /* token fields are inconsistent */
+	ORDO_DROP_DUP_DATA,      /* sequence already held or discarded */
+	ORDO_DROP_DUP_TOKEN,     /* token seen before (a retransmission) */
+	ORDO_DROP_WINDOW,        /* sequence beyond our store */
+	ORDO_DROP_FROM_SELF,     /* our own multicast looped back */
+	ORDO_DROP_REASON_MAX
+};
+
+const char *ordo_drop_reason_name(enum ordo_drop_reason r);
+
+struct ordo_engine_stats {
+	uint64_t rx_data, rx_token;
+	uint64_t tx_data, tx_token;
+	uint64_t tx_retrans;        /* data packets resent for an rtr request */
+	uint64_t rtr_requested;     /* sequence numbers we asked for */
+	uint64_t token_retrans;     /* tokens resent after a timeout */
+	uint64_t rotations;         /* token visits at this member */
+	uint64_t submitted;         /* messages accepted by submit */
+	uint64_t delivered, delivered_bytes;
+	uint64_t reassembly_drops;  /* fragmented messages that were invalid */
+	uint64_t drops[ORDO_DROP_REASON_MAX];
+};
+
+const struct ordo_engine_stats *ordo_engine_stats(const struct ordo_engine *e);
+
+/* Ordering state, for tools and tests. */
+struct ordo_engine_status {
+	uint64_t my_aru;      /* we hold every sequence up to here */
+	uint64_t high_seq;    /* highest sequence we know was assigned */
+	uint64_t delivered;   /* we delivered every sequence up to here */
+	uint64_t safe;        /* every member holds every sequence up to here */
+	uint32_t ring_rep, ring_seq;
+	uint32_t n_members;
+	uint32_t submit_queued; /* messages waiting to be sent */
+};
+
+void ordo_engine_status(const struct ordo_engine *e,
+			struct ordo_engine_status *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORDO_ENGINE_H */

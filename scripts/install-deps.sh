@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ordo needs, only those that are missing.
+# Used by `make demo`, `make test` and CI on a fresh Debian 12 machine.
+set -euo pipefail
+
+pkgs=(
+  build-essential g++ clang pkg-config meson ninja-build
+  dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libhugetlbfs-bin
+  libbenchmark-dev libcmocka-dev libclang-rt-14-dev
+  iproute2 python3
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
