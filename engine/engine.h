@@ -136,6 +136,7 @@ enum ordo_drop_reason {
 	ORDO_DROP_DUP_TOKEN,     /* token seen before (a retransmission) */
 	ORDO_DROP_WINDOW,        /* sequence beyond our store */
 	ORDO_DROP_FROM_SELF,     /* our own multicast looped back */
+	ORDO_DROP_NOT_FOR_US,    /* a token addressed to another member */
 	ORDO_DROP_REASON_MAX
 };
 

@@ -86,7 +86,9 @@ static_assert(sizeof(struct ordo_wire_rec) == 8, "record layout");
 #define ORDO_REC_F_LAST  0x02u
 #define ORDO_REC_F_WHOLE (ORDO_REC_F_FIRST | ORDO_REC_F_LAST)
 
-/* TOKEN body (40 bytes), followed by rtr_count 64-bit sequence numbers. */
+/* TOKEN body (48 bytes), followed by rtr_count 64-bit sequence numbers.
+ * The token names its destination so a dataplane that has not yet learned
+ * the successor's address may multicast it; others drop it. */
 struct ordo_wire_token {
 	uint64_t token_seq; /* +1 at every pass: duplicates are rejected */
 	uint64_t seq;       /* highest sequence number assigned on the ring */
@@ -94,10 +96,12 @@ struct ordo_wire_token {
 	uint32_t aru_id;    /* member that last lowered aru, 0 if none */
 	uint32_t fcc;       /* packets multicast during the last rotation */
 	uint32_t backlog;   /* packets waiting at all members (fairness) */
+	uint32_t dest;      /* node id of the member this token is for */
 	uint16_t rtr_count; /* retransmission requests that follow */
-	uint16_t pad;       /* zero */
+	uint16_t pad16;     /* zero */
+	uint32_t pad32;     /* zero */
 };
-static_assert(sizeof(struct ordo_wire_token) == 40, "token layout");
+static_assert(sizeof(struct ordo_wire_token) == 48, "token layout");
 
 #define ORDO_WIRE_TOKEN_MAX_LEN                                                 \
 	(sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_token) +        \
