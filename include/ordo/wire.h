@@ -30,12 +30,12 @@
 #define ORDO_ETHERTYPE    0x88b5u
 
 /* Smallest and largest protocol packet (the L2 payload) we accept. */
-#define ORDO_WIRE_MIN_MTU 256u
+#define ORDO_WIRE_MIN_MTU 576u
 #define ORDO_WIRE_MAX_MTU 9216u
 
 /* Retransmission requests carried by one token. Bounded so a token always
  * fits in the smallest MTU; requests beyond it wait for the next rotation. */
-#define ORDO_WIRE_RTR_MAX 24u
+#define ORDO_WIRE_RTR_MAX 60u
 
 /* Largest ring: node indexes fit a byte and member lists fit a token. */
 #define ORDO_MAX_MEMBERS 16u

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Receiving a DATA packet: keep it in the store under its sequence number,
+ * advance our aru, and deliver what became deliverable. A packet is kept
+ * byte for byte, so a retransmission on another member's request is the
+ * very packet its originator built.
+ */
+#include "engine/engine_impl.h"
+
+void data_rx(struct ordo_engine *e, const uint8_t *pkt,
+	     const struct pkt_view *v)
+{
+	struct slot *s;
+
+	if (v->sender == e->cfg.my_id) {
+		/* Our own multicast looped back, or a retransmission of a
+		 * packet of ours: we hold every packet we sent until stable. */
+		e->stats.drops[ORDO_DROP_FROM_SELF]++;
+		return;
+	}
+
+	/* The successor multicasts with the round of the token we passed: a
+	 * sign it arrived, so stop retransmitting it. */
+	if ((int32_t)(v->round - (uint32_t)e->passed_token_seq) >= 0)
+		e->token_retx_at = NEVER;
+
+	if (v->seq <= e->low || store_has(&e->store, v->seq)) {
+		e->stats.drops[ORDO_DROP_DUP_DATA]++;
+		return;
+	}
+	if (v->seq > e->low + e->store.capacity) {
+		e->stats.drops[ORDO_DROP_WINDOW]++;
+		return;
+	}
+
+	s = store_slot(&e->store, v->seq);
+	memcpy(store_buf(&e->store, v->seq), pkt, v->len);
+	s->seq = v->seq;
+	s->len = v->len;
+	e->stats.rx_data++;
+	e->high_seq = max_u64(e->high_seq, v->seq);
+	if (v->seq == e->my_aru + 1) {
+		advance_aru(e);
+		deliver_ready(e);
+	}
+}

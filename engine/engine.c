@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Engine lifecycle, configuration, packet dispatch, timers and counters.
+ * The protocol itself is in token.c, data.c and deliver.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine/engine_impl.h"
+
+/* Defaults, argued in docs/protocol.md ("Parameters"). */
+#define DEF_MTU             1500u
+#define DEF_PERSONAL_WINDOW 64u
+#define DEF_GLOBAL_WINDOW   256u
+#define DEF_ACCEL_WINDOW    32u
+#define DEF_STORE_PACKETS   8192u
+#define DEF_MAX_MSG_SIZE    (16u << 20)
+#define DEF_SUBMIT_BYTES    ((32u << 20) + (64u << 10))
+#define DEF_TOKEN_RETX_NS   1000000ull /* 1 ms */
+
+void ordo_engine_config_defaults(struct ordo_engine_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mtu = DEF_MTU;
+	c->personal_window = DEF_PERSONAL_WINDOW;
+	c->global_window = DEF_GLOBAL_WINDOW;
+	c->accel_window = DEF_ACCEL_WINDOW;
+	c->store_packets = DEF_STORE_PACKETS;
+	c->max_msg_size = DEF_MAX_MSG_SIZE;
+	c->submit_bytes = DEF_SUBMIT_BYTES;
+	c->token_retransmit_ns = DEF_TOKEN_RETX_NS;
+}
+
+#define BAD(...)                                                               \
+	do {                                                                   \
+		if (err != NULL)                                               \
+			snprintf(err, errlen, __VA_ARGS__);                    \
+		return -EINVAL;                                                \
+	} while (0)
+
+int ordo_engine_config_check(const struct ordo_engine_config *c, char *err,
+			     size_t errlen)
+{
+	uint32_t i, j, self = 0;
+
+	if (c->my_id == 0)
+		BAD("my_id must be a non-zero node id");
+	if (c->n_members < 1 || c->n_members > ORDO_MAX_MEMBERS)
+		BAD("n_members %u is outside 1..%u", c->n_members,
+		    ORDO_MAX_MEMBERS);
+	for (i = 0; i < c->n_members; i++) {
+		if (c->members[i] == 0)
+			BAD("member %u has node id 0", i);
+		for (j = 0; j < i; j++)
+			if (c->members[j] == c->members[i])
+				BAD("node id %u is listed twice", c->members[i]);
+		self += c->members[i] == c->my_id;
+	}
+	if (!self)
+		BAD("my_id %u is not among the members", c->my_id);
+	if (c->mtu < ORDO_WIRE_MIN_MTU || c->mtu > ORDO_WIRE_MAX_MTU)
+		BAD("mtu %u is outside %u..%u", c->mtu, ORDO_WIRE_MIN_MTU,
+		    ORDO_WIRE_MAX_MTU);
+	if (c->personal_window < 1 || c->global_window < c->personal_window)
+		BAD("need 1 <= personal_window (%u) <= global_window (%u)",
+		    c->personal_window, c->global_window);
+	if (c->accel_window > c->personal_window)
+		BAD("accel_window %u exceeds personal_window %u",
+		    c->accel_window, c->personal_window);
+	if (c->store_packets < 64 ||
+	    (c->store_packets & (c->store_packets - 1)) != 0)
+		BAD("store_packets %u must be a power of two >= 64",
+		    c->store_packets);
+	/* Stability trails the aru by up to two rotations: leave room for
+	 * several rotations of new packets, or senders stall. */
+	if (c->store_packets < 4 * c->global_window)
+		BAD("store_packets %u must be at least 4 * global_window (%u)",
+		    c->store_packets, c->global_window);
+	if (c->max_msg_size > ORDO_MAX_MSG_SIZE_LIMIT)
+		BAD("max_msg_size %u exceeds %u", c->max_msg_size,
+		    ORDO_MAX_MSG_SIZE_LIMIT);
+	if ((uint64_t)c->submit_bytes < (uint64_t)c->max_msg_size + 64)
+		BAD("submit_bytes %u cannot hold a max_msg_size (%u) message",
+		    c->submit_bytes, c->max_msg_size);
+	if (c->token_retransmit_ns == 0)
+		BAD("token_retransmit_ns must be positive");
+	return 0;
+}
+
+int member_index(const struct ordo_engine *e, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->cfg.n_members; i++)
+		if (e->cfg.members[i] == id)
+			return (int)i;
+	return -1;
+}
+
+struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
+				       const struct ordo_engine_ops *ops,
+				       void *ctx)
+{
+	struct ordo_engine *e;
+	int rc;
+
+	if (cfg == NULL || ops == NULL || ops->send == NULL ||
+	    ops->deliver == NULL || ordo_engine_config_check(cfg, NULL, 0)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	e = aligned_alloc(64, (sizeof(*e) + 63) & ~(size_t)63);
+	if (e == NULL)
+		return NULL;
+	memset(e, 0, sizeof(*e));
+	e->cfg = *cfg;
+	e->ops = *ops;
+	e->ctx = ctx;
+	e->my_idx = (uint32_t)member_index(e, cfg->my_id);
+	e->next_id = cfg->members[(e->my_idx + 1) % cfg->n_members];
+	e->ring_rep = cfg->members[0];
+	e->ring_seq = 1;
+	e->payload_cap = cfg->mtu - sizeof(struct ordo_wire_hdr) -
+			 sizeof(struct ordo_wire_data);
+	e->token_retx_at = NEVER;
+	e->self_token_at = NEVER;
+
+	rc = store_init(&e->store, cfg->store_packets, cfg->mtu);
+	if (rc == 0)
+		rc = submit_init(&e->sq, cfg->submit_bytes);
+	if (rc != 0) {
+		ordo_engine_destroy(e);
+		errno = -rc;
+		return NULL;
+	}
+	return e;
+}
+
+void ordo_engine_destroy(struct ordo_engine *e)
+{
+	uint32_t i;
+
+	if (e == NULL)
+		return;
+	store_fini(&e->store);
+	submit_fini(&e->sq);
+	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
+		free(e->reasm[i].buf);
+	free(e);
+}
+
+void ordo_engine_start(struct ordo_engine *e, uint64_t now)
+{
+	e->now = now;
+	if (e->cfg.my_id == e->ring_rep)
+		token_create(e);
+}
+
+/* ---- receive: validate, check membership, dispatch by type --------------*/
+static void on_data(struct ordo_engine *e, const uint8_t *pkt,
+		    const struct pkt_view *v)
+{
+	data_rx(e, pkt, v);
+}
+
+static void on_token(struct ordo_engine *e, const uint8_t *pkt,
+		     const struct pkt_view *v)
+{
+	(void)pkt;
+	token_rx(e, v);
+}
+
+typedef void (*pkt_handler)(struct ordo_engine *, const uint8_t *,
+			    const struct pkt_view *);
+
+static const pkt_handler handlers[ORDO_PKT_TYPE_MAX] = {
+	[ORDO_PKT_DATA] = on_data,
+	[ORDO_PKT_TOKEN] = on_token,
+};
+
+int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
+		   uint64_t now)
+{
+	struct pkt_view v;
+	int rc;
+
+	e->now = now;
+	rc = codec_parse(pkt, len, e->cfg.config_hash, &v);
+	if (rc == 0 && member_index(e, v.sender) < 0)
+		rc = -ORDO_DROP_NOT_MEMBER;
+	if (rc == 0 && (v.ring_rep != e->ring_rep || v.ring_seq != e->ring_seq))
+		rc = -ORDO_DROP_FOREIGN_RING;
+	if (rc != 0) {
+		e->stats.drops[-rc]++;
+		return rc;
+	}
+	handlers[v.type](e, pkt, &v);
+	return 0;
+}
+
+void ordo_engine_tick(struct ordo_engine *e, uint64_t now)
+{
+	e->now = now;
+	token_timer(e);
+}
+
+uint64_t ordo_engine_next_deadline(const struct ordo_engine *e)
+{
+	return min_u64(e->token_retx_at, e->self_token_at);
+}
+
+/* ---- counters and status -------------------------------------------------*/
+const char *ordo_drop_reason_name(enum ordo_drop_reason r)
+{
+	static const char *const names[ORDO_DROP_REASON_MAX] = {
+		[ORDO_DROP_NONE] = "none",
+		[ORDO_DROP_TRUNCATED] = "truncated",
+		[ORDO_DROP_BAD_MAGIC] = "bad_magic",
+		[ORDO_DROP_BAD_VERSION] = "bad_version",
+		[ORDO_DROP_BAD_TYPE] = "bad_type",
+		[ORDO_DROP_BAD_LEN] = "bad_len",
+		[ORDO_DROP_CONFIG] = "config_mismatch",
+		[ORDO_DROP_NOT_MEMBER] = "not_member",
+		[ORDO_DROP_FOREIGN_RING] = "foreign_ring",
+		[ORDO_DROP_BAD_RECORD] = "bad_record",
+		[ORDO_DROP_BAD_TOKEN] = "bad_token",
+		[ORDO_DROP_DUP_DATA] = "dup_data",
+		[ORDO_DROP_DUP_TOKEN] = "dup_token",
+		[ORDO_DROP_WINDOW] = "beyond_window",
+		[ORDO_DROP_FROM_SELF] = "from_self",
+		[ORDO_DROP_NOT_FOR_US] = "token_not_for_us",
+	};
+
+	if ((unsigned)r >= ORDO_DROP_REASON_MAX || names[r] == NULL)
+		return "unknown";
+	return names[r];
+}
+
+const struct ordo_engine_stats *ordo_engine_stats(const struct ordo_engine *e)
+{
+	return &e->stats;
+}
+
+void ordo_engine_status(const struct ordo_engine *e,
+			struct ordo_engine_status *st)
+{
+	st->my_aru = e->my_aru;
+	st->high_seq = e->high_seq;
+	st->delivered = e->delivered;
+	st->safe = e->safe;
+	st->ring_rep = e->ring_rep;
+	st->ring_seq = e->ring_seq;
+	st->n_members = e->cfg.n_members;
+	st->submit_queued = e->sq.count;
+}

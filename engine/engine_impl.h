@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Engine internals: the instance struct and the functions the engine's
+ * files call on each other. Nothing outside engine/ includes this.
+ *
+ * File map (one concern each):
+ *   engine.c   create/destroy, configuration, rx dispatch, timers, stats
+ *   codec.c    parse and validate packets; byte order; encode the token
+ *   store.c    packets held by sequence number, for delivery/retransmission
+ *   submit.c   the submit queue; packing and fragmentation into packets
+ *   token.c    the token visit: retransmit, send, update, pass (the paper)
+ *   data.c     receiving a DATA packet
+ *   deliver.c  in-order and SAFE delivery, reassembly, garbage collection
+ */
+#ifndef ORDO_ENGINE_IMPL_H
+#define ORDO_ENGINE_IMPL_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "engine/engine.h"
+
+#define NEVER UINT64_MAX
+
+/* ---- byte order: the wire is big-endian ---------------------------------*/
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline uint16_t be16(uint16_t v) { return __builtin_bswap16(v); }
+static inline uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
+static inline uint64_t be64(uint64_t v) { return __builtin_bswap64(v); }
+#else
+static inline uint16_t be16(uint16_t v) { return v; }
+static inline uint32_t be32(uint32_t v) { return v; }
+static inline uint64_t be64(uint64_t v) { return v; }
+#endif
+
+/* ---- codec.c: validated views of received packets -----------------------*/
+struct pkt_view {
+	uint8_t  type;
+	uint32_t sender;
+	uint32_t len;            /* header's length (bytes after it are padding) */
+	uint32_t ring_rep, ring_seq;
+	const uint8_t *body;     /* after the common header */
+	uint32_t body_len;
+	/* DATA */
+	uint64_t seq;
+	uint32_t round;
+	uint16_t nrec;
+	uint8_t  dflags;
+	/* TOKEN (host order) */
+	struct ordo_wire_token tok;
+	const uint8_t *rtr;      /* rtr_count big-endian uint64 */
+};
+
+int codec_parse(const void *pkt, uint32_t len, uint32_t config_hash,
+		struct pkt_view *v);
+void codec_write_hdr(void *buf, uint8_t type, uint32_t config_hash,
+		     uint32_t sender, uint32_t len, uint32_t ring_rep,
+		     uint32_t ring_seq);
+uint32_t codec_write_token(void *buf, const struct ordo_wire_token *tok,
+			   const uint64_t *rtr, uint32_t config_hash,
+			   uint32_t sender, uint32_t ring_rep, uint32_t ring_seq);
+
+/* Iterate the records of a validated DATA packet. */
+struct rec_iter {
+	const uint8_t *p, *end;
+};
+struct rec {
+	const uint8_t *data;
+	uint32_t len;
+	uint16_t msg_type;
+	uint8_t  service;
+	uint8_t  flags;
+};
+static inline void rec_iter_init(struct rec_iter *it, const uint8_t *pkt,
+				 uint32_t len)
+{
+	it->p = pkt + sizeof(struct ordo_wire_hdr) +
+		sizeof(struct ordo_wire_data);
+	it->end = pkt + len;
+}
+static inline bool rec_next(struct rec_iter *it, struct rec *r)
+{
+	struct ordo_wire_rec w;
+
+	if (it->p + sizeof(w) > it->end)
+		return false;
+	memcpy(&w, it->p, sizeof(w));
+	r->len = be32(w.len);
+	r->msg_type = be16(w.msg_type);
+	r->service = w.service;
+	r->flags = w.flags;
+	r->data = it->p + sizeof(w);
+	it->p = r->data + r->len;
+	return true;
+}
+
+/* ---- store.c: packets by sequence number --------------------------------*/
+struct slot {
+	uint64_t seq; /* 0: empty */
+	uint32_t len;
+	uint32_t pad;
+};
+
+struct store {
+	struct slot *slots;
+	uint8_t *bufs;    /* capacity * stride bytes */
+	uint32_t capacity; /* power of two */
+	uint32_t stride;   /* mtu rounded up to a cache line */
+};
+
+int store_init(struct store *s, uint32_t capacity, uint32_t mtu);
+void store_fini(struct store *s);
+
+static inline uint8_t *store_buf(const struct store *s, uint64_t seq)
+{
+	return s->bufs + (size_t)(seq & (s->capacity - 1)) * s->stride;
+}
+static inline struct slot *store_slot(const struct store *s, uint64_t seq)
+{
+	return &s->slots[seq & (s->capacity - 1)];
+}
+static inline bool store_has(const struct store *s, uint64_t seq)
+{
+	return store_slot(s, seq)->seq == seq;
+}
+
+/* ---- submit.c: queue of messages waiting for the token ------------------*/
+struct submit_q {
+	uint8_t *buf;
+	uint32_t cap;        /* bytes */
+	uint32_t head, tail; /* byte offsets: read at head, write at tail */
+	uint32_t used;       /* bytes in use, including skipped tails */
+	uint32_t count;      /* messages queued */
+	uint32_t head_sent;  /* bytes of the head message already packed */
+};
+
+int submit_init(struct submit_q *q, uint32_t cap);
+void submit_fini(struct submit_q *q);
+
+/* ---- per-sender reassembly of fragmented messages -----------------------*/
+struct reasm {
+	uint8_t *buf;
+	uint32_t len, cap;
+	uint16_t msg_type;
+	uint8_t  service;
+	bool     active;   /* a FIRST fragment was seen, LAST not yet */
+	bool     discard;  /* message invalid: skip fragments until LAST */
+};
+
+/* ---- the instance --------------------------------------------------------*/
+struct ordo_engine {
+	struct ordo_engine_config cfg;
+	struct ordo_engine_ops ops;
+	void *ctx;
+
+	uint32_t my_idx;      /* our position in cfg.members */
+	uint32_t next_id;     /* successor on the ring */
+	uint32_t ring_rep, ring_seq;
+	uint32_t payload_cap; /* record bytes a DATA packet can carry */
+
+	/* Ordering state (sequence numbers start at 1; 0 means none). */
+	struct store store;
+	uint64_t my_aru;    /* we hold every sequence <= my_aru */
+	uint64_t high_seq;  /* highest sequence seen assigned */
+	uint64_t delivered; /* every sequence <= delivered was delivered */
+	uint64_t safe;      /* every member holds every sequence <= safe */
+	uint64_t low;       /* sequences <= low are released from the store */
+
+	/* Token state. */
+	uint64_t last_token_seq;   /* highest token_seq accepted */
+	uint64_t passed_token_seq; /* token_seq of the token we last passed */
+	uint64_t rtr_bound;        /* token seq when we last forwarded it */
+	uint64_t aru_fwd_prev;     /* token aru when we last forwarded it */
+	uint32_t my_last_sent;     /* packets we sent on our last visit */
+	uint32_t my_last_backlog;  /* our backlog on our last visit */
+	uint64_t token_retx_at;    /* resend the token then, or NEVER */
+	uint64_t self_token_at;    /* one-member ring: next visit, or NEVER */
+	uint32_t token_len;
+	uint8_t  token_buf[ORDO_WIRE_TOKEN_MAX_LEN];
+
+	struct submit_q sq;
+	struct reasm reasm[ORDO_MAX_MEMBERS];
+
+	struct ordo_engine_stats stats;
+	uint64_t now;
+};
+
+/* engine.c */
+int member_index(const struct ordo_engine *e, uint32_t id);
+
+/* token.c */
+void token_create(struct ordo_engine *e);
+void token_rx(struct ordo_engine *e, const struct pkt_view *v);
+void token_timer(struct ordo_engine *e);
+
+/* data.c */
+void data_rx(struct ordo_engine *e, const uint8_t *pkt,
+	     const struct pkt_view *v);
+
+/* submit.c: build up to max packets starting at sequence first into the
+ * store; returns how many were built. */
+uint32_t submit_build(struct ordo_engine *e, uint64_t first, uint32_t max);
+uint32_t submit_backlog_packets(const struct ordo_engine *e);
+
+/* deliver.c */
+void deliver_ready(struct ordo_engine *e);
+void advance_aru(struct ordo_engine *e);
+
+static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+static inline uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+#endif /* ORDO_ENGINE_IMPL_H */

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The submit queue and packing.
+ *
+ * Clients' messages wait in a byte ring until the token arrives. On a token
+ * visit submit_build() packs them, in submission order, straight into the
+ * store slots of the sequence numbers the visit may use: many small
+ * messages per packet (one 8-byte record header each), and a message too
+ * large for an empty packet split into FIRST/middle/LAST fragments that fill
+ * packets completely. A message that merely does not fit the rest of a
+ * packet starts the next one instead, so small messages are never split.
+ *
+ * The ring holds entries contiguously; an entry that does not fit before the
+ * end leaves a skip marker and starts again at offset 0.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "engine/engine_impl.h"
+
+struct qent {
+	uint32_t len;      /* message bytes */
+	uint16_t msg_type;
+	uint8_t  service;
+	uint8_t  skip;     /* 1: the rest of the ring is unused; wrap */
+	uint32_t pad[2];
+};
+static_assert(sizeof(struct qent) == 16, "queue entry");
+
+#define QALIGN 16u
+/* Fragments smaller than this are not worth a record: close the packet. */
+#define MIN_FRAGMENT 64u
+
+static inline uint32_t ent_size(uint32_t len)
+{
+	return (uint32_t)((sizeof(struct qent) + len + QALIGN - 1) &
+			  ~(QALIGN - 1));
+}
+
+int submit_init(struct submit_q *q, uint32_t cap)
+{
+	memset(q, 0, sizeof(*q));
+	q->cap = cap & ~(QALIGN - 1);
+	q->buf = aligned_alloc(64, q->cap);
+	return q->buf != NULL ? 0 : -ENOMEM;
+}
+
+void submit_fini(struct submit_q *q)
+{
+	free(q->buf);
+	q->buf = NULL;
+}
+
+/* Find room for need bytes; returns the offset or -1. */
+static int64_t q_reserve(struct submit_q *q, uint32_t need)
+{
+	uint32_t off;
+
+	if (q->count == 0)
+		q->head = q->tail = q->used = 0;
+	if (q->tail >= q->head) {
+		if (need <= q->cap - q->tail) {
+			off = q->tail;
+		} else if (need < q->head || (q->count == 0 && need <= q->cap)) {
+			/* Wrap: mark the unused end so the reader skips it. */
+			if (q->cap - q->tail >= sizeof(struct qent)) {
+				struct qent skip = { .skip = 1 };
+				memcpy(q->buf + q->tail, &skip, sizeof(skip));
+			}
+			q->used += q->cap - q->tail;
+			off = 0;
+		} else {
+			return -1;
+		}
+	} else {
+		if (need > q->head - q->tail)
+			return -1;
+		off = q->tail;
+	}
+	q->tail = off + need;
+	q->used += need;
+	return off;
+}
+
+static struct qent *q_peek(struct submit_q *q)
+{
+	struct qent *h;
+
+	if (q->count == 0)
+		return NULL;
+	if (q->cap - q->head < sizeof(struct qent) ||
+	    ((struct qent *)(q->buf + q->head))->skip) {
+		q->used -= q->cap - q->head;
+		q->head = 0;
+	}
+	h = (struct qent *)(q->buf + q->head);
+	return h;
+}
+
+static void q_pop(struct submit_q *q, const struct qent *h)
+{
+	uint32_t sz = ent_size(h->len);
+
+	q->head += sz;
+	q->used -= sz;
+	q->head_sent = 0;
+	if (--q->count == 0)
+		q->head = q->tail = q->used = 0;
+}
+
+int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
+			uint16_t msg_type, const struct iovec *iov, int iovcnt)
+{
+	struct submit_q *q = &e->sq;
+	struct qent h = { .msg_type = msg_type, .service = service };
+	uint64_t total = 0;
+	uint8_t *p;
+	int64_t off;
+	int i;
+
+	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE ||
+	    iovcnt < 0 || (iovcnt > 0 && iov == NULL))
+		return -EINVAL;
+	for (i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	if (total > e->cfg.max_msg_size)
+		return -EMSGSIZE;
+	h.len = (uint32_t)total;
+
+	off = q_reserve(q, ent_size(h.len));
+	if (off < 0)
+		return -EAGAIN;
+	p = q->buf + off;
+	memcpy(p, &h, sizeof(h));
+	p += sizeof(h);
+	for (i = 0; i < iovcnt; i++) {
+		memcpy(p, iov[i].iov_base, iov[i].iov_len);
+		p += iov[i].iov_len;
+	}
+	q->count++;
+	e->stats.submitted++;
+	return 0;
+}
+
+int ordo_engine_submit(struct ordo_engine *e, uint8_t service,
+		       uint16_t msg_type, const void *data, uint32_t len)
+{
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+
+	return ordo_engine_submitv(e, service, msg_type, &iov, 1);
+}
+
+uint32_t ordo_engine_submit_space(const struct ordo_engine *e)
+{
+	return e->sq.cap - e->sq.used;
+}
+
+uint32_t submit_backlog_packets(const struct ordo_engine *e)
+{
+	return (e->sq.used + e->payload_cap - 1) / e->payload_cap;
+}
+
+static inline uint8_t *put_rec(uint8_t *p, const struct qent *h,
+			       const uint8_t *data, uint32_t len, uint8_t flags)
+{
+	struct ordo_wire_rec r = {
+		.len = be32(len),
+		.msg_type = be16(h->msg_type),
+		.service = h->service,
+		.flags = flags,
+	};
+
+	memcpy(p, &r, sizeof(r));
+	memcpy(p + sizeof(r), data, len);
+	return p + sizeof(r) + len;
+}
+
+/* Pack one packet at sequence seq; returns false if the queue was empty. */
+static bool build_one(struct ordo_engine *e, uint64_t seq)
+{
+	struct submit_q *q = &e->sq;
+	uint8_t *pkt = store_buf(&e->store, seq);
+	uint8_t *start = pkt + sizeof(struct ordo_wire_hdr) +
+			 sizeof(struct ordo_wire_data);
+	uint8_t *p = start;
+	uint32_t room = e->payload_cap;
+	uint16_t nrec = 0;
+	uint8_t dflags = 0;
+	struct qent *h;
+
+	while (room >= sizeof(struct ordo_wire_rec) && (h = q_peek(q))) {
+		const uint8_t *data = (const uint8_t *)(h + 1) + q->head_sent;
+		uint32_t left = h->len - q->head_sent;
+		uint8_t first = q->head_sent == 0 ? ORDO_REC_F_FIRST : 0;
+		uint32_t rec = sizeof(struct ordo_wire_rec);
+
+		if (left + rec <= room) {
+			p = put_rec(p, h, data, left, first | ORDO_REC_F_LAST);
+			room -= left + rec;
+			nrec++;
+			dflags |= h->service == ORDO_SVC_SAFE ? ORDO_DATA_F_SAFE : 0;
+			q_pop(q, h);
+		} else if (left + rec > e->payload_cap &&
+			   room >= rec + MIN_FRAGMENT) {
+			/* Too big for any packet: fill this one. */
+			uint32_t chunk = room - rec;
+
+			p = put_rec(p, h, data, chunk, first);
+			q->head_sent += chunk;
+			nrec++;
+			dflags |= h->service == ORDO_SVC_SAFE ? ORDO_DATA_F_SAFE : 0;
+			break;
+		} else {
+			break;
+		}
+	}
+	if (nrec == 0)
+		return false;
+	{
+		uint32_t len = (uint32_t)(p - pkt);
+		struct ordo_wire_data d = {
+			.seq = be64(seq),
+			.round = be32((uint32_t)e->last_token_seq),
+			.nrec = be16(nrec),
+			.flags = dflags,
+		};
+		struct slot *s = store_slot(&e->store, seq);
+
+		codec_write_hdr(pkt, ORDO_PKT_DATA, e->cfg.config_hash,
+				e->cfg.my_id, len, e->ring_rep, e->ring_seq);
+		memcpy(pkt + sizeof(struct ordo_wire_hdr), &d, sizeof(d));
+		s->seq = seq;
+		s->len = len;
+	}
+	return true;
+}
+
+uint32_t submit_build(struct ordo_engine *e, uint64_t first, uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (n < max && build_one(e, first + n))
+		n++;
+	return n;
+}

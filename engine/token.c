@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The token visit, as in Totem SRP (Amir et al., TOCS 1995, section 3) with
+ * the Accelerated Ring change (Babay & Amir, ICDCS 2016, section III):
+ *
+ *   1. reject a duplicate (token_seq not above the last accepted);
+ *   2. answer the retransmission requests we can;
+ *   3. decide how many new packets flow control allows and pack them;
+ *   4. multicast all but accel_window of them            (pre-token);
+ *   5. update seq (covering every new packet, also those not yet sent), aru,
+ *      rtr and fcc, and pass the token to the successor;
+ *   6. multicast the remaining packets                    (post-token);
+ *   7. deliver what became deliverable, release what became stable.
+ *
+ * Accelerated Ring consequences we implement:
+ *   - Retransmission requests only name sequences up to the token's seq as
+ *     we forwarded it on our previous visit: later ones may still be in
+ *     flight behind the token (the paper's bound on requests).
+ *   - Our own post-token packets count in our aru: we hold them.
+ *   - A SAFE message is stable once the token's aru covered it when we
+ *     forwarded it last time and when we receive it now (a full rotation in
+ *     which no member lowered the aru below it).
+ */
+#include "engine/engine_impl.h"
+
+static void send_stored(struct ordo_engine *e, uint64_t seq)
+{
+	const struct slot *s = store_slot(&e->store, seq);
+
+	e->ops.send(e->ctx, ORDO_DEST_RING, store_buf(&e->store, seq), s->len);
+}
+
+static void pass_token(struct ordo_engine *e)
+{
+	e->stats.tx_token++;
+	if (e->cfg.n_members == 1) {
+		/* Alone on the ring: the next visit is ours, on the next tick. */
+		e->self_token_at = e->now;
+		return;
+	}
+	e->ops.send(e->ctx, e->next_id, e->token_buf, e->token_len);
+	e->token_retx_at = e->now + e->cfg.token_retransmit_ns;
+}
+
+/* Step 2: retransmit what others asked for and we hold; keep the rest. */
+static uint32_t answer_rtr(struct ordo_engine *e, const struct pkt_view *v,
+			   uint64_t *keep, uint16_t *nkeep)
+{
+	uint32_t sent = 0, i;
+
+	*nkeep = 0;
+	for (i = 0; i < v->tok.rtr_count; i++) {
+		uint64_t r;
+
+		memcpy(&r, v->rtr + i * sizeof(r), sizeof(r));
+		r = be64(r);
+		if (store_has(&e->store, r)) {
+			send_stored(e, r);
+			sent++;
+		} else if (r > e->low) {
+			keep[(*nkeep)++] = r;
+		}
+		/* r <= low: stable at every member, so no one still needs
+		 * it; a stale request from an old rotation. Forget it. */
+	}
+	e->stats.tx_retrans += sent;
+	return sent;
+}
+
+/* Step 3: how many new packets may we send on this visit. */
+static uint32_t allowed_new(const struct ordo_engine *e,
+			    const struct ordo_wire_token *t, uint32_t retrans)
+{
+	const struct ordo_engine_config *c = &e->cfg;
+	uint32_t others = t->fcc > e->my_last_sent ? t->fcc - e->my_last_sent : 0;
+	uint32_t global = c->global_window > others ? c->global_window - others : 0;
+	uint32_t personal = c->personal_window > retrans ?
+				    c->personal_window - retrans : 0;
+	uint64_t limit = e->low + e->store.capacity; /* highest storable seq */
+	uint64_t room = limit > t->seq ? limit - t->seq : 0;
+	uint64_t n = personal < global ? personal : global;
+
+	return (uint32_t)min_u64(n, room);
+}
+
+/* Step 5: add our missing sequences to the request list. */
+static void request_missing(struct ordo_engine *e, uint64_t *rtr,
+			    uint16_t *n)
+{
+	uint64_t s, bound = min_u64(e->rtr_bound, e->high_seq);
+	uint16_t i, before = *n;
+
+	for (s = e->my_aru + 1; s <= bound && *n < ORDO_WIRE_RTR_MAX; s++) {
+		if (store_has(&e->store, s))
+			continue;
+		for (i = 0; i < before && rtr[i] != s; i++)
+			;
+		if (i == before) {
+			rtr[(*n)++] = s;
+			e->stats.rtr_requested++;
+		}
+	}
+}
+
+void token_rx(struct ordo_engine *e, const struct pkt_view *v)
+{
+	struct ordo_wire_token t = v->tok;
+	uint64_t rtr[ORDO_WIRE_RTR_MAX];
+	uint64_t aru_rx = t.aru, first;
+	uint32_t retrans, n, pre, i;
+	uint16_t nrtr;
+
+	if (t.dest != e->cfg.my_id) {
+		e->stats.drops[ORDO_DROP_NOT_FOR_US]++;
+		return;
+	}
+	if (t.token_seq <= e->last_token_seq) {
+		e->stats.drops[ORDO_DROP_DUP_TOKEN]++;
+		return;
+	}
+	e->stats.rx_token++;
+	e->stats.rotations++;
+	e->last_token_seq = t.token_seq;
+	e->token_retx_at = NEVER; /* it came round: our last pass arrived */
+	e->high_seq = max_u64(e->high_seq, t.seq);
+
+	/* 2. retransmissions, 3. new packets packed into the store. */
+	retrans = answer_rtr(e, v, rtr, &nrtr);
+	first = t.seq + 1;
+	n = submit_build(e, first, allowed_new(e, &t, retrans));
+	if (n > 0) {
+		e->high_seq = first + n - 1;
+		advance_aru(e);
+	}
+
+	/* 4. pre-token multicast. */
+	pre = n > e->cfg.accel_window ? n - e->cfg.accel_window : 0;
+	for (i = 0; i < pre; i++)
+		send_stored(e, first + i);
+
+	/* 5. update the token and pass it. */
+	t.seq += n;
+	if (e->my_aru < t.aru || t.aru_id == e->cfg.my_id || t.aru_id == 0) {
+		t.aru = min_u64(e->my_aru, t.seq);
+		t.aru_id = t.aru == t.seq ? 0 : e->cfg.my_id;
+	}
+	request_missing(e, rtr, &nrtr);
+	t.rtr_count = nrtr;
+	t.fcc = (t.fcc > e->my_last_sent ? t.fcc - e->my_last_sent : 0) + n +
+		retrans;
+	e->my_last_sent = n + retrans;
+	{
+		uint32_t backlog = submit_backlog_packets(e);
+
+		t.backlog = (t.backlog > e->my_last_backlog ?
+				     t.backlog - e->my_last_backlog : 0) + backlog;
+		e->my_last_backlog = backlog;
+	}
+	t.token_seq++;
+	t.dest = e->next_id;
+	e->passed_token_seq = t.token_seq;
+	e->rtr_bound = t.seq;
+
+	/* Stable: covered by the aru we forwarded last time and the aru we
+	 * received now (see the file comment). */
+	e->safe = max_u64(e->safe, min_u64(min_u64(aru_rx, e->aru_fwd_prev),
+					   e->my_aru));
+	e->aru_fwd_prev = t.aru;
+
+	e->token_len = codec_write_token(e->token_buf, &t, rtr,
+					 e->cfg.config_hash, e->cfg.my_id,
+					 e->ring_rep, e->ring_seq);
+	pass_token(e);
+
+	/* 6. post-token multicast. */
+	for (i = pre; i < n; i++)
+		send_stored(e, first + i);
+	e->stats.tx_data += n;
+
+	/* 7. */
+	deliver_ready(e);
+}
+
+/* The representative starts the ring with a token that "arrives" at it. */
+void token_create(struct ordo_engine *e)
+{
+	struct pkt_view v;
+
+	memset(&v, 0, sizeof(v));
+	v.tok.token_seq = e->last_token_seq + 1;
+	v.tok.dest = e->cfg.my_id;
+	e->stats.rx_token--; /* not received from the network */
+	token_rx(e, &v);
+}
+
+void token_timer(struct ordo_engine *e)
+{
+	if (e->self_token_at <= e->now) {
+		struct pkt_view v;
+
+		/* One member: the token we just "passed" comes straight back. */
+		e->self_token_at = NEVER;
+		if (codec_parse(e->token_buf, e->token_len, e->cfg.config_hash,
+				&v) == 0) {
+			e->stats.rx_token--;
+			token_rx(e, &v);
+		}
+	}
+	if (e->token_retx_at <= e->now) {
+		/* No sign the successor got it: send the same token again; the
+		 * successor drops it by token_seq if it was only slow. */
+		e->ops.send(e->ctx, e->next_id, e->token_buf, e->token_len);
+		e->stats.token_retrans++;
+		e->token_retx_at = e->now + e->cfg.token_retransmit_ns;
+	}
+}
