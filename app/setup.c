@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Options and configuration file -> ring configuration (setup.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/setup.h"
+#ifdef ORDO_HAVE_CONF
+#include "ctrl/conf/conf.h"
+#endif
+
+#ifdef ORDO_HAVE_CONF
+static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
+		     char *err, size_t errlen)
+{
+	static struct ordo_conf conf; /* ~50 KB: not on the stack */
+	uint32_t addrs[64];
+	int self, n, rc;
+	const struct ordo_conf_daemon *me;
+	const struct ordo_conf_segment *seg;
+
+	rc = ordo_conf_parse_file(o->config, &conf, err, errlen);
+	if (rc < 0)
+		return rc;
+	n = ordo_conf_local_addrs(addrs, 64);
+	if (n < 0)
+		n = 0;
+	if (o->node_id && !o->name)
+		self = ordo_conf_daemon_by_id(&conf, o->node_id);
+	else
+		self = ordo_conf_find_self(&conf, o->name, addrs, (size_t)n);
+	if (self < 0) {
+		snprintf(err, errlen, "%s: %s is not one of its daemons",
+			 o->config, o->name ? o->name : "this host");
+		return -EINVAL;
+	}
+	rc = ordo_conf_to_engine(&conf, self, &s->ring.engine);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: cannot map daemon %d to an engine "
+			 "configuration", o->config, self);
+		return rc;
+	}
+	me = &conf.daemons[self];
+	seg = &conf.segments[me->segment];
+	s->ring.udp = conf.encap == ORDO_ENCAP_UDP;
+	s->ring.my_ip = me->id;
+	s->ring.group_ip = seg->mcast_addr;
+	s->ring.udp_port = seg->port;
+	if (me->port[0]) {
+		snprintf(s->conf_port, sizeof(s->conf_port), "%s", me->port);
+		s->port_args[s->n_port_args++] = s->conf_port;
+	}
+	s->idle_name = conf.idle == ORDO_IDLE_YIELD     ? "yield"
+		       : conf.idle == ORDO_IDLE_BACKOFF ? "backoff"
+							: "spin";
+	return 0;
+}
+#endif
+
+int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
+		      char *err, size_t errlen)
+{
+	struct ordo_engine_config *e = &s->ring.engine;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	ordo_engine_config_defaults(e);
+	s->ring.group_ip = o->group_ip;
+	s->ring.udp_port = o->udp_port;
+	s->idle_name = o->idle;
+	if (o->config) {
+#ifdef ORDO_HAVE_CONF
+		rc = from_file(s, o, err, errlen);
+		if (rc < 0)
+			return rc;
+#else
+		snprintf(err, errlen, "--config: this build has no "
+			 "configuration-file support (ctrl/conf not built)");
+		return -EINVAL;
+#endif
+	} else {
+		if (o->node_id == 0 || o->n_members == 0) {
+			snprintf(err, errlen, "give --config FILE, or both "
+				 "--node-id and --members");
+			return -EINVAL;
+		}
+		e->n_members = o->n_members;
+		memcpy(e->members, o->members, o->n_members * sizeof(uint32_t));
+		/* Without a file there is no shared configuration to hash:
+		 * hash the members, so two rings never mix by accident. */
+		uint32_t h = 2166136261u;
+		for (uint32_t i = 0; i < o->n_members; i++)
+			h = (h ^ o->members[i]) * 16777619u;
+		e->config_hash = h ? h : 1;
+	}
+	/* Options override the file. */
+	if (o->node_id)
+		e->my_id = o->node_id;
+	if (o->mtu)
+		e->mtu = o->mtu;
+	if (o->window)
+		e->global_window = o->window;
+	if (o->personal_window)
+		e->personal_window = o->personal_window;
+	if (o->accel_window)
+		e->accel_window = o->accel_window - 1;
+	if (e->accel_window > e->personal_window)
+		e->accel_window = e->personal_window;
+	if (e->global_window < e->personal_window)
+		e->global_window = e->personal_window;
+	if (o->store_packets)
+		e->store_packets = o->store_packets;
+	if (o->token_timeout_us)
+		e->token_retransmit_ns = o->token_timeout_us * 1000;
+	if (o->udp)
+		s->ring.udp = true;
+	if (o->ip)
+		s->ring.my_ip = o->ip;
+	if (s->ring.my_ip == 0)
+		s->ring.my_ip = e->my_id;
+	if (o->idle)
+		s->idle_name = o->idle;
+	if (s->idle_name == NULL)
+		s->idle_name = "spin";
+	for (unsigned i = 0; i < o->n_port_args; i++) {
+		if (i == 0)
+			s->n_port_args = 0; /* command line replaces the file */
+		s->port_args[s->n_port_args++] = o->port_args[i];
+	}
+	s->ring.ring_no = (uint8_t)o->ring_no;
+	s->ring.port.rx_desc = (uint16_t)o->rx_desc;
+	s->ring.port.tx_desc = (uint16_t)o->tx_desc;
+	s->ring.port.promisc = o->promisc;
+	s->ring.port.start_wait_ms = o->port_wait_ms;
+	s->ring.idle = dp_idle_by_name(s->idle_name);
+	s->ring.idle_max_park_ns = o->idle_max_sleep_us * 1000;
+	rc = ordo_engine_config_check(e, err, errlen);
+	return rc;
+}

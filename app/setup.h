@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * From what the user said (options, and the configuration file when one is
+ * given) to the ring agent's configuration. Command-line options override
+ * the file.
+ */
+#ifndef ORDO_APP_SETUP_H
+#define ORDO_APP_SETUP_H
+
+#include <stddef.h>
+
+#include "app/opts.h"
+#include "dataplane/ring.h"
+
+struct ordod_setup {
+	struct dp_ring_conf ring;
+	unsigned n_port_args;
+	const char *port_args[OPTS_MAX_PORTS];
+	char conf_port[256];     /* the config file's devargs for us */
+	const char *idle_name;
+};
+
+/* Fill s from o (and o->config). Returns 0 or -EINVAL with err set. */
+int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
+		      char *err, size_t errlen);
+
+#endif /* ORDO_APP_SETUP_H */

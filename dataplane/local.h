@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The ring's local end: what submits messages on this node and what
+ * consumes the ordered stream. An ops struct, so the built-in traffic
+ * generator (traffic.c), a client gateway or a test fake plug into the same
+ * poll loop. Both calls run on the ring's lcore, on the hot path: no
+ * blocking, no allocation, no syscall.
+ */
+#ifndef ORDO_DP_LOCAL_H
+#define ORDO_DP_LOCAL_H
+
+#include <stdint.h>
+
+#include "engine/engine.h"
+
+struct dp_traffic_report;
+
+struct dp_local_ops {
+	const char *name;
+	/* Once per loop turn: submit what is ready. Returns messages
+	 * submitted (the loop's work count). May be NULL. */
+	unsigned (*produce)(void *ctx, struct ordo_engine *e, uint64_t now);
+	/* A message in the ring's total order, at time now. May be NULL. */
+	void (*deliver)(void *ctx, const struct ordo_delivery *d,
+			uint64_t now);
+	/* Fill the traffic part of the published counters. May be NULL. */
+	void (*report)(void *ctx, struct dp_traffic_report *r);
+};
+
+#endif /* ORDO_DP_LOCAL_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Where each ring member is: the port that reaches it and its station
+ * address (and IPv4 address under UDP), learned from the source of its
+ * tokens. Only tokens teach: a token is always built by the member that
+ * sends it, while a DATA packet keeps its original sender when another
+ * member retransmits it, so learning from DATA would point a member at
+ * the wrong station. Until a member is known, packets for it go to the
+ * ring's group (the engine drops tokens not addressed to it).
+ *
+ * A dozen members at most: a linear scan beats any hash here.
+ */
+#ifndef ORDO_DP_PEERS_H
+#define ORDO_DP_PEERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dataplane/l2.h"
+
+struct dp_peer {
+	uint32_t id;
+	bool     known;
+	uint16_t port;                /* index into the ring's ports */
+	uint8_t  mac[DP_ETH_ALEN];
+	uint32_t ip_be;               /* UDP only */
+};
+
+struct dp_peers {
+	uint32_t n;
+	struct dp_peer p[ORDO_MAX_MEMBERS];
+	uint64_t learned; /* first sightings */
+	uint64_t moved;   /* a known member showed up elsewhere */
+};
+
+static inline void dp_peers_init(struct dp_peers *t, const uint32_t *ids,
+				 uint32_t n, uint32_t self)
+{
+	memset(t, 0, sizeof(*t));
+	for (uint32_t i = 0; i < n && t->n < ORDO_MAX_MEMBERS; i++)
+		if (ids[i] != self)
+			t->p[t->n++].id = ids[i];
+}
+
+static inline struct dp_peer *dp_peers_find(struct dp_peers *t, uint32_t id)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		if (t->p[i].id == id)
+			return &t->p[i];
+	return NULL;
+}
+
+/* A token from member id arrived on port from mac (and ip_be). */
+static inline void dp_peers_learn(struct dp_peers *t, uint32_t id,
+				  uint16_t port, const uint8_t *mac,
+				  uint32_t ip_be)
+{
+	struct dp_peer *p = dp_peers_find(t, id);
+
+	if (p == NULL)
+		return;
+	if (p->known && p->port == port && p->ip_be == ip_be &&
+	    memcmp(p->mac, mac, DP_ETH_ALEN) == 0)
+		return;
+	if (p->known)
+		t->moved++;
+	else
+		t->learned++;
+	p->known = true;
+	p->port = port;
+	p->ip_be = ip_be;
+	memcpy(p->mac, mac, DP_ETH_ALEN);
+}
+
+/* Forget members reached through a port that went down. */
+static inline void dp_peers_forget_port(struct dp_peers *t, uint16_t port)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		if (t->p[i].known && t->p[i].port == port)
+			t->p[i].known = false;
+}
+
+#endif /* ORDO_DP_PEERS_H */

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Port setup, link tracking and teardown (slow path only).
+ *
+ * Why link tracking decides polling: when a memif peer goes away, the
+ * memif PMD's interrupt thread clears its "connected" flag, then unmaps the
+ * shared region, while our lcore may be inside rx/tx burst on that region.
+ * The PMD checks the flag only at the top of a burst, so a burst that
+ * started just before the peer died, or that the scheduler preempted,
+ * touches unmapped memory. We cannot lock against the interrupt thread, so
+ * we make the window as small as the PMD allows: the link state is read
+ * every millisecond on fragile ports, a port whose link went down is never
+ * polled or sent to again, and the loop's slow path (not the PMD) decides
+ * that. tests/lab/memif-crash.sh kills peers mid-traffic to check it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+
+#include "dataplane/port.h"
+
+#define LINK_PERIOD_FRAGILE_NS 1000000ull   /* 1 ms: a memory read */
+#define LINK_PERIOD_DEFAULT_NS 100000000ull /* 100 ms: may be an ioctl */
+
+static void devargs_name(const char *devargs, char *name, size_t len)
+{
+	size_t n = strcspn(devargs, ",");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(name, devargs, n);
+	name[n] = '\0';
+}
+
+int dp_port_probe(const char *devargs, uint16_t *port_id)
+{
+	char name[RTE_DEV_NAME_MAX_LEN];
+	int rc;
+
+	devargs_name(devargs, name, sizeof(name));
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	rc = rte_dev_probe(devargs);
+	if (rc < 0)
+		return rc;
+	if (rte_eth_dev_get_port_by_name(name, port_id) != 0)
+		return -ENODEV;
+	return 0;
+}
+
+/* Queue memory on the device's NUMA node when it has one. */
+static unsigned queue_socket(const struct dp_port *p)
+{
+	return p->socket >= 0 ? (unsigned)p->socket : (unsigned)SOCKET_ID_ANY;
+}
+
+static int start_port(struct dp_port *p, uint32_t wait_ms)
+{
+	int rc;
+
+	/* A memif client fails to start until its server listens: wait. */
+	for (uint32_t waited = 0;; waited += 100) {
+		rc = rte_eth_dev_start(p->port_id);
+		if (rc == 0 || !p->p2p || waited >= wait_ms)
+			return rc;
+		usleep(100 * 1000);
+	}
+}
+
+int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
+		  struct rte_mempool *pool, const struct dp_port_conf *conf,
+		  char *err, size_t errlen)
+{
+	struct rte_eth_conf ec;
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr mac;
+	uint16_t nrx = conf->rx_desc ? conf->rx_desc : 1024;
+	uint16_t ntx = conf->tx_desc ? conf->tx_desc : 1024;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->port_id = port_id;
+	p->index = index;
+	rte_eth_dev_get_name_by_port(port_id, p->name);
+	rc = rte_eth_dev_info_get(port_id, &info);
+	if (rc < 0) {
+		snprintf(err, errlen, "port %s: cannot read device info: %s",
+			 p->name, strerror(-rc));
+		return rc;
+	}
+	snprintf(p->driver, sizeof(p->driver), "%s",
+		 info.driver_name ? info.driver_name : "?");
+	p->p2p = p->fragile = strstr(p->driver, "memif") != NULL;
+	p->socket = rte_eth_dev_socket_id(port_id);
+	p->link_period = p->fragile ? LINK_PERIOD_FRAGILE_NS
+				    : LINK_PERIOD_DEFAULT_NS;
+
+	memset(&ec, 0, sizeof(ec));
+	if (conf->max_frame > RTE_ETHER_MAX_LEN) {
+		uint32_t mtu = conf->max_frame - RTE_ETHER_HDR_LEN;
+
+		if (mtu > info.max_mtu) {
+			snprintf(err, errlen,
+				 "port %s (%s): MTU %u above the device's %u",
+				 p->name, p->driver, mtu, info.max_mtu);
+			return -EINVAL;
+		}
+		ec.rxmode.mtu = mtu;
+	}
+	rc = rte_eth_dev_configure(port_id, 1, 1, &ec);
+	if (rc < 0) {
+		snprintf(err, errlen, "port %s (%s): configure failed: %s",
+			 p->name, p->driver, strerror(-rc));
+		return rc;
+	}
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nrx, &ntx);
+	if (rc < 0 && rc != -ENOTSUP)
+		goto fail_setup;
+	rc = rte_eth_rx_queue_setup(port_id, 0, nrx, queue_socket(p), NULL,
+				    pool);
+	if (rc < 0)
+		goto fail_setup;
+	rc = rte_eth_tx_queue_setup(port_id, 0, ntx, queue_socket(p), NULL);
+	if (rc < 0)
+		goto fail_setup;
+
+	rc = start_port(p, conf->start_wait_ms);
+	if (rc < 0) {
+		snprintf(err, errlen, "port %s (%s): start failed: %s%s",
+			 p->name, p->driver, strerror(-rc),
+			 p->p2p ? " (is the memif server running?)" : "");
+		return rc;
+	}
+	/* The ring's group address must get through the device's filter.
+	 * Not every PMD can filter (memif, af_packet pass all): -ENOTSUP is
+	 * fine there. */
+	rc = rte_eth_allmulticast_enable(port_id);
+	if (rc < 0 && rc != -ENOTSUP)
+		fprintf(stderr, "ordod: port %s: allmulticast: %s\n", p->name,
+			strerror(-rc));
+	if (conf->promisc) {
+		rc = rte_eth_promiscuous_enable(port_id);
+		if (rc < 0 && rc != -ENOTSUP)
+			fprintf(stderr, "ordod: port %s: promiscuous: %s\n",
+				p->name, strerror(-rc));
+	}
+	rte_eth_macaddr_get(port_id, &mac);
+	memcpy(p->mac, mac.addr_bytes, DP_ETH_ALEN);
+	dp_port_link_poll(p, 0);
+	return 0;
+
+fail_setup:
+	snprintf(err, errlen, "port %s (%s): queue setup failed: %s", p->name,
+		 p->driver, strerror(-rc));
+	return rc;
+}
+
+bool dp_port_link_poll(struct dp_port *p, uint64_t now)
+{
+	struct rte_eth_link link;
+	bool up;
+
+	p->next_link_check = now + p->link_period;
+	memset(&link, 0, sizeof(link));
+	if (rte_eth_link_get_nowait(p->port_id, &link) < 0)
+		return false;
+	up = link.link_status == RTE_ETH_LINK_UP;
+	if (up == p->up)
+		return false;
+	p->up = up;
+	p->c.link_changes++;
+	return true;
+}
+
+void dp_port_close(struct dp_port *p)
+{
+	if (p->tx_n) {
+		rte_pktmbuf_free_bulk(p->tx_buf, p->tx_n);
+		p->tx_n = 0;
+	}
+	p->up = false;
+	rte_eth_dev_stop(p->port_id);
+	rte_eth_dev_close(p->port_id);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * One DPDK port as the ring uses it: one rx and one tx queue owned by the
+ * ring's lcore, a tx buffer flushed once per loop turn, the link state
+ * that decides whether the port is polled at all, and its counters.
+ *
+ * Kinds: a LAN port (NIC, af_packet, af_xdp, tap) reaches every member
+ * through a switch; a point-to-point port (memif) reaches exactly one
+ * member, so a ring over memif is a mesh with one port per peer and a
+ * multicast is one copy per port.
+ *
+ * Fragile ports (memif) are never polled while their link is down: the
+ * memif PMD unmaps its shared memory from the interrupt thread when the
+ * peer goes away, and a burst that runs then faults. See port.c.
+ */
+#ifndef ORDO_DP_PORT_H
+#define ORDO_DP_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/counters.h"
+#include "dataplane/l2.h"
+
+#define DP_MAX_PORTS  ORDO_MAX_MEMBERS
+#define DP_RX_BURST   32u
+#define DP_TX_BURST   64u
+#define DP_NAME_MAX   64u
+
+struct dp_port {
+	uint16_t port_id;
+	uint16_t index;         /* in the ring's port array */
+	bool     up;            /* link up: polled and used */
+	bool     p2p;           /* one peer behind it (memif) */
+	bool     fragile;       /* must not be polled while down (memif) */
+	int      socket;        /* NUMA node of the device, SOCKET_ID_ANY if unknown */
+	uint8_t  mac[DP_ETH_ALEN];
+	uint16_t tx_n;
+	uint64_t next_link_check; /* ns */
+	uint64_t link_period;     /* ns */
+	struct rte_mbuf *tx_buf[DP_TX_BURST];
+	struct dp_port_counters c;
+	char     name[DP_NAME_MAX];
+	char     driver[DP_NAME_MAX];
+};
+
+struct dp_port_conf {
+	uint16_t rx_desc, tx_desc; /* 0: PMD default */
+	uint32_t max_frame;        /* largest frame we send or accept */
+	bool     promisc;          /* also promiscuous, not only allmulticast */
+	uint32_t start_wait_ms;    /* p2p: retry start while the peer is absent */
+};
+
+/* Probe a device from its devargs ("net_af_packet0,iface=veth0") unless
+ * EAL already has it (--vdev), and return its port id. Returns 0 or
+ * -errno (-ENODEV: probed but no ethdev port appeared). */
+int dp_port_probe(const char *devargs, uint16_t *port_id);
+
+/* Configure one rx and one tx queue on pool, enable multicast reception,
+ * start the port. The port's own tx/rx never allocate after this.
+ * Returns 0 or -errno; err gets a one-line reason. */
+int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
+		  struct rte_mempool *pool, const struct dp_port_conf *conf,
+		  char *err, size_t errlen);
+
+/* Read the link state (cheap: called from the slow path on a period).
+ * Returns true when it changed. */
+bool dp_port_link_poll(struct dp_port *p, uint64_t now);
+
+/* Stop and close; frees whatever the tx buffer still holds. */
+void dp_port_close(struct dp_port *p);
+
+/* Send what the tx buffer holds. Frames the queue still refuses after a
+ * short retry are dropped and counted (the engine retransmits on request).
+ * Returns frames sent. */
+static inline unsigned dp_port_flush(struct dp_port *p)
+{
+	uint16_t n = p->tx_n, sent = 0;
+	unsigned retries = 0;
+
+	if (n == 0)
+		return 0;
+	while (sent < n) {
+		uint16_t k = rte_eth_tx_burst(p->port_id, 0, p->tx_buf + sent,
+					      (uint16_t)(n - sent));
+		sent = (uint16_t)(sent + k);
+		if (k == 0 && ++retries > 64)
+			break;
+	}
+	if (sent < n) {
+		p->c.drops[DP_DROP_TX_FULL] += (uint64_t)(n - sent);
+		rte_pktmbuf_free_bulk(p->tx_buf + sent, (unsigned)(n - sent));
+	}
+	p->c.tx_pkts += sent;
+	p->tx_n = 0;
+	return sent;
+}
+
+/* Queue a built frame; flushes first when the buffer is full. */
+static inline void dp_port_enqueue(struct dp_port *p, struct rte_mbuf *m)
+{
+	if (p->tx_n == DP_TX_BURST)
+		dp_port_flush(p);
+	p->c.tx_bytes += m->data_len;
+	p->tx_buf[p->tx_n++] = m;
+}
+
+#endif /* ORDO_DP_PORT_H */

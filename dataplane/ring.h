@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The ring agent: one lcore that owns a ring's ports and drives its
+ * protocol engine. Aeron's agent shape: init, do_work (one turn of the
+ * poll loop, returning a work count for the idle strategy), close.
+ *
+ * One turn:  rx burst on every port that is up -> ordo_engine_rx()
+ *            ordo_engine_tick() when the engine's deadline passed
+ *            the local end submits (ordo_engine_submit*)
+ *            flush every port's tx buffer
+ *            every millisecond, the slow path: link states, published
+ *            counters
+ * ops->send builds an mbuf (headers of frame.h + a copy of the packet) and
+ * queues it on the port(s) toward the destination; ops->deliver hands the
+ * ordered message to the local end.
+ *
+ * More cores: the engine is a single-threaded state machine, so a ring is
+ * one lcore and scaling out is more rings (one agent, one group address and
+ * one queue pair per port each), not more threads per ring. Work that can
+ * leave the ring's lcore without a lock goes through rte_rings to other
+ * lcores: client delivery fan-out and submission gathering (a gateway
+ * lcore), and frame building for very large messages. docs/deploy.md.
+ */
+#ifndef ORDO_DP_RING_H
+#define ORDO_DP_RING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "dataplane/clock.h"
+#include "dataplane/frame.h"
+#include "dataplane/idle.h"
+#include "dataplane/local.h"
+#include "dataplane/peers.h"
+#include "dataplane/port.h"
+#include "dataplane/snapshot.h"
+#include "engine/engine.h"
+
+struct dp_ring_conf {
+	struct ordo_engine_config engine;
+	uint16_t n_ports;
+	uint16_t port_ids[DP_MAX_PORTS];
+	struct dp_port_conf port;
+	uint32_t n_mbufs;          /* 0: sized from the ports' descriptors */
+	uint8_t  ring_no;          /* group address of this ring */
+	bool     udp;              /* UDP/IPv4 encapsulation */
+	uint32_t my_ip, group_ip;  /* host order, UDP only */
+	uint16_t udp_port;
+	const struct dp_idle_ops *idle;
+	uint64_t idle_max_park_ns;
+	int      socket;           /* NUMA node for our memory */
+};
+
+struct dp_ring {
+	/* hot: touched every turn */
+	struct ordo_engine *engine;
+	uint64_t now;
+	uint64_t deadline;
+	uint64_t next_slow;
+	uint16_t n_ports;
+	uint32_t mtu;
+	struct dp_framer framer;
+	struct rte_mempool *pool;
+	const struct dp_local_ops *local;
+	void *local_ctx;
+	struct dp_clock clock;
+	struct dp_idle idle;
+	struct dp_peers peers;
+	uint64_t loops;
+	uint64_t tx_no_port;
+	struct dp_port ports[DP_MAX_PORTS];
+
+	/* cold */
+	uint32_t my_id;
+	volatile bool *quit;
+	struct dp_snapshot scratch;
+	struct dp_published pub __attribute__((aligned(64)));
+};
+
+/* Build the ring: mempool on conf->socket, ports started, engine created
+ * and started. local may be NULL (deliveries are only counted). Returns
+ * NULL and sets errno; err gets a one-line reason. */
+struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
+			       const struct dp_local_ops *local,
+			       void *local_ctx, char *err, size_t errlen);
+
+/* One turn of the poll loop. Returns the work done (0: idle). */
+unsigned dp_ring_do_work(struct dp_ring *r);
+
+/* Loop until *quit: an lcore entry point's body. */
+void dp_ring_run(struct dp_ring *r, volatile bool *quit);
+
+/* Publish the counters now (the loop does it every millisecond). */
+void dp_ring_publish(struct dp_ring *r);
+
+/* Read the last published counters; safe from any thread. */
+void dp_ring_read(const struct dp_ring *r, struct dp_snapshot *out);
+
+/* Stop and close the ports, destroy the engine, free the memory. Call
+ * after the lcore returned. */
+void dp_ring_destroy(struct dp_ring *r);
+
+#endif /* ORDO_DP_RING_H */

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Building and tearing down a ring agent (slow path): the mbuf pool, the
+ * ports, the engine. One cleanup ladder.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/ring.h"
+
+extern const struct ordo_engine_ops dp_ring_engine_ops;
+
+#define POOL_CACHE 256u
+
+static uint32_t pool_size(const struct dp_ring_conf *c)
+{
+	uint32_t rx = c->port.rx_desc ? c->port.rx_desc : 1024;
+	uint32_t tx = c->port.tx_desc ? c->port.tx_desc : 1024;
+	uint32_t n = c->n_mbufs;
+
+	if (n == 0)
+		n = c->n_ports * (rx + tx + DP_TX_BURST) + 4 * POOL_CACHE +
+		    2048;
+	/* A mempool is most compact at 2^k - 1 elements. */
+	uint32_t p = 1;
+	while (p - 1 < n)
+		p <<= 1;
+	return p - 1;
+}
+
+struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
+			       const struct dp_local_ops *local,
+			       void *local_ctx, char *err, size_t errlen)
+{
+	struct dp_ring *r;
+	struct dp_port_conf pc = conf->port;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	char errbuf[256];
+	uint32_t frame_max, room;
+	uint16_t opened = 0;
+	int rc = 0;
+
+	if (conf->n_ports == 0 || conf->n_ports > DP_MAX_PORTS) {
+		snprintf(err, errlen, "%u ports: need 1 to %u", conf->n_ports,
+			 DP_MAX_PORTS);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (ordo_engine_config_check(&conf->engine, errbuf, sizeof(errbuf))) {
+		snprintf(err, errlen, "engine configuration: %s", errbuf);
+		errno = EINVAL;
+		return NULL;
+	}
+	r = rte_zmalloc_socket("ordo_ring", sizeof(*r), 64, conf->socket);
+	if (r == NULL) {
+		snprintf(err, errlen, "no memory for the ring agent on NUMA "
+			 "node %d (hugepages reserved there?)", conf->socket);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->my_id = conf->engine.my_id;
+	r->mtu = conf->engine.mtu;
+	r->local = local;
+	r->local_ctx = local_ctx;
+	dp_framer_init(&r->framer, conf->udp, conf->ring_no, conf->my_ip,
+		       conf->group_ip, conf->udp_port);
+	dp_peers_init(&r->peers, conf->engine.members, conf->engine.n_members,
+		      conf->engine.my_id);
+	dp_idle_init(&r->idle, conf->idle ? conf->idle : &dp_idle_spin,
+		     conf->idle_max_park_ns);
+	dp_clock_init(&r->clock);
+
+	frame_max = dp_frame_hdr_len(&r->framer) + conf->engine.mtu;
+	room = frame_max > RTE_MBUF_DEFAULT_DATAROOM ? frame_max
+						     : RTE_MBUF_DEFAULT_DATAROOM;
+	snprintf(name, sizeof(name), "ordo_mb_%u", conf->engine.my_id);
+	r->pool = rte_pktmbuf_pool_create(name, pool_size(conf), POOL_CACHE, 0,
+					  (uint16_t)(room + RTE_PKTMBUF_HEADROOM),
+					  conf->socket);
+	if (r->pool == NULL) {
+		rc = -rte_errno;
+		snprintf(err, errlen, "mbuf pool of %u x %u bytes on NUMA node "
+			 "%d: %s (too few hugepages?)", pool_size(conf),
+			 room + RTE_PKTMBUF_HEADROOM, conf->socket,
+			 rte_strerror(rte_errno));
+		goto fail;
+	}
+
+	pc.max_frame = frame_max;
+	for (opened = 0; opened < conf->n_ports; opened++) {
+		rc = dp_port_setup(&r->ports[opened], conf->port_ids[opened],
+				   opened, r->pool, &pc, err, errlen);
+		if (rc < 0)
+			goto fail;
+	}
+	r->n_ports = conf->n_ports;
+
+	r->engine = ordo_engine_create(&conf->engine, &dp_ring_engine_ops, r);
+	if (r->engine == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "engine: %s", strerror(errno));
+		goto fail;
+	}
+	r->now = dp_clock_ns(&r->clock);
+	ordo_engine_start(r->engine, r->now);
+	r->deadline = ordo_engine_next_deadline(r->engine);
+	/* Whatever start sent goes out now, before the first turn. */
+	for (uint16_t i = 0; i < r->n_ports; i++)
+		dp_port_flush(&r->ports[i]);
+	dp_ring_publish(r);
+	return r;
+
+fail:
+	while (opened-- > 0)
+		dp_port_close(&r->ports[opened]);
+	rte_mempool_free(r->pool);
+	rte_free(r);
+	errno = rc < 0 ? -rc : EIO;
+	return NULL;
+}
+
+void dp_ring_destroy(struct dp_ring *r)
+{
+	if (r == NULL)
+		return;
+	for (uint16_t i = 0; i < r->n_ports; i++)
+		dp_port_close(&r->ports[i]);
+	ordo_engine_destroy(r->engine);
+	rte_mempool_free(r->pool);
+	rte_free(r);
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The /ordo/ telemetry commands (telemetry.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_pause.h>
+#include <rte_telemetry.h>
+
+#include "dataplane/ring.h"
+#include "dataplane/telemetry.h"
+
+static const struct dp_ring *tel_ring;
+static unsigned tel_readers; /* callbacks inside read_snapshot() */
+
+static int read_snapshot(struct dp_snapshot **out)
+{
+	struct dp_snapshot *s;
+	const struct dp_ring *r;
+	int rc = 0;
+
+	s = malloc(sizeof(*s)); /* telemetry thread: not the hot path */
+	if (s == NULL)
+		return -ENOMEM;
+	__atomic_add_fetch(&tel_readers, 1, __ATOMIC_SEQ_CST);
+	r = __atomic_load_n(&tel_ring, __ATOMIC_SEQ_CST);
+	if (r != NULL)
+		dp_ring_read(r, s);
+	else
+		rc = -ENODEV;
+	__atomic_sub_fetch(&tel_readers, 1, __ATOMIC_SEQ_CST);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void dp_telemetry_unregister(void)
+{
+	__atomic_store_n(&tel_ring, NULL, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&tel_readers, __ATOMIC_SEQ_CST) != 0)
+		rte_pause();
+}
+
+static void add_port_totals(struct rte_tel_data *d, const struct dp_snapshot *s)
+{
+	uint64_t drops[DP_DROP_MAX] = { 0 };
+	uint64_t rx = 0, tx = 0, rxb = 0, txb = 0;
+
+	for (uint16_t i = 0; i < s->n_ports; i++) {
+		rx += s->ports[i].c.rx_pkts;
+		tx += s->ports[i].c.tx_pkts;
+		rxb += s->ports[i].c.rx_bytes;
+		txb += s->ports[i].c.tx_bytes;
+		for (int k = 0; k < DP_DROP_MAX; k++)
+			drops[k] += s->ports[i].c.drops[k];
+	}
+	rte_tel_data_add_dict_u64(d, "port_rx_pkts", rx);
+	rte_tel_data_add_dict_u64(d, "port_rx_bytes", rxb);
+	rte_tel_data_add_dict_u64(d, "port_tx_pkts", tx);
+	rte_tel_data_add_dict_u64(d, "port_tx_bytes", txb);
+	for (int k = 0; k < DP_DROP_MAX; k++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "dp_drop_%s", dp_drop_name(k));
+		rte_tel_data_add_dict_u64(d, name, drops[k]);
+	}
+	rte_tel_data_add_dict_u64(d, "dp_tx_no_port", s->tx_no_port);
+}
+
+static int cmd_stats(const char *cmd, const char *params,
+		     struct rte_tel_data *d)
+{
+	struct dp_snapshot *s;
+	const struct ordo_engine_stats *e;
+	char hex[24];
+	int rc;
+
+	(void)cmd;
+	(void)params;
+	rc = read_snapshot(&s);
+	if (rc < 0)
+		return rc;
+	e = &s->eng;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "node_id", s->node_id);
+	rte_tel_data_add_dict_u64(d, "uptime_ns", s->now_ns);
+	rte_tel_data_add_dict_u64(d, "rx_data", e->rx_data);
+	rte_tel_data_add_dict_u64(d, "rx_token", e->rx_token);
+	rte_tel_data_add_dict_u64(d, "tx_data", e->tx_data);
+	rte_tel_data_add_dict_u64(d, "tx_token", e->tx_token);
+	rte_tel_data_add_dict_u64(d, "tx_retrans", e->tx_retrans);
+	rte_tel_data_add_dict_u64(d, "rtr_requested", e->rtr_requested);
+	rte_tel_data_add_dict_u64(d, "token_retrans", e->token_retrans);
+	rte_tel_data_add_dict_u64(d, "rotations", e->rotations);
+	rte_tel_data_add_dict_u64(d, "submitted", e->submitted);
+	rte_tel_data_add_dict_u64(d, "delivered", e->delivered);
+	rte_tel_data_add_dict_u64(d, "delivered_bytes", e->delivered_bytes);
+	rte_tel_data_add_dict_u64(d, "reassembly_drops", e->reassembly_drops);
+	for (int k = 1; k < ORDO_DROP_REASON_MAX; k++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "drop_%s",
+			 ordo_drop_reason_name(k));
+		rte_tel_data_add_dict_u64(d, name, e->drops[k]);
+	}
+	add_port_totals(d, s);
+	rte_tel_data_add_dict_u64(d, "peers_known", s->peers_known);
+	rte_tel_data_add_dict_u64(d, "loops", s->loops);
+	rte_tel_data_add_dict_u64(d, "idle_turns", s->idle_turns);
+	rte_tel_data_add_dict_u64(d, "idle_parks", s->parks);
+	if (s->traffic.enabled) {
+		rte_tel_data_add_dict_u64(d, "traffic_submitted",
+					  s->traffic.submitted);
+		rte_tel_data_add_dict_u64(d, "traffic_delivered",
+					  s->traffic.delivered);
+		rte_tel_data_add_dict_u64(d, "traffic_expected",
+					  s->traffic.expected);
+		rte_tel_data_add_dict_u64(d, "traffic_fifo_errors",
+					  s->traffic.fifo_errors);
+		snprintf(hex, sizeof(hex), "%016llx",
+			 (unsigned long long)s->traffic.digest);
+		rte_tel_data_add_dict_string(d, "traffic_digest", hex);
+		rte_tel_data_add_dict_int(d, "traffic_done", s->traffic.done);
+	}
+	free(s);
+	return 0;
+}
+
+static int cmd_ports(const char *cmd, const char *params,
+		     struct rte_tel_data *d)
+{
+	struct dp_snapshot *s;
+	int rc;
+
+	(void)cmd;
+	(void)params;
+	rc = read_snapshot(&s);
+	if (rc < 0)
+		return rc;
+	rte_tel_data_start_dict(d);
+	for (uint16_t i = 0; i < s->n_ports; i++) {
+		struct rte_tel_data *p = rte_tel_data_alloc();
+		const struct dp_port_counters *c = &s->ports[i].c;
+		char name[64];
+
+		if (p == NULL)
+			break;
+		rte_tel_data_start_dict(p);
+		rte_tel_data_add_dict_u64(p, "port_id", s->ports[i].port_id);
+		rte_tel_data_add_dict_string(p, "driver", s->ports[i].driver);
+		rte_tel_data_add_dict_int(p, "link_up", s->ports[i].up);
+		rte_tel_data_add_dict_int(p, "point_to_point", s->ports[i].p2p);
+		rte_tel_data_add_dict_u64(p, "rx_pkts", c->rx_pkts);
+		rte_tel_data_add_dict_u64(p, "rx_bytes", c->rx_bytes);
+		rte_tel_data_add_dict_u64(p, "rx_ordo", c->rx_ordo);
+		rte_tel_data_add_dict_u64(p, "tx_pkts", c->tx_pkts);
+		rte_tel_data_add_dict_u64(p, "tx_bytes", c->tx_bytes);
+		rte_tel_data_add_dict_u64(p, "tx_mcast", c->tx_mcast);
+		rte_tel_data_add_dict_u64(p, "tx_ucast", c->tx_ucast);
+		rte_tel_data_add_dict_u64(p, "link_changes", c->link_changes);
+		for (int k = 0; k < DP_DROP_MAX; k++) {
+			snprintf(name, sizeof(name), "drop_%s",
+				 dp_drop_name(k));
+			rte_tel_data_add_dict_u64(p, name, c->drops[k]);
+		}
+		/* Telemetry names allow [A-Za-z0-9_/] only. */
+		snprintf(name, sizeof(name), "port%u", s->ports[i].port_id);
+		rte_tel_data_add_dict_container(d, name, p, 0);
+	}
+	free(s);
+	return 0;
+}
+
+static int cmd_status(const char *cmd, const char *params,
+		      struct rte_tel_data *d)
+{
+	struct dp_snapshot *s;
+	int rc;
+
+	(void)cmd;
+	(void)params;
+	rc = read_snapshot(&s);
+	if (rc < 0)
+		return rc;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "node_id", s->node_id);
+	rte_tel_data_add_dict_u64(d, "my_aru", s->st.my_aru);
+	rte_tel_data_add_dict_u64(d, "high_seq", s->st.high_seq);
+	rte_tel_data_add_dict_u64(d, "delivered", s->st.delivered);
+	rte_tel_data_add_dict_u64(d, "safe", s->st.safe);
+	rte_tel_data_add_dict_u64(d, "ring_rep", s->st.ring_rep);
+	rte_tel_data_add_dict_u64(d, "ring_seq", s->st.ring_seq);
+	rte_tel_data_add_dict_u64(d, "n_members", s->st.n_members);
+	rte_tel_data_add_dict_u64(d, "submit_queued", s->st.submit_queued);
+	free(s);
+	return 0;
+}
+
+int dp_telemetry_register(const struct dp_ring *r)
+{
+	int rc;
+
+	__atomic_store_n(&tel_ring, r, __ATOMIC_SEQ_CST);
+	rc = rte_telemetry_register_cmd("/ordo/stats", cmd_stats,
+		"ordo engine, dataplane and traffic counters. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/ordo/ports", cmd_ports,
+			"ordo per-port counters and link state. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/ordo/status", cmd_status,
+			"ordo ring ordering state. No parameters");
+	return rc;
+}

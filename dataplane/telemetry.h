@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * DPDK telemetry commands, readable with dpdk-telemetry.py:
+ *
+ *   /ordo/stats   engine and traffic counters, drops by reason
+ *   /ordo/ports   per port: link, rx/tx, drops by dataplane reason
+ *   /ordo/status  ordering state (aru, delivered, safe, ring id)
+ *
+ * Values come from the ring's published snapshot (snapshot.h), never from
+ * the lcore's live counters. Telemetry callbacks take no context, so this
+ * file keeps the one pointer it needs: set once, before the lcore starts.
+ */
+#ifndef ORDO_DP_TELEMETRY_H
+#define ORDO_DP_TELEMETRY_H
+
+struct dp_ring;
+
+/* Register the commands for ring r. Returns 0 or -errno. */
+int dp_telemetry_register(const struct dp_ring *r);
+
+/* Detach from the ring (the commands then answer -ENODEV) and wait for
+ * any command still reading it. Call before dp_ring_destroy(). */
+void dp_telemetry_unregister(void);
+
+#endif /* ORDO_DP_TELEMETRY_H */
