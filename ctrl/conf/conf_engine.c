@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Glue: a parsed configuration -> the engine's configuration for one of
+ * its daemons. The only file of ctrl/conf that knows the engine; it uses
+ * the engine's header, not its code.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ctrl/conf/conf_internal.h"
+#include "engine/engine.h"
+
+_Static_assert(CONF_MSG_SIZE_MAX == ORDO_MAX_MSG_SIZE_LIMIT,
+	       "MaxMessageSize's bound is the engine's");
+
+int ordo_conf_to_engine(const struct ordo_conf *c, int self,
+			struct ordo_engine_config *cfg)
+{
+	uint32_t i;
+
+	if (self < 0 || (uint32_t)self >= c->n_daemons ||
+	    c->n_daemons > ORDO_MAX_MEMBERS)
+		return -EINVAL;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->my_id = c->daemons[self].id;
+	cfg->n_members = c->n_daemons;
+	for (i = 0; i < c->n_daemons; i++)
+		cfg->members[i] = c->daemons[i].id; /* ring order already */
+	cfg->config_hash = ordo_conf_hash(c);
+
+	/* Mtu is the link's; the engine's is what its packets may use. */
+	cfg->mtu = c->encap == ORDO_ENCAP_UDP ? c->mtu - CONF_UDP_OVERHEAD :
+						c->mtu;
+	cfg->personal_window = c->personal_window;
+	cfg->global_window = c->window;
+	cfg->accel_window = c->accelerated_ring ? c->accel_window : 0;
+	cfg->store_packets = c->store_packets;
+	cfg->max_msg_size = c->max_msg_size;
+	cfg->submit_bytes = c->submit_bytes;
+	cfg->token_retransmit_ns = c->token_retransmit_ns;
+	return 0;
+}
