@@ -81,10 +81,12 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 		" tx_data=%" PRIu64 " tx_token=%" PRIu64 " tx_retrans=%" PRIu64
 		" rtr_requested=%" PRIu64 " token_retrans=%" PRIu64
 		" rotations=%" PRIu64 " submitted=%" PRIu64 " delivered=%" PRIu64
-		" loops=%" PRIu64 " idle_parks=%" PRIu64 "\n",
+		" loops=%" PRIu64 " idle_parks=%" PRIu64 " peers_known=%u"
+		" announces_rx=%" PRIu64 " announces_bad=%" PRIu64 "\n",
 		s->node_id, e->rx_data, e->rx_token, e->tx_data, e->tx_token,
 		e->tx_retrans, e->rtr_requested, e->token_retrans,
-		e->rotations, e->submitted, e->delivered, s->loops, s->parks);
+		e->rotations, e->submitted, e->delivered, s->loops, s->parks,
+		s->peers_known, s->announces_rx, s->announces_bad);
 	for (int k = 1; k < ORDO_DROP_REASON_MAX; k++)
 		if (e->drops[k])
 			fprintf(f, "ordod: engine drop %s=%" PRIu64 "\n",

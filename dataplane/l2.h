@@ -85,4 +85,30 @@ static_assert(__builtin_offsetof(struct ordo_wire_hdr, type) ==
 	(sizeof(struct ordo_wire_hdr) +                                        \
 	 __builtin_offsetof(struct ordo_wire_token, dest))
 
+/* Station announcement, the ARP of a ring: "node id, ring, configuration,
+ * and I am at this frame's source". Multicast to the ring's group when the
+ * agent starts, when a port's link comes up, once a second, and in answer
+ * to a member we did not know yet, so every member learns every other
+ * member's station before the first token is unicast, even one whose
+ * tokens it never sees (peers.h). Same framing as protocol packets, told
+ * apart by its magic, which is not ORDO_WIRE_MAGIC: the dataplane consumes
+ * announcements and the engine never sees one. */
+#define DP_ANNOUNCE_MAGIC   0x4f41u /* "OA" */
+#define DP_ANNOUNCE_VERSION 1u
+#define DP_ANNOUNCE_LEN     46u     /* pads the frame to Ethernet's 60 bytes */
+
+struct dp_announce {
+	uint16_t magic;       /* DP_ANNOUNCE_MAGIC */
+	uint8_t  version;     /* DP_ANNOUNCE_VERSION */
+	uint8_t  ring_no;
+	uint32_t config_hash; /* as in ordo_wire_hdr */
+	uint32_t node_id;
+	uint32_t flags;       /* zero */
+};
+static_assert(sizeof(struct dp_announce) == 16, "announce layout");
+static_assert(sizeof(struct dp_announce) <= DP_ANNOUNCE_LEN, "announce fits");
+static_assert(DP_ANNOUNCE_MAGIC != ORDO_WIRE_MAGIC, "announce is not ordo");
+static_assert(__builtin_offsetof(struct dp_announce, magic) ==
+	      __builtin_offsetof(struct ordo_wire_hdr, magic), "magic first");
+
 #endif /* ORDO_DP_L2_H */

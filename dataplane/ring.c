@@ -11,7 +11,13 @@
 
 #include "dataplane/ring.h"
 
-#define SLOW_PERIOD_NS 1000000ull /* 1 ms */
+#define SLOW_PERIOD_NS     1000000ull    /* 1 ms */
+#define ANNOUNCE_PERIOD_NS 1000000000ull /* 1 s */
+#define ANSWER_GAP_NS      10000000ull   /* at most 100 answers/s */
+
+static void announce_port(struct dp_ring *r, struct dp_port *p);
+static void announce_rx(struct dp_ring *r, struct dp_port *p,
+			const struct dp_frame_view *v);
 
 /* A packet the engine took or rejected for a reason that still proves it
  * came from a member of our ring with our configuration: its source may
@@ -38,6 +44,11 @@ static inline void rx_one(struct dp_ring *r, struct dp_port *p,
 			    m->data_len, p->mac, &v);
 	if (unlikely(rc < 0)) {
 		p->c.drops[-rc]++;
+		return;
+	}
+	if (unlikely(v.len >= 2 && v.pkt[0] == (DP_ANNOUNCE_MAGIC >> 8) &&
+		     v.pkt[1] == (DP_ANNOUNCE_MAGIC & 0xff))) {
+		announce_rx(r, p, &v);
 		return;
 	}
 	p->c.rx_ordo++;
@@ -171,6 +182,9 @@ void dp_ring_publish(struct dp_ring *r)
 		s->peers_known += r->peers.p[i].known;
 	s->peers_moved = r->peers.moved;
 	s->tx_no_port = r->tx_no_port;
+	s->announces_rx = r->announces_rx;
+	s->announces_tx = r->announces_tx;
+	s->announces_bad = r->announces_bad;
 	s->loops = r->loops;
 	s->idle_turns = r->idle.idle_turns;
 	s->parks = r->idle.parks;
@@ -184,6 +198,64 @@ void dp_ring_read(const struct dp_ring *r, struct dp_snapshot *out)
 	dp_read_published(&r->pub, out);
 }
 
+/* Slow path: one announcement frame to the group on port p. */
+static void announce_port(struct dp_ring *r, struct dp_port *p)
+{
+	uint8_t buf[DP_ANNOUNCE_LEN];
+	struct dp_announce a = {
+		.magic = __builtin_bswap16(DP_ANNOUNCE_MAGIC),
+		.version = DP_ANNOUNCE_VERSION,
+		.ring_no = r->ring_no,
+		.config_hash = __builtin_bswap32(r->config_hash),
+		.node_id = __builtin_bswap32(r->my_id),
+	};
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &a, sizeof(a));
+	tx_frame(r, p, r->framer.group_mac, r->framer.group_ip_be, buf,
+		 sizeof(buf));
+	r->announces_tx++;
+}
+
+void dp_ring_announce(struct dp_ring *r)
+{
+	for (uint16_t i = 0; i < r->n_ports; i++)
+		if (r->ports[i].up)
+			announce_port(r, &r->ports[i]);
+	r->next_announce = r->now + ANNOUNCE_PERIOD_NS;
+}
+
+static void __attribute__((noinline))
+announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v)
+{
+	struct dp_announce a;
+	struct dp_peer *peer;
+	bool stranger;
+
+	if (v->len < sizeof(a)) {
+		r->announces_bad++;
+		return;
+	}
+	memcpy(&a, v->pkt, sizeof(a));
+	a.node_id = __builtin_bswap32(a.node_id);
+	peer = dp_peers_find(&r->peers, a.node_id);
+	if (a.version != DP_ANNOUNCE_VERSION || a.ring_no != r->ring_no ||
+	    __builtin_bswap32(a.config_hash) != r->config_hash || peer == NULL) {
+		r->announces_bad++; /* another ring or configuration */
+		return;
+	}
+	r->announces_rx++;
+	stranger = !peer->known;
+	dp_peers_learn(&r->peers, a.node_id, p->index, v->src_mac,
+		       v->src_ip_be);
+	/* A member we did not know may not know us either: answer, so a
+	 * late starter learns everyone within one exchange. */
+	if (stranger && r->now >= r->next_answer) {
+		r->next_answer = r->now + ANSWER_GAP_NS;
+		announce_port(r, p);
+	}
+}
+
 static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 {
 	r->next_slow = r->now + SLOW_PERIOD_NS;
@@ -192,9 +264,15 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 
 		if (r->now < p->next_link_check)
 			continue;
-		if (dp_port_link_poll(p, r->now) && !p->up)
+		if (!dp_port_link_poll(p, r->now))
+			continue;
+		if (p->up)
+			announce_port(r, p);
+		else
 			dp_peers_forget_port(&r->peers, p->index);
 	}
+	if (r->now >= r->next_announce)
+		dp_ring_announce(r);
 	dp_ring_publish(r);
 }
 

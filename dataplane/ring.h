@@ -8,8 +8,8 @@
  *            ordo_engine_tick() when the engine's deadline passed
  *            the local end submits (ordo_engine_submit*)
  *            flush every port's tx buffer
- *            every millisecond, the slow path: link states, published
- *            counters
+ *            every millisecond, the slow path: link states, station
+ *            announcements (l2.h), published counters
  * ops->send builds an mbuf (headers of frame.h + a copy of the packet) and
  * queues it on the port(s) toward the destination; ops->deliver hands the
  * ordered message to the local end.
@@ -74,6 +74,11 @@ struct dp_ring {
 
 	/* cold */
 	uint32_t my_id;
+	uint32_t config_hash;
+	uint8_t  ring_no;
+	uint64_t next_announce;     /* ns: periodic announcement */
+	uint64_t next_answer;       /* ns: earliest answer to a stranger */
+	uint64_t announces_rx, announces_tx, announces_bad;
 	volatile bool *quit;
 	struct dp_snapshot scratch;
 	struct dp_published pub __attribute__((aligned(64)));
@@ -91,6 +96,10 @@ unsigned dp_ring_do_work(struct dp_ring *r);
 
 /* Loop until *quit: an lcore entry point's body. */
 void dp_ring_run(struct dp_ring *r, volatile bool *quit);
+
+/* Announce our station on every port that is up (ring.c does it on start,
+ * on link up and every second). */
+void dp_ring_announce(struct dp_ring *r);
 
 /* Publish the counters now (the loop does it every millisecond). */
 void dp_ring_publish(struct dp_ring *r);

@@ -64,6 +64,8 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 		return NULL;
 	}
 	r->my_id = conf->engine.my_id;
+	r->config_hash = conf->engine.config_hash;
+	r->ring_no = conf->ring_no;
 	r->mtu = conf->engine.mtu;
 	r->local = local;
 	r->local_ctx = local_ctx;
@@ -107,6 +109,7 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 		goto fail;
 	}
 	r->now = dp_clock_ns(&r->clock);
+	dp_ring_announce(r);
 	ordo_engine_start(r->engine, r->now);
 	r->deadline = ordo_engine_next_deadline(r->engine);
 	/* Whatever start sent goes out now, before the first turn. */

@@ -45,6 +45,7 @@ struct dp_snapshot {
 	uint32_t peers_known;
 	uint64_t peers_moved;
 	uint64_t tx_no_port;      /* frames with no port up to take them */
+	uint64_t announces_rx, announces_tx, announces_bad;
 	uint64_t loops, idle_turns, parks;
 	struct dp_traffic_report traffic;
 };

@@ -110,6 +110,10 @@ static int cmd_stats(const char *cmd, const char *params,
 	}
 	add_port_totals(d, s);
 	rte_tel_data_add_dict_u64(d, "peers_known", s->peers_known);
+	rte_tel_data_add_dict_u64(d, "peers_moved", s->peers_moved);
+	rte_tel_data_add_dict_u64(d, "announces_rx", s->announces_rx);
+	rte_tel_data_add_dict_u64(d, "announces_tx", s->announces_tx);
+	rte_tel_data_add_dict_u64(d, "announces_bad", s->announces_bad);
 	rte_tel_data_add_dict_u64(d, "loops", s->loops);
 	rte_tel_data_add_dict_u64(d, "idle_turns", s->idle_turns);
 	rte_tel_data_add_dict_u64(d, "idle_parks", s->parks);
