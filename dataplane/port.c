@@ -20,6 +20,7 @@
 
 #include <rte_bus.h>
 #include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 
@@ -27,6 +28,7 @@
 
 #define LINK_PERIOD_FRAGILE_NS 1000000ull   /* 1 ms: a memory read */
 #define LINK_PERIOD_DEFAULT_NS 100000000ull /* 100 ms: may be an ioctl */
+#define REDIAL_PERIOD_NS       1000000000ull /* 1 s */
 
 static void devargs_name(const char *devargs, char *name, size_t len)
 {
@@ -97,6 +99,13 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 	snprintf(p->driver, sizeof(p->driver), "%s",
 		 info.driver_name ? info.driver_name : "?");
 	p->p2p = p->fragile = strstr(p->driver, "memif") != NULL;
+	if (p->p2p && info.device != NULL) {
+		const struct rte_devargs *da = rte_dev_devargs(info.device);
+
+		p->redial = da != NULL && da->args != NULL &&
+			    strstr(da->args, "role=client") != NULL;
+	}
+	p->next_redial = REDIAL_PERIOD_NS; /* the ring's clock starts near 0 */
 	p->socket = rte_eth_dev_socket_id(port_id);
 	p->link_period = p->fragile ? LINK_PERIOD_FRAGILE_NS
 				    : LINK_PERIOD_DEFAULT_NS;
@@ -176,6 +185,17 @@ bool dp_port_link_poll(struct dp_port *p, uint64_t now)
 	p->up = up;
 	p->c.link_changes++;
 	return true;
+}
+
+void dp_port_redial(struct dp_port *p, uint64_t now)
+{
+	if (!p->redial || p->up || now < p->next_redial)
+		return;
+	p->next_redial = now + REDIAL_PERIOD_NS;
+	p->c.redials++;
+	rte_eth_dev_stop(p->port_id);
+	if (rte_eth_dev_start(p->port_id) == 0)
+		p->next_link_check = now; /* look again at once */
 }
 
 void dp_port_close(struct dp_port *p)

@@ -36,11 +36,13 @@ struct dp_port {
 	bool     up;            /* link up: polled and used */
 	bool     p2p;           /* one peer behind it (memif) */
 	bool     fragile;       /* must not be polled while down (memif) */
+	bool     redial;        /* memif client: restart to reconnect when down */
 	int      socket;        /* NUMA node of the device, SOCKET_ID_ANY if unknown */
 	uint8_t  mac[DP_ETH_ALEN];
 	uint16_t tx_n;
 	uint64_t next_link_check; /* ns */
 	uint64_t link_period;     /* ns */
+	uint64_t next_redial;     /* ns */
 	struct rte_mbuf *tx_buf[DP_TX_BURST];
 	struct dp_port_counters c;
 	char     name[DP_NAME_MAX];
@@ -69,6 +71,12 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 /* Read the link state (cheap: called from the slow path on a period).
  * Returns true when it changed. */
 bool dp_port_link_poll(struct dp_port *p, uint64_t now);
+
+/* A memif client whose link stayed down: stop and start it again, which
+ * dials its server anew (the PMD never redials by itself, and a server
+ * rejects a client that connects between its probe and its start).
+ * Slow path: a connect(2), called at most once per period while down. */
+void dp_port_redial(struct dp_port *p, uint64_t now);
 
 /* Stop and close; frees whatever the tx buffer still holds. */
 void dp_port_close(struct dp_port *p);

@@ -262,6 +262,8 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 	for (uint16_t i = 0; i < r->n_ports; i++) {
 		struct dp_port *p = &r->ports[i];
 
+		if (!p->up)
+			dp_port_redial(p, r->now);
 		if (r->now < p->next_link_check)
 			continue;
 		if (!dp_port_link_poll(p, r->now))

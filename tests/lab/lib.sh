@@ -61,7 +61,7 @@ lab_eal() {
 	local i=$1
 	echo "--lcores=0@(0,1),1@(0,1) --no-pci --file-prefix=${LAB_NAME}n$i" \
 	     "--huge-dir=$LAB_DIR/huge --huge-unlink -m 128" \
-	     "--log-level=lib.eal:error"
+	     "--log-level=lib.eal:error ${LAB_EAL_EXTRA:-}"
 }
 
 lab_members() {
