@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The simulated network: a switched LAN between the simulated nodes.
+ *
+ *   - each node's NIC serializes its packets at a fixed bandwidth, in the
+ *     order the engine sent them (a per-node "next free" time);
+ *   - the switch replicates a multicast to every other node, never back to
+ *     its sender;
+ *   - every copy then takes the base latency plus a uniform jitter; a
+ *     "reordered" copy takes an extra random delay of up to reorder_ns, so
+ *     it overtakes or falls behind its neighbours;
+ *   - every copy is lost, and independently duplicated, with the given
+ *     probabilities, separately per destination.
+ *
+ * Arrivals become EV_RX events; every random choice comes from the net's
+ * own seeded stream, so the same seed gives the same arrivals.
+ */
+#ifndef SIM_NET_H
+#define SIM_NET_H
+
+#include <stdint.h>
+
+#include "evq.h"
+#include "ordo/wire.h"
+#include "pktbuf.h"
+#include "prng.h"
+
+/* net_send() destination meaning every node but the sender. */
+#define NET_ALL UINT32_MAX
+
+struct net_params {
+	uint64_t latency_ns; /* one-way base latency */
+	uint64_t jitter_ns;  /* plus uniform [0, jitter_ns] */
+	uint64_t mbps;       /* NIC bandwidth, Mbit/s */
+	double loss;         /* per destination copy */
+	double dup;          /* per destination copy: deliver a second one */
+	double reorder;      /* per copy: add up to reorder_ns */
+	uint64_t reorder_ns;
+};
+
+struct net_stats {
+	uint64_t packets, bytes; /* sent by nodes */
+	uint64_t copies;         /* scheduled arrivals */
+	uint64_t lost, duplicated, reordered;
+};
+
+struct net {
+	struct net_params p;
+	struct prng rng;
+	struct evq *q;
+	struct pktpool *pool;
+	uint32_t n_nodes;
+	uint64_t nic_free[ORDO_MAX_MEMBERS];
+	struct net_stats stats;
+};
+
+void net_params_default(struct net_params *p);
+
+/* Start a run: no packets in flight, idle NICs, the seed's stream. */
+void net_reset(struct net *n, const struct net_params *p, uint64_t seed,
+	       uint32_t n_nodes, struct evq *q, struct pktpool *pool);
+
+/* Node index from sends len bytes at now to node index to, or to every
+ * other node (NET_ALL). Returns 0, -EMSGSIZE when the packet cannot be a
+ * frame, or -ENOMEM. */
+int net_send(struct net *n, uint64_t now, uint32_t from, uint32_t to,
+	     const void *pkt, uint32_t len);
+
+#endif /* SIM_NET_H */

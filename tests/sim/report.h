@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Findings of one run: violations by kind, with the first one spelled out
+ * (the line a failing seed prints), and the count of undelivered
+ * (message, node) pairs. Shared by the wire tap, the checker and the
+ * simulator loop, which each add what they find.
+ */
+#ifndef SIM_REPORT_H
+#define SIM_REPORT_H
+
+#include <stdint.h>
+
+enum chk_kind {
+	CHK_SIM = 0,   /* the simulation itself failed (memory, event budget) */
+	CHK_WIRE,      /* a packet on the wire breaks the format or its history */
+	CHK_SUBMIT,    /* the engine refused a valid message */
+	CHK_INVENTED,  /* delivered a message no one submitted */
+	CHK_CORRUPT,   /* delivered bytes differ from the submitted ones */
+	CHK_METADATA,  /* engine's delivery metadata disagrees with the bytes */
+	CHK_DUPLICATE, /* delivered twice at one node */
+	CHK_FIFO,      /* a sender's messages out of order or with a gap */
+	CHK_ORDER,     /* two nodes delivered two messages in opposite orders */
+	CHK_GAP,       /* a node skipped a message others delivered earlier */
+	CHK_CAUSAL,    /* delivered before a message its sender had delivered */
+	CHK_SAFE,      /* SAFE delivered before every member held it */
+	CHK_CONFIG,    /* delivered outside the node's current configuration */
+	CHK_KIND_MAX
+};
+
+const char *chk_kind_name(enum chk_kind k);
+
+#define REPORT_LINE 400
+
+struct report {
+	uint32_t violations;
+	uint32_t by_kind[CHK_KIND_MAX];
+	char first[REPORT_LINE];             /* first violation */
+	uint64_t undelivered;                /* (message, node) pairs */
+	char first_undelivered[REPORT_LINE];
+};
+
+void report_clear(struct report *r);
+void report_violation(struct report *r, enum chk_kind k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void report_undelivered(struct report *r, uint64_t pairs, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Add src's counts to dst; dst keeps its own first lines if it has any. */
+void report_merge(struct report *dst, const struct report *src);
+
+#endif /* SIM_REPORT_H */
