@@ -669,7 +669,7 @@ int ordo_conf_parser_finish(struct ordo_conf_parser *p, char *err,
 	if (p->rc == 0) {
 		if (p->st == ST_LBRACE)
 			conf_error_at(p, p->pending_line,
-				      "%s: '{' expected before the end of the file",
+				      "'{' expected to open %s before the end of the file",
 				      conf_block_name(p->pending));
 		else if (p->depth > 0)
 			conf_error_at(p, p->stack_line[p->depth],
