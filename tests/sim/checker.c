@@ -331,13 +331,13 @@ static void count_missing(const struct checker *c,
 				first = x + 1;
 		}
 		report_undelivered(out, missing,
-				   "msg %u:%u (%u bytes, service %u, %s) not "
-				   "delivered at node %u%s", m->origin,
-				   m->counter, m->len, m->service,
+				   "msg %u:%u (%u bytes, service %u, %s) "
+				   "missing at %u of %u nodes, first node %u",
+				   m->origin, m->counter, m->len, m->service,
 				   m->accepted_at == UINT64_MAX ?
 					   "never accepted by submit" :
 					   "submitted",
-				   first, missing > 1 ? " and others" : "");
+				   missing, in->n_nodes, first);
 	}
 }
 

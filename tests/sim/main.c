@@ -87,6 +87,10 @@ U64_FLAG(set_msgs, o.wl.msgs, 0, 10000000, 1)
 U64_FLAG(set_size, o.wl.size, PAYLOAD_HDR_LEN, ORDO_MAX_MSG_SIZE_LIMIT - 64, 1)
 U64_FLAG(set_mtu, o.mtu, ORDO_WIRE_MIN_MTU, ORDO_WIRE_MAX_MTU, 1)
 U64_FLAG(set_limit, o.time_limit_ns, 1, 3600000, 1000000ull)
+U64_FLAG(set_stall, o.stall_ns, 0, 3600000, 1000000ull)
+U64_FLAG(set_pwin, o.personal_window, 1, 1u << 20, 1)
+U64_FLAG(set_gwin, o.global_window, 1, 1u << 20, 1)
+U64_FLAG(set_store, o.store_packets, 64, 1u << 24, 1)
 U64_FLAG(set_retx, o.token_retx_ns, 1, 10000000, 1000ull)
 U64_FLAG(set_latency, o.net.latency_ns, 0, 10000000, 1000ull)
 U64_FLAG(set_jitter, o.net.jitter_ns, 0, 10000000, 1000ull)
@@ -97,6 +101,17 @@ static int set_seeds(struct cli *c, const char *f, const char *v)
 {
 	c->seeds_given = true;
 	return get_u64(f, v, 1, UINT64_MAX / 2, &c->seeds);
+}
+
+static int set_awin(struct cli *c, const char *f, const char *v)
+{
+	uint64_t x;
+	int rc = get_u64(f, v, 0, 1u << 20, &x);
+
+	/* 0 is a valid window; the option keeps 0 for "engine default". */
+	if (rc == 0)
+		c->o.accel_window = x ? (uint32_t)x : UINT32_MAX;
+	return rc;
 }
 
 static int set_loss(struct cli *c, const char *f, const char *v)
@@ -187,8 +202,19 @@ static const struct flag flags[] = {
 			     "causal, agreed or safe", set_service },
 	{ "time-limit-ms", "T", "liveness bound in simulated ms (default "
 				"10000)", set_limit },
+	{ "stall-ms", "T", "end a seed early when nothing new was delivered "
+			   "for T simulated ms (default 2000; 0: never)",
+	  set_stall },
 	{ "token-retx-us", "U", "engine token retransmit timeout (default: "
 				"from the network model)", set_retx },
+	{ "personal-window", "W", "engine personal window (engine default)",
+	  set_pwin },
+	{ "global-window", "W", "engine global window (engine default)",
+	  set_gwin },
+	{ "accel-window", "W", "engine accelerated window, 0 for plain "
+			       "Totem (engine default)", set_awin },
+	{ "store-packets", "P", "engine store size, a power of two (engine "
+				"default)", set_store },
 	{ "latency-us", "U", "one-way latency (default 20)", set_latency },
 	{ "jitter-us", "U", "plus uniform jitter up to U (default 2)",
 	  set_jitter },
@@ -318,9 +344,21 @@ static void replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 	if (o->time_limit_ns != d.time_limit_ns)
 		MORE(" --time-limit-ms %llu",
 		     (unsigned long long)(o->time_limit_ns / 1000000));
+	if (o->stall_ns != d.stall_ns)
+		MORE(" --stall-ms %llu",
+		     (unsigned long long)(o->stall_ns / 1000000));
 	if (o->token_retx_ns)
 		MORE(" --token-retx-us %llu",
 		     (unsigned long long)(o->token_retx_ns / 1000));
+	if (o->personal_window)
+		MORE(" --personal-window %u", o->personal_window);
+	if (o->global_window)
+		MORE(" --global-window %u", o->global_window);
+	if (o->accel_window)
+		MORE(" --accel-window %u", o->accel_window == UINT32_MAX ?
+						   0 : o->accel_window);
+	if (o->store_packets)
+		MORE(" --store-packets %u", o->store_packets);
 	if (o->net.latency_ns != d.net.latency_ns)
 		MORE(" --latency-us %llu",
 		     (unsigned long long)(o->net.latency_ns / 1000));

@@ -25,6 +25,7 @@ void sim_opts_default(struct sim_opts *o)
 	o->nodes = 5;
 	o->mtu = 1500;
 	o->time_limit_ns = 10ull * 1000 * 1000 * 1000;
+	o->stall_ns = 2ull * 1000 * 1000 * 1000;
 	o->max_events = 200ull * 1000 * 1000;
 	o->wl.msgs = 200;
 	net_params_default(&o->net);
@@ -35,6 +36,7 @@ const char *sim_end_name(enum sim_end e)
 	static const char *const names[] = {
 		[SIM_END_QUIET] = "quiet",
 		[SIM_END_TIME_LIMIT] = "time-limit",
+		[SIM_END_STALLED] = "stalled",
 		[SIM_END_IDLE] = "idle",
 		[SIM_END_BUDGET] = "event-budget",
 		[SIM_END_ERROR] = "error",
@@ -79,6 +81,15 @@ static void engine_config(const struct sim *s, uint32_t idx,
 		c->members[i] = i + 1;
 	c->config_hash = SIM_CONFIG_HASH;
 	c->mtu = s->o.mtu;
+	if (s->o.personal_window)
+		c->personal_window = s->o.personal_window;
+	if (s->o.global_window)
+		c->global_window = s->o.global_window;
+	if (s->o.accel_window)
+		c->accel_window = s->o.accel_window == UINT32_MAX ?
+					  0 : s->o.accel_window;
+	if (s->o.store_packets)
+		c->store_packets = s->o.store_packets;
 	if (c->max_msg_size < max)
 		c->max_msg_size = max;
 	if (c->submit_bytes < c->max_msg_size + 64u)
@@ -239,6 +250,7 @@ static void op_deliver(void *ctx, const struct ordo_delivery *d)
 	n->last_delivered = idx;
 	if (!s->got[(size_t)idx * s->o.nodes + n->idx]) {
 		s->got[(size_t)idx * s->o.nodes + n->idx] = 1;
+		s->res.progress_at = s->now;
 		if (++s->have == s->want)
 			s->res.done_at = s->now;
 	}
@@ -281,6 +293,8 @@ static int reset(struct sim *s, uint64_t seed)
 	memset(s->got, 0, got);
 	s->want = got;
 	s->have = 0;
+	if (s->want == 0)
+		s->res.done_at = 0;
 
 	for (i = 0; i < s->o.nodes; i++) {
 		struct sim_node *n = &s->node[i];
@@ -395,6 +409,12 @@ int sim_run(struct sim *s, uint64_t seed)
 		if (s->res.done_at != UINT64_MAX &&
 		    ev.time > s->res.done_at + s->grace_ns) {
 			s->res.end = SIM_END_QUIET;
+			break;
+		}
+		if (s->o.stall_ns && s->res.done_at == UINT64_MAX &&
+		    ev.time > s->res.progress_at + s->o.stall_ns &&
+		    ev.time > wl_last_due(&s->wl)) {
+			s->res.end = SIM_END_STALLED;
 			break;
 		}
 		if (++s->res.events > s->o.max_events) {

@@ -11,7 +11,10 @@
  * ordo_engine_next_deadline() and schedule a tick if it is earlier than the
  * one pending. A run ends when every message was delivered at every node
  * and a grace period passed without incident ("quiet"), or at the time
- * limit, or when the event budget is spent.
+ * limit, or when nothing new was delivered for a long time (a ring that
+ * stalls for seconds of simulated time would otherwise spin until the time
+ * limit, and a broken engine would make every seed cost seconds), or when
+ * the event budget is spent.
  *
  * All state of the simulator lives in struct sim; buffers grow to the
  * largest run and are reused by the next seed.
@@ -34,7 +37,10 @@ struct sim_opts {
 	uint32_t nodes;          /* 1..ORDO_MAX_MEMBERS, ids 1..nodes */
 	uint32_t mtu;
 	uint64_t token_retx_ns;  /* 0: derived from the network model */
+	/* Engine windows and store; 0 keeps the engine's default. */
+	uint32_t personal_window, global_window, accel_window, store_packets;
 	uint64_t time_limit_ns;  /* liveness bound, simulated */
+	uint64_t stall_ns;       /* end early after this long without progress */
 	uint64_t max_events;     /* safety net against a runaway run */
 	struct wl_params wl;
 	struct net_params net;
@@ -45,6 +51,7 @@ void sim_opts_default(struct sim_opts *o);
 enum sim_end {
 	SIM_END_QUIET,      /* all delivered everywhere, grace period passed */
 	SIM_END_TIME_LIMIT, /* the liveness bound */
+	SIM_END_STALLED,    /* no new delivery for stall_ns: it will not recover */
 	SIM_END_IDLE,       /* no event left: every engine stopped asking */
 	SIM_END_BUDGET,     /* max_events */
 	SIM_END_ERROR,      /* out of memory or an engine refused to start */
@@ -65,6 +72,7 @@ struct sim_result {
 	enum sim_end end;
 	uint64_t end_time;      /* simulated ns */
 	uint64_t done_at;       /* when the last delivery happened, or MAX */
+	uint64_t progress_at;   /* last first-time delivery or accepted submit */
 	uint64_t events;
 	struct report run;      /* what the loop itself found (CHK_SIM/WIRE) */
 	struct ordo_engine_stats engine; /* summed over nodes */

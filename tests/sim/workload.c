@@ -113,6 +113,10 @@ int wl_plan(struct workload *w, const struct wl_params *p, uint64_t seed,
 		m->causal_after = WL_NONE;
 	}
 	qsort(pl->msgs, pl->n, sizeof(pl->msgs[0]), by_origin_due);
+	w->last_due = 0;
+	for (i = 0; i < pl->n; i++)
+		if (pl->msgs[i].due > w->last_due)
+			w->last_due = pl->msgs[i].due;
 
 	memset(pl->base, 0, sizeof(pl->base));
 	for (i = 0; i < pl->n; i++)
@@ -128,6 +132,11 @@ int wl_plan(struct workload *w, const struct wl_params *p, uint64_t seed,
 	for (i = 0; i < n_nodes; i++)
 		w->cursor[i] = pl->base[i];
 	return 0;
+}
+
+uint64_t wl_last_due(const struct workload *w)
+{
+	return w->last_due;
 }
 
 uint64_t wl_next_due(const struct workload *w, uint32_t i)

@@ -75,6 +75,7 @@ struct workload {
 	uint8_t *scratch;                  /* the message being submitted */
 	uint32_t scratch_cap;
 	uint64_t eagain;                   /* submits refused for back-pressure */
+	uint64_t last_due;                 /* latest due time in the plan */
 };
 
 /* Largest message the mix produces. */
@@ -98,6 +99,9 @@ uint64_t wl_next_due(const struct workload *w, uint32_t i);
  * delivered (WL_NONE if none). Returns when to call again, or UINT64_MAX. */
 uint64_t wl_submit_due(struct workload *w, uint32_t i, uint64_t now,
 		       struct ordo_engine *e, int32_t last_delivered);
+
+/* The latest due time of the plan (0 if empty). */
+uint64_t wl_last_due(const struct workload *w);
 
 /* Largest message this workload may submit. */
 uint32_t wl_max_len(const struct wl_params *p);
