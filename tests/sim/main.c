@@ -410,6 +410,9 @@ static void print_seed(const struct cli *c, const struct sim *s,
 			if (e->drops[k])
 				printf(" %s %llu", ordo_drop_reason_name(k),
 				       (unsigned long long)e->drops[k]);
+		if (res->rx_rc_mismatch)
+			printf("; rx returned 0 for %llu dropped packets",
+			       (unsigned long long)res->rx_rc_mismatch);
 		printf("\n");
 	}
 }

@@ -327,18 +327,41 @@ static int reset(struct sim *s, uint64_t seed)
 	return 0;
 }
 
+static uint64_t drops_total(const struct ordo_engine *e)
+{
+	const struct ordo_engine_stats *st = ordo_engine_stats(e);
+	uint64_t n = 0;
+	uint32_t k;
+
+	for (k = 1; k < ORDO_DROP_REASON_MAX; k++)
+		n += st->drops[k];
+	return n;
+}
+
 static void on_event(struct sim *s, const struct ev *ev)
 {
 	struct sim_node *n = &s->node[ev->node];
 	int rc;
 
 	switch (ev->kind) {
-	case EV_RX:
+	case EV_RX: {
+		uint64_t before = drops_total(n->e);
+
 		rc = ordo_engine_rx(n->e, ev->pkt->data, ev->pkt->len, s->now);
+		/* A packet counts as held only if the engine kept it: rx said
+		 * 0 and no drop counter moved. engine.h promises a negative
+		 * reason for every counted drop; where it returns 0 anyway,
+		 * holding would be judged too leniently, so we look at both
+		 * and count the disagreement. */
+		if (drops_total(n->e) != before) {
+			s->res.rx_rc_mismatch += rc == 0;
+			rc = rc ? rc : -ORDO_DROP_REASON_MAX;
+		}
 		tap_received(&s->tap, n->idx, ev->pkt->data, ev->pkt->len,
 			     s->now, rc);
 		pktpool_put(&s->pool, ev->pkt);
 		break;
+	}
 	case EV_TICK:
 		if (ev->time != n->tick_at)
 			return; /* superseded by an earlier tick */

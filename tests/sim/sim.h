@@ -74,6 +74,9 @@ struct sim_result {
 	uint64_t done_at;       /* when the last delivery happened, or MAX */
 	uint64_t progress_at;   /* last first-time delivery or accepted submit */
 	uint64_t events;
+	/* Packets the engine counted as dropped while ordo_engine_rx()
+	 * returned 0, against engine.h's contract (reported, not judged). */
+	uint64_t rx_rc_mismatch;
 	struct report run;      /* what the loop itself found (CHK_SIM/WIRE) */
 	struct ordo_engine_stats engine; /* summed over nodes */
 };
