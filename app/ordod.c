@@ -145,22 +145,27 @@ static unsigned pick_ring_lcore(void)
 	return l < RTE_MAX_LCORE ? l : rte_get_main_lcore();
 }
 
-static void explain_eal_failure(void)
+/* EAL said no: say why in plain words, from the host checks. */
+static void explain_eal_failure(int eal_argc, char **argv,
+				const struct ordod_opts *o)
 {
+	struct dp_envcheck c = { .out = stderr, .quiet = true };
 	int e = rte_errno;
 
 	fprintf(stderr, "ordod: EAL initialisation failed: %s\n",
 		rte_strerror(e));
-	if (e == EALREADY)
-		fprintf(stderr, "ordod: EAL is already initialised\n");
-	else if (dp_envcheck_hugepage_bytes() == 0)
-		fprintf(stderr, "ordod: no hugepages are reserved on this host;"
-			" run `ordod [EAL args] -- --check` and see "
-			"docs/deploy.md\n");
-	else
-		fprintf(stderr, "ordod: see the EAL messages above; another "
-			"primary with the same --file-prefix, or bad EAL "
-			"arguments? `ordod [EAL args] -- --check` explains more\n");
+	dp_envcheck_host(&c, eal_argc, argv, o->port_args, o->n_port_args);
+	if (c.fails) {
+		c.quiet = false;
+		c.fails = c.warns = 0;
+		fprintf(stderr, "ordod: the host check finds:\n");
+		dp_envcheck_host(&c, eal_argc, argv, o->port_args,
+				 o->n_port_args);
+	} else {
+		fprintf(stderr, "ordod: the EAL messages above say why: bad EAL "
+			"arguments, or another primary with the same "
+			"--file-prefix? (`ordod [EAL args] -- --check`)\n");
+	}
 }
 
 static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
@@ -177,10 +182,11 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 		       "EAL messages, say why\n", rte_strerror(rte_errno));
 		c.fails++;
 	} else {
-		if (ordod_setup_build(&s, o, err, sizeof(err)) < 0)
+		if (ordod_setup_build(&s, o, err, sizeof(err)) < 0) {
 			printf("warn configuration: %s\n", err);
-		for (unsigned i = 0; i < o->n_port_args; i++)
-			s.port_args[s.n_port_args++] = o->port_args[i];
+			for (unsigned i = 0; i < o->n_port_args; i++)
+				s.port_args[s.n_port_args++] = o->port_args[i];
+		}
 		rc = resolve_ports(&s);
 		if (rc < 0)
 			c.fails++;
@@ -248,7 +254,7 @@ int main(int argc, char **argv)
 
 	rc = rte_eal_init(dash, argv);
 	if (rc < 0) {
-		explain_eal_failure();
+		explain_eal_failure(dash, argv, &o);
 		return EXIT_EAL;
 	}
 	install_signals();
@@ -286,6 +292,7 @@ int main(int argc, char **argv)
 		rc = dp_traffic_init(&traffic, &tc, setup.ring.engine.my_id,
 				     setup.ring.engine.members,
 				     setup.ring.engine.n_members,
+				     setup.ring.engine.submit_bytes,
 				     setup.ring.socket);
 		if (rc < 0) {
 			fprintf(stderr, "ordod: traffic: %s\n", strerror(-rc));
@@ -340,9 +347,11 @@ int main(int argc, char **argv)
 	report_summary(stdout, &fin);
 	if (traffic_on && !fin.traffic.done)
 		printf("ordod: traffic incomplete node=%u delivered=%llu "
-		       "expected=%llu\n", fin.node_id,
-		       (unsigned long long)fin.traffic.delivered,
-		       (unsigned long long)fin.traffic.expected);
+		       "expected=%llu digest=%016llx fifo_errors=%llu\n",
+		       fin.node_id, (unsigned long long)fin.traffic.delivered,
+		       (unsigned long long)fin.traffic.expected,
+		       (unsigned long long)fin.traffic.digest,
+		       (unsigned long long)fin.traffic.fifo_errors);
 	dp_telemetry_unregister();
 	dp_ring_destroy(job.ring);
 out_traffic:

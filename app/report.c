@@ -70,6 +70,11 @@ void report_traffic_done(FILE *f, const struct dp_snapshot *cur)
 		t->digest, t->fifo_errors, el,
 		el > 0 ? (double)t->delivered / el : 0.0,
 		el > 0 ? (double)t->delivered_bytes * 8 / el / 1e9 : 0.0);
+	if (t->fifo_errors)
+		fprintf(f, "ordod: traffic first fifo error node=%u sender=%u "
+			"want_seq=%" PRIu64 " got_seq=%" PRIu64 " at_delivery=%"
+			PRIu64 "\n", cur->node_id, t->fifo_sender, t->fifo_want,
+			t->fifo_got, t->fifo_at);
 	fflush(f);
 }
 

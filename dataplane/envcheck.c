@@ -113,6 +113,47 @@ static bool hugetlbfs_mounted(char *where, size_t len)
 	return found;
 }
 
+/* The page size a hugetlbfs mount serves must have pages reserved. */
+static void check_huge_dir(struct dp_envcheck *c, const char *dir)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char dev[256], mnt[PATH_MAX], type[64], opts[512], real[PATH_MAX];
+	unsigned long kb = 0;
+
+	if (f == NULL || realpath(dir, real) == NULL) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	while (fscanf(f, "%255s %4095s %63s %511s %*[^\n]", dev, mnt, type,
+		      opts) == 4) {
+		const char *ps = strstr(opts, "pagesize=");
+
+		if (strcmp(type, "hugetlbfs") != 0 || strcmp(mnt, real) != 0)
+			continue;
+		kb = 2048;
+		if (ps) {
+			char unit = 'K';
+
+			sscanf(ps + 9, "%lu%c", &kb, &unit);
+			kb <<= unit == 'G' ? 20 : unit == 'M' ? 10 : 0;
+		}
+	}
+	fclose(f);
+	if (kb == 0) {
+		say(c, "FAIL", "hugepages: --huge-dir %s is not a hugetlbfs "
+		    "mount", dir);
+		return;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/mm/hugepages/hugepages-%lukB/nr_hugepages", kb);
+	if (read_long(path) <= 0)
+		say(c, "FAIL", "hugepages: --huge-dir %s serves %lu kB pages and "
+		    "none of that size are reserved: `echo N > %s`", dir, kb,
+		    path);
+}
+
 static void check_hugepages(struct dp_envcheck *c, const char *huge_dir,
 			    bool no_huge, bool in_memory)
 {
@@ -158,6 +199,8 @@ static void check_hugepages(struct dp_envcheck *c, const char *huge_dir,
 		if (access(huge_dir, W_OK) != 0)
 			say(c, "FAIL", "hugepages: --huge-dir %s is not a "
 			    "writable directory", huge_dir);
+		else
+			check_huge_dir(c, huge_dir);
 	} else if (!hugetlbfs_mounted(mnt, sizeof(mnt))) {
 		say(c, "FAIL", "hugepages: no hugetlbfs is mounted: `mount -t "
 		    "hugetlbfs -o pagesize=2M nodev /dev/hugepages` (or pass "

@@ -25,6 +25,9 @@ struct dp_traffic_report {
 	uint64_t delivered, delivered_bytes;
 	uint64_t digest;          /* over (sender, seq, length, payload) in order */
 	uint64_t fifo_errors;     /* a sender's messages out of its own order */
+	uint32_t fifo_sender;     /* the first such error: sender, */
+	uint64_t fifo_want, fifo_got; /* the seq expected and the one delivered */
+	uint64_t fifo_at;         /* and the delivery count where it happened */
 	uint64_t foreign;         /* deliveries that were not traffic messages */
 	uint64_t t_first, t_last; /* ns: first and last delivery */
 };

@@ -34,6 +34,8 @@ struct dp_traffic_conf {
 	uint64_t rate;     /* messages/s per node, 0: unpaced */
 	uint8_t  service;  /* enum ordo_service */
 	uint32_t senders;  /* nodes that send: expected = msgs * senders */
+	uint32_t queue_bytes; /* keep at most this much in the engine's submit
+			       * queue (0: no bound); see traffic.c */
 };
 
 struct dp_traffic {
@@ -44,6 +46,7 @@ struct dp_traffic {
 	uint64_t last_seq[ORDO_MAX_MEMBERS];
 	uint64_t sent;
 	uint64_t t_start;  /* ns: first submit */
+	uint32_t space_floor; /* submit only while the queue has this free */
 	bool     started;
 	const uint8_t *pattern; /* conf.size bytes, hugepage memory */
 	struct dp_traffic_report r;
@@ -55,7 +58,7 @@ extern const struct dp_local_ops dp_traffic_ops;
  * engine's maximum; -ENOMEM). */
 int dp_traffic_init(struct dp_traffic *t, const struct dp_traffic_conf *conf,
 		    uint32_t my_id, const uint32_t *members, uint32_t n,
-		    int socket);
+		    uint32_t submit_bytes, int socket);
 void dp_traffic_fini(struct dp_traffic *t);
 
 #endif /* ORDO_DP_TRAFFIC_H */

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# ordod must fail clearly: non-zero exit and a message that names the
+# problem, for bad EAL arguments, missing hugepages, unknown ports, a bad
+# option, and starting the same node twice. Also `--check` in plain words.
+# Ends with "misuse: N passed, M failed".
+set -u
+. "$(dirname "$0")/lib.sh"
+
+pass=0
+failn=0
+
+# expect NAME STATUS PATTERN -- command...: exit status and a line matching
+# PATTERN (grep -E) in its output.
+expect() {
+	local name=$1 want=$2 pat=$3
+	shift 4
+	local out rc
+	out=$(timeout 30 "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -qE -- "$pat" <<< "$out"; then
+		pass=$((pass + 1))
+		echo "ok   $name (exit $rc)"
+	else
+		failn=$((failn + 1))
+		echo "FAIL $name: exit $rc (want $want), output:"
+		tail -5 <<< "$out" | sed 's/^/     /'
+	fi
+}
+
+lab_init
+RING="--node-id 1 --members 1,2 --lock-dir $LAB_DIR/lock"
+E="--no-pci --huge-dir=$LAB_DIR/huge --huge-unlink -m 64 --log-level=lib.eal:error"
+VDEV="--vdev net_null0"
+
+# shellcheck disable=SC2086
+{
+expect "bad EAL argument" 2 "EAL initialisation failed" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}a --no-such-eal-flag -- $RING
+expect "bad ordod option" 1 "unknown option" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}b -- $RING --no-such-option
+expect "no ring given" 1 "give --config FILE, or both --node-id and --members" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}c $VDEV --
+expect "bad members" 1 "members '0'" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}d -- --node-id 1 --members 0,2
+expect "unknown port driver" 2 "cannot probe it" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}e -- $RING --port net_nosuchpmd0
+expect "port on a missing interface" 2 "cannot probe it" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}f -- $RING \
+	--port net_af_packet9,iface=nosuchif0
+expect "no ports at all" 2 "no ports" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}g -- $RING
+}
+
+# Missing hugepages, without taking the host's away: a hugetlbfs mount of
+# 1 GB pages, of which none are reserved.
+mkdir -p "$LAB_DIR/huge1g"
+if mount -t hugetlbfs -o pagesize=1G nodev "$LAB_DIR/huge1g" 2>/dev/null &&
+   [ "$(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages 2>/dev/null || echo 0)" = 0 ]; then
+	# shellcheck disable=SC2086
+	expect "missing hugepages" 2 "none of that size are reserved" -- \
+		"$ORDOD" --no-pci --huge-dir="$LAB_DIR/huge1g" --file-prefix=${LAB_NAME}h \
+		--log-level=lib.eal:error $VDEV -- $RING
+	# shellcheck disable=SC2086
+	expect "--check names missing hugepages" 4 "FAIL hugepages: .*none of that size" -- \
+		"$ORDOD" --no-pci --huge-dir="$LAB_DIR/huge1g" --file-prefix=${LAB_NAME}i \
+		--log-level=lib.eal:error $VDEV -- $RING --check
+	umount "$LAB_DIR/huge1g"
+else
+	umount "$LAB_DIR/huge1g" 2>/dev/null
+	echo "skip missing hugepages: cannot mount an empty 1 GB hugetlbfs here"
+fi
+
+# shellcheck disable=SC2086
+expect "--check on a good setup" 0 "check: 0 problem" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}j $VDEV -- $RING --check
+
+# Starting twice: the same node id (our lock), and the same file prefix
+# (EAL's lock).
+# shellcheck disable=SC2086
+"$ORDOD" $E --file-prefix=${LAB_NAME}k $VDEV -- $RING --idle backoff \
+	> "$LAB_DIR/node1.log" 2>&1 &
+LAB_PIDS[1]=$!
+lab_wait_all "ordod: node=1 " 20 || echo "first instance did not start"
+# shellcheck disable=SC2086
+{
+expect "same node twice" 3 "node 1 is already running" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}l --vdev net_null1 -- $RING
+expect "same file prefix twice" 2 "EAL initialisation failed" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}k --vdev net_null1 -- \
+	--node-id 2 --members 1,2 --lock-dir "$LAB_DIR/lock"
+}
+lab_stop_all && { pass=$((pass + 1)); echo "ok   first instance stops cleanly on SIGINT"; } ||
+	{ failn=$((failn + 1)); echo "FAIL first instance did not stop cleanly"; }
+
+echo "misuse: $pass passed, $failn failed"
+[ "$failn" = 0 ]
