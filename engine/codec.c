@@ -41,7 +41,7 @@ static int parse_data(struct pkt_view *v, const uint8_t *pkt)
 			return -ORDO_DROP_BAD_RECORD;
 		if (r.service < ORDO_SVC_UNRELIABLE || r.service > ORDO_SVC_SAFE)
 			return -ORDO_DROP_BAD_RECORD;
-		if (r.flags == 0 || (r.flags & ~ORDO_REC_F_WHOLE))
+		if (r.flags & ~ORDO_REC_F_WHOLE) /* 0 is a middle fragment */
 			return -ORDO_DROP_BAD_RECORD;
 		/* A SAFE record in a packet not marked SAFE would be delivered
 		 * before it is stable: refuse the packet. */

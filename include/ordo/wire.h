@@ -78,7 +78,7 @@ struct ordo_wire_rec {
 	uint32_t len;      /* payload bytes of this record */
 	uint16_t msg_type; /* application's message type, carried opaquely */
 	uint8_t  service;  /* enum ordo_service */
-	uint8_t  flags;    /* ORDO_REC_F_*: a whole message is FIRST|LAST */
+	uint8_t  flags;    /* ORDO_REC_F_*: whole = FIRST|LAST, middle = 0 */
 };
 static_assert(sizeof(struct ordo_wire_rec) == 8, "record layout");
 
