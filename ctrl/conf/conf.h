@@ -59,6 +59,7 @@ struct ordo_engine_config;
 #define ORDO_CONF_MAX_IFACES   4u     /* Spread's per-daemon { D C M } lines */
 #define ORDO_CONF_MAX_ACCESS   32u    /* Access blocks */
 #define ORDO_CONF_MAX_IDS      8u     /* uids (and gids) of one Access block */
+#define ORDO_CONF_MAX_PORTS    (ORDO_MAX_MEMBERS - 1) /* a memif mesh: one per peer */
 
 /* Spread's interface types, for a daemon's optional { D|C|M <ip> } block. */
 #define ORDO_CONF_IF_DAEMON  0x1u /* D: daemon-to-daemon traffic */
@@ -150,10 +151,14 @@ struct ordo_conf_daemon {
 
 	/* From its Ordo { Daemon <name> { } } block, if any. */
 	bool     has_dataplane;
-	char     port[ORDO_CONF_DEVARGS_MAX];  /* DPDK devargs, "" = none */
+	char     port[ORDO_CONF_DEVARGS_MAX];  /* first Port: DPDK devargs, "" = none */
 	char     lcores[ORDO_CONF_LCORES_MAX]; /* DPDK -l list, "" = default */
 	bool     has_mac;
 	uint8_t  mac[6];                       /* its station address */
+	/* Every Port line, in file order; ports[0] is port. Several for a
+	 * memif mesh, one link per peer. */
+	uint32_t n_ports;
+	char     ports[ORDO_CONF_MAX_PORTS][ORDO_CONF_DEVARGS_MAX];
 };
 
 struct ordo_conf_access {

@@ -180,7 +180,9 @@ static int merge_dataplane(struct ordo_conf_parser *p)
 					     od->name);
 		d = &c->daemons[k];
 		d->has_dataplane = true;
-		memcpy(d->port, od->port, sizeof(d->port));
+		d->n_ports = od->n_ports;
+		memcpy(d->ports, od->ports, sizeof(d->ports));
+		memcpy(d->port, od->ports[0], sizeof(d->port));
 		memcpy(d->lcores, od->lcores, sizeof(d->lcores));
 		d->has_mac = od->has_mac;
 		memcpy(d->mac, od->mac, sizeof(d->mac));

@@ -160,7 +160,7 @@ static void put_ids(struct out *o, const char *key, bool any,
 
 static void put_ordo(struct out *o, const struct ordo_conf *c)
 {
-	uint32_t i;
+	uint32_t i, j;
 
 	put(o, "\nOrdo {\n");
 	put(o, "\tMtu = %u\n\tEncap = %s\n\tClientSocket = ", c->mtu,
@@ -188,9 +188,9 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 		if (!d->has_dataplane)
 			continue;
 		put(o, "\n\tDaemon %s {\n", d->name);
-		if (d->port[0]) {
+		for (j = 0; j < d->n_ports && j < ORDO_CONF_MAX_PORTS; j++) {
 			put(o, "\t\tPort = ");
-			put_str(o, d->port);
+			put_str(o, d->ports[j]);
 			put(o, "\n");
 		}
 		if (d->lcores[0])

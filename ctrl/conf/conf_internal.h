@@ -98,11 +98,11 @@ struct conf_key;
 struct odaemon {
 	char     name[ORDO_CONF_NAME_MAX];
 	uint32_t line;
-	char     port[ORDO_CONF_DEVARGS_MAX];
+	uint32_t n_ports;
+	char     ports[ORDO_CONF_MAX_PORTS][ORDO_CONF_DEVARGS_MAX];
 	char     lcores[ORDO_CONF_LCORES_MAX];
 	bool     has_mac;
 	uint8_t  mac[6];
-	uint32_t set; /* keys seen, by bit */
 };
 
 struct ordo_conf_parser {
@@ -174,6 +174,7 @@ struct conf_key {
 	const char   *name;
 	uint32_t      blocks;   /* BLK_BIT()s where it may appear */
 	enum key_kind kind;
+	bool          repeat;   /* may appear more than once (appends) */
 	uint8_t       min_vals, max_vals;
 	enum block    opens;    /* KK_BLOCK, KK_NAMED, KK_FLAGS */
 	/* Store the values (n of them; n == 0 for a bare key). Returns 0 or

@@ -274,7 +274,8 @@ static const struct conf_key keys[] = {
 	  .opens = BLK_ACCESS, .set = set_ordo, .arg = conf_access_arg },
 
 	/* Ours: Ordo { Daemon <name> { ... } } */
-	ONE("Port", ODMN, conf_set_port),
+	{ .name = "Port", .blocks = ODMN, .kind = KK_VALUES, .repeat = true,
+	  .min_vals = 1, .max_vals = 1, .set = conf_set_port },
 	ONE("Lcores", ODMN, conf_set_lcores),
 	ONE("Mac", ODMN, conf_set_mac),
 

@@ -130,11 +130,20 @@ int conf_odaemon_arg(struct ordo_conf_parser *p, const struct tok *t)
 int conf_set_port(struct ordo_conf_parser *p, const struct conf_key *k,
 		  const struct tok *v, uint32_t n)
 {
+	struct odaemon *od = p->cur_od;
+
 	(void)n;
 	/* DPDK devargs: "0000:3b:00.0", "net_af_xdp0,iface=veth0", ... The
-	 * EAL judges the rest; we only keep them whole. */
-	return conf_val_string(p, k->name, &v[0], p->cur_od->port,
-			       ORDO_CONF_DEVARGS_MAX);
+	 * EAL judges the rest; we only keep them whole. Each Port line adds
+	 * one, like ordod's repeated --port. */
+	if (od->n_ports >= ORDO_CONF_MAX_PORTS)
+		return conf_error(p, "daemon '%s' has too many ports (at most %u)",
+				  od->name, ORDO_CONF_MAX_PORTS);
+	if (conf_val_string(p, k->name, &v[0], od->ports[od->n_ports],
+			    ORDO_CONF_DEVARGS_MAX) < 0)
+		return p->rc;
+	od->n_ports++;
+	return 0;
 }
 
 int conf_set_lcores(struct ordo_conf_parser *p, const struct conf_key *k,

@@ -270,7 +270,7 @@ static int start_key(struct ordo_conf_parser *p, const struct tok *t)
 				  conf_block_name((enum block)i));
 	}
 	i = conf_key_index(k);
-	if (p->seen_line[i] != 0 && k->kind != KK_NAMED)
+	if (p->seen_line[i] != 0 && k->kind != KK_NAMED && !k->repeat)
 		return conf_error(p, "duplicate key '%s' (first set at line %u)",
 				  k->name, p->seen_line[i]);
 	p->seen_line[i] = p->line;

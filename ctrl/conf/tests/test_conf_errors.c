@@ -69,8 +69,8 @@ static const struct bad cases[] = {
 	{ SEG1 "Window = 100\n\nWindow = 100\n", 6,
 	  "duplicate key 'Window' (first set at line 4)" },
 	{ SEG1 "Ordo { Mtu = 9000 }\nOrdo { }\n", 5, "duplicate key 'Ordo' (first set at line 4)" },
-	{ SEG1 "Ordo { Daemon a { Port = \"x\"  Port = \"y\" } }\n", 4,
-	  "duplicate key 'Port'" },
+	{ SEG1 "Ordo { Daemon a { Lcores = 1  Lcores = 2 } }\n", 4,
+	  "duplicate key 'Lcores'" },
 	{ SEG1 "Mtu = 1500\n", 4,
 	  "'Mtu' does not belong in the top level (it goes in the Ordo section)" },
 	{ SEG1 "Ordo {\n  Window = 5\n}\n", 5,
@@ -365,6 +365,22 @@ static void test_too_many_values(void **state)
 	assert_string_equal(err, "t.conf:4: too many values for 'Uid' (at most 8)");
 }
 
+static void test_too_many_ports(void **state)
+{
+	static struct ordo_conf c;
+	char text[2048], err[512];
+	size_t n, i;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "%sOrdo { Daemon a {\n", SEG1);
+	for (i = 0; i < ORDO_CONF_MAX_PORTS + 1; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "Port = \"net_memif%zu\"\n", i);
+	snprintf(text + n, sizeof(text) - n, "} }\n");
+	assert_int_equal(parse(text, &c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:20: daemon 'a' has too many ports (at most 15)");
+}
+
 static void test_too_many_blocks(void **state)
 {
 	static struct ordo_conf c;
@@ -411,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_line_too_long),
 		cmocka_unit_test(test_too_many_tokens),
 		cmocka_unit_test(test_too_many_values),
+		cmocka_unit_test(test_too_many_ports),
 		cmocka_unit_test(test_too_many_blocks),
 		cmocka_unit_test(test_small_error_buffer),
 	};

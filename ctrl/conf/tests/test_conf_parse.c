@@ -295,6 +295,49 @@ static void test_sizes_and_durations(void **state)
 	assert_int_equal(c.token_retransmit_ns, 1000000000ull);
 }
 
+/* Each Port line adds a port; port is the first one. */
+static void test_several_ports(void **state)
+{
+	int k;
+
+	(void)state;
+	parse_ok(SEG1 "Ordo {\n Daemon a {\n  Port = \"net_memif1x2,role=server\"\n"
+		 "  Port = net_memif1x3\n }\n}\n", &c);
+	k = ordo_conf_daemon_by_name(&c, "a");
+	assert_int_equal(c.daemons[k].n_ports, 2);
+	assert_string_equal(c.daemons[k].port, "net_memif1x2,role=server");
+	assert_string_equal(c.daemons[k].ports[0], "net_memif1x2,role=server");
+	assert_string_equal(c.daemons[k].ports[1], "net_memif1x3");
+	/* A Daemon block without Port: no port, the EAL's choice. */
+	parse_ok(SEG1 "Ordo { Daemon a { Lcores = 3 } }\n", &c);
+	assert_true(c.daemons[0].has_dataplane);
+	assert_int_equal(c.daemons[0].n_ports, 0);
+	assert_string_equal(c.daemons[0].port, "");
+}
+
+/* The lab examples parse, and each names a port for each daemon. */
+static void test_lab_files(void **state)
+{
+	static const char *const files[] = { "afpacket3.conf", "afxdp3.conf",
+					     "memif3.conf" };
+	char path[512], err[512];
+	uint32_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/lab/%s", ORDO_CONFIG_DIR,
+			 files[i]);
+		if (ordo_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_int_equal(c.n_daemons, 3);
+		assert_int_equal(c.encap, ORDO_ENCAP_ETHERNET);
+		for (j = 0; j < c.n_daemons; j++)
+			assert_true(c.daemons[j].n_ports >= 1);
+	}
+	assert_int_equal(c.daemons[1].n_ports, 2); /* memif: one per peer */
+	assert_non_null(strstr(c.daemons[1].ports[1], "role=server"));
+}
+
 /* The incremental API, as a caller that has its own line source uses it. */
 static void test_incremental_api(void **state)
 {
@@ -408,6 +451,8 @@ int main(void)
 		cmocka_unit_test(test_timeouts_all_nine),
 		cmocka_unit_test(test_ordo_section),
 		cmocka_unit_test(test_sizes_and_durations),
+		cmocka_unit_test(test_several_ports),
+		cmocka_unit_test(test_lab_files),
 		cmocka_unit_test(test_incremental_api),
 		cmocka_unit_test(test_null_and_empty),
 		cmocka_unit_test(test_parse_file_errors),
