@@ -4,15 +4,25 @@
  * carries from line to line, the tokens of one line, and the helpers the
  * key handlers share. Not part of the API; only ctrl/conf/ includes it.
  *
- * Shape of the parser:
+ * Shape of ctrl/conf:
  *   conf_lex.c     one line -> tokens (UTF-8 and control-byte checks,
  *                  quoted strings, comments)
  *   conf_parse.c   tokens -> statements and blocks (a small state machine
- *                  that survives line ends), error messages
+ *                  that survives line ends), error messages, the API
  *   conf_keys.c    the key table: which key lives in which block, and the
- *                  handler that converts and stores its values
+ *                  handler that converts and stores its values; Spread's
+ *                  keys, including the ones ordo refuses and why
+ *   conf_segment.c Spread_Segment blocks: daemons, ids, uniqueness
+ *   conf_ordo.c    handlers of the Ordo section (Daemon, Access blocks)
  *   conf_value.c   value converters (numbers, sizes, durations, IPv4, ...)
  *   conf_check.c   what only the whole file can tell, at finish
+ *   conf_init.c    defaults and enum names
+ *   conf_file.c    reading a file
+ *   conf_hash.c    the configuration hash carried in every packet
+ *   conf_self.c    which daemon we are; lookups by name and id
+ *   conf_access.c  the client access policy
+ *   conf_format.c  struct -> text that parses back to it
+ *   conf_engine.c  struct -> the engine's configuration
  */
 #ifndef ORDO_CTRL_CONF_INTERNAL_H
 #define ORDO_CTRL_CONF_INTERNAL_H
