@@ -77,6 +77,7 @@ int wl_plan(struct workload *w, const struct wl_params *p, uint64_t seed,
 
 	w->p = *p;
 	w->eagain = 0;
+	w->scratch_msg = UINT32_MAX;
 	if (pl->cap < p->msgs) {
 		struct plan_msg *m = realloc(pl->msgs, p->msgs * sizeof(*m));
 
@@ -159,7 +160,17 @@ uint64_t wl_submit_due(struct workload *w, uint32_t i, uint64_t now,
 
 		if (m->due > now)
 			return m->due;
-		payload_fill(w->scratch, m->origin, m->counter, m->len);
+		/* A message that certainly does not fit is not built only to
+		 * be refused: a back-pressured 16 MiB message would otherwise
+		 * cost a 16 MiB fill per retry. */
+		if (ordo_engine_submit_space(e) < m->len) {
+			w->eagain++;
+			return now + WL_RETRY_NS;
+		}
+		if (w->scratch_msg != w->cursor[i]) {
+			payload_fill(w->scratch, m->origin, m->counter, m->len);
+			w->scratch_msg = w->cursor[i];
+		}
 		rc = ordo_engine_submit(e, m->service, m->msg_type, w->scratch,
 					m->len);
 		if (rc == -EAGAIN) {

@@ -74,6 +74,7 @@ struct workload {
 	uint32_t cursor[ORDO_MAX_MEMBERS]; /* next plan index per origin */
 	uint8_t *scratch;                  /* the message being submitted */
 	uint32_t scratch_cap;
+	uint32_t scratch_msg;              /* plan index it holds, or MAX */
 	uint64_t eagain;                   /* submits refused for back-pressure */
 	uint64_t last_due;                 /* latest due time in the plan */
 };
