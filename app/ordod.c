@@ -208,6 +208,8 @@ static void supervise(struct dp_ring *r, double period, bool ring_here)
 	double next = mono_s() + period;
 
 	dp_ring_read(r, &prev);
+	if (ring_here)
+		dp_idle_start(&r->idle);
 	while (!quit) {
 		if (ring_here) {
 			for (int i = 0; i < 1000 && !quit; i++)

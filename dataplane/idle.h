@@ -24,6 +24,8 @@ struct dp_idle_ops {
 	const char *name;
 	/* One turn of the loop did work units of work (0: idle). */
 	void (*idle)(struct dp_idle *s, unsigned work);
+	/* On the idling thread, before its first turn. May be NULL. */
+	void (*start)(struct dp_idle *s);
 };
 
 struct dp_idle {
@@ -47,6 +49,12 @@ const struct dp_idle_ops *dp_idle_by_name(const char *name);
  * (0 means 1 ms: well below the token retransmission timeout). */
 void dp_idle_init(struct dp_idle *s, const struct dp_idle_ops *ops,
 		  uint64_t max_park_ns);
+
+static inline void dp_idle_start(struct dp_idle *s)
+{
+	if (s->ops->start != NULL)
+		s->ops->start(s);
+}
 
 static inline void dp_idle_turn(struct dp_idle *s, unsigned work)
 {

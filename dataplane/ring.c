@@ -304,6 +304,7 @@ unsigned dp_ring_do_work(struct dp_ring *r)
 void dp_ring_run(struct dp_ring *r, volatile bool *quit)
 {
 	r->quit = quit;
+	dp_idle_start(&r->idle);
 	while (!__atomic_load_n(quit, __ATOMIC_RELAXED))
 		dp_idle_turn(&r->idle, dp_ring_do_work(r));
 	dp_ring_publish(r);
