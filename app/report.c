@@ -101,10 +101,12 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 
 		fprintf(f, "ordod: port %s (%s) link=%s rx=%" PRIu64
 			" rx_ordo=%" PRIu64 " tx=%" PRIu64 " tx_mcast=%" PRIu64
-			" tx_ucast=%" PRIu64 "\n",
+			" tx_ucast=%" PRIu64 " link_changes=%" PRIu64
+			" redials=%" PRIu64 " faults_contained=%" PRIu64 "\n",
 			s->ports[i].name, s->ports[i].driver,
 			s->ports[i].up ? "up" : "down", c->rx_pkts, c->rx_ordo,
-			c->tx_pkts, c->tx_mcast, c->tx_ucast);
+			c->tx_pkts, c->tx_mcast, c->tx_ucast, c->link_changes,
+			c->redials, c->faults);
 		for (int k = 0; k < DP_DROP_MAX; k++)
 			if (c->drops[k])
 				fprintf(f, "ordod: port %s drop %s=%" PRIu64 "\n",

@@ -32,6 +32,7 @@ struct dp_port_counters {
 	uint64_t tx_mcast, tx_ucast;  /* frames built, by destination */
 	uint64_t link_changes;
 	uint64_t redials;             /* memif client restarts while down */
+	uint64_t faults;              /* PMD faults contained (fault.h) */
 	uint64_t drops[DP_DROP_MAX];
 };
 

@@ -99,6 +99,11 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 	snprintf(p->driver, sizeof(p->driver), "%s",
 		 info.driver_name ? info.driver_name : "?");
 	p->p2p = p->fragile = strstr(p->driver, "memif") != NULL;
+	if (p->fragile && dp_fault_install() < 0) {
+		snprintf(err, errlen, "port %s: cannot install the fault guard",
+			 p->name);
+		return -EIO;
+	}
 	if (p->p2p && info.device != NULL) {
 		const struct rte_devargs *da = rte_dev_devargs(info.device);
 
@@ -170,12 +175,23 @@ fail_setup:
 	return rc;
 }
 
+void dp_port_retire(struct dp_port *p)
+{
+	p->c.faults++;
+	p->retired = true;
+	p->redial = false;
+	p->up = false;
+	p->c.link_changes++;
+}
+
 bool dp_port_link_poll(struct dp_port *p, uint64_t now)
 {
 	struct rte_eth_link link;
 	bool up;
 
 	p->next_link_check = now + p->link_period;
+	if (p->retired)
+		return false;
 	memset(&link, 0, sizeof(link));
 	if (rte_eth_link_get_nowait(p->port_id, &link) < 0)
 		return false;
@@ -200,6 +216,11 @@ void dp_port_redial(struct dp_port *p, uint64_t now)
 
 void dp_port_close(struct dp_port *p)
 {
+	if (p->retired) {
+		/* Its PMD state is not to be trusted: leave it to process exit. */
+		p->tx_n = 0;
+		return;
+	}
 	if (p->tx_n) {
 		rte_pktmbuf_free_bulk(p->tx_buf, p->tx_n);
 		p->tx_n = 0;

@@ -19,10 +19,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
 #include "dataplane/counters.h"
+#include "dataplane/fault.h"
 #include "dataplane/l2.h"
 
 #define DP_MAX_PORTS  ORDO_MAX_MEMBERS
@@ -37,6 +39,7 @@ struct dp_port {
 	bool     p2p;           /* one peer behind it (memif) */
 	bool     fragile;       /* must not be polled while down (memif) */
 	bool     redial;        /* memif client: restart to reconnect when down */
+	bool     retired;       /* faulted inside the PMD: never used again */
 	int      socket;        /* NUMA node of the device, SOCKET_ID_ANY if unknown */
 	uint8_t  mac[DP_ETH_ALEN];
 	uint16_t tx_n;
@@ -81,6 +84,49 @@ void dp_port_redial(struct dp_port *p, uint64_t now);
 /* Stop and close; frees whatever the tx buffer still holds. */
 void dp_port_close(struct dp_port *p);
 
+/* A burst of a fragile port faulted (fault.h): retire the port. */
+void dp_port_retire(struct dp_port *p);
+
+/* rx and tx bursts; a fragile port's run under the fault guard and return
+ * 0 (and retire the port) if the PMD faults. */
+static inline uint16_t dp_port_rx(struct dp_port *p, struct rte_mbuf **pkts,
+				  uint16_t n)
+{
+	sigjmp_buf env;
+	uint16_t got;
+
+	if (!p->fragile)
+		return rte_eth_rx_burst(p->port_id, 0, pkts, n);
+	if (sigsetjmp(env, 0) != 0) {
+		dp_port_retire(p);
+		return 0;
+	}
+	dp_fault_env = &env;
+	got = rte_eth_rx_burst(p->port_id, 0, pkts, n);
+	dp_fault_env = NULL;
+	return got;
+}
+
+static inline uint16_t dp_port_tx(struct dp_port *p, struct rte_mbuf **pkts,
+				  uint16_t n)
+{
+	sigjmp_buf env;
+	uint16_t sent;
+
+	if (!p->fragile)
+		return rte_eth_tx_burst(p->port_id, 0, pkts, n);
+	if (sigsetjmp(env, 0) != 0) {
+		/* The PMD may have freed some of them: leak them all. */
+		dp_port_retire(p);
+		p->tx_n = 0;
+		return UINT16_MAX;
+	}
+	dp_fault_env = &env;
+	sent = rte_eth_tx_burst(p->port_id, 0, pkts, n);
+	dp_fault_env = NULL;
+	return sent;
+}
+
 /* Send what the tx buffer holds. Frames the queue still refuses after a
  * short retry are dropped and counted (the engine retransmits on request).
  * Returns frames sent. */
@@ -92,8 +138,11 @@ static inline unsigned dp_port_flush(struct dp_port *p)
 	if (n == 0)
 		return 0;
 	while (sent < n) {
-		uint16_t k = rte_eth_tx_burst(p->port_id, 0, p->tx_buf + sent,
-					      (uint16_t)(n - sent));
+		uint16_t k = dp_port_tx(p, p->tx_buf + sent,
+					(uint16_t)(n - sent));
+
+		if (unlikely(k == UINT16_MAX))
+			return 0; /* retired mid-burst */
 		sent = (uint16_t)(sent + k);
 		if (k == 0 && ++retries > 64)
 			break;

@@ -67,7 +67,7 @@ static inline void rx_one(struct dp_ring *r, struct dp_port *p,
 static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 {
 	struct rte_mbuf *pkts[DP_RX_BURST];
-	uint16_t n = rte_eth_rx_burst(p->port_id, 0, pkts, DP_RX_BURST);
+	uint16_t n = dp_port_rx(p, pkts, DP_RX_BURST);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)

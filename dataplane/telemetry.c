@@ -168,6 +168,7 @@ static int cmd_ports(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(p, "tx_ucast", c->tx_ucast);
 		rte_tel_data_add_dict_u64(p, "link_changes", c->link_changes);
 		rte_tel_data_add_dict_u64(p, "redials", c->redials);
+		rte_tel_data_add_dict_u64(p, "faults", c->faults);
 		for (int k = 0; k < DP_DROP_MAX; k++) {
 			snprintf(name, sizeof(name), "drop_%s",
 				 dp_drop_name(k));

@@ -8,9 +8,11 @@
 # traffic flowing, SIGKILLs one node (a different one each round, the
 # server side and the client side of links alike), checks that every
 # survivor is still running 2 s later, then stops the survivors with
-# SIGINT and checks they exit 0. Ends with one line:
+# SIGINT and checks they exit 0. Also counts the faults inside the memif
+# PMD that ordod's fault guard contained (dataplane/fault.h). Ends with:
 #
-#   memif-crash: survived=10/10 rounds (node killed mid-traffic each round)
+#   memif-crash: survived=10/10 rounds (node killed mid-traffic each round,
+#                idle=backoff, PMD faults contained=0)
 #
 #   ROUNDS=10 NODES=3 tests/lab/memif-crash.sh
 set -u
@@ -18,7 +20,10 @@ set -u
 
 ROUNDS=${ROUNDS:-10}
 NODES=${NODES:-3}
+IDLE=${IDLE:-backoff}   # spin: more time inside bursts, a harder test
+RATE=${RATE:-20000}
 ok=0
+contained=0
 
 lab_init
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -26,9 +31,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	rm -f "$LAB_DIR"/memif-*.sock "$LAB_DIR"/node*.log
 	for i in $(seq 1 "$NODES"); do
 		# Paced so the ring is busy but the 2 CPUs are not saturated.
-		lab_start_node "$i" memif "$NODES" --idle backoff \
+		lab_start_node "$i" memif "$NODES" --idle "$IDLE" \
 			--traffic-msgs 100000000 --traffic-size 512 \
-			--traffic-rate 20000 --stats-period 0.5
+			--traffic-rate "$RATE" --stats-period 0.5
 	done
 	if ! lab_wait_all "ordod: node=.*t=" 30; then
 		lab_log "round $round: ring did not start"
@@ -50,12 +55,17 @@ for ((round = 1; round <= ROUNDS; round++)); do
 			alive=0
 		fi
 	done
-	if lab_stop_all && [ "$alive" = 1 ]; then
+	stopped=0
+	lab_stop_all && stopped=1
+	n=$(cat "$LAB_DIR"/node*.log | sed -n 's/.*faults_contained=\([0-9]*\).*/\1/p' |
+		awk '{ s += $1 } END { print s + 0 }')
+	contained=$((contained + n))
+	if [ "$stopped" = 1 ] && [ "$alive" = 1 ]; then
 		ok=$((ok + 1))
 		lab_log "round $round: killed node $victim, survivors ran on and stopped cleanly"
 	else
 		lab_log "round $round: FAILED"
 	fi
 done
-echo "memif-crash: survived=$ok/$ROUNDS rounds (node killed mid-traffic each round)"
+echo "memif-crash: survived=$ok/$ROUNDS rounds (node killed mid-traffic each round, idle=$IDLE, PMD faults contained=$contained)"
 [ "$ok" = "$ROUNDS" ]
