@@ -34,7 +34,7 @@ static const struct opt_doc docs[] = {
 	{ "name", O_NAME, "NAME", "which daemon of --config we are (default: by local address)" },
 	{ "node-id", O_NODE_ID, "ID", "our node id: a number or an IPv4 address" },
 	{ "members", O_MEMBERS, "ID,ID,..", "all node ids in ring (token) order, ours included" },
-	{ "mtu", O_MTU, "BYTES", "largest protocol packet (L2 payload), default 1500" },
+	{ "mtu", O_MTU, "BYTES", "link MTU (1500); under --udp packets are 28 bytes smaller" },
 	{ "window", O_WINDOW, "N", "global window: new packets per token rotation" },
 	{ "personal-window", O_PWINDOW, "N", "new packets per member per token visit" },
 	{ "accel-window", O_AWINDOW, "N", "of those, sent after passing the token" },

@@ -48,9 +48,10 @@ static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 	s->ring.my_ip = me->id;
 	s->ring.group_ip = seg->mcast_addr;
 	s->ring.udp_port = seg->port;
-	if (me->port[0]) {
-		snprintf(s->conf_port, sizeof(s->conf_port), "%s", me->port);
-		s->port_args[s->n_port_args++] = s->conf_port;
+	for (uint32_t i = 0; i < me->n_ports && i < OPTS_MAX_PORTS; i++) {
+		snprintf(s->conf_ports[i], sizeof(s->conf_ports[i]), "%s",
+			 me->ports[i]);
+		s->port_args[s->n_port_args++] = s->conf_ports[i];
 	}
 	s->idle_name = conf.idle == ORDO_IDLE_YIELD     ? "yield"
 		       : conf.idle == ORDO_IDLE_BACKOFF ? "backoff"
@@ -100,6 +101,11 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 		e->my_id = o->node_id;
 	if (o->mtu)
 		e->mtu = o->mtu;
+	/* --mtu is the link's MTU, like the file's Mtu: under UDP the
+	 * protocol packet leaves room for the IPv4 and UDP headers. (The
+	 * file's mapping, ordo_conf_to_engine(), already did.) */
+	if (o->udp && (o->mtu || !o->config))
+		e->mtu -= DP_UDP_ENCAP_LEN;
 	if (o->window)
 		e->global_window = o->window;
 	if (o->personal_window)

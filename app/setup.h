@@ -16,7 +16,7 @@ struct ordod_setup {
 	struct dp_ring_conf ring;
 	unsigned n_port_args;
 	const char *port_args[OPTS_MAX_PORTS];
-	char conf_port[256];     /* the config file's devargs for us */
+	char conf_ports[OPTS_MAX_PORTS][256]; /* the config file's devargs for us */
 	const char *idle_name;
 };
 

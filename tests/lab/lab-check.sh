@@ -15,7 +15,8 @@
 #
 #   NODES=3 PORT=afpacket MSGS=100000 SIZE=1024 tests/lab/lab-check.sh
 #   RATE (msgs/s per node, 0 unpaced), TIMEOUT (s), IDLE, EXTRA (ordod opts),
-#   LAB_KEEP=1 keeps the logs.
+#   LAB_KEEP=1 keeps the logs, LAB_CONFIG=config/lab/afpacket3.conf takes
+#   the ring from a configuration file (daemons n1..nN) instead of options.
 set -u
 . "$(dirname "$0")/lib.sh"
 

@@ -112,6 +112,18 @@ lab_port_args() {
 	esac
 }
 
+# The ring of node i: from options, or with LAB_CONFIG from a configuration
+# file whose daemons are named n1..nN (config/lab/*.conf), ports included.
+lab_ring_args() {
+	local i=$1 type=$2 n=$3
+	if [ -n "${LAB_CONFIG:-}" ]; then
+		echo "--config $LAB_CONFIG --name n$i"
+	else
+		echo "$(lab_port_args "$i" "$type" "$n") --node-id $i" \
+		     "--members $(lab_members "$n")"
+	fi
+}
+
 # Start node i; remaining arguments are ordod options. Output in node$i.log.
 lab_start_node() {
 	local i=$1 type=$2 n=$3
@@ -119,8 +131,7 @@ lab_start_node() {
 	local wrap=()
 	[ "$type" != memif ] && wrap=(ip netns exec "$LAB_NAME-n$i")
 	# shellcheck disable=SC2046
-	"${wrap[@]}" "$ORDOD" $(lab_eal "$i") -- $(lab_port_args "$i" "$type" "$n") \
-		--node-id "$i" --members "$(lab_members "$n")" \
+	"${wrap[@]}" "$ORDOD" $(lab_eal "$i") -- $(lab_ring_args "$i" "$type" "$n") \
 		--lock-dir "$LAB_DIR/lock" "$@" \
 		> "$LAB_DIR/node$i.log" 2>&1 &
 	LAB_PIDS[$i]=$!
@@ -203,6 +214,11 @@ lab_init() {
 	trap 'exit 130' INT TERM
 	rm -rf "$LAB_DIR"
 	mkdir -p "$LAB_DIR/lock"
+	# config/lab/memif3.conf keeps its sockets here.
+	if [ -n "${LAB_CONFIG:-}" ]; then
+		mkdir -p /run/ordo/lab
+		rm -f /run/ordo/lab/memif-*.sock
+	fi
 	lab_hugepages
 }
 
