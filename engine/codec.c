@@ -39,7 +39,8 @@ static int parse_data(struct pkt_view *v, const uint8_t *pkt)
 		p += sizeof(r);
 		if (len > (size_t)(end - p))
 			return -ORDO_DROP_BAD_RECORD;
-		if (r.service < ORDO_SVC_UNRELIABLE || r.service > ORDO_SVC_SAFE)
+		if ((r.service < ORDO_SVC_UNRELIABLE ||
+		     r.service > ORDO_SVC_SAFE) && r.service != ORDO_SVC_INTERNAL)
 			return -ORDO_DROP_BAD_RECORD;
 		if (r.flags & ~ORDO_REC_F_WHOLE) /* 0 is a middle fragment */
 			return -ORDO_DROP_BAD_RECORD;
@@ -90,6 +91,103 @@ static int parse_token(struct pkt_view *v)
 	return 0;
 }
 
+static int parse_join(struct pkt_view *v)
+{
+	struct ordo_wire_join j;
+	uint32_t i, n;
+
+	if (v->body_len < sizeof(j))
+		return -ORDO_DROP_TRUNCATED;
+	memcpy(&j, v->body, sizeof(j));
+	v->incarnation = be32(j.incarnation);
+	v->ring_seq_max = be32(j.ring_seq_max);
+	v->n_proc = j.n_proc;
+	v->n_fail = j.n_fail;
+	v->ids = v->body + sizeof(j);
+	n = (uint32_t)j.n_proc + j.n_fail;
+	if (v->body_len != sizeof(j) + 4 * n)
+		return -ORDO_DROP_BAD_LEN;
+	if (j.n_proc < 1 || j.n_proc > ORDO_MAX_MEMBERS ||
+	    j.n_fail > ORDO_MAX_MEMBERS || v->incarnation == 0)
+		return -ORDO_DROP_BAD_JOIN;
+	for (i = 0; i < n; i++)
+		if (view_id(v->ids, i) == 0)
+			return -ORDO_DROP_BAD_JOIN;
+	return 0;
+}
+
+void codec_memb_get(const uint8_t *memb, uint32_t i, struct ordo_wire_memb *m)
+{
+	memcpy(m, memb + i * sizeof(*m), sizeof(*m));
+	m->id = be32(m->id);
+	m->incarnation = be32(m->incarnation);
+	m->old_rep = be32(m->old_rep);
+	m->old_seq = be32(m->old_seq);
+	m->old_aru = be64(m->old_aru);
+	m->old_high = be64(m->old_high);
+	m->old_safe = be64(m->old_safe);
+	m->filled = be32(m->filled);
+}
+
+void codec_memb_put(uint8_t *memb, uint32_t i, const struct ordo_wire_memb *m)
+{
+	struct ordo_wire_memb w = {
+		.id = be32(m->id),
+		.incarnation = be32(m->incarnation),
+		.old_rep = be32(m->old_rep),
+		.old_seq = be32(m->old_seq),
+		.old_aru = be64(m->old_aru),
+		.old_high = be64(m->old_high),
+		.old_safe = be64(m->old_safe),
+		.filled = be32(m->filled),
+	};
+
+	memcpy(memb + i * sizeof(w), &w, sizeof(w));
+}
+
+static int parse_commit(struct pkt_view *v)
+{
+	struct ordo_wire_commit c;
+	uint32_t i, prev = 0;
+
+	if (v->body_len < sizeof(c))
+		return -ORDO_DROP_TRUNCATED;
+	memcpy(&c, v->body, sizeof(c));
+	v->c_dest = be32(c.dest);
+	v->c_hop = be16(c.hop);
+	v->c_n = c.n_memb;
+	v->memb = v->body + sizeof(c);
+	if (v->body_len != sizeof(c) + c.n_memb * sizeof(struct ordo_wire_memb))
+		return -ORDO_DROP_BAD_LEN;
+	if (c.n_memb < 1 || c.n_memb > ORDO_MAX_MEMBERS || v->c_dest == 0 ||
+	    v->ring_seq == 0)
+		return -ORDO_DROP_BAD_JOIN;
+	for (i = 0; i < c.n_memb; i++) {
+		struct ordo_wire_memb m;
+
+		codec_memb_get(v->memb, i, &m);
+		/* Ascending ids, the first being the new ring's representative. */
+		if (m.id <= prev || m.incarnation == 0 || m.old_aru > m.old_high ||
+		    m.filled > 1 || (i == 0 && m.id != v->ring_rep))
+			return -ORDO_DROP_BAD_JOIN;
+		prev = m.id;
+	}
+	return 0;
+}
+
+static int parse_beacon(struct pkt_view *v)
+{
+	struct ordo_wire_beacon b;
+
+	if (v->body_len != sizeof(b))
+		return -ORDO_DROP_BAD_LEN;
+	memcpy(&b, v->body, sizeof(b));
+	v->incarnation = be32(b.incarnation);
+	if (v->incarnation == 0 || v->ring_seq == 0)
+		return -ORDO_DROP_BAD_JOIN;
+	return 0;
+}
+
 int codec_parse(const void *buf, uint32_t len, uint32_t config_hash,
 		struct pkt_view *v)
 {
@@ -122,6 +220,12 @@ int codec_parse(const void *buf, uint32_t len, uint32_t config_hash,
 		return parse_data(v, pkt);
 	case ORDO_PKT_TOKEN:
 		return parse_token(v);
+	case ORDO_PKT_JOIN:
+		return parse_join(v);
+	case ORDO_PKT_COMMIT:
+		return parse_commit(v);
+	case ORDO_PKT_BEACON:
+		return parse_beacon(v);
 	default:
 		return -ORDO_DROP_BAD_TYPE;
 	}

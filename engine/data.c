@@ -7,31 +7,36 @@
  */
 #include "engine/engine_impl.h"
 
-void data_rx(struct ordo_engine *e, const uint8_t *pkt,
-	     const struct pkt_view *v)
+int data_rx(struct ordo_engine *e, const uint8_t *pkt,
+	    const struct pkt_view *v)
 {
+	bool ours = v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq;
 	struct slot *s;
 
-	if (v->sender == e->cfg.my_id) {
+	if (v->sender == e->cfg.my_id)
 		/* Our own multicast looped back, or a retransmission of a
 		 * packet of ours: we hold every packet we sent until stable. */
-		e->stats.drops[ORDO_DROP_FROM_SELF]++;
-		return;
+		return -ORDO_DROP_FROM_SELF;
+	if (!ours)
+		return memb_foreign(e, v);
+	/* While gathering we still keep our ring's packets: they count in
+	 * what we bring to recovery. Once we reported our state in the commit
+	 * token we may not take more. */
+	if (e->state == ORDO_STATE_COMMIT)
+		return -ORDO_DROP_STATE;
+	if (e->state != ORDO_STATE_GATHER) {
+		/* The new ring runs: the commit token has done its work. */
+		e->m.commit_retx_at = NEVER;
+		/* The successor multicasts with the round of the token we
+		 * passed: a sign it arrived, so stop retransmitting it. */
+		if ((int32_t)(v->round - (uint32_t)e->passed_token_seq) >= 0)
+			e->token_retx_at = NEVER;
 	}
 
-	/* The successor multicasts with the round of the token we passed: a
-	 * sign it arrived, so stop retransmitting it. */
-	if ((int32_t)(v->round - (uint32_t)e->passed_token_seq) >= 0)
-		e->token_retx_at = NEVER;
-
-	if (v->seq <= e->low || store_has(&e->store, v->seq)) {
-		e->stats.drops[ORDO_DROP_DUP_DATA]++;
-		return;
-	}
-	if (v->seq > e->low + e->store.capacity) {
-		e->stats.drops[ORDO_DROP_WINDOW]++;
-		return;
-	}
+	if (v->seq <= e->low || store_has(&e->store, v->seq))
+		return -ORDO_DROP_DUP_DATA;
+	if (v->seq > e->low + e->store.capacity)
+		return -ORDO_DROP_WINDOW;
 
 	s = store_slot(&e->store, v->seq);
 	memcpy(store_buf(&e->store, v->seq), pkt, v->len);
@@ -43,4 +48,5 @@ void data_rx(struct ordo_engine *e, const uint8_t *pkt,
 		advance_aru(e);
 		deliver_ready(e);
 	}
+	return 0;
 }

@@ -23,21 +23,54 @@ void advance_aru(struct ordo_engine *e)
 		e->my_aru++;
 }
 
-static void hand_up(struct ordo_engine *e, uint64_t seq, uint32_t sender,
-		    uint16_t msg_type, uint8_t service, const void *data,
-		    uint32_t len)
+void store_clear(struct store *s)
+{
+	memset(s->slots, 0, (size_t)s->capacity * sizeof(*s->slots));
+}
+
+void reasm_reset_all(struct ordo_engine *e)
+{
+	uint32_t c, i;
+
+	for (c = 0; c < 2; c++) {
+		for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
+			struct reasm *ra = &e->reasm[c][i];
+
+			if (ra->active && c == 0)
+				e->stats.reassembly_drops++;
+			ra->active = false;
+			ra->discard = false;
+			ra->len = 0;
+		}
+	}
+}
+
+/* Where a delivery goes: its ring and configuration. */
+struct dctx {
+	const struct ring_view *ring;
+	bool trans;
+};
+
+static void hand_up(struct ordo_engine *e, const struct dctx *dc, uint64_t seq,
+		    uint32_t sender, uint16_t msg_type, uint8_t service,
+		    const void *data, uint32_t len)
 {
 	struct ordo_delivery d = {
 		.seq = seq,
 		.sender = sender,
 		.msg_type = msg_type,
 		.service = service,
+		.transitional = dc->trans,
 		.data = data,
 		.len = len,
-		.ring_rep = e->ring_rep,
-		.ring_seq = e->ring_seq,
+		.ring_rep = dc->ring->rep,
+		.ring_seq = dc->ring->seq,
 	};
 
+	if (service == ORDO_SVC_INTERNAL) {
+		recovery_internal(e, sender, msg_type, data, len);
+		return;
+	}
 	e->stats.delivered++;
 	e->stats.delivered_bytes += len;
 	e->ops.deliver(e->ctx, &d);
@@ -70,15 +103,16 @@ static bool reasm_append(struct ordo_engine *e, struct reasm *ra,
 
 /* One record of a delivered packet. Fragments that break the FIRST...LAST
  * discipline or exceed max_msg_size drop that message only. */
-static void deliver_rec(struct ordo_engine *e, uint64_t seq, uint32_t sender,
-			struct reasm *ra, const struct rec *r)
+static void deliver_rec(struct ordo_engine *e, const struct dctx *dc,
+			uint64_t seq, uint32_t sender, struct reasm *ra,
+			const struct rec *r)
 {
 	if (r->flags == ORDO_REC_F_WHOLE) {
 		if (ra->active) { /* a fragmented message never finished */
 			e->stats.reassembly_drops++;
 			ra->active = false;
 		}
-		hand_up(e, seq, sender, r->msg_type, r->service, r->data,
+		hand_up(e, dc, seq, sender, r->msg_type, r->service, r->data,
 			r->len);
 		return;
 	}
@@ -100,37 +134,38 @@ static void deliver_rec(struct ordo_engine *e, uint64_t seq, uint32_t sender,
 	}
 	if (r->flags & ORDO_REC_F_LAST) {
 		if (!ra->discard)
-			hand_up(e, seq, sender, ra->msg_type, ra->service,
+			hand_up(e, dc, seq, sender, ra->msg_type, ra->service,
 				ra->buf, ra->len);
 		ra->active = false;
 	}
 }
 
-static void deliver_packet(struct ordo_engine *e, uint64_t seq)
+void deliver_packet(struct ordo_engine *e, const struct store *st,
+		    uint64_t seq, const struct ring_view *ring, bool trans)
 {
-	const struct slot *s = store_slot(&e->store, seq);
-	const uint8_t *pkt = store_buf(&e->store, seq);
+	const struct slot *s = store_slot(st, seq);
+	const uint8_t *pkt = store_buf(st, seq);
+	struct dctx dc = { .ring = ring, .trans = trans };
 	struct ordo_wire_hdr h;
 	struct rec_iter it;
 	struct rec r;
-	struct reasm *ra;
 	uint32_t sender;
 	int idx;
 
 	memcpy(&h, pkt, sizeof(h));
 	sender = be32(h.sender);
-	idx = member_index(e, sender);
+	idx = cfg_index(e, sender);
 	if (idx < 0) /* checked on receipt; cannot happen */
 		return;
-	ra = &e->reasm[idx];
 	rec_iter_init(&it, pkt, s->len);
 	while (rec_next(&it, &r))
-		deliver_rec(e, seq, sender, ra, &r);
+		deliver_rec(e, &dc, seq, sender,
+			    &e->reasm[r.service == ORDO_SVC_INTERNAL][idx], &r);
 }
 
-static bool packet_is_safe(const struct ordo_engine *e, uint64_t seq)
+bool packet_is_safe(const struct store *st, uint64_t seq)
 {
-	const uint8_t *pkt = store_buf(&e->store, seq);
+	const uint8_t *pkt = store_buf(st, seq);
 
 	return pkt[sizeof(struct ordo_wire_hdr) +
 		   offsetof(struct ordo_wire_data, flags)] & ORDO_DATA_F_SAFE;
@@ -146,15 +181,21 @@ static void release_stable(struct ordo_engine *e)
 	}
 }
 
+/* Clients' messages only in the operational state; during recovery the new
+ * ring carries only internal messages, and the last DONE marker among them
+ * makes the ring operational (recovery.c). */
 void deliver_ready(struct ordo_engine *e)
 {
+	if (e->state != ORDO_STATE_OPERATIONAL &&
+	    e->state != ORDO_STATE_RECOVERY)
+		return;
 	while (e->delivered < e->my_aru) {
 		uint64_t seq = e->delivered + 1;
 
-		if (seq > e->safe && packet_is_safe(e, seq))
+		if (seq > e->safe && packet_is_safe(&e->store, seq))
 			break;
-		deliver_packet(e, seq);
 		e->delivered = seq;
+		deliver_packet(e, &e->store, seq, &e->ring, false);
 	}
 	release_stable(e);
 }

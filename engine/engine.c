@@ -17,7 +17,13 @@
 #define DEF_STORE_PACKETS   8192u
 #define DEF_MAX_MSG_SIZE    (16u << 20)
 #define DEF_SUBMIT_BYTES    ((32u << 20) + (64u << 10))
-#define DEF_TOKEN_RETX_NS   1000000ull /* 1 ms */
+#define DEF_TOKEN_RETX_NS   1000000ull  /* 1 ms */
+#define DEF_TOKEN_LOSS_NS   20000000ull /* 20 ms */
+#define DEF_JOIN_NS         2000000ull  /* 2 ms */
+#define DEF_CONSENSUS_NS    10000000ull /* 10 ms */
+#define DEF_MERGE_DETECT_NS 20000000ull /* 20 ms */
+#define DEF_FAIL_RECV       50u         /* rotations */
+#define DEF_HOLDDOWN_NS     50000000ull /* 50 ms */
 
 void ordo_engine_config_defaults(struct ordo_engine_config *c)
 {
@@ -30,6 +36,13 @@ void ordo_engine_config_defaults(struct ordo_engine_config *c)
 	c->max_msg_size = DEF_MAX_MSG_SIZE;
 	c->submit_bytes = DEF_SUBMIT_BYTES;
 	c->token_retransmit_ns = DEF_TOKEN_RETX_NS;
+	c->token_loss_ns = DEF_TOKEN_LOSS_NS;
+	c->join_ns = DEF_JOIN_NS;
+	c->consensus_ns = DEF_CONSENSUS_NS;
+	c->merge_detect_ns = DEF_MERGE_DETECT_NS;
+	c->fail_recv_rounds = DEF_FAIL_RECV;
+	c->holddown_ns = DEF_HOLDDOWN_NS;
+	c->incarnation = 1;
 }
 
 #define BAD(...)                                                               \
@@ -85,10 +98,21 @@ int ordo_engine_config_check(const struct ordo_engine_config *c, char *err,
 		    c->submit_bytes, c->max_msg_size);
 	if (c->token_retransmit_ns == 0)
 		BAD("token_retransmit_ns must be positive");
+	if (c->incarnation == 0)
+		BAD("incarnation must be non-zero (and change at every restart)");
+	/* A token is resent several times before it is declared lost. */
+	if (c->token_loss_ns < 2 * c->token_retransmit_ns)
+		BAD("token_loss_ns must be at least twice token_retransmit_ns");
+	if (c->join_ns == 0 || c->consensus_ns < 2 * c->join_ns)
+		BAD("consensus_ns must be at least twice join_ns (> 0)");
+	if (c->merge_detect_ns == 0 || c->holddown_ns == 0)
+		BAD("merge_detect_ns and holddown_ns must be positive");
+	if (c->fail_recv_rounds < 2)
+		BAD("fail_recv_rounds must be at least 2");
 	return 0;
 }
 
-int member_index(const struct ordo_engine *e, uint32_t id)
+int cfg_index(const struct ordo_engine *e, uint32_t id)
 {
 	uint32_t i;
 
@@ -96,6 +120,11 @@ int member_index(const struct ordo_engine *e, uint32_t id)
 		if (e->cfg.members[i] == id)
 			return (int)i;
 	return -1;
+}
+
+void send_pkt(struct ordo_engine *e, uint32_t dest, const void *p, uint32_t len)
+{
+	e->ops.send(e->ctx, dest, p, len);
 }
 
 struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
@@ -117,10 +146,12 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 	e->cfg = *cfg;
 	e->ops = *ops;
 	e->ctx = ctx;
-	e->my_idx = (uint32_t)member_index(e, cfg->my_id);
-	e->next_id = cfg->members[(e->my_idx + 1) % cfg->n_members];
-	e->ring_rep = cfg->members[0];
-	e->ring_seq = 1;
+	e->my_idx = (uint32_t)cfg_index(e, cfg->my_id);
+	e->next_id = cfg->my_id;
+	e->state = ORDO_STATE_GATHER;
+	e->m.inc[e->my_idx] = cfg->incarnation;
+	e->m.join_at = e->m.consensus_at = e->m.state_timeout_at = NEVER;
+	e->m.beacon_at = e->m.token_loss_at = e->m.commit_retx_at = NEVER;
 	e->payload_cap = cfg->mtu - sizeof(struct ordo_wire_hdr) -
 			 sizeof(struct ordo_wire_data);
 	e->token_retx_at = NEVER;
@@ -128,7 +159,13 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 
 	rc = store_init(&e->store, cfg->store_packets, cfg->mtu);
 	if (rc == 0)
+		rc = store_init(&e->old.store, cfg->store_packets, cfg->mtu);
+	if (rc == 0)
 		rc = submit_init(&e->sq, cfg->submit_bytes);
+	/* Recovery may re-send a whole store of old packets. */
+	if (rc == 0)
+		rc = submit_init(&e->iq, cfg->store_packets * (cfg->mtu + 32) +
+						 (64u << 10));
 	if (rc != 0) {
 		ordo_engine_destroy(e);
 		errno = -rc;
@@ -144,39 +181,68 @@ void ordo_engine_destroy(struct ordo_engine *e)
 	if (e == NULL)
 		return;
 	store_fini(&e->store);
+	store_fini(&e->old.store);
 	submit_fini(&e->sq);
-	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
-		free(e->reasm[i].buf);
+	submit_fini(&e->iq);
+	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
+		free(e->reasm[0][i].buf);
+		free(e->reasm[1][i].buf);
+	}
 	free(e);
 }
 
 void ordo_engine_start(struct ordo_engine *e, uint64_t now)
 {
 	e->now = now;
-	if (e->cfg.my_id == e->ring_rep)
-		token_create(e);
+	memb_start(e);
 }
 
-/* ---- receive: validate, check membership, dispatch by type --------------*/
-static void on_data(struct ordo_engine *e, const uint8_t *pkt,
+/* ---- receive: validate, check the sender, dispatch by type ---------------*/
+static int on_data(struct ordo_engine *e, const uint8_t *pkt,
+		   const struct pkt_view *v)
+{
+	return data_rx(e, pkt, v);
+}
+
+static int on_token(struct ordo_engine *e, const uint8_t *pkt,
 		    const struct pkt_view *v)
 {
-	data_rx(e, pkt, v);
+	(void)pkt;
+	if (v->ring_rep != e->ring_rep || v->ring_seq != e->ring_seq)
+		return memb_foreign(e, v);
+	return token_rx(e, v);
 }
 
-static void on_token(struct ordo_engine *e, const uint8_t *pkt,
+static int on_join(struct ordo_engine *e, const uint8_t *pkt,
+		   const struct pkt_view *v)
+{
+	(void)pkt;
+	return join_rx(e, v);
+}
+
+static int on_commit(struct ordo_engine *e, const uint8_t *pkt,
 		     const struct pkt_view *v)
 {
 	(void)pkt;
-	token_rx(e, v);
+	return commit_rx(e, v);
 }
 
-typedef void (*pkt_handler)(struct ordo_engine *, const uint8_t *,
-			    const struct pkt_view *);
+static int on_beacon(struct ordo_engine *e, const uint8_t *pkt,
+		     const struct pkt_view *v)
+{
+	(void)pkt;
+	return beacon_rx(e, v);
+}
+
+typedef int (*pkt_handler)(struct ordo_engine *, const uint8_t *,
+			   const struct pkt_view *);
 
 static const pkt_handler handlers[ORDO_PKT_TYPE_MAX] = {
 	[ORDO_PKT_DATA] = on_data,
 	[ORDO_PKT_TOKEN] = on_token,
+	[ORDO_PKT_JOIN] = on_join,
+	[ORDO_PKT_COMMIT] = on_commit,
+	[ORDO_PKT_BEACON] = on_beacon,
 };
 
 int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
@@ -187,27 +253,26 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 
 	e->now = now;
 	rc = codec_parse(pkt, len, e->cfg.config_hash, &v);
-	if (rc == 0 && member_index(e, v.sender) < 0)
+	if (rc == 0 && cfg_index(e, v.sender) < 0)
 		rc = -ORDO_DROP_NOT_MEMBER;
-	if (rc == 0 && (v.ring_rep != e->ring_rep || v.ring_seq != e->ring_seq))
-		rc = -ORDO_DROP_FOREIGN_RING;
-	if (rc != 0) {
+	if (rc == 0)
+		rc = handlers[v.type](e, pkt, &v);
+	if (rc < 0)
 		e->stats.drops[-rc]++;
-		return rc;
-	}
-	handlers[v.type](e, pkt, &v);
-	return 0;
+	return rc;
 }
 
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now)
 {
 	e->now = now;
 	token_timer(e);
+	memb_timers(e);
 }
 
 uint64_t ordo_engine_next_deadline(const struct ordo_engine *e)
 {
-	return min_u64(e->token_retx_at, e->self_token_at);
+	return min_u64(min_u64(e->token_retx_at, e->self_token_at),
+		       memb_next_deadline(e));
 }
 
 /* ---- counters and status -------------------------------------------------*/
@@ -230,6 +295,9 @@ const char *ordo_drop_reason_name(enum ordo_drop_reason r)
 		[ORDO_DROP_WINDOW] = "beyond_window",
 		[ORDO_DROP_FROM_SELF] = "from_self",
 		[ORDO_DROP_NOT_FOR_US] = "token_not_for_us",
+		[ORDO_DROP_BAD_JOIN] = "bad_membership",
+		[ORDO_DROP_STATE] = "wrong_state",
+		[ORDO_DROP_HELD_DOWN] = "held_down",
 	};
 
 	if ((unsigned)r >= ORDO_DROP_REASON_MAX || names[r] == NULL)
@@ -249,8 +317,21 @@ void ordo_engine_status(const struct ordo_engine *e,
 	st->high_seq = e->high_seq;
 	st->delivered = e->delivered;
 	st->safe = e->safe;
-	st->ring_rep = e->ring_rep;
-	st->ring_seq = e->ring_seq;
-	st->n_members = e->cfg.n_members;
+	st->ring_rep = e->inst.rep;
+	st->ring_seq = e->inst.seq;
+	st->n_members = e->inst.n;
+	memcpy(st->members, e->inst.ids, sizeof(st->members));
+	st->state = e->state;
 	st->submit_queued = e->sq.count;
+}
+
+const char *ordo_memb_state_name(uint32_t state)
+{
+	switch (state) {
+	case ORDO_STATE_GATHER: return "gather";
+	case ORDO_STATE_COMMIT: return "commit";
+	case ORDO_STATE_RECOVERY: return "recovery";
+	case ORDO_STATE_OPERATIONAL: return "operational";
+	default: return "unknown";
+	}
 }

@@ -11,6 +11,8 @@
  *        ops->deliver()        a message, in the ring's total order
  *        ordo_engine_next_deadline()  when the engine next needs a tick
  *
+ *        ops->config_change()  a membership change, in order with messages
+ *
  * All state lives in one struct ordo_engine, so the same code runs on a
  * DPDK lcore and inside the deterministic simulator. Memory is allocated
  * only by ordo_engine_create(); the steady state never allocates, except to
@@ -46,11 +48,31 @@ struct ordo_delivery {
 	uint32_t    sender;   /* node id of the member that submitted it */
 	uint16_t    msg_type; /* as submitted */
 	uint8_t     service;  /* enum ordo_service */
-	uint8_t     pad;
+	uint8_t     transitional; /* 1: delivered in the transitional
+				   * configuration that follows the ring */
 	const void *data;
 	uint32_t    len;
-	uint32_t    ring_rep; /* configuration it is delivered in */
-	uint32_t    ring_seq;
+	uint32_t    ring_rep; /* the ring (regular configuration) it was */
+	uint32_t    ring_seq; /* sent and ordered in */
+};
+
+enum ordo_config_kind {
+	ORDO_CONF_REGULAR = 1,      /* a new ring is operational */
+	ORDO_CONF_TRANSITIONAL = 2, /* members of the old ring moving on */
+};
+
+/* A membership change, delivered in order with the messages (Extended
+ * Virtual Synchrony). A transitional configuration follows the regular
+ * configuration prev and precedes the regular configuration ring; its
+ * members are those of prev that move to ring together. Members are listed
+ * in ascending node id order (the ring's token order). */
+struct ordo_config_change {
+	uint8_t  kind;     /* enum ordo_config_kind */
+	uint8_t  pad[3];
+	uint32_t ring_rep, ring_seq; /* the regular configuration it leads to */
+	uint32_t prev_rep, prev_seq; /* transitional: the one it follows */
+	uint32_t n_members;
+	uint32_t members[ORDO_MAX_MEMBERS];
 };
 
 struct ordo_engine_ops {
@@ -59,12 +81,15 @@ struct ordo_engine_ops {
 	void (*send)(void *ctx, uint32_t dest, const void *pkt, uint32_t len);
 	/* A message, in total order. */
 	void (*deliver)(void *ctx, const struct ordo_delivery *d);
+	/* A configuration change, in order with deliveries. May be NULL. */
+	void (*config_change)(void *ctx, const struct ordo_config_change *c);
 };
 
 struct ordo_engine_config {
 	uint32_t my_id;           /* our node id, non-zero */
+	uint32_t incarnation;     /* non-zero; must change at every restart */
 	uint32_t n_members;       /* 1 .. ORDO_MAX_MEMBERS */
-	uint32_t members[ORDO_MAX_MEMBERS]; /* node ids in ring (token) order */
+	uint32_t members[ORDO_MAX_MEMBERS]; /* every daemon that may join */
 	uint32_t config_hash;     /* peers with another hash are refused */
 
 	uint32_t mtu;             /* largest protocol packet, bytes */
@@ -76,6 +101,14 @@ struct ordo_engine_config {
 	uint32_t submit_bytes;    /* submit queue capacity, bytes */
 
 	uint64_t token_retransmit_ns; /* resend the token if no sign it arrived */
+	uint64_t token_loss_ns;   /* no token for this long: the ring failed */
+	uint64_t join_ns;         /* resend our join this often while gathering */
+	uint64_t consensus_ns;    /* members silent this long are declared failed */
+	uint64_t merge_detect_ns; /* the representative announces its ring */
+	uint32_t fail_recv_rounds; /* a member that asks for the same packet this
+				    * many rotations cannot receive: exclude it */
+	uint64_t holddown_ns;     /* first exclusion of a flapping or one-way
+				   * member; doubles on each repeat */
 };
 
 /* Fill cfg with the defaults documented in docs/protocol.md. The caller then
@@ -92,8 +125,8 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 				       void *ctx);
 void ordo_engine_destroy(struct ordo_engine *e);
 
-/* Begin operating at time now: the ring's representative (first member)
- * creates the token. Call once, on every member, after create. */
+/* Begin operating at time now: the member starts alone and gathers every
+ * configured member it can reach into a ring. Call once, after create. */
 void ordo_engine_start(struct ordo_engine *e, uint64_t now);
 
 /* Queue a message for multicast. Returns 0, -EAGAIN when the submit queue
@@ -137,6 +170,9 @@ enum ordo_drop_reason {
 	ORDO_DROP_WINDOW,        /* sequence beyond our store */
 	ORDO_DROP_FROM_SELF,     /* our own multicast looped back */
 	ORDO_DROP_NOT_FOR_US,    /* a token addressed to another member */
+	ORDO_DROP_BAD_JOIN,      /* join or commit token fields inconsistent */
+	ORDO_DROP_STATE,         /* valid, but not expected in this state */
+	ORDO_DROP_HELD_DOWN,     /* from a member we exclude for now */
 	ORDO_DROP_REASON_MAX
 };
 
@@ -152,6 +188,10 @@ struct ordo_engine_stats {
 	uint64_t submitted;         /* messages accepted by submit */
 	uint64_t delivered, delivered_bytes;
 	uint64_t reassembly_drops;  /* fragmented messages that were invalid */
+	uint64_t ring_changes;      /* regular configurations installed */
+	uint64_t token_losses;      /* token loss timeouts */
+	uint64_t joins_sent, commits;
+	uint64_t excluded;          /* members held down (flapping, one-way) */
 	uint64_t drops[ORDO_DROP_REASON_MAX];
 };
 
@@ -164,9 +204,19 @@ struct ordo_engine_status {
 	uint64_t delivered;   /* we delivered every sequence up to here */
 	uint64_t safe;        /* every member holds every sequence up to here */
 	uint32_t ring_rep, ring_seq;
-	uint32_t n_members;
+	uint32_t n_members;     /* in the current ring */
+	uint32_t members[ORDO_MAX_MEMBERS];
+	uint32_t state;         /* enum ordo_memb_state */
 	uint32_t submit_queued; /* messages waiting to be sent */
 };
+
+enum ordo_memb_state {
+	ORDO_STATE_GATHER = 1,      /* finding reachable members */
+	ORDO_STATE_COMMIT = 2,      /* agreeing on the new ring */
+	ORDO_STATE_RECOVERY = 3,    /* finishing the old ring's messages */
+	ORDO_STATE_OPERATIONAL = 4, /* ordering messages */
+};
+const char *ordo_memb_state_name(uint32_t state);
 
 void ordo_engine_status(const struct ordo_engine *e,
 			struct ordo_engine_status *st);

@@ -11,6 +11,10 @@
  *   token.c    the token visit: retransmit, send, update, pass (the paper)
  *   data.c     receiving a DATA packet
  *   deliver.c  in-order and SAFE delivery, reassembly, garbage collection
+ *   memb.c     membership states, timers, beacons, hold-down of bad members
+ *   join.c     the gather phase: join messages and consensus
+ *   commit.c   the commit token: agreeing on the new ring
+ *   recovery.c finishing the old ring in the new one; EVS delivery
  */
 #ifndef ORDO_ENGINE_IMPL_H
 #define ORDO_ENGINE_IMPL_H
@@ -49,7 +53,27 @@ struct pkt_view {
 	/* TOKEN (host order) */
 	struct ordo_wire_token tok;
 	const uint8_t *rtr;      /* rtr_count big-endian uint64 */
+	/* JOIN, BEACON */
+	uint32_t incarnation;
+	uint32_t ring_seq_max;
+	uint8_t  n_proc, n_fail;
+	const uint8_t *ids;      /* n_proc + n_fail big-endian uint32 */
+	/* COMMIT */
+	uint32_t c_dest;
+	uint16_t c_hop;
+	uint8_t  c_n;
+	const uint8_t *memb;     /* c_n struct ordo_wire_memb, big-endian */
 };
+
+static inline uint32_t view_id(const uint8_t *ids, uint32_t i)
+{
+	uint32_t v;
+
+	memcpy(&v, ids + 4 * i, 4);
+	return be32(v);
+}
+void codec_memb_get(const uint8_t *memb, uint32_t i, struct ordo_wire_memb *m);
+void codec_memb_put(uint8_t *memb, uint32_t i, const struct ordo_wire_memb *m);
 
 int codec_parse(const void *pkt, uint32_t len, uint32_t config_hash,
 		struct pkt_view *v);
@@ -147,6 +171,55 @@ struct reasm {
 	bool     discard;  /* message invalid: skip fragments until LAST */
 };
 
+/* ---- membership ------------------------------------------------------------
+ * Sets of members are bitmasks over the index of a node in cfg.members. */
+typedef uint32_t mset;
+
+struct ring_view {
+	uint32_t rep, seq;              /* ring id; seq 0: no ring */
+	uint32_t n;
+	uint32_t ids[ORDO_MAX_MEMBERS]; /* ascending: the token's order */
+	uint32_t inc[ORDO_MAX_MEMBERS]; /* each member's incarnation */
+	mset     mask;
+};
+
+/* The ring we left, until its successor is installed. */
+struct old_ring {
+	bool     pending;    /* left, not yet finished in a new ring */
+	struct ring_view ring;
+	struct store store;
+	uint64_t my_aru, high_seq, delivered, safe, low;
+	/* Agreed through the commit token, among members of this old ring
+	 * that move to the new ring together (the transitional members). */
+	uint64_t low_all, high_all, max_safe;
+	mset     trans;
+	mset     done;       /* new-ring members whose recovery is complete */
+};
+
+struct memb {
+	mset     proc, fail, consensus;
+	mset     agreed;      /* membership being committed */
+	mset     heard;       /* sent us a join during this gather */
+	mset     not_hearing; /* their joins leave us out: a one-way link */
+	uint32_t ring_seq_max;
+	uint64_t join_at, consensus_at, state_timeout_at, beacon_at;
+	uint64_t token_loss_at;
+	uint32_t inc[ORDO_MAX_MEMBERS];      /* last incarnation seen */
+	uint64_t holddown_until[ORDO_MAX_MEMBERS];
+	uint64_t last_strike[ORDO_MAX_MEMBERS];
+	uint32_t strikes[ORDO_MAX_MEMBERS];
+	/* The commit token we last sent, for retransmission. */
+	uint32_t commit_seq_seen;
+	uint16_t commit_hop_seen;
+	uint32_t commit_len;
+	uint64_t commit_retx_at;
+	uint32_t commit_next;
+	uint8_t  commit_buf[ORDO_WIRE_COMMIT_MAX_LEN];
+	/* Fail to receive: the token's aru stuck at one member. */
+	uint64_t stuck_aru;
+	uint32_t stuck_id, stuck_rounds;
+};
+
 /* ---- the instance --------------------------------------------------------*/
 struct ordo_engine {
 	struct ordo_engine_config cfg;
@@ -155,8 +228,14 @@ struct ordo_engine {
 
 	uint32_t my_idx;      /* our position in cfg.members */
 	uint32_t next_id;     /* successor on the ring */
-	uint32_t ring_rep, ring_seq;
+	uint32_t ring_rep, ring_seq; /* the ring packets are sent in */
 	uint32_t payload_cap; /* record bytes a DATA packet can carry */
+	uint32_t state;       /* enum ordo_memb_state */
+	uint32_t ring_seq_pending; /* ring being committed */
+	struct ring_view ring;    /* current ring (during recovery: the new) */
+	struct ring_view inst;    /* last installed regular configuration */
+	struct old_ring old;
+	struct memb m;
 
 	/* Ordering state (sequence numbers start at 1; 0 means none). */
 	struct store store;
@@ -178,33 +257,83 @@ struct ordo_engine {
 	uint32_t token_len;
 	uint8_t  token_buf[ORDO_WIRE_TOKEN_MAX_LEN];
 
-	struct submit_q sq;
-	struct reasm reasm[ORDO_MAX_MEMBERS];
+	struct submit_q sq;   /* clients' messages */
+	struct submit_q iq;   /* internal messages (recovery), sent first */
+	/* Per sender: [0] clients' messages, [1] internal ones. */
+	struct reasm reasm[2][ORDO_MAX_MEMBERS];
 
 	struct ordo_engine_stats stats;
 	uint64_t now;
 };
 
 /* engine.c */
-int member_index(const struct ordo_engine *e, uint32_t id);
+int cfg_index(const struct ordo_engine *e, uint32_t id);
+static inline bool in_ring(const struct ordo_engine *e, uint32_t id)
+{
+	int i = cfg_index(e, id);
+
+	return i >= 0 && (e->ring.mask & (1u << i));
+}
+static inline mset bit(int idx) { return 1u << idx; }
+static inline uint32_t popcount(mset s) { return (uint32_t)__builtin_popcount(s); }
+void send_pkt(struct ordo_engine *e, uint32_t dest, const void *p, uint32_t len);
 
 /* token.c */
 void token_create(struct ordo_engine *e);
-void token_rx(struct ordo_engine *e, const struct pkt_view *v);
+int token_rx(struct ordo_engine *e, const struct pkt_view *v);
 void token_timer(struct ordo_engine *e);
 
 /* data.c */
-void data_rx(struct ordo_engine *e, const uint8_t *pkt,
-	     const struct pkt_view *v);
+int data_rx(struct ordo_engine *e, const uint8_t *pkt,
+	    const struct pkt_view *v);
+
+/* memb.c */
+void memb_start(struct ordo_engine *e);
+void enter_gather(struct ordo_engine *e, mset add, const char *why);
+void memb_timers(struct ordo_engine *e);
+uint64_t memb_next_deadline(const struct ordo_engine *e);
+int memb_foreign(struct ordo_engine *e, const struct pkt_view *v);
+int beacon_rx(struct ordo_engine *e, const struct pkt_view *v);
+bool held_down(const struct ordo_engine *e, int idx);
+void strike(struct ordo_engine *e, int idx);
+void ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
+		   uint32_t seq, mset members, const uint32_t *inc);
+void set_working_ring(struct ordo_engine *e, const struct ring_view *r);
+
+/* join.c */
+void join_send(struct ordo_engine *e);
+int join_rx(struct ordo_engine *e, const struct pkt_view *v);
+void consensus_check(struct ordo_engine *e);
+void consensus_timeout(struct ordo_engine *e);
+
+/* commit.c */
+void commit_create(struct ordo_engine *e);
+int commit_rx(struct ordo_engine *e, const struct pkt_view *v);
+void commit_timer(struct ordo_engine *e);
+
+/* recovery.c */
+void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
+		    const struct ordo_wire_memb *memb, uint32_t n);
+void recovery_internal(struct ordo_engine *e, uint32_t sender,
+		       uint16_t msg_type, const uint8_t *data, uint32_t len);
 
 /* submit.c: build up to max packets starting at sequence first into the
  * store; returns how many were built. */
 uint32_t submit_build(struct ordo_engine *e, uint64_t first, uint32_t max);
+int submit_enqueue(struct ordo_engine *e, struct submit_q *q, uint8_t service,
+		   uint16_t msg_type, const struct iovec *iov, int iovcnt);
+void submit_restart_partial(struct submit_q *q);
+void submit_clear(struct submit_q *q);
 uint32_t submit_backlog_packets(const struct ordo_engine *e);
 
 /* deliver.c */
 void deliver_ready(struct ordo_engine *e);
 void advance_aru(struct ordo_engine *e);
+void deliver_packet(struct ordo_engine *e, const struct store *st,
+		    uint64_t seq, const struct ring_view *r, bool trans);
+bool packet_is_safe(const struct store *st, uint64_t seq);
+void reasm_reset_all(struct ordo_engine *e);
+void store_clear(struct store *s);
 
 static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static inline uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }

@@ -108,18 +108,16 @@ static void q_pop(struct submit_q *q, const struct qent *h)
 		q->head = q->tail = q->used = 0;
 }
 
-int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
-			uint16_t msg_type, const struct iovec *iov, int iovcnt)
+int submit_enqueue(struct ordo_engine *e, struct submit_q *q, uint8_t service,
+		   uint16_t msg_type, const struct iovec *iov, int iovcnt)
 {
-	struct submit_q *q = &e->sq;
 	struct qent h = { .msg_type = msg_type, .service = service };
 	uint64_t total = 0;
 	uint8_t *p;
 	int64_t off;
 	int i;
 
-	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE ||
-	    iovcnt < 0 || (iovcnt > 0 && iov == NULL))
+	if (iovcnt < 0 || (iovcnt > 0 && iov == NULL))
 		return -EINVAL;
 	for (i = 0; i < iovcnt; i++)
 		total += iov[i].iov_len;
@@ -138,8 +136,32 @@ int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
 		p += iov[i].iov_len;
 	}
 	q->count++;
-	e->stats.submitted++;
 	return 0;
+}
+
+int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
+			uint16_t msg_type, const struct iovec *iov, int iovcnt)
+{
+	int rc;
+
+	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE)
+		return -EINVAL;
+	rc = submit_enqueue(e, &e->sq, service, msg_type, iov, iovcnt);
+	if (rc == 0)
+		e->stats.submitted++;
+	return rc;
+}
+
+/* A ring change cut the head message short: its fragments sent in the old
+ * ring are discarded by every receiver, so send it whole in the new one. */
+void submit_restart_partial(struct submit_q *q)
+{
+	q->head_sent = 0;
+}
+
+void submit_clear(struct submit_q *q)
+{
+	q->head = q->tail = q->used = q->count = q->head_sent = 0;
 }
 
 int ordo_engine_submit(struct ordo_engine *e, uint8_t service,
@@ -157,7 +179,18 @@ uint32_t ordo_engine_submit_space(const struct ordo_engine *e)
 
 uint32_t submit_backlog_packets(const struct ordo_engine *e)
 {
-	return (e->sq.used + e->payload_cap - 1) / e->payload_cap;
+	return (e->sq.used + e->iq.used + e->payload_cap - 1) / e->payload_cap;
+}
+
+/* Internal messages go first; clients' only once the ring is operational,
+ * so none is ordered before the configuration it belongs to. */
+static struct submit_q *next_queue(struct ordo_engine *e)
+{
+	if (e->iq.count > 0)
+		return &e->iq;
+	if (e->sq.count > 0 && e->state == ORDO_STATE_OPERATIONAL)
+		return &e->sq;
+	return NULL;
 }
 
 static inline uint8_t *put_rec(uint8_t *p, const struct qent *h,
@@ -178,7 +211,7 @@ static inline uint8_t *put_rec(uint8_t *p, const struct qent *h,
 /* Pack one packet at sequence seq; returns false if the queue was empty. */
 static bool build_one(struct ordo_engine *e, uint64_t seq)
 {
-	struct submit_q *q = &e->sq;
+	struct submit_q *q;
 	uint8_t *pkt = store_buf(&e->store, seq);
 	uint8_t *start = pkt + sizeof(struct ordo_wire_hdr) +
 			 sizeof(struct ordo_wire_data);
@@ -188,7 +221,8 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 	uint8_t dflags = 0;
 	struct qent *h;
 
-	while (room >= sizeof(struct ordo_wire_rec) && (h = q_peek(q))) {
+	while (room >= sizeof(struct ordo_wire_rec) &&
+	       (q = next_queue(e)) != NULL && (h = q_peek(q)) != NULL) {
 		const uint8_t *data = (const uint8_t *)(h + 1) + q->head_sent;
 		uint32_t left = h->len - q->head_sent;
 		uint8_t first = q->head_sent == 0 ? ORDO_REC_F_FIRST : 0;

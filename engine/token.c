@@ -27,19 +27,38 @@ static void send_stored(struct ordo_engine *e, uint64_t seq)
 {
 	const struct slot *s = store_slot(&e->store, seq);
 
-	e->ops.send(e->ctx, ORDO_DEST_RING, store_buf(&e->store, seq), s->len);
+	send_pkt(e, ORDO_DEST_RING, store_buf(&e->store, seq), s->len);
 }
 
 static void pass_token(struct ordo_engine *e)
 {
 	e->stats.tx_token++;
-	if (e->cfg.n_members == 1) {
+	if (e->ring.n == 1) {
 		/* Alone on the ring: the next visit is ours, on the next tick. */
 		e->self_token_at = e->now;
 		return;
 	}
-	e->ops.send(e->ctx, e->next_id, e->token_buf, e->token_len);
+	send_pkt(e, e->next_id, e->token_buf, e->token_len);
 	e->token_retx_at = e->now + e->cfg.token_retransmit_ns;
+}
+
+/* Totem's "fail to receive": the token's aru stuck below its seq at the same
+ * member for fail_recv_rounds rotations means that member cannot receive
+ * what the others resend. Exclude it rather than stall the ring. */
+static bool member_cannot_receive(struct ordo_engine *e,
+				  const struct ordo_wire_token *t)
+{
+	struct memb *m = &e->m;
+
+	if (t->aru_id == 0 || t->aru >= t->seq || t->aru_id != m->stuck_id ||
+	    t->aru != m->stuck_aru) {
+		m->stuck_id = t->aru_id;
+		m->stuck_aru = t->aru;
+		m->stuck_rounds = 0;
+		return false;
+	}
+	return ++m->stuck_rounds >= e->cfg.fail_recv_rounds &&
+	       t->aru_id != e->cfg.my_id;
 }
 
 /* Step 2: retransmit what others asked for and we hold; keep the rest. */
@@ -102,7 +121,7 @@ static void request_missing(struct ordo_engine *e, uint64_t *rtr,
 	}
 }
 
-void token_rx(struct ordo_engine *e, const struct pkt_view *v)
+int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct ordo_wire_token t = v->tok;
 	uint64_t rtr[ORDO_WIRE_RTR_MAX];
@@ -110,19 +129,29 @@ void token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	uint32_t retrans, n, pre, i;
 	uint16_t nrtr;
 
-	if (t.dest != e->cfg.my_id) {
-		e->stats.drops[ORDO_DROP_NOT_FOR_US]++;
-		return;
-	}
-	if (t.token_seq <= e->last_token_seq) {
-		e->stats.drops[ORDO_DROP_DUP_TOKEN]++;
-		return;
-	}
+	if (t.dest != e->cfg.my_id)
+		return -ORDO_DROP_NOT_FOR_US;
+	if (e->state != ORDO_STATE_OPERATIONAL &&
+	    e->state != ORDO_STATE_RECOVERY)
+		return -ORDO_DROP_STATE;
+	if (t.token_seq <= e->last_token_seq)
+		return -ORDO_DROP_DUP_TOKEN;
 	e->stats.rx_token++;
 	e->stats.rotations++;
 	e->last_token_seq = t.token_seq;
 	e->token_retx_at = NEVER; /* it came round: our last pass arrived */
+	e->m.commit_retx_at = NEVER;
+	e->m.token_loss_at = e->now + e->cfg.token_loss_ns;
 	e->high_seq = max_u64(e->high_seq, t.seq);
+	if (member_cannot_receive(e, &t)) {
+		int idx = cfg_index(e, t.aru_id);
+
+		if (idx >= 0) {
+			strike(e, idx);
+			enter_gather(e, 0, "member cannot receive");
+			return 0;
+		}
+	}
 
 	/* 2. retransmissions, 3. new packets packed into the store. */
 	retrans = answer_rtr(e, v, rtr, &nrtr);
@@ -179,6 +208,7 @@ void token_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	/* 7. */
 	deliver_ready(e);
+	return 0;
 }
 
 /* The representative starts the ring with a token that "arrives" at it. */
@@ -188,6 +218,8 @@ void token_create(struct ordo_engine *e)
 
 	memset(&v, 0, sizeof(v));
 	v.tok.token_seq = e->last_token_seq + 1;
+	v.ring_rep = e->ring_rep;
+	v.ring_seq = e->ring_seq;
 	v.tok.dest = e->cfg.my_id;
 	e->stats.rx_token--; /* not received from the network */
 	token_rx(e, &v);
@@ -209,7 +241,7 @@ void token_timer(struct ordo_engine *e)
 	if (e->token_retx_at <= e->now) {
 		/* No sign the successor got it: send the same token again; the
 		 * successor drops it by token_seq if it was only slow. */
-		e->ops.send(e->ctx, e->next_id, e->token_buf, e->token_len);
+		send_pkt(e, e->next_id, e->token_buf, e->token_len);
 		e->stats.token_retrans++;
 		e->token_retx_at = e->now + e->cfg.token_retransmit_ns;
 	}

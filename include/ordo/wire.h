@@ -14,6 +14,11 @@
  *     struct ordo_wire_rec + bytes    ... nrec packed message records
  *   struct ordo_wire_token          TOKEN: ordering state of the ring
  *     uint64_t rtr[rtr_count]         ... retransmission requests
+ *   struct ordo_wire_join           JOIN: a member's view while gathering
+ *     uint32_t ids[n_proc + n_fail]   ... its proc set, then its fail set
+ *   struct ordo_wire_commit         COMMIT: the new ring's membership
+ *     struct ordo_wire_memb[n_memb]   ... one entry per member
+ *   struct ordo_wire_beacon         BEACON: "this ring exists", for merges
  *
  * The Ethernet (EtherType ORDO_ETHERTYPE) or UDP encapsulation that carries
  * these bytes belongs to the dataplane; the engine sees only what is above.
@@ -30,7 +35,7 @@
 #define ORDO_ETHERTYPE    0x88b5u
 
 /* Smallest and largest protocol packet (the L2 payload) we accept. */
-#define ORDO_WIRE_MIN_MTU 576u
+#define ORDO_WIRE_MIN_MTU 1024u
 #define ORDO_WIRE_MAX_MTU 9216u
 
 /* Retransmission requests carried by one token. Bounded so a token always
@@ -41,8 +46,11 @@
 #define ORDO_MAX_MEMBERS 16u
 
 enum ordo_pkt_type {
-	ORDO_PKT_DATA  = 1, /* multicast: ordered messages */
-	ORDO_PKT_TOKEN = 2, /* unicast to the successor: the ring's token */
+	ORDO_PKT_DATA   = 1, /* multicast: ordered messages */
+	ORDO_PKT_TOKEN  = 2, /* unicast to the successor: the ring's token */
+	ORDO_PKT_JOIN   = 3, /* multicast: membership view while gathering */
+	ORDO_PKT_COMMIT = 4, /* unicast around the new ring: commit token */
+	ORDO_PKT_BEACON = 5, /* multicast by a representative: merge detection */
 	ORDO_PKT_TYPE_MAX
 };
 
@@ -108,6 +116,57 @@ static_assert(sizeof(struct ordo_wire_token) == 48, "token layout");
 	 ORDO_WIRE_RTR_MAX * sizeof(uint64_t))
 static_assert(ORDO_WIRE_TOKEN_MAX_LEN <= ORDO_WIRE_MIN_MTU, "token fits");
 
+/* JOIN body (16 bytes), followed by n_proc then n_fail node ids. The
+ * header's ring id is the sender's last installed ring. */
+struct ordo_wire_join {
+	uint32_t incarnation;  /* changes at every restart of the sender */
+	uint32_t ring_seq_max; /* highest ring sequence the sender has seen */
+	uint8_t  n_proc;       /* members it believes reachable, itself too */
+	uint8_t  n_fail;       /* members it believes failed */
+	uint16_t pad16;        /* zero */
+	uint32_t pad32;        /* zero */
+};
+static_assert(sizeof(struct ordo_wire_join) == 16, "join layout");
+
+/* One member's entry in the commit token (48 bytes): what it brings from
+ * its old ring, so members of the same old ring can finish it together. */
+struct ordo_wire_memb {
+	uint32_t id;
+	uint32_t incarnation;
+	uint32_t old_rep;    /* last installed ring (0,0: none) */
+	uint32_t old_seq;
+	uint64_t old_aru;    /* it holds every old sequence up to here */
+	uint64_t old_high;   /* highest old sequence it holds */
+	uint64_t old_safe;   /* old sequences it knows stable */
+	uint32_t filled;     /* 1 once the member wrote this entry */
+	uint32_t pad;        /* zero */
+};
+static_assert(sizeof(struct ordo_wire_memb) == 48, "commit entry layout");
+
+/* COMMIT body (16 bytes), followed by n_memb entries in ring order. The
+ * header's ring id is the new ring's. It travels the ring twice: the first
+ * rotation fills the entries, the second starts recovery everywhere. */
+struct ordo_wire_commit {
+	uint32_t dest;   /* member this copy is for */
+	uint16_t hop;    /* +1 at every pass: duplicates are rejected */
+	uint8_t  n_memb;
+	uint8_t  pad8;   /* zero */
+	uint64_t pad64;  /* zero */
+};
+static_assert(sizeof(struct ordo_wire_commit) == 16, "commit layout");
+
+#define ORDO_WIRE_COMMIT_MAX_LEN                                                \
+	(sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_commit) +      \
+	 ORDO_MAX_MEMBERS * sizeof(struct ordo_wire_memb))
+static_assert(ORDO_WIRE_COMMIT_MAX_LEN <= ORDO_WIRE_MIN_MTU, "commit fits");
+
+/* BEACON body (8 bytes). The header names the ring. */
+struct ordo_wire_beacon {
+	uint32_t incarnation;
+	uint32_t n_members;
+};
+static_assert(sizeof(struct ordo_wire_beacon) == 8, "beacon layout");
+
 /* Service types, ordered by strength. Values are wire values. */
 enum ordo_service {
 	ORDO_SVC_UNRELIABLE = 1,
@@ -116,6 +175,8 @@ enum ordo_service {
 	ORDO_SVC_CAUSAL     = 4,
 	ORDO_SVC_AGREED     = 5,
 	ORDO_SVC_SAFE       = 6,
+	/* Engine to engine (recovery traffic); never handed to clients. */
+	ORDO_SVC_INTERNAL   = 16,
 };
 
 #endif /* ORDO_WIRE_H */

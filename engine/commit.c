@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The commit token (Totem SRP, TOCS 1995, section 4.3). The representative
+ * of the agreed membership (lowest id) names the new ring and sends the
+ * token round it twice. On the first rotation each member writes what it
+ * brings from its old ring (ring id, aru, highest sequence, stable line);
+ * on the second every member reads the complete table and starts recovery.
+ * When the token returns to the representative the second time, it starts
+ * the new ring's regular token.
+ *
+ * hop counts passes: the representative sends hop 1; a ring of n members
+ * completes the first rotation at hop n and the second at hop 2n.
+ */
+#include "engine/engine_impl.h"
+
+static uint32_t commit_len(uint32_t n)
+{
+	return sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_commit) +
+	       n * sizeof(struct ordo_wire_memb);
+}
+
+/* What we bring from the last ring we installed. */
+static void my_entry(const struct ordo_engine *e, struct ordo_wire_memb *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->id = e->cfg.my_id;
+	w->incarnation = e->cfg.incarnation;
+	w->filled = 1;
+	if (e->old.pending) { /* an earlier recovery of it was interrupted */
+		w->old_rep = e->old.ring.rep;
+		w->old_seq = e->old.ring.seq;
+		w->old_aru = e->old.my_aru;
+		w->old_high = e->old.high_seq;
+		w->old_safe = e->old.safe;
+	} else if (e->inst.seq != 0) {
+		w->old_rep = e->inst.rep;
+		w->old_seq = e->inst.seq;
+		w->old_aru = e->my_aru;
+		w->old_high = e->high_seq;
+		w->old_safe = e->safe;
+	}
+	if (w->old_high < w->old_aru)
+		w->old_high = w->old_aru;
+}
+
+/* Members left out by agreement are held down if they were ours or cannot
+ * hear us, so they cannot make the new ring re-form at once. */
+static void strike_failed(struct ordo_engine *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->cfg.n_members; i++) {
+		mset b = bit((int)i);
+
+		if ((e->m.fail & b) &&
+		    ((e->inst.mask & b) || (e->m.not_hearing & b)))
+			strike(e, (int)i);
+	}
+}
+
+static void commit_send(struct ordo_engine *e, uint8_t *buf, uint32_t len,
+			uint16_t hop, uint32_t dest)
+{
+	struct ordo_wire_commit c;
+	uint8_t *body = buf + sizeof(struct ordo_wire_hdr);
+
+	memcpy(&c, body, sizeof(c));
+	c.hop = be16(hop);
+	c.dest = be32(dest);
+	memcpy(body, &c, sizeof(c));
+	memcpy(e->m.commit_buf, buf, len);
+	e->m.commit_len = len;
+	e->m.commit_next = dest;
+	e->m.commit_seq_seen = e->ring_seq_pending;
+	e->m.commit_hop_seen = hop;
+	send_pkt(e, dest, buf, len);
+	e->m.commit_retx_at = e->now + e->cfg.token_retransmit_ns;
+}
+
+static uint32_t next_of(const struct ordo_wire_memb *memb, uint32_t n,
+			uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (memb[i].id == id)
+			return memb[(i + 1) % n].id;
+	return id;
+}
+
+/* Both rotations done at every member: start recovery; the representative
+ * also starts the new ring's token. */
+static void begin_recovery(struct ordo_engine *e, uint32_t rep, uint32_t seq,
+			   const struct ordo_wire_memb *memb, uint32_t n)
+{
+	e->ring_seq_pending = seq;
+	recovery_start(e, rep, seq, memb, n);
+}
+
+void commit_create(struct ordo_engine *e)
+{
+	struct memb *m = &e->m;
+	uint8_t buf[ORDO_WIRE_COMMIT_MAX_LEN];
+	struct ordo_wire_memb memb[ORDO_MAX_MEMBERS];
+	struct ordo_wire_commit c;
+	uint32_t seq, n = 0, i;
+	mset set = m->proc & ~m->fail;
+
+	seq = (uint32_t)max_u64(m->ring_seq_max,
+				max_u64(e->inst.seq, e->old.ring.seq)) + 1;
+	m->ring_seq_max = seq;
+	for (i = 0; i < e->cfg.n_members; i++) {
+		if (!(set & bit((int)i)))
+			continue;
+		memset(&memb[n], 0, sizeof(memb[n]));
+		memb[n].id = e->cfg.members[i];
+		memb[n].incarnation = m->inc[i] ? m->inc[i] : 1;
+		n++;
+	}
+	/* Ascending ids: insertion sort of at most 16. */
+	for (i = 1; i < n; i++) {
+		struct ordo_wire_memb t = memb[i];
+		uint32_t j = i;
+
+		for (; j > 0 && memb[j - 1].id > t.id; j--)
+			memb[j] = memb[j - 1];
+		memb[j] = t;
+	}
+	m->agreed = set;
+	my_entry(e, &memb[0]); /* we are the lowest id */
+	strike_failed(e);
+	e->stats.commits++;
+	e->ring_seq_pending = seq;
+
+	if (n == 1) { /* alone: nothing to agree with */
+		e->state = ORDO_STATE_COMMIT;
+		begin_recovery(e, e->cfg.my_id, seq, memb, n);
+		token_create(e);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.n_memb = (uint8_t)n;
+	codec_write_hdr(buf, ORDO_PKT_COMMIT, e->cfg.config_hash, e->cfg.my_id,
+			commit_len(n), e->cfg.my_id, seq);
+	memcpy(buf + sizeof(struct ordo_wire_hdr), &c, sizeof(c));
+	for (i = 0; i < n; i++)
+		codec_memb_put(buf + sizeof(struct ordo_wire_hdr) + sizeof(c), i,
+			       &memb[i]);
+	e->state = ORDO_STATE_COMMIT;
+	m->state_timeout_at = e->now + e->cfg.token_loss_ns;
+	commit_send(e, buf, commit_len(n), 1, memb[1].id);
+}
+
+int commit_rx(struct ordo_engine *e, const struct pkt_view *v)
+{
+	struct memb *m = &e->m;
+	struct ordo_wire_memb memb[ORDO_MAX_MEMBERS];
+	uint8_t buf[ORDO_WIRE_COMMIT_MAX_LEN];
+	uint8_t *entries = buf + sizeof(struct ordo_wire_hdr) +
+			   sizeof(struct ordo_wire_commit);
+	uint32_t n = v->c_n, i, me = UINT32_MAX;
+	mset set = 0;
+	bool rep = v->ring_rep == e->cfg.my_id;
+
+	if (v->c_dest != e->cfg.my_id)
+		return -ORDO_DROP_NOT_FOR_US;
+	if (v->ring_seq < m->commit_seq_seen ||
+	    (v->ring_seq == m->commit_seq_seen && v->c_hop <= m->commit_hop_seen))
+		return -ORDO_DROP_DUP_TOKEN;
+	for (i = 0; i < n; i++) {
+		int idx;
+
+		codec_memb_get(v->memb, i, &memb[i]);
+		idx = cfg_index(e, memb[i].id);
+		if (idx < 0)
+			return -ORDO_DROP_BAD_JOIN;
+		set |= bit(idx);
+		if (memb[i].id == e->cfg.my_id)
+			me = i;
+	}
+	if (me == UINT32_MAX || v->c_hop == 0 || v->c_hop > 2 * n)
+		return -ORDO_DROP_BAD_JOIN;
+	memcpy(buf, v->body - sizeof(struct ordo_wire_hdr), commit_len(n));
+
+	if (v->c_hop < n) {
+		/* First rotation, at a member other than the representative:
+		 * accept only the membership we agreed on while gathering. */
+		if (rep || e->state != ORDO_STATE_GATHER ||
+		    set != (m->proc & ~m->fail) ||
+		    v->ring_seq <= e->inst.seq)
+			return -ORDO_DROP_STATE;
+		m->agreed = set;
+		my_entry(e, &memb[me]);
+		codec_memb_put(entries, me, &memb[me]);
+		strike_failed(e);
+		e->state = ORDO_STATE_COMMIT;
+		e->ring_seq_pending = v->ring_seq;
+		m->state_timeout_at = e->now + e->cfg.token_loss_ns;
+		commit_send(e, buf, commit_len(n), v->c_hop + 1,
+			    next_of(memb, n, e->cfg.my_id));
+		return 0;
+	}
+	if (v->ring_seq != e->ring_seq_pending)
+		return -ORDO_DROP_STATE;
+	for (i = 0; i < n; i++)
+		if (!memb[i].filled)
+			return -ORDO_DROP_BAD_JOIN;
+	if (v->c_hop == 2 * n) {
+		/* Back at the representative after the second rotation: every
+		 * member is recovering; start the new ring's token. */
+		if (!rep || e->state != ORDO_STATE_RECOVERY)
+			return -ORDO_DROP_STATE;
+		m->commit_retx_at = NEVER;
+		m->commit_hop_seen = v->c_hop;
+		token_create(e);
+		return 0;
+	}
+	if (e->state != ORDO_STATE_COMMIT)
+		return -ORDO_DROP_STATE;
+	/* Second rotation (the representative sees hop n first): everyone
+	 * has written its entry; recover, and pass it on. */
+	m->commit_retx_at = NEVER;
+	commit_send(e, buf, commit_len(n), v->c_hop + 1,
+		    next_of(memb, n, e->cfg.my_id));
+	begin_recovery(e, v->ring_rep, v->ring_seq, memb, n);
+	return 0;
+}
+
+void commit_timer(struct ordo_engine *e)
+{
+	struct memb *m = &e->m;
+
+	if (m->commit_retx_at > e->now)
+		return;
+	if (e->state != ORDO_STATE_COMMIT && e->state != ORDO_STATE_RECOVERY) {
+		m->commit_retx_at = NEVER;
+		return;
+	}
+	send_pkt(e, m->commit_next, m->commit_buf, m->commit_len);
+	e->stats.token_retrans++;
+	m->commit_retx_at = e->now + e->cfg.token_retransmit_ns;
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Membership states and their timers (Totem SRP, TOCS 1995, section 4).
+ *
+ *   OPERATIONAL --token loss / foreign ring / join--> GATHER
+ *   GATHER      --consensus on (proc - fail)-------> COMMIT  (commit.c)
+ *   COMMIT      --commit token's second rotation---> RECOVERY (recovery.c)
+ *   RECOVERY    --every member finished the old ring--> OPERATIONAL
+ *   COMMIT, RECOVERY --token loss--> GATHER (the old ring is kept)
+ *
+ * Beyond the paper, and why:
+ *   - The representative multicasts a BEACON every merge_detect_ns so that
+ *     idle rings on one LAN find each other (Totem relies on traffic).
+ *   - Hold-down: a member excluded by an agreed fail set, or one whose joins
+ *     show it cannot hear us (a one-way link), is ignored as a reason to
+ *     re-form for holddown_ns, doubling at each repeat. A flapping member or
+ *     a one-way link thus cannot make the ring re-form forever: the others
+ *     converge on a ring without it and retry ever more rarely.
+ */
+#include "engine/engine_impl.h"
+
+void ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
+		   uint32_t seq, mset members, const uint32_t *inc)
+{
+	uint32_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->rep = rep;
+	r->seq = seq;
+	r->mask = members;
+	/* cfg.members may be in any order; the ring is in ascending id. */
+	for (i = 0; i < e->cfg.n_members; i++) {
+		uint32_t j, id = e->cfg.members[i];
+
+		if (!(members & bit((int)i)))
+			continue;
+		for (j = r->n; j > 0 && r->ids[j - 1] > id; j--) {
+			r->ids[j] = r->ids[j - 1];
+			r->inc[j] = r->inc[j - 1];
+		}
+		r->ids[j] = id;
+		r->inc[j] = inc != NULL ? inc[i] : 0;
+		r->n++;
+	}
+}
+
+void set_working_ring(struct ordo_engine *e, const struct ring_view *r)
+{
+	uint32_t i;
+
+	e->ring = *r;
+	e->ring_rep = r->rep;
+	e->ring_seq = r->seq;
+	e->next_id = e->cfg.my_id;
+	for (i = 0; i < r->n; i++)
+		if (r->ids[i] == e->cfg.my_id)
+			e->next_id = r->ids[(i + 1) % r->n];
+}
+
+bool held_down(const struct ordo_engine *e, int idx)
+{
+	return idx >= 0 && e->now < e->m.holddown_until[idx];
+}
+
+void strike(struct ordo_engine *e, int idx)
+{
+	struct memb *m = &e->m;
+	uint32_t shift;
+
+	/* A long quiet spell forgives earlier strikes. */
+	if (e->now - m->last_strike[idx] > 16 * e->cfg.holddown_ns)
+		m->strikes[idx] = 0;
+	shift = m->strikes[idx] < 6 ? m->strikes[idx] : 6;
+	m->strikes[idx]++;
+	m->last_strike[idx] = e->now;
+	m->holddown_until[idx] = e->now + (e->cfg.holddown_ns << shift);
+	e->stats.excluded++;
+}
+
+static mset held_down_set(const struct ordo_engine *e)
+{
+	mset s = 0;
+	uint32_t i;
+
+	for (i = 0; i < e->cfg.n_members; i++)
+		if (held_down(e, (int)i))
+			s |= bit((int)i);
+	return s;
+}
+
+void enter_gather(struct ordo_engine *e, mset add, const char *why)
+{
+	struct memb *m = &e->m;
+
+	(void)why; /* kept for tracing; the engine does not log */
+	e->state = ORDO_STATE_GATHER;
+	e->token_retx_at = NEVER;
+	e->self_token_at = NEVER;
+	m->commit_retx_at = NEVER;
+	m->token_loss_at = NEVER;
+	m->state_timeout_at = NEVER;
+	m->proc = (bit((int)e->my_idx) | e->inst.mask | add) &
+		  ~(held_down_set(e) & ~bit((int)e->my_idx));
+	m->fail = 0;
+	m->consensus = bit((int)e->my_idx);
+	m->heard = 0;
+	m->not_hearing = 0;
+	m->stuck_rounds = 0;
+	join_send(e);
+	m->join_at = e->now + e->cfg.join_ns;
+	m->consensus_at = e->now + e->cfg.consensus_ns;
+	consensus_check(e);
+}
+
+void memb_start(struct ordo_engine *e)
+{
+	mset all = (mset)((1ull << e->cfg.n_members) - 1);
+
+	/* Optimistic: every configured member. Those absent are failed by the
+	 * consensus timeout, so a lone member still forms a ring. */
+	enter_gather(e, all, "start");
+}
+
+static void beacon_send(struct ordo_engine *e)
+{
+	uint8_t buf[sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_beacon)];
+	struct ordo_wire_beacon b = {
+		.incarnation = be32(e->cfg.incarnation),
+		.n_members = be32(e->ring.n),
+	};
+
+	codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash, e->cfg.my_id,
+			sizeof(buf), e->ring_rep, e->ring_seq);
+	memcpy(buf + sizeof(struct ordo_wire_hdr), &b, sizeof(b));
+	send_pkt(e, ORDO_DEST_RING, buf, sizeof(buf));
+}
+
+/* A packet of another ring: in the operational state, a reason to merge. */
+int memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
+{
+	int idx = cfg_index(e, v->sender);
+
+	if (held_down(e, idx))
+		return -ORDO_DROP_HELD_DOWN;
+	if (e->state == ORDO_STATE_OPERATIONAL &&
+	    (!in_ring(e, v->sender) || v->ring_seq > e->ring_seq)) {
+		enter_gather(e, bit(idx), "foreign ring");
+		return 0;
+	}
+	return -ORDO_DROP_FOREIGN_RING;
+}
+
+int beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
+{
+	int idx = cfg_index(e, v->sender);
+
+	if (v->sender == e->cfg.my_id)
+		return -ORDO_DROP_FROM_SELF;
+	if (e->m.inc[idx] != v->incarnation && in_ring(e, v->sender) &&
+	    e->state == ORDO_STATE_OPERATIONAL && !held_down(e, idx)) {
+		/* It restarted since it joined our ring. */
+		e->m.inc[idx] = v->incarnation;
+		enter_gather(e, bit(idx), "member restarted");
+		return 0;
+	}
+	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
+		return 0;
+	return memb_foreign(e, v);
+}
+
+void memb_timers(struct ordo_engine *e)
+{
+	struct memb *m = &e->m;
+
+	if (e->state == ORDO_STATE_GATHER) {
+		if (m->join_at <= e->now) {
+			join_send(e);
+			m->join_at = e->now + e->cfg.join_ns;
+		}
+		if (m->consensus_at <= e->now)
+			consensus_timeout(e);
+	}
+	if (m->state_timeout_at <= e->now &&
+	    (e->state == ORDO_STATE_GATHER || e->state == ORDO_STATE_COMMIT)) {
+		/* Consensus reached, but the commit token never completed. */
+		enter_gather(e, 0, "commit timeout");
+		return;
+	}
+	commit_timer(e);
+	if (m->token_loss_at <= e->now &&
+	    (e->state == ORDO_STATE_OPERATIONAL ||
+	     e->state == ORDO_STATE_RECOVERY)) {
+		e->stats.token_losses++;
+		enter_gather(e, 0, "token loss");
+		return;
+	}
+	if (e->state == ORDO_STATE_OPERATIONAL && m->beacon_at <= e->now &&
+	    e->ring_rep == e->cfg.my_id) {
+		beacon_send(e);
+		m->beacon_at = e->now + e->cfg.merge_detect_ns;
+	}
+}
+
+uint64_t memb_next_deadline(const struct ordo_engine *e)
+{
+	const struct memb *m = &e->m;
+	uint64_t t = min_u64(m->state_timeout_at, m->commit_retx_at);
+
+	if (e->state == ORDO_STATE_GATHER)
+		t = min_u64(t, min_u64(m->join_at, m->consensus_at));
+	if (e->state == ORDO_STATE_OPERATIONAL ||
+	    e->state == ORDO_STATE_RECOVERY)
+		t = min_u64(t, m->token_loss_at);
+	if (e->state == ORDO_STATE_OPERATIONAL && e->ring_rep == e->cfg.my_id)
+		t = min_u64(t, m->beacon_at);
+	return t;
+}
