@@ -110,9 +110,14 @@ static int resolve_ports(struct ordod_setup *s)
 	for (unsigned i = 0; i < s->n_port_args; i++) {
 		rc = dp_port_probe(s->port_args[i], &pid);
 		if (rc < 0) {
-			fprintf(stderr, "ordod: port '%s': cannot probe it: %s "
-				"(unknown driver or bad devargs?)\n",
-				s->port_args[i], strerror(-rc));
+			/* Drivers return -1 as often as a real -errno. */
+			fprintf(stderr, "ordod: port '%s': cannot probe it: %s\n",
+				s->port_args[i], rc == -1 || rc == -ENODEV ?
+				"unknown driver, bad devargs or missing device"
+				" (the driver's message above says which)" :
+				strerror(-rc));
+			struct dp_envcheck c = { .out = stderr };
+			dp_envcheck_device(&c, s->port_args[i]);
 			return rc;
 		}
 		for (uint16_t k = 0; k < s->ring.n_ports; k++)
@@ -254,9 +259,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* EAL permutes argv: keep the original order to explain a failure. */
+	char *eal_argv[dash + 1];
+	memcpy(eal_argv, argv, sizeof(char *) * (size_t)dash);
+	eal_argv[dash] = NULL;
 	rc = rte_eal_init(dash, argv);
 	if (rc < 0) {
-		explain_eal_failure(dash, argv, &o);
+		explain_eal_failure(dash, eal_argv, &o);
 		return EXIT_EAL;
 	}
 	install_signals();

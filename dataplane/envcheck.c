@@ -290,7 +290,7 @@ static void check_vdev(struct dp_envcheck *c, const char *arg)
 		say(c, "ok", "port %s: interface %s is %s", arg, ifname, state);
 }
 
-static void check_device(struct dp_envcheck *c, const char *arg)
+void dp_envcheck_device(struct dp_envcheck *c, const char *arg)
 {
 	if (looks_like_pci(arg))
 		check_pci(c, arg);
@@ -321,18 +321,18 @@ void dp_envcheck_host(struct dp_envcheck *c, int eal_argc, char **eal_argv,
 			huge_dir = v;
 		else if ((strcmp(a, "-a") == 0 || strcmp(a, "--allow") == 0 ||
 			  strcmp(a, "-w") == 0) && v) {
-			check_device(c, v);
+			dp_envcheck_device(c, v);
 			devices++;
 		} else if (strcmp(a, "--vdev") == 0 && v) {
-			check_device(c, v);
+			dp_envcheck_device(c, v);
 			devices++;
 		} else if (strncmp(a, "--vdev=", 7) == 0) {
-			check_device(c, a + 7);
+			dp_envcheck_device(c, a + 7);
 			devices++;
 		}
 	}
 	for (unsigned i = 0; i < n_ports; i++) {
-		check_device(c, ports[i]);
+		dp_envcheck_device(c, ports[i]);
 		devices++;
 	}
 	check_hugepages(c, huge_dir, no_huge, in_memory);

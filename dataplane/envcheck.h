@@ -28,6 +28,10 @@ struct dp_envcheck {
 void dp_envcheck_host(struct dp_envcheck *c, int eal_argc, char **eal_argv,
 		      const char *const *ports, unsigned n_ports);
 
+/* One device by its devargs: a PCI NIC's binding and node, or the
+ * interface behind an af_packet/af_xdp vdev. */
+void dp_envcheck_device(struct dp_envcheck *c, const char *devargs);
+
 /* After EAL: NUMA placement of each port against the lcore that would
  * poll it, and the isolation of that lcore's CPU. */
 void dp_envcheck_eal(struct dp_envcheck *c, const uint16_t *port_ids,
