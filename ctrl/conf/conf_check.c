@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ctrl/conf/conf_internal.h"
+#include "engine/engine.h"
 
 struct tmo {
 	const char *key;
@@ -203,6 +204,21 @@ static void sort_ring(struct ordo_conf *c)
 	}
 }
 
+/* The engine's own check is the one source of its rules (timer ratios,
+ * windows, sizes): ask it, rather than restate them here. */
+static int check_engine_accepts(struct ordo_conf_parser *p)
+{
+	struct ordo_engine_config ec;
+	char why[160];
+
+	if (p->conf->n_daemons == 0 || ordo_conf_to_engine(p->conf, 0, &ec) != 0)
+		return 0; /* reported elsewhere */
+	if (ordo_engine_config_check(&ec, why, sizeof(why)) != 0)
+		return conf_error_at(p, 0, "the ring protocol refuses these settings: %s",
+				     why);
+	return 0;
+}
+
 int conf_check(struct ordo_conf_parser *p)
 {
 	struct ordo_conf *c = p->conf;
@@ -213,6 +229,8 @@ int conf_check(struct ordo_conf_parser *p)
 				     "no Spread_Segment: a configuration lists at least one segment and its daemons");
 	if (check_timeouts(p) < 0 || check_windows(p) < 0 ||
 	    check_token_retransmit(p) < 0 || merge_dataplane(p) < 0)
+		return p->rc;
+	if (check_engine_accepts(p) < 0)
 		return p->rc;
 	if (c->encap == ORDO_ENCAP_ETHERNET && c->n_segments > 1)
 		return conf_error_at(p, conf_key_line(p, "Encap"),

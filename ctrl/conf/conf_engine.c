@@ -21,7 +21,9 @@ int ordo_conf_to_engine(const struct ordo_conf *c, int self,
 	if (self < 0 || (uint32_t)self >= c->n_daemons ||
 	    c->n_daemons > ORDO_MAX_MEMBERS)
 		return -EINVAL;
-	memset(cfg, 0, sizeof(*cfg));
+	/* Start from the engine's defaults: the membership timers and the
+	 * incarnation (the daemon sets a fresh one at every start). */
+	ordo_engine_config_defaults(cfg);
 	cfg->my_id = c->daemons[self].id;
 	cfg->n_members = c->n_daemons;
 	for (i = 0; i < c->n_daemons; i++)
@@ -38,5 +40,17 @@ int ordo_conf_to_engine(const struct ordo_conf *c, int self,
 	cfg->max_msg_size = c->max_msg_size;
 	cfg->submit_bytes = c->submit_bytes;
 	cfg->token_retransmit_ns = c->token_retransmit_ns;
+	if (c->timeouts_set) {
+		/* Spread's timeouts, in its milliseconds, on our timers:
+		 * TokenTimeout declares the token lost, JoinTimeout paces joins,
+		 * GatherTimeout ends gathering (our consensus timeout) and
+		 * LookupTimeout paces the probes for other rings (beacons). */
+		const uint64_t ms = 1000000ull;
+
+		cfg->token_loss_ns = c->timeouts.token_ms * ms;
+		cfg->join_ns = c->timeouts.join_ms * ms;
+		cfg->consensus_ns = c->timeouts.gather_ms * ms;
+		cfg->merge_detect_ns = c->timeouts.lookup_ms * ms;
+	}
 	return 0;
 }
