@@ -43,8 +43,8 @@ static void my_entry(const struct ordo_engine *e, struct ordo_wire_memb *w)
 		w->old_high = w->old_aru;
 }
 
-/* Members left out by agreement are held down if they were ours or cannot
- * hear us, so they cannot make the new ring re-form at once. */
+/* Members left out by agreement: one that cannot hear us is held down at
+ * once; one that leaves our ring again and again is flapping (memb.c). */
 static void strike_failed(struct ordo_engine *e)
 {
 	uint32_t i;
@@ -52,9 +52,12 @@ static void strike_failed(struct ordo_engine *e)
 	for (i = 0; i < e->cfg.n_members; i++) {
 		mset b = bit((int)i);
 
-		if ((e->m.fail & b) &&
-		    ((e->inst.mask & b) || (e->m.not_hearing & b)))
+		if (!(e->m.fail & b))
+			continue;
+		if (e->m.not_hearing & b)
 			strike(e, (int)i);
+		else if (e->inst.mask & b)
+			note_exclusion(e, (int)i);
 	}
 }
 

@@ -255,8 +255,12 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 	rc = codec_parse(pkt, len, e->cfg.config_hash, &v);
 	if (rc == 0 && cfg_index(e, v.sender) < 0)
 		rc = -ORDO_DROP_NOT_MEMBER;
-	if (rc == 0)
+	if (rc == 0) {
+		/* Every ring we hear of raises the next ring's sequence. */
+		if (v.ring_seq > e->m.ring_seq_max)
+			e->m.ring_seq_max = v.ring_seq;
 		rc = handlers[v.type](e, pkt, &v);
+	}
 	if (rc < 0)
 		e->stats.drops[-rc]++;
 	return rc;

@@ -133,6 +133,10 @@ int join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_HELD_DOWN;
 	restarted = m->inc[idx] != 0 && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
+	/* Sent before its sender knew of our ring: a view from a gather that
+	 * is over (see memb.c). It will hear of our ring from our packets. */
+	if (!restarted && v->ring_seq_max < e->inst.seq)
+		return 0;
 
 	if (e->state != ORDO_STATE_GATHER) {
 		if (!restarted && stale_join(e, v, proc, fail))

@@ -11,11 +11,16 @@
  * Beyond the paper, and why:
  *   - The representative multicasts a BEACON every merge_detect_ns so that
  *     idle rings on one LAN find each other (Totem relies on traffic).
- *   - Hold-down: a member excluded by an agreed fail set, or one whose joins
- *     show it cannot hear us (a one-way link), is ignored as a reason to
- *     re-form for holddown_ns, doubling at each repeat. A flapping member or
- *     a one-way link thus cannot make the ring re-form forever: the others
- *     converge on a ring without it and retry ever more rarely.
+ *   - Hold-down: a member whose joins show it cannot hear us (a one-way
+ *     link), that cannot receive (fail to receive), or that was excluded
+ *     from our ring FLAP_LIMIT times within a window (flapping), is ignored
+ *     as a reason to re-form for holddown_ns, doubling at each repeat. Such
+ *     a member cannot make the ring re-form forever: the others converge on
+ *     a ring without it and retry ever more rarely. A single crash or
+ *     partition holds nobody down, so a heal merges at once.
+ *   - Joins are stale when their sender had not yet seen our ring (its
+ *     highest ring sequence is below ours): they carry views from a gather
+ *     that is over, and acting on them makes rings re-form in a loop.
  */
 #include "engine/engine_impl.h"
 
@@ -62,13 +67,29 @@ bool held_down(const struct ordo_engine *e, int idx)
 	return idx >= 0 && e->now < e->m.holddown_until[idx];
 }
 
+/* Exclusions of one member within this many hold-down periods count as
+ * flapping; FLAP_LIMIT of them earn a hold-down. */
+#define FLAP_WINDOW 16u
+#define FLAP_LIMIT  3u
+
+void note_exclusion(struct ordo_engine *e, int idx)
+{
+	struct memb *m = &e->m;
+
+	if (e->now - m->last_flap[idx] > FLAP_WINDOW * e->cfg.holddown_ns)
+		m->flaps[idx] = 0;
+	m->last_flap[idx] = e->now;
+	if (++m->flaps[idx] >= FLAP_LIMIT)
+		strike(e, idx);
+}
+
 void strike(struct ordo_engine *e, int idx)
 {
 	struct memb *m = &e->m;
 	uint32_t shift;
 
 	/* A long quiet spell forgives earlier strikes. */
-	if (e->now - m->last_strike[idx] > 16 * e->cfg.holddown_ns)
+	if (e->now - m->last_strike[idx] > FLAP_WINDOW * e->cfg.holddown_ns)
 		m->strikes[idx] = 0;
 	shift = m->strikes[idx] < 6 ? m->strikes[idx] : 6;
 	m->strikes[idx]++;
