@@ -227,9 +227,10 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 		o->port_args[o->n_port_args++] = arg;
 		return 0;
 	case O_MTU:
-		if (parse_u32(arg, ORDO_WIRE_MAX_MTU, &o->mtu) ||
+		if (parse_u32(arg, ORDO_WIRE_MAX_MTU + DP_UDP_ENCAP_LEN, &o->mtu) ||
 		    o->mtu < ORDO_WIRE_MIN_MTU)
-			return bad(name, arg, "MTU must be 256..9216");
+			return bad(name, arg, "outside the wire's MTU range "
+				   "(include/ordo/wire.h)");
 		return 0;
 	case O_RING:
 		if (parse_u32(arg, 255, &o->ring_no))

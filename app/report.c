@@ -45,11 +45,12 @@ void report_period(FILE *f, const struct dp_snapshot *prev,
 	port_sums(prev, &rx0, &tx0, &up0);
 	port_sums(cur, &rx1, &tx1, &up1);
 	fprintf(f, "ordod: node=%u t=%.1f ports_up=%u/%u rx_pps=%.0f "
-		"tx_pps=%.0f rot_per_s=%.0f delivered=%" PRIu64
+		"tx_pps=%.0f members=%u rot_per_s=%.0f delivered=%" PRIu64
 		" msgs_per_s=%.0f gbit_per_s=%.3f retrans=%" PRIu64
 		" token_retrans=%" PRIu64 " drops=%" PRIu64 " queued=%u\n",
 		cur->node_id, (double)cur->now_ns / 1e9, up1, cur->n_ports,
 		(double)(rx1 - rx0) / dt, (double)(tx1 - tx0) / dt,
+		cur->ring_members,
 		(double)(cur->eng.rotations - prev->eng.rotations) / dt,
 		cur->eng.delivered, (double)dmsg / dt,
 		(double)dbytes * 8 / dt / 1e9, cur->eng.tx_retrans,
@@ -87,11 +88,13 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 		" rtr_requested=%" PRIu64 " token_retrans=%" PRIu64
 		" rotations=%" PRIu64 " submitted=%" PRIu64 " delivered=%" PRIu64
 		" loops=%" PRIu64 " idle_parks=%" PRIu64 " peers_known=%u"
-		" announces_rx=%" PRIu64 " announces_bad=%" PRIu64 "\n",
+		" announces_rx=%" PRIu64 " announces_bad=%" PRIu64
+		" config_changes=%" PRIu64 " members=%u\n",
 		s->node_id, e->rx_data, e->rx_token, e->tx_data, e->tx_token,
 		e->tx_retrans, e->rtr_requested, e->token_retrans,
 		e->rotations, e->submitted, e->delivered, s->loops, s->parks,
-		s->peers_known, s->announces_rx, s->announces_bad);
+		s->peers_known, s->announces_rx, s->announces_bad,
+		s->config_changes, s->ring_members);
 	for (int k = 1; k < ORDO_DROP_REASON_MAX; k++)
 		if (e->drops[k])
 			fprintf(f, "ordod: engine drop %s=%" PRIu64 "\n",

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/setup.h"
 #ifdef ORDO_HAVE_CONF
@@ -68,6 +69,13 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 
 	memset(s, 0, sizeof(*s));
 	ordo_engine_config_defaults(e);
+	/* Must change at every restart: the wall clock in milliseconds. */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e->incarnation = (uint32_t)((uint64_t)ts.tv_sec * 1000 +
+				    (uint64_t)ts.tv_nsec / 1000000);
+	if (e->incarnation == 0)
+		e->incarnation = 1;
 	s->ring.group_ip = o->group_ip;
 	s->ring.udp_port = o->udp_port;
 	s->idle_name = o->idle;

@@ -23,6 +23,9 @@ struct dp_local_ops {
 	/* A message in the ring's total order, at time now. May be NULL. */
 	void (*deliver)(void *ctx, const struct ordo_delivery *d,
 			uint64_t now);
+	/* A membership change, in order with deliveries. May be NULL. */
+	void (*config_change)(void *ctx, const struct ordo_config_change *c,
+			      uint64_t now);
 	/* Fill the traffic part of the published counters. May be NULL. */
 	void (*report)(void *ctx, struct dp_traffic_report *r);
 };

@@ -2,10 +2,10 @@
  *
  * Where each ring member is: the port that reaches it and its station
  * address (and IPv4 address under UDP), learned from the source of its
- * tokens. Only tokens teach: a token is always built by the member that
- * sends it, while a DATA packet keeps its original sender when another
- * member retransmits it, so learning from DATA would point a member at
- * the wrong station. Until a member is known, packets for it go to the
+ * packets and of its station announcements (l2.h). Every packet type but
+ * DATA is built by the member that sends it; a DATA packet keeps its
+ * original sender when another member retransmits it, so learning from
+ * DATA would point a member at the wrong station. Until a member is known, packets for it go to the
  * ring's group (the engine drops tokens not addressed to it).
  *
  * A dozen members at most: a linear scan beats any hash here.

@@ -19,13 +19,14 @@ static void announce_port(struct dp_ring *r, struct dp_port *p);
 static void announce_rx(struct dp_ring *r, struct dp_port *p,
 			const struct dp_frame_view *v);
 
-/* A packet the engine took or rejected for a reason that still proves it
- * came from a member of our ring with our configuration: its source may
+/* A packet the engine took, or rejected for a reason that still proves it
+ * came from a configured member with our configuration: its source may
  * teach us where that member is. */
 static inline bool proves_member(int rc)
 {
 	return rc == 0 || rc == -ORDO_DROP_DUP_TOKEN ||
-	       rc == -ORDO_DROP_NOT_FOR_US;
+	       rc == -ORDO_DROP_NOT_FOR_US || rc == -ORDO_DROP_STATE ||
+	       rc == -ORDO_DROP_HELD_DOWN || rc == -ORDO_DROP_WINDOW;
 }
 
 static inline void rx_one(struct dp_ring *r, struct dp_port *p,
@@ -53,9 +54,10 @@ static inline void rx_one(struct dp_ring *r, struct dp_port *p,
 	}
 	p->c.rx_ordo++;
 	rc = ordo_engine_rx(r->engine, v.pkt, v.len, r->now);
-	/* Learn from tokens only (peers.h says why). */
+	/* Learn from every packet but DATA, which a retransmitting member
+	 * sends with its original sender (peers.h). */
 	if (v.len >= sizeof(struct ordo_wire_hdr) &&
-	    v.pkt[DP_ORDO_TYPE_OFF] == ORDO_PKT_TOKEN && proves_member(rc)) {
+	    v.pkt[DP_ORDO_TYPE_OFF] != ORDO_PKT_DATA && proves_member(rc)) {
 		uint32_t sender;
 
 		memcpy(&sender, v.pkt + DP_ORDO_SENDER_OFF, sizeof(sender));
@@ -106,6 +108,7 @@ static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 	dp_frame_write(&r->framer, buf, dst_mac, p->mac, dst_ip_be, len);
 	memcpy(buf + hl, pkt, len);
 	dp_port_enqueue(p, m);
+	r->events++;
 }
 
 /* ops->send: the engine's packet, to the ring or to one member. */
@@ -149,13 +152,31 @@ static void ring_deliver(void *ctx, const struct ordo_delivery *d)
 {
 	struct dp_ring *r = ctx;
 
+	r->events++;
 	if (r->local != NULL && r->local->deliver != NULL)
 		r->local->deliver(r->local_ctx, d, r->now);
+}
+
+/* ops->config_change: note the ring we are in, tell the local end. */
+static void ring_config_change(void *ctx, const struct ordo_config_change *c)
+{
+	struct dp_ring *r = ctx;
+
+	r->config_changes++;
+	r->events++;
+	if (c->kind == ORDO_CONF_REGULAR) {
+		r->ring_members = c->n_members;
+		r->ring_rep = c->ring_rep;
+		r->ring_seq = c->ring_seq;
+	}
+	if (r->local != NULL && r->local->config_change != NULL)
+		r->local->config_change(r->local_ctx, c, r->now);
 }
 
 const struct ordo_engine_ops dp_ring_engine_ops = {
 	.send = ring_send,
 	.deliver = ring_deliver,
+	.config_change = ring_config_change,
 };
 
 void dp_ring_publish(struct dp_ring *r)
@@ -185,6 +206,8 @@ void dp_ring_publish(struct dp_ring *r)
 	s->announces_rx = r->announces_rx;
 	s->announces_tx = r->announces_tx;
 	s->announces_bad = r->announces_bad;
+	s->config_changes = r->config_changes;
+	s->ring_members = r->ring_members;
 	s->loops = r->loops;
 	s->idle_turns = r->idle.idle_turns;
 	s->parks = r->idle.parks;
@@ -288,8 +311,13 @@ unsigned dp_ring_do_work(struct dp_ring *r)
 		if (likely(r->ports[i].up))
 			work += rx_port(r, &r->ports[i]);
 	if (r->now >= r->deadline) {
+		/* A timer is work only if it made something happen: a member
+		 * alone on its ring passes the token to itself on every tick,
+		 * and must still let the idle strategy sleep. */
+		uint64_t before = r->events;
+
 		ordo_engine_tick(r->engine, r->now);
-		work++;
+		work += (unsigned)(r->events - before);
 	}
 	if (r->local != NULL && r->local->produce != NULL)
 		work += r->local->produce(r->local_ctx, r->engine, r->now);

@@ -69,6 +69,7 @@ struct dp_ring {
 	struct dp_idle idle;
 	struct dp_peers peers;
 	uint64_t loops;
+	uint64_t events;     /* frames built + deliveries + config changes */
 	uint64_t tx_no_port;
 	struct dp_port ports[DP_MAX_PORTS];
 
@@ -79,6 +80,8 @@ struct dp_ring {
 	uint64_t next_announce;     /* ns: periodic announcement */
 	uint64_t next_answer;       /* ns: earliest answer to a stranger */
 	uint64_t announces_rx, announces_tx, announces_bad;
+	uint64_t config_changes;
+	uint32_t ring_members, ring_rep, ring_seq; /* last regular configuration */
 	volatile bool *quit;
 	struct dp_snapshot scratch;
 	struct dp_published pub __attribute__((aligned(64)));

@@ -29,6 +29,7 @@ struct dp_traffic_report {
 	uint64_t fifo_want, fifo_got; /* the seq expected and the one delivered */
 	uint64_t fifo_at;         /* and the delivery count where it happened */
 	uint64_t foreign;         /* deliveries that were not traffic messages */
+	uint64_t config_changes;  /* seen by the traffic generator */
 	uint64_t t_first, t_last; /* ns: first and last delivery */
 };
 
@@ -49,6 +50,8 @@ struct dp_snapshot {
 	uint64_t peers_moved;
 	uint64_t tx_no_port;      /* frames with no port up to take them */
 	uint64_t announces_rx, announces_tx, announces_bad;
+	uint64_t config_changes;
+	uint32_t ring_members;    /* members of the ring we are in now */
 	uint64_t loops, idle_turns, parks;
 	struct dp_traffic_report traffic;
 };

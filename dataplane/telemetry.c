@@ -202,6 +202,7 @@ static int cmd_status(const char *cmd, const char *params,
 	rte_tel_data_add_dict_u64(d, "ring_rep", s->st.ring_rep);
 	rte_tel_data_add_dict_u64(d, "ring_seq", s->st.ring_seq);
 	rte_tel_data_add_dict_u64(d, "n_members", s->st.n_members);
+	rte_tel_data_add_dict_u64(d, "config_changes", s->config_changes);
 	rte_tel_data_add_dict_u64(d, "submit_queued", s->st.submit_queued);
 	free(s);
 	return 0;

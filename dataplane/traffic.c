@@ -22,7 +22,7 @@ static unsigned traffic_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 	uint64_t allowed = PRODUCE_BURST;
 	unsigned n = 0;
 
-	if (t->sent >= t->conf.msgs)
+	if (t->sent >= t->conf.msgs || !t->full_ring_seen)
 		return 0;
 	if (!t->started) {
 		t->started = true;
@@ -102,6 +102,20 @@ static void traffic_deliver(void *ctx, const struct ordo_delivery *d,
 		t->r.done = true;
 }
 
+/* Messages sent before every member is in the ring would be delivered in
+ * a smaller configuration only (Extended Virtual Synchrony): wait for the
+ * full ring once, then keep sending whatever happens to it. */
+static void traffic_config_change(void *ctx, const struct ordo_config_change *c,
+				  uint64_t now)
+{
+	struct dp_traffic *t = ctx;
+
+	(void)now;
+	t->r.config_changes++;
+	if (c->kind == ORDO_CONF_REGULAR && c->n_members >= t->n_members)
+		t->full_ring_seen = true;
+}
+
 static void traffic_report(void *ctx, struct dp_traffic_report *r)
 {
 	const struct dp_traffic *t = ctx;
@@ -113,6 +127,7 @@ const struct dp_local_ops dp_traffic_ops = {
 	.name = "traffic",
 	.produce = traffic_produce,
 	.deliver = traffic_deliver,
+	.config_change = traffic_config_change,
 	.report = traffic_report,
 };
 

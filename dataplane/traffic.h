@@ -48,6 +48,7 @@ struct dp_traffic {
 	uint64_t t_start;  /* ns: first submit */
 	uint32_t space_floor; /* submit only while the queue has this free */
 	bool     started;
+	bool     full_ring_seen; /* a regular configuration of every member */
 	const uint8_t *pattern; /* conf.size bytes, hugepage memory */
 	struct dp_traffic_report r;
 };

@@ -15,6 +15,7 @@
 #
 #   NODES=3 PORT=afpacket MSGS=100000 SIZE=1024 tests/lab/lab-check.sh
 #   RATE (msgs/s per node, 0 unpaced), TIMEOUT (s), IDLE, EXTRA (ordod opts),
+#   STAGGER (s between node starts: the ring forms by merging late nodes),
 #   LAB_KEEP=1 keeps the logs, LAB_CONFIG=config/lab/afpacket3.conf takes
 #   the ring from a configuration file (daemons n1..nN) instead of options.
 set -u
@@ -28,6 +29,7 @@ RATE=${RATE:-0}
 TIMEOUT=${TIMEOUT:-300}
 IDLE=${IDLE:-backoff}
 EXTRA=${EXTRA:-}
+STAGGER=${STAGGER:-0}   # seconds between node starts: late joiners
 
 result() {
 	echo "lab-check: ordered=$1 nodes=$NODES msgs=$2 msgs_per_s=$3 gbit_per_s=$4"
@@ -53,6 +55,7 @@ for i in $(seq 1 "$NODES"); do
 	lab_start_node "$i" "$PORT" "$NODES" --idle "$IDLE" \
 		--traffic-msgs "$MSGS" --traffic-size "$SIZE" \
 		--traffic-rate "$RATE" $EXTRA
+	[ "$STAGGER" = 0 ] || sleep "$STAGGER"
 done
 lab_wait_all "ordod: node=.*pid=" 60 || fail "not every node started"
 lab_log "$NODES nodes up on $PORT, $MSGS x $SIZE B each"

@@ -33,7 +33,11 @@ for i in $(seq 1 "$NODES"); do
 		--traffic-msgs "$MSGS" --traffic-size "$SIZE" \
 		--traffic-rate "$RATE" --stats-period 0.5
 done
-lab_wait_all "ordod: node=.*t=" 60 || { lab_log "ring did not start"; exit 1; }
+# Kill only once the full ring orders traffic (every node delivering).
+lab_wait_all "ordod: node=.* delivered=[1-9]" 60 || {
+	echo "lab-kill: ordered=no nodes=$NODES the ring never started delivering"
+	exit 1
+}
 sleep 1
 lab_log "killing node $VICTIM mid-traffic"
 kill -KILL "${LAB_PIDS[$VICTIM]}"
