@@ -103,12 +103,16 @@ static int parse_join(struct pkt_view *v)
 	v->ring_seq_max = be32(j.ring_seq_max);
 	v->n_proc = j.n_proc;
 	v->n_fail = j.n_fail;
+	v->n_heard = j.n_heard;
+	v->jflags = j.flags;
 	v->ids = v->body + sizeof(j);
-	n = (uint32_t)j.n_proc + j.n_fail;
+	n = (uint32_t)j.n_proc + j.n_fail + j.n_heard;
 	if (v->body_len != sizeof(j) + 4 * n)
 		return -ORDO_DROP_BAD_LEN;
 	if (j.n_proc < 1 || j.n_proc > ORDO_MAX_MEMBERS ||
-	    j.n_fail > ORDO_MAX_MEMBERS || v->incarnation == 0)
+	    j.n_fail > ORDO_MAX_MEMBERS || j.n_heard > ORDO_MAX_MEMBERS ||
+	    (j.flags & ~ORDO_JOIN_F_MATURE) ||
+	    v->incarnation == 0)
 		return -ORDO_DROP_BAD_JOIN;
 	for (i = 0; i < n; i++)
 		if (view_id(v->ids, i) == 0)

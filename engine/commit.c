@@ -43,10 +43,12 @@ static void my_entry(const struct ordo_engine *e, struct ordo_wire_memb *w)
 		w->old_high = w->old_aru;
 }
 
-/* Members left out by agreement: one that cannot hear us is held down at
- * once; one that leaves our ring again and again is flapping (memb.c). */
+/* Members left out by agreement: one we still hear is behind a broken link
+ * (back off from it); one that leaves our ring again and again is
+ * flapping (memb.c). */
 static void strike_failed(struct ordo_engine *e)
 {
+	mset heard = heard_now(e);
 	uint32_t i;
 
 	for (i = 0; i < e->cfg.n_members; i++) {
@@ -54,9 +56,9 @@ static void strike_failed(struct ordo_engine *e)
 
 		if (!(e->m.fail & b))
 			continue;
-		if (e->m.not_hearing & b)
-			strike(e, (int)i);
-		else if (e->inst.mask & b)
+		if (heard & b)
+			back_off(e, (int)i);
+		if (e->inst.mask & b)
 			note_exclusion(e, (int)i);
 	}
 }

@@ -259,6 +259,7 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 		/* Every ring we hear of raises the next ring's sequence. */
 		if (v.ring_seq > e->m.ring_seq_max)
 			e->m.ring_seq_max = v.ring_seq;
+		e->m.last_heard[cfg_index(e, v.sender)] = now + 1; /* 0: never */
 		rc = handlers[v.type](e, pkt, &v);
 	}
 	if (rc < 0)

@@ -56,8 +56,8 @@ struct pkt_view {
 	/* JOIN, BEACON */
 	uint32_t incarnation;
 	uint32_t ring_seq_max;
-	uint8_t  n_proc, n_fail;
-	const uint8_t *ids;      /* n_proc + n_fail big-endian uint32 */
+	uint8_t  n_proc, n_fail, n_heard, jflags;
+	const uint8_t *ids;      /* n_proc + n_fail + n_heard big-endian uint32 */
 	/* COMMIT */
 	uint32_t c_dest;
 	uint16_t c_hop;
@@ -199,8 +199,19 @@ struct old_ring {
 struct memb {
 	mset     proc, fail, consensus;
 	mset     agreed;      /* membership being committed */
-	mset     heard;       /* sent us a join during this gather */
-	mset     not_hearing; /* their joins leave us out: a one-way link */
+	uint64_t last_heard[ORDO_MAX_MEMBERS]; /* last packet from each */
+	uint64_t since;       /* this membership change started */
+	mset     heard_mature; /* whose heard sets are evidence */
+	mset     their_heard[ORDO_MAX_MEMBERS]; /* what each says it hears */
+	uint64_t their_heard_at[ORDO_MAX_MEMBERS]; /* when it said so */
+	mset     heard_sent;  /* the heard set our last join carried */
+	uint8_t  disagree[ORDO_MAX_MEMBERS]; /* timeouts it did not agree */
+	mset     given_up;    /* disagreed too long: not counted as heard */
+	bool     changing;    /* since is set: gather, commit or recovery */
+	/* Left out for broken links: its beacons do not make us re-form. */
+	uint64_t backoff_until[ORDO_MAX_MEMBERS];
+	uint64_t last_backoff[ORDO_MAX_MEMBERS];
+	uint32_t backoffs[ORDO_MAX_MEMBERS];
 	uint32_t ring_seq_max;
 	uint64_t join_at, consensus_at, state_timeout_at, beacon_at;
 	uint64_t token_loss_at;
@@ -299,6 +310,8 @@ int beacon_rx(struct ordo_engine *e, const struct pkt_view *v);
 bool held_down(const struct ordo_engine *e, int idx);
 void strike(struct ordo_engine *e, int idx);
 void note_exclusion(struct ordo_engine *e, int idx);
+bool merge_backoff(const struct ordo_engine *e, int idx);
+void back_off(struct ordo_engine *e, int idx);
 void ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
 		   uint32_t seq, mset members, const uint32_t *inc);
 void set_working_ring(struct ordo_engine *e, const struct ring_view *r);
@@ -308,6 +321,8 @@ void join_send(struct ordo_engine *e);
 int join_rx(struct ordo_engine *e, const struct pkt_view *v);
 void consensus_check(struct ordo_engine *e);
 void consensus_timeout(struct ordo_engine *e);
+void gather_update(struct ordo_engine *e);
+mset heard_now(const struct ordo_engine *e);
 
 /* commit.c */
 void commit_create(struct ordo_engine *e);

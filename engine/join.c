@@ -1,13 +1,155 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The gather phase (Totem SRP, TOCS 1995, section 4.2): members multicast
- * JOIN messages carrying the set of members they believe reachable (proc)
- * and failed (fail), merge what they hear, and reach consensus when every
- * member of proc - fail has sent a join with exactly the same two sets. The
- * member with the lowest id then creates the commit token. Members that stay
- * silent until the consensus timeout are moved to the fail set.
+ * The gather phase: which members form the next ring.
+ *
+ * As in Totem SRP (TOCS 1995, section 4.2), members multicast JOIN messages
+ * with the candidates they know (proc, merged by union) and the candidates
+ * they leave out (fail); there is consensus when every member of
+ * proc - fail sent a join with exactly the same two sets, and the member
+ * with the lowest id then creates the commit token.
+ *
+ * Where we differ: Totem grows fail sets by taking the union of everyone's
+ * accusations. When a and b cannot hear each other and c hears both, c takes
+ * both accusations and ends alone, and with one-way links rings re-form
+ * without end. Our fail set is computed, the same way at every member, from
+ * direct evidence:
+ *
+ *   - each join carries its sender's heard set: the members it received a
+ *     packet from within the last consensus_ns (a flapping member it holds
+ *     down does not count), flagged mature once the sender has gathered
+ *     long enough (2 * join_ns) to have heard everyone who can reach it;
+ *   - a link a-b is broken when a mature heard set of a lacks b or one of b
+ *     lacks a (we are a mature source about ourselves);
+ *   - the rings are greedy cliques of the candidates in ascending id order:
+ *     the lowest remaining id starts a ring and takes, in order, every
+ *     candidate linked to all already in it. fail = proc - our own ring.
+ *
+ * Members with the same evidence compute the same rings. Consensus also
+ * requires that every member of the new ring hears every other, so a
+ * member that learned of another only second-hand cannot agree to a ring
+ * whose token it could not follow. Before our evidence is mature we leave
+ * no one out: members started together, or healing a partition, agree at
+ * once; a crashed member, whom nobody hears, is left out at maturity.
  */
 #include "engine/engine_impl.h"
+
+/* Timeouts a member we hear may disagree before we stop waiting for it. */
+#define DISAGREE_ROUNDS 3u
+
+mset heard_now(const struct ordo_engine *e)
+{
+	const struct memb *m = &e->m;
+	mset h = bit((int)e->my_idx);
+	uint32_t i;
+
+	for (i = 0; i < e->cfg.n_members; i++)
+		if (m->last_heard[i] != 0 &&
+		    e->now + 1 - m->last_heard[i] <= e->cfg.consensus_ns &&
+		    !held_down(e, (int)i) && !(m->given_up & bit((int)i)))
+			h |= bit((int)i);
+	return h;
+}
+
+static bool heard_is_mature(const struct ordo_engine *e)
+{
+	return e->now - e->m.since >= 2 * e->cfg.join_ns;
+}
+
+static bool fresh(const struct ordo_engine *e, int x)
+{
+	const struct memb *m = &e->m;
+
+	return m->their_heard_at[x] != 0 &&
+	       e->now - m->their_heard_at[x] <= e->cfg.consensus_ns;
+}
+
+/* What a member hears, by its own recent word, and whether that word is
+ * mature evidence. A member we do not hear and have no recent word from
+ * (crashed, or cut off from us) is taken to hear no one. */
+static mset row(const struct ordo_engine *e, int x, bool *mature)
+{
+	if (x == (int)e->my_idx) {
+		*mature = heard_is_mature(e);
+		return heard_now(e);
+	}
+	if (!fresh(e, x)) {
+		*mature = true;
+		return bit(x);
+	}
+	*mature = (e->m.heard_mature & bit(x)) != 0;
+	return e->m.their_heard[x];
+}
+
+static bool link_ok(const struct ordo_engine *e, int a, int b)
+{
+	bool ma, mb;
+	mset ra = row(e, a, &ma), rb = row(e, b, &mb);
+
+	return (!ma || (ra & bit(b))) && (!mb || (rb & bit(a)));
+}
+
+/* Decide only on mature evidence from everyone we hear, or, at the
+ * latest, at the consensus timeout with what we have. */
+static bool evidence_ready(const struct ordo_engine *e)
+{
+	mset heard = heard_now(e) & ~bit((int)e->my_idx);
+	uint32_t i;
+
+	if (!heard_is_mature(e))
+		return false;
+	if (e->now - e->m.since >= e->cfg.consensus_ns)
+		return true;
+	for (i = 0; i < e->cfg.n_members; i++)
+		if ((heard & bit((int)i)) &&
+		    (!fresh(e, (int)i) || !(e->m.heard_mature & bit((int)i))))
+			return false;
+	return true;
+}
+
+/* The candidates in ascending id order. */
+static uint32_t by_id(const struct ordo_engine *e, mset set, uint32_t *order)
+{
+	uint32_t i, j, n = 0;
+
+	for (i = 0; i < e->cfg.n_members; i++) {
+		if (!(set & bit((int)i)))
+			continue;
+		for (j = n; j > 0 && e->cfg.members[order[j - 1]] >
+					  e->cfg.members[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		n++;
+	}
+	return n;
+}
+
+/* Our ring: the greedy clique, in id order, that contains us. */
+static mset our_ring(const struct ordo_engine *e)
+{
+	uint32_t order[ORDO_MAX_MEMBERS], n, i, j;
+	mset left = e->m.proc, me = bit((int)e->my_idx);
+
+	if (!evidence_ready(e))
+		return e->m.proc; /* no evidence yet: leave no one out */
+	while (left & me) {
+		mset ring = 0;
+
+		n = by_id(e, left, order);
+		for (i = 0; i < n; i++) {
+			bool ok = true;
+
+			for (j = 0; j < e->cfg.n_members && ok; j++)
+				if (ring & bit((int)j))
+					ok = link_ok(e, (int)order[i], (int)j);
+			if (ok)
+				ring |= bit((int)order[i]);
+		}
+		if (ring & me)
+			return ring;
+		left &= ~ring;
+	}
+	return me;
+}
 
 static uint32_t put_ids(const struct ordo_engine *e, uint8_t *p, mset s)
 {
@@ -25,21 +167,25 @@ static uint32_t put_ids(const struct ordo_engine *e, uint8_t *p, mset s)
 
 void join_send(struct ordo_engine *e)
 {
-	uint8_t buf[sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_join) +
-		    8 * ORDO_MAX_MEMBERS];
+	uint8_t buf[ORDO_WIRE_JOIN_MAX_LEN];
 	uint8_t *body = buf + sizeof(struct ordo_wire_hdr);
+	uint8_t *ids = body + sizeof(struct ordo_wire_join);
 	struct ordo_wire_join j = {
 		.incarnation = be32(e->cfg.incarnation),
 		.ring_seq_max = be32(e->m.ring_seq_max),
+		.flags = heard_is_mature(e) ? ORDO_JOIN_F_MATURE : 0,
 	};
-	uint32_t np, nf, len;
+	uint32_t np, nf, nh, len;
 
-	np = put_ids(e, body + sizeof(j), e->m.proc);
-	nf = put_ids(e, body + sizeof(j) + 4 * np, e->m.fail);
+	np = put_ids(e, ids, e->m.proc);
+	nf = put_ids(e, ids + 4 * np, e->m.fail);
+	e->m.heard_sent = heard_now(e);
+	nh = put_ids(e, ids + 4 * (np + nf), e->m.heard_sent);
 	j.n_proc = (uint8_t)np;
 	j.n_fail = (uint8_t)nf;
+	j.n_heard = (uint8_t)nh;
 	memcpy(body, &j, sizeof(j));
-	len = sizeof(struct ordo_wire_hdr) + sizeof(j) + 4 * (np + nf);
+	len = sizeof(struct ordo_wire_hdr) + sizeof(j) + 4 * (np + nf + nh);
 	codec_write_hdr(buf, ORDO_PKT_JOIN, e->cfg.config_hash, e->cfg.my_id,
 			len, e->inst.rep, e->inst.seq);
 	send_pkt(e, ORDO_DEST_RING, buf, len);
@@ -62,125 +208,147 @@ static int ids_to_set(const struct ordo_engine *e, const uint8_t *ids,
 	return 0;
 }
 
+/* Members of set who hear every member of it, by their own word. */
+static mset hearing_all(const struct ordo_engine *e, mset set)
+{
+	mset ok = 0;
+	uint32_t i;
+
+	for (i = 0; i < e->cfg.n_members; i++) {
+		bool mature;
+		mset h = row(e, (int)i, &mature);
+
+		if ((set & bit((int)i)) && (h & set) == set)
+			ok |= bit((int)i);
+	}
+	return ok;
+}
+
 void consensus_check(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
 	mset memb = m->proc & ~m->fail;
-	uint32_t i;
+	uint32_t i, lowest = UINT32_MAX;
 
-	if (e->state != ORDO_STATE_GATHER || (m->consensus & memb) != memb)
+	if (e->state != ORDO_STATE_GATHER ||
+	    (m->consensus & hearing_all(e, memb) & memb) != memb)
 		return;
-	/* The lowest id of the new membership creates the commit token; the
-	 * others wait for it, but not forever. */
-	{
-		uint32_t lowest = UINT32_MAX;
+	for (i = 0; i < e->cfg.n_members; i++)
+		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
+			lowest = e->cfg.members[i];
+	if (lowest == e->cfg.my_id)
+		commit_create(e);
+	else if (m->state_timeout_at == NEVER)
+		m->state_timeout_at = e->now + e->cfg.token_loss_ns;
+}
 
-		for (i = 0; i < e->cfg.n_members; i++)
-			if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
-				lowest = e->cfg.members[i];
-		if (lowest == e->cfg.my_id)
-			commit_create(e);
-		else if (m->state_timeout_at == NEVER)
-			m->state_timeout_at = e->now + e->cfg.token_loss_ns;
+/* Recompute our fail set from the evidence; tell the others if it moved. */
+void gather_update(struct ordo_engine *e)
+{
+	struct memb *m = &e->m;
+	mset fail;
+
+	if (e->state != ORDO_STATE_GATHER)
+		return;
+	fail = m->proc & ~our_ring(e);
+	if (fail != m->fail) {
+		m->fail = fail;
+		m->consensus = bit((int)e->my_idx);
+		m->state_timeout_at = NEVER;
+		join_send(e);
+		m->join_at = e->now + e->cfg.join_ns;
 	}
+	consensus_check(e);
 }
 
 void consensus_timeout(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
-	mset silent = (m->proc & ~m->fail) & ~m->consensus;
+	mset waiting = (m->proc & ~m->fail) & ~m->consensus;
+	uint32_t i;
 
-	m->fail |= silent;
-	m->consensus = bit((int)e->my_idx);
-	m->state_timeout_at = NEVER;
+	/* A member we hear that keeps disagreeing (say, stuck behind a commit
+	 * that cannot complete) no longer counts as heard. */
+	for (i = 0; i < e->cfg.n_members; i++) {
+		if (!(waiting & bit((int)i)))
+			m->disagree[i] = 0;
+		else if (++m->disagree[i] >= DISAGREE_ROUNDS)
+			m->given_up |= bit((int)i);
+	}
 	m->consensus_at = e->now + e->cfg.consensus_ns;
 	join_send(e);
 	m->join_at = e->now + e->cfg.join_ns;
-	consensus_check(e);
+	gather_update(e);
 }
 
 /* Is this join a leftover of a gather that already concluded? */
 static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 		       mset proc, mset fail)
 {
+	/* Sent before its sender knew of our ring. */
+	if (v->ring_seq_max < e->inst.seq)
+		return true;
 	/* COMMIT or RECOVERY: a repeat of the views that led here. */
 	if (e->state != ORDO_STATE_OPERATIONAL)
 		return (proc & ~fail) == e->m.agreed;
-	/* A member of our ring that sent it before installing the ring. A
-	 * member whose installed ring is ours is gathering now: not stale. */
-	return in_ring(e, v->sender) && v->ring_seq < e->ring_seq;
+	return false;
 }
 
 int join_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct memb *m = &e->m;
 	int idx = cfg_index(e, v->sender), rc;
-	mset proc, fail, me = bit((int)e->my_idx);
-	bool changed = false, restarted;
+	mset proc, fail, heard;
+	bool restarted;
 
 	if (v->sender == e->cfg.my_id)
 		return -ORDO_DROP_FROM_SELF;
 	rc = ids_to_set(e, v->ids, v->n_proc, &proc);
 	if (rc == 0)
 		rc = ids_to_set(e, v->ids + 4 * v->n_proc, v->n_fail, &fail);
+	if (rc == 0)
+		rc = ids_to_set(e, v->ids + 4 * (v->n_proc + v->n_fail),
+				v->n_heard, &heard);
 	if (rc != 0)
 		return rc;
-	if (!(proc & bit(idx)))
+	if (!(proc & bit(idx)) || (fail & bit(idx)))
 		return -ORDO_DROP_BAD_JOIN;
-	m->ring_seq_max = (uint32_t)max_u64(m->ring_seq_max,
-					    max_u64(v->ring_seq_max, v->ring_seq));
-	if (held_down(e, idx))
-		return -ORDO_DROP_HELD_DOWN;
+	m->ring_seq_max = (uint32_t)max_u64(m->ring_seq_max, v->ring_seq_max);
+
 	restarted = m->inc[idx] != 0 && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
-	/* Sent before its sender knew of our ring: a view from a gather that
-	 * is over (see memb.c). It will hear of our ring from our packets. */
-	if (!restarted && v->ring_seq_max < e->inst.seq)
-		return 0;
+	if (restarted)
+		note_exclusion(e, idx); /* a restart is a flap too */
+	if (held_down(e, idx))
+		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
 		if (!restarted && stale_join(e, v, proc, fail))
 			return 0;
+		if (e->state == ORDO_STATE_OPERATIONAL && merge_backoff(e, idx))
+			return -ORDO_DROP_HELD_DOWN;
 		enter_gather(e, bit(idx), "join");
 	}
 
-	m->heard |= bit(idx);
-	if (proc & me)
-		m->not_hearing &= ~bit(idx);
+	m->their_heard[idx] = heard;
+	m->their_heard_at[idx] = e->now;
+	if (v->jflags & ORDO_JOIN_F_MATURE)
+		m->heard_mature |= bit(idx);
 	else
-		m->not_hearing |= bit(idx);
-
-	if (fail & me) {
-		/* It believes we failed: we cannot be in one ring with it. */
-		if (!(m->fail & bit(idx))) {
-			m->fail |= bit(idx);
-			changed = true;
-		}
-	} else {
-		mset add = proc & ~m->proc & ~(fail & ~proc);
-		uint32_t i;
-
-		for (i = 0; i < e->cfg.n_members; i++)
-			if (held_down(e, (int)i))
-				add &= ~bit((int)i);
-		if (add) {
-			m->proc |= add;
-			changed = true;
-		}
-		add = fail & ~m->fail & ~me;
-		if (add) {
-			m->fail |= add;
-			changed = true;
-		}
-	}
-	if (changed) {
-		m->consensus = me;
+		m->heard_mature &= ~bit(idx);
+	if (proc & ~m->proc) {
+		m->proc |= proc;
+		m->consensus = bit((int)e->my_idx);
 		m->state_timeout_at = NEVER;
 		join_send(e);
 		m->join_at = e->now + e->cfg.join_ns;
 	}
 	if (proc == m->proc && fail == m->fail)
 		m->consensus |= bit(idx);
-	consensus_check(e);
+	if (heard_now(e) & ~m->heard_sent)
+		/* We hear more than we said: say it now, not at the next
+		 * join_ns, so rings form within a few packet times. */
+		join_send(e);
+	gather_update(e);
 	return 0;
 }

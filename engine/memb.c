@@ -11,13 +11,18 @@
  * Beyond the paper, and why:
  *   - The representative multicasts a BEACON every merge_detect_ns so that
  *     idle rings on one LAN find each other (Totem relies on traffic).
- *   - Hold-down: a member whose joins show it cannot hear us (a one-way
- *     link), that cannot receive (fail to receive), or that was excluded
- *     from our ring FLAP_LIMIT times within a window (flapping), is ignored
- *     as a reason to re-form for holddown_ns, doubling at each repeat. Such
- *     a member cannot make the ring re-form forever: the others converge on
- *     a ring without it and retry ever more rarely. A single crash or
+ *   - Who forms the next ring is computed from direct evidence of who hears
+ *     whom, the same way at every member (join.c), so one-way links and
+ *     partial connectivity converge on consistent rings.
+ *   - Hold-down: a member that cannot receive (fail to receive) or that
+ *     left our ring or restarted FLAP_LIMIT times within a window
+ *     (flapping) counts as not heard for holddown_ns, doubling at each
+ *     repeat, so every member leaves it out. A single crash, restart or
  *     partition holds nobody down, so a heal merges at once.
+ *   - Back-off: a member left out although we hear it (a broken link) may
+ *     not make our ring re-form through its beacons until a back-off,
+ *     doubling at each repeat, expires: rings stay up while a link is
+ *     broken, and find out soon enough when it is mended.
  *   - Joins are stale when their sender had not yet seen our ring (its
  *     highest ring sequence is below ours): they carry views from a gather
  *     that is over, and acting on them makes rings re-form in a loop.
@@ -83,6 +88,26 @@ void note_exclusion(struct ordo_engine *e, int idx)
 		strike(e, idx);
 }
 
+bool merge_backoff(const struct ordo_engine *e, int idx)
+{
+	return idx >= 0 && e->now < e->m.backoff_until[idx];
+}
+
+/* Left out of our new ring although we hear it: a broken link, for now.
+ * Do not let its beacons re-form the ring until the back-off expires. */
+void back_off(struct ordo_engine *e, int idx)
+{
+	struct memb *m = &e->m;
+	uint32_t shift;
+
+	if (e->now - m->last_backoff[idx] > FLAP_WINDOW * e->cfg.holddown_ns)
+		m->backoffs[idx] = 0;
+	shift = m->backoffs[idx] < 4 ? m->backoffs[idx] : 4;
+	m->backoffs[idx]++;
+	m->last_backoff[idx] = e->now;
+	m->backoff_until[idx] = e->now + (e->cfg.holddown_ns << shift);
+}
+
 void strike(struct ordo_engine *e, int idx)
 {
 	struct memb *m = &e->m;
@@ -91,22 +116,11 @@ void strike(struct ordo_engine *e, int idx)
 	/* A long quiet spell forgives earlier strikes. */
 	if (e->now - m->last_strike[idx] > FLAP_WINDOW * e->cfg.holddown_ns)
 		m->strikes[idx] = 0;
-	shift = m->strikes[idx] < 6 ? m->strikes[idx] : 6;
+	shift = m->strikes[idx] < 4 ? m->strikes[idx] : 4; /* <= 16x */
 	m->strikes[idx]++;
 	m->last_strike[idx] = e->now;
 	m->holddown_until[idx] = e->now + (e->cfg.holddown_ns << shift);
 	e->stats.excluded++;
-}
-
-static mset held_down_set(const struct ordo_engine *e)
-{
-	mset s = 0;
-	uint32_t i;
-
-	for (i = 0; i < e->cfg.n_members; i++)
-		if (held_down(e, (int)i))
-			s |= bit((int)i);
-	return s;
 }
 
 void enter_gather(struct ordo_engine *e, mset add, const char *why)
@@ -114,23 +128,30 @@ void enter_gather(struct ordo_engine *e, mset add, const char *why)
 	struct memb *m = &e->m;
 
 	(void)why; /* kept for tracing; the engine does not log */
+	if (e->state == ORDO_STATE_OPERATIONAL)
+		m->changing = false;
 	e->state = ORDO_STATE_GATHER;
 	e->token_retx_at = NEVER;
 	e->self_token_at = NEVER;
 	m->commit_retx_at = NEVER;
 	m->token_loss_at = NEVER;
 	m->state_timeout_at = NEVER;
-	m->proc = (bit((int)e->my_idx) | e->inst.mask | add) &
-		  ~(held_down_set(e) & ~bit((int)e->my_idx));
+	m->proc = bit((int)e->my_idx) | e->inst.mask | add;
 	m->fail = 0;
 	m->consensus = bit((int)e->my_idx);
-	m->heard = 0;
-	m->not_hearing = 0;
+	/* Evidence is a window of time kept across re-gathers, so a member
+	 * that gathers again does not look deaf (join.c). */
+	if (!m->changing) {
+		m->since = e->now;
+		m->changing = true;
+	}
+	m->given_up = 0;
+	memset(m->disagree, 0, sizeof(m->disagree));
 	m->stuck_rounds = 0;
 	join_send(e);
 	m->join_at = e->now + e->cfg.join_ns;
 	m->consensus_at = e->now + e->cfg.consensus_ns;
-	consensus_check(e);
+	gather_update(e);
 }
 
 void memb_start(struct ordo_engine *e)
@@ -161,7 +182,7 @@ int memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
 {
 	int idx = cfg_index(e, v->sender);
 
-	if (held_down(e, idx))
+	if (held_down(e, idx) || merge_backoff(e, idx))
 		return -ORDO_DROP_HELD_DOWN;
 	if (e->state == ORDO_STATE_OPERATIONAL &&
 	    (!in_ring(e, v->sender) || v->ring_seq > e->ring_seq)) {
@@ -181,7 +202,9 @@ int beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 	    e->state == ORDO_STATE_OPERATIONAL && !held_down(e, idx)) {
 		/* It restarted since it joined our ring. */
 		e->m.inc[idx] = v->incarnation;
-		enter_gather(e, bit(idx), "member restarted");
+		note_exclusion(e, idx);
+		enter_gather(e, held_down(e, idx) ? 0 : bit(idx),
+			     "member restarted");
 		return 0;
 	}
 	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
@@ -197,6 +220,7 @@ void memb_timers(struct ordo_engine *e)
 		if (m->join_at <= e->now) {
 			join_send(e);
 			m->join_at = e->now + e->cfg.join_ns;
+			gather_update(e); /* evidence matures with time */
 		}
 		if (m->consensus_at <= e->now)
 			consensus_timeout(e);

@@ -116,17 +116,24 @@ static_assert(sizeof(struct ordo_wire_token) == 48, "token layout");
 	 ORDO_WIRE_RTR_MAX * sizeof(uint64_t))
 static_assert(ORDO_WIRE_TOKEN_MAX_LEN <= ORDO_WIRE_MIN_MTU, "token fits");
 
-/* JOIN body (16 bytes), followed by n_proc then n_fail node ids. The
- * header's ring id is the sender's last installed ring. */
+/* JOIN body (16 bytes), followed by n_proc, n_fail, then n_heard node
+ * ids. The header's ring id is the sender's last installed ring. proc and
+ * fail are merged views (Totem); heard is direct evidence: the members the
+ * sender itself received joins from during this gather. */
 struct ordo_wire_join {
 	uint32_t incarnation;  /* changes at every restart of the sender */
 	uint32_t ring_seq_max; /* highest ring sequence the sender has seen */
 	uint8_t  n_proc;       /* members it believes reachable, itself too */
 	uint8_t  n_fail;       /* members it believes failed */
-	uint16_t pad16;        /* zero */
+	uint8_t  n_heard;      /* members it hears, itself too */
+	uint8_t  flags;        /* ORDO_JOIN_F_* */
 	uint32_t pad32;        /* zero */
 };
 static_assert(sizeof(struct ordo_wire_join) == 16, "join layout");
+
+/* The sender has gathered long enough to have heard every member it can:
+ * a member missing from its heard set does not reach it. */
+#define ORDO_JOIN_F_MATURE 0x01u
 
 /* One member's entry in the commit token (48 bytes): what it brings from
  * its old ring, so members of the same old ring can finish it together. */
@@ -159,6 +166,11 @@ static_assert(sizeof(struct ordo_wire_commit) == 16, "commit layout");
 	(sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_commit) +      \
 	 ORDO_MAX_MEMBERS * sizeof(struct ordo_wire_memb))
 static_assert(ORDO_WIRE_COMMIT_MAX_LEN <= ORDO_WIRE_MIN_MTU, "commit fits");
+
+#define ORDO_WIRE_JOIN_MAX_LEN                                                  \
+	(sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_join) +        \
+	 3 * ORDO_MAX_MEMBERS * sizeof(uint32_t))
+static_assert(ORDO_WIRE_JOIN_MAX_LEN <= ORDO_WIRE_MIN_MTU, "join fits");
 
 /* BEACON body (8 bytes). The header names the ring. */
 struct ordo_wire_beacon {
