@@ -1,21 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The checker; see checker.h for the properties. One pass over each log
- * identifies every delivery and checks what one node can get wrong alone
- * (identity, integrity, duplicates, FIFO, SAFE, configuration); then pairs
- * of nodes are compared (order, gaps), causality is checked per message,
- * and what is missing is counted.
+ * The checker; see checker.h for the properties and check_impl.h for how
+ * its files divide them. This file builds the tables (configurations per
+ * process, ring ids and their installers) in one pass over each log, and
+ * checks on the way what one process can get wrong alone.
  *
- * Cost: O(nodes * deliveries) for the per-node pass, O(nodes^2 * messages)
- * for the pairs; a few hundred microseconds for a default seed.
+ * Cost: O(processes * deliveries) for the pass, O(processes^2 * messages)
+ * for the comparisons; well under a millisecond for a default seed.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker.h"
-
-#define US(t) ((double)(t) / 1000.0)
+#include "check_impl.h"
 
 void checker_init(struct checker *c)
 {
@@ -25,7 +22,10 @@ void checker_init(struct checker *c)
 void checker_fini(struct checker *c)
 {
 	free(c->pos);
-	free(c->next);
+	free(c->where);
+	free(c->last_from);
+	free(c->segs);
+	free(c->rings);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -43,42 +43,167 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-static inline int32_t *pos_of(const struct checker *c,
-			      const struct check_input *in, uint32_t x)
+static int grow32(void **p, uint32_t *cap, uint32_t n, size_t size)
 {
-	return c->pos + (size_t)x * in->plan->n;
+	size_t c = *cap;
+	int rc;
+
+	if (n <= *cap)
+		return 0;
+	rc = grow(p, &c, n < 64 ? 64 : 2 * (size_t)n, size);
+	*cap = (uint32_t)c;
+	return rc;
 }
 
+/* ---- rings and configurations --------------------------------------------*/
+static int32_t ring_find(const struct checker *c, uint32_t rep, uint32_t seq)
+{
+	uint32_t i;
+
+	for (i = c->n_rings; i-- > 0;)
+		if (c->rings[i].rep == rep && c->rings[i].seq == seq)
+			return (int32_t)i;
+	return -1;
+}
+
+static int32_t ring_get(struct checker *c, const struct check_input *in,
+			uint32_t rep, uint32_t seq, uint32_t members,
+			uint32_t node)
+{
+	struct chk_ring *r;
+	int32_t i = ring_find(c, rep, seq);
+
+	if (i >= 0)
+		return i;
+	if (grow32((void **)&c->rings, &c->cap_rings, c->n_rings + 1,
+		   sizeof(*c->rings)))
+		return -1;
+	r = &c->rings[c->n_rings];
+	memset(r, 0, sizeof(*r));
+	r->rep = rep;
+	r->seq = seq;
+	r->members = members;
+	r->first_node = node;
+	memset(r->inst, 0xff, sizeof(r->inst));
+	r->tap = tap_ring_find(in->tap, rep, seq);
+	return (int32_t)c->n_rings++;
+}
+
+/* The member list of a CONFIG entry as a set; reports what is malformed. */
+static uint32_t members_of(const struct check_input *in, uint32_t p,
+			   const struct sim_log_entry *e, struct report *out)
+{
+	const struct sim_log_config *f = &e->conf;
+	uint32_t set = 0, i, prev = 0, node = in->procs[p].node;
+
+	if (f->n_members == 0 || f->n_members > in->n_nodes) {
+		report_violation(out, CHK_AGREE,
+				 "node %u: %s configuration " RING_FMT
+				 " at t=%.3fus lists %u members",
+				 node, e->trans ? "transitional" : "regular",
+				 e->ring_rep, e->ring_seq, US(e->time),
+				 f->n_members);
+		return 0;
+	}
+	for (i = 0; i < f->n_members; i++) {
+		uint32_t id = f->members[i];
+
+		if (id == 0 || id > in->n_nodes || id <= prev) {
+			report_violation(out, CHK_AGREE,
+					 "node %u: configuration " RING_FMT
+					 " lists member %u after %u (ids "
+					 "1..%u, ascending)", node, e->ring_rep,
+					 e->ring_seq, id, prev, in->n_nodes);
+			return set;
+		}
+		set |= 1u << (id - 1);
+		prev = id;
+	}
+	if (!(set & (1u << (node - 1))))
+		report_violation(out, CHK_AGREE,
+				 "node %u installed %s configuration " RING_FMT
+				 " at t=%.3fus, which does not list it",
+				 node, e->trans ? "transitional" : "regular",
+				 e->ring_rep, e->ring_seq, US(e->time));
+	return set;
+}
+
+/* A new configuration at process p, starting at log index at. */
+static int32_t seg_open(struct checker *c, const struct check_input *in,
+			uint32_t p, uint32_t at, uint32_t rep, uint32_t seq,
+			uint32_t members, struct report *out)
+{
+	uint32_t node = in->procs[p].node;
+	struct chk_seg *g;
+	struct chk_ring *r;
+	int32_t ri;
+
+	if (grow32((void **)&c->segs, &c->cap_segs, c->n_segs + 1,
+		   sizeof(*c->segs)))
+		return -1;
+	ri = ring_get(c, in, rep, seq, members, node);
+	if (ri < 0)
+		return -1;
+	r = &c->rings[ri];
+	if (r->members != members)
+		report_violation(out, CHK_AGREE,
+				 "node %u installed ring " RING_FMT " with "
+				 "members 0x%x; node %u with members 0x%x",
+				 node, rep, seq, members, r->first_node,
+				 r->members);
+	if (r->inst[node - 1] >= 0)
+		report_violation(out, CHK_AGREE,
+				 "node %u installed ring " RING_FMT " twice%s",
+				 node, rep, seq,
+				 c->segs[r->inst[node - 1]].proc != p ?
+					 " (in two incarnations)" : "");
+	else
+		r->inst[node - 1] = (int32_t)c->n_segs;
+	g = &c->segs[c->n_segs];
+	memset(g, 0, sizeof(*g));
+	g->proc = p;
+	g->ring = (uint32_t)ri;
+	g->reg_at = at;
+	g->trans_at = CHK_NONE;
+	g->end = in->logs[p].n;
+	g->next = -1;
+	g->members = members;
+	return (int32_t)c->n_segs++;
+}
+
+/* ---- one process ---------------------------------------------------------*/
 /* The plan index a delivery is, from its bytes; WL_NONE (reported) if it is
  * not exactly a message that was submitted. */
-static int32_t identify(const struct check_input *in, uint32_t x,
+static int32_t identify(const struct check_input *in, uint32_t p,
 			const struct sim_log_entry *e, struct report *out)
 {
 	const struct sim_log_msg *d = &e->msg;
+	uint32_t node = in->procs[p].node;
 	const struct plan_msg *m;
 	int32_t idx;
 
 	if (!d->has_hdr) {
 		report_violation(out, CHK_INVENTED,
 				 "node %u delivered a %u-byte message with no "
-				 "header at t=%.3fus", x + 1, d->len, US(e->time));
-		return WL_NONE;
-	}
-	idx = plan_find(in->plan, d->origin, d->counter);
-	if (idx == WL_NONE || in->plan->msgs[idx].accepted_at == UINT64_MAX) {
-		report_violation(out, CHK_INVENTED,
-				 "node %u delivered msg %u:%u (%u bytes) at "
-				 "t=%.3fus, which was never submitted",
-				 x + 1, d->origin, d->counter, d->len,
+				 "header at t=%.3fus", node, d->len,
 				 US(e->time));
 		return WL_NONE;
 	}
-	m = &in->plan->msgs[idx];
+	idx = plan_find(in->plan, d->origin, d->counter);
+	if (idx == WL_NONE || msg(in, idx)->accepted_at == UINT64_MAX) {
+		report_violation(out, CHK_INVENTED,
+				 "node %u delivered msg %u:%u (%u bytes) at "
+				 "t=%.3fus, which was never submitted",
+				 node, d->origin, d->counter, d->len,
+				 US(e->time));
+		return WL_NONE;
+	}
+	m = msg(in, idx);
 	if (d->len != m->len || d->digest != m->digest) {
 		report_violation(out, CHK_CORRUPT,
 				 "node %u delivered msg %u:%u with %u bytes "
 				 "(submitted %u) and %s content",
-				 x + 1, d->origin, d->counter, d->len, m->len,
+				 node, d->origin, d->counter, d->len, m->len,
 				 d->digest == m->digest ? "the same" :
 							  "different");
 		return WL_NONE;
@@ -88,284 +213,323 @@ static int32_t identify(const struct check_input *in, uint32_t x,
 		report_violation(out, CHK_METADATA,
 				 "node %u delivered msg %u:%u as sender %u "
 				 "service %u type %u (submitted: %u, %u, %u)",
-				 x + 1, d->origin, d->counter, d->sender,
+				 node, d->origin, d->counter, d->sender,
 				 d->service, d->msg_type, m->origin,
 				 m->service, m->msg_type);
 	return idx;
 }
 
-/* SAFE: at delivery time every member held every packet of the message. */
-static void check_safe(const struct check_input *in, uint32_t x,
-		       const struct sim_log_entry *e, int32_t idx,
-		       struct report *out)
+/* FIFO per sender process: increasing counters, and a skipped message is
+ * explained only if it was sent in another ring, or this one is delivered
+ * in a transitional configuration its sender is not part of (recovery
+ * skips a dead sender's messages past a hole no one can fill). */
+static void check_fifo(struct checker *c, const struct check_input *in,
+		       uint32_t p, const struct chk_seg *g, int trans,
+		       int32_t idx, struct report *out)
 {
-	const struct plan_msg *m = &in->plan->msgs[idx];
-	const struct tap *t = in->tap;
-	uint64_t s;
-	uint32_t y;
+	const struct plan_msg *m = msg(in, idx);
+	int32_t *last = &c->last_from[(size_t)p * in->n_procs + m->proc];
+	uint32_t node = in->procs[p].node, base;
+	int32_t i, from;
 
-	if (m->first_seq == 0 || m->last_seq < m->first_seq ||
-	    m->last_seq >= t->cap) {
-		report_violation(out, CHK_SAFE,
-				 "node %u delivered SAFE msg %u:%u at "
-				 "t=%.3fus, but it was never seen whole on "
-				 "the wire", x + 1, m->origin, m->counter,
-				 US(e->time));
+	if (*last >= 0 && msg(in, *last)->counter >= m->counter) {
+		report_violation(out, CHK_FIFO,
+				 "node %u delivered msg %u:%u after msg %u:%u "
+				 "from the same sender", node, m->origin,
+				 m->counter, m->origin, msg(in, *last)->counter);
 		return;
 	}
-	for (s = m->first_seq; s <= m->last_seq; s++) {
-		/* The sender's stream is contiguous: its packets in this
-		 * range are the message's; others' packets are not. */
-		if (!t->seq[s].seen || t->seq[s].origin != m->origin)
-			continue;
-		for (y = 0; y < in->n_nodes; y++) {
-			uint64_t h = tap_held_at(t, y, s);
+	base = in->plan->base[m->origin - 1];
+	from = *last >= 0 ? *last + 1 : (int32_t)base;
+	*last = idx;
+	if (g == NULL || m->first_seq == 0 ||
+	    (trans && (g->tmembers & (1u << (m->origin - 1))) == 0))
+		return;
+	for (i = from; i < idx; i++) {
+		const struct plan_msg *s = msg(in, i);
 
-			if (h <= e->time)
-				continue;
-			if (h == UINT64_MAX)
-				report_violation(out, CHK_SAFE,
-						 "node %u delivered SAFE msg "
-						 "%u:%u at t=%.3fus; node %u "
-						 "never held its seq %llu",
-						 x + 1, m->origin, m->counter,
-						 US(e->time), y + 1,
-						 (unsigned long long)s);
-			else
-				report_violation(out, CHK_SAFE,
-						 "node %u delivered SAFE msg "
-						 "%u:%u at t=%.3fus; node %u "
-						 "held its seq %llu only at "
-						 "t=%.3fus", x + 1, m->origin,
-						 m->counter, US(e->time),
-						 y + 1, (unsigned long long)s,
-						 US(h));
-			return;
-		}
+		if (s->proc != m->proc || s->first_seq == 0 ||
+		    s->send_rep != m->send_rep || s->send_seq != m->send_seq)
+			continue;
+		report_violation(out, CHK_FIFO,
+				 "node %u delivered msg %u:%u but not msg "
+				 "%u:%u, sent before it in ring " RING_FMT,
+				 node, m->origin, m->counter, s->origin,
+				 s->counter, m->send_rep, m->send_seq);
+		return;
 	}
 }
 
-/* Everything one node's log shows on its own. */
-static void check_node(struct checker *c, const struct check_input *in,
-		       uint32_t x, struct report *out)
+/* A delivery belongs to the configuration it is logged in, and to the
+ * ring its message was sent in. */
+static void check_place(const struct checker *c, const struct check_input *in,
+			uint32_t p, const struct sim_log_entry *e,
+			int32_t cur, int trans, struct report *out)
 {
-	const struct sim_log *l = &in->logs[x];
-	int32_t *pos = pos_of(c, in, x);
-	uint32_t *next = c->next + (size_t)x * in->n_nodes;
-	uint32_t rep = 0, rseq = 0, k;
-	bool in_config = false;
+	uint32_t node = in->procs[p].node;
+	const struct chk_ring *r;
 
+	if (cur < 0) {
+		report_violation(out, CHK_CONFIG,
+				 "node %u delivered msg %u:%u at t=%.3fus "
+				 "before any regular configuration", node,
+				 e->msg.origin, e->msg.counter, US(e->time));
+		return;
+	}
+	r = &c->rings[c->segs[cur].ring];
+	if (e->ring_rep != r->rep || e->ring_seq != r->seq ||
+	    e->trans != trans)
+		report_violation(out, CHK_CONFIG,
+				 "node %u delivered msg %u:%u as sent in ring "
+				 RING_FMT "%s while in %s configuration of "
+				 "ring " RING_FMT, node, e->msg.origin,
+				 e->msg.counter, e->ring_rep, e->ring_seq,
+				 e->trans ? " (transitional)" : "",
+				 trans ? "the transitional" : "the regular",
+				 r->rep, r->seq);
+}
+
+static void check_sent_in(const struct checker *c,
+			  const struct check_input *in, uint32_t p,
+			  int32_t cur, int32_t idx, struct report *out)
+{
+	const struct plan_msg *m = msg(in, idx);
+	const struct chk_ring *r;
+
+	if (cur < 0)
+		return;
+	r = &c->rings[c->segs[cur].ring];
+	if (m->first_seq == 0)
+		report_violation(out, CHK_CROSS,
+				 "node %u delivered msg %u:%u in ring " RING_FMT
+				 ", but it was never sent whole on the wire",
+				 in->procs[p].node, m->origin, m->counter,
+				 r->rep, r->seq);
+	else if (m->send_rep != r->rep || m->send_seq != r->seq)
+		report_violation(out, CHK_CROSS,
+				 "node %u delivered msg %u:%u in ring " RING_FMT
+				 ", but it was sent in ring " RING_FMT,
+				 in->procs[p].node, m->origin, m->counter,
+				 r->rep, r->seq, m->send_rep, m->send_seq);
+}
+
+/* A TRANSITIONAL entry in configuration cur. */
+static void on_trans(struct checker *c, const struct check_input *in,
+		     uint32_t p, uint32_t k, int32_t cur, struct report *out)
+{
+	const struct sim_log_entry *e = &in->logs[p].e[k];
+	uint32_t node = in->procs[p].node, set = members_of(in, p, e, out);
+	struct chk_seg *g;
+	const struct chk_ring *r;
+
+	if (cur < 0) {
+		report_violation(out, CHK_TRANS,
+				 "node %u: transitional configuration from "
+				 RING_FMT " at t=%.3fus before any regular one",
+				 node, e->conf.prev_rep, e->conf.prev_seq,
+				 US(e->time));
+		return;
+	}
+	g = &c->segs[cur];
+	r = &c->rings[g->ring];
+	if (g->trans_at != CHK_NONE) {
+		report_violation(out, CHK_TRANS,
+				 "node %u: a second transitional configuration "
+				 "ends ring " RING_FMT " at t=%.3fus", node,
+				 r->rep, r->seq, US(e->time));
+		return;
+	}
+	g->trans_at = k;
+	g->tmembers = set;
+	if (e->conf.prev_rep != r->rep || e->conf.prev_seq != r->seq)
+		report_violation(out, CHK_TRANS,
+				 "node %u: transitional configuration at "
+				 "t=%.3fus follows ring " RING_FMT ", but the "
+				 "node was in ring " RING_FMT, node,
+				 US(e->time), e->conf.prev_rep,
+				 e->conf.prev_seq, r->rep, r->seq);
+	else if (set & ~g->members)
+		report_violation(out, CHK_TRANS,
+				 "node %u: transitional configuration from "
+				 "ring " RING_FMT " lists 0x%x, not all "
+				 "members of it (0x%x)", node, r->rep, r->seq,
+				 set, g->members);
+}
+
+/* A REGULAR entry: the next configuration, checked against the
+ * transitional one that must lead to it. */
+static int32_t on_regular(struct checker *c, const struct check_input *in,
+			  uint32_t p, uint32_t k, int32_t cur,
+			  struct report *out)
+{
+	const struct sim_log_entry *e = &in->logs[p].e[k];
+	uint32_t node = in->procs[p].node, set = members_of(in, p, e, out);
+	int32_t next = seg_open(c, in, p, k, e->ring_rep, e->ring_seq, set,
+				out);
+
+	if (next < 0 || cur < 0)
+		return next;
+	c->segs[cur].end = k;
+	c->segs[cur].next = next;
+	if (c->segs[cur].trans_at == CHK_NONE) {
+		const struct chk_ring *r = &c->rings[c->segs[cur].ring];
+
+		report_violation(out, CHK_TRANS,
+				 "node %u installed ring " RING_FMT " at "
+				 "t=%.3fus right after ring " RING_FMT ", with "
+				 "no transitional configuration", node,
+				 e->ring_rep, e->ring_seq, US(e->time), r->rep,
+				 r->seq);
+	} else {
+		const struct sim_log_entry *t =
+			&in->logs[p].e[c->segs[cur].trans_at];
+
+		if (t->ring_rep != e->ring_rep || t->ring_seq != e->ring_seq)
+			report_violation(out, CHK_TRANS,
+					 "node %u: transitional configuration "
+					 "led to ring " RING_FMT ", then it "
+					 "installed ring " RING_FMT, node,
+					 t->ring_rep, t->ring_seq, e->ring_rep,
+					 e->ring_seq);
+		else if (c->segs[cur].tmembers & ~set)
+			report_violation(out, CHK_TRANS,
+					 "node %u: transitional members 0x%x "
+					 "are not all in ring " RING_FMT
+					 " (0x%x)", node,
+					 c->segs[cur].tmembers, e->ring_rep,
+					 e->ring_seq, set);
+	}
+	return next;
+}
+
+/* The fixed ring of an engine without membership: named by the run's
+ * first delivery, every node a member. */
+static int32_t fixed_ring(struct checker *c, const struct check_input *in,
+			  uint32_t p, struct report *out)
+{
+	uint32_t k, q, rep = 0, seq = 0;
+	bool found = false;
+
+	for (q = 0; q < in->n_procs && !found; q++) {
+		for (k = 0; k < in->logs[q].n && !found; k++) {
+			const struct sim_log_entry *e = &in->logs[q].e[k];
+
+			if (e->kind == SIM_LOG_MESSAGE) {
+				rep = e->ring_rep;
+				seq = e->ring_seq;
+				found = true;
+			}
+		}
+	}
+	return seg_open(c, in, p, CHK_NONE, rep, seq,
+			in->n_nodes >= 32 ? UINT32_MAX :
+					    (1u << in->n_nodes) - 1, out);
+}
+
+static int scan(struct checker *c, const struct check_input *in, uint32_t p,
+		struct report *out)
+{
+	const struct sim_log *l = &in->logs[p];
+	int32_t *pos = pos_of(c, in, p), *where = where_of(c, in, p);
+	int32_t cur = -1;
+	int trans = 0;
+	uint32_t k;
+
+	if (!c->conf_mode && (cur = fixed_ring(c, in, p, out)) < 0)
+		return -ENOMEM;
 	for (k = 0; k < l->n; k++) {
 		const struct sim_log_entry *e = &l->e[k];
-		const struct plan_msg *m;
-		uint32_t o;
 		int32_t idx;
 
 		if (e->kind == SIM_LOG_CONFIG) {
-			rep = e->ring_rep;
-			rseq = e->ring_seq;
-			in_config = true;
+			if (e->trans > 1) {
+				report_violation(out, CHK_CONFIG,
+						 "node %u: configuration "
+						 "change of unknown kind at "
+						 "t=%.3fus", in->procs[p].node,
+						 US(e->time));
+			} else if (e->trans) {
+				on_trans(c, in, p, k, cur, out);
+				trans = cur >= 0;
+			} else {
+				cur = on_regular(c, in, p, k, cur, out);
+				if (cur < 0)
+					return -ENOMEM;
+				trans = 0;
+			}
 			continue;
 		}
 		if (e->kind != SIM_LOG_MESSAGE)
 			continue;
-		if (!in_config || e->ring_rep != rep || e->ring_seq != rseq)
-			report_violation(out, CHK_CONFIG,
-					 "node %u delivered a message in ring "
-					 "%u/%u while in %s %u/%u", x + 1,
-					 e->ring_rep, e->ring_seq,
-					 in_config ? "ring" : "no ring",
-					 rep, rseq);
-		idx = identify(in, x, e, out);
+		check_place(c, in, p, e, cur, trans, out);
+		idx = identify(in, p, e, out);
 		if (idx == WL_NONE)
 			continue;
-		m = &in->plan->msgs[idx];
 		if (pos[idx] >= 0) {
 			report_violation(out, CHK_DUPLICATE,
 					 "node %u delivered msg %u:%u twice "
-					 "(log entries %d and %u)", x + 1,
-					 m->origin, m->counter, pos[idx], k);
+					 "(log entries %d and %u)",
+					 in->procs[p].node, msg(in, idx)->origin,
+					 msg(in, idx)->counter, pos[idx], k);
 			continue;
 		}
 		pos[idx] = (int32_t)k;
-
-		o = m->origin - 1;
-		if (m->counter != next[o])
-			report_violation(out, CHK_FIFO,
-					 "node %u delivered msg %u:%u when "
-					 "msg %u:%u was next from that sender",
-					 x + 1, m->origin, m->counter,
-					 m->origin, next[o]);
-		if (m->counter >= next[o])
-			next[o] = m->counter + 1;
-
-		if (m->service == ORDO_SVC_SAFE)
-			check_safe(in, x, e, idx, out);
+		check_sent_in(c, in, p, cur, idx, out);
+		if (msg(in, idx)->proc >= 0 &&
+		    (uint32_t)msg(in, idx)->proc < in->n_procs)
+			check_fifo(c, in, p, cur >= 0 ? &c->segs[cur] : NULL,
+				   trans, idx, out);
+		if (cur >= 0) {
+			where[idx] = cur * 2 + trans;
+			c->segs[cur].n_msgs++;
+		}
 	}
+	c->last_seg[p] = cur;
+	return 0;
 }
 
-/* Identity of the message a log entry was first counted as, or WL_NONE. */
-static inline int32_t entry_msg(const struct checker *c,
-				const struct check_input *in, uint32_t x,
-				uint32_t k)
+int32_t checker_entry_msg(const struct checker *c,
+			  const struct check_input *in, uint32_t p, uint32_t k)
 {
-	const struct sim_log_msg *d = &in->logs[x].e[k].msg;
+	const struct sim_log_msg *d = &in->logs[p].e[k].msg;
 	int32_t idx;
 
-	if (in->logs[x].e[k].kind != SIM_LOG_MESSAGE || !d->has_hdr)
+	if (in->logs[p].e[k].kind != SIM_LOG_MESSAGE || !d->has_hdr)
 		return WL_NONE;
 	idx = plan_find(in->plan, d->origin, d->counter);
-	if (idx == WL_NONE || pos_of(c, in, x)[idx] != (int32_t)k)
+	if (idx == WL_NONE || pos_of(c, in, p)[idx] != (int32_t)k)
 		return WL_NONE; /* invented, corrupt or a repeat */
 	return idx;
-}
-
-/* X and Y deliver their common messages in the same relative order. */
-static void check_order(const struct checker *c, const struct check_input *in,
-			uint32_t x, uint32_t y, struct report *out)
-{
-	const int32_t *px = pos_of(c, in, x);
-	int32_t last = -1, last_msg = WL_NONE;
-	uint32_t k;
-
-	for (k = 0; k < in->logs[y].n; k++) {
-		int32_t idx = entry_msg(c, in, y, k);
-
-		if (idx == WL_NONE || px[idx] < 0)
-			continue;
-		if (px[idx] < last) {
-			const struct plan_msg *a = &in->plan->msgs[last_msg];
-			const struct plan_msg *b = &in->plan->msgs[idx];
-
-			report_violation(out, CHK_ORDER,
-					 "node %u delivered msg %u:%u before "
-					 "msg %u:%u, node %u the other way round",
-					 x + 1, b->origin, b->counter,
-					 a->origin, a->counter, y + 1);
-			continue;
-		}
-		last = px[idx];
-		last_msg = idx;
-	}
-}
-
-/* If Y delivered b, it delivered every a that X delivered before b. */
-static void check_gap(const struct checker *c, const struct check_input *in,
-		      uint32_t x, uint32_t y, struct report *out)
-{
-	const int32_t *py = pos_of(c, in, y);
-	int32_t end, k, b = WL_NONE;
-
-	/* The last message of X's log that Y delivered too. */
-	for (end = (int32_t)in->logs[x].n - 1; end >= 0; end--) {
-		b = entry_msg(c, in, x, (uint32_t)end);
-		if (b != WL_NONE && py[b] >= 0)
-			break;
-	}
-	for (k = 0; k < end; k++) {
-		int32_t a = entry_msg(c, in, x, (uint32_t)k);
-
-		if (a == WL_NONE || py[a] >= 0)
-			continue;
-		report_violation(out, CHK_GAP,
-				 "node %u delivered msg %u:%u but never msg "
-				 "%u:%u, which node %u delivered before it",
-				 y + 1, in->plan->msgs[b].origin,
-				 in->plan->msgs[b].counter,
-				 in->plan->msgs[a].origin,
-				 in->plan->msgs[a].counter, x + 1);
-	}
-}
-
-/* m is delivered after what its sender had delivered when submitting it. */
-static void check_causal(const struct checker *c, const struct check_input *in,
-			 struct report *out)
-{
-	uint32_t i, x;
-
-	for (i = 0; i < in->plan->n; i++) {
-		const struct plan_msg *m = &in->plan->msgs[i];
-		const struct plan_msg *before;
-
-		if (m->causal_after == WL_NONE)
-			continue;
-		before = &in->plan->msgs[m->causal_after];
-		for (x = 0; x < in->n_nodes; x++) {
-			const int32_t *p = pos_of(c, in, x);
-
-			if (p[i] < 0 || (p[m->causal_after] >= 0 &&
-					 p[m->causal_after] < p[i]))
-				continue;
-			report_violation(out, CHK_CAUSAL,
-					 "node %u delivered msg %u:%u %s msg "
-					 "%u:%u, which node %u had delivered "
-					 "before sending it", x + 1, m->origin,
-					 m->counter,
-					 p[m->causal_after] < 0 ? "without" :
-								  "before",
-					 before->origin, before->counter,
-					 m->origin);
-		}
-	}
-}
-
-static void count_missing(const struct checker *c,
-			  const struct check_input *in, struct report *out)
-{
-	uint32_t i, x;
-
-	for (i = 0; i < in->plan->n; i++) {
-		const struct plan_msg *m = &in->plan->msgs[i];
-		uint32_t missing = 0, first = 0;
-
-		if (m->submit_rc != 0)
-			report_violation(out, CHK_SUBMIT,
-					 "node %u: submit of msg %u:%u (%u "
-					 "bytes, service %u) failed with %d",
-					 m->origin, m->origin, m->counter,
-					 m->len, m->service, m->submit_rc);
-		for (x = 0; x < in->n_nodes; x++) {
-			if (pos_of(c, in, x)[i] >= 0)
-				continue;
-			if (missing++ == 0)
-				first = x + 1;
-		}
-		report_undelivered(out, missing,
-				   "msg %u:%u (%u bytes, service %u, %s) "
-				   "missing at %u of %u nodes, first node %u",
-				   m->origin, m->counter, m->len, m->service,
-				   m->accepted_at == UINT64_MAX ?
-					   "never accepted by submit" :
-					   "submitted",
-				   missing, in->n_nodes, first);
-	}
 }
 
 int checker_run(struct checker *c, const struct check_input *in,
 		struct report *out)
 {
-	size_t np = (size_t)in->n_nodes * in->plan->n;
-	size_t nn = (size_t)in->n_nodes * in->n_nodes;
-	uint32_t x, y;
+	size_t np = (size_t)in->n_procs * in->plan->n;
+	size_t pp = (size_t)in->n_procs * in->n_procs;
+	uint32_t p, k;
 
+	if (in->n_procs > SIM_MAX_PROCS)
+		return -EINVAL;
 	if (grow((void **)&c->pos, &c->pos_cap, np, sizeof(*c->pos)) ||
-	    grow((void **)&c->next, &c->next_cap, nn, sizeof(*c->next)))
+	    grow((void **)&c->where, &c->where_cap, np, sizeof(*c->where)) ||
+	    grow((void **)&c->last_from, &c->last_cap, pp,
+		 sizeof(*c->last_from)))
 		return -ENOMEM;
 	memset(c->pos, 0xff, np * sizeof(*c->pos));
-	memset(c->next, 0, nn * sizeof(*c->next));
+	memset(c->where, 0xff, np * sizeof(*c->where));
+	memset(c->last_from, 0xff, pp * sizeof(*c->last_from));
+	c->n_segs = c->n_rings = 0;
+	c->conf_mode = false;
+	for (p = 0; p < in->n_procs && !c->conf_mode; p++)
+		for (k = 0; k < in->logs[p].n && !c->conf_mode; k++)
+			c->conf_mode = in->logs[p].e[k].kind == SIM_LOG_CONFIG;
 
 	report_merge(out, &in->tap->wire);
-	for (x = 0; x < in->n_nodes; x++)
-		check_node(c, in, x, out);
-	for (x = 0; x < in->n_nodes; x++) {
-		for (y = 0; y < in->n_nodes; y++) {
-			if (x < y)
-				check_order(c, in, x, y, out);
-			if (x != y)
-				check_gap(c, in, x, y, out);
-		}
-	}
-	check_causal(c, in, out);
-	count_missing(c, in, out);
+	for (p = 0; p < in->n_procs; p++)
+		if (scan(c, in, p, out) != 0)
+			return -ENOMEM;
+	agree_check(c, in, out);
+	evs_check(c, in, out);
 	return 0;
 }

@@ -74,6 +74,15 @@ U64_FLAG(set_latency, o.net.latency_ns, 0, 10000000, 1000ull)
 U64_FLAG(set_jitter, o.net.jitter_ns, 0, 10000000, 1000ull)
 U64_FLAG(set_gbps, o.net.mbps, 1, 1000, 1000ull)
 U64_FLAG(set_events, o.max_events, 1, UINT64_MAX / 2, 1)
+U64_FLAG(set_token_loss, o.token_loss_ns, 1, 10000000, 1000ull)
+U64_FLAG(set_join, o.join_ns, 1, 10000000, 1000ull)
+U64_FLAG(set_consensus, o.consensus_ns, 1, 10000000, 1000ull)
+U64_FLAG(set_merge_detect, o.merge_detect_ns, 1, 10000000, 1000ull)
+U64_FLAG(set_holddown, o.holddown_ns, 1, 100000000, 1000ull)
+U64_FLAG(set_fail_recv, o.fail_recv_rounds, 1, 1000000, 1)
+U64_FLAG(set_max_faults, o.faults.max, 1, FAULT_MAX, 1)
+U64_FLAG(set_keep_faults, o.faults.keep, 0, UINT32_MAX, 1)
+U64_FLAG(set_shrink, shrink, 0, 1000000, 1)
 
 static int set_seeds(struct cli *c, const char *f, const char *v)
 {
@@ -105,6 +114,16 @@ static int set_dup(struct cli *c, const char *f, const char *v)
 static int set_reorder(struct cli *c, const char *f, const char *v)
 {
 	return get_prob(f, v, &c->o.net.reorder);
+}
+
+static int set_faults(struct cli *c, const char *f, const char *v)
+{
+	char err[160];
+
+	if (faults_parse(v, &c->o.faults.kinds, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "ordo-sim: --%s: %s\n", f, err);
+	return -EINVAL;
 }
 
 static const char *const svc_names[] = {
@@ -199,6 +218,25 @@ static const struct flag flags[] = {
 	{ "gbps", "G", "NIC bandwidth (default 10)", set_gbps },
 	{ "max-events", "E", "give up a seed after E events (default 2e8)",
 	  set_events },
+	{ "faults", "LIST", "crash, restart, partition, merge, oneway, all or "
+			    "none, comma-separated (default none)", set_faults },
+	{ "max-faults", "K", "faults per seed, 1..K drawn (default 3)",
+	  set_max_faults },
+	{ "keep-faults", "MASK", "keep only the drawn faults whose bit is set "
+				 "(shrunk replays)", set_keep_faults },
+	{ "shrink", "K", "shrink the first K failing seeds to fewer faults "
+			 "and messages (default 3)", set_shrink },
+	{ "token-loss-us", "U", "engine token loss timeout (engine default)",
+	  set_token_loss },
+	{ "join-us", "U", "engine join timeout (engine default)", set_join },
+	{ "consensus-us", "U", "engine consensus timeout (engine default)",
+	  set_consensus },
+	{ "merge-detect-us", "U", "engine merge detection period (engine "
+				  "default)", set_merge_detect },
+	{ "holddown-us", "U", "engine first hold-down (engine default)",
+	  set_holddown },
+	{ "fail-recv-rounds", "R", "engine fail-to-receive rotations (engine "
+				   "default)", set_fail_recv },
 	{ "mutate", NULL, "test the checker: corrupt logs of passing runs, "
 			  "expect every corruption caught", set_mutate },
 	{ "timing", NULL, "wall-clock time per seed, on stderr", set_timing },
@@ -213,8 +251,9 @@ static void usage(FILE *f)
 		"Runs the ordo engine on simulated nodes for each seed and "
 		"checks every run:\n"
 		"exactly-once, integrity, total order, FIFO, causality, "
-		"agreement, SAFE\nstability and liveness (see tests/sim/"
-		"README.md).\n\nflags:\n");
+		"agreement, SAFE\nstability, Extended Virtual Synchrony across "
+		"crashes, restarts, partitions\nand merges, and liveness (see "
+		"tests/sim/README.md).\n\nflags:\n");
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		char lhs[40];
 
@@ -226,14 +265,18 @@ static void usage(FILE *f)
 	fprintf(f,
 		"  %-22s %s\n  %-22s %s\n\n"
 		"Each failing seed prints a FAIL line with its first violation "
-		"and the command\nthat replays it. The last line is\n"
+		"and the command\nthat replays it (and, for the first --shrink "
+		"ones, a SHRUNK line: the smallest\nfailing variant found). "
+		"With --faults, a line\n  reform_ms p50=X p99=Y\ncomes "
+		"before the last one, which is\n"
 		"  seeds: K, violations: V, undelivered: U\n"
 		"where V counts seeds with at least one violation and U the "
 		"(message, node)\npairs never delivered, over all seeds; with "
 		"--mutate it is\n  mutations: K, caught: C\n"
 		"Exit status: 0 if V == 0 and U == 0 (C == K), 1 otherwise, "
 		"2 on bad usage.\n",
-		"-v", "one line per seed (-vv: engine counters too)",
+		"-v", "one line per seed (-vv: engine counters and node "
+		      "states; -vvv: every configuration change)",
 		"-h, --help", "this text");
 }
 
@@ -244,6 +287,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	memset(c, 0, sizeof(*c));
 	c->seed = 1;
 	c->seeds = 1;
+	c->shrink = 3;
 	sim_opts_default(&c->o);
 
 	for (i = 1; i < argc; i++) {
@@ -258,8 +302,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			c->verbose++;
 			continue;
 		}
-		if (strcmp(a, "-vv") == 0) {
-			c->verbose += 2;
+		if (strcmp(a, "-vv") == 0 || strcmp(a, "-vvv") == 0) {
+			c->verbose += (int)strlen(a) - 1;
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0)
@@ -295,9 +339,6 @@ unknown:
 	}
 	if (c->mutate && !c->seeds_given)
 		c->seeds = 10;
-	/* Submissions 5 us apart on average: with the default 200 messages,
-	 * about ten token rotations of overlapping traffic. */
-	c->o.wl.spread_ns = (uint64_t)c->o.wl.msgs * 5000;
 	return 0;
 }
 
@@ -355,5 +396,26 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 		MORE(" --gbps %llu", (unsigned long long)(o->net.mbps / 1000));
 	if (o->max_events != d.max_events)
 		MORE(" --max-events %llu", (unsigned long long)o->max_events);
+	if (o->faults.kinds) {
+		char list[80];
+
+		faults_format(o->faults.kinds, list, sizeof(list));
+		MORE(" --faults %s", list);
+		if (o->faults.max != d.faults.max)
+			MORE(" --max-faults %u", o->faults.max);
+		if (o->faults.keep != d.faults.keep)
+			MORE(" --keep-faults 0x%x", o->faults.keep);
+	}
+#define TIMER(field, flag)                                                     \
+	if (o->field)                                                          \
+		MORE(" --" flag " %llu", (unsigned long long)(o->field / 1000))
+	TIMER(token_loss_ns, "token-loss-us");
+	TIMER(join_ns, "join-us");
+	TIMER(consensus_ns, "consensus-us");
+	TIMER(merge_detect_ns, "merge-detect-us");
+	TIMER(holddown_ns, "holddown-us");
+#undef TIMER
+	if (o->fail_recv_rounds)
+		MORE(" --fail-recv-rounds %u", o->fail_recv_rounds);
 #undef MORE
 }

@@ -18,6 +18,7 @@ struct cli {
 	bool seeds_given;
 	bool mutate;
 	bool timing;
+	uint32_t shrink;    /* failing seeds to shrink (default 3) */
 	int verbose;
 };
 

@@ -17,6 +17,7 @@ enum ev_kind {
 	EV_RX = 1,  /* a packet arrives at node */
 	EV_TICK,    /* node's engine asked for a tick at this time */
 	EV_SUBMIT,  /* node's workload has messages due */
+	EV_FAULT,   /* the fault schedule acts; node is the step's index */
 };
 
 struct ev {

@@ -5,7 +5,11 @@
  * every run. See README.md in this folder.
  *
  * Output: with -v one line per seed; always one FAIL line per failing seed
- * with the command that replays it; last line exactly
+ * with the command that replays it, and for the first few a SHRUNK line
+ * (the smallest failing variant found: fewer faults, fewer messages); with
+ * --faults the line
+ *     reform_ms p50=X p99=Y
+ * then the last line, exactly
  *     seeds: K, violations: V, undelivered: U
  * or, with --mutate,
  *     mutations: K, caught: C
@@ -21,34 +25,109 @@
 #include "checker.h"
 #include "cli.h"
 #include "mutate.h"
+#include "reform.h"
 #include "sim.h"
 
+#define CMD_LEN 1024
+
 /* ---- output ---------------------------------------------------------------*/
+/* Where a node's engine stands at the end of the run. */
+static void print_node(const struct sim *s, uint32_t i)
+{
+	const struct sim_node *n = &s->node[i];
+	struct ordo_engine_status st;
+	uint32_t k;
+
+	if (n->e == NULL) {
+		printf("  node %u: down\n", i + 1);
+		return;
+	}
+	ordo_engine_status(n->e, &st);
+	printf("  node %u (incarnation %u): %s in ring %u/%u {", i + 1,
+	       n->incarnations, ordo_memb_state_name(st.state), st.ring_rep,
+	       st.ring_seq);
+	for (k = 0; k < st.n_members && k < ORDO_MAX_MEMBERS; k++)
+		printf("%s%u", k ? "," : "", st.members[k]);
+	printf("}, aru %llu high %llu delivered %llu safe %llu, %u queued, "
+	       "%u log entries\n", (unsigned long long)st.my_aru,
+	       (unsigned long long)st.high_seq,
+	       (unsigned long long)st.delivered, (unsigned long long)st.safe,
+	       st.submit_queued, s->logs[n->proc].n);
+}
+
+/* -vvv: a process's configuration changes, one line each. */
+static void print_changes(const struct sim *s, uint32_t p)
+{
+	const struct sim_log *l = &s->logs[p];
+	uint32_t k, i, msgs = 0;
+
+	printf("  process %u: node %u incarnation %u, %.3fms..", p,
+	       s->procs[p].node, s->procs[p].incarnation,
+	       (double)s->procs[p].started / 1e6);
+	if (s->procs[p].crashed != UINT64_MAX)
+		printf("%.3fms (crashed)\n", (double)s->procs[p].crashed / 1e6);
+	else
+		printf("end\n");
+	for (k = 0; k < l->n; k++) {
+		const struct sim_log_entry *e = &l->e[k];
+
+		if (e->kind != SIM_LOG_CONFIG) {
+			msgs++;
+			continue;
+		}
+		if (msgs)
+			printf("    (%u deliveries)\n", msgs);
+		msgs = 0;
+		printf("    %.3fms %s %u/%u", (double)e->time / 1e6,
+		       e->trans ? "transitional to" : "regular", e->ring_rep,
+		       e->ring_seq);
+		if (e->trans)
+			printf(" from %u/%u", e->conf.prev_rep,
+			       e->conf.prev_seq);
+		printf(" {");
+		for (i = 0; i < e->conf.n_members && i < ORDO_MAX_MEMBERS; i++)
+			printf("%s%u", i ? "," : "", e->conf.members[i]);
+		printf("}\n");
+	}
+	if (msgs)
+		printf("    (%u deliveries)\n", msgs);
+}
+
 static void print_seed(const struct cli *c, const struct sim *s,
 		       uint64_t seed, const struct report *r)
 {
 	const struct sim_result *res = &s->res;
 	const struct ordo_engine_stats *e = &res->engine;
+	uint32_t k;
 
-	printf("seed %llu: %s at %.3fms, %llu events, delivered %llu/%llu, "
-	       "violations %u, undelivered %llu; pkts %llu lost %llu dup %llu "
-	       "reordered %llu, retrans %llu, token-retx %llu\n",
+	printf("seed %llu: %s at %.3fms, %llu events, %llu deliveries, %llu "
+	       "changes, %u procs, violations %u, undelivered %llu; pkts "
+	       "%llu lost %llu dup %llu reordered %llu cut %llu, retrans %llu, "
+	       "token-retx %llu\n",
 	       (unsigned long long)seed, sim_end_name(res->end),
 	       (double)res->end_time / 1e6, (unsigned long long)res->events,
-	       (unsigned long long)s->have, (unsigned long long)s->want,
+	       (unsigned long long)res->deliveries,
+	       (unsigned long long)res->conf_changes, s->n_procs,
 	       r->violations, (unsigned long long)r->undelivered,
 	       (unsigned long long)s->net.stats.packets,
 	       (unsigned long long)s->net.stats.lost,
 	       (unsigned long long)s->net.stats.duplicated,
 	       (unsigned long long)s->net.stats.reordered,
+	       (unsigned long long)s->net.stats.cut,
 	       (unsigned long long)e->tx_retrans,
 	       (unsigned long long)e->token_retrans);
-	if (c->verbose >= 2) {
-		uint32_t k;
+	for (k = 0; k < s->faults.n; k++) {
+		char line[256];
 
+		fault_describe(&s->faults.f[k], s->o.nodes, line, sizeof(line));
+		printf("  fault %s\n", line);
+	}
+	if (c->verbose >= 2) {
 		printf("  engine: tx_data %llu rx_data %llu tx_token %llu "
 		       "rotations %llu rtr %llu submitted %llu delivered %llu "
-		       "reasm_drops %llu eagain %llu;",
+		       "reasm_drops %llu eagain %llu ring_changes %llu "
+		       "token_losses %llu joins %llu commits %llu excluded "
+		       "%llu;",
 		       (unsigned long long)e->tx_data,
 		       (unsigned long long)e->rx_data,
 		       (unsigned long long)e->tx_token,
@@ -57,7 +136,12 @@ static void print_seed(const struct cli *c, const struct sim *s,
 		       (unsigned long long)e->submitted,
 		       (unsigned long long)e->delivered,
 		       (unsigned long long)e->reassembly_drops,
-		       (unsigned long long)s->wl.eagain);
+		       (unsigned long long)s->wl.eagain,
+		       (unsigned long long)e->ring_changes,
+		       (unsigned long long)e->token_losses,
+		       (unsigned long long)e->joins_sent,
+		       (unsigned long long)e->commits,
+		       (unsigned long long)e->excluded);
 		for (k = 1; k < ORDO_DROP_REASON_MAX; k++)
 			if (e->drops[k])
 				printf(" %s %llu", ordo_drop_reason_name(k),
@@ -66,13 +150,18 @@ static void print_seed(const struct cli *c, const struct sim *s,
 			printf("; rx returned 0 for %llu dropped packets",
 			       (unsigned long long)res->rx_rc_mismatch);
 		printf("\n");
+		for (k = 0; k < s->o.nodes; k++)
+			print_node(s, k);
 	}
+	if (c->verbose >= 3)
+		for (k = 0; k < s->n_procs; k++)
+			print_changes(s, k);
 }
 
 static void print_fail(const struct cli *c, const struct sim *s,
 		       uint64_t seed, const struct report *r)
 {
-	char cmd[512];
+	char cmd[CMD_LEN];
 
 	cli_replay(c, seed, cmd, sizeof(cmd));
 	if (r->violations > 0)
@@ -105,6 +194,14 @@ struct totals {
 	uint64_t wall_max_seed;
 };
 
+static struct check_input input_of(const struct sim *s)
+{
+	return (struct check_input){ .n_nodes = s->o.nodes,
+				     .n_procs = s->n_procs,
+				     .procs = s->procs, .logs = s->logs,
+				     .plan = &s->wl.plan, .tap = &s->tap };
+}
+
 /* Run and check one seed; fills r. */
 static int run_seed(struct sim *s, struct checker *chk, uint64_t seed,
 		    struct report *r, struct check_input *in)
@@ -116,9 +213,74 @@ static int run_seed(struct sim *s, struct checker *chk, uint64_t seed,
 	report_merge(r, &s->res.run);
 	if (rc != 0)
 		return rc;
-	*in = (struct check_input){ .n_nodes = s->o.nodes, .logs = s->logs,
-				    .plan = &s->wl.plan, .tap = &s->tap };
+	*in = input_of(s);
 	return checker_run(chk, in, r);
+}
+
+/* Does the seed still fail with these options? A seed that had violations
+ * must still have some; one that only missed deliveries, either. */
+static bool still_fails(struct sim *s, struct checker *chk, uint64_t seed,
+			const struct sim_opts *o, bool violations,
+			struct report *r)
+{
+	struct check_input in;
+
+	s->o = *o;
+	if (run_seed(s, chk, seed, r, &in) != 0)
+		return false;
+	return r->violations > 0 || (!violations && r->undelivered > 0);
+}
+
+/* Shrink a failing seed: drop its faults one at a time, then halve its
+ * messages, keeping each cut that still fails; print the result. */
+static void shrink_seed(const struct cli *c, struct sim *s,
+			struct checker *chk, uint64_t seed,
+			const struct report *orig)
+{
+	const struct sim_opts saved = s->o;
+	const uint32_t drawn = s->faults.drawn;
+	const uint32_t all = drawn >= 32 ? UINT32_MAX : (1u << drawn) - 1;
+	const bool v = orig->violations > 0;
+	struct sim_opts o = saved;
+	struct report r, best = *orig;
+	struct cli small = *c;
+	char cmd[CMD_LEN];
+	uint32_t i;
+
+	o.faults.keep &= all;
+	for (i = 0; i < drawn; i++) {
+		struct sim_opts t = o;
+
+		if (!(t.faults.keep & (1u << i)))
+			continue;
+		t.faults.keep &= ~(1u << i);
+		if (still_fails(s, chk, seed, &t, v, &r)) {
+			o = t;
+			best = r;
+		}
+	}
+	while (o.wl.msgs > 1) {
+		struct sim_opts t = o;
+
+		t.wl.msgs = o.wl.msgs / 2;
+		if (!still_fails(s, chk, seed, &t, v, &r))
+			break;
+		o = t;
+		best = r;
+	}
+	s->o = saved;
+	if (o.faults.keep == (saved.faults.keep & all) &&
+	    o.wl.msgs == saved.wl.msgs)
+		return; /* nothing smaller fails */
+	small.o = o;
+	if (o.faults.keep == all)
+		small.o.faults.keep = saved.faults.keep;
+	cli_replay(&small, seed, cmd, sizeof(cmd));
+	printf("SHRUNK seed %llu: %u of %u faults, %u msgs: %s; replay: %s\n",
+	       (unsigned long long)seed,
+	       (uint32_t)__builtin_popcount(o.faults.keep & all), drawn,
+	       o.wl.msgs, best.violations ? best.first : best.first_undelivered,
+	       cmd);
 }
 
 static int mutate_seed(const struct cli *c, struct mutator *m,
@@ -130,7 +292,7 @@ static int mutate_seed(const struct cli *c, struct mutator *m,
 
 	for (k = 0; k < mutation_count; k++) {
 		struct mut_result r;
-		char cmd[512];
+		char cmd[CMD_LEN];
 		int rc = mutate_one(m, chk, in, clean->undelivered, k, seed, &r);
 
 		if (rc != 0)
@@ -162,8 +324,10 @@ int main(int argc, char **argv)
 {
 	struct cli c;
 	struct totals t = { 0 };
+	struct reform_stats rst;
 	struct checker chk;
 	struct mutator mut;
+	uint32_t shrunk = 0;
 	struct sim *s;
 	char err[256];
 	uint64_t i;
@@ -193,6 +357,7 @@ int main(int argc, char **argv)
 	}
 	checker_init(&chk);
 	mutator_init(&mut);
+	reform_init(&rst);
 
 	for (i = 0; i < c.seeds && rc == 0; i++) {
 		uint64_t seed = c.seed + i;
@@ -219,8 +384,16 @@ int main(int argc, char **argv)
 		if (c.timing)
 			fprintf(stderr, "seed %llu: %.2f ms wall\n",
 				(unsigned long long)seed, dt);
+		if (rc == 0 && c.o.faults.kinds)
+			rc = reform_measure(&rst, &s->faults, s->procs,
+					    s->n_procs, s->logs);
 		if (rc == 0 && c.mutate && r.violations == 0)
 			rc = mutate_seed(&c, &mut, &chk, &in, &r, seed, &t);
+		if (rc == 0 && !c.mutate && shrunk < c.shrink &&
+		    (r.violations > 0 || r.undelivered > 0)) {
+			shrunk++;
+			shrink_seed(&c, s, &chk, seed, &r);
+		}
 	}
 	if (rc != 0)
 		fprintf(stderr, "ordo-sim: %s\n", strerror(-rc));
@@ -248,12 +421,22 @@ int main(int argc, char **argv)
 		       (unsigned long long)t.mutations,
 		       (unsigned long long)t.caught);
 	} else {
+		if (c.o.faults.kinds && c.verbose)
+			printf("reform events: %zu measured, %llu unmeasured\n",
+			       rst.n, (unsigned long long)rst.unmeasured);
+		if (c.o.faults.kinds && rst.n)
+			printf("reform_ms p50=%.1f p99=%.1f\n",
+			       reform_quantile(&rst, 0.5),
+			       reform_quantile(&rst, 0.99));
+		else if (c.o.faults.kinds)
+			printf("reform_ms p50=- p99=-\n");
 		printf("seeds: %llu, violations: %llu, undelivered: %llu\n",
 		       (unsigned long long)t.seeds,
 		       (unsigned long long)t.bad_seeds,
 		       (unsigned long long)t.undelivered);
 	}
 
+	reform_fini(&rst);
 	mutator_fini(&mut);
 	checker_fini(&chk);
 	sim_fini(s);

@@ -6,8 +6,9 @@
  * look exactly like a correct engine.
  *
  * Mutations are a table (mutate.c): a name, what it simulates, and a
- * function that corrupts the copy. The membership work adds its own rows
- * ("configuration skipped", "member split across two configurations").
+ * function that corrupts the copy. Each picks only victims whose
+ * corruption the properties in checker.h must reveal (dropping the last
+ * delivery of a process that crashed right after is no error at all).
  */
 #ifndef SIM_MUTATE_H
 #define SIM_MUTATE_H
@@ -21,10 +22,13 @@
 #include "simlog.h"
 #include "workload.h"
 
-/* What a mutation may change: the logs (a private copy) and nothing else. */
+/* What a mutation may change: the logs (a private copy) and nothing else.
+ * clean and chk describe the run as it was, for choosing victims. */
 struct mut_target {
-	struct sim_log *logs;   /* [n_nodes] */
-	uint32_t n_nodes;
+	struct sim_log *logs;   /* [n_procs] */
+	uint32_t n_procs;
+	const struct check_input *clean;
+	const struct checker *chk;      /* checker_run() on clean */
 	const struct plan *plan;
 	const struct tap *tap;  /* who held what, when */
 	struct prng *rng;
@@ -43,7 +47,8 @@ extern const struct mutation mutation_table[];
 extern const uint32_t mutation_count;
 
 struct mutator {
-	struct sim_log logs[ORDO_MAX_MEMBERS];
+	struct sim_log logs[SIM_MAX_PROCS];
+	struct checker clean;   /* the clean run, analysed */
 	uint8_t *scratch;
 	uint32_t scratch_cap;
 };
@@ -59,9 +64,9 @@ void mutator_init(struct mutator *m);
 void mutator_fini(struct mutator *m);
 
 /* Apply mutation_table[k] to a copy of clean's logs (a run the checker
- * passed with clean_undelivered pairs missing) and check the copy. Caught
- * means a violation, or more undelivered pairs than before. Returns 0 or
- * -ENOMEM. */
+ * passed with clean_undelivered pairs missing) and check the copy with c.
+ * Caught means a violation, or more undelivered pairs than before.
+ * Returns 0 or -ENOMEM. */
 int mutate_one(struct mutator *m, struct checker *c,
 	       const struct check_input *clean, uint64_t clean_undelivered,
 	       uint32_t k, uint64_t seed, struct mut_result *r);

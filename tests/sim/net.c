@@ -28,11 +28,15 @@ void net_reset(struct net *n, const struct net_params *p, uint64_t seed,
 }
 
 /* One copy towards one destination: lose, delay, maybe duplicate. */
-static int copy_to(struct net *n, uint64_t depart, uint32_t to,
-		   struct pktbuf *b)
+static int copy_to(struct net *n, uint64_t depart, uint32_t from,
+		   uint32_t to, struct pktbuf *b)
 {
 	int copies, i;
 
+	if (n->cut[from][to]) {
+		n->stats.cut++;
+		return 0;
+	}
 	if (prng_chance(&n->rng, n->p.loss)) {
 		n->stats.lost++;
 		return 0;
@@ -80,7 +84,7 @@ int net_send(struct net *n, uint64_t now, uint32_t from, uint32_t to,
 	for (i = 0; i < n->n_nodes && rc == 0; i++) {
 		if (i == from || (to != NET_ALL && i != to))
 			continue;
-		rc = copy_to(n, depart, i, b);
+		rc = copy_to(n, depart, from, i, b);
 	}
 	pktpool_put(n->pool, b); /* the copies hold their own references */
 	return rc;

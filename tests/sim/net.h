@@ -10,7 +10,11 @@
  *     "reordered" copy takes an extra random delay of up to reorder_ns, so
  *     it overtakes or falls behind its neighbours;
  *   - every copy is lost, and independently duplicated, with the given
- *     probabilities, separately per destination.
+ *     probabilities, separately per destination;
+ *   - a link (from, to) can be cut, one way: the fault schedule partitions
+ *     the LAN or breaks one direction of a link with it. A packet sent
+ *     over a cut link is dropped at the sender's port; one already in
+ *     flight still arrives.
  *
  * Arrivals become EV_RX events; every random choice comes from the net's
  * own seeded stream, so the same seed gives the same arrivals.
@@ -18,6 +22,7 @@
 #ifndef SIM_NET_H
 #define SIM_NET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "evq.h"
@@ -42,6 +47,7 @@ struct net_stats {
 	uint64_t packets, bytes; /* sent by nodes */
 	uint64_t copies;         /* scheduled arrivals */
 	uint64_t lost, duplicated, reordered;
+	uint64_t cut;            /* copies dropped by a cut link */
 };
 
 struct net {
@@ -51,6 +57,7 @@ struct net {
 	struct pktpool *pool;
 	uint32_t n_nodes;
 	uint64_t nic_free[ORDO_MAX_MEMBERS];
+	uint8_t cut[ORDO_MAX_MEMBERS][ORDO_MAX_MEMBERS]; /* [from][to] */
 	struct net_stats stats;
 };
 
@@ -59,6 +66,13 @@ void net_params_default(struct net_params *p);
 /* Start a run: no packets in flight, idle NICs, the seed's stream. */
 void net_reset(struct net *n, const struct net_params *p, uint64_t seed,
 	       uint32_t n_nodes, struct evq *q, struct pktpool *pool);
+
+/* Cut (up = false) or restore the link from node index from to to. */
+static inline void net_set_link(struct net *n, uint32_t from, uint32_t to,
+				bool up)
+{
+	n->cut[from][to] = !up;
+}
 
 /* Node index from sends len bytes at now to node index to, or to every
  * other node (NET_ALL). Returns 0, -EMSGSIZE when the packet cannot be a

@@ -31,6 +31,7 @@ enum prng_stream {
 	PRNG_WORKLOAD = 1,
 	PRNG_NET = 2,
 	PRNG_MUTATE = 3,
+	PRNG_FAULTS = 4,
 };
 
 static inline void prng_seed(struct prng *p, uint64_t seed, uint64_t stream)

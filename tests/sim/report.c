@@ -24,6 +24,11 @@ const char *chk_kind_name(enum chk_kind k)
 		[CHK_CAUSAL] = "causal",
 		[CHK_SAFE] = "safe",
 		[CHK_CONFIG] = "config",
+		[CHK_AGREE] = "config-agree",
+		[CHK_TRANS] = "transitional",
+		[CHK_VSYNC] = "vsync",
+		[CHK_CROSS] = "crossing",
+		[CHK_REFORM] = "reform",
 	};
 
 	return (unsigned)k < CHK_KIND_MAX ? names[k] : "unknown";

@@ -24,6 +24,13 @@ enum chk_kind {
 	CHK_CAUSAL,    /* delivered before a message its sender had delivered */
 	CHK_SAFE,      /* SAFE delivered before every member held it */
 	CHK_CONFIG,    /* delivered outside the node's current configuration */
+	CHK_AGREE,     /* members of one configuration disagree on it */
+	CHK_TRANS,     /* a regular configuration not preceded by its
+			* transitional one, or a transitional one that lies */
+	CHK_VSYNC,     /* processes that moved together delivered different
+			* messages in the configuration they left */
+	CHK_CROSS,     /* delivered in another configuration than sent in */
+	CHK_REFORM,    /* the live nodes did not end in one ring */
 	CHK_KIND_MAX
 };
 

@@ -19,6 +19,14 @@
 /* Any ring with an unremarkable config hash: all nodes share it. */
 #define SIM_CONFIG_HASH 0x0051d51du
 
+/* Without membership timers (an engine that predates them), faults are
+ * scheduled as if token loss + consensus took this long. */
+#define FAULT_UNIT_FALLBACK_NS (30ull * 1000 * 1000)
+
+/* Submissions 5 us apart on average without faults: with the default 200
+ * messages, about ten token rotations of overlapping traffic. */
+#define SPREAD_PER_MSG_NS 5000u
+
 void sim_opts_default(struct sim_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -29,6 +37,7 @@ void sim_opts_default(struct sim_opts *o)
 	o->max_events = 200ull * 1000 * 1000;
 	o->wl.msgs = 200;
 	net_params_default(&o->net);
+	fault_params_default(&o->faults);
 }
 
 const char *sim_end_name(enum sim_end e)
@@ -72,29 +81,44 @@ static uint64_t derive_token_retx(const struct sim_opts *o,
 static void engine_config(const struct sim *s, uint32_t idx,
 			  struct ordo_engine_config *c)
 {
-	uint32_t i, max = wl_max_len(&s->o.wl);
+	const struct sim_opts *o = &s->o;
+	uint32_t i, max = wl_max_len(&o->wl);
 
 	ordo_engine_config_defaults(c);
 	c->my_id = idx + 1;
-	c->n_members = s->o.nodes;
-	for (i = 0; i < s->o.nodes; i++)
+	c->incarnation = s->node[idx].incarnations ? s->node[idx].incarnations
+						   : 1;
+	c->n_members = o->nodes;
+	for (i = 0; i < o->nodes; i++)
 		c->members[i] = i + 1;
 	c->config_hash = SIM_CONFIG_HASH;
-	c->mtu = s->o.mtu;
-	if (s->o.personal_window)
-		c->personal_window = s->o.personal_window;
-	if (s->o.global_window)
-		c->global_window = s->o.global_window;
-	if (s->o.accel_window)
-		c->accel_window = s->o.accel_window == UINT32_MAX ?
-					  0 : s->o.accel_window;
-	if (s->o.store_packets)
-		c->store_packets = s->o.store_packets;
+	c->mtu = o->mtu;
+	if (o->personal_window)
+		c->personal_window = o->personal_window;
+	if (o->global_window)
+		c->global_window = o->global_window;
+	if (o->accel_window)
+		c->accel_window = o->accel_window == UINT32_MAX ?
+					  0 : o->accel_window;
+	if (o->store_packets)
+		c->store_packets = o->store_packets;
 	if (c->max_msg_size < max)
 		c->max_msg_size = max;
 	if (c->submit_bytes < c->max_msg_size + 64u)
 		c->submit_bytes = c->max_msg_size + (64u << 10);
 	c->token_retransmit_ns = s->token_retx_ns;
+	if (o->token_loss_ns)
+		c->token_loss_ns = o->token_loss_ns;
+	if (o->join_ns)
+		c->join_ns = o->join_ns;
+	if (o->consensus_ns)
+		c->consensus_ns = o->consensus_ns;
+	if (o->merge_detect_ns)
+		c->merge_detect_ns = o->merge_detect_ns;
+	if (o->holddown_ns)
+		c->holddown_ns = o->holddown_ns;
+	if (o->fail_recv_rounds)
+		c->fail_recv_rounds = o->fail_recv_rounds;
 }
 
 int sim_init(struct sim *s, const struct sim_opts *o, char *err,
@@ -114,13 +138,16 @@ int sim_init(struct sim *s, const struct sim_opts *o, char *err,
 	pktpool_init(&s->pool);
 	wl_init(&s->wl);
 	tap_init(&s->tap);
-	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
+	for (i = 0; i < SIM_MAX_PROCS; i++)
 		sim_log_init(&s->logs[i]);
 
 	engine_config(s, 0, &c);
 	s->token_retx_ns = o->token_retx_ns ? o->token_retx_ns :
 					      derive_token_retx(o, &c);
 	c.token_retransmit_ns = s->token_retx_ns;
+	s->fault_unit_ns = c.token_loss_ns + c.consensus_ns;
+	if (s->fault_unit_ns == 0)
+		s->fault_unit_ns = FAULT_UNIT_FALLBACK_NS;
 	/* Long enough for several rotations, so a late duplicate or a
 	 * spurious delivery still lands inside the run. */
 	s->grace_ns = 4 * s->token_retx_ns;
@@ -160,9 +187,9 @@ void sim_fini(struct sim *s)
 	pktpool_fini(&s->pool);
 	wl_fini(&s->wl);
 	tap_fini(&s->tap);
-	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
+	for (i = 0; i < SIM_MAX_PROCS; i++)
 		sim_log_fini(&s->logs[i]);
-	free(s->got);
+	free(s->self_got);
 }
 
 /* ---- scheduling ----------------------------------------------------------*/
@@ -179,8 +206,11 @@ static void push(struct sim *s, uint64_t t, uint8_t kind, uint32_t idx,
 /* After every engine call: a tick if the engine wants one sooner. */
 static void arm_timer(struct sim *s, struct sim_node *n)
 {
-	uint64_t d = ordo_engine_next_deadline(n->e);
+	uint64_t d;
 
+	if (n->e == NULL)
+		return;
+	d = ordo_engine_next_deadline(n->e);
 	if (d == UINT64_MAX)
 		return;
 	if (d <= s->now)
@@ -206,7 +236,7 @@ static void op_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 	struct sim *s = n->sim;
 	int rc;
 
-	tap_sent(&s->tap, n->idx, pkt, len, s->now);
+	tap_sent(&s->tap, (uint32_t)n->proc, pkt, len, s->now);
 	if (dest == ORDO_DEST_RING) {
 		rc = net_send(&s->net, s->now, n->idx, NET_ALL, pkt, len);
 	} else if (dest >= 1 && dest <= s->o.nodes && dest != n->idx + 1) {
@@ -229,14 +259,27 @@ static void op_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 				 n->idx + 1, len, s->o.mtu);
 }
 
+/* A message's contribution to a process's ring sum: equal sums and counts
+ * mean, all but certainly, the same set of messages. */
+static inline uint64_t msg_mix(int32_t idx)
+{
+	uint64_t x = (uint64_t)idx + 0x9e3779b97f4a7c15ull;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	return x ^ (x >> 31);
+}
+
 static void op_deliver(void *ctx, const struct ordo_delivery *d)
 {
 	struct sim_node *n = ctx;
 	struct sim *s = n->sim;
 	const struct plan *pl = &s->wl.plan;
-	struct sim_log_entry *x = sim_log_delivery(&s->logs[n->idx], s->now, d);
+	struct sim_proc *sp = &s->sp[n->proc];
+	struct sim_log_entry *x = sim_log_delivery(&s->logs[n->proc], s->now,
+						   d);
 	int32_t idx;
 
+	s->res.deliveries++;
 	if (x == NULL) {
 		report_violation(&s->res.run, CHK_SIM, "log: no memory");
 		return;
@@ -248,23 +291,206 @@ static void op_deliver(void *ctx, const struct ordo_delivery *d)
 	    pl->msgs[idx].digest != x->msg.digest)
 		return;
 	n->last_delivered = idx;
-	if (!s->got[(size_t)idx * s->o.nodes + n->idx]) {
-		s->got[(size_t)idx * s->o.nodes + n->idx] = 1;
-		s->res.progress_at = s->now;
-		if (++s->have == s->want)
-			s->res.done_at = s->now;
+	s->res.progress_at = s->now;
+	s->dirty = true;
+	if (pl->msgs[idx].proc == n->proc && !s->self_got[idx]) {
+		s->self_got[idx] = 1;
+		sp->self_delivered++;
 	}
+	if (!s->conf_seen ||
+	    (sp->in_regular && !d->transitional &&
+	     d->ring_rep == sp->ring_rep && d->ring_seq == sp->ring_seq)) {
+		sp->ring_count++;
+		sp->ring_sum += msg_mix(idx);
+	}
+}
+
+static void op_config(void *ctx, const struct ordo_config_change *c)
+{
+	struct sim_node *n = ctx;
+	struct sim *s = n->sim;
+	struct sim_proc *sp = &s->sp[n->proc];
+	uint32_t i;
+
+	s->res.conf_changes++;
+	if (sim_log_config(&s->logs[n->proc], s->now, c) == NULL) {
+		report_violation(&s->res.run, CHK_SIM, "log: no memory");
+		return;
+	}
+	/* Not progress: an engine that keeps changing its mind must still
+	 * settle (stall_ns after the last fault), or it stalled. */
+	s->conf_seen = true;
+	s->dirty = true;
+	sp->in_regular = c->kind == ORDO_CONF_REGULAR;
+	if (!sp->in_regular)
+		return;
+	sp->ring_rep = c->ring_rep;
+	sp->ring_seq = c->ring_seq;
+	sp->members = 0;
+	for (i = 0; i < c->n_members && i < ORDO_MAX_MEMBERS; i++)
+		if (c->members[i] >= 1 && c->members[i] <= ORDO_MAX_MEMBERS)
+			sp->members |= 1u << (c->members[i] - 1);
+	sp->ring_count = 0;
+	sp->ring_sum = 0;
 }
 
 static const struct ordo_engine_ops sim_ops = {
 	.send = op_send,
 	.deliver = op_deliver,
+	.config_change = op_config,
 };
+
+/* ---- processes -----------------------------------------------------------*/
+static void add_stats(struct ordo_engine_stats *t,
+		      const struct ordo_engine_stats *e)
+{
+	uint32_t k;
+
+	t->rx_data += e->rx_data;
+	t->rx_token += e->rx_token;
+	t->tx_data += e->tx_data;
+	t->tx_token += e->tx_token;
+	t->tx_retrans += e->tx_retrans;
+	t->rtr_requested += e->rtr_requested;
+	t->token_retrans += e->token_retrans;
+	t->rotations += e->rotations;
+	t->submitted += e->submitted;
+	t->delivered += e->delivered;
+	t->delivered_bytes += e->delivered_bytes;
+	t->reassembly_drops += e->reassembly_drops;
+	t->ring_changes += e->ring_changes;
+	t->token_losses += e->token_losses;
+	t->joins_sent += e->joins_sent;
+	t->commits += e->commits;
+	t->excluded += e->excluded;
+	for (k = 0; k < ORDO_DROP_REASON_MAX; k++)
+		t->drops[k] += e->drops[k];
+}
+
+/* Node index i starts a new process: a fresh engine, incarnation and log.
+ * Returns 0, or -errno when the engine cannot be created. */
+static int proc_start(struct sim *s, uint32_t i)
+{
+	struct sim_node *n = &s->node[i];
+	struct ordo_engine_config c;
+	uint32_t p;
+
+	if (s->n_procs == SIM_MAX_PROCS) {
+		s->res.restarts_skipped++; /* it stays down */
+		return 0;
+	}
+	p = s->n_procs++;
+	n->incarnations++;
+	s->procs[p] = (struct proc_info){ .node = i + 1,
+					  .incarnation = n->incarnations,
+					  .started = s->now,
+					  .crashed = UINT64_MAX };
+	memset(&s->sp[p], 0, sizeof(s->sp[p]));
+	sim_log_clear(&s->logs[p]);
+	tap_proc(&s->tap, p, i + 1);
+	engine_config(s, i, &c);
+	n->proc = (int32_t)p;
+	n->last_delivered = WL_NONE;
+	n->tick_at = n->submit_at = UINT64_MAX;
+	n->e = ordo_engine_create(&c, &sim_ops, n);
+	if (n->e == NULL)
+		return -errno;
+	ordo_engine_start(n->e, s->now);
+	arm_timer(s, n);
+	arm_submit(s, n, wl_next_due(&s->wl, i));
+	s->dirty = true;
+	return 0;
+}
+
+static void proc_crash(struct sim *s, uint32_t i)
+{
+	struct sim_node *n = &s->node[i];
+
+	if (n->e == NULL)
+		return;
+	add_stats(&s->res.engine, ordo_engine_stats(n->e));
+	ordo_engine_destroy(n->e);
+	n->e = NULL;
+	s->procs[n->proc].crashed = s->now;
+	n->proc = -1;
+	n->tick_at = n->submit_at = UINT64_MAX;
+	s->res.crashes++;
+	s->dirty = true;
+}
+
+/* ---- faults --------------------------------------------------------------*/
+/* Links follow the active faults: a partition or merge cuts every link
+ * between its groups, a one-way fault its one direction. */
+static void apply_links(struct sim *s)
+{
+	uint32_t a, b, k;
+
+	for (a = 0; a < s->o.nodes; a++) {
+		for (b = 0; b < s->o.nodes; b++) {
+			bool up = true;
+
+			for (k = 0; k < s->faults.n && up; k++) {
+				const struct fault *f = &s->faults.f[k];
+
+				if (!s->fault_active[k])
+					continue;
+				if (f->kind == FAULT_PARTITION ||
+				    f->kind == FAULT_MERGE)
+					up = f->group[a] == f->group[b];
+				else if (f->kind == FAULT_ONEWAY)
+					up = !(f->node == a && f->peer == b);
+			}
+			net_set_link(&s->net, a, b, up);
+		}
+	}
+}
+
+/* Step 0 starts fault k, step 1 heals it. */
+static int fault_step(struct sim *s, uint32_t k, int heal)
+{
+	const struct fault *f = &s->faults.f[k];
+	int rc = 0;
+
+	s->res.progress_at = s->now;
+	s->dirty = true;
+	if (f->kind == FAULT_CRASH) {
+		if (!heal) {
+			proc_crash(s, f->node);
+		} else if (s->node[f->node].e == NULL) {
+			s->res.restarts++;
+			rc = proc_start(s, f->node);
+		}
+		return rc;
+	}
+	s->fault_active[k] = !heal;
+	apply_links(s);
+	return 0;
+}
+
+static void schedule_faults(struct sim *s)
+{
+	uint32_t k;
+
+	for (k = 0; k < s->faults.n; k++) {
+		const struct fault *f = &s->faults.f[k];
+
+		if (f->at == 0 && f->kind != FAULT_CRASH) {
+			fault_step(s, k, 0); /* before anyone sends */
+		} else {
+			push(s, f->at, EV_FAULT, 2 * k, NULL);
+			s->faults_pending++;
+		}
+		if (f->heal != UINT64_MAX) {
+			push(s, f->heal, EV_FAULT, 2 * k + 1, NULL);
+			s->faults_pending++;
+		}
+	}
+}
 
 /* ---- a run ---------------------------------------------------------------*/
 static int reset(struct sim *s, uint64_t seed)
 {
-	size_t got;
+	struct wl_params wp = s->o.wl;
 	uint32_t i;
 	int rc;
 
@@ -274,57 +500,76 @@ static int reset(struct sim *s, uint64_t seed)
 	memset(&s->res, 0, sizeof(s->res));
 	s->res.done_at = UINT64_MAX;
 	s->now = 0;
+	s->n_procs = 0;
+	s->conf_seen = false;
+	s->dirty = true;
+	s->faults_pending = 0;
+	memset(s->fault_active, 0, sizeof(s->fault_active));
+	memset(s->node, 0, sizeof(s->node));
+	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
+		s->node[i].sim = s;
+		s->node[i].idx = i;
+		s->node[i].proc = -1;
+		s->node[i].tick_at = s->node[i].submit_at = UINT64_MAX;
+	}
 
-	rc = wl_plan(&s->wl, &s->o.wl, seed, s->o.nodes);
+	faults_plan(&s->faults, &s->o.faults, seed, s->o.nodes,
+		    s->fault_unit_ns);
+	/* With faults, traffic runs through the whole fault window. */
+	if (wp.spread_ns == 0)
+		wp.spread_ns = s->faults.n ? s->faults.window :
+			       (uint64_t)wp.msgs * SPREAD_PER_MSG_NS;
+	rc = wl_plan(&s->wl, &wp, seed, s->o.nodes);
 	if (rc != 0)
 		return rc;
 	net_reset(&s->net, &s->o.net, seed, s->o.nodes, &s->q, &s->pool);
 	tap_reset(&s->tap, &s->wl.plan, s->o.nodes);
 
-	got = (size_t)s->wl.plan.n * s->o.nodes;
-	if (got > s->got_cap) {
-		uint8_t *g = realloc(s->got, got);
+	if (s->wl.plan.n > s->self_got_cap) {
+		uint8_t *g = realloc(s->self_got, s->wl.plan.n);
 
 		if (g == NULL)
 			return -ENOMEM;
-		s->got = g;
-		s->got_cap = got;
+		s->self_got = g;
+		s->self_got_cap = s->wl.plan.n;
 	}
-	memset(s->got, 0, got);
-	s->want = got;
-	s->have = 0;
-	if (s->want == 0)
-		s->res.done_at = 0;
-
-	for (i = 0; i < s->o.nodes; i++) {
-		struct sim_node *n = &s->node[i];
-		struct ordo_engine_config c;
-		struct ordo_engine_status st;
-		struct sim_log_entry *x;
-
-		memset(n, 0, sizeof(*n));
-		n->sim = s;
-		n->idx = i;
-		n->tick_at = n->submit_at = UINT64_MAX;
-		n->last_delivered = WL_NONE;
-		engine_config(s, i, &c);
-		n->e = ordo_engine_create(&c, &sim_ops, n);
-		if (n->e == NULL)
-			return -errno;
-
-		/* The log opens with the configuration the node starts in. */
-		sim_log_clear(&s->logs[i]);
-		x = sim_log_append(&s->logs[i]);
-		if (x == NULL)
-			return -ENOMEM;
-		ordo_engine_status(n->e, &st);
-		x->kind = SIM_LOG_CONFIG;
-		x->ring_rep = st.ring_rep;
-		x->ring_seq = st.ring_seq;
-		x->conf.n_members = c.n_members;
-		memcpy(x->conf.members, c.members, sizeof(c.members));
-	}
+	memset(s->self_got, 0, s->wl.plan.n);
 	return 0;
+}
+
+/* Every live node is in one regular configuration of exactly the live
+ * nodes, submitted all it planned, delivered its own messages, and they
+ * all delivered the same messages in that configuration. */
+static bool settled(const struct sim *s)
+{
+	const struct sim_proc *first = NULL;
+	uint32_t i, live = 0;
+
+	if (s->faults_pending)
+		return false;
+	for (i = 0; i < s->o.nodes; i++) {
+		const struct sim_node *n = &s->node[i];
+		const struct sim_proc *sp;
+
+		if (n->e == NULL)
+			continue;
+		sp = &s->sp[n->proc];
+		live |= 1u << i;
+		if (wl_next_due(&s->wl, i) != UINT64_MAX ||
+		    sp->self_delivered != sp->accepted ||
+		    (s->conf_seen && !sp->in_regular))
+			return false;
+		if (first == NULL) {
+			first = sp;
+			continue;
+		}
+		if (sp->ring_count != first->ring_count ||
+		    sp->ring_sum != first->ring_sum ||
+		    sp->ring_rep != first->ring_rep ||
+		    sp->ring_seq != first->ring_seq)
+			return false;
+	}
+	return first != NULL && (!s->conf_seen || first->members == live);
 }
 
 static uint64_t drops_total(const struct ordo_engine *e)
@@ -338,11 +583,22 @@ static uint64_t drops_total(const struct ordo_engine *e)
 	return n;
 }
 
-static void on_event(struct sim *s, const struct ev *ev)
+static int on_event(struct sim *s, const struct ev *ev)
 {
-	struct sim_node *n = &s->node[ev->node];
+	struct sim_node *n;
 	int rc;
 
+	if (ev->kind == EV_FAULT) {
+		s->faults_pending--;
+		return fault_step(s, ev->node / 2, ev->node & 1);
+	}
+	n = &s->node[ev->node];
+	if (n->e == NULL) {
+		/* Crashed: packets fall on the floor, timers are gone. */
+		if (ev->pkt != NULL)
+			pktpool_put(&s->pool, ev->pkt);
+		return 0;
+	}
 	switch (ev->kind) {
 	case EV_RX: {
 		uint64_t before = drops_total(n->e);
@@ -357,71 +613,59 @@ static void on_event(struct sim *s, const struct ev *ev)
 			s->res.rx_rc_mismatch += rc == 0;
 			rc = rc ? rc : -ORDO_DROP_REASON_MAX;
 		}
-		tap_received(&s->tap, n->idx, ev->pkt->data, ev->pkt->len,
-			     s->now, rc);
+		tap_received(&s->tap, (uint32_t)n->proc, ev->pkt->data,
+			     ev->pkt->len, s->now, rc);
 		pktpool_put(&s->pool, ev->pkt);
 		break;
 	}
 	case EV_TICK:
 		if (ev->time != n->tick_at)
-			return; /* superseded by an earlier tick */
+			return 0; /* superseded by an earlier tick */
 		n->tick_at = UINT64_MAX;
 		ordo_engine_tick(n->e, s->now);
 		break;
-	case EV_SUBMIT:
+	case EV_SUBMIT: {
+		struct sim_proc *sp = &s->sp[n->proc];
+		uint32_t before = sp->accepted;
+
 		if (ev->time != n->submit_at)
-			return;
+			return 0;
 		n->submit_at = UINT64_MAX;
 		arm_submit(s, n, wl_submit_due(&s->wl, n->idx, s->now, n->e,
-					       n->last_delivered));
+					       n->proc, n->last_delivered,
+					       &sp->accepted));
+		if (sp->accepted != before) {
+			s->res.progress_at = s->now;
+			s->dirty = true;
+		}
 		break;
 	}
-	arm_timer(s, n);
-}
-
-static void sum_stats(struct sim *s)
-{
-	struct ordo_engine_stats *t = &s->res.engine;
-	uint32_t i, k;
-
-	for (i = 0; i < s->o.nodes; i++) {
-		const struct ordo_engine_stats *e = ordo_engine_stats(s->node[i].e);
-
-		t->rx_data += e->rx_data;
-		t->rx_token += e->rx_token;
-		t->tx_data += e->tx_data;
-		t->tx_token += e->tx_token;
-		t->tx_retrans += e->tx_retrans;
-		t->rtr_requested += e->rtr_requested;
-		t->token_retrans += e->token_retrans;
-		t->rotations += e->rotations;
-		t->submitted += e->submitted;
-		t->delivered += e->delivered;
-		t->delivered_bytes += e->delivered_bytes;
-		t->reassembly_drops += e->reassembly_drops;
-		for (k = 0; k < ORDO_DROP_REASON_MAX; k++)
-			t->drops[k] += e->drops[k];
 	}
+	arm_timer(s, n);
+	return 0;
 }
 
 int sim_run(struct sim *s, uint64_t seed)
 {
-	struct ev ev;
+	struct ev ev = { 0 };
+	uint64_t quiet_after;
 	uint32_t i;
 	int rc;
 
 	rc = reset(s, seed);
+	for (i = 0; rc == 0 && i < s->o.nodes; i++)
+		rc = proc_start(s, i);
+	if (rc == 0)
+		schedule_faults(s);
 	if (rc != 0) {
 		s->res.end = SIM_END_ERROR;
 		report_violation(&s->res.run, CHK_SIM,
 				 "cannot set up the run: %s", strerror(-rc));
-		return rc;
+		release_events(s);
+		return rc == -ENOMEM ? rc : 0;
 	}
-	for (i = 0; i < s->o.nodes; i++) {
-		ordo_engine_start(s->node[i].e, 0);
-		arm_timer(s, &s->node[i]);
-		arm_submit(s, &s->node[i], wl_next_due(&s->wl, i));
-	}
+	quiet_after = wl_last_due(&s->wl) > s->faults.last ?
+			      wl_last_due(&s->wl) : s->faults.last;
 
 	s->res.end = SIM_END_IDLE;
 	while (evq_pop(&s->q, &ev)) {
@@ -436,7 +680,7 @@ int sim_run(struct sim *s, uint64_t seed)
 		}
 		if (s->o.stall_ns && s->res.done_at == UINT64_MAX &&
 		    ev.time > s->res.progress_at + s->o.stall_ns &&
-		    ev.time > wl_last_due(&s->wl)) {
+		    ev.time > quiet_after + s->o.stall_ns) {
 			s->res.end = SIM_END_STALLED;
 			break;
 		}
@@ -449,12 +693,32 @@ int sim_run(struct sim *s, uint64_t seed)
 			break;
 		}
 		s->now = ev.time;
-		on_event(s, &ev);
+		rc = on_event(s, &ev);
+		ev.pkt = NULL; /* consumed */
+		if (rc != 0) {
+			s->res.end = SIM_END_ERROR;
+			report_violation(&s->res.run, CHK_SIM,
+					 "cannot restart a node: %s",
+					 strerror(-rc));
+			break;
+		}
+		if (s->dirty) {
+			bool ok = settled(s);
+
+			s->dirty = false;
+			if (!ok)
+				s->res.done_at = UINT64_MAX;
+			else if (s->res.done_at == UINT64_MAX)
+				s->res.done_at = s->now;
+		}
 	}
-	if (ev.pkt != NULL && s->res.end != SIM_END_IDLE)
+	if (ev.pkt != NULL)
 		pktpool_put(&s->pool, ev.pkt); /* the event we stopped at */
 	s->res.end_time = s->now;
 	release_events(s);
-	sum_stats(s);
+	for (i = 0; i < s->o.nodes; i++)
+		if (s->node[i].e != NULL)
+			add_stats(&s->res.engine,
+				  ordo_engine_stats(s->node[i].e));
 	return 0;
 }

@@ -4,17 +4,21 @@
  * judges. One struct sim_log per node, appended to as the node's engine
  * delivers.
  *
- * Entries are of two kinds:
+ * One log per process: a node's incarnation (a restarted node starts a new
+ * log). Entries are of two kinds, in the order the engine reported them:
  *   MESSAGE  a delivery. Its identity (origin, counter) and digest are read
  *            by the simulator from the delivered bytes; the engine's own
  *            metadata (sender, seq, service, type) is kept next to it only
- *            to be checked, never to identify the message.
- *   CONFIG   the node starts operating in a configuration (ring id and
- *            members). Today each log begins with one; the membership work
- *            adds one per configuration change, with transitional ones for
- *            Extended Virtual Synchrony.
- * Every entry carries the ring id of the configuration it belongs to, so a
- * checker can cut a log into configurations.
+ *            to be checked, never to identify the message. ring_rep/seq is
+ *            the ring the engine says it was sent in; trans is 1 when it
+ *            was delivered in that ring's transitional configuration.
+ *   CONFIG   a configuration change (ops->config_change). trans 0: the
+ *            regular configuration ring_rep/seq is installed, with members.
+ *            trans 1: the transitional configuration that leads from the
+ *            regular configuration prev_rep/seq to ring_rep/seq; members
+ *            are those of prev that move on together.
+ * An engine without membership reports no CONFIG at all: the checker then
+ * takes the whole run as one fixed ring of every node.
  */
 #ifndef SIM_SIMLOG_H
 #define SIM_SIMLOG_H
@@ -23,6 +27,19 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+
+/* Processes a run may have: every incarnation of every node. A node that
+ * restarts after this many processes exist stays down. */
+#define SIM_MAX_PROCS 64u
+
+/* A process: one incarnation of a node, from its start to its crash (or the
+ * end of the run). Its log is everything it delivered. */
+struct proc_info {
+	uint32_t node;        /* node id */
+	uint32_t incarnation; /* as given to the engine */
+	uint64_t started;     /* simulated ns */
+	uint64_t crashed;     /* UINT64_MAX: alive at the end */
+};
 
 enum sim_log_kind {
 	SIM_LOG_MESSAGE = 1,
@@ -44,14 +61,16 @@ struct sim_log_msg {
 
 struct sim_log_config {
 	uint32_t n_members;
-	uint32_t members[ORDO_MAX_MEMBERS]; /* in ring order */
-	bool transitional; /* EVS transitional configuration (future) */
+	uint32_t members[ORDO_MAX_MEMBERS]; /* as reported: ascending ids */
+	uint32_t prev_rep, prev_seq;        /* transitional: the one it ends */
 };
 
 struct sim_log_entry {
 	uint64_t time;
 	uint32_t ring_rep, ring_seq;
-	uint8_t kind; /* enum sim_log_kind */
+	uint8_t kind;  /* enum sim_log_kind */
+	uint8_t trans; /* transitional configuration, or delivered in one
+			* (CONFIG of an unknown kind: 2) */
 	union {
 		struct sim_log_msg msg;
 		struct sim_log_config conf;
@@ -86,5 +105,9 @@ void sim_log_msg_identify(struct sim_log_msg *m, const void *data,
 /* Append a MESSAGE entry for a delivery at time now; NULL on ENOMEM. */
 struct sim_log_entry *sim_log_delivery(struct sim_log *l, uint64_t now,
 				       const struct ordo_delivery *d);
+
+/* Append a CONFIG entry for a configuration change; NULL on ENOMEM. */
+struct sim_log_entry *sim_log_config(struct sim_log *l, uint64_t now,
+				     const struct ordo_config_change *c);
 
 #endif /* SIM_SIMLOG_H */

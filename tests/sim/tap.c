@@ -31,7 +31,7 @@ static inline uint64_t rd64(const uint8_t *p)
 #define REC_LEN   ((uint32_t)sizeof(struct ordo_wire_rec))
 
 struct data_view {
-	uint32_t sender, len;
+	uint32_t sender, len, rep, rseq;
 	uint64_t seq;
 	uint16_t nrec;
 };
@@ -46,6 +46,8 @@ static bool data_view(const uint8_t *p, uint32_t len, struct data_view *v)
 		return false;
 	v->sender = rd32(p + 8);
 	v->len = rd32(p + 12);
+	v->rep = rd32(p + 16);
+	v->rseq = rd32(p + 20);
 	v->seq = rd64(p + HDR_LEN);
 	v->nrec = rd16(p + HDR_LEN + 12);
 	return v->len <= len && v->len >= HDR_LEN + DATA_LEN;
@@ -58,68 +60,140 @@ void tap_init(struct tap *t)
 
 void tap_fini(struct tap *t)
 {
-	uint32_t i;
+	uint32_t i, p;
 
-	free(t->seq);
-	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
-		free(t->hold[i]);
+	for (i = 0; i < t->cap_rings; i++) {
+		free(t->rings[i].seqs);
+		for (p = 0; p < SIM_MAX_PROCS; p++)
+			free(t->rings[i].hold[p]);
+	}
+	free(t->rings);
+	for (p = 0; p < SIM_MAX_PROCS; p++)
+		free(t->stream[p].ibuf);
 	memset(t, 0, sizeof(*t));
 }
 
 void tap_reset(struct tap *t, struct plan *plan, uint32_t n_nodes)
 {
-	uint64_t used = t->max_seq + 1 < t->cap ? t->max_seq + 1 : t->cap;
-	uint32_t i;
+	uint32_t i, p;
 
-	/* Only what the last run touched needs clearing. */
-	if (t->seq != NULL)
-		memset(t->seq, 0, used * sizeof(t->seq[0]));
-	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
-		if (t->hold[i] != NULL)
-			memset(t->hold[i], 0xff, used * sizeof(uint64_t));
+	/* Ring slots keep their arrays for the next run; only what the last
+	 * run touched needs clearing. */
+	for (i = 0; i < t->n_rings; i++) {
+		struct tap_ring *r = &t->rings[i];
+		uint64_t used = r->max_seq + 1 < r->cap ? r->max_seq + 1 :
+							  r->cap;
+
+		if (r->seqs != NULL)
+			memset(r->seqs, 0, used * sizeof(r->seqs[0]));
+		for (p = 0; p < SIM_MAX_PROCS; p++)
+			if (r->hold[p] != NULL)
+				memset(r->hold[p], 0xff, used * sizeof(uint64_t));
+		r->max_seq = 0;
+	}
+	t->n_rings = 0;
 	t->plan = plan;
 	t->n_nodes = n_nodes;
-	t->max_seq = 0;
-	memset(t->stream, 0, sizeof(t->stream));
+	t->carried = 0;
+	memset(t->proc_node, 0, sizeof(t->proc_node));
+	for (p = 0; p < SIM_MAX_PROCS; p++) {
+		uint8_t *b = t->stream[p].ibuf;
+
+		memset(&t->stream[p], 0, sizeof(t->stream[p]));
+		t->stream[p].ring = -1;
+		t->stream[p].ibuf = b;
+	}
 	report_clear(&t->wire);
 }
 
-/* Make seq s addressable; false (and a report) when it is absurd. */
-static bool reach(struct tap *t, uint64_t s)
+void tap_proc(struct tap *t, uint32_t proc, uint32_t node)
 {
-	uint64_t cap = t->cap ? t->cap : 4096, old = t->cap;
+	if (proc < SIM_MAX_PROCS)
+		t->proc_node[proc] = node;
+}
+
+static int32_t ring_index(const struct tap *t, uint32_t rep, uint32_t seq)
+{
 	uint32_t i;
 
-	if (s < t->cap)
+	/* Newest first: a packet is almost always of a recent ring. */
+	for (i = t->n_rings; i-- > 0;)
+		if (t->rings[i].rep == rep && t->rings[i].seq == seq)
+			return (int32_t)i;
+	return -1;
+}
+
+const struct tap_ring *tap_ring_find(const struct tap *t, uint32_t rep,
+				     uint32_t seq)
+{
+	int32_t i = ring_index(t, rep, seq);
+
+	return i < 0 ? NULL : &t->rings[i];
+}
+
+static int32_t ring_add(struct tap *t, uint32_t rep, uint32_t seq)
+{
+	struct tap_ring *r;
+
+	if (t->n_rings == t->cap_rings) {
+		uint32_t cap = t->cap_rings ? 2 * t->cap_rings : 16;
+
+		r = realloc(t->rings, cap * sizeof(*r));
+		if (r == NULL) {
+			report_violation(&t->wire, CHK_SIM, "tap out of memory");
+			return -1;
+		}
+		memset(r + t->cap_rings, 0,
+		       (cap - t->cap_rings) * sizeof(*r));
+		t->rings = r;
+		t->cap_rings = cap;
+	}
+	r = &t->rings[t->n_rings];
+	r->rep = rep;
+	r->seq = seq;
+	r->max_seq = 0;
+	return (int32_t)t->n_rings++;
+}
+
+/* Make seq s of ring r addressable; false (and a report) when absurd. */
+static bool reach(struct tap *t, struct tap_ring *r, uint64_t s)
+{
+	uint64_t cap = r->cap ? r->cap : 1024, old = r->cap;
+	uint32_t p;
+
+	if (s < r->cap)
 		goto ok;
 	if (s >= TAP_MAX_SEQ) {
 		report_violation(&t->wire, CHK_WIRE,
-				 "sequence %llu beyond the tap's range",
-				 (unsigned long long)s);
+				 "sequence %llu of ring %u/%u beyond the tap's "
+				 "range", (unsigned long long)s, r->rep, r->seq);
 		return false;
 	}
 	while (cap <= s)
 		cap *= 2;
 	{
-		struct tap_seq *q = realloc(t->seq, cap * sizeof(*q));
+		struct tap_seq *q = realloc(r->seqs, cap * sizeof(*q));
 
 		if (q == NULL)
 			goto oom;
-		t->seq = q;
+		r->seqs = q;
 		memset(q + old, 0, (cap - old) * sizeof(*q));
 	}
-	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
-		uint64_t *h = realloc(t->hold[i], cap * sizeof(*h));
+	for (p = 0; p < SIM_MAX_PROCS; p++) {
+		uint64_t *h;
 
+		if (r->hold[p] == NULL)
+			continue;
+		h = realloc(r->hold[p], cap * sizeof(*h));
 		if (h == NULL)
 			goto oom;
-		t->hold[i] = h;
+		r->hold[p] = h;
 		memset(h + old, 0xff, (cap - old) * sizeof(*h));
 	}
-	t->cap = cap;
+	r->cap = cap;
 ok:
-	if (s > t->max_seq)
-		t->max_seq = s;
+	if (s > r->max_seq)
+		r->max_seq = s;
 	return true;
 oom:
 	/* Arrays already grown keep their new size; cap stays the old one. */
@@ -128,10 +202,19 @@ oom:
 	return false;
 }
 
-static inline void hold(struct tap *t, uint32_t i, uint64_t s, uint64_t now)
+static void hold(struct tap *t, struct tap_ring *r, uint32_t proc,
+		 uint64_t s, uint64_t now)
 {
-	if (now < t->hold[i][s])
-		t->hold[i][s] = now;
+	if (r->hold[proc] == NULL) {
+		r->hold[proc] = malloc(r->cap * sizeof(uint64_t));
+		if (r->hold[proc] == NULL) {
+			report_violation(&t->wire, CHK_SIM, "tap out of memory");
+			return;
+		}
+		memset(r->hold[proc], 0xff, r->cap * sizeof(uint64_t));
+	}
+	if (now < r->hold[proc][s])
+		r->hold[proc][s] = now;
 }
 
 /* The header bytes are complete: find the message in the plan. */
@@ -143,23 +226,41 @@ static void identify(struct tap *t, struct tap_stream *st, uint32_t origin,
 	payload_parse(st->hdr, PAYLOAD_HDR_LEN, &h);
 	st->msg = h.origin == origin ? plan_find(t->plan, h.origin, h.counter)
 				     : WL_NONE;
-	if (st->msg == WL_NONE) {
+	if (st->msg == WL_NONE)
 		report_violation(&t->wire, CHK_WIRE,
 				 "seq %llu from node %u starts a message that "
 				 "was never submitted (origin %u counter %u)",
 				 (unsigned long long)s, origin, h.origin,
 				 h.counter);
-		return;
-	}
-	t->plan->msgs[st->msg].first_seq = st->first_seq;
 }
 
-/* One record of an originator's first transmission of seq s. */
-static void stream_rec(struct tap *t, uint32_t origin, uint64_t s,
+/* A message's last record: it was sent whole in ring r. */
+static void sent_whole(struct tap *t, const struct tap_stream *st,
+		       const struct tap_ring *r, uint64_t s)
+{
+	struct plan_msg *m = &t->plan->msgs[st->msg];
+
+	if (m->first_seq != 0) {
+		report_violation(&t->wire, CHK_WIRE,
+				 "msg %u:%u sent whole twice: in ring %u/%u "
+				 "(seq %llu) and in ring %u/%u (seq %llu)",
+				 m->origin, m->counter, m->send_rep,
+				 m->send_seq, (unsigned long long)m->first_seq,
+				 r->rep, r->seq,
+				 (unsigned long long)st->first_seq);
+		return;
+	}
+	m->send_rep = r->rep;
+	m->send_seq = r->seq;
+	m->first_seq = st->first_seq;
+	m->last_seq = s;
+}
+
+/* One client record of an originator's first transmission of seq s. */
+static void stream_rec(struct tap *t, struct tap_stream *st,
+		       const struct tap_ring *r, uint32_t origin, uint64_t s,
 		       const uint8_t *data, uint32_t len, uint8_t flags)
 {
-	struct tap_stream *st = &t->stream[origin - 1];
-
 	if (flags & ORDO_REC_F_FIRST) {
 		if (st->open)
 			report_violation(&t->wire, CHK_WIRE,
@@ -167,10 +268,10 @@ static void stream_rec(struct tap *t, uint32_t origin, uint64_t s,
 					 "before finishing the one from seq %llu",
 					 (unsigned long long)s, origin,
 					 (unsigned long long)st->first_seq);
-		memset(st, 0, sizeof(*st));
 		st->open = true;
 		st->msg = WL_NONE;
 		st->first_seq = s;
+		st->got = 0;
 	} else if (!st->open) {
 		report_violation(&t->wire, CHK_WIRE,
 				 "seq %llu: node %u continues a message it "
@@ -193,28 +294,97 @@ static void stream_rec(struct tap *t, uint32_t origin, uint64_t s,
 					 "message, shorter than any submitted",
 					 (unsigned long long)s, origin, st->got);
 		else if (st->msg != WL_NONE)
-			t->plan->msgs[st->msg].last_seq = s;
+			sent_whole(t, st, r, s);
 		st->open = false;
 	}
 }
 
-/* The first transmission of seq s: check it and follow its records. */
-static void first_sighting(struct tap *t, uint32_t i, const uint8_t *p,
-			   const struct data_view *v)
+/* A complete INTERNAL message: if it is an old ring's DATA packet, it must
+ * be exactly what that packet's originator first sent. */
+static void carried(struct tap *t, uint32_t proc, const uint8_t *p,
+		    uint32_t len, uint64_t s)
 {
+	const struct tap_ring *r;
+	struct data_view v;
+
+	if (!data_view(p, len, &v) || v.len != len)
+		return; /* not a packet: the engine's own bookkeeping */
+	t->carried++;
+	r = tap_ring_find(t, v.rep, v.rseq);
+	if (r == NULL || v.seq >= r->cap || !r->seqs[v.seq].seen) {
+		report_violation(&t->wire, CHK_WIRE,
+				 "node %u's recovery message ending at seq "
+				 "%llu carries seq %llu of ring %u/%u, which "
+				 "was never sent", t->proc_node[proc],
+				 (unsigned long long)s,
+				 (unsigned long long)v.seq, v.rep, v.rseq);
+		return;
+	}
+	if (r->seqs[v.seq].len != len ||
+	    r->seqs[v.seq].digest != payload_digest(p, len))
+		report_violation(&t->wire, CHK_WIRE,
+				 "node %u's recovery message ending at seq "
+				 "%llu carries seq %llu of ring %u/%u with "
+				 "bytes that differ from its first "
+				 "transmission", t->proc_node[proc],
+				 (unsigned long long)s,
+				 (unsigned long long)v.seq, v.rep, v.rseq);
+}
+
+/* One INTERNAL record of a first transmission. */
+static void internal_rec(struct tap *t, uint32_t proc, struct tap_stream *st,
+			 uint64_t s, const uint8_t *data, uint32_t len,
+			 uint8_t flags)
+{
+	if (flags & ORDO_REC_F_FIRST) {
+		st->iopen = true;
+		st->ibad = false;
+		st->ilen = 0;
+	} else if (!st->iopen) {
+		return; /* its start was sent in another ring */
+	}
+	if (st->ibuf == NULL)
+		st->ibuf = malloc(ORDO_WIRE_MAX_MTU);
+	if (st->ibuf == NULL || len > ORDO_WIRE_MAX_MTU - st->ilen)
+		st->ibad = true;
+	if (!st->ibad) {
+		memcpy(st->ibuf + st->ilen, data, len);
+		st->ilen += len;
+	}
+	if (flags & ORDO_REC_F_LAST) {
+		if (!st->ibad)
+			carried(t, proc, st->ibuf, st->ilen, s);
+		st->iopen = false;
+	}
+}
+
+/* The first transmission of seq s: check it and follow its records. */
+static void first_sighting(struct tap *t, uint32_t proc, int32_t ri,
+			   const uint8_t *p, const struct data_view *v)
+{
+	struct tap_ring *r = &t->rings[ri];
+	struct tap_stream *st = &t->stream[proc];
 	uint32_t off = HDR_LEN + DATA_LEN, n;
-	struct tap_seq *q = &t->seq[v->seq];
+	struct tap_seq *q = &r->seqs[v->seq];
 
 	q->seen = true;
 	q->origin = v->sender;
 	q->len = v->len;
 	q->digest = payload_digest(p, v->len);
-	if (v->sender != i + 1) {
+	if (v->sender != t->proc_node[proc]) {
 		report_violation(&t->wire, CHK_WIRE,
-				 "seq %llu first sent by node %u but names "
-				 "node %u as its sender",
-				 (unsigned long long)v->seq, i + 1, v->sender);
+				 "seq %llu of ring %u/%u first sent by node %u "
+				 "but names node %u as its sender",
+				 (unsigned long long)v->seq, r->rep, r->seq,
+				 t->proc_node[proc], v->sender);
 		return;
+	}
+	if (st->ring != ri) {
+		/* A new ring: what was unfinished in the old one is dropped
+		 * there and sent again, whole, here. */
+		st->ring = ri;
+		st->open = false;
+		st->iopen = false;
 	}
 	for (n = 0; n < v->nrec; n++) {
 		uint32_t rlen;
@@ -224,58 +394,77 @@ static void first_sighting(struct tap *t, uint32_t i, const uint8_t *p,
 			report_violation(&t->wire, CHK_WIRE,
 					 "seq %llu from node %u: record %u "
 					 "overruns the packet",
-					 (unsigned long long)v->seq, i + 1, n);
+					 (unsigned long long)v->seq, v->sender,
+					 n);
 			return;
 		}
-		stream_rec(t, v->sender, v->seq, p + off + REC_LEN, rlen,
-			   p[off + 7]);
+		if (p[off + 6] == ORDO_SVC_INTERNAL)
+			internal_rec(t, proc, st, v->seq, p + off + REC_LEN,
+				     rlen, p[off + 7]);
+		else
+			stream_rec(t, st, r, v->sender, v->seq,
+				   p + off + REC_LEN, rlen, p[off + 7]);
 		off += REC_LEN + rlen;
 	}
 	if (off != v->len)
 		report_violation(&t->wire, CHK_WIRE,
 				 "seq %llu from node %u: %u records leave %u "
 				 "bytes over", (unsigned long long)v->seq,
-				 i + 1, v->nrec, v->len - off);
+				 v->sender, v->nrec, v->len - off);
 }
 
-void tap_sent(struct tap *t, uint32_t i, const void *pkt, uint32_t len,
+void tap_sent(struct tap *t, uint32_t proc, const void *pkt, uint32_t len,
 	      uint64_t now)
 {
 	const uint8_t *p = pkt;
 	struct data_view v;
+	struct tap_ring *r;
+	int32_t ri;
 
+	if (proc >= SIM_MAX_PROCS)
+		return;
 	if (!data_view(p, len, &v)) {
 		if (len >= 4 && p[3] == ORDO_PKT_DATA)
 			report_violation(&t->wire, CHK_WIRE,
 					 "node %u sent a malformed DATA packet "
-					 "(%u bytes)", i + 1, len);
+					 "(%u bytes)", t->proc_node[proc], len);
 		return;
 	}
 	if (v.seq == 0 || v.sender == 0 || v.sender > t->n_nodes) {
 		report_violation(&t->wire, CHK_WIRE,
 				 "node %u sent DATA with seq %llu, sender %u",
-				 i + 1, (unsigned long long)v.seq, v.sender);
+				 t->proc_node[proc], (unsigned long long)v.seq,
+				 v.sender);
 		return;
 	}
-	if (!reach(t, v.seq))
+	ri = ring_index(t, v.rep, v.rseq);
+	if (ri < 0 && (ri = ring_add(t, v.rep, v.rseq)) < 0)
 		return;
-	if (!t->seq[v.seq].seen)
-		first_sighting(t, i, p, &v);
-	else if (t->seq[v.seq].len != v.len ||
-		 t->seq[v.seq].digest != payload_digest(p, v.len))
+	r = &t->rings[ri];
+	if (!reach(t, r, v.seq))
+		return;
+	if (!r->seqs[v.seq].seen)
+		first_sighting(t, proc, ri, p, &v);
+	else if (r->seqs[v.seq].len != v.len ||
+		 r->seqs[v.seq].digest != payload_digest(p, v.len))
 		report_violation(&t->wire, CHK_WIRE,
-				 "node %u resent seq %llu with bytes that "
-				 "differ from its first transmission",
-				 i + 1, (unsigned long long)v.seq);
-	hold(t, i, v.seq, now);
+				 "node %u resent seq %llu of ring %u/%u with "
+				 "bytes that differ from its first "
+				 "transmission", t->proc_node[proc],
+				 (unsigned long long)v.seq, r->rep, r->seq);
+	hold(t, r, proc, v.seq, now);
 }
 
-void tap_received(struct tap *t, uint32_t i, const void *pkt, uint32_t len,
-		  uint64_t now, int rc)
+void tap_received(struct tap *t, uint32_t proc, const void *pkt,
+		  uint32_t len, uint64_t now, int rc)
 {
 	struct data_view v;
+	int32_t ri;
 
-	if (rc != 0 || !data_view(pkt, len, &v) || v.seq >= t->cap)
+	if (rc != 0 || proc >= SIM_MAX_PROCS || !data_view(pkt, len, &v))
 		return;
-	hold(t, i, v.seq, now);
+	ri = ring_index(t, v.rep, v.rseq);
+	if (ri < 0 || v.seq >= t->rings[ri].cap)
+		return; /* never sent: the engine accepted a forgery */
+	hold(t, &t->rings[ri], proc, v.seq, now);
 }

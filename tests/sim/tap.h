@@ -1,21 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The wire tap: what each node holds, learned from the packets themselves
- * rather than from the engine's word, so the checker can judge SAFE
- * delivery ("every member held the message before anyone delivered it").
+ * The wire tap: what each process holds, learned from the packets
+ * themselves rather than from the engine's word, so the checker can judge
+ * SAFE delivery ("every member held the message before anyone delivered
+ * it") and in which ring each message was sent.
  *
- * It reads every DATA packet a node sends and every one a node accepts:
- *   - the first transmission of ring sequence s comes from its originator
- *     (the header's sender) and fixes s's bytes; any later transmission
- *     (a retransmission, by anyone) must be byte-identical;
- *   - the originator's first transmissions, in order, are its fragment
- *     stream: a message is FIRST ... LAST records, never interleaved with
- *     another of the same sender. The tap reads each message's identity
- *     from the payload header in its first bytes and records in the plan
- *     the first and last sequence that carried it;
- *   - a node holds s from the moment it sends s, or accepts a packet with
- *     sequence s (ordo_engine_rx() returned 0). A copy the engine dropped
- *     does not count: holding is judged strictly.
+ * Sequence numbers belong to a ring: the tap keeps one table per ring id
+ * (the DATA header's ring_rep/ring_seq). It reads every DATA packet a
+ * process sends and every one a process accepts:
+ *   - the first transmission of (ring, s) comes from its originator (the
+ *     header's sender) and fixes its bytes; any later transmission (a
+ *     retransmission, by anyone) must be byte-identical;
+ *   - a process's first transmissions of client records, in order, are its
+ *     fragment stream in its current ring: a message is FIRST ... LAST
+ *     records, never interleaved with another of the same sender. When the
+ *     process moves to another ring, an unfinished message is abandoned
+ *     (the engine sends it again, whole, in the new ring). The tap reads
+ *     each message's identity from the payload header in its first bytes
+ *     and records in the plan the ring it was sent whole in and the first
+ *     and last sequence that carried it: its send configuration;
+ *   - INTERNAL records are the engine's own (recovery): each complete
+ *     INTERNAL message that is itself a DATA packet is an old ring's packet
+ *     carried into the new ring, and must be byte-identical to that
+ *     packet's first transmission;
+ *   - a process holds (ring, s) from the moment it sends it, or accepts a
+ *     packet with it (ordo_engine_rx() returned 0). A copy the engine
+ *     dropped does not count: holding is judged strictly.
  * Anything on the wire that contradicts the format or this history is a
  * CHK_WIRE violation.
  */
@@ -27,6 +37,7 @@
 
 #include "payload.h"
 #include "report.h"
+#include "simlog.h"
 #include "workload.h"
 
 /* Highest ring sequence the tap follows; far above any simulated run. */
@@ -39,42 +50,68 @@ struct tap_seq {
 	bool seen;
 };
 
-/* An originator's fragment stream: the message in progress. */
+/* One ring's sequence space. */
+struct tap_ring {
+	uint32_t rep, seq;
+	struct tap_seq *seqs;            /* by sequence */
+	uint64_t *hold[SIM_MAX_PROCS];   /* [proc][seq]: first held; NULL:
+					  * that process held nothing yet */
+	uint64_t cap;                    /* entries in seqs and hold[] */
+	uint64_t max_seq;                /* highest seen */
+};
+
+/* A process's first transmissions in its current ring. */
 struct tap_stream {
+	int32_t ring;                 /* tap ring index, -1 before any */
+	/* Client messages. */
 	bool open;                    /* between a FIRST and its LAST */
 	int32_t msg;                  /* plan index once identified */
 	uint64_t first_seq;
 	uint32_t got;                 /* header bytes gathered so far */
 	uint8_t hdr[PAYLOAD_HDR_LEN]; /* in case a first fragment is tiny */
+	/* INTERNAL messages, reassembled to read the packets they carry. */
+	bool iopen, ibad;
+	uint32_t ilen;
+	uint8_t *ibuf;                /* ORDO_WIRE_MAX_MTU bytes */
 };
 
 struct tap {
 	struct plan *plan;
 	uint32_t n_nodes;
-	struct tap_seq *seq;                   /* by sequence */
-	uint64_t *hold[ORDO_MAX_MEMBERS];      /* [node][seq]: first held */
-	uint64_t cap;                          /* entries in seq and hold[] */
-	uint64_t max_seq;                      /* highest seen */
-	struct tap_stream stream[ORDO_MAX_MEMBERS];
-	struct report wire;                    /* CHK_WIRE findings */
+	uint32_t proc_node[SIM_MAX_PROCS]; /* node id of each process */
+	struct tap_ring *rings;
+	uint32_t n_rings, cap_rings;
+	struct tap_stream stream[SIM_MAX_PROCS];
+	uint64_t carried;                  /* old packets seen in recovery */
+	struct report wire;                /* CHK_WIRE findings */
 };
 
 void tap_init(struct tap *t);
 void tap_fini(struct tap *t);
 void tap_reset(struct tap *t, struct plan *plan, uint32_t n_nodes);
 
-/* Node index i sent pkt at now (dest does not matter: only DATA is read). */
-void tap_sent(struct tap *t, uint32_t i, const void *pkt, uint32_t len,
-	      uint64_t now);
-/* Node index i was given pkt at now and ordo_engine_rx() returned rc. */
-void tap_received(struct tap *t, uint32_t i, const void *pkt, uint32_t len,
-		  uint64_t now, int rc);
+/* Process index proc is an incarnation of node id node. */
+void tap_proc(struct tap *t, uint32_t proc, uint32_t node);
 
-/* When node index i first held sequence s, or UINT64_MAX. */
-static inline uint64_t tap_held_at(const struct tap *t, uint32_t i,
+/* Process proc sent pkt at now (dest does not matter: only DATA is read). */
+void tap_sent(struct tap *t, uint32_t proc, const void *pkt, uint32_t len,
+	      uint64_t now);
+/* Process proc was given pkt at now and ordo_engine_rx() returned rc. */
+void tap_received(struct tap *t, uint32_t proc, const void *pkt,
+		  uint32_t len, uint64_t now, int rc);
+
+/* The ring with this id, or NULL if no DATA of it was ever sent. */
+const struct tap_ring *tap_ring_find(const struct tap *t, uint32_t rep,
+				     uint32_t seq);
+
+/* When process proc first held sequence s of ring r, or UINT64_MAX. */
+static inline uint64_t tap_held_at(const struct tap_ring *r, uint32_t proc,
 				   uint64_t s)
 {
-	return s < t->cap ? t->hold[i][s] : UINT64_MAX;
+	if (r == NULL || s >= r->cap || proc >= SIM_MAX_PROCS ||
+	    r->hold[proc] == NULL)
+		return UINT64_MAX;
+	return r->hold[proc][s];
 }
 
 #endif /* SIM_TAP_H */

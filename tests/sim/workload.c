@@ -111,6 +111,7 @@ int wl_plan(struct workload *w, const struct wl_params *p, uint64_t seed,
 		m->msg_type = (uint16_t)prng_next(&r);
 		m->counter = i;
 		m->accepted_at = UINT64_MAX;
+		m->proc = WL_NONE;
 		m->causal_after = WL_NONE;
 	}
 	qsort(pl->msgs, pl->n, sizeof(pl->msgs[0]), by_origin_due);
@@ -150,7 +151,8 @@ uint64_t wl_next_due(const struct workload *w, uint32_t i)
 }
 
 uint64_t wl_submit_due(struct workload *w, uint32_t i, uint64_t now,
-		       struct ordo_engine *e, int32_t last_delivered)
+		       struct ordo_engine *e, int32_t proc,
+		       int32_t last_delivered, uint32_t *accepted)
 {
 	struct plan *pl = &w->plan;
 
@@ -179,6 +181,8 @@ uint64_t wl_submit_due(struct workload *w, uint32_t i, uint64_t now,
 		}
 		if (rc == 0) {
 			m->accepted_at = now;
+			m->proc = proc;
+			(*accepted)++;
 			m->digest = payload_digest(w->scratch, m->len);
 			m->causal_after = last_delivered;
 		} else {

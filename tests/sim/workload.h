@@ -41,11 +41,16 @@ struct plan_msg {
 	uint64_t due;         /* planned submission time */
 	uint64_t accepted_at; /* when submit returned 0, UINT64_MAX if never */
 	uint64_t digest;      /* of the bytes submitted (valid once accepted) */
-	/* Causality: the last verified message the origin had delivered when
-	 * it submitted this one (plan index), or WL_NONE. */
+	/* The process (incarnation of origin) that submitted it, or WL_NONE:
+	 * FIFO is per process, and only a live process must deliver it. */
+	int32_t proc;
+	/* Causality: the last verified message that process had delivered
+	 * when it submitted this one (plan index), or WL_NONE. */
 	int32_t causal_after;
-	/* Filled by the wire tap: the first and last ring sequence carrying
-	 * this message's fragments, 0 if never seen on the wire. */
+	/* Filled by the wire tap: the ring it was sent whole in (its send
+	 * configuration), and the first and last sequence of that ring that
+	 * carried its fragments; first_seq is 0 if never sent whole. */
+	uint32_t send_rep, send_seq;
 	uint64_t first_seq, last_seq;
 };
 
@@ -95,11 +100,15 @@ int wl_plan(struct workload *w, const struct wl_params *p, uint64_t seed,
 /* When node index i next has a message due, or UINT64_MAX. */
 uint64_t wl_next_due(const struct workload *w, uint32_t i);
 
-/* Submit node i's messages that are due at now into e, in counter order.
- * last_delivered is the plan index of the last verified message node i
- * delivered (WL_NONE if none). Returns when to call again, or UINT64_MAX. */
+/* Submit node i's messages that are due at now into e, in counter order,
+ * as process proc (the node's current incarnation). last_delivered is the
+ * plan index of the last verified message that process delivered (WL_NONE
+ * if none); *accepted grows by the messages the engine took. Returns
+ * when to call again, or UINT64_MAX. A crashed node's
+ * messages simply wait: its next incarnation submits them. */
 uint64_t wl_submit_due(struct workload *w, uint32_t i, uint64_t now,
-		       struct ordo_engine *e, int32_t last_delivered);
+		       struct ordo_engine *e, int32_t proc,
+		       int32_t last_delivered, uint32_t *accepted);
 
 /* The latest due time of the plan (0 if empty). */
 uint64_t wl_last_due(const struct workload *w);
