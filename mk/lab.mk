@@ -3,7 +3,7 @@
 # (PORT=memif). Root only; everything is torn down afterwards.
 #
 #   make lab-check NODES=3 PORT=afpacket MSGS=100000 SIZE=1024
-#   make lab-kill  NODES=3 PORT=afpacket     (XFAIL until membership)
+#   make lab-kill  NODES=3 PORT=afpacket     (a node SIGKILLed mid-traffic)
 #   make lab-bench NODES=3 PORT=afpacket     (testpmd baseline + ring)
 #   make lab-memif-crash ROUNDS=10           (peer SIGKILLed mid-traffic)
 #   make lab-misuse                          (clear errors, non-zero exits)
