@@ -18,7 +18,7 @@ enum opt_id {
 	O_UDP, O_IP, O_GROUP, O_IDLE, O_IDLE_SLEEP, O_TOKEN_TIMEOUT, O_WINDOW,
 	O_PWINDOW, O_AWINDOW, O_STORE, O_RXD, O_TXD, O_PORT_WAIT, O_PROMISC,
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
-	O_CHECK, O_LOCK_DIR, O_HELP,
+	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS,
 };
 
 struct opt_doc {
@@ -40,6 +40,8 @@ static const struct opt_doc docs[] = {
 	{ "accel-window", O_AWINDOW, "N", "of those, sent after passing the token" },
 	{ "store-packets", O_STORE, "N", "retransmission store, power of two" },
 	{ "token-timeout-us", O_TOKEN_TIMEOUT, "US", "resend the token after this long without progress" },
+	{ "token-loss-ms", O_TOKEN_LOSS, "MS", "no token this long: the ring failed, re-form it (engine default)" },
+	{ "consensus-ms", O_CONSENSUS, "MS", "members silent this long while forming a ring are left out" },
 	{ NULL, 0, NULL, "ports and framing" },
 	{ "port", O_PORT, "DEVARGS", "a port, e.g. net_af_packet0,iface=eth1 (repeat for a memif mesh); default: every EAL port" },
 	{ "ring", O_RING, "N", "ring number 0..255: last byte of the group MAC" },
@@ -256,6 +258,14 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 		if (parse_u64(arg, 60000000, &o->token_timeout_us) ||
 		    o->token_timeout_us == 0)
 			return bad(name, arg, "1..60000000 microseconds");
+		return 0;
+	case O_TOKEN_LOSS:
+		if (parse_u64(arg, 600000, &o->token_loss_ms) || !o->token_loss_ms)
+			return bad(name, arg, "1..600000 milliseconds");
+		return 0;
+	case O_CONSENSUS:
+		if (parse_u64(arg, 600000, &o->consensus_ms) || !o->consensus_ms)
+			return bad(name, arg, "1..600000 milliseconds");
 		return 0;
 	case O_WINDOW:
 		if (parse_u32(arg, 1u << 20, &o->window) || !o->window)

@@ -128,6 +128,10 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 		e->store_packets = o->store_packets;
 	if (o->token_timeout_us)
 		e->token_retransmit_ns = o->token_timeout_us * 1000;
+	if (o->token_loss_ms)
+		e->token_loss_ns = o->token_loss_ms * 1000000;
+	if (o->consensus_ms)
+		e->consensus_ns = o->consensus_ms * 1000000;
 	if (o->udp)
 		s->ring.udp = true;
 	if (o->ip)

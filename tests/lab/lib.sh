@@ -124,6 +124,12 @@ lab_ring_args() {
 	fi
 }
 
+# Membership timeouts for a lab: 3-5 daemons share 2 CPUs with whatever else
+# runs there, so a daemon can be descheduled for tens of milliseconds. The
+# engine's defaults are for dedicated cores; a lab that used them would
+# measure its scheduler, not the ring. LAB_TIMEOUTS="" keeps the defaults.
+LAB_TIMEOUTS=${LAB_TIMEOUTS---token-loss-ms 200 --consensus-ms 100}
+
 # Start node i; remaining arguments are ordod options. Output in node$i.log.
 lab_start_node() {
 	local i=$1 type=$2 n=$3
@@ -132,7 +138,7 @@ lab_start_node() {
 	[ "$type" != memif ] && wrap=(ip netns exec "$LAB_NAME-n$i")
 	# shellcheck disable=SC2046
 	"${wrap[@]}" "$ORDOD" $(lab_eal "$i") -- $(lab_ring_args "$i" "$type" "$n") \
-		--lock-dir "$LAB_DIR/lock" "$@" \
+		--lock-dir "$LAB_DIR/lock" $LAB_TIMEOUTS "$@" \
 		> "$LAB_DIR/node$i.log" 2>&1 &
 	LAB_PIDS[$i]=$!
 }
