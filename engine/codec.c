@@ -110,6 +110,7 @@ static int parse_join(struct pkt_view *v)
 	if (v->body_len != sizeof(j) + 4 * n)
 		return -ORDO_DROP_BAD_LEN;
 	if (j.n_proc < 1 || j.n_proc > ORDO_MAX_MEMBERS ||
+	    v->ring_seq_max > ORDO_RING_SEQ_MAX ||
 	    j.n_fail > ORDO_MAX_MEMBERS || j.n_heard > ORDO_MAX_MEMBERS ||
 	    (j.flags & ~ORDO_JOIN_F_MATURE) ||
 	    v->incarnation == 0)
@@ -216,6 +217,8 @@ int codec_parse(const void *buf, uint32_t len, uint32_t config_hash,
 	v->sender = be32(h.sender);
 	v->ring_rep = be32(h.ring_rep);
 	v->ring_seq = be32(h.ring_seq);
+	if (v->ring_seq > ORDO_RING_SEQ_MAX)
+		return -ORDO_DROP_FOREIGN_RING;
 	v->body = pkt + sizeof(h);
 	v->body_len = v->len - sizeof(h);
 

@@ -74,7 +74,7 @@ void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 	struct ring_view nr;
 	uint32_t inc[ORDO_MAX_MEMBERS] = { 0 };
 	mset set = 0;
-	uint32_t i;
+	uint64_t i;
 
 	if (!o->pending && e->inst.seq != 0) {
 		/* Leaving an installed ring: it becomes the old ring. */
@@ -123,6 +123,10 @@ void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 			o->high_all = max_u64(o->high_all, memb[i].old_high);
 			o->max_safe = max_u64(o->max_safe, memb[i].old_safe);
 		}
+		/* Only what a store can hold: commit entries are not trusted
+		 * to bound a loop. */
+		o->high_all = min_u64(o->high_all, o->low + o->store.capacity);
+		o->low_all = max_u64(o->low_all, o->low);
 		for (i = o->low_all + 1; i <= o->high_all; i++) {
 			struct iovec iov;
 

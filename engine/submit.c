@@ -51,17 +51,20 @@ void submit_fini(struct submit_q *q)
 	q->buf = NULL;
 }
 
-/* Find room for need bytes; returns the offset or -1. */
+/* Find room for need bytes; returns the offset or -1.
+ *   tail > head:  data in [head, tail); free at [tail, cap) and [0, head)
+ *   tail < head:  data wraps; free in [tail, head)
+ *   tail == head: empty (count 0, reset to 0) or exactly full */
 static int64_t q_reserve(struct submit_q *q, uint32_t need)
 {
 	uint32_t off;
 
 	if (q->count == 0)
 		q->head = q->tail = q->used = 0;
-	if (q->tail >= q->head) {
+	if (q->count == 0 || q->tail > q->head) {
 		if (need <= q->cap - q->tail) {
 			off = q->tail;
-		} else if (need < q->head || (q->count == 0 && need <= q->cap)) {
+		} else if (need <= q->head) {
 			/* Wrap: mark the unused end so the reader skips it. */
 			if (q->cap - q->tail >= sizeof(struct qent)) {
 				struct qent skip = { .skip = 1 };
@@ -72,10 +75,10 @@ static int64_t q_reserve(struct submit_q *q, uint32_t need)
 		} else {
 			return -1;
 		}
-	} else {
-		if (need > q->head - q->tail)
-			return -1;
+	} else if (q->tail < q->head && need <= q->head - q->tail) {
 		off = q->tail;
+	} else {
+		return -1; /* full, or not enough room before the head */
 	}
 	q->tail = off + need;
 	q->used += need;

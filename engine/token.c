@@ -136,6 +136,11 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_STATE;
 	if (t.token_seq <= e->last_token_seq)
 		return -ORDO_DROP_DUP_TOKEN;
+	/* Flow control keeps the ring's seq within a store of what any
+	 * member holds: a token beyond that is forged or corrupt, and would
+	 * send us asking for sequences that never existed. */
+	if (t.seq > e->high_seq + e->store.capacity)
+		return -ORDO_DROP_BAD_TOKEN;
 	e->stats.rx_token++;
 	e->stats.rotations++;
 	e->last_token_seq = t.token_seq;

@@ -42,6 +42,10 @@
  * fits in the smallest MTU; requests beyond it wait for the next rotation. */
 #define ORDO_WIRE_RTR_MAX 60u
 
+/* Ring sequence numbers grow by one per ring formed; above this they are
+ * corrupt (and would wrap the next ring's number to zero). */
+#define ORDO_RING_SEQ_MAX 0x7fffffffu
+
 /* Largest ring: node indexes fit a byte and member lists fit a token. */
 #define ORDO_MAX_MEMBERS 16u
 
