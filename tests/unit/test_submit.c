@@ -266,14 +266,14 @@ static void test_submitv_delivers_the_concatenation(void **state)
 
 /* Keep the queue near full while the ring drains it, so the byte ring
  * wraps at every offset: what comes out is what went in.
- * Known bug: see bug_full_wrapped_queue_takes_more. */
+ */
 static uint32_t wrap_len(uint64_t *x)
 {
 	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
 	return (uint32_t)(*x >> 33) % (*x >> 63 ? 300 : MAX_MSG + 1);
 }
 
-static void bug_queue_wraps_without_corruption(void **state)
+static void test_queue_wraps_without_corruption(void **state)
 {
 	struct h_net *net = *state;
 	struct ordo_engine_config c;
@@ -328,13 +328,12 @@ static void bug_queue_wraps_without_corruption(void **state)
 	assert_int_equal(ordo_engine_submit_space(e), QBYTES);
 }
 
-/* Known bug (engine/submit.c, q_reserve): once the queue has wrapped, a
- * message that exactly fills the gap before the head makes tail == head,
- * which then reads as an empty, unwrapped queue: the next submit succeeds
- * and overwrites the oldest waiting messages, and the ring delivers
- * garbage (seen under ASan as a heap overflow in build_one). A ring of one
- * with personal_window 1, so that one visit sends one packet: */
-static void bug_full_wrapped_queue_takes_more(void **state)
+/* Regression (engine/submit.c, q_reserve): once the queue has wrapped, a
+ * message that exactly fills the gap before the head makes tail == head;
+ * that is a full queue, not an empty one: the next submit must be refused,
+ * not overwrite the oldest waiting messages. A ring of one with
+ * personal_window 1, so that one visit sends one packet: */
+static void test_full_wrapped_queue_takes_no_more(void **state)
 {
 	struct h_net *net = *state;
 	struct ordo_engine_config c;
@@ -383,8 +382,8 @@ int main(int argc, char **argv)
 		T(test_full_queue_is_eagain_until_drained),
 		T(test_zero_length_messages),
 		T(test_submitv_delivers_the_concatenation),
-		T(bug_queue_wraps_without_corruption),
-		T(bug_full_wrapped_queue_takes_more),
+		T(test_queue_wraps_without_corruption),
+		T(test_full_wrapped_queue_takes_no_more),
 	};
 
 	unit_filter(argc, argv);
