@@ -109,6 +109,9 @@ struct engine_ring *engine_ring_create(uint32_t n, uint32_t mtu,
 		m->e = ordo_engine_create(&cfg, &ops, m);
 		if (m->e == NULL || m->in.bufs == NULL || m->in.lens == NULL)
 			goto fail;
+		/* Measure the engine, not first-touch page faults. */
+		ordo_engine_prefault(m->e);
+		memset(m->in.bufs, 0, (size_t)INBOX * mtu);
 	}
 	for (i = 0; i < n; i++)
 		ordo_engine_start(r->m[i].e, 0);

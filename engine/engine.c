@@ -191,6 +191,16 @@ void ordo_engine_destroy(struct ordo_engine *e)
 	free(e);
 }
 
+void ordo_engine_prefault(struct ordo_engine *e)
+{
+	size_t store = (size_t)e->store.capacity * e->store.stride;
+
+	memset(e->store.bufs, 0, store);
+	memset(e->old.store.bufs, 0, store);
+	memset(e->sq.buf, 0, e->sq.cap);
+	memset(e->iq.buf, 0, e->iq.cap);
+}
+
 void ordo_engine_start(struct ordo_engine *e, uint64_t now)
 {
 	e->now = now;

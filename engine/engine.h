@@ -125,6 +125,11 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 				       void *ctx);
 void ordo_engine_destroy(struct ordo_engine *e);
 
+/* Touch every buffer the engine allocated, so the hot path never takes a
+ * page fault (tens of MiB with the defaults; more with jumbo frames). A
+ * dataplane calls it once after create; short-lived engines need not. */
+void ordo_engine_prefault(struct ordo_engine *e);
+
 /* Begin operating at time now: the member starts alone and gathers every
  * configured member it can reach into a ring. Call once, after create. */
 void ordo_engine_start(struct ordo_engine *e, uint64_t now);
