@@ -276,11 +276,12 @@ static void shrink_seed(const struct cli *c, struct sim *s,
 	if (o.faults.keep == all)
 		small.o.faults.keep = saved.faults.keep;
 	cli_replay(&small, seed, cmd, sizeof(cmd));
-	printf("SHRUNK seed %llu: %u of %u faults, %u msgs: %s; replay: %s\n",
-	       (unsigned long long)seed,
-	       (uint32_t)__builtin_popcount(o.faults.keep & all), drawn,
-	       o.wl.msgs, best.violations ? best.first : best.first_undelivered,
-	       cmd);
+	printf("SHRUNK seed %llu: ", (unsigned long long)seed);
+	if (drawn)
+		printf("%u of %u faults, ",
+		       (uint32_t)__builtin_popcount(o.faults.keep & all), drawn);
+	printf("%u msgs: %s; replay: %s\n", o.wl.msgs,
+	       best.violations ? best.first : best.first_undelivered, cmd);
 }
 
 static int mutate_seed(const struct cli *c, struct mutator *m,

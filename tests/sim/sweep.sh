@@ -3,9 +3,12 @@
 #
 # The simulator sweep `make test` runs: well over 1,000 seeds across loss
 # 0-30 % with duplication and reordering, ring sizes 1-16, both MTUs, every
-# service, plus the checker's mutation test. Runs as many ordo-sim
-# processes at once as there are cores; prints each run's last line and
-# any FAIL line (with its replay command); exits non-zero if any run failed.
+# service; over 1,000 more with crashes, restarts, partitions, merges and
+# one-way links (--faults all) across loss 0-10 %; plus the checker's
+# mutation test, with and without faults. Runs as many ordo-sim processes
+# at once as there are cores; prints each run's last line (and reform_ms
+# line) and any FAIL/SHRUNK line (with its replay command); exits non-zero
+# if any run failed.
 #
 # usage: sweep.sh [ordo-sim] [seeds per run]     (defaults: build/..., 200)
 set -uo pipefail
@@ -23,11 +26,18 @@ runs=(
   "--nodes 2 --loss 0.15 --dup 0.05 --reorder 0.3 --service safe"
   "--nodes 16 --loss 0.1 --dup 0.02 --reorder 0.05 --mtu 9000"
   "--nodes 1 --msgs 100"
+  "--nodes 5 --faults all --loss 0"
+  "--nodes 5 --faults all --loss 0.05"
+  "--nodes 3 --faults all --loss 0.1 --dup 0.02 --reorder 0.05"
+  "--nodes 8 --faults all --loss 0.02 --reorder 0.02"
+  "--nodes 2 --faults all --loss 0.05 --service safe"
 )
 # Quarter-size runs: slower per seed.
 small=(
   "--nodes 16 --loss 0.3 --dup 0.05 --reorder 0.1 --service safe"
   "--nodes 6 --loss 0.1 --size 100000 --msgs 20"
+  "--nodes 16 --faults all --loss 0.05 --reorder 0.02"
+  "--nodes 4 --faults all --max-faults 6 --loss 0.08 --msgs 400"
 )
 
 tmp=$(mktemp -d)
@@ -51,13 +61,15 @@ for r in "${small[@]}"; do
   launch $r --seeds $(( (K + 3) / 4 ))
 done
 launch --mutate --seeds $(( (K + 9) / 10 ))
+launch --mutate --faults all --loss 0.05 --seeds $(( (K + 9) / 10 ))
 wait
 
 fail=0
 for ((j = 0; j < i; j++)); do
   last=$(tail -n 1 "$tmp/$j.out")
   printf '%-72s %s\n' "ordo-sim $(cat "$tmp/$j.cmd")" "$last"
-  grep -E '^(FAIL|MISSED)' "$tmp/$j.out" | head -n 5
+  grep -E '^reform_ms' "$tmp/$j.out" | sed 's/^/    /'
+  grep -E '^(FAIL|MISSED|SHRUNK)' "$tmp/$j.out" | head -n 5
   case "$last" in
     *"violations: 0, undelivered: 0") ;;
     mutations:*) m=${last#mutations: }; [ "${m%%,*}" = "${last##*caught: }" ] || fail=1 ;;

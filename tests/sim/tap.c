@@ -443,9 +443,20 @@ void tap_sent(struct tap *t, uint32_t proc, const void *pkt, uint32_t len,
 	r = &t->rings[ri];
 	if (!reach(t, r, v.seq))
 		return;
-	if (!r->seqs[v.seq].seen)
+	if (!r->seqs[v.seq].seen) {
 		first_sighting(t, proc, ri, p, &v);
-	else if (r->seqs[v.seq].len != v.len ||
+	} else if (tap_held_at(r, proc, v.seq) == UINT64_MAX) {
+		/* Only a process that holds a packet can resend it: this is
+		 * another ring under a used ring id (a restarted node that
+		 * forgot its ring sequence numbers). */
+		report_violation(&t->wire, CHK_WIRE,
+				 "node %u sent seq %llu of ring %u/%u, which "
+				 "it never held: the ring id was used before "
+				 "(its first seq %llu came from node %u)",
+				 t->proc_node[proc], (unsigned long long)v.seq,
+				 r->rep, r->seq, (unsigned long long)v.seq,
+				 r->seqs[v.seq].origin);
+	} else if (r->seqs[v.seq].len != v.len ||
 		 r->seqs[v.seq].digest != payload_digest(p, v.len))
 		report_violation(&t->wire, CHK_WIRE,
 				 "node %u resent seq %llu of ring %u/%u with "
