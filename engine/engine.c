@@ -100,6 +100,9 @@ int ordo_engine_config_check(const struct ordo_engine_config *c, char *err,
 		BAD("token_retransmit_ns must be positive");
 	if (c->incarnation == 0)
 		BAD("incarnation must be non-zero (and change at every restart)");
+	if (c->ring_seq_floor >= ORDO_RING_SEQ_MAX)
+		BAD("ring_seq_floor %u is beyond %u", c->ring_seq_floor,
+		    ORDO_RING_SEQ_MAX);
 	/* A token is resent several times before it is declared lost. */
 	if (c->token_loss_ns < 2 * c->token_retransmit_ns)
 		BAD("token_loss_ns must be at least twice token_retransmit_ns");
@@ -150,6 +153,7 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 	e->next_id = cfg->my_id;
 	e->state = ORDO_STATE_GATHER;
 	e->m.inc[e->my_idx] = cfg->incarnation;
+	e->m.ring_seq_max = cfg->ring_seq_floor;
 	e->m.join_at = e->m.consensus_at = e->m.state_timeout_at = NEVER;
 	e->m.beacon_at = e->m.token_loss_at = e->m.commit_retx_at = NEVER;
 	e->payload_cap = cfg->mtu - sizeof(struct ordo_wire_hdr) -
@@ -334,6 +338,7 @@ void ordo_engine_status(const struct ordo_engine *e,
 	st->safe = e->safe;
 	st->ring_rep = e->inst.rep;
 	st->ring_seq = e->inst.seq;
+	st->ring_seq_max = e->m.ring_seq_max;
 	st->n_members = e->inst.n;
 	memcpy(st->members, e->inst.ids, sizeof(st->members));
 	st->state = e->state;

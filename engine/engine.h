@@ -88,6 +88,11 @@ struct ordo_engine_ops {
 struct ordo_engine_config {
 	uint32_t my_id;           /* our node id, non-zero */
 	uint32_t incarnation;     /* non-zero; must change at every restart */
+	uint32_t ring_seq_floor;  /* highest ring sequence this node used
+				   * before it restarted (persist
+				   * ordo_engine_status().ring_seq_max, as
+				   * Corosync persists its ring id): a new
+				   * ring never reuses an old ring's id */
 	uint32_t n_members;       /* 1 .. ORDO_MAX_MEMBERS */
 	uint32_t members[ORDO_MAX_MEMBERS]; /* every daemon that may join */
 	uint32_t config_hash;     /* peers with another hash are refused */
@@ -209,6 +214,7 @@ struct ordo_engine_status {
 	uint64_t delivered;   /* we delivered every sequence up to here */
 	uint64_t safe;        /* every member holds every sequence up to here */
 	uint32_t ring_rep, ring_seq;
+	uint32_t ring_seq_max;  /* highest ring sequence used or seen */
 	uint32_t n_members;     /* in the current ring */
 	uint32_t members[ORDO_MAX_MEMBERS];
 	uint32_t state;         /* enum ordo_memb_state */
