@@ -88,6 +88,7 @@ static void engine_config(const struct sim *s, uint32_t idx,
 	c->my_id = idx + 1;
 	c->incarnation = s->node[idx].incarnations ? s->node[idx].incarnations
 						   : 1;
+	c->ring_seq_floor = s->node[idx].ring_seq_floor;
 	c->n_members = o->nodes;
 	for (i = 0; i < o->nodes; i++)
 		c->members[i] = i + 1;
@@ -313,6 +314,8 @@ static void op_config(void *ctx, const struct ordo_config_change *c)
 	uint32_t i;
 
 	s->res.conf_changes++;
+	if (c->kind == ORDO_CONF_REGULAR && c->ring_seq > n->ring_seq_floor)
+		n->ring_seq_floor = c->ring_seq;
 	if (sim_log_config(&s->logs[n->proc], s->now, c) == NULL) {
 		report_violation(&s->res.run, CHK_SIM, "log: no memory");
 		return;

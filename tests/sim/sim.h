@@ -79,6 +79,8 @@ struct sim_node {
 	struct ordo_engine *e;  /* NULL while crashed */
 	int32_t proc;           /* its current process, or -1 */
 	uint32_t incarnations;  /* processes it had */
+	uint32_t ring_seq_floor; /* "persisted" across restarts, as a daemon
+				  * does: the highest ring seq it installed */
 	uint64_t tick_at;       /* pending EV_TICK, or UINT64_MAX */
 	uint64_t submit_at;     /* pending EV_SUBMIT, or UINT64_MAX */
 	int32_t last_delivered; /* plan index of its last verified delivery */
