@@ -124,7 +124,7 @@ static void check_causal(const struct checker *c, const struct check_input *in,
 
 /* SAFE message idx delivered by process x at time t in the regular part of
  * configuration g: every member of g's ring held it then, and every member
- * whose process lives delivers it in that ring. */
+ * whose process left that ring alive delivered it there. */
 static void check_safe(const struct checker *c, const struct check_input *in,
 		       uint32_t x, int32_t g, int32_t idx, uint64_t t,
 		       struct report *out)
@@ -183,12 +183,15 @@ static void check_safe(const struct checker *c, const struct check_input *in,
 						 (unsigned long long)s, US(h));
 			return;
 		}
+		/* A member that left C alive must have delivered m there; one
+		 * still in C at the end is judged by reform and liveness. */
 		wy = where_of(c, in, py)[idx];
-		if (proc_alive(in, py) && (wy < 0 || wy / 2 != gy)) {
+		if (proc_alive(in, py) && c->segs[gy].trans_at != CHK_NONE &&
+		    (wy < 0 || wy / 2 != gy)) {
 			report_violation(out, CHK_SAFE,
 					 "node %u delivered SAFE msg %u:%u in "
 					 "ring " RING_FMT "; node %u, a member "
-					 "that did not crash, never delivered "
+					 "that left it alive, never delivered "
 					 "it there", node, m->origin,
 					 m->counter, r->rep, r->seq, y + 1);
 			return;

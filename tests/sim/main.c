@@ -146,6 +146,9 @@ static void print_seed(const struct cli *c, const struct sim *s,
 			if (e->drops[k])
 				printf(" %s %llu", ordo_drop_reason_name(k),
 				       (unsigned long long)e->drops[k]);
+		if (s->tap.carried)
+			printf("; %llu old packets carried by recovery",
+			       (unsigned long long)s->tap.carried);
 		if (res->rx_rc_mismatch)
 			printf("; rx returned 0 for %llu dropped packets",
 			       (unsigned long long)res->rx_rc_mismatch);

@@ -408,9 +408,15 @@ static int proc_start(struct sim *s, uint32_t i)
 static void proc_crash(struct sim *s, uint32_t i)
 {
 	struct sim_node *n = &s->node[i];
+	struct ordo_engine_status st;
 
 	if (n->e == NULL)
 		return;
+	/* What a daemon persists for its next incarnation: the highest ring
+	 * sequence it used or saw, so no ring id is ever used twice. */
+	ordo_engine_status(n->e, &st);
+	if (st.ring_seq_max > n->ring_seq_floor)
+		n->ring_seq_floor = st.ring_seq_max;
 	add_stats(&s->res.engine, ordo_engine_stats(n->e));
 	ordo_engine_destroy(n->e);
 	n->e = NULL;

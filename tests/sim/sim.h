@@ -80,7 +80,8 @@ struct sim_node {
 	int32_t proc;           /* its current process, or -1 */
 	uint32_t incarnations;  /* processes it had */
 	uint32_t ring_seq_floor; /* "persisted" across restarts, as a daemon
-				  * does: the highest ring seq it installed */
+				  * does: the highest ring seq it installed,
+				  * used or saw */
 	uint64_t tick_at;       /* pending EV_TICK, or UINT64_MAX */
 	uint64_t submit_at;     /* pending EV_SUBMIT, or UINT64_MAX */
 	int32_t last_delivered; /* plan index of its last verified delivery */
