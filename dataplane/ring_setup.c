@@ -108,6 +108,10 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 		snprintf(err, errlen, "engine: %s", strerror(errno));
 		goto fail;
 	}
+	/* Take the engine's page faults now, on the ring lcore (which creates
+	 * the agent), so its pages are local to the lcore's NUMA node and the
+	 * poll loop never faults. */
+	ordo_engine_prefault(r->engine);
 	r->now = dp_clock_ns(&r->clock);
 	dp_ring_announce(r);
 	ordo_engine_start(r->engine, r->now);

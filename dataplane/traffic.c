@@ -143,10 +143,9 @@ int dp_traffic_init(struct dp_traffic *t, const struct dp_traffic_conf *conf,
 		return -EINVAL;
 	t->conf = *conf;
 	/* A full submit queue adds latency and nothing else: the token takes
-	 * at most a personal window per visit. Half the queue is plenty, and
-	 * it keeps us clear of an engine bug that takes a completely full
-	 * queue for an empty one and overwrites unsent messages (reported
-	 * with a reproduction; remove the default bound once fixed). */
+	 * at most a personal window per visit, so half the queue is plenty.
+	 * (It also kept us clear of a since-fixed engine bug that took a
+	 * completely full queue for an empty one.) */
 	uint32_t limit = conf->queue_bytes ? conf->queue_bytes : submit_bytes / 2;
 	t->space_floor = submit_bytes > limit ? submit_bytes - limit : 0;
 	t->my_id = my_id;
