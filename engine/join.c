@@ -325,8 +325,6 @@ int join_rx(struct ordo_engine *e, const struct pkt_view *v)
 	if (e->state != ORDO_STATE_GATHER) {
 		if (!restarted && stale_join(e, v, proc, fail))
 			return 0;
-		if (e->state == ORDO_STATE_OPERATIONAL && merge_backoff(e, idx))
-			return -ORDO_DROP_HELD_DOWN;
 		enter_gather(e, bit(idx), "join");
 	}
 
