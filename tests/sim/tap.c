@@ -158,7 +158,7 @@ static int32_t ring_add(struct tap *t, uint32_t rep, uint32_t seq)
 /* Make seq s of ring r addressable; false (and a report) when absurd. */
 static bool reach(struct tap *t, struct tap_ring *r, uint64_t s)
 {
-	uint64_t cap = r->cap ? r->cap : 1024, old = r->cap;
+	uint64_t cap = r->cap ? r->cap : 64, old = r->cap;
 	uint32_t p;
 
 	if (s < r->cap)
