@@ -271,8 +271,9 @@ static void usage(FILE *f)
 		"before the last one, which is\n"
 		"  seeds: K, violations: V, undelivered: U\n"
 		"where V counts seeds with at least one violation and U the "
-		"(message, node)\npairs never delivered, over all seeds; with "
-		"--mutate it is\n  mutations: K, caught: C\n"
+		"(message, process)\npairs liveness requires that never "
+		"happened, over all seeds; with --mutate it\nis\n"
+		"  mutations: K, caught: C\n"
 		"Exit status: 0 if V == 0 and U == 0 (C == K), 1 otherwise, "
 		"2 on bad usage.\n",
 		"-v", "one line per seed (-vv: engine counters and node "
