@@ -17,8 +17,29 @@ static const struct sim_log_entry *trans_entry(const struct check_input *in,
 					 &in->logs[g->proc].e[g->trans_at];
 }
 
+/* The process of node index y that installed the ring t leads to, if any,
+ * came there from ring index from. */
+static bool came_from(const struct checker *c, const struct sim_log_entry *t,
+		      uint32_t y, uint32_t from)
+{
+	int32_t next = -1, g;
+	uint32_t i;
+
+	for (i = c->n_rings; i-- > 0;)
+		if (c->rings[i].rep == t->ring_rep &&
+		    c->rings[i].seq == t->ring_seq)
+			next = c->rings[i].inst[y];
+	if (next < 0)
+		return true; /* it never got there */
+	for (g = 0; g < (int32_t)c->n_segs; g++)
+		if (c->segs[g].next == next)
+			return c->segs[g].ring == from;
+	return false; /* its first configuration */
+}
+
 /* Each node a transitional configuration lists installed the ring it
- * leaves, and those that move to the same next ring list the same
+ * leaves and, if it installed the ring it leads to, came there from the
+ * one it leaves; those that move to the same next ring list the same
  * transitional members. (A listed node may still end up elsewhere: it can
  * fail during the recovery of the new ring and form another from the old
  * one. EVS binds only the processes that do move together.) */
@@ -48,6 +69,17 @@ static void check_trans_members(const struct checker *c,
 			return;
 		}
 		b = &c->segs[r->inst[y]];
+		if (!came_from(c, t, y, a->ring)) {
+			report_violation(out, CHK_TRANS,
+					 "node %u: transitional configuration "
+					 "says node %u moves with it from ring "
+					 RING_FMT " to " RING_FMT ", but node %u "
+					 "came to " RING_FMT " from elsewhere",
+					 node, y + 1, r->rep, r->seq,
+					 t->ring_rep, t->ring_seq, y + 1,
+					 t->ring_rep, t->ring_seq);
+			return;
+		}
 		u = trans_entry(in, b);
 		if (u != NULL && u->ring_rep == t->ring_rep &&
 		    u->ring_seq == t->ring_seq && b->tmembers != a->tmembers) {

@@ -133,22 +133,30 @@ static void build_wire(const struct fx_msg *fx, uint32_t n)
 	}
 }
 
+static struct sim_log_entry config_entry(uint64_t t, int trans, uint32_t rseq,
+					uint32_t prev, uint32_t members)
+{
+	struct sim_log_entry e;
+	uint32_t i;
+
+	memset(&e, 0, sizeof(e));
+	e.time = t;
+	e.kind = SIM_LOG_CONFIG;
+	e.trans = (uint8_t)trans;
+	e.ring_rep = 1;
+	e.ring_seq = rseq;
+	e.conf.prev_rep = trans ? 1 : 0;
+	e.conf.prev_seq = trans ? prev : 0;
+	for (i = 0; i < N_NODES; i++)
+		if (members & (1u << i))
+			e.conf.members[e.conf.n_members++] = i + 1;
+	return e;
+}
+
 static void add_config(struct sim_log *l, uint64_t t, int trans,
 		       uint32_t rseq, uint32_t prev, uint32_t members)
 {
-	struct sim_log_entry *e = sim_log_append(l);
-	uint32_t i;
-
-	e->time = t;
-	e->kind = SIM_LOG_CONFIG;
-	e->trans = (uint8_t)trans;
-	e->ring_rep = 1;
-	e->ring_seq = rseq;
-	e->conf.prev_rep = trans ? 1 : 0;
-	e->conf.prev_seq = trans ? prev : 0;
-	for (i = 0; i < N_NODES; i++)
-		if (members & (1u << i))
-			e->conf.members[e->conf.n_members++] = i + 1;
+	*sim_log_append(l) = config_entry(t, trans, rseq, prev, members);
 }
 
 static void deliver(struct sim_log *l, const struct fx_msg *fx, uint32_t i,
@@ -401,6 +409,15 @@ static void test_evs(void)
 	sim_log_remove(&logs[0], 5); /* node 1 never reports ring 1/2 */
 	sim_log_remove(&logs[0], 3);
 	expect("configuration skipped", CHK_CONFIG, 0);
+
+	/* Node 2 goes from 1/1 to a ring 1/9 of its own, then to 1/2; node
+	 * 1's transitional configuration still says node 2 came with it. */
+	logs[1].e[3] = config_entry(200, 1, 9, 1, 2);
+	e = config_entry(200, 0, 9, 0, 2);
+	sim_log_insert(&logs[1], 5, &e);
+	e = config_entry(201, 1, 2, 9, 2);
+	sim_log_insert(&logs[1], 6, &e);
+	expect("transitional from elsewhere", CHK_TRANS, 0);
 
 	logs[0].e[3].conf.members[0] = 2; /* node 1: only 2 moves on */
 	logs[0].e[3].conf.n_members = 1;
