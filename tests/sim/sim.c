@@ -662,10 +662,10 @@ int sim_run(struct sim *s, uint64_t seed)
 	int rc;
 
 	rc = reset(s, seed);
+	if (rc == 0)
+		schedule_faults(s); /* a merge's split is in place first */
 	for (i = 0; rc == 0 && i < s->o.nodes; i++)
 		rc = proc_start(s, i);
-	if (rc == 0)
-		schedule_faults(s);
 	if (rc != 0) {
 		s->res.end = SIM_END_ERROR;
 		report_violation(&s->res.run, CHK_SIM,
