@@ -48,6 +48,8 @@ static void on_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 	};
 	uint8_t type = h_pkt_type(pkt, len);
 
+	if (net->on_send != NULL)
+		net->on_send(net->send_arg, &p, pkt);
 	net->data_sent += type == ORDO_PKT_DATA;
 	net->tokens_sent += type == ORDO_PKT_TOKEN;
 	if (net->keep_log) {

@@ -77,6 +77,9 @@ struct h_net {
 
 	h_drop_fn drop;
 	void *drop_arg;
+	/* Called with every packet an engine sends, before it is queued. */
+	void (*on_send)(void *arg, const struct h_pkt *p, const void *pkt);
+	void *send_arg;
 	uint64_t dropped;
 	bool keep_data;   /* copy delivered bytes (default true) */
 };

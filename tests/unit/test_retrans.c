@@ -399,6 +399,57 @@ static void test_successor_data_stops_token_resend(void **state)
 	h_net_fini(&net);
 }
 
+/* Known bug (engine/token.c, request_missing): requests are bounded by the
+ * seq of the token we passed last time (rtr_bound), not by the seq of the
+ * token in hand. A forged or corrupt token with a seq ahead of the ring's
+ * (but inside the store window) raises rtr_bound; when the real token
+ * comes next, with the lower seq, we ask for sequences above its seq, and
+ * every member drops our token as bad_token: the token is lost and the
+ * ring re-forms. Found by the wire fuzzer
+ * (tests/fuzz/crashes/oracle-rtr-above-token-seq). */
+static void bug_forged_token_seq_makes_requests_above_seq(void **state)
+{
+	struct ordo_engine_config c;
+	struct h_net net;
+	struct ordo_engine_status st;
+	struct h_token real;
+	struct h_pkt p;
+	struct craft k;
+	struct craft_token t = { .dest = 2 };
+	const struct ordo_engine_stats *s3;
+	uint64_t bad;
+
+	(void)state;
+	config(&c, 3);
+	h_net_init(&net, &c);
+	h_net_form(&net);
+	/* The real token on its way to node 2 is held back ... */
+	take_token_from(&net, 1, &p);
+	assert_true(h_token_read(p.data, p.len, &real));
+	assert_int_equal(real.dest, 2);
+	/* ... while a forged one, just before it and 20 sequences ahead,
+	 * reaches node 2 (everything node 2 sends on is lost). */
+	ordo_engine_status(h_node(&net, 2)->e, &st);
+	t.token_seq = real.token_seq - 1;
+	t.seq = real.seq + 20;
+	t.aru = real.aru;
+	craft_hdr(&k, ORDO_PKT_TOKEN, H_HASH, 1, st.ring_rep, st.ring_seq);
+	craft_token(&k, &t, NULL, 0);
+	craft_finish(&k);
+	assert_int_equal(h_rx(&net, 2, k.buf, k.len), 0);
+	assert_int_equal(tokens_in_flight(&net, NULL), 1);
+	/* Now the real token arrives, and the ring goes on. */
+	assert_int_equal(h_rx(&net, 2, p.data, p.len), 0);
+	free(p.data);
+	s3 = ordo_engine_stats(h_node(&net, 3)->e);
+	bad = s3->drops[ORDO_DROP_BAD_TOKEN];
+	submit_pattern(h_node(&net, 2)->e, ORDO_SVC_AGREED, 1, 10);
+	run_until_delivered(&net, 1);
+	assert_int_equal(s3->drops[ORDO_DROP_BAD_TOKEN], bad);
+	assert_int_equal(ordo_engine_stats(h_node(&net, 1)->e)->token_losses, 0);
+	h_net_fini(&net);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +458,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_safe_under_random_loss),
 		cmocka_unit_test(test_lost_token_is_resent_after_timeout),
 		cmocka_unit_test(test_successor_data_stops_token_resend),
+		cmocka_unit_test(bug_forged_token_seq_makes_requests_above_seq),
 	};
 
 	unit_filter(argc, argv);
