@@ -43,9 +43,8 @@ static void my_entry(const struct ordo_engine *e, struct ordo_wire_memb *w)
 		w->old_high = w->old_aru;
 }
 
-/* Members left out by agreement: one we still hear is behind a broken link
- * (back off from it); one that leaves our ring again and again is
- * flapping (memb.c). */
+/* Members left out by agreement that we still hear are behind a broken
+ * link: back off from their beacons (memb.c). */
 static void strike_failed(struct ordo_engine *e)
 {
 	mset heard = heard_now(e);
@@ -58,8 +57,6 @@ static void strike_failed(struct ordo_engine *e)
 			continue;
 		if (heard & b)
 			back_off(e, (int)i);
-		if (e->inst.mask & b)
-			note_exclusion(e, (int)i);
 	}
 }
 

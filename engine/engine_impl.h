@@ -219,8 +219,7 @@ struct memb {
 	uint64_t holddown_until[ORDO_MAX_MEMBERS];
 	uint64_t last_strike[ORDO_MAX_MEMBERS];
 	uint32_t strikes[ORDO_MAX_MEMBERS];
-	uint64_t last_flap[ORDO_MAX_MEMBERS];
-	uint32_t flaps[ORDO_MAX_MEMBERS];
+
 	/* The commit token we last sent, for retransmission. */
 	uint32_t commit_seq_seen;
 	uint16_t commit_hop_seen;
@@ -309,7 +308,6 @@ int memb_foreign(struct ordo_engine *e, const struct pkt_view *v);
 int beacon_rx(struct ordo_engine *e, const struct pkt_view *v);
 bool held_down(const struct ordo_engine *e, int idx);
 void strike(struct ordo_engine *e, int idx);
-void note_exclusion(struct ordo_engine *e, int idx);
 bool merge_backoff(const struct ordo_engine *e, int idx);
 void back_off(struct ordo_engine *e, int idx);
 void ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,

@@ -288,9 +288,13 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 	/* Sent before its sender knew of our ring. */
 	if (v->ring_seq_max < e->inst.seq)
 		return true;
-	/* COMMIT or RECOVERY: a repeat of the views that led here. */
+	/* COMMIT or RECOVERY: a repeat of the views that led here, or a
+	 * member outside the ring being formed. Let the ring form; the
+	 * outsider merges later through beacons and joins. Otherwise a
+	 * member flapping outside can abort every commit for good. */
 	if (e->state != ORDO_STATE_OPERATIONAL)
-		return (proc & ~fail) == e->m.agreed;
+		return (proc & ~fail) == e->m.agreed ||
+		       !(e->m.agreed & bit(cfg_index(e, v->sender)));
 	return false;
 }
 
@@ -317,8 +321,6 @@ int join_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	restarted = m->inc[idx] != 0 && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
-	if (restarted)
-		note_exclusion(e, idx); /* a restart is a flap too */
 	if (held_down(e, idx))
 		return -ORDO_DROP_HELD_DOWN;
 

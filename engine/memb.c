@@ -14,11 +14,13 @@
  *   - Who forms the next ring is computed from direct evidence of who hears
  *     whom, the same way at every member (join.c), so one-way links and
  *     partial connectivity converge on consistent rings.
- *   - Hold-down: a member that cannot receive (fail to receive) or that
- *     left our ring or restarted FLAP_LIMIT times within a window
- *     (flapping) counts as not heard for holddown_ns, doubling at each
- *     repeat, so every member leaves it out. A single crash, restart or
- *     partition holds nobody down, so a heal merges at once.
+ *   - Hold-down: a member that cannot receive (fail to receive) counts as
+ *     not heard for holddown_ns, doubling at each repeat. Every member
+ *     sees the same stuck token, so all hold it down alike. A member that
+ *     merely restarts or leaves often is not held down: decided locally,
+ *     at slightly different moments, that made members disagree on who
+ *     hears whom and rings re-form without end. Each of its flaps costs a
+ *     short re-formation, never a stall.
  *   - Back-off: a member left out although we hear it (a broken link) may
  *     not make our ring re-form through its beacons until a back-off,
  *     doubling at each repeat, expires: rings stay up while a link is
@@ -72,21 +74,9 @@ bool held_down(const struct ordo_engine *e, int idx)
 	return idx >= 0 && e->now < e->m.holddown_until[idx];
 }
 
-/* Exclusions of one member within this many hold-down periods count as
- * flapping; FLAP_LIMIT of them earn a hold-down. */
-#define FLAP_WINDOW 16u
-#define FLAP_LIMIT  3u
-
-void note_exclusion(struct ordo_engine *e, int idx)
-{
-	struct memb *m = &e->m;
-
-	if (e->now - m->last_flap[idx] > FLAP_WINDOW * e->cfg.holddown_ns)
-		m->flaps[idx] = 0;
-	m->last_flap[idx] = e->now;
-	if (++m->flaps[idx] >= FLAP_LIMIT)
-		strike(e, idx);
-}
+/* Repeats within this many hold-down periods count; a quiet spell that
+ * long forgives them. */
+#define REPEAT_WINDOW 16u
 
 bool merge_backoff(const struct ordo_engine *e, int idx)
 {
@@ -100,7 +90,7 @@ void back_off(struct ordo_engine *e, int idx)
 	struct memb *m = &e->m;
 	uint32_t shift;
 
-	if (e->now - m->last_backoff[idx] > FLAP_WINDOW * e->cfg.holddown_ns)
+	if (e->now - m->last_backoff[idx] > REPEAT_WINDOW * e->cfg.holddown_ns)
 		m->backoffs[idx] = 0;
 	shift = m->backoffs[idx] < 4 ? m->backoffs[idx] : 4;
 	m->backoffs[idx]++;
@@ -114,7 +104,7 @@ void strike(struct ordo_engine *e, int idx)
 	uint32_t shift;
 
 	/* A long quiet spell forgives earlier strikes. */
-	if (e->now - m->last_strike[idx] > FLAP_WINDOW * e->cfg.holddown_ns)
+	if (e->now - m->last_strike[idx] > REPEAT_WINDOW * e->cfg.holddown_ns)
 		m->strikes[idx] = 0;
 	shift = m->strikes[idx] < 4 ? m->strikes[idx] : 4; /* <= 16x */
 	m->strikes[idx]++;
@@ -198,13 +188,13 @@ int beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	if (v->sender == e->cfg.my_id)
 		return -ORDO_DROP_FROM_SELF;
+	if (idx < 0) /* checked on receipt */
+		return -ORDO_DROP_NOT_MEMBER;
 	if (e->m.inc[idx] != v->incarnation && in_ring(e, v->sender) &&
 	    e->state == ORDO_STATE_OPERATIONAL && !held_down(e, idx)) {
 		/* It restarted since it joined our ring. */
 		e->m.inc[idx] = v->incarnation;
-		note_exclusion(e, idx);
-		enter_gather(e, held_down(e, idx) ? 0 : bit(idx),
-			     "member restarted");
+		enter_gather(e, bit(idx), "member restarted");
 		return 0;
 	}
 	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)

@@ -135,6 +135,8 @@ int submit_enqueue(struct ordo_engine *e, struct submit_q *q, uint8_t service,
 	memcpy(p, &h, sizeof(h));
 	p += sizeof(h);
 	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len == 0)
+			continue; /* iov_base may be NULL */
 		memcpy(p, iov[i].iov_base, iov[i].iov_len);
 		p += iov[i].iov_len;
 	}

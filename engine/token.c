@@ -103,10 +103,11 @@ static uint32_t allowed_new(const struct ordo_engine *e,
 }
 
 /* Step 5: add our missing sequences to the request list. */
-static void request_missing(struct ordo_engine *e, uint64_t *rtr,
-			    uint16_t *n)
+static void request_missing(struct ordo_engine *e, uint64_t seq,
+			    uint64_t *rtr, uint16_t *n)
 {
-	uint64_t s, bound = min_u64(e->rtr_bound, e->high_seq);
+	/* Never above the token's own seq: peers refuse such a token. */
+	uint64_t s, bound = min_u64(min_u64(e->rtr_bound, e->high_seq), seq);
 	uint16_t i, before = *n;
 
 	for (s = e->my_aru + 1; s <= bound && *n < ORDO_WIRE_RTR_MAX; s++) {
@@ -178,7 +179,7 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 		t.aru = min_u64(e->my_aru, t.seq);
 		t.aru_id = t.aru == t.seq ? 0 : e->cfg.my_id;
 	}
-	request_missing(e, rtr, &nrtr);
+	request_missing(e, t.seq, rtr, &nrtr);
 	t.rtr_count = nrtr;
 	t.fcc = (t.fcc > e->my_last_sent ? t.fcc - e->my_last_sent : 0) + n +
 		retrans;
