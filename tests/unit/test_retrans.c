@@ -399,15 +399,14 @@ static void test_successor_data_stops_token_resend(void **state)
 	h_net_fini(&net);
 }
 
-/* Known bug (engine/token.c, request_missing): requests are bounded by the
- * seq of the token we passed last time (rtr_bound), not by the seq of the
- * token in hand. A forged or corrupt token with a seq ahead of the ring's
- * (but inside the store window) raises rtr_bound; when the real token
- * comes next, with the lower seq, we ask for sequences above its seq, and
- * every member drops our token as bad_token: the token is lost and the
- * ring re-forms. Found by the wire fuzzer
+/* Regression (engine/token.c, request_missing): requests must be bounded
+ * by the seq of the token in hand, not only by that of the token we passed
+ * last time. A forged or corrupt token with a seq ahead of the ring's (but
+ * inside the store window) raised rtr_bound; with the real token next we
+ * asked for sequences above its seq and every member dropped our token as
+ * bad_token. Found by the wire fuzzer
  * (tests/fuzz/crashes/oracle-rtr-above-token-seq). */
-static void bug_forged_token_seq_makes_requests_above_seq(void **state)
+static void test_forged_token_seq_makes_no_requests_above_seq(void **state)
 {
 	struct ordo_engine_config c;
 	struct h_net net;
@@ -458,7 +457,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_safe_under_random_loss),
 		cmocka_unit_test(test_lost_token_is_resent_after_timeout),
 		cmocka_unit_test(test_successor_data_stops_token_resend),
-		cmocka_unit_test(bug_forged_token_seq_makes_requests_above_seq),
+		cmocka_unit_test(test_forged_token_seq_makes_no_requests_above_seq),
 	};
 
 	unit_filter(argc, argv);
