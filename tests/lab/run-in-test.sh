@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The lab's part of `make test` (root only): real ordod processes on this
+# machine, checked end to end. Short runs, so CI stays well inside its time:
+#
+#   misuse        clear errors and exit codes for bad invocations
+#   afpacket      3 nodes in namespaces on veth + bridge, ordering check
+#   afxdp         the same over AF_XDP sockets
+#   memif         3 processes on a memif mesh
+#   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
+#
+# Prints one line per check and ends with `lab: N passed, M failed`.
+set -u
+cd "$(dirname "$0")/../.."
+B=${1:-build}
+export ORDOD=${ORDOD:-$PWD/$B/app/ordod}
+LAB=tests/lab
+
+passed=0 failed=0
+check() { # name env... -- script
+	local name=$1; shift
+	local out rc t0=$SECONDS
+	out=$(env "$@" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok   $name ($((SECONDS - t0)) s): $(echo "$out" | tail -1)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name ($((SECONDS - t0)) s):"
+		echo "$out" | tail -15 | sed 's/^/     /'
+	fi
+}
+
+check misuse   bash $LAB/misuse.sh
+check afpacket NODES=3 PORT=afpacket MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
+check afxdp    NODES=3 PORT=afxdp    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
+check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
+check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
+
+echo "lab: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
