@@ -93,7 +93,7 @@ static_assert(__builtin_offsetof(struct ordo_wire_hdr, type) ==
  * tokens it never sees (peers.h). Same framing as protocol packets, told
  * apart by its magic, which is not ORDO_WIRE_MAGIC: the dataplane consumes
  * announcements and the engine never sees one. */
-#define DP_ANNOUNCE_MAGIC   0x4f41u /* "OA" */
+#define DP_ANNOUNCE_MAGIC   ORDO_WIRE_MAGIC_ANNOUNCE /* "OA", reserved in wire.h */
 #define DP_ANNOUNCE_VERSION 1u
 #define DP_ANNOUNCE_LEN     46u     /* pads the frame to Ethernet's 60 bytes */
 

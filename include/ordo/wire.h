@@ -30,6 +30,9 @@
 #include <stdint.h>
 
 #define ORDO_WIRE_MAGIC   0x4f52u /* "OR" */
+/* Reserved: the dataplane's station announcements ("OA", dataplane/l2.h)
+ * travel in the same framing and never reach the engine. */
+#define ORDO_WIRE_MAGIC_ANNOUNCE 0x4f41u
 #define ORDO_WIRE_VERSION 1u
 /* IEEE 802 "local experimental" EtherType 1: ours on a dedicated LAN. */
 #define ORDO_ETHERTYPE    0x88b5u
