@@ -18,7 +18,7 @@ enum opt_id {
 	O_UDP, O_IP, O_GROUP, O_IDLE, O_IDLE_SLEEP, O_TOKEN_TIMEOUT, O_WINDOW,
 	O_PWINDOW, O_AWINDOW, O_STORE, O_RXD, O_TXD, O_PORT_WAIT, O_PROMISC,
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
-	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS,
+	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS, O_TOKEN_HOLD,
 };
 
 struct opt_doc {
@@ -42,6 +42,7 @@ static const struct opt_doc docs[] = {
 	{ "token-timeout-us", O_TOKEN_TIMEOUT, "US", "resend the token after this long without progress" },
 	{ "token-loss-ms", O_TOKEN_LOSS, "MS", "no token this long: the ring failed, re-form it (engine default)" },
 	{ "consensus-ms", O_CONSENSUS, "MS", "members silent this long while forming a ring are left out" },
+	{ "token-hold-us", O_TOKEN_HOLD, "US", "an idle ring holds the token this long (0: it spins; labs on shared CPUs)" },
 	{ NULL, 0, NULL, "ports and framing" },
 	{ "port", O_PORT, "DEVARGS", "a port, e.g. net_af_packet0,iface=eth1 (repeat for a memif mesh); default: every EAL port" },
 	{ "ring", O_RING, "N", "ring number 0..255: last byte of the group MAC" },
@@ -262,6 +263,10 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 	case O_TOKEN_LOSS:
 		if (parse_u64(arg, 600000, &o->token_loss_ms) || !o->token_loss_ms)
 			return bad(name, arg, "1..600000 milliseconds");
+		return 0;
+	case O_TOKEN_HOLD:
+		if (parse_u64(arg, 1000000, &o->token_hold_us))
+			return bad(name, arg, "0..1000000 microseconds");
 		return 0;
 	case O_CONSENSUS:
 		if (parse_u64(arg, 600000, &o->consensus_ms) || !o->consensus_ms)

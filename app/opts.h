@@ -31,7 +31,7 @@ struct ordod_opts {
 	const char *idle;
 	uint64_t idle_max_sleep_us;
 	uint64_t token_timeout_us;
-	uint64_t token_loss_ms, consensus_ms;
+	uint64_t token_loss_ms, consensus_ms, token_hold_us;
 	uint32_t window, personal_window, accel_window;
 	uint32_t store_packets;
 	uint32_t rx_desc, tx_desc;

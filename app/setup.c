@@ -132,6 +132,7 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 		e->token_loss_ns = o->token_loss_ms * 1000000;
 	if (o->consensus_ms)
 		e->consensus_ns = o->consensus_ms * 1000000;
+	e->token_hold_ns = o->token_hold_us * 1000;
 	if (o->udp)
 		s->ring.udp = true;
 	if (o->ip)

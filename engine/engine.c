@@ -112,6 +112,12 @@ int ordo_engine_config_check(const struct ordo_engine_config *c, char *err,
 		BAD("merge_detect_ns and holddown_ns must be positive");
 	if (c->fail_recv_rounds < 2)
 		BAD("fail_recv_rounds must be at least 2");
+	/* A held token must not look lost, nor make the predecessor resend. */
+	if (c->token_hold_ns != 0 &&
+	    (2 * c->token_hold_ns > c->token_retransmit_ns ||
+	     4 * c->token_hold_ns * c->n_members > c->token_loss_ns))
+		BAD("token_hold_ns must be at most token_retransmit_ns / 2 and "
+		    "token_loss_ns / (4 * n_members)");
 	return 0;
 }
 
@@ -160,6 +166,7 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 			 sizeof(struct ordo_wire_data);
 	e->token_retx_at = NEVER;
 	e->self_token_at = NEVER;
+	e->hold_until = NEVER;
 
 	rc = store_init(&e->store, cfg->store_packets, cfg->mtu);
 	if (rc == 0)
@@ -291,7 +298,7 @@ void ordo_engine_tick(struct ordo_engine *e, uint64_t now)
 uint64_t ordo_engine_next_deadline(const struct ordo_engine *e)
 {
 	return min_u64(min_u64(e->token_retx_at, e->self_token_at),
-		       memb_next_deadline(e));
+		       min_u64(e->hold_until, memb_next_deadline(e)));
 }
 
 /* ---- counters and status -------------------------------------------------*/

@@ -106,6 +106,9 @@ struct ordo_engine_config {
 	uint32_t submit_bytes;    /* submit queue capacity, bytes */
 
 	uint64_t token_retransmit_ns; /* resend the token if no sign it arrived */
+	uint64_t token_hold_ns;   /* an idle ring's holder keeps the token this
+				   * long before passing it (0: never, the
+				   * token spins; see docs/protocol.md) */
 	uint64_t token_loss_ns;   /* no token for this long: the ring failed */
 	uint64_t join_ns;         /* resend our join this often while gathering */
 	uint64_t consensus_ns;    /* members silent this long are declared failed */

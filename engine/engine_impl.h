@@ -266,6 +266,7 @@ struct ordo_engine {
 	uint32_t my_last_backlog;  /* our backlog on our last visit */
 	uint64_t token_retx_at;    /* resend the token then, or NEVER */
 	uint64_t self_token_at;    /* one-member ring: next visit, or NEVER */
+	uint64_t hold_until;       /* idle ring: pass the token then, or NEVER */
 	uint32_t token_len;
 	uint8_t  token_buf[ORDO_WIRE_TOKEN_MAX_LEN];
 

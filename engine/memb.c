@@ -123,6 +123,7 @@ void enter_gather(struct ordo_engine *e, mset add, const char *why)
 	e->state = ORDO_STATE_GATHER;
 	e->token_retx_at = NEVER;
 	e->self_token_at = NEVER;
+	e->hold_until = NEVER;
 	m->commit_retx_at = NEVER;
 	m->token_loss_at = NEVER;
 	m->state_timeout_at = NEVER;

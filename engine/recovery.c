@@ -64,6 +64,7 @@ static void reset_ring_state(struct ordo_engine *e)
 	e->my_last_sent = e->my_last_backlog = 0;
 	e->token_retx_at = NEVER;
 	e->self_token_at = NEVER;
+	e->hold_until = NEVER;
 	e->m.stuck_rounds = 0;
 }
 

@@ -152,8 +152,12 @@ int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
 	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE)
 		return -EINVAL;
 	rc = submit_enqueue(e, &e->sq, service, msg_type, iov, iovcnt);
-	if (rc == 0)
+	if (rc == 0) {
 		e->stats.submitted++;
+		/* A held token goes on at the next tick: the ring has work. */
+		if (e->hold_until != NEVER)
+			e->hold_until = 0;
+	}
 	return rc;
 }
 

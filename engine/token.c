@@ -32,6 +32,7 @@ static void send_stored(struct ordo_engine *e, uint64_t seq)
 
 static void pass_token(struct ordo_engine *e)
 {
+	e->hold_until = NEVER;
 	e->stats.tx_token++;
 	if (e->ring.n == 1) {
 		/* Alone on the ring: the next visit is ours, on the next tick. */
@@ -205,7 +206,16 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	e->token_len = codec_write_token(e->token_buf, &t, rtr,
 					 e->cfg.config_hash, e->cfg.my_id,
 					 e->ring_rep, e->ring_seq);
-	pass_token(e);
+	/* An idle ring need not spin: nothing to send or resend here or
+	 * anywhere (backlog), everything delivered and stable. Hold the
+	 * token a while; a local submission releases it (Corosync's token
+	 * hold). */
+	if (e->cfg.token_hold_ns && n == 0 && retrans == 0 && nrtr == 0 &&
+	    t.backlog == 0 && t.aru == t.seq && e->safe == t.seq &&
+	    e->delivered == t.seq && e->state == ORDO_STATE_OPERATIONAL)
+		e->hold_until = e->now + e->cfg.token_hold_ns;
+	else
+		pass_token(e);
 
 	/* 6. post-token multicast. */
 	for (i = pre; i < n; i++)
@@ -233,6 +243,8 @@ void token_create(struct ordo_engine *e)
 
 void token_timer(struct ordo_engine *e)
 {
+	if (e->hold_until <= e->now)
+		pass_token(e);
 	if (e->self_token_at <= e->now) {
 		struct pkt_view v;
 

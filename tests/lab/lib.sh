@@ -128,7 +128,7 @@ lab_ring_args() {
 # runs there, so a daemon can be descheduled for tens of milliseconds. The
 # engine's defaults are for dedicated cores; a lab that used them would
 # measure its scheduler, not the ring. LAB_TIMEOUTS="" keeps the defaults.
-LAB_TIMEOUTS=${LAB_TIMEOUTS---token-loss-ms 200 --consensus-ms 100}
+LAB_TIMEOUTS=${LAB_TIMEOUTS---token-loss-ms 200 --consensus-ms 100 --token-hold-us 200}
 
 # Start node i; remaining arguments are ordod options. Output in node$i.log.
 lab_start_node() {
