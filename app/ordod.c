@@ -210,7 +210,7 @@ static void supervise(struct dp_ring *r, double period, bool ring_here)
 {
 	struct dp_snapshot prev, cur;
 	bool done_printed = false;
-	double next = mono_s() + period;
+	double next = mono_s() + (period > 0 ? period : 1);
 
 	dp_ring_read(r, &prev);
 	if (ring_here)
@@ -227,10 +227,12 @@ static void supervise(struct dp_ring *r, double period, bool ring_here)
 			report_traffic_done(stdout, &cur);
 			done_printed = true;
 		}
-		if (period > 0 && mono_s() >= next) {
-			report_period(stdout, &prev, &cur);
+		if (mono_s() >= next) {
+			report_config_mismatch(stdout, &prev, &cur);
+			if (period > 0)
+				report_period(stdout, &prev, &cur);
 			prev = cur;
-			next += period;
+			next += period > 0 ? period : 1;
 		}
 	}
 }

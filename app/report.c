@@ -79,6 +79,22 @@ void report_traffic_done(FILE *f, const struct dp_snapshot *cur)
 	fflush(f);
 }
 
+void report_config_mismatch(FILE *f, const struct dp_snapshot *prev,
+			    const struct dp_snapshot *cur)
+{
+	uint32_t from = cur->eng.config_mismatch_from;
+
+	if (cur->eng.drops[ORDO_DROP_CONFIG] == prev->eng.drops[ORDO_DROP_CONFIG])
+		return;
+	fprintf(f, "ordod: refusing node %u.%u.%u.%u (id %u): it runs another "
+		"configuration (hash %08x, ours %08x); %" PRIu64 " packets "
+		"refused so far. Give every daemon the same configuration.\n",
+		from >> 24, (from >> 16) & 255, (from >> 8) & 255, from & 255,
+		from, cur->eng.config_mismatch_hash, cur->config_hash,
+		cur->eng.drops[ORDO_DROP_CONFIG]);
+	fflush(f);
+}
+
 void report_summary(FILE *f, const struct dp_snapshot *s)
 {
 	const struct ordo_engine_stats *e = &s->eng;

@@ -23,6 +23,10 @@ void report_period(FILE *f, const struct dp_snapshot *prev,
 void report_traffic_done(FILE *f, const struct dp_snapshot *cur);
 
 /* Every non-zero counter, at exit. */
+/* A line naming a peer that runs another configuration, when one more
+ * of its packets was refused since prev. */
+void report_config_mismatch(FILE *f, const struct dp_snapshot *prev,
+			    const struct dp_snapshot *cur);
 void report_summary(FILE *f, const struct dp_snapshot *cur);
 
 #endif /* ORDO_APP_REPORT_H */

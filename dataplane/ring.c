@@ -185,6 +185,7 @@ void dp_ring_publish(struct dp_ring *r)
 
 	s->now_ns = r->now;
 	s->node_id = r->my_id;
+	s->config_hash = r->config_hash;
 	s->eng = *ordo_engine_stats(r->engine);
 	ordo_engine_status(r->engine, &s->st);
 	s->n_ports = r->n_ports;

@@ -36,6 +36,7 @@ struct dp_traffic_report {
 struct dp_snapshot {
 	uint64_t now_ns;
 	uint32_t node_id;
+	uint32_t config_hash;
 	struct ordo_engine_stats eng;
 	struct ordo_engine_status st;
 	uint16_t n_ports;

@@ -285,6 +285,13 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 	}
 	if (rc < 0)
 		e->stats.drops[-rc]++;
+	if (rc == -ORDO_DROP_CONFIG) {
+		struct ordo_wire_hdr h;
+
+		memcpy(&h, pkt, sizeof(h)); /* the codec checked the length */
+		e->stats.config_mismatch_from = be32(h.sender);
+		e->stats.config_mismatch_hash = be32(h.config_hash);
+	}
 	return rc;
 }
 

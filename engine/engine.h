@@ -206,6 +206,10 @@ struct ordo_engine_stats {
 	uint64_t joins_sent, commits;
 	uint64_t excluded;          /* members held down (flapping, one-way) */
 	uint64_t drops[ORDO_DROP_REASON_MAX];
+	/* The last peer refused for running another configuration, so the
+	 * daemon can name it (as Spread does); 0 if none yet. */
+	uint32_t config_mismatch_from;
+	uint32_t config_mismatch_hash;
 };
 
 const struct ordo_engine_stats *ordo_engine_stats(const struct ordo_engine *e);
