@@ -26,6 +26,7 @@
 #include <rte_lcore.h>
 
 #include "app/lock.h"
+#include "app/ringseq.h"
 #include "app/opts.h"
 #include "app/report.h"
 #include "app/setup.h"
@@ -206,8 +207,10 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 
 /* The main lcore's job while the ring runs: stats lines, the traffic line,
  * and the quit flag. ring_here: the ring runs on this thread too. */
-static void supervise(struct dp_ring *r, double period, bool ring_here)
+static void supervise(struct dp_ring *r, double period, bool ring_here,
+		      const char *state_dir)
 {
+	uint32_t saved_seq = 0;
 	struct dp_snapshot prev, cur;
 	bool done_printed = false;
 	double next = mono_s() + (period > 0 ? period : 1);
@@ -229,6 +232,11 @@ static void supervise(struct dp_ring *r, double period, bool ring_here)
 		}
 		if (mono_s() >= next) {
 			report_config_mismatch(stdout, &prev, &cur);
+			/* Keep the ring sequence across restarts (ringseq.h). */
+			if (cur.st.ring_seq_max > saved_seq &&
+			    ringseq_save(state_dir, cur.node_id,
+					 cur.st.ring_seq_max) == 0)
+				saved_seq = cur.st.ring_seq_max;
 			if (period > 0)
 				report_period(stdout, &prev, &cur);
 			prev = cur;
@@ -278,6 +286,9 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		return lock_fd == -EBUSY ? EXIT_RUNNING : EXIT_EAL;
 	}
+	/* Never reuse a ring id a former run of this node used. */
+	setup.ring.engine.ring_seq_floor =
+		ringseq_floor(o.lock_dir, setup.ring.engine.my_id);
 	if (resolve_ports(&setup) < 0) {
 		status = EXIT_EAL;
 		goto out_eal;
@@ -350,10 +361,10 @@ int main(int argc, char **argv)
 
 	if (lcore != rte_get_main_lcore()) {
 		rte_eal_remote_launch(run_on_lcore, &job, lcore);
-		supervise(job.ring, o.stats_period, false);
+		supervise(job.ring, o.stats_period, false, o.lock_dir);
 		rte_eal_wait_lcore(lcore);
 	} else {
-		supervise(job.ring, o.stats_period, true);
+		supervise(job.ring, o.stats_period, true, o.lock_dir);
 	}
 	dp_ring_publish(job.ring);
 	dp_ring_read(job.ring, &fin);
