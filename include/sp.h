@@ -271,7 +271,9 @@ int SP_multigroup_scat_multicast(mailbox mbox, service service_type,
  *     in *service_type the message stays queued; *service_type, sender and
  *     *mess_type are set, and the sizes needed come back negated in
  *     *endian_mismatch (bytes) and *num_groups (groups). With DROP_RECV,
- *     what fits is copied, the rest is dropped, and the code is returned.
+ *     what fits is copied and the rest dropped: BUFFER_TOO_SHORT if the body
+ *     was cut, else the body length with *num_groups negated if only the
+ *     groups were cut.
  *   ILLEGAL_SESSION, ILLEGAL_MESSAGE, CONNECTION_CLOSED, NET_ERROR_ON_SESSION.
  * For a regular message, groups are its destinations, *mess_type what the
  * sender gave, *endian_mismatch 1 if the sender's byte order differs. For a
