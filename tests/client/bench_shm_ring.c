@@ -44,6 +44,10 @@ static void *producer(void *a_)
 	ordo_cr_prod_init(&p, &a->m, ORDO_CR_SUBMIT, -1, -1);
 	uint32_t len = 32 + ORDO_CR_NAME_LEN + a->payload;
 	uint64_t id = 0;
+	if (len > p.max_rec) {
+		fprintf(stderr, "record of %u bytes above max_rec %u\n", len, p.max_rec);
+		exit(1);
+	}
 	while (id < a->n) {
 		unsigned k = 0;
 		for (; k < BURST && id < a->n; k++, id++) {
@@ -131,7 +135,7 @@ static void consume(struct run *a)
 static double one(uint64_t n, uint32_t payload, bool validated)
 {
 	struct run a = { .n = n, .payload = payload, .validated = validated };
-	struct ordo_cr_params p = { .submit_size = RING, .deliver_size = 4096 };
+	struct ordo_cr_params p = { .submit_size = RING, .deliver_size = RING };
 	if (ordo_cr_region_create(&a.m, &p)) {
 		perror("region");
 		exit(1);

@@ -70,7 +70,7 @@ static size_t make_input(uint8_t *in, uint64_t *s)
 	for (unsigned k = (unsigned)(cr_rnd(s) % 4); k > 0; k--) {
 		uint64_t y = cr_rnd(s);
 		size_t at = 17 + (size_t)((y >> 8) % RING);
-		switch (y % 6) {
+		switch (y % 7) {
 		case 0: in[at] ^= (uint8_t)(1u << ((y >> 40) % 8)); break;
 		case 1: in[at] = (uint8_t)(y >> 48); break;
 		case 2: { uint32_t v = (uint32_t)(y >> 32) % (2 * RING);
@@ -78,6 +78,21 @@ static size_t make_input(uint8_t *in, uint64_t *s)
 				 &v, 4); break; }
 		case 3: span += ((y >> 20) % 64) * 8 - 256; memcpy(in + 8, &span, 8); break;
 		case 4: in[17 + ((tail & (RING - 1)) + 4) % RING] = (uint8_t)(y >> 50) % 8; break;
+		case 5: { /* the first record grows, consistently: len and
+			   * msg_len agree, only the bounds can refuse it */
+			  uint8_t *r = in + 17 + (tail & (RING - 1));
+			  if (r + 32 > in + 17 + RING)
+				  break;
+			  uint32_t pl = (uint32_t)(y >> 20) % RING;
+			  uint32_t len = 32 + r[7] * 32u + pl;
+			  memcpy(r, &len, 4);
+			  memcpy(r + 12, &pl, 4);
+			  r[5] = ORDO_CR_F_FIRST | ORDO_CR_F_LAST;
+			  if ((y >> 60) & 1) {  /* and is published */
+				  span = (span > ORDO_CR_ALIGN(len) ? span : ORDO_CR_ALIGN(len));
+				  memcpy(in + 8, &span, 8);
+			  }
+			  break; }
 		default: break;  /* some stay valid */
 		}
 	}

@@ -304,6 +304,33 @@ static void test_bad_tail(void **st)
 	ordo_cr_region_unmap(&m);
 }
 
+/* A record that is consistent in itself but crosses the ring end (its
+ * tail would be read from past the ring) is refused as bad-len; with a
+ * PROT_NONE page after the ring, reading it would fault. */
+static void test_no_span(void **st)
+{
+	(void)st;
+	static uint8_t buf[SMALL];
+	struct ordo_cr_map m = mk(SMALL, SMALL);
+	uint8_t *guard = (uint8_t *)m.base + m.deliver_ctl_off;
+	assert_int_equal(mprotect(guard, ORDO_CR_CTL_SIZE, PROT_NONE), 0);
+	struct ordo_cr_ring_ctl *ctl = (void *)((uint8_t *)m.base + m.submit_ctl_off);
+	uint8_t *data = (uint8_t *)m.base + m.submit_data_off;
+	atomic_store(&ctl->tail, SMALL - 64);
+	struct ordo_cr_reader r;
+	assert_int_equal(ordo_cr_reader_init(&r, &m, ORDO_CR_SUBMIT, -1, -1), 0);
+	struct ordo_cr_rec *h = (void *)(data + SMALL - 64);
+	*h = (struct ordo_cr_rec){ .len = 32 + 32 + 200, .kind = ORDO_CR_MSG,
+		.flags = ORDO_CR_F_FIRST | ORDO_CR_F_LAST,
+		.service = ORDO_SVC_AGREED, .n_names = 1, .msg_len = 200 };
+	cr_name((char *)(h + 1), "g");
+	atomic_store(&ctl->head, SMALL - 64 + 264 + 8);
+	struct ordo_cr_msg msg;
+	assert_int_equal(ordo_cr_read(&r, &msg, buf, sizeof(buf)), -ORDO_CR_ERR_LEN);
+	mprotect(guard, ORDO_CR_CTL_SIZE, PROT_READ | PROT_WRITE);
+	ordo_cr_region_unmap(&m);
+}
+
 /* ------------------------------------------------------------------ */
 /* Back-pressure */
 
@@ -621,6 +648,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_bad_tail),
+		cmocka_unit_test(test_no_span),
 		cmocka_unit_test(test_backpressure),
 		cmocka_unit_test(test_doorbell_rule),
 		cmocka_unit_test(test_stream_fork),
