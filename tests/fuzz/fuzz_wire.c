@@ -15,15 +15,15 @@
  * it is formed anew, so every input starts from the same state and a
  * crash replays from its file alone.
  *
- * Built with libFuzzer under clang, or with fuzz_driver.c elsewhere.
+ * Built with libFuzzer under clang, or with driver/fuzz_driver.c elsewhere;
+ * either way with the mutator of fuzz_wire_mutate.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_ring.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/driver/fuzz_target.h"
 
 #define CHECK(cond, ...)                                                       \
 	do {                                                                   \

@@ -7,7 +7,8 @@
  *   - the text ordo_conf_format() writes parses back to the same struct
  *     (line numbers aside) and the same hash;
  *   - every daemon maps to an engine configuration the engine accepts.
- * Built with libFuzzer under clang, or with fuzz_driver.c elsewhere.
+ * Built with libFuzzer under clang, or with tests/fuzz/driver/fuzz_driver.c
+ * elsewhere; either way with the mutator of fuzz_conf_mutate.c.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +17,7 @@
 
 #include "ctrl/conf/conf.h"
 #include "engine/engine.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/driver/fuzz_target.h"
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \
