@@ -207,7 +207,6 @@ struct memb {
 	mset     heard_sent;  /* the heard set our last join carried */
 	uint8_t  disagree[ORDO_MAX_MEMBERS]; /* timeouts it did not agree */
 	mset     given_up;    /* disagreed too long: not counted as heard */
-	bool     changing;    /* since is set: gather, commit or recovery */
 	/* Left out for broken links: its beacons do not make us re-form. */
 	uint64_t backoff_until[ORDO_MAX_MEMBERS];
 	uint64_t last_backoff[ORDO_MAX_MEMBERS];

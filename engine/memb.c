@@ -118,8 +118,11 @@ void enter_gather(struct ordo_engine *e, mset add, const char *why)
 	struct memb *m = &e->m;
 
 	(void)why; /* kept for tracing; the engine does not log */
+	/* A membership change starts when we leave a working ring. Evidence
+	 * is a window of time kept across re-gathers within one change, so a
+	 * member that gathers again does not look deaf (join.c). */
 	if (e->state == ORDO_STATE_OPERATIONAL)
-		m->changing = false;
+		m->since = e->now;
 	e->state = ORDO_STATE_GATHER;
 	e->token_retx_at = NEVER;
 	e->self_token_at = NEVER;
@@ -130,12 +133,6 @@ void enter_gather(struct ordo_engine *e, mset add, const char *why)
 	m->proc = bit((int)e->my_idx) | e->inst.mask | add;
 	m->fail = 0;
 	m->consensus = bit((int)e->my_idx);
-	/* Evidence is a window of time kept across re-gathers, so a member
-	 * that gathers again does not look deaf (join.c). */
-	if (!m->changing) {
-		m->since = e->now;
-		m->changing = true;
-	}
 	m->given_up = 0;
 	memset(m->disagree, 0, sizeof(m->disagree));
 	m->stuck_rounds = 0;
@@ -148,6 +145,8 @@ void enter_gather(struct ordo_engine *e, mset add, const char *why)
 void memb_start(struct ordo_engine *e)
 {
 	mset all = (mset)((1ull << e->cfg.n_members) - 1);
+
+	e->m.since = e->now;
 
 	/* Optimistic: every configured member. Those absent are failed by the
 	 * consensus timeout, so a lone member still forms a ring. */

@@ -207,7 +207,6 @@ static void recovery_finish(struct ordo_engine *e)
 	e->inst = e->ring;
 	conf_change(e, ORDO_CONF_REGULAR, &e->ring, NULL, e->ring.mask);
 	e->state = ORDO_STATE_OPERATIONAL;
-	e->m.changing = false;
 	e->stats.ring_changes++;
 	e->m.beacon_at = e->now + e->cfg.merge_detect_ns;
 }
