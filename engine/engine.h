@@ -24,6 +24,7 @@
 #ifndef ORDO_ENGINE_H
 #define ORDO_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -149,6 +150,21 @@ int ordo_engine_submit(struct ordo_engine *e, uint8_t service,
 		       uint16_t msg_type, const void *data, uint32_t len);
 int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
 			uint16_t msg_type, const struct iovec *iov, int iovcnt);
+
+/* A daemon's own control message (the group layer's state after a merge):
+ * sent before every client message, in the ring's total order like any
+ * other message of its service. It belongs to the ring it was queued in:
+ * if that ring changes before it is sent, it is discarded (the caller
+ * queues a fresh one for the new ring). Same returns as submit. */
+int ordo_engine_submit_control(struct ordo_engine *e, uint8_t service,
+			       uint16_t msg_type, const struct iovec *iov,
+			       int iovcnt);
+
+/* Hold clients' messages back (they stay queued and submit still accepts
+ * them) until called again with false; control messages still go. The
+ * group layer pauses clients while daemons exchange group state, so no
+ * client message is ordered before the merged group table exists. */
+void ordo_engine_pause_clients(struct ordo_engine *e, bool pause);
 
 /* Bytes free in the submit queue (a message of n bytes needs about n+16). */
 uint32_t ordo_engine_submit_space(const struct ordo_engine *e);

@@ -270,7 +270,9 @@ struct ordo_engine {
 	uint8_t  token_buf[ORDO_WIRE_TOKEN_MAX_LEN];
 
 	struct submit_q sq;   /* clients' messages */
-	struct submit_q iq;   /* internal messages (recovery), sent first */
+	struct submit_q iq;   /* internal messages (recovery) and control
+			       * messages, sent first */
+	bool clients_paused;  /* ordo_engine_pause_clients() */
 	/* Per sender: [0] clients' messages, [1] internal ones. */
 	struct reasm reasm[2][ORDO_MAX_MEMBERS];
 

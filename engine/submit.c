@@ -161,6 +161,27 @@ int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
 	return rc;
 }
 
+int ordo_engine_submit_control(struct ordo_engine *e, uint8_t service,
+			       uint16_t msg_type, const struct iovec *iov,
+			       int iovcnt)
+{
+	int rc;
+
+	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE)
+		return -EINVAL;
+	rc = submit_enqueue(e, &e->iq, service, msg_type, iov, iovcnt);
+	if (rc == 0 && e->hold_until != NEVER)
+		e->hold_until = 0;
+	return rc;
+}
+
+void ordo_engine_pause_clients(struct ordo_engine *e, bool pause)
+{
+	e->clients_paused = pause;
+	if (!pause && e->sq.count > 0 && e->hold_until != NEVER)
+		e->hold_until = 0;
+}
+
 /* A ring change cut the head message short: its fragments sent in the old
  * ring are discarded by every receiver, so send it whole in the new one. */
 void submit_restart_partial(struct submit_q *q)
@@ -188,7 +209,9 @@ uint32_t ordo_engine_submit_space(const struct ordo_engine *e)
 
 uint32_t submit_backlog_packets(const struct ordo_engine *e)
 {
-	return (e->sq.used + e->iq.used + e->payload_cap - 1) / e->payload_cap;
+	uint32_t used = e->iq.used + (e->clients_paused ? 0 : e->sq.used);
+
+	return (used + e->payload_cap - 1) / e->payload_cap;
 }
 
 /* Internal messages go first; clients' only once the ring is operational,
@@ -197,7 +220,8 @@ static struct submit_q *next_queue(struct ordo_engine *e)
 {
 	if (e->iq.count > 0)
 		return &e->iq;
-	if (e->sq.count > 0 && e->state == ORDO_STATE_OPERATIONAL)
+	if (e->sq.count > 0 && e->state == ORDO_STATE_OPERATIONAL &&
+	    !e->clients_paused)
 		return &e->sq;
 	return NULL;
 }

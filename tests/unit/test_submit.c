@@ -372,6 +372,49 @@ static void test_full_wrapped_queue_takes_no_more(void **state)
 			       i < 4 ? 1008 : 496);
 }
 
+/* Control messages overtake queued client messages; paused clients wait
+ * (still accepted) until resumed, while control messages keep flowing. */
+static void test_control_first_and_pause(void **state)
+{
+	struct h_net *net = *state;
+	struct ordo_engine *e = h_node(net, 1)->e;
+	struct iovec ctl = { .iov_base = "ctl", .iov_len = 3 };
+	struct iovec ctl2 = { .iov_base = "ctl2", .iov_len = 4 };
+	uint32_t i;
+
+	h_net_form(net);
+	ordo_engine_pause_clients(e, true);
+	assert_int_equal(ordo_engine_submit(e, ORDO_SVC_AGREED, 1, "c1", 2), 0);
+	assert_int_equal(ordo_engine_submit(e, ORDO_SVC_AGREED, 1, "c2", 2), 0);
+	assert_int_equal(ordo_engine_submit_control(e, ORDO_SVC_AGREED, 9,
+						    &ctl, 1), 0);
+	assert_int_equal(ordo_engine_submit_control(e, ORDO_SVC_INTERNAL, 9,
+						    &ctl, 1), -EINVAL);
+	run_until_delivered(net, 1);
+	/* Paused: the ring runs on, only the control message got through. */
+	for (i = 0; i < 200; i++)
+		h_step(net);
+	for (i = 0; i < net->n; i++) {
+		assert_int_equal(net->node[i].ndv, 1);
+		assert_int_equal(net->node[i].dv[0].len, 3);
+		assert_memory_equal(net->node[i].dv[0].data, "ctl", 3);
+	}
+	assert_int_equal(queued(e), 2);
+	assert_int_equal(ordo_engine_submit_control(e, ORDO_SVC_SAFE, 9,
+						    &ctl2, 1), 0);
+	run_until_delivered(net, 2);
+	ordo_engine_pause_clients(e, false);
+	run_until_delivered(net, 4);
+	for (i = 0; i < net->n; i++) {
+		const struct h_delivery *d = net->node[i].dv;
+
+		assert_memory_equal(d[1].data, "ctl2", 4);
+		assert_int_equal(d[1].service, ORDO_SVC_SAFE);
+		assert_memory_equal(d[2].data, "c1", 2);
+		assert_memory_equal(d[3].data, "c2", 2);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(int argc, char **argv)
@@ -384,6 +427,7 @@ int main(int argc, char **argv)
 		T(test_submitv_delivers_the_concatenation),
 		T(test_queue_wraps_without_corruption),
 		T(test_full_wrapped_queue_takes_no_more),
+		T(test_control_first_and_pause),
 	};
 
 	unit_filter(argc, argv);
