@@ -398,7 +398,8 @@ static enum ordo_cr_err check_hdr(struct ordo_cr_reader *r,
 				  uint64_t to_end)
 {
 	const uint32_t hl = sizeof(*h);
-	bool single = h->kind != ORDO_CR_MSG;
+	/* MSG and MEMBERSHIP may be fragmented; the rest are one record. */
+	bool single = h->kind != ORDO_CR_MSG && h->kind != ORDO_CR_MEMBERSHIP;
 
 	if (!kind_ok(r->which, h->kind))
 		return ORDO_CR_ERR_KIND;
@@ -423,7 +424,7 @@ static enum ordo_cr_err check_hdr(struct ordo_cr_reader *r,
 	bool first = h->flags & ORDO_CR_F_FIRST, last = h->flags & ORDO_CR_F_LAST;
 	if (first ? h->n_names == 0 : h->n_names != 0)
 		return ORDO_CR_ERR_NAMES;
-	if (single) {  /* JOIN, LEAVE, MEMBERSHIP, REJECT: one record */
+	if (single) {  /* JOIN, LEAVE, REJECT */
 		if (!first || !last || h->frag_off || h->msg_len != pl)
 			return ORDO_CR_ERR_FRAG;
 		if ((h->kind == ORDO_CR_JOIN || h->kind == ORDO_CR_LEAVE) &&

@@ -173,7 +173,7 @@ enum ordo_cr_kind {
 	ORDO_CR_MSG = 2,        /* submit: multicast; deliver: ordered message */
 	ORDO_CR_JOIN = 3,       /* submit: join names[0..n) */
 	ORDO_CR_LEAVE = 4,      /* submit: leave names[0..n) */
-	ORDO_CR_MEMBERSHIP = 5, /* deliver: names[0] group, then members */
+	ORDO_CR_MEMBERSHIP = 5, /* deliver: names[0] group; payload below */
 	ORDO_CR_REJECT = 6,     /* deliver: submission msg_id refused, aux = -errno */
 	ORDO_CR_KIND_MAX
 };
@@ -209,6 +209,25 @@ static_assert(sizeof(struct ordo_cr_rec) == 32, "record header layout");
 static_assert(offsetof(struct ordo_cr_rec, msg_id) == 24, "msg_id aligned");
 static_assert(offsetof(struct ordo_cr_rec, n_names) == 7,
 	      "len and kind in the first 8 bytes (a PAD is only those)");
+
+/* A MEMBERSHIP record (deliver ring): names[0] is the group, aux holds
+ * Spread's service bits (sp.h: REG_MEMB_MESS | CAUSED_BY_*, or
+ * TRANSITION_MESS, or CAUSED_BY_LEAVE alone when we left), msg_type our
+ * index in the member list (Spread's mess_type), and the payload is
+ *
+ *   struct ordo_cr_memb
+ *   n_members x ORDO_CR_NAME_LEN names   the view, in its order
+ *   body_len bytes                       Spread's membership body (sp.h),
+ *                                        host byte order
+ *
+ * Members travel in the payload, not as record names, so a group may have
+ * more members than a record has name slots. Messages ever longer than a
+ * record go as fragments like any other. */
+struct ordo_cr_memb {
+	uint32_t n_members;
+	uint32_t body_len;
+};
+static_assert(sizeof(struct ordo_cr_memb) == 8, "membership payload header");
 
 #define ORDO_CR_PAD_MIN   8u
 #define ORDO_CR_ALIGN(n)  (((uint64_t)(n) + 7u) & ~(uint64_t)7u)

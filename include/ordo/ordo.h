@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * libordo: the native client API. Links without DPDK (libordo.so / .a).
+ *
+ * A client connects once to the local daemon's Unix socket; from then on
+ * every message goes through two shared-memory rings (submit and
+ * delivery): no system call per message while both sides are busy, no copy
+ * through the control process. A sleeping side is woken through an
+ * eventfd; ordo_fd() exposes it for poll(2) / epoll event loops.
+ *
+ *   ordo_client *c;
+ *   int rc = ordo_connect(NULL, "alice", ORDO_CONNECT_MEMBERSHIP, 1000, &c);
+ *   ordo_join(c, "chat");
+ *   ordo_multicast(c, ORDO_AGREED, "chat", 0, "hi", 2);
+ *   struct ordo_event ev;  char buf[4096];
+ *   rc = ordo_receive(c, &ev, buf, sizeof(buf), -1);
+ *   ordo_disconnect(c);
+ *
+ * Spread programs use include/sp.h instead, which is built on this.
+ *
+ * Every call returns 0 or a count on success and a negative enum
+ * ordo_error on failure; ordo_strerror() names it. A client handle is not
+ * thread-safe: use one per thread, or lock around it.
+ */
+#ifndef ORDO_ORDO_H
+#define ORDO_ORDO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ORDO_NAME_LEN 32 /* bytes of a group or member name, NUL included */
+
+typedef struct ordo_client ordo_client;
+
+enum ordo_error {
+	ORDO_ERR_INVAL      = -1,  /* a bad argument (NULL, bad flag, bad size) */
+	ORDO_ERR_CONNECT    = -2,  /* no daemon answered at the socket */
+	ORDO_ERR_CLOSED     = -3,  /* the session is over (see ordo_close_reason) */
+	ORDO_ERR_AGAIN      = -4,  /* would block (non-blocking call) */
+	ORDO_ERR_TIMEOUT    = -5,  /* the timeout passed */
+	ORDO_ERR_TOO_BIG    = -6,  /* message above the largest the daemon takes */
+	ORDO_ERR_NAME       = -7,  /* a group or private name breaks the rules */
+	ORDO_ERR_NOT_UNIQUE = -8,  /* private name already in use at the daemon */
+	ORDO_ERR_ACCESS     = -9,  /* the daemon refused our credentials */
+	ORDO_ERR_VERSION    = -10, /* library and daemon disagree on a layout */
+	ORDO_ERR_BUFFER     = -11, /* the receive buffer is too small (kept) */
+	ORDO_ERR_GROUPS     = -12, /* too many groups for the caller's array (kept) */
+	ORDO_ERR_QUOTA      = -13, /* the daemon has no room for another client */
+	ORDO_ERR_SERVICE    = -14, /* not a valid service */
+	ORDO_ERR_NOMEM      = -15, /* out of memory */
+	ORDO_ERR_PROTO      = -16, /* the daemon broke the protocol (a bug) */
+	ORDO_ERR_SYS        = -17, /* a system call failed (errno tells) */
+};
+const char *ordo_strerror(int err);
+
+/* Services: one guarantee per message (enum ordo_service's values). */
+enum ordo_service {
+	ORDO_UNRELIABLE = 1,
+	ORDO_RELIABLE   = 2,
+	ORDO_FIFO       = 3,
+	ORDO_CAUSAL     = 4,
+	ORDO_AGREED     = 5,
+	ORDO_SAFE       = 6,
+};
+/* ORed into service on send: do not deliver it back to me. */
+#define ORDO_SELF_DISCARD 0x100
+
+/* ordo_connect flags */
+#define ORDO_CONNECT_MEMBERSHIP 0x1 /* receive membership events */
+
+/* Connect to the daemon at socket_path (NULL: $ORDO_SOCKET, else
+ * /run/ordo/ordo.sock). private_name: 1..10 characters of '$'..'~', or
+ * NULL for a generated one. timeout_ms < 0: wait as long as it takes. */
+int ordo_connect(const char *socket_path, const char *private_name,
+		 unsigned flags, int timeout_ms, ordo_client **out);
+/* Leave every group and close; frees c. 0 or ORDO_ERR_INVAL. */
+int ordo_disconnect(ordo_client *c);
+/* Close without a goodbye (as if the process died); frees c. */
+void ordo_kill(ordo_client *c);
+
+/* "#name#daemon": the private group others reach this client by. */
+const char *ordo_private_group(const ordo_client *c);
+const char *ordo_daemon_name(const ordo_client *c);
+
+int ordo_join(ordo_client *c, const char *group);
+int ordo_leave(ordo_client *c, const char *group);
+
+/* Send len bytes to a group (a private group reaches one client). Blocks
+ * while the submit ring is full. Returns len, or a negative error. */
+int ordo_multicast(ordo_client *c, int service, const char *group,
+		   int16_t msg_type, const void *data, size_t len);
+/* To n_groups groups at once (a member of several gets it once), gathered
+ * from iov. Returns the bytes sent. */
+int ordo_multicastv(ordo_client *c, int service, int n_groups,
+		    const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,
+		    const struct iovec *iov, int iovcnt);
+/* Like ordo_multicastv but never blocks: ORDO_ERR_AGAIN when full. */
+int ordo_try_multicastv(ordo_client *c, int service, int n_groups,
+			const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,
+			const struct iovec *iov, int iovcnt);
+
+enum ordo_event_kind {
+	ORDO_EV_MESSAGE = 1,    /* a multicast */
+	ORDO_EV_MEMBERSHIP = 2, /* a group's membership changed */
+	ORDO_EV_REJECT = 3,     /* a message of ours the daemon refused */
+};
+
+/* Membership causes: Spread's bits (sp.h), so they can be passed on. */
+#define ORDO_MEMB_REGULAR      0x1000 /* REG_MEMB_MESS */
+#define ORDO_MEMB_TRANSITIONAL 0x2000 /* TRANSITION_MESS */
+#define ORDO_MEMB_JOIN         0x0100
+#define ORDO_MEMB_LEAVE        0x0200
+#define ORDO_MEMB_DISCONNECT   0x0400
+#define ORDO_MEMB_NETWORK      0x0800
+
+/* What ordo_receive() returns. Names and data point into the caller's
+ * buffer (names first, then data), valid until it is reused. */
+struct ordo_event {
+	int kind;              /* enum ordo_event_kind */
+	int service;           /* MESSAGE/REJECT: enum ordo_service;
+				* MEMBERSHIP: ORDO_MEMB_* bits */
+	int16_t msg_type;      /* MESSAGE: the sender's; MEMBERSHIP: our index */
+	char sender[ORDO_NAME_LEN]; /* MESSAGE: "#name#daemon"; MEMBERSHIP: group */
+	int n_groups;          /* MESSAGE: destinations; MEMBERSHIP: members */
+	const char (*groups)[ORDO_NAME_LEN];
+	const void *data;      /* MESSAGE: payload; MEMBERSHIP: Spread body */
+	size_t len;
+	uint32_t gid[3];       /* MEMBERSHIP: the view's id */
+	int error;             /* REJECT: why (negative enum ordo_error) */
+	uint64_t seq;          /* the daemon's delivery number */
+};
+
+/* Next event into buf. timeout_ms: < 0 block, 0 poll, > 0 wait that long.
+ * Returns the payload length (>= 0), ORDO_ERR_AGAIN / ORDO_ERR_TIMEOUT,
+ * ORDO_ERR_BUFFER (needs more room: the event stays queued; len holds the
+ * bytes needed), ORDO_ERR_CLOSED. */
+int ordo_receive(ordo_client *c, struct ordo_event *ev, void *buf,
+		 size_t buflen, int timeout_ms);
+/* Bytes needed to receive the next event, 0 if none is waiting. */
+int ordo_pending(ordo_client *c);
+
+/* A descriptor for poll(2)/epoll: readable when an event may be waiting,
+ * provided ordo_arm() was called after the last ordo_receive() that found
+ * nothing. ordo_arm() returns 1 if an event is already there (do not
+ * sleep), 0 when armed. */
+int ordo_fd(const ordo_client *c);
+int ordo_arm(ordo_client *c);
+
+/* Why the session closed (enum ordo_cr_disconnect in client_ring.h), and
+ * its name ("client-closed", "ring-corrupt", "slow-consumer",
+ * "daemon-exit"), once a call returned ORDO_ERR_CLOSED. */
+int ordo_close_reason(const ordo_client *c);
+const char *ordo_close_reason_name(const ordo_client *c);
+
+/* Decode a MEMBERSHIP event's member list (ev->groups) and vs sets: the
+ * body is Spread's (sp.h), read with SP_get_vs_sets_info and friends. */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORDO_ORDO_H */
