@@ -8,6 +8,7 @@ pkgs=(
   dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libhugetlbfs-bin
   libbenchmark-dev libcmocka-dev libclang-rt-14-dev
   iproute2 python3
+  corosync libcpg-dev
 )
 
 missing=()
