@@ -60,6 +60,9 @@ struct ordo_engine_config;
 #define ORDO_CONF_MAX_ACCESS   32u    /* Access blocks */
 #define ORDO_CONF_MAX_IDS      8u     /* uids (and gids) of one Access block */
 #define ORDO_CONF_MAX_PORTS    (ORDO_MAX_MEMBERS - 1) /* a memif mesh: one per peer */
+#define ORDO_CONF_CLIENTS_MAX  1024u  /* MaxClients */
+#define ORDO_CONF_CRING_MIN    (4u << 10)  /* Client*Bytes: client ring sizes */
+#define ORDO_CONF_CRING_MAX    (1u << 30)
 
 /* Spread's interface types, for a daemon's optional { D|C|M <ip> } block. */
 #define ORDO_CONF_IF_DAEMON  0x1u /* D: daemon-to-daemon traffic */
@@ -102,6 +105,12 @@ enum ordo_conf_priority {
 enum ordo_conf_encap {
 	ORDO_ENCAP_ETHERNET = 1, /* raw frames, EtherType ORDO_ETHERTYPE */
 	ORDO_ENCAP_UDP      = 2, /* UDP/IPv4 to the segment's group and port */
+};
+
+/* SlowConsumer: what the daemon does with a client that does not read. */
+enum ordo_conf_slow {
+	ORDO_SLOW_DISCONNECT = 1, /* past MaxSessionMessages: disconnect it */
+	ORDO_SLOW_BLOCK      = 2, /* stop reading local submissions meanwhile */
 };
 
 enum ordo_conf_idle {
@@ -217,6 +226,12 @@ struct ordo_conf {
 	uint64_t token_retransmit_ns;  /* TokenRetransmit, else HurryTimeout */
 	bool     token_retransmit_set; /* TokenRetransmit was given */
 
+	/* The control plane's clients (local, not in the hash). */
+	uint32_t max_clients;          /* MaxClients, 1..ORDO_CONF_CLIENTS_MAX */
+	uint32_t client_submit_bytes;  /* ClientSubmitBytes: power of two */
+	uint32_t client_deliver_bytes; /* ClientDeliverBytes: power of two */
+	enum ordo_conf_slow slow_consumer; /* SlowConsumer */
+
 	uint32_t n_access;             /* Access blocks, first match decides */
 	struct ordo_conf_access access[ORDO_CONF_MAX_ACCESS];
 };
@@ -304,6 +319,7 @@ size_t ordo_conf_format(const struct ordo_conf *conf, char *buf, size_t len);
 const char *ordo_conf_encap_name(enum ordo_conf_encap e);
 const char *ordo_conf_idle_name(enum ordo_conf_idle i);
 const char *ordo_conf_priority_name(enum ordo_conf_priority p);
+const char *ordo_conf_slow_name(enum ordo_conf_slow s);
 
 #ifdef __cplusplus
 }

@@ -181,6 +181,10 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 	if (c->token_retransmit_set)
 		put(o, "\tTokenRetransmit = %lluns\n",
 		    (unsigned long long)c->token_retransmit_ns);
+	put(o, "\tMaxClients = %u\n\tClientSubmitBytes = %u\n"
+	    "\tClientDeliverBytes = %u\n\tSlowConsumer = %s\n",
+	    c->max_clients, c->client_submit_bytes, c->client_deliver_bytes,
+	    ordo_conf_slow_name(c->slow_consumer));
 
 	for (i = 0; i < c->n_daemons && i < ORDO_MAX_MEMBERS; i++) {
 		const struct ordo_conf_daemon *d = &c->daemons[i];

@@ -18,7 +18,8 @@
  *   not hashed: names (labels for -n, never on the wire), logging,
  *   RuntimeDir, ClientSocket, users, hugepages, IdleStrategy, lcores,
  *   ports, MACs (per host), StorePackets, SubmitQueueBytes and
- *   MaxSessionMessages (local memory), the Access policy (local clients).
+ *   MaxSessionMessages (local memory), the Access policy, MaxClients,
+ *   ClientSubmitBytes, ClientDeliverBytes, SlowConsumer (local clients).
  *
  * Values are hashed as they take effect (defaults filled in), so a file
  * that spells a default out hashes like one that does not. The

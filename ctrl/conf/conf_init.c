@@ -41,6 +41,10 @@ void ordo_conf_init(struct ordo_conf *c)
 	c->max_msg_size = 16u << 20;
 	c->submit_bytes = (32u << 20) + (64u << 10);
 	c->token_retransmit_ns = 1000000; /* 1 ms */
+	c->max_clients = 1024;
+	c->client_submit_bytes = 1u << 20;
+	c->client_deliver_bytes = 4u << 20;
+	c->slow_consumer = ORDO_SLOW_DISCONNECT;
 }
 
 const char *ordo_conf_encap_name(enum ordo_conf_encap e)
@@ -58,6 +62,15 @@ const char *ordo_conf_idle_name(enum ordo_conf_idle i)
 	case ORDO_IDLE_SPIN:    return "spin";
 	case ORDO_IDLE_YIELD:   return "yield";
 	case ORDO_IDLE_BACKOFF: return "backoff";
+	}
+	return "?";
+}
+
+const char *ordo_conf_slow_name(enum ordo_conf_slow s)
+{
+	switch (s) {
+	case ORDO_SLOW_DISCONNECT: return "disconnect";
+	case ORDO_SLOW_BLOCK:      return "block";
 	}
 	return "?";
 }

@@ -90,6 +90,40 @@ int conf_set_submit(struct ordo_conf_parser *p, const struct conf_key *k,
 	return 0;
 }
 
+/* ClientSubmitBytes / ClientDeliverBytes: one client's ring, a power of
+ * two because ring offsets are masks (include/ordo/client_ring.h). */
+int conf_set_client_ring(struct ordo_conf_parser *p, const struct conf_key *k,
+			 const struct tok *v, uint32_t n)
+{
+	uint64_t b;
+
+	(void)n;
+	if (conf_val_size(p, k->name, &v[0], ORDO_CONF_CRING_MIN,
+			  ORDO_CONF_CRING_MAX, &b) < 0)
+		return p->rc;
+	if (b & (b - 1))
+		return conf_error(p, "'%s' must be a power of two, got '%s'",
+				  k->name, conf_q(&v[0]));
+	if (strcmp(k->name, "ClientSubmitBytes") == 0)
+		p->conf->client_submit_bytes = (uint32_t)b;
+	else
+		p->conf->client_deliver_bytes = (uint32_t)b;
+	return 0;
+}
+
+int conf_set_slow(struct ordo_conf_parser *p, const struct conf_key *k,
+		  const struct tok *v, uint32_t n)
+{
+	static const char *const words[] = { "disconnect", "block", NULL };
+	int w;
+
+	(void)n;
+	if (conf_val_word(p, k->name, &v[0], words, &w) < 0)
+		return p->rc;
+	p->conf->slow_consumer = w == 0 ? ORDO_SLOW_DISCONNECT : ORDO_SLOW_BLOCK;
+	return 0;
+}
+
 int conf_set_retransmit(struct ordo_conf_parser *p, const struct conf_key *k,
 			const struct tok *v, uint32_t n)
 {
