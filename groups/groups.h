@@ -164,6 +164,8 @@ struct ordo_groups_stats {
 	uint64_t bad_messages;     /* deliveries that were not valid gmsgs */
 	uint64_t no_room;          /* joins refused: table full (everywhere) */
 	uint64_t exchanges;        /* merges that ran a state exchange */
+	uint64_t states_ignored;   /* STATEs stale, duplicate or from non-members */
+	uint64_t submit_errors;    /* STATE submits refused (retried) */
 	uint32_t groups, members;  /* now, whole ring */
 };
 const struct ordo_groups_stats *ordo_groups_stats(const struct ordo_groups *g);
