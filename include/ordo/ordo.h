@@ -58,8 +58,9 @@ enum ordo_error {
 };
 const char *ordo_strerror(int err);
 
-/* Services: one guarantee per message (enum ordo_service's values). */
-enum ordo_service {
+/* Services: one guarantee per message; the values of wire.h's enum
+ * ordo_service (which this header does not include: no wire types here). */
+enum ordo_service_type {
 	ORDO_UNRELIABLE = 1,
 	ORDO_RELIABLE   = 2,
 	ORDO_FIFO       = 3,
