@@ -19,6 +19,7 @@ enum opt_id {
 	O_PWINDOW, O_AWINDOW, O_STORE, O_RXD, O_TXD, O_PORT_WAIT, O_PROMISC,
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
 	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS, O_TOKEN_HOLD,
+	O_RUNTIME_DIR, O_NO_CLIENTS,
 };
 
 struct opt_doc {
@@ -65,6 +66,8 @@ static const struct opt_doc docs[] = {
 	{ NULL, 0, NULL, "operation" },
 	{ "stats-period", O_STATS, "S", "seconds between stats lines, 0 = none (1)" },
 	{ "lock-dir", O_LOCK_DIR, "DIR", "where the per-node lock lives (/run/ordo)" },
+	{ "runtime-dir", O_RUNTIME_DIR, "DIR", "where the control link socket lives (RuntimeDir of --config, else --lock-dir)" },
+	{ "no-clients", O_NO_CLIENTS, NULL, "serve no clients (no control link); implied by --traffic-msgs" },
 	{ "check", O_CHECK, NULL, "check hugepages, NUMA placement and ports, then exit" },
 	{ "help", O_HELP, NULL, "this text" },
 };
@@ -336,6 +339,8 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 	}
 	case O_CHECK: o->check = true; return 0;
 	case O_LOCK_DIR: o->lock_dir = arg; return 0;
+	case O_RUNTIME_DIR: o->runtime_dir = arg; return 0;
+	case O_NO_CLIENTS: o->no_clients = true; return 0;
 	default: return -EINVAL;
 	}
 }

@@ -42,6 +42,8 @@ struct ordod_opts {
 	double   stats_period;       /* seconds, 0: no per-second lines */
 	bool     check;
 	const char *lock_dir;
+	const char *runtime_dir;     /* NULL: RuntimeDir of --config, else lock_dir */
+	bool     no_clients;
 };
 
 /* Parse argv (ordod's part only). Returns 0, 1 when --help was printed,

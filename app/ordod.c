@@ -30,6 +30,14 @@
 #include "app/opts.h"
 #include "app/report.h"
 #include "app/setup.h"
+#ifdef ORDO_HAVE_CONF
+#include "ctrl/conf/conf.h"
+#endif
+#ifdef ORDO_HAVE_GATEWAY
+#include "app/counters.h"
+#include "dataplane/ctrl_link.h"
+#include "dataplane/gateway.h"
+#endif
 #include "dataplane/envcheck.h"
 #include "dataplane/ring.h"
 #include "dataplane/telemetry.h"
@@ -205,10 +213,40 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 	return c.fails ? EXIT_CHECK : 0;
 }
 
+#ifdef ORDO_HAVE_GATEWAY
+static void link_poll(struct dp_link *l, int ms)
+{
+	dp_link_poll(l, ms);
+}
+
+/* The file's client settings for the gateway (defaults without one). */
+static void ordod_gateway_conf(struct dp_gw_params *gp,
+			       const struct ordo_conf *conf)
+{
+#ifdef ORDO_HAVE_CONF
+	if (conf == NULL)
+		return;
+	gp->max_session_messages = conf->max_session_messages;
+	gp->policy = conf->slow_consumer == ORDO_SLOW_BLOCK ? DP_SLOW_BLOCK
+							    : DP_SLOW_DISCONNECT;
+#else
+	(void)gp;
+	(void)conf;
+#endif
+}
+#else
+struct dp_link;
+static void link_poll(struct dp_link *l, int ms)
+{
+	(void)l;
+	(void)ms;
+}
+#endif
+
 /* The main lcore's job while the ring runs: stats lines, the traffic line,
  * and the quit flag. ring_here: the ring runs on this thread too. */
 static void supervise(struct dp_ring *r, double period, bool ring_here,
-		      const char *state_dir)
+		      const char *state_dir, struct dp_link *link)
 {
 	uint32_t saved_seq = 0;
 	struct dp_snapshot prev, cur;
@@ -220,8 +258,16 @@ static void supervise(struct dp_ring *r, double period, bool ring_here,
 		dp_idle_start(&r->idle);
 	while (!quit) {
 		if (ring_here) {
-			for (int i = 0; i < 1000 && !quit; i++)
+			/* With clients, serve their control traffic every
+			 * few turns: attaching must not wait a second. */
+			int turns = link ? 50 : 1000;
+
+			for (int i = 0; i < turns && !quit; i++)
 				dp_idle_turn(&r->idle, dp_ring_do_work(r));
+			if (link)
+				link_poll(link, 0);
+		} else if (link) {
+			link_poll(link, 20);
 		} else {
 			usleep(20 * 1000);
 		}
@@ -257,6 +303,12 @@ int main(int argc, char **argv)
 	int rc, lock_fd, status = 0;
 	unsigned lcore;
 	bool traffic_on = false;
+	struct dp_link *link = NULL;
+#ifdef ORDO_HAVE_GATEWAY
+	static struct dp_gateway gw;
+	static struct dp_link link_;
+	bool gw_on = false;
+#endif
 
 	/* Our options first: --help and --check must work without EAL. */
 	rc = ordod_opts_parse(&o, argc - dash, argv + dash);
@@ -328,6 +380,36 @@ int main(int argc, char **argv)
 		job.local_ctx = &traffic;
 	}
 
+#ifdef ORDO_HAVE_GATEWAY
+	if (!traffic_on && !o.no_clients) {
+		struct dp_gw_params gp;
+
+		memset(&gp, 0, sizeof(gp));
+		gp.my_id = setup.ring.engine.my_id;
+		gp.n_nodes = setup.n_names;
+		for (uint32_t i = 0; i < setup.n_names; i++) {
+			gp.nodes[i].id = setup.names[i].id;
+			snprintf(gp.nodes[i].name, sizeof(gp.nodes[i].name),
+				 "%s", setup.names[i].name);
+		}
+		gp.conf = setup.conf;
+		gp.policy = DP_SLOW_DISCONNECT;
+		gp.max_session_messages = 0;
+		gp.socket = setup.ring.socket;
+		ordod_gateway_conf(&gp, setup.conf);
+		rc = dp_gw_init(&gw, &gp);
+		if (rc < 0) {
+			fprintf(stderr, "ordod: client gateway: %s\n",
+				strerror(-rc));
+			status = EXIT_USAGE;
+			goto out_eal;
+		}
+		gw_on = true;
+		job.local = &dp_gateway_ops;
+		job.local_ctx = &gw;
+	}
+#endif
+
 	if (lcore != rte_get_main_lcore()) {
 		rte_eal_remote_launch(create_on_lcore, &job, lcore);
 		rte_eal_wait_lcore(lcore);
@@ -339,6 +421,31 @@ int main(int argc, char **argv)
 		status = EXIT_EAL;
 		goto out_traffic;
 	}
+#ifdef ORDO_HAVE_GATEWAY
+	static struct ordod_counters_src csrc;
+	if (gw_on) {
+		struct dp_link_params lp = {
+			.runtime_dir = setup.runtime_dir,
+			.conf_hash = setup.ring.engine.config_hash,
+			.node_id = setup.ring.engine.my_id,
+			.daemon = setup.daemon_name,
+			.counters = ordod_counters,
+			.counters_arg = &csrc,
+		};
+
+		csrc.ring = job.ring;
+		csrc.gw = &gw;
+		rc = dp_link_open(&link_, &gw, &lp, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "ordod: %s\n", err);
+			status = EXIT_USAGE;
+			dp_ring_destroy(job.ring);
+			goto out_traffic;
+		}
+		link = &link_;
+		printf("ordod: clients: control link %s\n", link->path);
+	}
+#endif
 	if (dp_telemetry_register(job.ring) < 0)
 		fprintf(stderr, "ordod: warning: telemetry commands not "
 			"registered (is telemetry disabled?)\n");
@@ -361,11 +468,16 @@ int main(int argc, char **argv)
 
 	if (lcore != rte_get_main_lcore()) {
 		rte_eal_remote_launch(run_on_lcore, &job, lcore);
-		supervise(job.ring, o.stats_period, false, o.lock_dir);
+		supervise(job.ring, o.stats_period, false, o.lock_dir, link);
 		rte_eal_wait_lcore(lcore);
 	} else {
-		supervise(job.ring, o.stats_period, true, o.lock_dir);
+		supervise(job.ring, o.stats_period, true, o.lock_dir, link);
 	}
+#ifdef ORDO_HAVE_GATEWAY
+	/* The ring lcore stopped: clients are told, slots reclaimed. */
+	if (link)
+		dp_link_close(link);
+#endif
 	dp_ring_publish(job.ring);
 	dp_ring_read(job.ring, &fin);
 	report_summary(stdout, &fin);
@@ -381,6 +493,10 @@ int main(int argc, char **argv)
 out_traffic:
 	if (traffic_on)
 		dp_traffic_fini(&traffic);
+#ifdef ORDO_HAVE_GATEWAY
+	if (gw_on)
+		dp_gw_fini(&gw);
+#endif
 out_eal:
 	rte_eal_cleanup();
 	close(lock_fd);

@@ -57,6 +57,16 @@ static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 	s->idle_name = conf.idle == ORDO_IDLE_YIELD     ? "yield"
 		       : conf.idle == ORDO_IDLE_BACKOFF ? "backoff"
 							: "spin";
+	s->conf = &conf;
+	snprintf(s->daemon_name, sizeof(s->daemon_name), "%s", me->name);
+	s->n_names = conf.n_daemons;
+	for (uint32_t i = 0; i < conf.n_daemons && i < ORDO_MAX_MEMBERS; i++) {
+		s->names[i].id = conf.daemons[i].id;
+		snprintf(s->names[i].name, sizeof(s->names[i].name), "%s",
+			 conf.daemons[i].name);
+	}
+	snprintf(s->runtime_dir, sizeof(s->runtime_dir), "%s",
+		 o->runtime_dir ? o->runtime_dir : conf.runtime_dir);
 	return 0;
 }
 #endif
@@ -155,6 +165,28 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 	s->ring.port.start_wait_ms = o->port_wait_ms;
 	s->ring.idle = dp_idle_by_name(s->idle_name);
 	s->ring.idle_max_park_ns = o->idle_max_sleep_us * 1000;
+	if (s->conf == NULL) {
+		/* Without a file, daemons are named by their address. */
+		s->n_names = e->n_members;
+		for (uint32_t i = 0; i < e->n_members; i++) {
+			uint32_t a = e->members[i];
+
+			s->names[i].id = a;
+			snprintf(s->names[i].name, sizeof(s->names[i].name),
+				 "%u.%u.%u.%u", a >> 24, (a >> 16) & 255,
+				 (a >> 8) & 255, a & 255);
+			if (a == e->my_id)
+				memcpy(s->daemon_name, s->names[i].name,
+				       sizeof(s->daemon_name));
+		}
+		snprintf(s->runtime_dir, sizeof(s->runtime_dir), "%s",
+			 o->runtime_dir ? o->runtime_dir : o->lock_dir);
+	} else if (o->node_id) {
+		for (uint32_t i = 0; i < s->n_names; i++)
+			if (s->names[i].id == e->my_id)
+				memcpy(s->daemon_name, s->names[i].name,
+				       sizeof(s->daemon_name));
+	}
 	rc = ordo_engine_config_check(e, err, errlen);
 	return rc;
 }

@@ -17,6 +17,9 @@ struct dp_traffic_report;
 
 struct dp_local_ops {
 	const char *name;
+	/* The ring's engine exists (before it starts): a local end that
+	 * submits from its callbacks keeps it. May be NULL. */
+	void (*bind)(void *ctx, struct ordo_engine *e);
 	/* Once per loop turn: submit what is ready. Returns messages
 	 * submitted (the loop's work count). May be NULL. */
 	unsigned (*produce)(void *ctx, struct ordo_engine *e, uint64_t now);

@@ -112,6 +112,8 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	 * the agent), so its pages are local to the lcore's NUMA node and the
 	 * poll loop never faults. */
 	ordo_engine_prefault(r->engine);
+	if (r->local != NULL && r->local->bind != NULL)
+		r->local->bind(r->local_ctx, r->engine);
 	r->now = dp_clock_ns(&r->clock);
 	dp_ring_announce(r);
 	ordo_engine_start(r->engine, r->now);

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * ordod's COUNTERS answer for the control link (dataplane/ctrl_link.h).
+ */
+#ifndef ORDO_APP_COUNTERS_H
+#define ORDO_APP_COUNTERS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dataplane/ring.h"
+
+struct dp_gateway;
+
+struct ordod_counters_src {
+	struct dp_ring *ring;
+	struct dp_gateway *gw;
+};
+
+/* snprintf-like: the length it needed. arg: struct ordod_counters_src. */
+size_t ordod_counters(void *arg, char *buf, size_t len, bool json);
+
+#endif /* ORDO_APP_COUNTERS_H */
