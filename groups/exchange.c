@@ -23,6 +23,7 @@
  * clients resume.
  */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <sp.h>
@@ -86,9 +87,12 @@ static uint8_t *put_entry(uint8_t *p, const struct gr_client *c,
 /* Our clients and their groups as the table has them now. */
 static void build_state(struct ordo_groups *g)
 {
-	uint8_t *p = g->state_buf + sizeof(struct ordo_gm_state);
+	struct ordo_gm_hdr h = { .version = ORDO_GM_VERSION,
+				 .kind = ORDO_GM_STATE };
+	uint8_t *p = g->state_buf + GR_STATE_BODY + sizeof(struct ordo_gm_state);
 	uint32_t n = 0, s, q;
 
+	memcpy(g->state_buf, &h, sizeof(h));
 	for (s = 0; s < g->cfg.max_clients; s++) {
 		const struct gr_client *c = &g->clients[s];
 
@@ -103,7 +107,8 @@ static void build_state(struct ordo_groups *g)
 		}
 	}
 	g->state_len = (uint32_t)(p - g->state_buf);
-	memcpy(g->state_buf + 16, &(uint32_t){ htonl(n) }, 4);
+	memcpy(g->state_buf + GR_STATE_BODY +
+	       offsetof(struct ordo_gm_state, n_entries), &(uint32_t){ htonl(n) }, 4);
 }
 
 static void clear_table(struct ordo_groups *g, bool keep_node_members)
@@ -136,7 +141,8 @@ static void shrink(struct ordo_groups *g)
 
 static void exchange_start(struct ordo_groups *g)
 {
-	struct ordo_gm_state *s = (struct ordo_gm_state *)g->state_buf;
+	struct ordo_gm_state *s =
+		(struct ordo_gm_state *)(g->state_buf + GR_STATE_BODY);
 
 	if (!g->exchanging) {
 		build_state(g);

@@ -31,10 +31,11 @@
 #define GR_PAIR_HASH    (2u * ORDO_GROUPS_MAX_MEMBERS)
 #define GR_CLIENT_HASH  (2u * ORDO_GROUPS_MAX_CLIENTS)
 #define GR_MAX_IOV      64  /* caller's iovec entries in one send */
-/* A STATE: its header, then an entry per (client, group) pair plus one
- * per client in no group. */
+/* A STATE: the group message header, its own header, then an entry per
+ * (client, group) pair plus one per client in no group. */
+#define GR_STATE_BODY   sizeof(struct ordo_gm_hdr)
 #define GR_STATE_ENTRY  (2u + ORDO_GM_PRIVATE_MAX + ORDO_GM_GROUP_MAX)
-#define GR_STATE_MAX    (sizeof(struct ordo_gm_state) + \
+#define GR_STATE_MAX    (GR_STATE_BODY + sizeof(struct ordo_gm_state) + \
 			 (ORDO_GROUPS_MAX_MEMBERS + ORDO_GROUPS_MAX_CLIENTS) * \
 			 GR_STATE_ENTRY)
 
