@@ -8,6 +8,10 @@
  * Input: u64 tail, u64 head - tail, u8 mode (bit 0: read as the delivery
  * ring; bit 1: also run the trusting peek path), then the ring's bytes
  * (a 4 KiB ring; shorter inputs leave zeros, longer are cut).
+ *
+ * Built with libFuzzer (clang) or with the shared driver of
+ * tests/fuzz/driver (gcc); either way its mutator, which writes valid
+ * rings and breaks their rules, is fuzz_reader_mutate.c.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -17,8 +21,7 @@
 #include <sys/mman.h>
 
 #include "shm_ring.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "tests/fuzz/driver/fuzz_target.h"
 
 #define RING (4u << 10)
 /* Say which check failed, then crash (the fuzzer keeps the input). */
