@@ -108,6 +108,29 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "blocked_turns", g->blocked_turns);
 	kv(&o, "events_lost", g->events_lost);
 	section(&o, "clients", false);
+	{
+		const struct ordo_groups_stats *gs =
+			ordo_groups_stats(src->gw->groups);
+
+		section(&o, "groups", true);
+		kv(&o, "groups", gs->groups);
+		kv(&o, "members", gs->members);
+		kv(&o, "sent", gs->sent);
+		kv(&o, "joins", gs->joins);
+		kv(&o, "leaves", gs->leaves);
+		kv(&o, "disconnects", gs->disconnects);
+		kv(&o, "states_sent", gs->states_sent);
+		kv(&o, "states_rx", gs->states_rx);
+		kv(&o, "states_ignored", gs->states_ignored);
+		kv(&o, "exchanges", gs->exchanges);
+		kv(&o, "exchanging", ordo_groups_exchanging(src->gw->groups));
+		kv(&o, "delivered_msgs", gs->delivered_msgs);
+		kv(&o, "delivered_memb", gs->delivered_memb);
+		kv(&o, "bad_messages", gs->bad_messages);
+		kv(&o, "no_room", gs->no_room);
+		kv(&o, "submit_errors", gs->submit_errors);
+		section(&o, "groups", false);
+	}
 	if (json)
 		put(&o, "}\n");
 	return o.n;

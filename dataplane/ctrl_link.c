@@ -278,22 +278,24 @@ static void send_clients(struct dp_link *l)
 
 /* ---------------------------------------------------- ctrl messages */
 
-static void on_query(struct dp_link *l, const struct ordo_cp_query_msg *q)
+static void on_query(struct dp_link *l, const struct ordo_cp_query_msg *in)
 {
+	/* The answer is built where the question was read: copy it first. */
+	const struct ordo_cp_query_msg q = *in;
 	struct ordo_cp_reply *r = (struct ordo_cp_reply *)l->buf;
 	size_t room = ORDO_CP_MSG_MAX - sizeof(*r), n = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (q->what == ORDO_CP_Q_COUNTERS && l->p.counters != NULL) {
+	if (q.what == ORDO_CP_Q_COUNTERS && l->p.counters != NULL) {
 		n = l->p.counters(l->p.counters_arg, (char *)(r + 1), room,
-				  q->flags & ORDO_CP_Q_JSON);
+				  q.flags & ORDO_CP_Q_JSON);
 		if (n >= room)
 			n = room - 1; /* cut: a counters text never is */
 	} else {
 		r->status = -EOPNOTSUPP;
 	}
 	hdr_init(&r->hdr, ORDO_CP_REPLY, (uint32_t)(sizeof(*r) + n),
-		 q->hdr.seq);
+		 q.hdr.seq);
 	ctrl_send(l, r, sizeof(*r) + n);
 }
 
