@@ -113,7 +113,7 @@ static void build_state(struct ordo_groups *g)
 
 static void clear_table(struct ordo_groups *g, bool keep_node_members)
 {
-	for (uint32_t p = 0; p < ORDO_GROUPS_MAX_MEMBERS; p++) {
+	for (uint32_t p = 0; p < g->pair_hwm; p++) {
 		struct gr_pair *a = &g->pairs[p];
 
 		if (a->name[0] == '\0')
@@ -128,7 +128,7 @@ static void clear_table(struct ordo_groups *g, bool keep_node_members)
 static void shrink(struct ordo_groups *g)
 {
 	clear_table(g, true);
-	for (uint32_t gi = 0; gi < GR_GROUP_POOL; gi++) {
+	for (uint32_t gi = 0; gi < g->group_hwm; gi++) {
 		struct gr_group *gr = &g->groups[gi];
 
 		if (gr->in_use && (gr->changed || gr->owed || gr->n == 0))
@@ -167,7 +167,7 @@ static void exchange_end(struct ordo_groups *g)
 {
 	g->exchanging = false;
 	g->exch_open = false;
-	for (uint32_t gi = 0; gi < GR_GROUP_POOL; gi++)
+	for (uint32_t gi = 0; gi < g->group_hwm; gi++)
 		if (g->groups[gi].in_use)
 			gr_notify(g, gi, REG_MEMB_MESS | CAUSED_BY_NETWORK,
 				  GR_SETS_BY_PREV, NULL);
@@ -262,7 +262,7 @@ static void on_transitional(struct ordo_groups *g,
 	}
 	if (same_set(g->trans, g->n_trans, g->reg, g->n_reg))
 		return;
-	for (uint32_t gi = 0; gi < GR_GROUP_POOL; gi++) {
+	for (uint32_t gi = 0; gi < g->group_hwm; gi++) {
 		struct gr_group *gr = &g->groups[gi];
 
 		if (!gr->in_use || gr->owed)

@@ -122,7 +122,7 @@ void ordo_groups_foreach(const struct ordo_groups *cg,
 {
 	struct ordo_groups *g = (struct ordo_groups *)cg;
 
-	for (uint32_t gi = 0; gi < GR_GROUP_POOL; gi++) {
+	for (uint32_t gi = 0; gi < g->group_hwm; gi++) {
 		const struct gr_group *gr = &g->groups[gi];
 
 		if (!gr->in_use || gr->n == 0)

@@ -109,10 +109,10 @@ struct ordo_groups {
 
 	/* Table. */
 	struct gr_pair *pairs;
-	uint32_t pair_free, n_pairs;
+	uint32_t pair_free, pair_hwm, n_pairs; /* free list, never used */
 	uint32_t *pair_hash;
 	struct gr_group *groups;
-	uint32_t group_free, live_groups;
+	uint32_t group_free, group_hwm, live_groups;
 	uint32_t *group_hash;
 	uint32_t group_cache;
 	struct gr_client *clients;

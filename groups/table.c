@@ -15,26 +15,23 @@ int gr_table_init(struct ordo_groups *g)
 {
 	uint32_t i;
 
+	/* Hash buckets hold index + 1, so zeroed memory is empty buckets
+	 * (calloc: pages untouched until used). */
 	g->pairs = calloc(ORDO_GROUPS_MAX_MEMBERS, sizeof(*g->pairs));
-	g->pair_hash = malloc(GR_PAIR_HASH * sizeof(uint32_t));
+	g->pair_hash = calloc(GR_PAIR_HASH, sizeof(uint32_t));
 	g->groups = calloc(GR_GROUP_POOL, sizeof(*g->groups));
-	g->group_hash = malloc(GR_GROUP_HASH * sizeof(uint32_t));
+	g->group_hash = calloc(GR_GROUP_HASH, sizeof(uint32_t));
 	g->clients = calloc(ORDO_GROUPS_MAX_CLIENTS, sizeof(*g->clients));
-	g->client_hash = malloc(GR_CLIENT_HASH * sizeof(uint32_t));
+	g->client_hash = calloc(GR_CLIENT_HASH, sizeof(uint32_t));
 	if (!g->pairs || !g->pair_hash || !g->groups || !g->group_hash ||
 	    !g->clients || !g->client_hash)
 		return -ENOMEM;
-	memset(g->pair_hash, 0xff, GR_PAIR_HASH * sizeof(uint32_t));
-	memset(g->group_hash, 0xff, GR_GROUP_HASH * sizeof(uint32_t));
-	memset(g->client_hash, 0xff, GR_CLIENT_HASH * sizeof(uint32_t));
-	for (i = 0; i < ORDO_GROUPS_MAX_MEMBERS; i++)
-		g->pairs[i].next = i + 1 < ORDO_GROUPS_MAX_MEMBERS ? i + 1 : GR_NIL;
-	for (i = 0; i < GR_GROUP_POOL; i++)
-		g->groups[i].hnext = i + 1 < GR_GROUP_POOL ? i + 1 : GR_NIL;
+	/* Pools are handed out below a high-water mark before the free
+	 * lists are used, so pages nobody needs are never touched. */
 	for (i = 0; i < ORDO_GROUPS_MAX_CLIENTS; i++)
 		g->clients[i].hnext = GR_NIL;
-	g->pair_free = 0;
-	g->group_free = 0;
+	g->pair_free = GR_NIL;
+	g->group_free = GR_NIL;
 	g->group_cache = GR_NIL;
 	return 0;
 }
@@ -62,7 +59,7 @@ uint32_t gr_group_find(struct ordo_groups *g, const char *name, uint32_t len)
 			return gi;
 	}
 	h = gr_hash(name, len);
-	for (gi = g->group_hash[h & (GR_GROUP_HASH - 1)]; gi != GR_NIL;
+	for (gi = g->group_hash[h & (GR_GROUP_HASH - 1)] - 1u; gi != GR_NIL;
 	     gi = g->groups[gi].hnext) {
 		gr = &g->groups[gi];
 		if (gr->hash == h && gr->len == len &&
@@ -80,29 +77,36 @@ static uint32_t group_create(struct ordo_groups *g, const char *name,
 	uint32_t gi = g->group_free, h = gr_hash(name, len);
 	struct gr_group *gr;
 
-	if (gi == GR_NIL)
+	if (gi != GR_NIL)
+		g->group_free = g->groups[gi].hnext;
+	else if (g->group_hwm < GR_GROUP_POOL)
+		gi = g->group_hwm++;
+	else
 		return GR_NIL;
 	gr = &g->groups[gi];
-	g->group_free = gr->hnext;
 	memset(gr, 0, sizeof(*gr));
 	memcpy(gr->name, name, len);
 	gr->len = (uint8_t)len;
 	gr->in_use = true;
 	gr->hash = h;
 	gr->head = gr->tail = gr->lhead = GR_NIL;
-	gr->hnext = g->group_hash[h & (GR_GROUP_HASH - 1)];
-	g->group_hash[h & (GR_GROUP_HASH - 1)] = gi;
+	gr->hnext = g->group_hash[h & (GR_GROUP_HASH - 1)] - 1u;
+	g->group_hash[h & (GR_GROUP_HASH - 1)] = gi + 1u;
 	return gi;
 }
 
 void gr_group_release(struct ordo_groups *g, uint32_t gi)
 {
 	struct gr_group *gr = &g->groups[gi];
-	uint32_t *pp = &g->group_hash[gr->hash & (GR_GROUP_HASH - 1)];
+	uint32_t b = gr->hash & (GR_GROUP_HASH - 1), x = g->group_hash[b] - 1u;
 
-	while (*pp != gi)
-		pp = &g->groups[*pp].hnext;
-	*pp = gr->hnext;
+	if (x == gi) {
+		g->group_hash[b] = gr->hnext + 1u;
+	} else {
+		while (g->groups[x].hnext != gi)
+			x = g->groups[x].hnext;
+		g->groups[x].hnext = gr->hnext;
+	}
 	gr->in_use = false;
 	gr->hnext = g->group_free;
 	g->group_free = gi;
@@ -115,7 +119,7 @@ uint32_t gr_pair_first(const struct ordo_groups *g, const char *full,
 {
 	uint32_t p;
 
-	for (p = g->pair_hash[hash & (GR_PAIR_HASH - 1)]; p != GR_NIL;
+	for (p = g->pair_hash[hash & (GR_PAIR_HASH - 1)] - 1u; p != GR_NIL;
 	     p = g->pairs[p].nnext)
 		if (g->pairs[p].hash == hash && strcmp(g->pairs[p].name, full) == 0)
 			return p;
@@ -158,7 +162,7 @@ int gr_member_add(struct ordo_groups *g, const char *group, uint32_t glen,
 		return -EALREADY;
 	/* Room is judged on ordered state only (live groups, pairs, view
 	 * size), never on the pool of empty groups an exchange keeps. */
-	if (g->pair_free == GR_NIL ||
+	if ((g->pair_free == GR_NIL && g->pair_hwm == ORDO_GROUPS_MAX_MEMBERS) ||
 	    (gi != GR_NIL && g->groups[gi].n >= ORDO_GROUPS_MAX_VIEW) ||
 	    ((gi == GR_NIL || g->groups[gi].n == 0) &&
 	     g->live_groups >= ORDO_GROUPS_MAX_GROUPS)) {
@@ -177,8 +181,11 @@ int gr_member_add(struct ordo_groups *g, const char *group, uint32_t glen,
 		g->live_groups++;
 
 	p = g->pair_free;
+	if (p != GR_NIL)
+		g->pair_free = g->pairs[p].next;
+	else
+		p = g->pair_hwm++;
 	a = &g->pairs[p];
-	g->pair_free = a->next;
 	g->n_pairs++;
 	/* NUL-padded: views are copied whole into client records. */
 	memset(a->name, 0, GR_NAME);
@@ -215,10 +222,10 @@ int gr_member_add(struct ordo_groups *g, const char *group, uint32_t glen,
 	}
 
 	a->nprev = GR_NIL;
-	a->nnext = g->pair_hash[h & (GR_PAIR_HASH - 1)];
+	a->nnext = g->pair_hash[h & (GR_PAIR_HASH - 1)] - 1u;
 	if (a->nnext != GR_NIL)
 		g->pairs[a->nnext].nprev = p;
-	g->pair_hash[h & (GR_PAIR_HASH - 1)] = p;
+	g->pair_hash[h & (GR_PAIR_HASH - 1)] = p + 1u;
 
 	if (group_out)
 		*group_out = gi;
@@ -254,7 +261,7 @@ void gr_member_remove(struct ordo_groups *g, uint32_t p)
 	}
 
 	if (a->nprev == GR_NIL)
-		g->pair_hash[a->hash & (GR_PAIR_HASH - 1)] = a->nnext;
+		g->pair_hash[a->hash & (GR_PAIR_HASH - 1)] = a->nnext + 1u;
 	else
 		g->pairs[a->nprev].nnext = a->nnext;
 	if (a->nnext != GR_NIL)
@@ -271,7 +278,7 @@ uint32_t gr_client_find(const struct ordo_groups *g, const char *priv,
 {
 	uint32_t h = gr_hash(priv, len), s;
 
-	for (s = g->client_hash[h & (GR_CLIENT_HASH - 1)]; s != GR_NIL;
+	for (s = g->client_hash[h & (GR_CLIENT_HASH - 1)] - 1u; s != GR_NIL;
 	     s = g->clients[s].hnext)
 		if (g->clients[s].priv_len == len &&
 		    memcmp(g->clients[s].priv, priv, len) == 0)
@@ -284,19 +291,23 @@ void gr_client_hash_add(struct ordo_groups *g, uint32_t slot)
 	struct gr_client *c = &g->clients[slot];
 	uint32_t b = gr_hash(c->priv, c->priv_len) & (GR_CLIENT_HASH - 1);
 
-	c->hnext = g->client_hash[b];
-	g->client_hash[b] = slot;
+	c->hnext = g->client_hash[b] - 1u;
+	g->client_hash[b] = slot + 1u;
 }
 
 void gr_client_hash_del(struct ordo_groups *g, uint32_t slot)
 {
 	struct gr_client *c = &g->clients[slot];
-	uint32_t *pp = &g->client_hash[gr_hash(c->priv, c->priv_len) &
-				       (GR_CLIENT_HASH - 1)];
+	uint32_t b = gr_hash(c->priv, c->priv_len) & (GR_CLIENT_HASH - 1);
+	uint32_t x = g->client_hash[b] - 1u;
 
-	while (*pp != GR_NIL && *pp != slot)
-		pp = &g->clients[*pp].hnext;
-	if (*pp == slot)
-		*pp = c->hnext;
+	if (x == slot) {
+		g->client_hash[b] = c->hnext + 1u;
+	} else {
+		while (x != GR_NIL && g->clients[x].hnext != slot)
+			x = g->clients[x].hnext;
+		if (x != GR_NIL)
+			g->clients[x].hnext = c->hnext;
+	}
 	c->hnext = GR_NIL;
 }
