@@ -124,7 +124,9 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	r->members_now = (unsigned)n_members;
 	if (n_members > r->members_max)
 		r->members_max = (unsigned)n_members;
-	if (n_left && r->flooding)
+	/* Virtual synchrony orders this change with the messages: a member
+	 * that leaves after its END (done, like us) took nothing with it. */
+	if (n_left && r->flooding && r->check.ends < r->o.members)
 		r->member_left = true;
 }
 

@@ -70,31 +70,47 @@ for s in $SIZES; do
 done
 
 # One run at a time: the names below are fixed so that the stale pieces of
-# a run that died (SIGKILL, reboot of nothing but us) can be found again.
+# a run that died (SIGKILL) can be found again. Children do not inherit the
+# lock (9>&-), or a stale corosync would hold it forever.
 exec 9> "/run/lock/$LAB_NAME.lock" || die "cannot open /run/lock/$LAB_NAME.lock"
 flock -w 120 9 || die "another $LAB_NAME run holds /run/lock/$LAB_NAME.lock"
 
 # Leftovers of an earlier run that could not tear down: processes in our
-# namespaces (corosync, clients), the namespaces, the directory.
+# namespaces (corosync, clients), the libqb shared-memory files a killed
+# corosync leaves in /dev/shm (named after its pid), the namespaces, the
+# directory.
 clean_stale() {
-	local ns pid
+	local ns pid comm killed=() t=0
 	for ns in $(ip netns list | awk '{ print $1 }' | grep "^$LAB_NAME-"); do
 		for pid in $(ip netns pids "$ns" 2> /dev/null); do
-			log "stale process $pid ($(cat /proc/"$pid"/comm 2> /dev/null)) in $ns: killing it"
+			comm=$(cat /proc/"$pid"/comm 2> /dev/null)
+			log "stale process $pid ($comm) in $ns: killing it"
 			kill -KILL "$pid" 2> /dev/null
+			killed+=("$pid")
+			[ "$comm" = corosync ] &&
+				rm -rf /dev/shm/qb-corosync-"$pid"-* /dev/shm/qb-"$pid"-*
 		done
 		log "stale namespace $ns: deleting it"
 		ip netns del "$ns" 2> /dev/null
+	done
+	# SIGKILL is asynchronous: let them go before we count corosyncs.
+	while [ ${#killed[@]} -gt 0 ] && kill -0 "${killed[@]}" 2> /dev/null &&
+		[ $t -lt 50 ]; do
+		sleep 0.1
+		t=$((t + 1))
 	done
 	rm -rf "$LAB_DIR"
 }
 
 note_system_corosync() {
-	local pid root_net
-	root_net=$(readlink /proc/1/ns/net)
+	local pid our_net net
+	our_net=$(readlink /proc/$$/ns/net)
 	for pid in $(pgrep -x corosync); do
-		[ "$(readlink /proc/"$pid"/ns/net 2> /dev/null)" = "$root_net" ] || continue
-		log "note: a system corosync (pid $pid) runs in the root namespace;" \
+		net=$(readlink /proc/"$pid"/ns/net 2> /dev/null)
+		if [ -z "$net" ] || [ "$net" != "$our_net" ]; then
+			continue
+		fi
+		log "note: a system corosync (pid $pid) runs in this network namespace;" \
 		    "it cannot reach the lab but shares the CPUs" \
 		    "(systemctl disable --now corosync to stop it)"
 	done
@@ -180,7 +196,7 @@ start_node() {
 	# shellcheck disable=SC2016
 	ip netns exec "$ns" unshare --mount --propagation private \
 		sh -c 'mount --bind "$1" /run && exec corosync -f -c "$2"' \
-		sh "$d/run" "$d/corosync.conf" > "$d/stdout.log" 2>&1 &
+		sh "$d/run" "$d/corosync.conf" > "$d/stdout.log" 2>&1 9>&- &
 	LAB_PIDS[$i]=$!
 }
 
@@ -222,7 +238,7 @@ run_size() {
 		ip netns exec "$LAB_NAME-n$i" timeout -s INT -k 5 "$limit" "$CPG_FLOOD" \
 			--size "$size" --secs "$SECS" --warmup "$WARMUP" \
 			--members "$NODES" --senders yes --window "$WINDOW" --timeout 30 \
-			> "$LAB_DIR/flood-$size-n$i.out" 2> "$LAB_DIR/flood-$size-n$i.err" &
+			> "$LAB_DIR/flood-$size-n$i.out" 2> "$LAB_DIR/flood-$size-n$i.err" 9>&- &
 		FLOOD_PIDS[$i]=$!
 	done
 	for ((i = 1; i <= NODES; i++)); do
