@@ -66,22 +66,30 @@ static void on_data(struct ordo_groups *g, const struct ordo_delivery *d,
 	struct ordo_groups_msg m;
 
 	if (n == 0 || d->service < ORDO_SVC_UNRELIABLE ||
-	    d->service > ORDO_SVC_SAFE)
-		{ bad(g); return; }
+	    d->service > ORDO_SVC_SAFE) {
+		bad(g);
+		return;
+	}
 	/* Parse and check every name before delivering anything. A name
 	 * found in the table was checked when it was joined. */
 	for (i = 0; i < n; i++) {
 		if (q >= v->end || (len = *q++) == 0 || len > ORDO_GM_GROUP_MAX ||
-		    len > (uint32_t)(v->end - q))
-			{ bad(g); return; }
+		    len > (uint32_t)(v->end - q)) {
+			bad(g);
+			return;
+		}
 		if (q[0] == '#') {
-			if (!gr_private_group_ok((const char *)q, len))
-				{ bad(g); return; }
+			if (!gr_private_group_ok((const char *)q, len)) {
+				bad(g);
+				return;
+			}
 			gi = GR_NIL;
 		} else {
 			gi = gr_group_find(g, (const char *)q, len);
-			if (gi == GR_NIL && !gr_group_name_ok((const char *)q, len))
-				{ bad(g); return; }
+			if (gi == GR_NIL && !gr_group_name_ok((const char *)q, len)) {
+				bad(g);
+				return;
+			}
 		}
 		g->dest_gi[i] = gi;
 		memcpy(g->dest[i], q, len);
@@ -136,8 +144,10 @@ static void on_join(struct ordo_groups *g, struct gm_view *v)
 	const char *name;
 	uint32_t len, gi;
 
-	if (!one_group(g, v, &name, &len))
-		{ bad(g); return; }
+	if (!one_group(g, v, &name, &len)) {
+		bad(g);
+		return;
+	}
 	gr_full_name(g, g->sender, v->sender, v->h->sender_len, v->node_idx);
 	if (gr_member_add(g, name, len, g->sender,
 			  g->cfg.nodes[v->node_idx].id, v->local_slot, &gi) != 0)
@@ -151,8 +161,10 @@ static void on_leave(struct ordo_groups *g, struct gm_view *v)
 	const char *name;
 	uint32_t len, gi, p, slot;
 
-	if (!one_group(g, v, &name, &len))
-		{ bad(g); return; }
+	if (!one_group(g, v, &name, &len)) {
+		bad(g);
+		return;
+	}
 	gr_full_name(g, g->sender, v->sender, v->h->sender_len, v->node_idx);
 	gi = gr_group_find(g, name, len);
 	if (gi == GR_NIL)
@@ -172,8 +184,10 @@ static void on_disconnect(struct ordo_groups *g, struct gm_view *v)
 {
 	uint32_t h, p, gi, slot;
 
-	if (v->h->n_groups != 0 || v->p != v->end)
-		{ bad(g); return; }
+	if (v->h->n_groups != 0 || v->p != v->end) {
+		bad(g);
+		return;
+	}
 	gr_full_name(g, g->sender, v->sender, v->h->sender_len, v->node_idx);
 	h = gr_hash(g->sender, (uint32_t)strlen(g->sender));
 	while ((p = gr_pair_first(g, g->sender, h)) != GR_NIL) {
@@ -206,27 +220,37 @@ void ordo_groups_on_deliver(struct ordo_groups *g, const struct ordo_delivery *d
 	    h->kind == 0 || h->kind >= ORDO_GM_KIND_MAX ||
 	    (h->flags & ~ORDO_GM_F_ALL) ||
 	    (h->flags && h->kind != ORDO_GM_DATA) ||
-	    h->reserved[0] || h->reserved[1] || h->reserved[2])
-		{ bad(g); return; }
+	    h->reserved[0] || h->reserved[1] || h->reserved[2]) {
+		bad(g);
+		return;
+	}
 	idx = gr_node_index(g, d->sender);
-	if (idx < 0)
-		{ bad(g); return; }
+	if (idx < 0) {
+		bad(g);
+		return;
+	}
 	v.h = h;
 	v.node_idx = (uint32_t)idx;
 	v.sender = (const char *)(h + 1);
 	v.p = (const uint8_t *)v.sender + h->sender_len;
 	v.end = (const uint8_t *)d->data + d->len;
-	if (h->sender_len > d->len - sizeof(*h))
-		{ bad(g); return; }
+	if (h->sender_len > d->len - sizeof(*h)) {
+		bad(g);
+		return;
+	}
 	if (h->kind == ORDO_GM_STATE) {
 		if (h->sender_len != 0 || h->n_groups != 0 ||
-		    d->service != ORDO_SVC_AGREED || d->msg_type != ORDO_GM_STATE)
-			{ bad(g); return; }
+		    d->service != ORDO_SVC_AGREED || d->msg_type != ORDO_GM_STATE) {
+			bad(g);
+			return;
+		}
 		gr_state_rx(g, d, v.node_idx, v.p, (uint32_t)(v.end - v.p));
 		return;
 	}
-	if (!gr_private_name_ok(v.sender, h->sender_len))
-		{ bad(g); return; }
+	if (!gr_private_name_ok(v.sender, h->sender_len)) {
+		bad(g);
+		return;
+	}
 	if (h->kind == ORDO_GM_DATA) {
 		on_data(g, d, &v);
 		return;
@@ -234,8 +258,10 @@ void ordo_groups_on_deliver(struct ordo_groups *g, const struct ordo_delivery *d
 	v.local_slot = GR_NIL;
 	if (v.node_idx == g->my_idx)
 		v.local_slot = gr_client_find(g, v.sender, h->sender_len);
-	if (d->service != ORDO_SVC_AGREED || d->msg_type != h->kind)
-		{ bad(g); return; }
+	if (d->service != ORDO_SVC_AGREED || d->msg_type != h->kind) {
+		bad(g);
+		return;
+	}
 	if (h->kind == ORDO_GM_JOIN)
 		on_join(g, &v);
 	else if (h->kind == ORDO_GM_LEAVE)
