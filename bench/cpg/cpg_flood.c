@@ -142,7 +142,8 @@ static int dispatch_ready(struct flood_run *r, int wait_ms)
 		return 0;
 	e = cpg_dispatch(r->h, CS_DISPATCH_ALL);
 	if (e != CS_OK && e != CS_ERR_TRY_AGAIN) {
-		fprintf(stderr, "cpg_flood: cpg_dispatch: error %d\n", e);
+		fprintf(stderr, "cpg_flood: cpg_dispatch: %s (%d)%s\n", cs_strerror(e), e,
+			e == CS_ERR_LIBRARY ? ": lost the connection to corosync" : "");
 		return -EIO;
 	}
 	return 0;
@@ -163,7 +164,8 @@ static int send_one(struct flood_run *r, enum flood_kind kind, uint64_t deadline
 		if (e == CS_OK)
 			break;
 		if (e != CS_ERR_TRY_AGAIN) {
-			fprintf(stderr, "cpg_flood: cpg_mcast_joined: error %d\n", e);
+			fprintf(stderr, "cpg_flood: cpg_mcast_joined: %s (%d)\n",
+				cs_strerror(e), e);
 			return -EIO;
 		}
 		r->try_again++;
@@ -188,8 +190,9 @@ static int connect_cpg(struct flood_run *r)
 	/* Corosync may still be starting: its IPC refuses until it is up. */
 	while ((e = cpg_initialize(&r->h, &cb)) != CS_OK) {
 		if (now_ns() > deadline || quit) {
-			fprintf(stderr, "cpg_flood: cpg_initialize: error %d (is corosync"
-				" running in this network namespace?)\n", e);
+			fprintf(stderr, "cpg_flood: cpg_initialize: %s (%d): is corosync"
+				" running in this network namespace?\n",
+				cs_strerror(e), e);
 			return -ENOTCONN;
 		}
 		usleep(100000);
@@ -210,7 +213,8 @@ static int connect_cpg(struct flood_run *r)
 		usleep(10000);
 	}
 	if (e != CS_OK) {
-		fprintf(stderr, "cpg_flood: cpg_join %s: error %d\n", r->o.group, e);
+		fprintf(stderr, "cpg_flood: cpg_join %s: %s (%d)\n", r->o.group,
+			cs_strerror(e), e);
 		return -EIO;
 	}
 	return 0;

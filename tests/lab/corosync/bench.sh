@@ -120,7 +120,7 @@ note_system_corosync() {
 # stopping it with SIGTERM lets it remove them. Runs from the EXIT trap.
 # shellcheck disable=SC2317
 teardown() {
-	local i t pid
+	local i t pid pids=("${LAB_PIDS[@]}")
 	for pid in "${FLOOD_PIDS[@]}"; do
 		kill -KILL "$pid" 2> /dev/null
 	done
@@ -137,6 +137,10 @@ teardown() {
 			log "corosync of node $i did not stop in ${STOP_WAIT} s: killing it"
 	done
 	lab_teardown
+	# What a corosync that died unclean (crash, SIGKILL) left behind.
+	for i in "${!pids[@]}"; do
+		rm -rf /dev/shm/qb-corosync-"${pids[$i]}"-* /dev/shm/qb-"${pids[$i]}"-*
+	done
 }
 
 # --- corosync per node ---------------------------------------------------
