@@ -101,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		volatile uint8_t sum = 0;
 		for (uint32_t i = 0; i < m.payload_len; i++)
 			sum ^= m.payload[i];
+		(void)sum;
 	}
 	ordo_cr_reader_release(&r);
 
