@@ -87,8 +87,16 @@ static int write_some(struct ordo_cr_prod *p, struct send_req *q)
 		r->aux = 0;
 		r->msg_id = q->msg_id;
 		uint8_t *body = (uint8_t *)(r + 1);
-		if (nb)
-			memcpy(body, q->names, nb);
+		/* Names as the daemon's reader wants them: NUL-padded to
+		 * their full width, whatever the caller left after the NUL
+		 * (check_dests made sure each is terminated). */
+		for (uint32_t i = 0; i < nb / ORDO_CR_NAME_LEN; i++) {
+			char *d = (char *)body + i * ORDO_CR_NAME_LEN;
+			size_t n = strnlen(q->names[i], ORDO_CR_NAME_LEN);
+
+			memcpy(d, q->names[i], n);
+			memset(d + n, 0, ORDO_CR_NAME_LEN - n);
+		}
 		gather(q, body + nb, chunk);
 		q->done += chunk;
 		q->started = true;
