@@ -7,6 +7,9 @@
 #   make lab-bench NODES=3 PORT=afpacket     (testpmd baseline + ring)
 #   make lab-memif-crash ROUNDS=10           (peer SIGKILLed mid-traffic)
 #   make lab-misuse                          (clear errors, non-zero exits)
+#   make client-check                        (clients on a 3-node lab: libordo
+#                                             and sp.h, groups, every service,
+#                                             leave / SIGKILL / node loss)
 #   make lab-all                             (all of the above, every PORT)
 NODES ?= 3
 PORT ?= afpacket
@@ -16,7 +19,8 @@ ROUNDS ?= 10
 LAB_ENV = ORDOD=$(abspath $(BUILD))/app/ordod NODES=$(NODES) PORT=$(PORT) \
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
-.PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all
+.PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
+	client-check
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -33,3 +37,6 @@ lab-all: build
 		$(LAB_ENV) PORT=$$p bash tests/lab/lab-check.sh || exit 1; done
 	$(LAB_ENV) bash tests/lab/memif-crash.sh
 	$(LAB_ENV) bash tests/lab/lab-kill.sh
+client-check: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
+		bash tests/lab/client-check.sh

@@ -139,7 +139,12 @@ static int receive_spread(void)
 	int16 type;
 	int ng, endian, n;
 
-	if (SP_poll(mbox) <= 0)
+	n = SP_poll(mbox);
+	if (n < 0) {
+		printf("closed reason=sp%d\n", n);
+		return -1;
+	}
+	if (n == 0)
 		return 0;
 	n = SP_receive(mbox, &svc, sender, 256, &ng, groups, &type, &endian,
 		       MAX_MSG, rbuf);
