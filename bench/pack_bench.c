@@ -30,7 +30,11 @@ struct pack_bench {
 
 static void on_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 {
-	(void)ctx, (void)dest, (void)pkt, (void)len; /* packing sends nothing */
+	/* Packing sends nothing: packets stay in the store until received. */
+	(void)ctx;
+	(void)dest;
+	(void)pkt;
+	(void)len;
 }
 
 static void on_deliver(void *ctx, const struct ordo_delivery *d)
