@@ -10,7 +10,10 @@
 # B = s1 s2 s3 a2. Then:
 #   1. everyone multicasts to its group with every service type (a1 and
 #      s2 also to A and B at once, a1 to s3's private group);
-#   2. a3 leaves A;             the others see a LEAVE, a3 its self-leave
+#   2. z1 (node 1) stops reading while a2 floods group C = a1 z1: z1 is
+#      disconnected as a slow consumer (told why), a1 loses nothing and
+#      sees z1's DISCONNECT;
+#   2b. a3 leaves A;            the others see a LEAVE, a3 its self-leave
 #   3. s2 is SIGKILLed;         B sees a DISCONNECT
 #   4. node 3's ordod is SIGKILLed; nodes 1 and 2 see a transitional then
 #      a NETWORK membership without node 3's clients, and keep ordering.
@@ -28,7 +31,9 @@ ORDOCTL=${ORDOCTL:-$B/app/ordoctl}
 CC=${CC_CLIENT:-$B/tests/lab/cc_client}
 LAB_CONFIG=${LAB_CONFIG:-$LAB_ROOT/config/lab/afpacket3.conf}
 N=${N:-300}       # messages per client in phase 1
-SIZE=${SIZE:-200} # bytes; every 7th message is 3000 (fragmented on the wire)
+SIZE=${SIZE:-200} # bytes; every 10th message is 3000 (fragmented on the wire)
+# Past a 4 MiB delivery ring and MaxSessionMessages (1000) behind it.
+SLOW_MSGS=${SLOW_MSGS:-8000}
 NODES=3
 export LAB_CONFIG
 
@@ -149,7 +154,19 @@ for c in a1 a3; do wait_log "$LAB_DIR/$c.log" '^msg ' "$expect_a" 60 || exit 1; 
 for c in s2; do wait_log "$LAB_DIR/$c.log" '^msg ' "$expect_b" 60 || exit 1; done
 wait_log "$LAB_DIR/s3.log" '^msg ' $((expect_b + 5)) 60 || exit 1
 for c in s1 a2; do wait_log "$LAB_DIR/$c.log" '^msg ' "$expect_ab" 60 || exit 1; done
-lab_log "phase 1 delivered everywhere; phase 2: a3 leaves A"
+lab_log "phase 1 delivered everywhere; phase 2: z1 stops reading, a2 floods C"
+start_client z1 1 native
+wait_log "$LAB_DIR/z1.log" '^connected' 1 10 || exit 1
+cmd a1 "join C"
+cmd z1 "join C"
+wait_log "$LAB_DIR/a1.log" 'memb group=C kind=reg.*members=[^ ]*,' 1 || exit 1
+wait_log "$LAB_DIR/z1.log" 'memb group=C kind=reg.*members=[^ ]*,' 1 || exit 1
+cmd z1 "stall 6"
+cmd a2 "send C $SLOW_MSGS 1024"
+wait_log "$LAB_DIR/a1.log" 'memb group=C kind=reg cause=disconnect' 1 60 || exit 1
+wait_log "$LAB_DIR/a1.log" 'groups=C ' "$SLOW_MSGS" 60 || exit 1
+wait_log "$LAB_DIR/z1.log" '^closed' 1 30 || exit 1
+lab_log "phase 2b: a3 leaves A"
 
 cmd a3 "leave A"
 wait_log "$LAB_DIR/a3.log" 'kind=selfleave' 1 || exit 1
@@ -168,15 +185,18 @@ for c in a2 s1; do wait_log "$LAB_DIR/$c.log" 'memb group=B kind=reg cause=netwo
 # The surviving ring still orders: 50 more from a1 to A, 50 from s1 to B.
 cmd a1 "send A 50 $SIZE"
 cmd s1 "send B 50 $SIZE"
-wait_log "$LAB_DIR/a2.log" '^msg ' $((expect_ab + 100)) 60 || exit 1
-wait_log "$LAB_DIR/s1.log" '^msg ' $((expect_ab + 100)) 60 || exit 1
-wait_log "$LAB_DIR/a1.log" '^msg ' $((expect_a + 50)) 60 || exit 1
+last_a="id=#a1#n1:$((N + 85)) " last_b="id=#s1#n1:$((N + 50)) "
+for c in a2 s1; do
+	wait_log "$LAB_DIR/$c.log" "$last_a" 1 60 || exit 1
+	wait_log "$LAB_DIR/$c.log" "$last_b" 1 60 || exit 1
+done
+wait_log "$LAB_DIR/a1.log" "$last_a" 1 60 || exit 1
 for c in a3 s3; do wait_log "$LAB_DIR/$c.log" '^closed' 1 30 || exit 1; done
 
 for c in a1 a2 s1; do cmd $c "disconnect"; done
 sleep 0.5
 "$ORDOCTL" -s "$(sock 1)" groups > "$LAB_DIR/groups.txt" 2>&1
-verdict=$(python3 "$LAB_ROOT/tests/lab/client_check.py" "$LAB_DIR" "$N") || {
+verdict=$(python3 "$LAB_ROOT/tests/lab/client_check.py" "$LAB_DIR" "$N" "$SLOW_MSGS") || {
 	echo "$verdict"
 	LAB_KEEP=1
 	exit 1

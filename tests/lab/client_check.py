@@ -3,14 +3,16 @@
 """The verdict of `make client-check` (tests/lab/client-check.sh): reads
 the clients' event logs (cc_client's `msg` / `memb` / `closed` lines) and
 checks what the scenario promises. Prints each failure and, when there is
-none, `client-check: ok` with the counts. Usage: client_check.py DIR N
+none, `client-check: ok` with the counts.
+Usage: client_check.py DIR N SLOW_MSGS
 """
 import sys
 from pathlib import Path
 
 D = Path(sys.argv[1])
 N = int(sys.argv[2])
-CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3"]
+SLOW = int(sys.argv[3])
+CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3", "z1"]
 NAME = {c: f"#{c}#n{c[1]}" for c in CLIENTS}
 SERVICES = {1, 2, 4, 8, 16, 32}
 fails = []
@@ -85,6 +87,20 @@ for c, groups in phase1.items():
     if not SERVICES <= svcs:
         fail(f"{c}: services seen {sorted(svcs)}, not all six")
 
+# 3b. The slow consumer: z1 was cut off and told why; a1, in the same
+#     group, got every one of a2's messages to C; a1 saw z1 go.
+flood = {f"{NAME['a2']}:{s}" for s in range(N + 1, N + 1 + SLOW)}
+if not flood <= set(order["a1"]):
+    fail(f"a1: missing {len(flood - set(order['a1']))} of a2's {SLOW} messages to C")
+reasons = [kv.get("reason") for k, kv in log["z1"] if k == "closed"]
+if reasons != ["slow-consumer"]:
+    fail(f"z1: closed with {reasons}, expected slow-consumer")
+got_z = [m["id"] for m in msgs["z1"] if m["id"] in flood]
+if got_z != sorted(got_z, key=lambda i: int(i.split(":")[1])):
+    fail("z1: what it did get of the flood is out of order")
+if len(got_z) >= SLOW:
+    fail("z1: got the whole flood; it was never behind (test too small)")
+
 # 4. After node 3 died, the survivors still ordered: a1's 50 more to A and
 #    s1's 50 more to B reached the survivors in those groups.
 after_a = {f"{NAME['a1']}:{s}" for s in range(N + 36, N + 86)}
@@ -119,6 +135,7 @@ for c in B:
 for c in ["a1", "a2", "s1"]:
     has(c, "A", "reg", "leave", ["a1", "a2", "s1"])
 has("a3", "A", "selfleave", "leave")
+has("a1", "C", "reg", "disconnect", ["a1"])
 for c in ["s1", "s3", "a2"]:
     has(c, "B", "reg", "disconnect", ["s1", "s3", "a2"])
 for c in ["a2", "s1"]:
@@ -148,6 +165,6 @@ if fails:
     sys.exit(1)
 total = sum(len(msgs[c]) for c in CLIENTS)
 nmemb = sum(len(memb[c]) for c in CLIENTS)
-print(f"client-check: ok clients=6 (3 libordo, 3 sp.h) nodes=3 "
+print(f"client-check: ok clients=7 (4 libordo, 3 sp.h) nodes=3 "
       f"deliveries={total} membership_messages={nmemb} services=6 "
-      f"total_order=yes")
+      f"total_order=yes slow_consumer=disconnected")

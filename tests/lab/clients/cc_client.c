@@ -11,6 +11,7 @@
  *                           one multigroup message each), the service
  *                           cycling through all six
  *   sendp NAME N            N messages to a private group "#..#.."
+ *   stall SECONDS           read nothing for that long (a slow consumer)
  *   disconnect | quit       polite disconnect (then exit) | exit at once
  * Events, one line each on stdout (line-buffered), for the checker:
  *   msg from=S svc=N type=T groups=G1,G2 id=S:SEQ ok=1|0
@@ -273,6 +274,11 @@ static int run_command(char *line)
 		return use_spread ? SP_leave(mbox, b) : ordo_leave(oc, b);
 	if (strcmp(a, "send") == 0 || strcmp(a, "sendp") == 0) {
 		cmd_send(b, n, size > MAX_MSG ? MAX_MSG : size);
+		return 0;
+	}
+	if (strcmp(a, "stall") == 0) {
+		fflush(stdout);
+		sleep((unsigned)atoi(b));
 		return 0;
 	}
 	if (strcmp(a, "disconnect") == 0) {
