@@ -40,3 +40,9 @@ lab-all: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
 		bash tests/lab/client-check.sh
+
+# Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
+.PHONY: bench-compare
+bench-compare: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
+		bash tests/lab/compare.sh

@@ -91,7 +91,11 @@ pps=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LAB_DIR/tp-rx.log" |
 tp_gbit=$(awk -v p="$pps" -v s="$CARRY" 'BEGIN { printf "%.3f", p * s * 8 / 1e9 }')
 lab_log "testpmd $PORT txonly->rxonly, $FRAME-byte frames: $pps frames/s received"
 
-[ -n "${BASELINE_ONLY:-}" ] && exit 0
+if [ -n "${BASELINE_ONLY:-}" ]; then
+	echo "baseline: port=$PORT size=$SIZE frame=$FRAME testpmd_pps=$pps" \
+	     "testpmd_gbit_per_s=$tp_gbit"
+	exit 0
+fi
 line=$(LAB_NAME=${LAB_NAME}r LAB_DIR=${LAB_DIR}r NODES=$NODES PORT=$PORT MSGS=$MSGS \
 	SIZE=$SIZE ORDOD=$ORDOD "$(dirname "$0")/lab-check.sh" | tail -1)
 echo "$line"

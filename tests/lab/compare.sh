@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# make bench-compare: ordo next to Corosync and to the port's raw capacity,
+# on the same namespace lab, in one invocation (each set up and torn down
+# in turn, so they never share the CPUs):
+#
+#   1. testpmd txonly -> rxonly on PORT (tests/lab/bench.sh BASELINE_ONLY):
+#      what the port type moves at best, per message size;
+#   2. ordo: 3 nodes (ordod + ordo-ctrld each), one ordo-perf sender and
+#      one receiver per node, AGREED, flood (tests/lab/perf.sh);
+#   3. Corosync 3: 3 nodes, one cpg_flood sender per node, CPG's agreed
+#      order (tests/lab/corosync/bench.sh).
+#
+# Both ordo and Corosync check what they deliver (sequence, integrity, one
+# order); a run that lost or misordered anything fails the comparison.
+# Prints a table, then as its last line
+#
+#   compare: ordo/corosync 1KiB msgs/s ratio=R
+#
+#   SIZES="100 1024 8192" SECS=5 PORT=afpacket tests/lab/compare.sh
+set -u
+cd "$(dirname "$0")/../.."
+SIZES=${SIZES:-100 1024 8192}
+SECS=${SECS:-5}
+PORT=${PORT:-afpacket}
+B=${BUILD_DIR:-$PWD/build}
+export ORDOD=${ORDOD:-$B/app/ordod}
+OUT=$(mktemp -d /tmp/ordo-compare.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+
+log() { echo "compare: $*" >&2; }
+field() { # file prefix size key
+	grep -- "^$2" "$1" | grep -- " size=$3 " | tail -1 | tr ' ' '\n' |
+		sed -n "s/^$4=//p"
+}
+
+log "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+for s in $SIZES; do
+	log "testpmd baseline, $s-byte messages"
+	NODES=2 PORT=$PORT SIZE=$s SECS=$SECS BASELINE_ONLY=1 \
+		bash tests/lab/bench.sh 2>>"$OUT/err" | tail -1 >> "$OUT/baseline" ||
+		{ tail -5 "$OUT/err"; exit 1; }
+done
+log "ordo: 3 nodes, one sender per node, sizes $SIZES"
+SIZES=$SIZES SECS=$SECS NODES=3 BUILD_DIR=$B bash tests/lab/perf.sh \
+	> "$OUT/ordo" 2>>"$OUT/err" || { tail -5 "$OUT/ordo" "$OUT/err"; exit 1; }
+log "corosync: 3 nodes, one sender per node, sizes $SIZES"
+SIZES=$SIZES SECS=$SECS bash tests/lab/corosync/bench.sh \
+	> "$OUT/corosync" 2>>"$OUT/err" || { tail -5 "$OUT/corosync" "$OUT/err"; exit 1; }
+
+printf '%-6s %14s %14s %7s %12s %12s %9s\n' size ordo_msgs/s corosync_msgs/s ratio \
+	ordo_Gbit/s testpmd_Gbit/s fraction
+ratio_1k=
+for s in $SIZES; do
+	o=$(field "$OUT/ordo" perf-lab: "$s" rx_msgs_per_s)
+	oc=$(field "$OUT/ordo" perf-lab: "$s" checked)
+	c=$(field "$OUT/corosync" corosync: "$s" msgs_per_s)
+	cc=$(field "$OUT/corosync" corosync: "$s" ordered)
+	t=$(field "$OUT/baseline" baseline: "$s" testpmd_gbit_per_s)
+	[ "$oc" = yes ] || { log "ordo's $s-byte run was not clean ($oc)"; exit 1; }
+	[ "$cc" = yes ] || { log "corosync's $s-byte run was not clean ($cc)"; exit 1; }
+	r=$(awk -v a="$o" -v b="$c" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')
+	g=$(awk -v a="$o" -v s="$s" 'BEGIN { printf "%.3f", a * s * 8 / 1e9 }')
+	f=$(awk -v g="$g" -v t="$t" 'BEGIN { printf "%.2f", t > 0 ? g / t : 0 }')
+	printf '%-6s %14.0f %14.0f %7s %12s %12s %9s\n' "$s" "$o" "$c" "$r" "$g" "$t" "$f"
+	[ "$s" = 1024 ] && ratio_1k=$r
+done
+echo "compare: port=$PORT secs=$SECS goodput = messages delivered per node x size; fraction = of testpmd's payload capacity"
+echo "compare: ordo/corosync 1KiB msgs/s ratio=${ratio_1k:-n/a}"
