@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * ordo-perf: the state of one run, shared by its threads.
+ *
+ * One process per node. The main thread owns the receiver client (it joins
+ * the data groups perf0..perfN-1 unless --no-receive, and always the sync
+ * group "perfsync"), checks and times what it receives, prints the
+ * per-second lines and the results. Each sender is a client of its own on
+ * a thread of its own. Runs are rounds (a sweep has one per size): the
+ * main thread opens round r by publishing its start time and r in go_round;
+ * the senders warm up, send measured data, then an END to every data group
+ * and to perfsync, and the main thread closes the round when the END of
+ * every expected sender in the lab arrived (or --timeout passed).
+ *
+ * Sender counters have one writer (the sender) and one reader (the main
+ * thread), through relaxed atomics: a per-second line may be a message
+ * late, never torn.
+ */
+#ifndef ORDO_PERF_H
+#define ORDO_PERF_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ordo/ordo.h"
+#include "perf_check.h"
+#include "perf_opts.h"
+
+#define PERF_SYNC_GROUP "perfsync"
+
+struct perf_run;
+
+struct perf_sender {
+	struct perf_run *run;
+	unsigned index;
+	pthread_t thread;
+	bool started;
+	ordo_client *c;
+	uint64_t id;                   /* perf_sender_id(private group) */
+	uint8_t *buf;                  /* one message, the largest size */
+	uint64_t seq;
+	_Atomic uint64_t tx_msgs;      /* WARMUP and DATA handed to libordo */
+	_Atomic uint64_t tx_data;      /* DATA of the current round */
+	_Atomic uint64_t tx_full;      /* submit ring was full (retried) */
+	_Atomic int done_round;        /* last round whose END went out */
+	int error;                     /* enum ordo_error that stopped it */
+};
+
+struct perf_run {
+	struct perf_opts o;
+	ordo_client *rx;
+	char daemon[ORDO_NAME_LEN];
+	/* data groups [0, groups), then PERF_SYNC_GROUP at [groups] */
+	char groups[PERF_MAX_GROUPS + 1][ORDO_NAME_LEN];
+	struct perf_sender sender[PERF_MAX_LOCAL_SENDERS];
+	_Atomic int go_round;          /* -1 until round 0 starts */
+	_Atomic uint64_t round_start_ns;
+	_Atomic bool stop;             /* senders give up (timeout, signal) */
+	unsigned sync_members;         /* perfsync's last regular view */
+	bool member_left;              /* perfsync shrank during a round */
+	int closed;                    /* receiver's session ended: reason */
+	struct perf_check check;
+	unsigned ends_seen;            /* --no-receive: ENDs of this round */
+	uint8_t *rx_buf;               /* names and data of one event */
+	size_t rx_len;
+	uint64_t logged;               /* faults named on stderr so far */
+};
+
+extern volatile sig_atomic_t perf_quit;
+
+uint64_t perf_now_ns(void);
+
+/* perf_sender.c */
+int perf_senders_start(struct perf_run *r);
+void perf_senders_join(struct perf_run *r);
+
+/* perf_receiver.c: wait for --members, then run every round. Returns
+ * whether every round checked clean. */
+int perf_wait_members(struct perf_run *r);
+bool perf_run_rounds(struct perf_run *r);
+
+/* perf_daemon.c: one counter of the daemon's COUNTERS answer (JSON) on
+ * the client socket; 0, or a negative errno. */
+int perf_daemon_counter(const char *socket, const char *key, uint64_t *out);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * What ordo-perf prints: a testpmd-like line per second, and per round a
+ * summary, the result line (the last line of a run; a sweep prints one
+ * per size, in order) and an optional CSV row. The formats are documented
+ * in app/perf/README.md; scripts parse them, so change them only there
+ * too.
+ */
+#ifndef ORDO_PERF_REPORT_H
+#define ORDO_PERF_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "perf.h"
+
+struct perf_second {
+	unsigned t;                  /* seconds since the round started */
+	double secs;                 /* length of this interval */
+	uint64_t rx_msgs, rx_bytes, tx_msgs;   /* in the interval */
+	const struct perf_hist *latency;       /* in the interval */
+	uint64_t lost, misordered, corrupt;    /* since the round started */
+	int64_t retrans;             /* in the interval; -1 unknown */
+};
+
+struct perf_result {
+	unsigned round;
+	uint32_t size;
+	uint64_t sent;               /* DATA this node's senders sent */
+	uint64_t received;           /* DATA this node's receiver accepted */
+	uint64_t bytes;
+	double secs;                 /* first to last DATA delivery */
+	const struct perf_hist *latency;
+	uint64_t lost, misordered, corrupt, impostor;
+	int64_t retrans;             /* during the round; -1 unknown */
+	uint64_t tx_full;
+	unsigned ends, ends_expected;
+	bool member_left;
+	bool checked;
+};
+
+void perf_report_second(const struct perf_run *r, const struct perf_second *s);
+/* Summary, result line, CSV row. Returns 0 or -errno of the CSV write. */
+int perf_report_result(const struct perf_run *r, const struct perf_result *res);
+
+#endif

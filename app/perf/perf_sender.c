@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * ordo-perf's senders: one client and one thread each. A round is a
+ * warm-up, a measured window and an END; in --mode rate a token bucket on
+ * CLOCK_MONOTONIC paces the sends (the bucket refills with elapsed time,
+ * so the pace never drifts, and holds at most PERF_BURST tokens, so a
+ * descheduled sender does not make up for lost time in one burst).
+ *
+ * A full submit ring is not an error: the daemon takes what the ring can
+ * order, and a flood is meant to find that limit. We retry, yielding the
+ * CPU the daemon needs, and stamp the send time again, so latency starts
+ * when libordo takes the message (as cpg_flood does after TRY_AGAIN).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "perf.h"
+
+#define PERF_BURST 32
+#define PERF_SPINS 64          /* yields before sleeping on a full ring */
+
+static void pause_ns(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
+			       .tv_nsec = (long)(ns % 1000000000u) };
+
+	nanosleep(&ts, NULL);
+}
+
+static bool giving_up(struct perf_run *r)
+{
+	return perf_quit || atomic_load_explicit(&r->stop, memory_order_relaxed);
+}
+
+/* Hand one message of len bytes in s->buf to libordo, to n groups from
+ * first. 0 or a negative enum ordo_error (ORDO_ERR_TIMEOUT: gave up). */
+static int send_one(struct perf_sender *s, uint32_t len, int n,
+		    const char (*first)[ORDO_NAME_LEN])
+{
+	struct perf_run *r = s->run;
+	struct iovec iov = { .iov_base = s->buf, .iov_len = len };
+	uint64_t deadline = 0;
+	unsigned spins = 0;
+	int rc;
+
+	for (;;) {
+		rc = ordo_try_multicastv(s->c, r->o.service, n, first, 0, &iov, 1);
+		if (rc >= 0)
+			return 0;
+		if (rc != ORDO_ERR_AGAIN)
+			return rc;
+		atomic_fetch_add_explicit(&s->tx_full, 1, memory_order_relaxed);
+		if (!deadline)
+			deadline = perf_now_ns() + (uint64_t)(r->o.timeout * 1e9);
+		if (giving_up(r) || perf_now_ns() > deadline)
+			return ORDO_ERR_TIMEOUT;
+		if (spins++ < PERF_SPINS)
+			sched_yield();
+		else
+			pause_ns(20000);
+		perf_msg_set_time(s->buf, perf_now_ns());
+	}
+}
+
+static int wait_go(struct perf_sender *s, int round)
+{
+	while (atomic_load_explicit(&s->run->go_round, memory_order_acquire) < round) {
+		if (giving_up(s->run))
+			return ORDO_ERR_TIMEOUT;
+		pause_ns(200000);
+	}
+	return 0;
+}
+
+static int run_round(struct perf_sender *s, int round)
+{
+	struct perf_run *r = s->run;
+	uint32_t len = r->o.sizes[round];
+	uint64_t start = atomic_load_explicit(&r->round_start_ns, memory_order_relaxed);
+	uint64_t t_meas = start + (uint64_t)(r->o.warmup * 1e9);
+	uint64_t t_end = t_meas + (uint64_t)(r->o.secs * 1e9);
+	bool paced = r->o.mode == PERF_MODE_RATE;
+	double per_ns = r->o.rate / 1e9;
+	uint64_t paced_sent = 0;     /* tokens spent since start */
+	int rc;
+
+	atomic_store_explicit(&s->tx_data, 0, memory_order_relaxed);
+	for (;;) {
+		uint64_t now = perf_now_ns();
+		enum perf_kind kind = now >= t_meas ? PERF_DATA : PERF_WARMUP;
+		unsigned g;
+
+		if (now >= t_end || giving_up(r))
+			break;
+		if (paced) {
+			uint64_t allowed = (uint64_t)((double)(now - start) * per_ns) + 1;
+
+			if (allowed > paced_sent + PERF_BURST)
+				paced_sent = allowed - PERF_BURST;
+			if (paced_sent >= allowed) {
+				/* Empty bucket: sleep to the next token, at
+				 * most 1 ms so the end of the window is kept. */
+				uint64_t next = start + (uint64_t)((double)allowed / per_ns);
+				uint64_t wait = next > now ? next - now : 0;
+
+				if (wait > 1000000)
+					wait = 1000000;
+				if (wait > 50000)
+					pause_ns(wait - 50000);
+				else
+					sched_yield();
+				continue;
+			}
+			paced_sent++;
+		}
+		s->seq++;
+		g = (unsigned)(s->seq % r->o.groups);
+		perf_msg_stamp(s->buf, len, kind, (uint16_t)round, s->id, s->seq, now);
+		rc = send_one(s, len, 1, &r->groups[g]);
+		if (rc < 0)
+			return rc;
+		atomic_fetch_add_explicit(&s->tx_msgs, 1, memory_order_relaxed);
+		if (kind == PERF_DATA)
+			atomic_fetch_add_explicit(&s->tx_data, 1, memory_order_relaxed);
+	}
+	/* END to every data group and to perfsync: every ordo-perf process,
+	 * receiving or not, learns that this sender is done. */
+	s->seq++;
+	perf_msg_stamp(s->buf, len, PERF_END, (uint16_t)round, s->id, s->seq,
+		       perf_now_ns());
+	rc = send_one(s, len, (int)r->o.groups + 1, &r->groups[0]);
+	if (rc < 0)
+		return rc;
+	atomic_store_explicit(&s->done_round, round, memory_order_release);
+	return 0;
+}
+
+static void *sender_main(void *arg)
+{
+	struct perf_sender *s = arg;
+	int rc = 0;
+
+	for (unsigned round = 0; round < s->run->o.n_sizes && rc == 0; round++) {
+		rc = wait_go(s, (int)round);
+		if (rc == 0)
+			rc = run_round(s, (int)round);
+	}
+	if (rc < 0 && !giving_up(s->run)) {
+		fprintf(stderr, "ordo-perf: sender %u: %s\n", s->index, ordo_strerror(rc));
+	}
+	s->error = rc;
+	return NULL;
+}
+
+int perf_senders_start(struct perf_run *r)
+{
+	uint32_t max = 0;
+
+	for (unsigned i = 0; i < r->o.n_sizes; i++)
+		if (r->o.sizes[i] > max)
+			max = r->o.sizes[i];
+	for (unsigned i = 0; i < r->o.senders; i++) {
+		struct perf_sender *s = &r->sender[i];
+		int rc;
+
+		s->run = r;
+		s->index = i;
+		atomic_init(&s->done_round, -1);
+		rc = ordo_connect(r->o.socket, NULL, 0, (int)(r->o.timeout * 1000), &s->c);
+		if (rc < 0) {
+			fprintf(stderr, "ordo-perf: sender %u: connect: %s\n", i,
+				ordo_strerror(rc));
+			return rc;
+		}
+		s->id = perf_sender_id(ordo_private_group(s->c));
+		s->buf = calloc(1, max);
+		if (!s->buf)
+			return ORDO_ERR_NOMEM;
+		perf_msg_init_payload(s->buf, max, s->id);
+		if (pthread_create(&s->thread, NULL, sender_main, s) != 0) {
+			fprintf(stderr, "ordo-perf: sender %u: no thread: %s\n", i,
+				strerror(errno));
+			return ORDO_ERR_SYS;
+		}
+		s->started = true;
+	}
+	return 0;
+}
+
+void perf_senders_join(struct perf_run *r)
+{
+	for (unsigned i = 0; i < r->o.senders; i++) {
+		struct perf_sender *s = &r->sender[i];
+
+		if (s->started)
+			pthread_join(s->thread, NULL);
+		if (s->c)
+			ordo_disconnect(s->c);
+		free(s->buf);
+		s->c = NULL;
+		s->buf = NULL;
+	}
+}
