@@ -46,6 +46,9 @@ uint64_t perf_hist_quantile(const struct perf_hist *h, double q)
 	want = (uint64_t)ceil(q * (double)h->count);
 	if (want == 0)
 		want = 1;
+	/* The top rank is the largest sample, which we know exactly. */
+	if (want >= h->count)
+		return h->max;
 	for (unsigned i = 0; i < PERF_HIST_BUCKETS; i++) {
 		seen += h->bucket[i];
 		if (seen >= want) {

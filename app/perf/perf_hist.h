@@ -48,9 +48,10 @@ static inline void perf_hist_add(struct perf_hist *h, uint64_t v)
 /* Add all of src's samples to dst. */
 void perf_hist_merge(struct perf_hist *dst, const struct perf_hist *src);
 
-/* The smallest recorded bucket under which at least a fraction q (0..1)
- * of the samples fall, as the middle of that bucket (never above the
- * largest sample); 0 when empty. */
+/* The value under which a fraction q (0..1) of the samples fall: the
+ * middle of the bucket holding the sample of rank ceil(q * count) (never
+ * above the largest sample; the top rank is the largest sample itself);
+ * 0 when empty. */
 uint64_t perf_hist_quantile(const struct perf_hist *h, double q);
 
 #endif
