@@ -122,6 +122,20 @@ static void ring_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 		r->ports[0].c.drops[DP_DROP_TOO_BIG]++;
 		return;
 	}
+	/* A ring of one: its data packets are for no one (other daemons drop
+	 * a foreign ring's data), so they stay off the wire. Only packets of
+	 * the installed ring: a new ring's recovery data must go out. */
+	if (r->ring_members == 1 && len >= sizeof(struct ordo_wire_hdr) &&
+	    ((const uint8_t *)pkt)[DP_ORDO_TYPE_OFF] == ORDO_PKT_DATA) {
+		struct ordo_wire_hdr h;
+
+		memcpy(&h, pkt, sizeof(h));
+		if (__builtin_bswap32(h.ring_rep) == r->ring_rep &&
+		    __builtin_bswap32(h.ring_seq) == r->ring_seq) {
+			r->tx_alone++;
+			return;
+		}
+	}
 	if (dest != ORDO_DEST_RING)
 		peer = dp_peers_find(&r->peers, dest);
 	if (peer != NULL && peer->known && r->ports[peer->port].up) {
@@ -204,6 +218,7 @@ void dp_ring_publish(struct dp_ring *r)
 		s->peers_known += r->peers.p[i].known;
 	s->peers_moved = r->peers.moved;
 	s->tx_no_port = r->tx_no_port;
+	s->tx_alone = r->tx_alone;
 	s->announces_rx = r->announces_rx;
 	s->announces_tx = r->announces_tx;
 	s->announces_bad = r->announces_bad;

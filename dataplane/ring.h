@@ -71,6 +71,7 @@ struct dp_ring {
 	uint64_t loops;
 	uint64_t events;     /* frames built + deliveries + config changes */
 	uint64_t tx_no_port;
+	uint64_t tx_alone;   /* data packets of a ring of one, not sent */
 	struct dp_port ports[DP_MAX_PORTS];
 
 	/* cold */
