@@ -9,6 +9,7 @@ pkgs=(
   libbenchmark-dev libcmocka-dev libclang-rt-14-dev
   iproute2 python3
   corosync libcpg-dev
+  gnuplot-nox
 )
 
 missing=()

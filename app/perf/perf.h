@@ -46,6 +46,8 @@ struct perf_sender {
 	_Atomic uint64_t tx_data;      /* DATA of the current round */
 	_Atomic uint64_t tx_full;      /* submit ring was full (retried) */
 	_Atomic int done_round;        /* last round whose END went out */
+	_Atomic uint64_t acked;        /* its last seq our receiver accepted */
+	_Atomic uint64_t window_waits; /* sends held back by --window */
 	int error;                     /* enum ordo_error that stopped it */
 };
 

@@ -89,6 +89,7 @@ int perf_check_deliver(struct perf_check *c, const void *msg, size_t len,
 	}
 	s->next_seq = m.seq + 1;
 	s->got++;
+	c->last = m;
 	if (m.kind == PERF_END) {
 		s->ended_round = (int)c->round;
 		c->cur.ends++;

@@ -57,6 +57,7 @@ struct perf_check {
 	uint64_t bad[PERF_BAD_COUNT];
 	uint64_t impostor;           /* sender id bound to another name */
 	uint64_t too_many;           /* senders beyond PERF_MAX_SENDERS */
+	struct perf_msg last;        /* header of the last accepted message */
 	struct perf_round_stats cur;
 	struct perf_hist second;     /* WARMUP and DATA since last take */
 };

@@ -30,6 +30,7 @@ static const struct {
 	{ "warmup", "S", "unmeasured seconds before each run (1)" },
 	{ "members", "M", "wait for M ordo-perf processes before starting (1)" },
 	{ "expect-senders", "S", "senders in the whole lab (default --senders)" },
+	{ "window", "W", "own messages sent, not yet received back, per sender (256; 0 off)" },
 	{ "timeout", "S", "bound on each wait: members, END markers (30)" },
 	{ "csv", "FILE", "append one row per run" },
 	{ "label", "TEXT", "free text for the CSV rows" },
@@ -163,6 +164,9 @@ static int parse_one(struct perf_opts *o, const char *name, const char *arg,
 		rc = num(name, arg, 0, 512, &v);
 		o->expect_senders = (unsigned)v;
 		*expect_given = true;
+	} else if (!strcmp(name, "window")) {
+		rc = num(name, arg, 0, 1 << 24, &v);
+		o->window = (unsigned)v;
 	} else if (!strcmp(name, "csv")) {
 		o->csv = arg;
 	} else if (!strcmp(name, "label")) {
@@ -187,6 +191,7 @@ int perf_opts_parse(struct perf_opts *o, int argc, char **argv)
 				 .service_name = "agreed", .groups = 1,
 				 .senders = 1, .receive = true, .secs = 5,
 				 .warmup = 1, .timeout = 30, .members = 1,
+				 .window = 256,
 				 .label = "" };
 	for (size_t i = 0; i < sizeof(opt_help) / sizeof(opt_help[0]); i++)
 		lo[i] = (struct option){ opt_help[i].name,
@@ -217,6 +222,9 @@ int perf_opts_parse(struct perf_opts *o, int argc, char **argv)
 		fprintf(stderr, "ordo-perf: --mode rate needs --rate R\n");
 		return -EINVAL;
 	}
+	/* Only the local receiver sees a sender's messages come back. */
+	if (!o->receive)
+		o->window = 0;
 	if (!expect_given)
 		o->expect_senders = o->senders;
 	if (!o->senders && !o->receive) {

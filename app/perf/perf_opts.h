@@ -31,6 +31,7 @@ struct perf_opts {
 	double secs, warmup, timeout;
 	unsigned members;           /* ordo-perf processes to wait for */
 	unsigned expect_senders;    /* senders in the whole lab */
+	unsigned window;            /* own messages in flight per sender, 0 = off */
 	const char *csv;
 	const char *label;
 	bool quiet;

@@ -61,6 +61,15 @@ static void on_message(struct perf_run *r, const struct ordo_event *ev, uint64_t
 		return;
 	}
 	rc = perf_check_deliver(&r->check, ev->data, ev->len, ev->sender, now);
+	/* One of our senders' own messages came back: its window moves. */
+	if (rc >= 0 || rc == PERF_CHECK_LOST)
+		for (unsigned i = 0; i < r->o.senders; i++)
+			if (r->sender[i].id == r->check.last.sender) {
+				atomic_store_explicit(&r->sender[i].acked,
+						      r->check.last.seq,
+						      memory_order_release);
+				break;
+			}
 	if (rc < 0 && r->logged++ < LOG_FIRST)
 		fprintf(stderr, "ordo-perf: %s: message of %zu bytes from %.*s: %s\n",
 			r->daemon, ev->len, ORDO_NAME_LEN, ev->sender, what[-rc]);
@@ -194,6 +203,7 @@ static bool run_round(struct perf_run *r, unsigned round)
 	struct perf_check *c = &r->check;
 	uint64_t lost0 = c->lost, mis0 = c->misordered, cor0 = c->corrupt;
 	uint64_t imp0 = c->impostor, full0 = 0, full = 0, sent = 0;
+	uint64_t ww0 = 0, ww = 0;
 	int64_t rt0 = daemon_retrans(r), rt1;
 	uint64_t start = perf_now_ns();
 	uint64_t deadline = start + (uint64_t)((r->o.warmup + r->o.secs + r->o.timeout) * 1e9);
@@ -204,8 +214,10 @@ static bool run_round(struct perf_run *r, unsigned round)
 	bool timed_out = false, senders_ok = true;
 	struct perf_result res;
 
-	for (unsigned i = 0; i < r->o.senders; i++)
+	for (unsigned i = 0; i < r->o.senders; i++) {
 		full0 += atomic_load(&r->sender[i].tx_full);
+		ww0 += atomic_load(&r->sender[i].window_waits);
+	}
 	perf_check_next_round(c, (uint16_t)round);
 	r->ends_seen = 0;
 	r->member_left = false;
@@ -244,6 +256,7 @@ static bool run_round(struct perf_run *r, unsigned round)
 			receive_one(r, 10);
 		sent += atomic_load(&s->tx_data);
 		full += atomic_load(&s->tx_full);
+		ww += atomic_load(&s->window_waits);
 		if (atomic_load_explicit(&s->done_round, memory_order_acquire) < (int)round)
 			senders_ok = false;
 	}
@@ -262,6 +275,7 @@ static bool run_round(struct perf_run *r, unsigned round)
 		.impostor = c->impostor - imp0,
 		.retrans = rt0 >= 0 && rt1 >= 0 ? rt1 - rt0 : -1,
 		.tx_full = full - full0,
+		.window_waits = ww - ww0,
 		.ends = ends_now(r),
 		.ends_expected = r->o.expect_senders,
 		.member_left = r->member_left,

@@ -79,10 +79,12 @@ int perf_report_result(const struct perf_run *r, const struct perf_result *res)
 	int rc = 0;
 
 	printf("perf: summary node=%s round=%u mode=%s size=%" PRIu32
-	       " ends=%u/%u tx_full=%" PRIu64 " impostor=%" PRIu64
+	       " ends=%u/%u tx_full=%" PRIu64 " window_waits=%" PRIu64
+	       " impostor=%" PRIu64
 	       " retrans=%" PRId64 " max_us=%.1f%s%s\n",
 	       r->daemon, res->round, perf_mode_name(r->o.mode), res->size,
-	       res->ends, res->ends_expected, res->tx_full, res->impostor,
+	       res->ends, res->ends_expected, res->tx_full, res->window_waits,
+	       res->impostor,
 	       res->retrans, (double)res->latency->max / 1000.0,
 	       res->member_left ? " member-left" : "",
 	       r->closed ? " receiver-closed" : "");

@@ -33,7 +33,7 @@ struct perf_result {
 	const struct perf_hist *latency;
 	uint64_t lost, misordered, corrupt, impostor;
 	int64_t retrans;             /* during the round; -1 unknown */
-	uint64_t tx_full;
+	uint64_t tx_full, window_waits;
 	unsigned ends, ends_expected;
 	bool member_left;
 	bool checked;

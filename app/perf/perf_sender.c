@@ -66,6 +66,32 @@ static int send_one(struct perf_sender *s, uint32_t len, int n,
 	}
 }
 
+/* --window: at most that many of our messages sent and not yet received
+ * back by this node's receiver. Without a bound a flood measures how fast
+ * the daemon's queues grow, not how fast the ring orders (and a receiver
+ * that falls behind is cut off as a slow consumer). */
+static int wait_window(struct perf_sender *s)
+{
+	struct perf_run *r = s->run;
+	uint64_t deadline = 0;
+	unsigned spins = 0;
+
+	while (s->seq - atomic_load_explicit(&s->acked, memory_order_acquire) >=
+	       r->o.window) {
+		if (!deadline) {
+			atomic_fetch_add_explicit(&s->window_waits, 1, memory_order_relaxed);
+			deadline = perf_now_ns() + (uint64_t)(r->o.timeout * 1e9);
+		}
+		if (giving_up(r) || perf_now_ns() > deadline)
+			return ORDO_ERR_TIMEOUT;
+		if (spins++ < PERF_SPINS)
+			sched_yield();
+		else
+			pause_ns(20000);
+	}
+	return 0;
+}
+
 static int wait_go(struct perf_sender *s, int round)
 {
 	while (atomic_load_explicit(&s->run->go_round, memory_order_acquire) < round) {
@@ -90,10 +116,14 @@ static int run_round(struct perf_sender *s, int round)
 
 	atomic_store_explicit(&s->tx_data, 0, memory_order_relaxed);
 	for (;;) {
-		uint64_t now = perf_now_ns();
-		enum perf_kind kind = now >= t_meas ? PERF_DATA : PERF_WARMUP;
+		uint64_t now;
+		enum perf_kind kind;
 		unsigned g;
 
+		if (r->o.window && (rc = wait_window(s)) < 0)
+			return rc;
+		now = perf_now_ns();
+		kind = now >= t_meas ? PERF_DATA : PERF_WARMUP;
 		if (now >= t_end || giving_up(r))
 			break;
 		if (paced) {
