@@ -5,7 +5,9 @@
 # joined by veth pairs and a Linux bridge (a small switched LAN), form a
 # ring and order traffic that every node generates. Shows each node's
 # per-second line live, then checks that all three delivered the same
-# messages in the same order, and tears everything down.
+# messages in the same order, and tears everything down. Then part 2
+# (demo-clients.sh): Spread-API clients on two nodes chatting through the
+# shared-memory rings.
 #
 #   tests/lab/demo.sh [build]      SECONDS_=10 RATE=20000 SIZE=256 PORT=afpacket
 set -u
@@ -56,4 +58,8 @@ for i in 1 2 3; do
 	digest=$d
 done
 echo "demo: ordered=$ok (same messages, same order, at every node)"
-[ "$ok" = yes ]
+[ "$ok" = yes ] || exit 1
+# Part 2: clients attached through shared memory (a fresh lab).
+trap - EXIT
+lab_teardown
+LAB_NAME=${LAB_NAME}c LAB_DIR=${LAB_DIR}c bash tests/lab/demo-clients.sh "$B"
