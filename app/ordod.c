@@ -259,11 +259,16 @@ static void supervise(struct dp_ring *r, double period, bool ring_here,
 	while (!quit) {
 		if (ring_here) {
 			/* With clients, serve their control traffic every
-			 * few turns: attaching must not wait a second. */
-			int turns = link ? 50 : 1000;
+			 * millisecond (the ring's own clock, no syscall):
+			 * attaching must not wait, the ring must not pay a
+			 * poll(2) per few turns. */
+			uint64_t until = r->now + 1000000;
 
-			for (int i = 0; i < turns && !quit; i++)
+			for (int i = 0; i < 1000 && !quit; i++) {
 				dp_idle_turn(&r->idle, dp_ring_do_work(r));
+				if (link && r->now >= until)
+					break;
+			}
 			if (link)
 				link_poll(link, 0);
 		} else if (link) {

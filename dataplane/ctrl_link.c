@@ -125,7 +125,7 @@ static void slot_reclaim(struct dp_client *c)
 
 static struct dp_client *slot_by_id(struct dp_link *l, uint32_t id)
 {
-	for (uint32_t i = 0; i < DP_GW_MAX_CLIENTS; i++) {
+	for (uint32_t i = 0; i < l->hiwater; i++) {
 		struct dp_client *c = &l->gw->slots[i];
 
 		if (c->state != DP_SLOT_FREE && c->client_id == id)
@@ -210,6 +210,8 @@ static void on_attach(struct dp_link *l, const struct ordo_cp_attach *a,
 		if (__atomic_load_n(&l->gw->slots[i].state,
 				    __ATOMIC_ACQUIRE) == DP_SLOT_FREE) {
 			c = &l->gw->slots[i];
+			if (i >= l->hiwater)
+				l->hiwater = i + 1;
 			break;
 		}
 	if (memchr(a->private_name, 0, sizeof(a->private_name)) == NULL ||
@@ -251,7 +253,7 @@ static void post_detach(struct dp_link *l, struct dp_client *c)
 
 static void send_clients(struct dp_link *l)
 {
-	for (uint32_t i = 0; i < DP_GW_MAX_CLIENTS; i++) {
+	for (uint32_t i = 0; i < l->hiwater; i++) {
 		struct dp_client *c = &l->gw->slots[i];
 		struct ordo_cp_client m;
 
@@ -447,7 +449,7 @@ int dp_link_poll(struct dp_link *l, int timeout_ms)
 	pf[n++] = (struct pollfd){ .fd = l->lfd, .events = POLLIN };
 	pf[n++] = (struct pollfd){ .fd = l->cfd, .events = POLLIN };
 	first_client = n;
-	for (uint32_t i = 0; i < DP_GW_MAX_CLIENTS; i++) {
+	for (uint32_t i = 0; i < l->hiwater; i++) {
 		struct dp_client *c = &l->gw->slots[i];
 
 		if (c->detach_posted ||
@@ -493,7 +495,7 @@ uint32_t dp_link_clients(const struct dp_link *l)
 {
 	uint32_t n = 0;
 
-	for (uint32_t i = 0; i < DP_GW_MAX_CLIENTS; i++)
+	for (uint32_t i = 0; i < l->hiwater; i++)
 		n += __atomic_load_n(&l->gw->slots[i].state, __ATOMIC_RELAXED) ==
 		     DP_SLOT_ACTIVE;
 	return n;

@@ -39,6 +39,8 @@ struct dp_link {
 	char     path[108];
 	int      lfd;              /* listening */
 	int      cfd;              /* ordo-ctrld, or -1 */
+	uint32_t hiwater;          /* slots ever used: scans stop here (the
+				    * lowest free slot is taken first) */
 	uint64_t ctrl_sessions, protocol_errors, attach_refused;
 	uint8_t *buf;              /* ORDO_CP_MSG_MAX */
 };
