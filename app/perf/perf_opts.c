@@ -73,7 +73,7 @@ static int num(const char *opt, const char *s, double lo, double hi, double *out
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !(v >= lo && v <= hi)) {
-		fprintf(stderr, "ordo-perf: --%s '%s': want a number in [%g, %g]\n",
+		fprintf(stderr, "ordo-perf: --%s '%s': want a number in [%.10g, %.10g]\n",
 			opt, s, lo, hi);
 		return -EINVAL;
 	}
