@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctrl/proto/cpmsg.h"
 #include "dataplane/ctrl_link.h"
 
 #define ATTACH_FDS 4 /* region, client eventfd, daemon eventfd, socket */
@@ -326,59 +327,49 @@ static void on_hello(struct dp_link *l, const struct ordo_cp_link_hello *h)
 		ctrl_drop(l, "gateway command ring full");
 }
 
-static const uint32_t min_len[ORDO_CP_TYPE_MAX] = {
-	[ORDO_CP_LINK_HELLO] = sizeof(struct ordo_cp_link_hello),
-	[ORDO_CP_ATTACH] = sizeof(struct ordo_cp_attach),
-	[ORDO_CP_DETACH] = sizeof(struct ordo_cp_detach),
-	[ORDO_CP_QUERY] = sizeof(struct ordo_cp_query_msg),
-};
-
+/* One datagram from ordo-ctrld. cpmsg_recv() has checked it as every
+ * reader of the protocol does (ctrl/proto/cpmsg.h), ATTACH's four
+ * descriptors included; here only which types ordod takes. */
 static void ctrl_read(struct dp_link *l)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int) * ATTACH_FDS)];
-	} cb;
-	struct iovec iov = { .iov_base = l->buf, .iov_len = ORDO_CP_MSG_MAX };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cb.b, .msg_controllen = sizeof(cb.b),
-	};
 	const struct ordo_cp_hdr *h = (const struct ordo_cp_hdr *)l->buf;
-	int fds[ATTACH_FDS] = { -1, -1, -1, -1 }, nfds = 0;
-	ssize_t n = recvmsg(l->cfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	int fds[ATTACH_FDS] = { -1, -1, -1, -1 };
+	enum cpmsg_err err;
+	unsigned nfds;
+	long n = cpmsg_recv(l->cfd, l->buf, ORDO_CP_MSG_MAX, fds, ATTACH_FDS,
+			    &nfds, MSG_DONTWAIT, &err);
 
 	if (n == 0) {
 		ctrl_drop(l, NULL);
 		return;
 	}
 	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			ctrl_drop(l, strerror(errno));
+		if (n != -EAGAIN)
+			ctrl_drop(l, strerror((int)-n));
 		return;
 	}
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm != NULL;
-	     cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-			int k = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-			int *in = (int *)CMSG_DATA(cm);
+	if (err == CPMSG_E_NAME && h->type == ORDO_CP_ATTACH) {
+		/* A name we cannot read is the client's fault, not the
+		 * link's: refuse the client (its descriptors are closed). */
+		const struct ordo_cp_attach *a = (const void *)h;
 
-			for (int i = 0; i < k; i++) {
-				if (nfds < ATTACH_FDS)
-					fds[nfds++] = in[i];
-				else
-					close(in[i]);
-			}
-		}
-	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-	    (size_t)n < sizeof(*h) || h->magic != ORDO_CP_MAGIC ||
-	    h->version != ORDO_CP_VERSION || h->len != (uint32_t)n ||
-	    h->type >= ORDO_CP_TYPE_MAX || min_len[h->type] == 0 ||
-	    h->len < min_len[h->type] ||
-	    (h->type != ORDO_CP_ATTACH && nfds > 0)) {
-		for (int i = 0; i < nfds; i++)
-			close(fds[i]);
-		ctrl_drop(l, "malformed message");
+		l->attach_refused++;
+		send_attached(l, a->client_id, ORDO_CP_REJECT_ILLEGAL_NAME,
+			      a->hdr.seq);
+		return;
+	}
+	if (err != CPMSG_OK) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "malformed message: %s",
+			 cpmsg_err_name(err));
+		ctrl_drop(l, why);
+		return;
+	}
+	if (h->type != ORDO_CP_LINK_HELLO && h->type != ORDO_CP_ATTACH &&
+	    h->type != ORDO_CP_DETACH && h->type != ORDO_CP_QUERY) {
+		cpmsg_close_fds(fds, nfds);
+		ctrl_drop(l, "unexpected message type");
 		return;
 	}
 	switch (h->type) {
@@ -386,7 +377,7 @@ static void ctrl_read(struct dp_link *l)
 		on_hello(l, (const void *)h);
 		break;
 	case ORDO_CP_ATTACH:
-		on_attach(l, (const void *)h, fds, nfds);
+		on_attach(l, (const void *)h, fds, (int)nfds);
 		break;
 	case ORDO_CP_DETACH: {
 		const struct ordo_cp_detach *d = (const void *)h;

@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctrl/proto/cpmsg.h"
 #include "ordo/ctrl_proto.h"
 #include "sp_names.h"
 #include "client.h"
@@ -89,27 +90,27 @@ static void close_fds(int *fds, int n)
 			close(fds[i]);
 }
 
-/* Receive WELCOME: 0 with the three fds, or an error with none open. */
+/* Receive WELCOME: 0 with the three fds, or an error with none open.
+ * cpmsg_recv() checks it as every reader of the protocol does
+ * (ctrl/proto/cpmsg.h: sizes, terminated names, three descriptors with
+ * an accept and none with a refusal); here what only we know. */
 static int recv_welcome(int s, int timeout_ms, struct ordo_cp_welcome *w,
 			int fds[WELCOME_FDS])
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * WELCOME_FDS)];
-		struct cmsghdr align;
-	} cbuf;
 	/* Room for one byte more than a WELCOME: a longer datagram is a
-	 * protocol error, not a silent truncation. */
-	char data[sizeof(*w) + 1];
-	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf.buf,
-			     .msg_controllen = sizeof(cbuf.buf) };
+	 * protocol error (CPMSG_E_TRUNC), not a silent truncation. */
+	union {
+		struct ordo_cp_welcome w;
+		char b[sizeof(struct ordo_cp_welcome) + 1];
+	} data;
 	struct pollfd pfd = { .fd = s, .events = POLLIN };
-	int nfds = 0;
+	enum cpmsg_err err;
+	unsigned nfds;
+	long n;
+	int pr;
 
 	for (int i = 0; i < WELCOME_FDS; i++)
 		fds[i] = -1;
-	int pr;
 	do
 		pr = poll(&pfd, 1, timeout_ms < 0 ? -1 : timeout_ms);
 	while (pr < 0 && errno == EINTR);
@@ -117,50 +118,27 @@ static int recv_welcome(int s, int timeout_ms, struct ordo_cp_welcome *w,
 		return ORDO_ERR_TIMEOUT;
 	if (pr < 0)
 		return ORDO_ERR_SYS;
-	ssize_t n = recvmsg(s, &mh, MSG_CMSG_CLOEXEC);
-	if (n < 0)
-		return ORDO_ERR_CONNECT;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		const unsigned char *p = CMSG_DATA(cm);
-		for (size_t i = 0; i < k; i++) {
-			int fd;
-			memcpy(&fd, p + i * sizeof(int), sizeof(int));
-			if (nfds < WELCOME_FDS)
-				fds[nfds++] = fd;
-			else
-				close(fd);
-		}
-	}
+	n = cpmsg_recv(s, &data, sizeof(data), fds, WELCOME_FDS, &nfds, 0, &err);
+	if (n <= 0)
+		return ORDO_ERR_CONNECT; /* closed without an answer, or failed */
+	if (err == CPMSG_E_VERSION)
+		return ORDO_ERR_VERSION;
+	if (err != CPMSG_OK)
+		return ORDO_ERR_PROTO;
+	*w = data.w;
 	int ret = ORDO_ERR_PROTO;
-	if (n == 0) {
-		ret = ORDO_ERR_CONNECT;  /* closed without an answer */
+	if (w->hdr.type != ORDO_CP_WELCOME || w->hdr.seq != 1)
 		goto fail;
-	}
-	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || n != (ssize_t)sizeof(*w))
-		goto fail;
-	memcpy(w, data, sizeof(*w));
-	if (w->hdr.magic != ORDO_CP_MAGIC || w->hdr.type != ORDO_CP_WELCOME ||
-	    w->hdr.len != sizeof(*w) || w->hdr.seq != 1)
-		goto fail;
-	if (w->hdr.version != ORDO_CP_VERSION) {
-		ret = ORDO_ERR_VERSION;
-		goto fail;
-	}
 	if (w->status != ORDO_CP_ACCEPT) {
 		ret = refusal_to_error(w->status);
 		goto fail;
 	}
-	if (nfds != WELCOME_FDS || !ordo__name_terminated(w->private_group) ||
-	    !ordo__name_terminated(w->daemon) ||
-	    sp_name_check_dest(w->private_group) != 0 ||
+	if (nfds != WELCOME_FDS || sp_name_check_dest(w->private_group) != 0 ||
 	    !sp_name_is_private(w->private_group))
 		goto fail;
 	return 0;
 fail:
-	close_fds(fds, nfds);
+	close_fds(fds, (int)nfds);
 	for (int i = 0; i < WELCOME_FDS; i++)
 		fds[i] = -1;
 	return ret;

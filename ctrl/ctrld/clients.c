@@ -233,12 +233,7 @@ static void on_hello(struct ctrld *d, uint32_t ci,
 	char name[16];
 	int idx, rc, fds[4];
 
-	if (!memchr(h->private_name, '\0', sizeof(h->private_name)))
-		{
-			refuse(d, ci, h->hdr.seq, ORDO_CP_REJECT_ILLEGAL_NAME,
-				      NULL, "?", "private name not terminated");
-			return;
-		}
+	/* cpmsg_check() saw to the NUL (ctrld_conn_input refuses). */
 	memcpy(name, h->private_name, sizeof(name));
 	if (getsockopt(k->fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0)
 		{
@@ -426,6 +421,13 @@ void ctrld_conn_input(struct ctrld *d, uint32_t ci)
 			       "protocol version not supported");
 			return;
 		}
+		/* Spread answers a bad name with ILLEGAL_NAME, not a close. */
+		if (err == CPMSG_E_NAME && h->type == ORDO_CP_HELLO &&
+		    k->client < 0) {
+			refuse(d, ci, h->seq, ORDO_CP_REJECT_ILLEGAL_NAME, NULL,
+			       "?", "private name not terminated");
+			return;
+		}
 		if (err != CPMSG_OK)
 			{
 				proto_error(d, ci, cpmsg_err_name(err));
@@ -577,8 +579,8 @@ void ctrld_client_dumped(struct ctrld *d, const struct ordo_cp_client *m)
 	struct ctrld_client *c;
 	int idx;
 
-	if (!memchr(m->private_name, '\0', sizeof(m->private_name)) ||
-	    ctrld_client_by_id(d, m->client_id) >= 0)
+	/* The name's NUL: cpmsg_check() refused the link without it. */
+	if (ctrld_client_by_id(d, m->client_id) >= 0)
 		return;
 	idx = client_alloc(d);
 	if (idx < 0) {

@@ -12,8 +12,9 @@
  * forgets the mirror: the next dataplane sends its own state.
  *
  * Messages from the dataplane go through a handler table indexed by type;
- * each handler may assume cpmsg_recv's checks (magic, version, len) and
- * does its own (state, tails, names).
+ * each handler may assume cpmsg_check's (ctrl/proto/cpmsg.h: magic,
+ * version, len, tails, terminated names, no descriptors) and does its own
+ * (state, meaning).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -137,8 +138,6 @@ static const char *on_welcome(struct ctrld *d, const void *msg, size_t len)
 	(void)len;
 	if (d->link != LINK_HELLO)
 		return "LINK_WELCOME out of place";
-	if (!memchr(w->daemon, '\0', sizeof(w->daemon)))
-		return "daemon name not terminated";
 	d->ordod_pid = w->pid;
 	d->ordod_hash = w->conf_hash;
 	if (w->status != 0) {
