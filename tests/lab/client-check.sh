@@ -15,6 +15,8 @@
 #      sees z1's DISCONNECT;
 #   2b. a3 leaves A;            the others see a LEAVE, a3 its self-leave
 #   3. s2 is SIGKILLed;         B sees a DISCONNECT
+#   3b. node 1's ordo-ctrld is SIGKILLed and restarted: a1 keeps sending
+#      meanwhile, the new ctrld re-learns the state and admits a new client;
 #   4. node 3's ordod is SIGKILLed; nodes 1 and 2 see a transitional then
 #      a NETWORK membership without node 3's clients, and keep ordering.
 # tests/lab/client_check.py then checks every log: integrity, one total
@@ -176,6 +178,22 @@ lab_log "phase 3: s2 SIGKILLed"
 kill -KILL "${PID[s2]}"
 for c in s1 s3 a2; do wait_log "$LAB_DIR/$c.log" 'memb group=B kind=reg cause=disconnect' 1 || exit 1; done
 
+lab_log "phase 3b: node 1's ordo-ctrld SIGKILLed and restarted; its clients carry on"
+kill -KILL "${CTRLD_PIDS[1]}"
+sleep 0.3
+"$CTRLD" --config "$LAB_CONFIG" -n n1 --runtime-dir "$LAB_DIR/rt1" \
+	> "$LAB_DIR/ctrld1b.log" 2>&1 &
+CTRLD_PIDS[1]=$!
+disown "$!"
+cmd a1 "send A 20 $SIZE"  # a1 sends while its control plane is away
+restarted_a="id=#a1#n1:$((N + 55)) "
+wait_log "$LAB_DIR/a2.log" "$restarted_a" 1 30 || exit 1
+wait_log "$LAB_DIR/ctrld1b.log" 'link up' 1 30 || exit 1
+start_client n1x 1 native  # and the new control plane admits again
+wait_log "$LAB_DIR/n1x.log" '^connected' 1 10 || exit 1
+cmd n1x "join A"
+wait_log "$LAB_DIR/a2.log" 'memb group=A kind=reg cause=join.*#n1x#n1' 1 30 || exit 1
+
 lab_log "phase 4: node 3's ordod SIGKILLed"
 kill -KILL "${LAB_PIDS[3]}"
 wait "${LAB_PIDS[3]}" 2>/dev/null
@@ -185,7 +203,7 @@ for c in a2 s1; do wait_log "$LAB_DIR/$c.log" 'memb group=B kind=reg cause=netwo
 # The surviving ring still orders: 50 more from a1 to A, 50 from s1 to B.
 cmd a1 "send A 50 $SIZE"
 cmd s1 "send B 50 $SIZE"
-last_a="id=#a1#n1:$((N + 85)) " last_b="id=#s1#n1:$((N + 50)) "
+last_a="id=#a1#n1:$((N + 105)) " last_b="id=#s1#n1:$((N + 50)) "
 for c in a2 s1; do
 	wait_log "$LAB_DIR/$c.log" "$last_a" 1 60 || exit 1
 	wait_log "$LAB_DIR/$c.log" "$last_b" 1 60 || exit 1
@@ -193,7 +211,7 @@ done
 wait_log "$LAB_DIR/a1.log" "$last_a" 1 60 || exit 1
 for c in a3 s3; do wait_log "$LAB_DIR/$c.log" '^closed' 1 30 || exit 1; done
 
-for c in a1 a2 s1; do cmd $c "disconnect"; done
+for c in a1 a2 s1 n1x; do cmd $c "disconnect"; done
 sleep 0.5
 "$ORDOCTL" -s "$(sock 1)" groups > "$LAB_DIR/groups.txt" 2>&1
 verdict=$(python3 "$LAB_ROOT/tests/lab/client_check.py" "$LAB_DIR" "$N" "$SLOW_MSGS") || {

@@ -12,7 +12,7 @@ from pathlib import Path
 D = Path(sys.argv[1])
 N = int(sys.argv[2])
 SLOW = int(sys.argv[3])
-CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3", "z1"]
+CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3", "z1", "n1x"]
 NAME = {c: f"#{c}#n{c[1]}" for c in CLIENTS}
 SERVICES = {1, 2, 4, 8, 16, 32}
 fails = []
@@ -103,7 +103,11 @@ if len(got_z) >= SLOW:
 
 # 4. After node 3 died, the survivors still ordered: a1's 50 more to A and
 #    s1's 50 more to B reached the survivors in those groups.
-after_a = {f"{NAME['a1']}:{s}" for s in range(N + 36, N + 86)}
+restart = {f"{NAME['a1']}:{s}" for s in range(N + 36, N + 56)}
+for c in ["a2", "s1"]:
+    if not restart <= set(order[c]):
+        fail(f"{c}: missing a1's messages sent while its ordo-ctrld restarted")
+after_a = {f"{NAME['a1']}:{s}" for s in range(N + 56, N + 106)}
 after_b = {f"{NAME['s1']}:{s}" for s in range(N + 1, N + 51)}
 for c, want in [("a1", after_a), ("a2", after_a | after_b),
                 ("s1", after_a | after_b)]:
@@ -141,8 +145,8 @@ for c in ["s1", "s3", "a2"]:
 for c in ["a2", "s1"]:
     has(c, "B", "trans", "-")
     has(c, "B", "reg", "network", ["s1", "a2"])
-for c in ["a1", "a2", "s1"]:
-    has(c, "A", "reg", "network", ["a1", "a2", "s1"])
+for c in ["a1", "a2", "s1", "n1x"]:
+    has(c, "A", "reg", "network", ["a1", "a2", "s1", "n1x"])
 # A membership lists the view in one order everywhere.
 views = {}
 for c in CLIENTS:
@@ -165,6 +169,6 @@ if fails:
     sys.exit(1)
 total = sum(len(msgs[c]) for c in CLIENTS)
 nmemb = sum(len(memb[c]) for c in CLIENTS)
-print(f"client-check: ok clients=7 (4 libordo, 3 sp.h) nodes=3 "
+print(f"client-check: ok clients=8 (5 libordo, 3 sp.h) nodes=3 "
       f"deliveries={total} membership_messages={nmemb} services=6 "
-      f"total_order=yes slow_consumer=disconnected")
+      f"total_order=yes slow_consumer=disconnected ctrld_restart=ok")
