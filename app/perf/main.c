@@ -64,7 +64,7 @@ static int attach_receiver(struct perf_run *r)
 /* The result line of a run that never started. */
 static void report_not_run(struct perf_run *r)
 {
-	static struct perf_hist empty;
+	static struct flood_hist empty;
 
 	for (unsigned i = 0; i < r->o.n_sizes; i++) {
 		struct perf_result res = { .round = i, .size = r->o.sizes[i],
@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	atomic_init(&r.go_round, -1);
-	perf_check_init(&r.check);
+	flood_check_init(&r.check);
 	snprintf(r.daemon, sizeof(r.daemon), "?");
 	rc = attach_receiver(&r);
 	if (rc == 0)

@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "ordo/ordo.h"
-#include "perf_check.h"
+#include "flood_check.h"
 #include "perf_opts.h"
 
 #define PERF_SYNC_GROUP "perfsync"
@@ -39,7 +39,7 @@ struct perf_sender {
 	pthread_t thread;
 	bool started;
 	ordo_client *c;
-	uint64_t id;                   /* perf_sender_id(private group) */
+	uint64_t id;                   /* flood_name_id(private group) */
 	uint8_t *buf;                  /* one message, the largest size */
 	uint64_t seq;
 	_Atomic uint64_t tx_msgs;      /* WARMUP and DATA handed to libordo */
@@ -64,7 +64,7 @@ struct perf_run {
 	unsigned sync_members;         /* perfsync's last regular view */
 	bool member_left;              /* perfsync shrank during a round */
 	int closed;                    /* receiver's session ended: reason */
-	struct perf_check check;
+	struct flood_check check;
 	unsigned ends_seen;            /* --no-receive: ENDs of this round */
 	uint8_t *rx_buf;               /* names and data of one event */
 	size_t rx_len;

@@ -12,14 +12,14 @@
 #include <string.h>
 
 #include "ordo/ordo.h"
-#include "perf_msg.h"
+#include "flood_msg.h"
 
 static const struct {
 	const char *name, *arg, *help;
 } opt_help[] = {
 	{ "mode", "flood|rate|sweep", "max rate, fixed --rate, or a flood per --sizes (flood)" },
 	{ "socket", "PATH", "the daemon's client socket (default $ORDO_SOCKET)" },
-	{ "size", "BYTES", "message size, 48-byte header included (1024)" },
+	{ "size", "BYTES", "message size, 40-byte header included (1024)" },
 	{ "sizes", "LIST", "sweep sizes, comma separated (64,256,1024,4096,8192)" },
 	{ "rate", "R", "messages/s per sender in --mode rate" },
 	{ "service", "NAME", "agreed|safe|fifo|reliable|causal|unreliable (agreed)" },
@@ -97,7 +97,7 @@ static int parse_sizes(const char *s, struct perf_opts *o)
 			fprintf(stderr, "ordo-perf: --sizes: at most %d\n", PERF_MAX_SIZES);
 			return -EINVAL;
 		}
-		if (num("sizes", tok, PERF_HDR_LEN, PERF_MAX_LEN, &v) < 0)
+		if (num("sizes", tok, FLOOD_HDR_LEN, FLOOD_MAX_LEN, &v) < 0)
 			return -EINVAL;
 		o->sizes[o->n_sizes++] = (uint32_t)v;
 	}
@@ -126,7 +126,7 @@ static int parse_one(struct perf_opts *o, const char *name, const char *arg,
 	} else if (!strcmp(name, "socket")) {
 		o->socket = arg;
 	} else if (!strcmp(name, "size")) {
-		rc = num(name, arg, PERF_HDR_LEN, PERF_MAX_LEN, &v);
+		rc = num(name, arg, FLOOD_HDR_LEN, FLOOD_MAX_LEN, &v);
 		o->sizes[0] = (uint32_t)v;
 	} else if (!strcmp(name, "sizes")) {
 		rc = parse_sizes(arg, o);

@@ -42,27 +42,22 @@ static int64_t daemon_retrans(struct perf_run *r)
 
 static void on_message(struct perf_run *r, const struct ordo_event *ev, uint64_t now)
 {
-	static const char *const what[] = {
-		[-PERF_CHECK_CORRUPT] = "corrupt",
-		[-PERF_CHECK_LOST] = "sequence gap (lost)",
-		[-PERF_CHECK_MISORDERED] = "sequence went back or after END (misordered)",
-		[-PERF_CHECK_IMPOSTOR] = "sender id of another client",
-		[-PERF_CHECK_FULL] = "too many senders",
-	};
+	/* The sender is who libordo says sent it: its private group. */
+	uint64_t origin = flood_name_id(ev->sender, ORDO_NAME_LEN);
 	int rc;
 
 	if (!r->o.receive) {
-		struct perf_msg m;
+		struct flood_msg m;
 
 		/* Only the ENDs reach a process that does not receive. */
-		if (perf_msg_parse(ev->data, ev->len, &m) == 0 &&
-		    m.kind == PERF_END && m.round == r->check.round)
+		if (flood_msg_parse(ev->data, ev->len, origin, &m) == 0 &&
+		    m.kind == FLOOD_END && m.round == r->check.round)
 			r->ends_seen++;
 		return;
 	}
-	rc = perf_check_deliver(&r->check, ev->data, ev->len, ev->sender, now);
+	rc = flood_check_deliver(&r->check, ev->data, ev->len, origin, now);
 	/* One of our senders' own messages came back: its window moves. */
-	if (rc >= 0 || rc == PERF_CHECK_LOST)
+	if (rc >= 0 || rc == FLOOD_CHECK_LOST)
 		for (unsigned i = 0; i < r->o.senders; i++)
 			if (r->sender[i].id == r->check.last.sender) {
 				atomic_store_explicit(&r->sender[i].acked,
@@ -71,8 +66,10 @@ static void on_message(struct perf_run *r, const struct ordo_event *ev, uint64_t
 				break;
 			}
 	if (rc < 0 && r->logged++ < LOG_FIRST)
-		fprintf(stderr, "ordo-perf: %s: message of %zu bytes from %.*s: %s\n",
-			r->daemon, ev->len, ORDO_NAME_LEN, ev->sender, what[-rc]);
+		fprintf(stderr, "ordo-perf: %s: message of %zu bytes from %.*s: %s%s%s\n",
+			r->daemon, ev->len, ORDO_NAME_LEN, ev->sender,
+			flood_check_rc_name(rc), rc == FLOOD_CHECK_CORRUPT ? ": " : "",
+			rc == FLOOD_CHECK_CORRUPT ? flood_bad_name(r->check.last_bad) : "");
 }
 
 static void on_membership(struct perf_run *r, const struct ordo_event *ev)
@@ -166,7 +163,7 @@ int perf_wait_members(struct perf_run *r)
 
 static void second(struct perf_run *r, struct tick *k, uint64_t now)
 {
-	struct perf_check *c = &r->check;
+	struct flood_check *c = &r->check;
 	uint64_t tx = tx_msgs(r);
 	int64_t rt = daemon_retrans(r);
 	struct perf_second s = {
@@ -175,13 +172,13 @@ static void second(struct perf_run *r, struct tick *k, uint64_t now)
 		.rx_msgs = c->rx_msgs - k->rx_msgs,
 		.rx_bytes = c->rx_bytes - k->rx_bytes,
 		.tx_msgs = tx - k->tx_msgs,
-		.latency = &c->second,
+		.latency = &c->recent,
 		.lost = c->lost, .misordered = c->misordered, .corrupt = c->corrupt,
 		.retrans = rt >= 0 && k->retrans_known ? rt - (int64_t)k->retrans : -1,
 	};
 
 	perf_report_second(r, &s);
-	perf_hist_reset(&c->second);
+	flood_hist_reset(&c->recent);
 	k->at_ns = now;
 	k->next_ns += 1000000000ull;
 	if (k->next_ns <= now)
@@ -200,7 +197,7 @@ static unsigned ends_now(const struct perf_run *r)
 
 static bool run_round(struct perf_run *r, unsigned round)
 {
-	struct perf_check *c = &r->check;
+	struct flood_check *c = &r->check;
 	uint64_t lost0 = c->lost, mis0 = c->misordered, cor0 = c->corrupt;
 	uint64_t imp0 = c->impostor, full0 = 0, full = 0, sent = 0;
 	uint64_t ww0 = 0, ww = 0;
@@ -218,7 +215,7 @@ static bool run_round(struct perf_run *r, unsigned round)
 		full0 += atomic_load(&r->sender[i].tx_full);
 		ww0 += atomic_load(&r->sender[i].window_waits);
 	}
-	perf_check_next_round(c, (uint16_t)round);
+	flood_check_next_round(c, (uint16_t)round);
 	r->ends_seen = 0;
 	r->member_left = false;
 	atomic_store_explicit(&r->round_start_ns, start, memory_order_relaxed);

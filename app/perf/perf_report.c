@@ -12,9 +12,9 @@
 
 #include "perf_report.h"
 
-static double us(const struct perf_hist *h, double q)
+static double us(const struct flood_hist *h, double q)
 {
-	return (double)perf_hist_quantile(h, q) / 1000.0;
+	return (double)flood_hist_quantile(h, q) / 1000.0;
 }
 
 void perf_report_second(const struct perf_run *r, const struct perf_second *s)

@@ -18,7 +18,7 @@ struct perf_second {
 	unsigned t;                  /* seconds since the round started */
 	double secs;                 /* length of this interval */
 	uint64_t rx_msgs, rx_bytes, tx_msgs;   /* in the interval */
-	const struct perf_hist *latency;       /* in the interval */
+	const struct flood_hist *latency;       /* in the interval */
 	uint64_t lost, misordered, corrupt;    /* since the round started */
 	int64_t retrans;             /* in the interval; -1 unknown */
 };
@@ -30,7 +30,7 @@ struct perf_result {
 	uint64_t received;           /* DATA this node's receiver accepted */
 	uint64_t bytes;
 	double secs;                 /* first to last DATA delivery */
-	const struct perf_hist *latency;
+	const struct flood_hist *latency;
 	uint64_t lost, misordered, corrupt, impostor;
 	int64_t retrans;             /* during the round; -1 unknown */
 	uint64_t tx_full, window_waits;

@@ -62,7 +62,7 @@ static int send_one(struct perf_sender *s, uint32_t len, int n,
 			sched_yield();
 		else
 			pause_ns(20000);
-		perf_msg_set_time(s->buf, perf_now_ns());
+		flood_msg_set_time(s->buf, perf_now_ns());
 	}
 }
 
@@ -117,13 +117,13 @@ static int run_round(struct perf_sender *s, int round)
 	atomic_store_explicit(&s->tx_data, 0, memory_order_relaxed);
 	for (;;) {
 		uint64_t now;
-		enum perf_kind kind;
+		enum flood_kind kind;
 		unsigned g;
 
 		if (r->o.window && (rc = wait_window(s)) < 0)
 			return rc;
 		now = perf_now_ns();
-		kind = now >= t_meas ? PERF_DATA : PERF_WARMUP;
+		kind = now >= t_meas ? FLOOD_DATA : FLOOD_WARMUP;
 		if (now >= t_end || giving_up(r))
 			break;
 		if (paced) {
@@ -149,18 +149,18 @@ static int run_round(struct perf_sender *s, int round)
 		}
 		s->seq++;
 		g = (unsigned)(s->seq % r->o.groups);
-		perf_msg_stamp(s->buf, len, kind, (uint16_t)round, s->id, s->seq, now);
+		flood_msg_stamp(s->buf, len, kind, (uint16_t)round, s->id, s->seq, now);
 		rc = send_one(s, len, 1, &r->groups[g]);
 		if (rc < 0)
 			return rc;
 		atomic_fetch_add_explicit(&s->tx_msgs, 1, memory_order_relaxed);
-		if (kind == PERF_DATA)
+		if (kind == FLOOD_DATA)
 			atomic_fetch_add_explicit(&s->tx_data, 1, memory_order_relaxed);
 	}
 	/* END to every data group and to perfsync: every ordo-perf process,
 	 * receiving or not, learns that this sender is done. */
 	s->seq++;
-	perf_msg_stamp(s->buf, len, PERF_END, (uint16_t)round, s->id, s->seq,
+	flood_msg_stamp(s->buf, len, FLOOD_END, (uint16_t)round, s->id, s->seq,
 		       perf_now_ns());
 	rc = send_one(s, len, (int)r->o.groups + 1, &r->groups[0]);
 	if (rc < 0)
@@ -206,11 +206,11 @@ int perf_senders_start(struct perf_run *r)
 				ordo_strerror(rc));
 			return rc;
 		}
-		s->id = perf_sender_id(ordo_private_group(s->c));
+		s->id = flood_name_id(ordo_private_group(s->c), ORDO_NAME_LEN);
 		s->buf = calloc(1, max);
 		if (!s->buf)
 			return ORDO_ERR_NOMEM;
-		perf_msg_init_payload(s->buf, max, s->id);
+		flood_msg_init_payload(s->buf, max, s->id);
 		if (pthread_create(&s->thread, NULL, sender_main, s) != 0) {
 			fprintf(stderr, "ordo-perf: sender %u: no thread: %s\n", i,
 				strerror(errno));

@@ -4,7 +4,8 @@
  * process per node joins the CPG group "ordo-bench", waits until the
  * expected number of members are in it, then floods AGREED messages of one
  * size for a duration (or a count) while dispatching deliveries, and checks
- * everything it delivers (flood_check.h). It ends by multicasting END with
+ * everything it delivers (bench/flood/flood_check.h, the checks ordo-perf
+ * makes too). It ends by multicasting END with
  * its last sequence and waiting for every member's END, so all members
  * digest exactly the same messages. Last line, on stdout:
  *
@@ -101,10 +102,10 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group,
 	/* Name the first few faults; the counters carry the rest. */
 	if (rc < 0 && r->refused_logged++ < 5)
 		fprintf(stderr, "cpg_flood: node %" PRIu32 ": delivery from node %"
-			PRIu32 " (%zu bytes) refused: %s\n", r->me, nodeid, len,
-			rc == FLOOD_CHECK_ORDER ? "sequence out of order" :
-			rc == FLOOD_CHECK_FULL ? "too many senders" :
-			flood_bad_name(-rc - 1));
+			PRIu32 " (%zu bytes): %s%s%s\n", r->me, nodeid, len,
+			flood_check_rc_name(rc),
+			rc == FLOOD_CHECK_CORRUPT ? ": " : "",
+			rc == FLOOD_CHECK_CORRUPT ? flood_bad_name(r->check.last_bad) : "");
 }
 
 static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
@@ -126,7 +127,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 		r->members_max = (unsigned)n_members;
 	/* Virtual synchrony orders this change with the messages: a member
 	 * that leaves after its END (done, like us) took nothing with it. */
-	if (n_left && r->flooding && r->check.ends < r->o.members)
+	if (n_left && r->flooding && r->check.cur.ends < r->o.members)
 		r->member_left = true;
 }
 
@@ -156,7 +157,7 @@ static int send_one(struct flood_run *r, enum flood_kind kind, uint64_t deadline
 	uint32_t len = r->o.size;
 	cs_error_t e;
 
-	flood_msg_stamp(r->buf, len, kind, r->me, r->seq + 1, now_ns());
+	flood_msg_stamp(r->buf, len, kind, 0, r->me, r->seq + 1, now_ns());
 	iov.iov_base = r->buf;
 	iov.iov_len = len;
 	for (;;) {
@@ -259,7 +260,7 @@ static int flood(struct flood_run *r)
 				return -EIO;
 			continue;
 		}
-		rc = send_one(r, measured ? FLOOD_DATA : FLOOD_DATA_WARMUP, t + stuck);
+		rc = send_one(r, measured ? FLOOD_DATA : FLOOD_WARMUP, t + stuck);
 		if (rc < 0)
 			return rc;
 		if (measured)
@@ -276,10 +277,10 @@ static int wait_ends(struct flood_run *r)
 {
 	uint64_t deadline = now_ns() + (uint64_t)(r->o.timeout * 1e9);
 
-	while (r->check.ends < r->o.members && !r->member_left) {
+	while (r->check.cur.ends < r->o.members && !r->member_left) {
 		if (quit || now_ns() > deadline) {
 			fprintf(stderr, "cpg_flood: node %" PRIu32 ": END from %u of %u"
-				" members in %.0f s\n", r->me, r->check.ends,
+				" members in %.0f s\n", r->me, r->check.cur.ends,
 				r->o.members, r->o.timeout);
 			return -ETIMEDOUT;
 		}
@@ -289,11 +290,18 @@ static int wait_ends(struct flood_run *r)
 	return r->member_left ? -ECONNRESET : 0;
 }
 
+/* A latency percentile in whole microseconds (kept in nanoseconds). */
+static uint64_t pct_us(const struct flood_hist *h, double q)
+{
+	return (flood_hist_quantile(h, q) + 500) / 1000;
+}
+
 /* The result line; returns whether the run was clean. */
 static bool report(struct flood_run *r, int rc)
 {
 	const struct flood_check *c = &r->check;
-	double secs = c->delivered > 1 ? (double)(c->last_ns - c->first_ns) / 1e9 : 0;
+	const struct flood_round *m = &c->cur;
+	double secs = m->data > 1 ? (double)(m->last_ns - m->first_ns) / 1e9 : 0;
 	bool ordered = flood_check_clean(c);
 	unsigned i;
 
@@ -302,9 +310,11 @@ static bool report(struct flood_run *r, int rc)
 			" the flood\n", r->me);
 	fprintf(stderr, "cpg_flood: node=%" PRIu32 " try_again=%" PRIu64
 		" window_waits=%" PRIu64 " deliveries=%" PRIu64 " gaps=%" PRIu64
-		" stale=%" PRIu64 " after_end=%" PRIu64 " ends=%u/%u members_max=%u",
-		r->me, r->try_again, r->window_waits, c->deliveries, c->gaps,
-		c->stale, c->after_end, c->ends, r->o.members, r->members_max);
+		" stale=%" PRIu64 " after_end=%" PRIu64 " too_many=%" PRIu64
+		" ends=%u/%u members_max=%u max_us=%.1f",
+		r->me, r->try_again, r->window_waits, c->deliveries, c->lost,
+		c->stale, c->after_end, c->too_many, m->ends, r->o.members,
+		r->members_max, (double)m->latency.max / 1000.0);
 	for (i = 0; i < FLOOD_BAD_COUNT; i++)
 		if (c->bad[i])
 			fprintf(stderr, " bad_%s=%" PRIu64, flood_bad_name(i), c->bad[i]);
@@ -313,11 +323,10 @@ static bool report(struct flood_run *r, int rc)
 	       " delivered=%" PRIu64 " secs=%.3f msgs_per_s=%.0f ordered=%s"
 	       " lost=%" PRIu64 " digest=%016" PRIx64 " p50_us=%" PRIu64
 	       " p99_us=%" PRIu64 "\n",
-	       r->me, r->o.size, r->sent, c->delivered, secs,
-	       secs > 0 ? (double)c->delivered / secs : 0.0,
-	       ordered && rc == 0 ? "yes" : "no", c->gaps, c->digest,
-	       flood_hist_quantile(&c->latency, 0.50),
-	       flood_hist_quantile(&c->latency, 0.99));
+	       r->me, r->o.size, r->sent, m->data, secs,
+	       secs > 0 ? (double)m->data / secs : 0.0,
+	       ordered && rc == 0 ? "yes" : "no", c->lost, c->digest,
+	       pct_us(&m->latency, 0.50), pct_us(&m->latency, 0.99));
 	fflush(stdout);
 	return ordered && rc == 0;
 }

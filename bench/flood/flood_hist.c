@@ -3,36 +3,36 @@
  * The latency histogram's slow path: reset, merge, percentiles (once a
  * second, never per sample).
  */
-#include "perf_hist.h"
+#include "flood_hist.h"
 
 #include <math.h>
 #include <string.h>
 
-void perf_hist_reset(struct perf_hist *h)
+void flood_hist_reset(struct flood_hist *h)
 {
 	memset(h, 0, sizeof(*h));
 }
 
-uint64_t perf_hist_bucket_low(unsigned idx)
+uint64_t flood_hist_bucket_low(unsigned idx)
 {
 	unsigned shift;
 
-	if (idx < PERF_HIST_SUB)
+	if (idx < FLOOD_HIST_SUB)
 		return idx;
-	shift = idx / PERF_HIST_SUB - 1;
-	return (uint64_t)(PERF_HIST_SUB + idx % PERF_HIST_SUB) << shift;
+	shift = idx / FLOOD_HIST_SUB - 1;
+	return (uint64_t)(FLOOD_HIST_SUB + idx % FLOOD_HIST_SUB) << shift;
 }
 
-void perf_hist_merge(struct perf_hist *dst, const struct perf_hist *src)
+void flood_hist_merge(struct flood_hist *dst, const struct flood_hist *src)
 {
-	for (unsigned i = 0; i < PERF_HIST_BUCKETS; i++)
+	for (unsigned i = 0; i < FLOOD_HIST_BUCKETS; i++)
 		dst->bucket[i] += src->bucket[i];
 	dst->count += src->count;
 	if (src->max > dst->max)
 		dst->max = src->max;
 }
 
-uint64_t perf_hist_quantile(const struct perf_hist *h, double q)
+uint64_t flood_hist_quantile(const struct flood_hist *h, double q)
 {
 	uint64_t want, seen = 0;
 
@@ -49,12 +49,12 @@ uint64_t perf_hist_quantile(const struct perf_hist *h, double q)
 	/* The top rank is the largest sample, which we know exactly. */
 	if (want >= h->count)
 		return h->max;
-	for (unsigned i = 0; i < PERF_HIST_BUCKETS; i++) {
+	for (unsigned i = 0; i < FLOOD_HIST_BUCKETS; i++) {
 		seen += h->bucket[i];
 		if (seen >= want) {
-			uint64_t lo = perf_hist_bucket_low(i);
-			uint64_t hi = i + 1 < PERF_HIST_BUCKETS ?
-				      perf_hist_bucket_low(i + 1) : UINT64_MAX;
+			uint64_t lo = flood_hist_bucket_low(i);
+			uint64_t hi = i + 1 < FLOOD_HIST_BUCKETS ?
+				      flood_hist_bucket_low(i + 1) : UINT64_MAX;
 			uint64_t mid = lo + (hi - lo) / 2;
 
 			return mid > h->max ? h->max : mid;
