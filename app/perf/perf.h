@@ -75,6 +75,22 @@ extern volatile sig_atomic_t perf_quit;
 
 uint64_t perf_now_ns(void);
 
+/* Clock readings (README.md, "Clocks"): a sender stamps the messages it
+ * hands over back to back with one reading, a receiver times the messages
+ * it took back to back with one reading after them, as long as such a run
+ * took at most PERF_STAMP_NS: every latency is then off by less than that,
+ * and only ever over. perf_stamp_next() sizes the next run from how long
+ * the last one took (start of one run to start of the next). */
+#define PERF_STAMP_NS 1000
+#define PERF_STAMP_MAX 32
+
+static inline unsigned perf_stamp_next(unsigned n, uint64_t took_ns)
+{
+	if (took_ns > PERF_STAMP_NS)
+		return n > 1 ? n / 2 : 1;
+	return n < PERF_STAMP_MAX ? n + 1 : n;
+}
+
 /* perf_sender.c */
 int perf_senders_start(struct perf_run *r);
 void perf_senders_join(struct perf_run *r);

@@ -5,6 +5,11 @@
  * it opens the round for the senders, checks and times every delivery,
  * prints a line a second, and closes the round when every expected
  * sender's END arrived or --timeout passed after the window.
+ *
+ * The clock is read once per turn of the loop, after a run of deliveries
+ * taken back to back, and that reading times all of them (the checker
+ * holds their send times meanwhile): a run is kept under PERF_STAMP_NS
+ * (perf.h), so each latency is over by less than that, never under.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,7 +45,7 @@ static int64_t daemon_retrans(struct perf_run *r)
 	return perf_daemon_counter(r->o.socket, "tx_retrans", &v) == 0 ? (int64_t)v : -1;
 }
 
-static void on_message(struct perf_run *r, const struct ordo_event *ev, uint64_t now)
+static void on_message(struct perf_run *r, const struct ordo_event *ev)
 {
 	/* The sender is who libordo says sent it: its private group. */
 	uint64_t origin = flood_name_id(ev->sender, ORDO_NAME_LEN);
@@ -55,7 +60,7 @@ static void on_message(struct perf_run *r, const struct ordo_event *ev, uint64_t
 			r->ends_seen++;
 		return;
 	}
-	rc = flood_check_deliver(&r->check, ev->data, ev->len, origin, now);
+	rc = flood_check_deliver_untimed(&r->check, ev->data, ev->len, origin);
 	/* One of our senders' own messages came back: its window moves. */
 	if (rc >= 0 || rc == FLOOD_CHECK_LOST)
 		for (unsigned i = 0; i < r->o.senders; i++)
@@ -83,7 +88,9 @@ static void on_membership(struct perf_run *r, const struct ordo_event *ev)
 	r->sync_members = (unsigned)ev->n_groups;
 }
 
-/* One event, waiting up to wait_ms. 0, or -1 when the session ended. */
+/* One event, waiting up to wait_ms. 1 when an event was handled, 0 when
+ * none came, -1 when the session ended. A message's latency waits for
+ * flood_check_timestamp(). */
 static int receive_one(struct perf_run *r, int wait_ms)
 {
 	struct ordo_event ev;
@@ -114,7 +121,7 @@ static int receive_one(struct perf_run *r, int wait_ms)
 	}
 	switch (ev.kind) {
 	case ORDO_EV_MESSAGE:
-		on_message(r, &ev, perf_now_ns());
+		on_message(r, &ev);
 		break;
 	case ORDO_EV_MEMBERSHIP:
 		on_membership(r, &ev);
@@ -125,7 +132,7 @@ static int receive_one(struct perf_run *r, int wait_ms)
 				r->daemon, ordo_strerror(ev.error));
 		break;
 	}
-	return 0;
+	return 1;
 }
 
 static int buf_init(struct perf_run *r)
@@ -209,6 +216,8 @@ static bool run_round(struct perf_run *r, unsigned round)
 			  .tx_msgs = tx_msgs(r), .retrans = rt0 > 0 ? (uint64_t)rt0 : 0,
 			  .retrans_known = rt0 >= 0 };
 	bool timed_out = false, senders_ok = true;
+	unsigned run = 1;            /* deliveries per clock reading */
+	uint64_t run_at = 0;         /* reading before an unbroken run, or 0 */
 	struct perf_result res;
 
 	for (unsigned i = 0; i < r->o.senders; i++) {
@@ -223,8 +232,13 @@ static bool run_round(struct perf_run *r, unsigned round)
 
 	while (ends_now(r) < r->o.expect_senders && !r->closed) {
 		uint64_t now = perf_now_ns();
-		int wait_ms;
+		unsigned n;
+		int wait_ms, got;
 
+		flood_check_timestamp(c, now);
+		if (run_at)
+			run = perf_stamp_next(run, now - run_at);
+		run_at = 0;
 		if (now >= k.next_ns)
 			second(r, &k, now);
 		if (now > deadline || perf_quit) {
@@ -234,9 +248,22 @@ static bool run_round(struct perf_run *r, unsigned round)
 		wait_ms = (int)((k.next_ns - now) / 1000000u) + 1;
 		if (wait_ms > 100)
 			wait_ms = 100;
-		if (receive_one(r, wait_ms) < 0)
+		/* The first event may be waited for (then the run tells
+		 * nothing of how long taking one lasts); the others of the
+		 * run only if they are there already. */
+		got = receive_one(r, 0);
+		if (got == 0)
+			got = receive_one(r, wait_ms);
+		else
+			run_at = now;
+		for (n = 1; n < run && got > 0; n++)
+			got = receive_one(r, 0);
+		if (got < 0)
 			break;
+		if (n < run)
+			run_at = 0;
 	}
+	flood_check_timestamp(c, perf_now_ns());
 	if (timed_out || r->closed)
 		fprintf(stderr, "ordo-perf: %s: round %u: END from %u of %u senders%s\n",
 			r->daemon, round, ends_now(r), r->o.expect_senders,
@@ -257,6 +284,7 @@ static bool run_round(struct perf_run *r, unsigned round)
 		if (atomic_load_explicit(&s->done_round, memory_order_acquire) < (int)round)
 			senders_ok = false;
 	}
+	flood_check_timestamp(c, perf_now_ns());
 	rt1 = daemon_retrans(r);
 	res = (struct perf_result){
 		.round = round,

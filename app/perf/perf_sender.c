@@ -10,6 +10,12 @@
  * order, and a flood is meant to find that limit. We retry, yielding the
  * CPU the daemon needs, and stamp the send time again, so latency starts
  * when libordo takes the message (as cpg_flood does after TRY_AGAIN).
+ *
+ * The clock is read once per run of messages handed over back to back,
+ * all stamped with that reading, as long as a run takes under
+ * PERF_STAMP_NS (perf.h): a reading costs about as much as handing a
+ * small message over, and a microsecond is below what a latency figure
+ * here can tell. A run ends early at a full ring or window.
  */
 #include <errno.h>
 #include <sched.h>
@@ -36,8 +42,27 @@ static bool giving_up(struct perf_run *r)
 	return perf_quit || atomic_load_explicit(&r->stop, memory_order_relaxed);
 }
 
+/* One step of waiting for the daemon: yield it the CPU, then sleep.
+ * ORDO_ERR_TIMEOUT once --timeout passed since the first step (*deadline
+ * 0 before it), or when the run is stopping. */
+static int back_off(struct perf_run *r, uint64_t *deadline, unsigned *spins)
+{
+	uint64_t now = perf_now_ns();
+
+	if (!*deadline)
+		*deadline = now + (uint64_t)(r->o.timeout * 1e9);
+	if (giving_up(r) || now > *deadline)
+		return ORDO_ERR_TIMEOUT;
+	if ((*spins)++ < PERF_SPINS)
+		sched_yield();
+	else
+		pause_ns(20000);
+	return 0;
+}
+
 /* Hand one message of len bytes in s->buf to libordo, to n groups from
- * first. 0 or a negative enum ordo_error (ORDO_ERR_TIMEOUT: gave up). */
+ * first. 0, 1 when it had to wait for room (and stamped the message again
+ * as it went), or a negative enum ordo_error (ORDO_ERR_TIMEOUT: gave up). */
 static int send_one(struct perf_sender *s, uint32_t len, int n,
 		    const char (*first)[ORDO_NAME_LEN])
 {
@@ -50,18 +75,13 @@ static int send_one(struct perf_sender *s, uint32_t len, int n,
 	for (;;) {
 		rc = ordo_try_multicastv(s->c, r->o.service, n, first, 0, &iov, 1);
 		if (rc >= 0)
-			return 0;
+			return deadline ? 1 : 0;
 		if (rc != ORDO_ERR_AGAIN)
 			return rc;
 		atomic_fetch_add_explicit(&s->tx_full, 1, memory_order_relaxed);
-		if (!deadline)
-			deadline = perf_now_ns() + (uint64_t)(r->o.timeout * 1e9);
-		if (giving_up(r) || perf_now_ns() > deadline)
-			return ORDO_ERR_TIMEOUT;
-		if (spins++ < PERF_SPINS)
-			sched_yield();
-		else
-			pause_ns(20000);
+		rc = back_off(r, &deadline, &spins);
+		if (rc < 0)
+			return rc;
 		flood_msg_set_time(s->buf, perf_now_ns());
 	}
 }
@@ -70,26 +90,28 @@ static int send_one(struct perf_sender *s, uint32_t len, int n,
  * back by this node's receiver. Without a bound a flood measures how fast
  * the daemon's queues grow, not how fast the ring orders (and a receiver
  * that falls behind is cut off as a slow consumer). */
+static bool window_full(const struct perf_sender *s)
+{
+	return s->run->o.window &&
+	       s->seq - atomic_load_explicit(&s->acked, memory_order_acquire) >=
+	       s->run->o.window;
+}
+
+/* 0 at once when there is room, 1 after waiting for it, or a negative
+ * enum ordo_error. */
 static int wait_window(struct perf_sender *s)
 {
-	struct perf_run *r = s->run;
 	uint64_t deadline = 0;
 	unsigned spins = 0;
+	int rc;
 
-	while (s->seq - atomic_load_explicit(&s->acked, memory_order_acquire) >=
-	       r->o.window) {
-		if (!deadline) {
-			atomic_fetch_add_explicit(&s->window_waits, 1, memory_order_relaxed);
-			deadline = perf_now_ns() + (uint64_t)(r->o.timeout * 1e9);
-		}
-		if (giving_up(r) || perf_now_ns() > deadline)
-			return ORDO_ERR_TIMEOUT;
-		if (spins++ < PERF_SPINS)
-			sched_yield();
-		else
-			pause_ns(20000);
-	}
-	return 0;
+	if (!window_full(s))
+		return 0;
+	atomic_fetch_add_explicit(&s->window_waits, 1, memory_order_relaxed);
+	while (window_full(s))
+		if ((rc = back_off(s->run, &deadline, &spins)) < 0)
+			return rc;
+	return 1;
 }
 
 static int wait_go(struct perf_sender *s, int round)
@@ -112,17 +134,26 @@ static int run_round(struct perf_sender *s, int round)
 	bool paced = r->o.mode == PERF_MODE_RATE;
 	double per_ns = r->o.rate / 1e9;
 	uint64_t paced_sent = 0;     /* tokens spent since start */
+	unsigned run = 1;            /* messages per clock reading */
+	uint64_t run_at = 0;         /* reading of an unbroken run, or 0 */
 	int rc;
 
 	atomic_store_explicit(&s->tx_data, 0, memory_order_relaxed);
 	for (;;) {
 		uint64_t now;
 		enum flood_kind kind;
-		unsigned g;
+		unsigned sent, todo = run;
+		bool waited;
 
-		if (r->o.window && (rc = wait_window(s)) < 0)
+		rc = wait_window(s);
+		if (rc < 0)
 			return rc;
 		now = perf_now_ns();
+		/* Only a run that waited for nothing tells how long sending
+		 * takes: size the next one from it. */
+		if (run_at && rc == 0)
+			run = perf_stamp_next(run, now - run_at);
+		run_at = 0;
 		kind = now >= t_meas ? FLOOD_DATA : FLOOD_WARMUP;
 		if (now >= t_end || giving_up(r))
 			break;
@@ -145,17 +176,39 @@ static int run_round(struct perf_sender *s, int round)
 					sched_yield();
 				continue;
 			}
-			paced_sent++;
+			if (todo > allowed - paced_sent)
+				todo = (unsigned)(allowed - paced_sent);
+			paced_sent += todo;
 		}
-		s->seq++;
-		g = (unsigned)(s->seq % r->o.groups);
-		flood_msg_stamp(s->buf, len, kind, (uint16_t)round, s->id, s->seq, now);
-		rc = send_one(s, len, 1, &r->groups[g]);
-		if (rc < 0)
-			return rc;
-		atomic_fetch_add_explicit(&s->tx_msgs, 1, memory_order_relaxed);
-		if (kind == FLOOD_DATA)
-			atomic_fetch_add_explicit(&s->tx_data, 1, memory_order_relaxed);
+		sent = 0;
+		waited = false;
+		while (sent < todo && (!sent || !window_full(s))) {
+			unsigned g;
+
+			s->seq++;
+			g = (unsigned)(s->seq % r->o.groups);
+			flood_msg_stamp(s->buf, len, kind, (uint16_t)round, s->id,
+					s->seq, now);
+			rc = send_one(s, len, 1, &r->groups[g]);
+			if (rc < 0)
+				return rc;
+			sent++;
+			atomic_fetch_add_explicit(&s->tx_msgs, 1, memory_order_relaxed);
+			if (kind == FLOOD_DATA)
+				atomic_fetch_add_explicit(&s->tx_data, 1,
+							  memory_order_relaxed);
+			/* It waited for room and left later than `now`: the
+			 * next one needs a reading of its own. */
+			if (rc == 1) {
+				waited = true;
+				break;
+			}
+		}
+		/* Tokens of messages a full window held back are not spent. */
+		if (paced)
+			paced_sent -= todo - sent;
+		if (sent == todo && !waited)
+			run_at = now;
 	}
 	/* END to every data group and to perfsync: every ordo-perf process,
 	 * receiving or not, learns that this sender is done. */
