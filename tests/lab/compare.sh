@@ -40,14 +40,14 @@ for s in $SIZES; do
 	log "testpmd baseline, $s-byte messages"
 	NODES=2 PORT=$PORT SIZE=$s SECS=$SECS BASELINE_ONLY=1 \
 		bash tests/lab/bench.sh 2>>"$OUT/err" | tail -1 >> "$OUT/baseline" ||
-		{ tail -5 "$OUT/err"; exit 1; }
+		{ tail -n 5 "$OUT/err"; exit 1; }
 done
 log "ordo: 3 nodes, one sender per node, sizes $SIZES"
 SIZES=$SIZES SECS=$SECS NODES=3 BUILD_DIR=$B bash tests/lab/perf.sh \
-	> "$OUT/ordo" 2>>"$OUT/err" || { tail -5 "$OUT/ordo" "$OUT/err"; exit 1; }
+	> "$OUT/ordo" 2>>"$OUT/err" || { tail -n 5 "$OUT/ordo" "$OUT/err"; exit 1; }
 log "corosync: 3 nodes, one sender per node, sizes $SIZES"
 SIZES=$SIZES SECS=$SECS bash tests/lab/corosync/bench.sh \
-	> "$OUT/corosync" 2>>"$OUT/err" || { tail -5 "$OUT/corosync" "$OUT/err"; exit 1; }
+	> "$OUT/corosync" 2>>"$OUT/err" || { tail -n 5 "$OUT/corosync" "$OUT/err"; exit 1; }
 
 printf '%-6s %14s %14s %7s %12s %12s %9s\n' size ordo_msgs/s corosync_msgs/s ratio \
 	ordo_Gbit/s testpmd_Gbit/s fraction
