@@ -85,7 +85,7 @@ pps=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LAB_DIR/tp-rx.log" |
 	sed -n 's/.*Rx-pps: *\([0-9]*\).*/\1/p' | sort -n | tail -1)
 [ "${pps:-0}" -gt 0 ] || {
 	lab_log "testpmd baseline measured nothing; its logs:"
-	tail -5 "$LAB_DIR/tp-rx.log" "$LAB_DIR/tp-tx.log" >&2
+	tail -n 5 "$LAB_DIR/tp-rx.log" "$LAB_DIR/tp-tx.log" >&2
 	exit 1
 }
 tp_gbit=$(awk -v p="$pps" -v s="$CARRY" 'BEGIN { printf "%.3f", p * s * 8 / 1e9 }')

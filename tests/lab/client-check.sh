@@ -86,7 +86,7 @@ wait_ring() {
 	return 1
 }
 wait_ring 3 60 1 2 3 || {
-	for i in 1 2 3; do tail -3 "$LAB_DIR/node$i.log" "$LAB_DIR/ctrld$i.log"; done
+	for i in 1 2 3; do tail -n 3 "$LAB_DIR/node$i.log" "$LAB_DIR/ctrld$i.log"; done
 	lab_die "the three daemons did not form a ring"
 }
 lab_log "ring of 3 formed; starting clients"

@@ -60,9 +60,9 @@ for s in $SIZES; do
 	t=$(field "$OUT/baseline" baseline: "$s" testpmd_gbit_per_s)
 	[ "$oc" = yes ] || { log "ordo's $s-byte run was not clean ($oc)"; exit 1; }
 	[ "$cc" = yes ] || { log "corosync's $s-byte run was not clean ($cc)"; exit 1; }
-	r=$(awk -v a="$o" -v b="$c" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')
+	r=$(awk -v a="$o" -v b="$c" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
 	g=$(awk -v a="$o" -v s="$s" 'BEGIN { printf "%.3f", a * s * 8 / 1e9 }')
-	f=$(awk -v g="$g" -v t="$t" 'BEGIN { printf "%.2f", t > 0 ? g / t : 0 }')
+	f=$(awk -v g="$g" -v t="$t" 'BEGIN { printf "%.2f", (t > 0 ? g / t : 0) }')
 	printf '%-6s %14.0f %14.0f %7s %12s %12s %9s\n' "$s" "$o" "$c" "$r" "$g" "$t" "$f"
 	[ "$s" = 1024 ] && ratio_1k=$r
 done

@@ -106,7 +106,7 @@ for ((i = 1; i <= NODES; i++)); do
 done
 wait_ring "$NODES" 60 || {
 	for ((i = 1; i <= NODES; i++)); do
-		tail -3 "$LAB_DIR/node$i.log" "$LAB_DIR/ctrld$i.log" >&2
+		tail -n 3 "$LAB_DIR/node$i.log" "$LAB_DIR/ctrld$i.log" >&2
 	done
 	lab_die "the $NODES daemons did not form a ring"
 }
@@ -132,7 +132,7 @@ for s in $SIZES; do
 		line=$(tail -1 "$LAB_DIR/perf$i-$s.log")
 		if [[ "$line" != "perf: node="* ]]; then
 			lab_log "node $i, size $s: no result line"
-			tail -3 "$LAB_DIR/perf$i-$s.err" >&2
+			tail -n 3 "$LAB_DIR/perf$i-$s.err" >&2
 			ok=no
 			continue
 		fi
