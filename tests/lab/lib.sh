@@ -24,6 +24,10 @@ ORDOD=${ORDOD:-$LAB_ROOT/build/app/ordod}
 LAB_NAME=${LAB_NAME:-ordolab$$}
 LAB_DIR=${LAB_DIR:-/tmp/$LAB_NAME}
 LAB_HUGEPAGES=${LAB_HUGEPAGES:-1024}   # 2 MB pages for the whole lab
+# Each daemon's EAL lcores: main and ring lcore, both free to float over
+# the two CPUs (several daemons share them). A measurement that wants the
+# ring lcore alone on a CPU pins it, e.g. LAB_LCORES="0@0,1@1".
+LAB_LCORES=${LAB_LCORES:-"0@(0,1),1@(0,1)"}
 LAB_PIDS=()
 LAB_NETNS=()
 LAB_HP_BEFORE=
@@ -59,7 +63,7 @@ lab_hugepages() {
 # every ring lcore to the same CPU would starve them.
 lab_eal() {
 	local i=$1
-	echo "--lcores=0@(0,1),1@(0,1) --no-pci --file-prefix=${LAB_NAME}n$i" \
+	echo "--lcores=$LAB_LCORES --no-pci --file-prefix=${LAB_NAME}n$i" \
 	     "--huge-dir=$LAB_DIR/huge --huge-unlink -m 128" \
 	     "--log-level=lib.eal:error ${LAB_EAL_EXTRA:-}"
 }

@@ -21,7 +21,9 @@
 # --rate 10000), CSV (append ordo-perf's rows there), SLOW_CONSUMER
 # (block: a receiver that falls behind holds its daemon's senders back
 # instead of being cut off; "disconnect" is the daemon's default),
-# BUILD_DIR, LAB_KEEP=1 keeps the logs.
+# IDLE (the daemons' idle strategy: backoff, or spin as in production),
+# PERF_CPUS (taskset ordo-perf onto these CPUs; with LAB_LCORES="0@0,1@1"
+# the ring lcore has CPU 1 to itself), BUILD_DIR, LAB_KEEP=1 keeps the logs.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -38,6 +40,9 @@ SENDERS=${SENDERS:-1}
 SERVICE=${SERVICE:-agreed}
 PERF_ARGS=${PERF_ARGS:-}
 SLOW_CONSUMER=${SLOW_CONSUMER:-block}
+# The daemons' idle strategy: backoff shares the CPUs (labs); spin is
+# production's (one core per daemon, busy).
+IDLE=${IDLE:-backoff}
 
 for x in "$ORDOD" "$CTRLD" "$ORDOCTL" "$PERF"; do
 	[ -x "$x" ] || lab_die "missing $x: build first (make build)"
@@ -62,7 +67,7 @@ write_config() {
 		echo "}"
 		echo "Ordo {"
 		echo "	Encap = ethernet"
-		echo "	IdleStrategy = backoff"
+		echo "	IdleStrategy = $IDLE"
 		echo "	SlowConsumer = $SLOW_CONSUMER"
 		for ((i = 1; i <= n; i++)); do
 			echo "	Daemon n$i { Port = \"net_af_packet0,iface=veth0,qdisc_bypass=1\" }"
@@ -119,6 +124,7 @@ for s in $SIZES; do
 	pids=()
 	for ((i = 1; i <= NODES; i++)); do
 		# shellcheck disable=SC2086
+		${PERF_CPUS:+taskset -c "$PERF_CPUS"} \
 		"$PERF" --socket "$(sock "$i")" --size "$s" --secs "$SECS" \
 			--warmup "$WARMUP" --senders "$SENDERS" --service "$SERVICE" \
 			--members "$NODES" --expect-senders $((NODES * SENDERS)) \
