@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "ctrl/conf/conf.h"
-#include "ctrl/proto/cpmsg.h"
+#include "client/proto/cpmsg.h"
 
 #define EXIT_NO_DAEMON 2
 #define ANSWER_MS      3000

@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctrl/proto/cpmsg.h"
+#include "client/proto/cpmsg.h"
 #include "dataplane/ctrl_link.h"
 
 #define ATTACH_FDS 4 /* region, client eventfd, daemon eventfd, socket */
@@ -328,7 +328,7 @@ static void on_hello(struct dp_link *l, const struct ordo_cp_link_hello *h)
 }
 
 /* One datagram from ordo-ctrld. cpmsg_recv() has checked it as every
- * reader of the protocol does (ctrl/proto/cpmsg.h), ATTACH's four
+ * reader of the protocol does (client/proto/cpmsg.h), ATTACH's four
  * descriptors included; here only which types ordod takes. */
 static void ctrl_read(struct dp_link *l)
 {

@@ -17,7 +17,7 @@
 
 #include "client/shm_ring.h"
 #include "ctrl/conf/conf.h"
-#include "ctrl/proto/cpmsg.h"
+#include "client/proto/cpmsg.h"
 #include "ordo/ctrl_proto.h"
 #include "ordo/wire.h"
 

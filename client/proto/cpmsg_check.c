@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ordo/wire.h" /* ORDO_MAX_MEMBERS */
-#include "ctrl/proto/cpmsg.h"
+#include "client/proto/cpmsg.h"
 
 size_t cpmsg_fixed_size(uint16_t type)
 {

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ctrl/proto/cpmsg.h"
+#include "client/proto/cpmsg.h"
 
 /* Control room for more descriptors than any message carries, so that
  * extras arrive (and are closed, the message refused) instead of being
