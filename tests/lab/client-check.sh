@@ -10,6 +10,8 @@
 # B = s1 s2 s3 a2. Then:
 #   1. everyone multicasts to its group with every service type (a1 and
 #      s2 also to A and B at once, a1 to s3's private group);
+#   1b. a1 tries to join and to send to "secret1", which the lab
+#      configuration's Access rules refuse: two REJECTs, no effect;
 #   2. z1 (node 1) stops reading while a2 floods group C = a1 z1: z1 is
 #      disconnected as a slow consumer (told why), a1 loses nothing and
 #      sees z1's DISCONNECT;
@@ -156,7 +158,12 @@ for c in a1 a3; do wait_log "$LAB_DIR/$c.log" '^msg ' "$expect_a" 60 || exit 1; 
 for c in s2; do wait_log "$LAB_DIR/$c.log" '^msg ' "$expect_b" 60 || exit 1; done
 wait_log "$LAB_DIR/s3.log" '^msg ' $((expect_b + 5)) 60 || exit 1
 for c in s1 a2; do wait_log "$LAB_DIR/$c.log" '^msg ' "$expect_ab" 60 || exit 1; done
-lab_log "phase 1 delivered everywhere; phase 2: z1 stops reading, a2 floods C"
+lab_log "phase 1 delivered everywhere; phase 1b: the Access policy refuses secret*"
+cmd a1 "join secret1"
+cmd a1 "send secret1 1 $SIZE"
+wait_log "$LAB_DIR/a1.log" '^reject error=' 2 30 || exit 1
+
+lab_log "phase 2: z1 stops reading, a2 floods C"
 start_client z1 1 native
 wait_log "$LAB_DIR/z1.log" '^connected' 1 10 || exit 1
 cmd a1 "join C"
@@ -186,7 +193,7 @@ sleep 0.3
 CTRLD_PIDS[1]=$!
 disown "$!"
 cmd a1 "send A 20 $SIZE"  # a1 sends while its control plane is away
-restarted_a="id=#a1#n1:$((N + 55)) "
+restarted_a="id=#a1#n1:$((N + 56)) "  # N+36 was the refused send
 wait_log "$LAB_DIR/a2.log" "$restarted_a" 1 30 || exit 1
 wait_log "$LAB_DIR/ctrld1b.log" 'link up' 1 30 || exit 1
 start_client n1x 1 native  # and the new control plane admits again
@@ -203,7 +210,7 @@ for c in a2 s1; do wait_log "$LAB_DIR/$c.log" 'memb group=B kind=reg cause=netwo
 # The surviving ring still orders: 50 more from a1 to A, 50 from s1 to B.
 cmd a1 "send A 50 $SIZE"
 cmd s1 "send B 50 $SIZE"
-last_a="id=#a1#n1:$((N + 105)) " last_b="id=#s1#n1:$((N + 50)) "
+last_a="id=#a1#n1:$((N + 106)) " last_b="id=#s1#n1:$((N + 50)) "
 for c in a2 s1; do
 	wait_log "$LAB_DIR/$c.log" "$last_a" 1 60 || exit 1
 	wait_log "$LAB_DIR/$c.log" "$last_b" 1 60 || exit 1

@@ -87,6 +87,15 @@ for c, groups in phase1.items():
     if not SERVICES <= svcs:
         fail(f"{c}: services seen {sorted(svcs)}, not all six")
 
+# 3a. The Access policy: a1's join of and send to "secret1" came back
+#     refused (EACCES), and no one saw a message for secret1.
+rejects = [kv for k, kv in log["a1"] if k == "reject"]
+if len(rejects) != 2 or any(kv.get("error") != "-9" for kv in rejects):
+    fail(f"a1: expected two ORDO_ERR_ACCESS (-9) rejects for secret1, got {rejects}")
+for c in CLIENTS:
+    if any("secret1" in m["groups"].split(",") for m in msgs[c]):
+        fail(f"{c}: got a message for the refused group secret1")
+
 # 3b. The slow consumer: z1 was cut off and told why; a1, in the same
 #     group, got every one of a2's messages to C; a1 saw z1 go.
 flood = {f"{NAME['a2']}:{s}" for s in range(N + 1, N + 1 + SLOW)}
@@ -103,11 +112,12 @@ if len(got_z) >= SLOW:
 
 # 4. After node 3 died, the survivors still ordered: a1's 50 more to A and
 #    s1's 50 more to B reached the survivors in those groups.
-restart = {f"{NAME['a1']}:{s}" for s in range(N + 36, N + 56)}
+# (a1's message N+36 was the one refused for secret1.)
+restart = {f"{NAME['a1']}:{s}" for s in range(N + 37, N + 57)}
 for c in ["a2", "s1"]:
     if not restart <= set(order[c]):
         fail(f"{c}: missing a1's messages sent while its ordo-ctrld restarted")
-after_a = {f"{NAME['a1']}:{s}" for s in range(N + 56, N + 106)}
+after_a = {f"{NAME['a1']}:{s}" for s in range(N + 57, N + 107)}
 after_b = {f"{NAME['s1']}:{s}" for s in range(N + 1, N + 51)}
 for c, want in [("a1", after_a), ("a2", after_a | after_b),
                 ("s1", after_a | after_b)]:
@@ -171,4 +181,5 @@ total = sum(len(msgs[c]) for c in CLIENTS)
 nmemb = sum(len(memb[c]) for c in CLIENTS)
 print(f"client-check: ok clients=8 (5 libordo, 3 sp.h) nodes=3 "
       f"deliveries={total} membership_messages={nmemb} services=6 "
-      f"total_order=yes slow_consumer=disconnected ctrld_restart=ok")
+      f"total_order=yes access=refused slow_consumer=disconnected "
+      f"ctrld_restart=ok")
