@@ -12,6 +12,8 @@
 #      s2 also to A and B at once, a1 to s3's private group);
 #   1b. a1 tries to join and to send to "secret1", which the lab
 #      configuration's Access rules refuse: two REJECTs, no effect;
+#   1c. a Spread-style flooder (tests/spread/classic_flooder.c, built
+#      unchanged against sp.h) floods its own group on node 2 and leaves;
 #   2. z1 (node 1) stops reading while a2 floods group C = a1 z1: z1 is
 #      disconnected as a slow consumer (told why), a1 loses nothing and
 #      sees z1's DISCONNECT;
@@ -162,6 +164,17 @@ lab_log "phase 1 delivered everywhere; phase 1b: the Access policy refuses secre
 cmd a1 "join secret1"
 cmd a1 "send secret1 1 $SIZE"
 wait_log "$LAB_DIR/a1.log" '^reject error=' 2 30 || exit 1
+
+lab_log "phase 1c: a Spread program built unchanged against sp.h (flooder) on node 2"
+FLOODER=${FLOODER:-$B/tests/spread/classic_flooder}
+if [ -x "$FLOODER" ]; then
+	ORDO_SOCKET=$(sock 2) timeout 60 "$FLOODER" > "$LAB_DIR/flooder.log" 2>&1 || {
+		tail -5 "$LAB_DIR/flooder.log" >&2
+		lab_die "the Spread flooder failed (exit $?)"
+	}
+else
+	lab_die "no $FLOODER: build first"
+fi
 
 lab_log "phase 2: z1 stops reading, a2 floods C"
 start_client z1 1 native
