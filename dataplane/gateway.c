@@ -129,6 +129,7 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	c->ovf_counted = 0;
 	c->dirty = c->pending = c->in_msg = c->removing = false;
 	c->detach_req = false;
+	c->send_ok_valid = false;
 	c->reason = c->detail = 0;
 	if (rc < 0) {
 		__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);

@@ -82,6 +82,8 @@ struct dp_client {
 	uint32_t plen;
 	uint32_t reason, detail;     /* why it was closed */
 	bool     detach_req;         /* main asked: close once drained */
+	bool     send_ok_valid, send_ok; /* the Access answer for ... */
+	char     send_ok_group[ORDO_CR_NAME_LEN]; /* ... its last destination */
 	uint8_t  ovf_counted;        /* counted in n_behind */
 	uint64_t submitted, delivered, overflowed, rejected;
 

@@ -22,16 +22,30 @@
 
 #define SERVE_BUDGET 256u /* records per client per turn: fairness */
 
-static bool allowed(const struct dp_gateway *gw, const struct dp_client *c,
+static bool allowed(const struct dp_gateway *gw, struct dp_client *c,
 		    const char *group, uint32_t op)
 {
+	bool ok;
+
 	if (gw->conf == NULL || gw->conf->n_access == 0)
 		return true;
 	/* Point-to-point answers to a client's private group are always
 	 * allowed: the Access rules are about named groups. */
 	if (op == ORDO_ACCESS_SEND && group[0] == '#')
 		return true;
-	return ordo_conf_access_check(gw->conf, group, c->uid, c->gid, op) == 0;
+	/* A sender mostly sends to the group it sent to last: remember that
+	 * answer, so the rules (fnmatch over the blocks) run once per
+	 * change of group, not once per message. */
+	if (op == ORDO_ACCESS_SEND && c->send_ok_valid &&
+	    strncmp(c->send_ok_group, group, ORDO_CR_NAME_LEN) == 0)
+		return c->send_ok;
+	ok = ordo_conf_access_check(gw->conf, group, c->uid, c->gid, op) == 0;
+	if (op == ORDO_ACCESS_SEND) {
+		memcpy(c->send_ok_group, group, ORDO_CR_NAME_LEN);
+		c->send_ok = ok;
+		c->send_ok_valid = true;
+	}
+	return ok;
 }
 
 /* REJECT record for one of the client's requests (include/ordo/
