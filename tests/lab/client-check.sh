@@ -17,6 +17,9 @@
 #   2. z1 (node 1) stops reading while a2 floods group C = a1 z1: z1 is
 #      disconnected as a slow consumer (told why), a1 loses nothing and
 #      sees z1's DISCONNECT;
+#   2a. x2 (node 2) joins C and publishes an impossible index on its
+#      submit ring: it is disconnected with reason ring-corrupt, C sees
+#      its DISCONNECT, nothing else notices;
 #   2b. a3 leaves A;            the others see a LEAVE, a3 its self-leave
 #   3. s2 is SIGKILLed;         B sees a DISCONNECT
 #   3b. node 1's ordo-ctrld is SIGKILLed and restarted: a1 keeps sending
@@ -188,6 +191,15 @@ cmd a2 "send C $SLOW_MSGS 1024"
 wait_log "$LAB_DIR/a1.log" 'memb group=C kind=reg cause=disconnect' 1 60 || exit 1
 wait_log "$LAB_DIR/a1.log" 'groups=C ' "$SLOW_MSGS" 60 || exit 1
 wait_log "$LAB_DIR/z1.log" '^closed' 1 30 || exit 1
+lab_log "phase 2a: x2 (node 2) corrupts its submit ring"
+start_client x2 2 native
+wait_log "$LAB_DIR/x2.log" '^connected' 1 10 || exit 1
+cmd x2 "join C"
+wait_log "$LAB_DIR/x2.log" 'memb group=C kind=reg' 1 || exit 1
+cmd x2 "corrupt"
+wait_log "$LAB_DIR/x2.log" '^closed reason=ring-corrupt' 1 30 || exit 1
+wait_log "$LAB_DIR/a1.log" 'memb group=C kind=reg cause=disconnect members=#a1#n1 ' 2 30 || exit 1
+
 lab_log "phase 2b: a3 leaves A"
 
 cmd a3 "leave A"

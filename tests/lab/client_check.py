@@ -12,7 +12,7 @@ from pathlib import Path
 D = Path(sys.argv[1])
 N = int(sys.argv[2])
 SLOW = int(sys.argv[3])
-CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3", "z1", "n1x"]
+CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3", "z1", "n1x", "x2"]
 NAME = {c: f"#{c}#n{c[1]}" for c in CLIENTS}
 SERVICES = {1, 2, 4, 8, 16, 32}
 fails = []
@@ -110,6 +110,11 @@ if got_z != sorted(got_z, key=lambda i: int(i.split(":")[1])):
 if len(got_z) >= SLOW:
     fail("z1: got the whole flood; it was never behind (test too small)")
 
+# 3c. The client that broke its ring was cut off and told why.
+reasons = [kv.get("reason") for k, kv in log["x2"] if k == "closed"]
+if reasons != ["ring-corrupt"]:
+    fail(f"x2: closed with {reasons}, expected ring-corrupt")
+
 # 4. After node 3 died, the survivors still ordered: a1's 50 more to A and
 #    s1's 50 more to B reached the survivors in those groups.
 # (a1's message N+36 was the one refused for secret1.)
@@ -179,7 +184,8 @@ if fails:
     sys.exit(1)
 total = sum(len(msgs[c]) for c in CLIENTS)
 nmemb = sum(len(memb[c]) for c in CLIENTS)
-print(f"client-check: ok clients=8 (5 libordo, 3 sp.h) nodes=3 "
+print(f"client-check: ok clients=9 (6 libordo, 3 sp.h) nodes=3 "
       f"deliveries={total} membership_messages={nmemb} services=6 "
       f"total_order=yes access=refused slow_consumer=disconnected "
+      f"ring_corrupt=disconnected "
       f"ctrld_restart=ok")

@@ -12,6 +12,8 @@
  *                           cycling through all six
  *   sendp NAME N            N messages to a private group "#..#.."
  *   stall SECONDS           read nothing for that long (a slow consumer)
+ *   corrupt                 publish an impossible head on our submit ring,
+ *                           as a buggy or hostile client would (native)
  *   disconnect | quit       polite disconnect (then exit) | exit at once
  * Events, one line each on stdout (line-buffered), for the checker:
  *   msg from=S svc=N type=T groups=G1,G2 id=S:SEQ ok=1|0
@@ -32,6 +34,7 @@
 #include <sp.h>
 
 #include "ordo/ordo.h"
+#include "libordo/client.h" /* corrupt: the ring behind the API */
 
 #define MAX_MSG   (64u << 10)
 #define MAX_GRPS  16
@@ -274,6 +277,13 @@ static int run_command(char *line)
 		return use_spread ? SP_leave(mbox, b) : ordo_leave(oc, b);
 	if (strcmp(a, "send") == 0 || strcmp(a, "sendp") == 0) {
 		cmd_send(b, n, size > MAX_MSG ? MAX_MSG : size);
+		return 0;
+	}
+	if (strcmp(a, "corrupt") == 0 && !use_spread) {
+		/* Beyond tail + size: no producer could have written it. */
+		atomic_store_explicit(&oc->prod.ctl->head,
+				      oc->prod.head + (1ull << 40),
+				      memory_order_release);
 		return 0;
 	}
 	if (strcmp(a, "stall") == 0) {
