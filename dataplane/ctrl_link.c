@@ -19,16 +19,6 @@
 
 #define ATTACH_FDS 4 /* region, client eventfd, daemon eventfd, socket */
 
-static void hdr_init(struct ordo_cp_hdr *h, uint16_t type, uint32_t len,
-		     uint32_t seq)
-{
-	h->magic = ORDO_CP_MAGIC;
-	h->version = ORDO_CP_VERSION;
-	h->type = type;
-	h->len = len;
-	h->seq = seq;
-}
-
 static void ctrl_drop(struct dp_link *l, const char *why)
 {
 	if (l->cfd < 0)
@@ -191,7 +181,7 @@ static void send_attached(struct dp_link *l, uint32_t id, int32_t status,
 	struct ordo_cp_attached m;
 
 	memset(&m, 0, sizeof(m));
-	hdr_init(&m.hdr, ORDO_CP_ATTACHED, sizeof(m), seq);
+	cpmsg_hdr(&m.hdr, ORDO_CP_ATTACHED, sizeof(m), seq);
 	m.client_id = id;
 	m.status = status;
 	ctrl_send(l, &m, sizeof(m));
@@ -262,7 +252,7 @@ static void send_clients(struct dp_link *l)
 		    DP_SLOT_ACTIVE)
 			continue;
 		memset(&m, 0, sizeof(m));
-		hdr_init(&m.hdr, ORDO_CP_CLIENT, sizeof(m), 0);
+		cpmsg_hdr(&m.hdr, ORDO_CP_CLIENT, sizeof(m), 0);
 		m.client_id = c->client_id;
 		m.uid = c->uid;
 		m.gid = c->gid;
@@ -297,7 +287,7 @@ static void on_query(struct dp_link *l, const struct ordo_cp_query_msg *in)
 	} else {
 		r->status = -EOPNOTSUPP;
 	}
-	hdr_init(&r->hdr, ORDO_CP_REPLY, (uint32_t)(sizeof(*r) + n),
+	cpmsg_hdr(&r->hdr, ORDO_CP_REPLY, (uint32_t)(sizeof(*r) + n),
 		 q.hdr.seq);
 	ctrl_send(l, r, sizeof(*r) + n);
 }
@@ -307,7 +297,7 @@ static void on_hello(struct dp_link *l, const struct ordo_cp_link_hello *h)
 	struct ordo_cp_link_welcome w;
 
 	memset(&w, 0, sizeof(w));
-	hdr_init(&w.hdr, ORDO_CP_LINK_WELCOME, sizeof(w), h->hdr.seq);
+	cpmsg_hdr(&w.hdr, ORDO_CP_LINK_WELCOME, sizeof(w), h->hdr.seq);
 	w.status = h->conf_hash == l->p.conf_hash ? 0 : -EINVAL;
 	w.conf_hash = l->p.conf_hash;
 	w.node_id = l->p.node_id;

@@ -78,21 +78,7 @@ for i in 1 2 3; do
 done
 
 # Every control plane sees its dataplane in a ring of three.
-wait_ring() {
-	local want=$1 secs=$2 t i ok
-	shift 2
-	for ((t = 0; t < secs * 10; t++)); do
-		ok=0
-		for i in "$@"; do
-			[ "$("$ORDOCTL" -s "$(sock "$i")" ring 2>/dev/null |
-				grep -c 'in ring')" = "$want" ] && ok=$((ok + 1))
-		done
-		[ "$ok" = "$#" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-wait_ring 3 60 1 2 3 || {
+lab_wait_ring 3 60 3 || {
 	for i in 1 2 3; do tail -n 3 "$LAB_DIR/node$i.log" "$LAB_DIR/ctrld$i.log"; done
 	lab_die "the three daemons did not form a ring"
 }

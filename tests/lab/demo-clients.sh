@@ -34,10 +34,7 @@ for i in 1 2 3; do
 		> "$LAB_DIR/ctrld$i.log" 2>&1 &
 	PIDS+=("$!")
 done
-for ((t = 0; t < 300; t++)); do
-	[ "$("$ORDOCTL" -s "$LAB_DIR/rt1/ordo.sock" ring 2>/dev/null | grep -c 'in ring')" = 3 ] && break
-	sleep 0.1
-done
+lab_wait_ring 3 30 3 || lab_die "the three daemons did not form a ring"
 
 echo
 echo "ordo demo, part 2: clients through shared memory."

@@ -232,6 +232,23 @@ lab_init() {
 	lab_hugepages
 }
 
+# With clients (ordod + ordo-ctrld per node, runtime dirs $LAB_DIR/rt$i):
+# wait until each of nodes 1..n reports a ring of `want` daemons through
+# its control plane, or `secs` pass. Needs $ORDOCTL.
+lab_wait_ring() {
+	local want=$1 secs=$2 n=$3 t i ok
+	for ((t = 0; t < secs * 10; t++)); do
+		ok=0
+		for ((i = 1; i <= n; i++)); do
+			[ "$("$ORDOCTL" -s "$LAB_DIR/rt$i/ordo.sock" ring 2>/dev/null |
+				grep -c 'in ring')" = "$want" ] && ok=$((ok + 1))
+		done
+		[ "$ok" = "$n" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # key=value from the last line of node i's log matching $2.
 lab_field() {
 	local i=$1 pat=$2 key=$3

@@ -78,20 +78,6 @@ write_config() {
 
 sock() { echo "$LAB_DIR/rt$1/ordo.sock"; }
 
-wait_ring() {
-	local want=$1 secs=$2 t i ok
-	for ((t = 0; t < secs * 10; t++)); do
-		ok=0
-		for ((i = 1; i <= NODES; i++)); do
-			[ "$("$ORDOCTL" -s "$(sock "$i")" ring 2>/dev/null |
-				grep -c 'in ring')" = "$want" ] && ok=$((ok + 1))
-		done
-		[ "$ok" = "$NODES" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
 
@@ -109,7 +95,7 @@ for ((i = 1; i <= NODES; i++)); do
 	CTRLD_PIDS[$i]=$!
 	disown "$!"
 done
-wait_ring "$NODES" 60 || {
+lab_wait_ring "$NODES" 60 "$NODES" || {
 	for ((i = 1; i <= NODES; i++)); do
 		tail -n 3 "$LAB_DIR/node$i.log" "$LAB_DIR/ctrld$i.log" >&2
 	done
