@@ -298,13 +298,64 @@ int ordo_cr_prod_wait(struct ordo_cr_prod *p, uint64_t need, int timeout_ms)
 /* ------------------------------------------------------------------ */
 /* Fragmenting writer */
 
+/* A gather source is checked once per message, before its FIRST record:
+ * the lengths must add up to len (so the cursor never runs past the last
+ * element) and no element with bytes may lack a base. The cursor is
+ * restarted here, so a caller may replay a request from the start (the
+ * gateway retries a refused one on its overflow ring) by zeroing done and
+ * started only. */
+static bool iov_start(struct ordo_cr_send *s)
+{
+	uint64_t sum = 0;
+
+	if (s->payload || s->iovcnt < 0 || s->done)
+		return false;
+	for (int i = 0; i < s->iovcnt; i++) {
+		size_t n = s->iov[i].iov_len;
+
+		if ((n && !s->iov[i].iov_base) || n > s->len - sum)
+			return false;
+		sum += n;
+	}
+	if (sum != s->len)
+		return false;
+	s->iov_i = 0;
+	s->iov_off = 0;
+	return true;
+}
+
+/* Copy the next n bytes of the gather source to `to`, moving the cursor.
+ * Zero-length elements are stepped over like finished ones. */
+static void gather(struct ordo_cr_send *s, uint8_t *to, uint32_t n)
+{
+	while (n) {
+		const struct iovec *v = &s->iov[s->iov_i];
+		size_t k = v->iov_len - s->iov_off;
+
+		if (k > n)
+			k = n;
+		if (k) {
+			memcpy(to, (const uint8_t *)v->iov_base + s->iov_off, k);
+			to += k;
+			n -= (uint32_t)k;
+			s->iov_off += k;
+		}
+		if (s->iov_off == v->iov_len) {
+			s->iov_i++;
+			s->iov_off = 0;
+		}
+	}
+}
+
 int ordo_cr_write_msg(struct ordo_cr_prod *p, struct ordo_cr_send *s)
 {
 	const uint32_t hl = sizeof(struct ordo_cr_rec);
 
 	if (s->kind == 0 || s->kind == ORDO_CR_PAD || s->kind >= ORDO_CR_KIND_MAX ||
 	    (s->flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST | ~ORDO_CR_F_ALL)) ||
-	    (s->n_names && !s->names) || (s->len && !s->payload) ||
+	    (s->n_names && !s->names) ||
+	    (s->iov ? !s->started && !iov_start(s)
+		    : s->iovcnt || (s->len && !s->payload)) ||
 	    hl + (uint32_t)s->n_names * ORDO_CR_NAME_LEN + 8 > p->max_rec ||
 	    s->done > s->len)
 		return -EINVAL;
@@ -312,15 +363,15 @@ int ordo_cr_write_msg(struct ordo_cr_prod *p, struct ordo_cr_send *s)
 		return -EMSGSIZE;
 	for (;;) {
 		uint32_t nb = s->started ? 0 : (uint32_t)s->n_names * ORDO_CR_NAME_LEN;
-		uint32_t room = (p->max_rec & ~7u) - hl - nb;
-		uint32_t chunk = s->len - s->done < room ? s->len - s->done : room;
-		struct ordo_cr_rec *r = ordo_cr_reserve(p, hl + nb + chunk);
+		uint32_t rl = ordo_cr_send_next_len(p, s);
+		uint32_t chunk = rl - hl - nb;
+		struct ordo_cr_rec *r = ordo_cr_reserve(p, rl);
 		if (!r) {
 			ordo_cr_commit(p);  /* let the consumer drain what is there */
 			return p->err ? -EPIPE : -EAGAIN;
 		}
 		bool last = s->done + chunk == s->len;
-		r->len = hl + nb + chunk;
+		r->len = rl;
 		r->kind = s->kind;
 		r->flags = s->flags | (s->started ? 0 : ORDO_CR_F_FIRST) |
 			   (last ? ORDO_CR_F_LAST : 0);
@@ -335,8 +386,13 @@ int ordo_cr_write_msg(struct ordo_cr_prod *p, struct ordo_cr_send *s)
 		uint8_t *body = (uint8_t *)(r + 1);
 		if (nb)
 			memcpy(body, s->names, nb);
-		if (chunk)
-			memcpy(body + nb, (const uint8_t *)s->payload + s->done, chunk);
+		if (chunk) {
+			if (s->iov)
+				gather(s, body + nb, chunk);
+			else
+				memcpy(body + nb,
+				       (const uint8_t *)s->payload + s->done, chunk);
+		}
 		s->done += chunk;
 		s->started = true;
 		if (last) {

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ordo/client_ring.h"
@@ -256,10 +257,19 @@ int ordo_cr_prod_wait(struct ordo_cr_prod *p, uint64_t need, int timeout_ms);
 
 /* ------------------------------------------------------------------ */
 /* Writing a message of any size up to max_msg: fragments as needed.
- * Fill the request, zero `done`, and call until it returns 0 (all
- * committed); -EAGAIN means the ring is full: wait and call again with
+ * Fill the request, zero `done` and `started`, and call until it returns 0
+ * (all committed); -EAGAIN means the ring is full: wait and call again with
  * the same request (progress is kept in it). -EINVAL: bad request,
- * -EMSGSIZE: longer than max_msg, -EPIPE: broken ring. */
+ * -EMSGSIZE: longer than max_msg, -EPIPE: broken ring.
+ *
+ * The payload comes from one of two sources: `payload` (contiguous, len
+ * bytes), or, when `iov` is set, gathered from iovcnt elements whose
+ * lengths add up to len exactly (zero-length elements are fine). The
+ * elements are read as the records are written, so they must stay valid
+ * and unchanged until the call that returns 0. -EINVAL, before anything
+ * is written, for lengths that do not add up, an element with bytes and
+ * no base, payload and iov both set, or iovcnt without iov. Zeroed iov
+ * fields mean "no iovec": the callers that predate them are unchanged. */
 struct ordo_cr_send {
 	uint8_t     kind;       /* MSG, JOIN, LEAVE (submit), any (deliver) */
 	uint8_t     service;
@@ -268,12 +278,32 @@ struct ordo_cr_send {
 	int16_t     msg_type;
 	uint32_t    aux;
 	uint64_t    msg_id;
-	const char (*names)[ORDO_CR_NAME_LEN];
-	const void *payload;
-	uint32_t    len;
+	const char (*names)[ORDO_CR_NAME_LEN]; /* copied as is: pad with NULs */
+	const void *payload;    /* contiguous source (iov NULL) */
+	uint32_t    len;        /* message length, either source */
 	uint32_t    done;       /* payload bytes committed so far */
 	bool        started;    /* FIRST written */
+	/* Gather source, used instead of payload when iov is not NULL. */
+	const struct iovec *iov;
+	int         iovcnt;
+	/* The gather cursor, private to the writer: it restarts it at the
+	 * first element whenever started is false. */
+	int         iov_i;      /* element holding byte `done` */
+	size_t      iov_off;    /* offset of byte `done` in it */
 };
+
+/* Length (header included) of the next record ordo_cr_write_msg() writes
+ * for s: what a writer that got -EAGAIN has to wait room for. */
+static inline uint32_t ordo_cr_send_next_len(const struct ordo_cr_prod *p,
+					     const struct ordo_cr_send *s)
+{
+	const uint32_t hl = sizeof(struct ordo_cr_rec);
+	uint32_t nb = s->started ? 0 : (uint32_t)s->n_names * ORDO_CR_NAME_LEN;
+	uint32_t room = (p->max_rec & ~7u) - hl - nb;
+	uint32_t left = s->len - s->done;
+	return hl + nb + (left < room ? left : room);
+}
+
 int ordo_cr_write_msg(struct ordo_cr_prod *p, struct ordo_cr_send *s);
 
 /* ------------------------------------------------------------------ */

@@ -4,14 +4,13 @@
  * ring (include/ordo/client_ring.h).
  *
  * A message longer than one record goes as fragments FIRST ... LAST,
- * gathered straight from the caller's iovec into the ring (shm_ring.c's
- * ordo_cr_write_msg wants one contiguous payload; a scatter send would
- * need a copy first). A full ring blocks, as Spread's socket send does; we
- * sleep on our eventfd with the producer's doorbell, in slices so a
- * daemon that closed the region without ringing is noticed.
+ * written by shm_ring.c's ordo_cr_write_msg, which gathers straight from
+ * the caller's iovec into the ring (no copy first). A full ring blocks, as
+ * Spread's socket send does; we sleep on our eventfd with the producer's
+ * doorbell, in slices so a daemon that closed the region without ringing
+ * is noticed.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,90 +19,23 @@
 
 #define WAIT_SLICE_MS 100
 
-struct send_req {
-	uint8_t kind, service, flags, n_names;
-	int16_t msg_type;
-	uint64_t msg_id;
-	const char (*names)[ORDO_CR_NAME_LEN];
-	const struct iovec *iov;
-	int iovcnt;
-	uint32_t len, done;
-	int iov_i;            /* gather cursor */
-	size_t iov_off;
-	bool started;
-};
-
-static void gather(struct send_req *q, uint8_t *to, uint32_t n)
+/* Write as many records as fit: 0 all written, ORDO_ERR_AGAIN ring full,
+ * ORDO_ERR_PROTO the daemon broke the ring's tail, ORDO_ERR_TOO_BIG above
+ * max_msg, ORDO_ERR_INVAL more names than one record of this ring holds
+ * (rings under 64 KiB cannot carry ORDO_CR_MAX_NAMES). */
+static int write_some(struct ordo_cr_prod *p, struct ordo_cr_send *q)
 {
-	while (n) {
-		const struct iovec *v = &q->iov[q->iov_i];
-		size_t k = v->iov_len - q->iov_off;
-		if (k > n)
-			k = n;
-		memcpy(to, (const uint8_t *)v->iov_base + q->iov_off, k);
-		to += k;
-		n -= (uint32_t)k;
-		q->iov_off += k;
-		if (q->iov_off == v->iov_len) {
-			q->iov_i++;
-			q->iov_off = 0;
-		}
-	}
-}
-
-/* Length of the next record of q. */
-static uint32_t next_len(const struct ordo_cr_prod *p, const struct send_req *q,
-			 uint32_t *nb, uint32_t *chunk)
-{
-	const uint32_t hl = sizeof(struct ordo_cr_rec);
-	*nb = q->started ? 0 : (uint32_t)q->n_names * ORDO_CR_NAME_LEN;
-	uint32_t room = (p->max_rec & ~7u) - hl - *nb;
-	*chunk = q->len - q->done < room ? q->len - q->done : room;
-	return hl + *nb + *chunk;
-}
-
-/* Write as many records as fit. 0: all written; ORDO_ERR_AGAIN: full. */
-static int write_some(struct ordo_cr_prod *p, struct send_req *q)
-{
-	for (;;) {
-		uint32_t nb, chunk;
-		uint32_t len = next_len(p, q, &nb, &chunk);
-		struct ordo_cr_rec *r = ordo_cr_reserve(p, len);
-		if (!r) {
-			ordo_cr_commit(p);
-			return p->err ? ORDO_ERR_PROTO : ORDO_ERR_AGAIN;
-		}
-		bool last = q->done + chunk == q->len;
-		r->len = len;
-		r->kind = q->kind;
-		r->flags = q->flags | (q->started ? 0 : ORDO_CR_F_FIRST) |
-			   (last ? ORDO_CR_F_LAST : 0);
-		r->service = q->service;
-		r->n_names = q->started ? 0 : q->n_names;
-		r->msg_type = q->msg_type;
-		r->reserved = 0;
-		r->msg_len = q->len;
-		r->frag_off = q->done;
-		r->aux = 0;
-		r->msg_id = q->msg_id;
-		uint8_t *body = (uint8_t *)(r + 1);
-		/* Names as the daemon's reader wants them: NUL-padded to
-		 * their full width, whatever the caller left after the NUL
-		 * (check_dests made sure each is terminated). */
-		for (uint32_t i = 0; i < nb / ORDO_CR_NAME_LEN; i++) {
-			char *d = (char *)body + i * ORDO_CR_NAME_LEN;
-			size_t n = strnlen(q->names[i], ORDO_CR_NAME_LEN);
-
-			memcpy(d, q->names[i], n);
-			memset(d + n, 0, ORDO_CR_NAME_LEN - n);
-		}
-		gather(q, body + nb, chunk);
-		q->done += chunk;
-		q->started = true;
-		if (last) {
-			ordo_cr_commit(p);
-			return 0;
-		}
+	switch (ordo_cr_write_msg(p, q)) {
+	case 0:
+		return 0;
+	case -EAGAIN:
+		return ORDO_ERR_AGAIN;
+	case -EPIPE:
+		return ORDO_ERR_PROTO;
+	case -EMSGSIZE:
+		return ORDO_ERR_TOO_BIG;
+	default:  /* -EINVAL */
+		return ORDO_ERR_INVAL;
 	}
 }
 
@@ -134,16 +66,17 @@ static int wait_room(ordo_client *c, uint64_t need, int timeout_ms)
 }
 
 /* Bytes the ring must have free for q's next record (with a PAD). */
-static uint64_t next_need(const struct ordo_cr_prod *p, const struct send_req *q)
+static uint64_t next_need(const struct ordo_cr_prod *p,
+			  const struct ordo_cr_send *q)
 {
-	uint32_t nb, chunk;
-	uint64_t need = ORDO_CR_ALIGN(next_len(p, q, &nb, &chunk));
+	uint64_t need = ORDO_CR_ALIGN(ordo_cr_send_next_len(p, q));
 	uint64_t to_end = p->size - (p->head & p->mask);
 	return need > to_end ? to_end + need : need;
 }
 
 /* An upper bound of the ring bytes q takes in all. */
-static uint64_t total_need(const struct ordo_cr_prod *p, const struct send_req *q)
+static uint64_t total_need(const struct ordo_cr_prod *p,
+			   const struct ordo_cr_send *q)
 {
 	const uint32_t hl = sizeof(struct ordo_cr_rec);
 	uint32_t room = (p->max_rec & ~7u) - hl;
@@ -152,7 +85,7 @@ static uint64_t total_need(const struct ordo_cr_prod *p, const struct send_req *
 	       recs * (hl + 8) + p->max_rec;
 }
 
-static int submit(ordo_client *c, struct send_req *q, bool may_block)
+static int submit(ordo_client *c, struct ordo_cr_send *q, bool may_block)
 {
 	if (ordo__check_closed(c))
 		return ORDO_ERR_CLOSED;
@@ -216,7 +149,11 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 		      const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,
 		      const struct iovec *iov, int iovcnt, bool may_block)
 {
-	struct send_req q;
+	/* The names as the daemon's reader wants them: NUL-padded to their
+	 * full width, whatever the caller left after the NUL (check_dests
+	 * made sure each is terminated). */
+	char names[ORDO_CR_MAX_NAMES][ORDO_CR_NAME_LEN];
+	struct ordo_cr_send q;
 	uint64_t len = 0;
 	int ret;
 
@@ -233,29 +170,21 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 	}
 	if (len > ORDO_CR_MAX_MSG || len > 0x7fffffff)
 		return ORDO_ERR_TOO_BIG;
-	/* Zero-length elements would stall the gather cursor's end test. */
-	struct iovec packed[64];
-	struct iovec *v = packed;
-	int nv = 0;
-	if (iovcnt > 64) {
-		v = malloc(sizeof(*v) * (size_t)iovcnt);
-		if (!v)
-			return ORDO_ERR_NOMEM;
+	for (int i = 0; i < n_groups; i++) {
+		size_t n = strnlen(groups[i], ORDO_CR_NAME_LEN);
+
+		memcpy(names[i], groups[i], n);
+		memset(names[i] + n, 0, ORDO_CR_NAME_LEN - n);
 	}
-	for (int i = 0; i < iovcnt; i++)
-		if (iov[i].iov_len)
-			v[nv++] = iov[i];
 	q.kind = ORDO_CR_MSG;
 	q.n_names = (uint8_t)n_groups;
-	q.names = groups;
+	q.names = (const char (*)[ORDO_CR_NAME_LEN])names;
 	q.msg_type = msg_type;
 	q.msg_id = c->next_msg_id;
-	q.iov = v;
-	q.iovcnt = nv;
+	q.iov = iov;  /* NULL only with iovcnt 0: an empty payload */
+	q.iovcnt = iovcnt;
 	q.len = (uint32_t)len;
 	ret = submit(c, &q, may_block);
-	if (v != packed)
-		free(v);
 	if (ret < 0)
 		return ret;
 	c->next_msg_id++;
@@ -297,7 +226,7 @@ int ordo_multicast(ordo_client *c, int svc_req, const char *group,
 static int group_op(ordo_client *c, uint8_t kind, const char *group)
 {
 	char g[1][ORDO_NAME_LEN];
-	struct send_req q;
+	struct ordo_cr_send q;
 
 	if (!c || !group)
 		return ORDO_ERR_INVAL;
