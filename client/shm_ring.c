@@ -304,7 +304,7 @@ int ordo_cr_prod_wait(struct ordo_cr_prod *p, uint64_t need, int timeout_ms)
  * restarted here, so a caller may replay a request from the start (the
  * gateway retries a refused one on its overflow ring) by zeroing done and
  * started only. */
-static bool iov_start(struct ordo_cr_send *s)
+static __attribute__((noinline)) bool iov_start(struct ordo_cr_send *s)
 {
 	uint64_t sum = 0;
 
@@ -326,7 +326,8 @@ static bool iov_start(struct ordo_cr_send *s)
 
 /* Copy the next n bytes of the gather source to `to`, moving the cursor.
  * Zero-length elements are stepped over like finished ones. */
-static void gather(struct ordo_cr_send *s, uint8_t *to, uint32_t n)
+static __attribute__((noinline)) void gather(struct ordo_cr_send *s, uint8_t *to,
+					    uint32_t n)
 {
 	while (n) {
 		const struct iovec *v = &s->iov[s->iov_i];
@@ -354,10 +355,11 @@ int ordo_cr_write_msg(struct ordo_cr_prod *p, struct ordo_cr_send *s)
 	if (s->kind == 0 || s->kind == ORDO_CR_PAD || s->kind >= ORDO_CR_KIND_MAX ||
 	    (s->flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST | ~ORDO_CR_F_ALL)) ||
 	    (s->n_names && !s->names) ||
-	    (s->iov ? !s->started && !iov_start(s)
-		    : s->iovcnt || (s->len && !s->payload)) ||
+	    (!s->iov && (s->iovcnt || (s->len && !s->payload))) ||
 	    hl + (uint32_t)s->n_names * ORDO_CR_NAME_LEN + 8 > p->max_rec ||
 	    s->done > s->len)
+		return -EINVAL;
+	if (s->iov && !s->started && !iov_start(s))
 		return -EINVAL;
 	if (s->len > p->max_msg)
 		return -EMSGSIZE;
