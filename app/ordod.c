@@ -460,6 +460,13 @@ int main(int argc, char **argv)
 	       setup.ring.n_ports, lcore, setup.ring.socket, setup.idle_name,
 	       setup.ring.engine.mtu, setup.ring.udp ? "udp" : "ethernet",
 	       (int)getpid());
+	printf("ordod: engine memory %.1f MiB in hugepages on node %d",
+	       (double)job.ring->engine_huge_bytes / (1 << 20), setup.ring.socket);
+	if (job.ring->engine_heap_bytes)
+		printf(", %.1f MiB from the heap (hugepages ran short: raise "
+		       "-m or reserve more)",
+		       (double)job.ring->engine_heap_bytes / (1 << 20));
+	printf("\n");
 	for (uint16_t i = 0; i < job.ring->n_ports; i++) {
 		const struct dp_port *p = &job.ring->ports[i];
 

@@ -77,6 +77,10 @@ struct dp_ring {
 	/* cold */
 	uint32_t my_id;
 	uint32_t config_hash;
+	int      socket;             /* NUMA node of our memory */
+	struct ordo_engine_mem engine_mem;
+	uint64_t engine_huge_bytes;  /* engine memory from hugepages ... */
+	uint64_t engine_heap_bytes;  /* ... and from the heap (short) */
 	uint8_t  ring_no;
 	uint64_t next_announce;     /* ns: periodic announcement */
 	uint64_t next_answer;       /* ns: earliest answer to a stranger */

@@ -90,7 +90,7 @@ static bool reasm_append(struct ordo_engine *e, struct reasm *ra,
 
 		while (cap < need)
 			cap *= 2;
-		nb = realloc(ra->buf, cap);
+		nb = e->mem.grow(e->mem.ctx, ra->buf, cap);
 		if (nb == NULL)
 			return false;
 		ra->buf = nb;

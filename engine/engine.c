@@ -136,9 +136,43 @@ void send_pkt(struct ordo_engine *e, uint32_t dest, const void *p, uint32_t len)
 	e->ops.send(e->ctx, dest, p, len);
 }
 
+/* The C heap, for ordo_engine_create(). */
+static void *heap_alloc(void *ctx, size_t size, size_t align)
+{
+	void *p = NULL;
+
+	(void)ctx;
+	return posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align,
+			      size) == 0 ? p : NULL;
+}
+
+static void *heap_grow(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	return realloc(p, size);
+}
+
+static void heap_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static const struct ordo_engine_mem heap_mem = {
+	.alloc = heap_alloc, .grow = heap_grow, .free = heap_free,
+};
+
 struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 				       const struct ordo_engine_ops *ops,
 				       void *ctx)
+{
+	return ordo_engine_create_mem(cfg, ops, ctx, &heap_mem);
+}
+
+struct ordo_engine *ordo_engine_create_mem(const struct ordo_engine_config *cfg,
+					   const struct ordo_engine_ops *ops,
+					   void *ctx,
+					   const struct ordo_engine_mem *mem)
 {
 	struct ordo_engine *e;
 	int rc;
@@ -148,10 +182,18 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 		errno = EINVAL;
 		return NULL;
 	}
-	e = aligned_alloc(64, (sizeof(*e) + 63) & ~(size_t)63);
-	if (e == NULL)
+	if (mem == NULL || mem->alloc == NULL || mem->grow == NULL ||
+	    mem->free == NULL) {
+		errno = EINVAL;
 		return NULL;
+	}
+	e = mem->alloc(mem->ctx, (sizeof(*e) + 63) & ~(size_t)63, 64);
+	if (e == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	memset(e, 0, sizeof(*e));
+	e->mem = *mem;
 	e->cfg = *cfg;
 	e->ops = *ops;
 	e->ctx = ctx;
@@ -168,15 +210,15 @@ struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 	e->self_token_at = NEVER;
 	e->hold_until = NEVER;
 
-	rc = store_init(&e->store, cfg->store_packets, cfg->mtu);
+	rc = store_init(&e->store, mem, cfg->store_packets, cfg->mtu);
 	if (rc == 0)
-		rc = store_init(&e->old.store, cfg->store_packets, cfg->mtu);
+		rc = store_init(&e->old.store, mem, cfg->store_packets, cfg->mtu);
 	if (rc == 0)
-		rc = submit_init(&e->sq, cfg->submit_bytes);
+		rc = submit_init(&e->sq, mem, cfg->submit_bytes);
 	/* Recovery may re-send a whole store of old packets. */
 	if (rc == 0)
-		rc = submit_init(&e->iq, cfg->store_packets * (cfg->mtu + 32) +
-						 (64u << 10));
+		rc = submit_init(&e->iq, mem,
+				 cfg->store_packets * (cfg->mtu + 32) + (64u << 10));
 	if (rc != 0) {
 		ordo_engine_destroy(e);
 		errno = -rc;
@@ -191,15 +233,17 @@ void ordo_engine_destroy(struct ordo_engine *e)
 
 	if (e == NULL)
 		return;
-	store_fini(&e->store);
-	store_fini(&e->old.store);
-	submit_fini(&e->sq);
-	submit_fini(&e->iq);
+	store_fini(&e->store, &e->mem);
+	store_fini(&e->old.store, &e->mem);
+	submit_fini(&e->sq, &e->mem);
+	submit_fini(&e->iq, &e->mem);
 	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
-		free(e->reasm[0][i].buf);
-		free(e->reasm[1][i].buf);
+		if (e->reasm[0][i].buf != NULL)
+			e->mem.free(e->mem.ctx, e->reasm[0][i].buf);
+		if (e->reasm[1][i].buf != NULL)
+			e->mem.free(e->mem.ctx, e->reasm[1][i].buf);
 	}
-	free(e);
+	e->mem.free(e->mem.ctx, e);
 }
 
 void ordo_engine_prefault(struct ordo_engine *e)

@@ -15,7 +15,8 @@
  *
  * All state lives in one struct ordo_engine, so the same code runs on a
  * DPDK lcore and inside the deterministic simulator. Memory is allocated
- * only by ordo_engine_create(); the steady state never allocates, except to
+ * only by ordo_engine_create() (or _create_mem(), from the caller's
+ * allocator); the steady state never allocates, except to
  * grow a reassembly buffer the first time a larger message arrives.
  *
  * Return values: 0 or a negative errno; constructors return NULL and set
@@ -132,6 +133,25 @@ int ordo_engine_config_check(const struct ordo_engine_config *cfg, char *err,
 struct ordo_engine *ordo_engine_create(const struct ordo_engine_config *cfg,
 				       const struct ordo_engine_ops *ops,
 				       void *ctx);
+
+/* Where the engine's memory comes from: the packet stores, the submit
+ * queues, the reassembly buffers and the instance itself. The dataplane
+ * passes hugepage memory on its lcore's NUMA node; ordo_engine_create()
+ * uses the C heap. alloc returns memory aligned to align (a power of two,
+ * at most 64), not necessarily zeroed; grow is realloc-like (only for the
+ * reassembly buffers, the first time a larger message than ever arrives).
+ * Every callback runs inside create, destroy, or the call that grows. */
+struct ordo_engine_mem {
+	void *(*alloc)(void *ctx, size_t size, size_t align);
+	void *(*grow)(void *ctx, void *p, size_t size);
+	void  (*free)(void *ctx, void *p);
+	void *ctx;
+};
+
+struct ordo_engine *ordo_engine_create_mem(const struct ordo_engine_config *cfg,
+					   const struct ordo_engine_ops *ops,
+					   void *ctx,
+					   const struct ordo_engine_mem *mem);
 void ordo_engine_destroy(struct ordo_engine *e);
 
 /* Touch every buffer the engine allocated, so the hot path never takes a

@@ -132,8 +132,9 @@ struct store {
 	uint32_t stride;   /* mtu rounded up to a cache line */
 };
 
-int store_init(struct store *s, uint32_t capacity, uint32_t mtu);
-void store_fini(struct store *s);
+int store_init(struct store *s, const struct ordo_engine_mem *m,
+	       uint32_t capacity, uint32_t mtu);
+void store_fini(struct store *s, const struct ordo_engine_mem *m);
 
 static inline uint8_t *store_buf(const struct store *s, uint64_t seq)
 {
@@ -158,8 +159,9 @@ struct submit_q {
 	uint32_t head_sent;  /* bytes of the head message already packed */
 };
 
-int submit_init(struct submit_q *q, uint32_t cap);
-void submit_fini(struct submit_q *q);
+int submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
+		uint32_t cap);
+void submit_fini(struct submit_q *q, const struct ordo_engine_mem *m);
 
 /* ---- per-sender reassembly of fragmented messages -----------------------*/
 struct reasm {
@@ -233,6 +235,7 @@ struct memb {
 
 /* ---- the instance --------------------------------------------------------*/
 struct ordo_engine {
+	struct ordo_engine_mem mem; /* where every buffer came from */
 	struct ordo_engine_config cfg;
 	struct ordo_engine_ops ops;
 	void *ctx;

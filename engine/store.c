@@ -8,29 +8,31 @@
  * Memory is allocated once, here, and never again.
  */
 #include <errno.h>
-#include <stdlib.h>
+#include <string.h>
 
 #include "engine/engine_impl.h"
 
-int store_init(struct store *s, uint32_t capacity, uint32_t mtu)
+int store_init(struct store *s, const struct ordo_engine_mem *m,
+	       uint32_t capacity, uint32_t mtu)
 {
 	s->capacity = capacity;
 	s->stride = (mtu + 63u) & ~63u;
-	s->slots = calloc(capacity, sizeof(*s->slots));
-	if (posix_memalign((void **)&s->bufs, 64,
-			   (size_t)capacity * s->stride) != 0)
-		s->bufs = NULL;
+	s->slots = m->alloc(m->ctx, (size_t)capacity * sizeof(*s->slots), 64);
+	s->bufs = m->alloc(m->ctx, (size_t)capacity * s->stride, 64);
 	if (s->slots == NULL || s->bufs == NULL) {
-		store_fini(s);
+		store_fini(s, m);
 		return -ENOMEM;
 	}
+	memset(s->slots, 0, (size_t)capacity * sizeof(*s->slots));
 	return 0;
 }
 
-void store_fini(struct store *s)
+void store_fini(struct store *s, const struct ordo_engine_mem *m)
 {
-	free(s->slots);
-	free(s->bufs);
+	if (s->slots != NULL)
+		m->free(m->ctx, s->slots);
+	if (s->bufs != NULL)
+		m->free(m->ctx, s->bufs);
 	s->slots = NULL;
 	s->bufs = NULL;
 }

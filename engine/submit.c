@@ -37,17 +37,19 @@ static inline uint32_t ent_size(uint32_t len)
 			  ~(QALIGN - 1));
 }
 
-int submit_init(struct submit_q *q, uint32_t cap)
+int submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
+		uint32_t cap)
 {
 	memset(q, 0, sizeof(*q));
 	q->cap = cap & ~(QALIGN - 1);
-	q->buf = aligned_alloc(64, q->cap);
+	q->buf = m->alloc(m->ctx, q->cap, 64);
 	return q->buf != NULL ? 0 : -ENOMEM;
 }
 
-void submit_fini(struct submit_q *q)
+void submit_fini(struct submit_q *q, const struct ordo_engine_mem *m)
 {
-	free(q->buf);
+	if (q->buf != NULL)
+		m->free(m->ctx, q->buf);
 	q->buf = NULL;
 }
 

@@ -231,6 +231,71 @@ static void test_create_refuses_what_check_refuses(void **state)
 	ordo_engine_destroy(NULL);
 }
 
+/* ordo_engine_create_mem(): every buffer comes from the caller's
+ * allocator and goes back to it; a failure at any allocation leaves
+ * nothing behind. */
+struct count_mem {
+	int allocs, frees, fail_at;
+};
+
+static void *cm_alloc(void *ctx, size_t size, size_t align)
+{
+	struct count_mem *m = ctx;
+	void *p = NULL;
+
+	if (++m->allocs == m->fail_at)
+		return NULL;
+	assert_true(align >= 8 && align <= 64 && (align & (align - 1)) == 0);
+	assert_int_equal(posix_memalign(&p, align, size), 0);
+	return p;
+}
+
+static void *cm_grow(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	return realloc(p, size);
+}
+
+static void cm_free(void *ctx, void *p)
+{
+	struct count_mem *m = ctx;
+
+	m->frees++;
+	free(p);
+}
+
+static void test_create_mem_uses_and_returns_the_allocator(void **state)
+{
+	struct ordo_engine_config c;
+	struct ordo_engine_ops ops = { nop_send, nop_deliver };
+	struct count_mem cm = { 0 };
+	struct ordo_engine_mem mem = { cm_alloc, cm_grow, cm_free, &cm };
+	struct ordo_engine *e;
+	int total;
+
+	(void)state;
+	base(&c);
+	e = ordo_engine_create_mem(&c, &ops, NULL, &mem);
+	assert_non_null(e);
+	ordo_engine_prefault(e); /* touches every buffer: ASan checks sizes */
+	total = cm.allocs;
+	assert_true(total >= 7); /* instance, 2 x (slots, packets), 2 queues */
+	ordo_engine_destroy(e);
+	assert_int_equal(cm.frees, total);
+
+	for (int k = 1; k <= total; k++) {
+		memset(&cm, 0, sizeof(cm));
+		cm.fail_at = k;
+		errno = 0;
+		assert_null(ordo_engine_create_mem(&c, &ops, NULL, &mem));
+		assert_int_equal(errno, ENOMEM);
+		assert_int_equal(cm.frees, cm.allocs - 1);
+	}
+	mem.grow = NULL;
+	assert_null(ordo_engine_create_mem(&c, &ops, NULL, &mem));
+	assert_int_equal(errno, EINVAL);
+}
+
 static void test_drop_reason_names(void **state)
 {
 	int r, k;
@@ -258,6 +323,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_limits_are_accepted),
 		cmocka_unit_test(test_create_refuses_what_check_refuses),
 		cmocka_unit_test(test_drop_reason_names),
+		cmocka_unit_test(test_create_mem_uses_and_returns_the_allocator),
 	};
 
 	unit_filter(argc, argv);
