@@ -106,6 +106,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "overflowed", g->overflowed);
 	kv(&o, "engine_full_turns", g->engine_full);
 	kv(&o, "blocked_turns", g->blocked_turns);
+	kv(&o, "partial_dropped", g->partial_dropped);
 	kv(&o, "events_lost", g->events_lost);
 	section(&o, "clients", false);
 	{

@@ -103,6 +103,7 @@ struct dp_gw_stats {
 	uint64_t engine_full;        /* turns that stopped on a full engine */
 	uint64_t events_lost;        /* VIEW/RING events the main lcore missed */
 	uint64_t blocked_turns;      /* SlowConsumer=block held senders back */
+	uint64_t partial_dropped;    /* messages a client died in the middle of */
 };
 
 struct dp_gateway {

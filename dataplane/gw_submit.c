@@ -198,10 +198,18 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		}
 	}
 	ordo_cr_reader_release(&c->rd);
-	/* Asked to leave and nothing left to send: close it now. */
-	if (c->detach_req && !c->pending && !c->in_msg &&
-	    c->state == DP_SLOT_ACTIVE && ordo_cr_cons_avail(&c->rd.cons) == 0)
+	/* Asked to leave and nothing left to read: close it now. A message
+	 * still being gathered cannot be finished by a client that is gone
+	 * (it died between two fragments): it was never submitted, so no
+	 * one sees a part of it; it is counted. */
+	if (c->detach_req && !c->pending && c->state == DP_SLOT_ACTIVE &&
+	    ordo_cr_cons_avail(&c->rd.cons) == 0) {
+		if (c->in_msg) {
+			c->in_msg = false;
+			gw->st.partial_dropped++;
+		}
 		gw_close_client(gw, (uint32_t)(c - gw->slots),
 				ORDO_CR_DISC_CLIENT_CLOSED, 0);
+	}
 	return n;
 }

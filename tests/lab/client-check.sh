@@ -20,6 +20,9 @@
 #   2a. x2 (node 2) joins C and publishes an impossible index on its
 #      submit ring: it is disconnected with reason ring-corrupt, C sees
 #      its DISCONNECT, nothing else notices;
+#   2a'. h2 joins C, publishes the first fragment of a message and is
+#      SIGKILLed: its slot is reclaimed all the same (C sees its
+#      DISCONNECT) and no part of the message reaches anyone;
 #   2b. a3 leaves A;            the others see a LEAVE, a3 its self-leave
 #   3. s2 is SIGKILLed;         B sees a DISCONNECT
 #   3b. node 1's ordo-ctrld is SIGKILLed and restarted: a1 keeps sending
@@ -185,6 +188,16 @@ wait_log "$LAB_DIR/x2.log" 'memb group=C kind=reg' 1 || exit 1
 cmd x2 "corrupt"
 wait_log "$LAB_DIR/x2.log" '^closed reason=ring-corrupt' 1 30 || exit 1
 wait_log "$LAB_DIR/a1.log" 'memb group=C kind=reg cause=disconnect members=#a1#n1 ' 2 30 || exit 1
+
+lab_log "phase 2a': h2 (node 2) dies between two fragments of a message"
+start_client h2 2 native
+wait_log "$LAB_DIR/h2.log" '^connected' 1 10 || exit 1
+cmd h2 "join C"
+wait_log "$LAB_DIR/h2.log" 'memb group=C kind=reg' 1 || exit 1
+cmd h2 "half C"
+sleep 0.3
+kill -KILL "${PID[h2]}"
+wait_log "$LAB_DIR/a1.log" 'memb group=C kind=reg cause=disconnect members=#a1#n1 ' 3 30 || exit 1
 
 lab_log "phase 2b: a3 leaves A"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 D = Path(sys.argv[1])
 N = int(sys.argv[2])
 SLOW = int(sys.argv[3])
-CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3", "z1", "n1x", "x2"]
+CLIENTS = ["a1", "s1", "a2", "s2", "a3", "s3", "z1", "n1x", "x2", "h2"]
 NAME = {c: f"#{c}#n{c[1]}" for c in CLIENTS}
 SERVICES = {1, 2, 4, 8, 16, 32}
 fails = []
@@ -115,6 +115,11 @@ reasons = [kv.get("reason") for k, kv in log["x2"] if k == "closed"]
 if reasons != ["ring-corrupt"]:
     fail(f"x2: closed with {reasons}, expected ring-corrupt")
 
+# 3d. Nothing of h2's half message reached anyone.
+for c in CLIENTS:
+    if any(m["from"] == NAME["h2"] for m in msgs[c]):
+        fail(f"{c}: got a message from h2, which never finished one")
+
 # 4. After node 3 died, the survivors still ordered: a1's 50 more to A and
 #    s1's 50 more to B reached the survivors in those groups.
 # (a1's message N+36 was the one refused for secret1.)
@@ -184,8 +189,8 @@ if fails:
     sys.exit(1)
 total = sum(len(msgs[c]) for c in CLIENTS)
 nmemb = sum(len(memb[c]) for c in CLIENTS)
-print(f"client-check: ok clients=9 (6 libordo, 3 sp.h) nodes=3 "
+print(f"client-check: ok clients=10 (7 libordo, 3 sp.h) nodes=3 "
       f"deliveries={total} membership_messages={nmemb} services=6 "
       f"total_order=yes access=refused slow_consumer=disconnected "
-      f"ring_corrupt=disconnected "
+      f"ring_corrupt=disconnected died_mid_message=reclaimed "
       f"ctrld_restart=ok")

@@ -14,6 +14,9 @@
  *   stall SECONDS           read nothing for that long (a slow consumer)
  *   corrupt                 publish an impossible head on our submit ring,
  *                           as a buggy or hostile client would (native)
+ *   half G                  publish the first fragment of a message to G
+ *                           and never the rest, as a client that dies
+ *                           mid-message leaves it (native)
  *   disconnect | quit       polite disconnect (then exit) | exit at once
  * Events, one line each on stdout (line-buffered), for the checker:
  *   msg from=S svc=N type=T groups=G1,G2 id=S:SEQ ok=1|0
@@ -284,6 +287,25 @@ static int run_command(char *line)
 		atomic_store_explicit(&oc->prod.ctl->head,
 				      oc->prod.head + (1ull << 40),
 				      memory_order_release);
+		return 0;
+	}
+	if (strcmp(a, "half") == 0 && !use_spread) {
+		uint32_t len = (uint32_t)sizeof(struct ordo_cr_rec) +
+			       ORDO_CR_NAME_LEN + 64;
+		struct ordo_cr_rec *r = ordo_cr_reserve(&oc->prod, len);
+
+		if (r == NULL)
+			return -1;
+		memset(r, 0, len);
+		r->len = len;
+		r->kind = ORDO_CR_MSG;
+		r->flags = ORDO_CR_F_FIRST;
+		r->service = ORDO_AGREED;
+		r->n_names = 1;
+		r->msg_len = 128; /* the other 64 bytes never come */
+		r->msg_id = 1u << 30;
+		snprintf((char *)(r + 1), ORDO_CR_NAME_LEN, "%s", b);
+		ordo_cr_commit(&oc->prod);
 		return 0;
 	}
 	if (strcmp(a, "stall") == 0) {
