@@ -102,7 +102,6 @@ static void emit_attached(struct dp_gateway *gw, const struct dp_client *c,
 static void attach(struct dp_gateway *gw, uint32_t slot)
 {
 	struct dp_client *c = &gw->slots[slot];
-	struct ordo_cr_params op;
 	int rc;
 
 	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != DP_SLOT_ATTACHING)
@@ -118,7 +117,6 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	if (rc == 0)
 		rc = ordo_cr_cons_init(&c->ovf_c, &c->ovf_map, ORDO_CR_DELIVER,
 				       -1, -1);
-	(void)op;
 	if (rc == 0) {
 		/* Overflow records are copied 1:1 into the shared ring: no
 		 * larger than its records. */

@@ -91,8 +91,9 @@ void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 	s->started = false;
 	if (!c->ovf_counted &&
 	    ordo_cr_prod_free(&c->dl) >= need_bytes(s, c->dl.max_rec)) {
-		/* write_msg commits itself: keep the batch's order by
-		 * publishing what the turn wrote before it first. */
+		/* write_msg publishes as it goes; records reserved earlier
+		 * this turn are published with it, in order (they precede
+		 * it in the ring). */
 		rc = ordo_cr_write_msg(&c->dl, s);
 		if (rc == 0) {
 			c->delivered++;
