@@ -281,7 +281,8 @@ int ordo_cr_prod_wait(struct ordo_cr_prod *p, uint64_t need, int timeout_ms)
 	atomic_thread_fence(memory_order_seq_cst);
 	int ret = 1;
 	if (ordo_cr_prod_free(p) < need && !p->err) {
-		ret = sleep_on(p->own_efd, timeout_ms);
+		ret = p->sleep ? p->sleep(p->sleep_ctx, timeout_ms)
+			       : sleep_on(p->own_efd, timeout_ms);
 		if (ret == 0)
 			p->wait_timeouts++;
 	}

@@ -69,6 +69,12 @@ struct ordo_cr_prod {
 	uint32_t  rung_seq;   /* last odd cons_sleep_seq we rang for */
 	uint32_t  wait_seq;   /* our prod_wait_seq */
 	int       own_efd, peer_efd;
+	/* How ordo_cr_prod_wait() blocks once the doorbell is armed: NULL
+	 * polls own_efd; a library that must also watch something else (its
+	 * session socket) passes its own. Returns 1 woken, 0 timeout, < 0 an
+	 * error that the wait returns as it is. */
+	int     (*sleep)(void *ctx, int timeout_ms);
+	void     *sleep_ctx;
 	enum ordo_cr_err err; /* sticky: the consumer's tail was impossible */
 	uint64_t  doorbells;  /* eventfd writes done */
 	uint64_t  wait_timeouts; /* waits that ended by timeout */

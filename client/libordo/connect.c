@@ -144,6 +144,11 @@ fail:
 	return ret;
 }
 
+static int sleep_hook(void *ctx, int timeout_ms)
+{
+	return ordo__sleep(ctx, timeout_ms);
+}
+
 static int attach_region(ordo_client *c, int fds[WELCOME_FDS])
 {
 	int r = ordo_cr_region_map(&c->map, fds[0]);
@@ -163,6 +168,10 @@ static int attach_region(ordo_client *c, int fds[WELCOME_FDS])
 	    ordo_cr_cons_init(&c->cons, &c->map, ORDO_CR_DELIVER, c->efd,
 			      c->daemon_efd) < 0)
 		return ORDO_ERR_PROTO;
+	/* A full submit ring sleeps on the socket too: a daemon that goes
+	 * away wakes us at once. */
+	c->prod.sleep = sleep_hook;
+	c->prod.sleep_ctx = c;
 	atomic_fetch_or_explicit(&c->map.hdr->client_state, ORDO_CR_STATE_READY,
 				 memory_order_release);
 	return 0;

@@ -39,30 +39,14 @@ static int write_some(struct ordo_cr_prod *p, struct ordo_cr_send *q)
 	}
 }
 
-/* Sleep until need bytes are free (the mirror of the consumer's doorbell).
- * 1 room, 0 timeout, or ORDO_ERR_CLOSED / PROTO. */
+/* Sleep until need bytes are free: the ring's producer wait (its doorbell
+ * protocol), sleeping on our eventfd and the session socket (ordo__sleep,
+ * set at connect). 1 room, 0 timeout, or ORDO_ERR_CLOSED / PROTO / SYS. */
 static int wait_room(ordo_client *c, uint64_t need, int timeout_ms)
 {
-	struct ordo_cr_prod *p = &c->prod;
-	if (ordo_cr_prod_free(p) >= need)
-		return 1;
-	if (p->err)
-		return ORDO_ERR_PROTO;
-	p->wait_seq |= 1u;
-	atomic_store_explicit(&p->ctl->prod_wait_seq, p->wait_seq,
-			      memory_order_relaxed);
-	atomic_thread_fence(memory_order_seq_cst);
-	int ret = 1;
-	if (ordo_cr_prod_free(p) < need && !p->err)
-		ret = ordo__sleep(c, timeout_ms);
-	p->wait_seq++;
-	atomic_store_explicit(&p->ctl->prod_wait_seq, p->wait_seq,
-			      memory_order_relaxed);
-	if (ret < 0)
-		return ret;
-	if (p->err)
-		return ORDO_ERR_PROTO;
-	return ordo_cr_prod_free(p) >= need ? 1 : 0;
+	int rc = ordo_cr_prod_wait(&c->prod, need, timeout_ms);
+
+	return rc == -EPIPE ? ORDO_ERR_PROTO : rc;
 }
 
 /* Bytes the ring must have free for q's next record (with a PAD). */
