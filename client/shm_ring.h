@@ -310,6 +310,20 @@ static inline uint32_t ordo_cr_send_next_len(const struct ordo_cr_prod *p,
 	return hl + nb + (left < room ? left : room);
 }
 
+/* An upper bound of the ring bytes the rest of s takes when written as
+ * records of at most max_rec bytes: names, payload, each record's header
+ * and padding, and one PAD at the wrap. Whether to start writing at all. */
+static inline uint64_t ordo_cr_send_bound(uint32_t max_rec,
+					  const struct ordo_cr_send *s)
+{
+	const uint32_t hl = sizeof(struct ordo_cr_rec);
+	uint64_t left = s->len - s->done;
+	uint64_t recs = left / ((max_rec & ~7u) - hl) + 2;
+
+	return left + (uint64_t)s->n_names * ORDO_CR_NAME_LEN +
+	       recs * (hl + 8) + max_rec;
+}
+
 int ordo_cr_write_msg(struct ordo_cr_prod *p, struct ordo_cr_send *s);
 
 /* ------------------------------------------------------------------ */

@@ -68,18 +68,6 @@ static void slow(struct dp_gateway *gw, struct dp_client *c)
 			ORDO_CR_DISC_SLOW_CONSUMER, c->ovf_records);
 }
 
-/* Bytes a fragmented write of s may take in a ring with records of at
- * most max_rec: every fragment's header and padding, the names, and a PAD
- * at the wrap. Conservative: it decides whether to start at all. */
-static uint64_t need_bytes(const struct ordo_cr_send *s, uint32_t max_rec)
-{
-	uint64_t room = (max_rec & ~7u) - sizeof(struct ordo_cr_rec);
-	uint64_t frags = (s->len - s->done) / (room - ORDO_CR_MAX_NAMES) + 2;
-
-	return (uint64_t)s->n_names * ORDO_CR_NAME_LEN + (s->len - s->done) +
-	       frags * (sizeof(struct ordo_cr_rec) + 8) + max_rec;
-}
-
 void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 		   struct ordo_cr_send *s)
 {
@@ -90,7 +78,7 @@ void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 	s->done = 0;
 	s->started = false;
 	if (!c->ovf_counted &&
-	    ordo_cr_prod_free(&c->dl) >= need_bytes(s, c->dl.max_rec)) {
+	    ordo_cr_prod_free(&c->dl) >= ordo_cr_send_bound(c->dl.max_rec, s)) {
 		/* write_msg publishes as it goes; records reserved earlier
 		 * this turn are published with it, in order (they precede
 		 * it in the ring). */
@@ -104,7 +92,7 @@ void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 	}
 	/* Behind: the rest goes to the overflow, whose records are no larger
 	 * than the shared ring's (gw_drain_overflow copies them 1:1). */
-	if (ordo_cr_prod_free(&c->ovf_p) < need_bytes(s, c->dl.max_rec) ||
+	if (ordo_cr_prod_free(&c->ovf_p) < ordo_cr_send_bound(c->dl.max_rec, s) ||
 	    c->ovf_records >= gw->max_session_messages) {
 		slow(gw, c);
 		return;

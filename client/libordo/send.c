@@ -58,17 +58,6 @@ static uint64_t next_need(const struct ordo_cr_prod *p,
 	return need > to_end ? to_end + need : need;
 }
 
-/* An upper bound of the ring bytes q takes in all. */
-static uint64_t total_need(const struct ordo_cr_prod *p,
-			   const struct ordo_cr_send *q)
-{
-	const uint32_t hl = sizeof(struct ordo_cr_rec);
-	uint32_t room = (p->max_rec & ~7u) - hl;
-	uint64_t recs = (uint64_t)q->len / room + 2;
-	return (uint64_t)q->len + (uint64_t)q->n_names * ORDO_CR_NAME_LEN +
-	       recs * (hl + 8) + p->max_rec;
-}
-
 static int submit(ordo_client *c, struct ordo_cr_send *q, bool may_block)
 {
 	if (ordo__check_closed(c))
@@ -79,7 +68,7 @@ static int submit(ordo_client *c, struct ordo_cr_send *q, bool may_block)
 		return ORDO_ERR_TOO_BIG;
 	/* Non-blocking: all or nothing, as far as the ring can hold it. */
 	if (!may_block) {
-		uint64_t t = total_need(&c->prod, q);
+		uint64_t t = ordo_cr_send_bound(c->prod.max_rec, q);
 		if (t <= c->prod.size && ordo_cr_prod_free(&c->prod) < t)
 			return ORDO_ERR_AGAIN;
 	}
