@@ -35,6 +35,7 @@
 #endif
 #ifdef ORDO_HAVE_GATEWAY
 #include "app/counters.h"
+#include "ctrl/conf/conf.h"
 #include "dataplane/ctrl_link.h"
 #include "dataplane/gateway.h"
 #endif
@@ -223,16 +224,12 @@ static void link_poll(struct dp_link *l, int ms)
 static void ordod_gateway_conf(struct dp_gw_params *gp,
 			       const struct ordo_conf *conf)
 {
-#ifdef ORDO_HAVE_CONF
+	/* The gateway is built only with the configuration library. */
 	if (conf == NULL)
 		return;
 	gp->max_session_messages = conf->max_session_messages;
 	gp->policy = conf->slow_consumer == ORDO_SLOW_BLOCK ? DP_SLOW_BLOCK
 							    : DP_SLOW_DISCONNECT;
-#else
-	(void)gp;
-	(void)conf;
-#endif
 }
 #else
 struct dp_link;

@@ -161,9 +161,6 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 		.payload = m->data,
 		.len = m->len,
 	};
-	/* Records already reserved this turn go first. */
-	if (c->dirty)
-		ordo_cr_commit(&c->dl);
 	gw_put_record(gw, c, &s);
 }
 
@@ -217,8 +214,6 @@ static void deliver_memb(void *ctx, uint32_t client,
 		.payload = p,
 		.len = (uint32_t)(need - ORDO_CR_NAME_LEN),
 	};
-	if (c->dirty)
-		ordo_cr_commit(&c->dl);
 	gw_put_record(gw, c, &s);
 	gw->st.memb_delivered++;
 }
