@@ -54,12 +54,11 @@ for x in "$CTRLD" "$ORDOCTL" "$CC"; do
 done
 command -v python3 >/dev/null || lab_die "python3 is needed (scripts/install-deps.sh)"
 
-CTRLD_PIDS=()
 CLIENT_PIDS=()
 declare -A FD PID
 cc_teardown() {
 	local p
-	for p in "${CLIENT_PIDS[@]}" "${CTRLD_PIDS[@]}"; do
+	for p in "${CLIENT_PIDS[@]}"; do
 		kill -KILL "$p" 2>/dev/null
 	done
 	lab_teardown
@@ -71,13 +70,7 @@ lab_netns_create "$NODES"
 sock() { echo "$LAB_DIR/rt$1/ordo.sock"; }
 
 for i in 1 2 3; do
-	mkdir -p "$LAB_DIR/rt$i"
-	lab_start_node "$i" afpacket "$NODES" --runtime-dir "$LAB_DIR/rt$i" \
-		--stats-period 1
-	"$CTRLD" --config "$LAB_CONFIG" -n "n$i" --runtime-dir "$LAB_DIR/rt$i" \
-		> "$LAB_DIR/ctrld$i.log" 2>&1 &
-	CTRLD_PIDS[$i]=$!
-	disown "$!" # no "Killed" lines from the shell at teardown
+	lab_start_client_node "$i" afpacket "$NODES" --stats-period 1
 done
 
 # Every control plane sees its dataplane in a ring of three.
@@ -210,12 +203,9 @@ kill -KILL "${PID[s2]}"
 for c in s1 s3 a2; do wait_log "$LAB_DIR/$c.log" 'memb group=B kind=reg cause=disconnect' 1 || exit 1; done
 
 lab_log "phase 3b: node 1's ordo-ctrld SIGKILLed and restarted; its clients carry on"
-kill -KILL "${CTRLD_PIDS[1]}"
+kill -KILL "${LAB_CTRLD_PIDS[1]}"
 sleep 0.3
-"$CTRLD" --config "$LAB_CONFIG" -n n1 --runtime-dir "$LAB_DIR/rt1" \
-	> "$LAB_DIR/ctrld1b.log" 2>&1 &
-CTRLD_PIDS[1]=$!
-disown "$!"
+lab_start_ctrld 1 b
 cmd a1 "send A 20 $SIZE"  # a1 sends while its control plane is away
 restarted_a="id=#a1#n1:$((N + 56)) "  # N+36 was the refused send
 wait_log "$LAB_DIR/a2.log" "$restarted_a" 1 30 || exit 1
@@ -251,6 +241,6 @@ verdict=$(python3 "$LAB_ROOT/tests/lab/client_check.py" "$LAB_DIR" "$N" "$SLOW_M
 	exit 1
 }
 # The control planes stop cleanly too (SIGTERM), then the dataplanes.
-for i in 1 2 3; do kill -TERM "${CTRLD_PIDS[$i]}" 2>/dev/null; done
+lab_stop_ctrld
 lab_stop_all || lab_die "a daemon crashed"
 echo "$verdict"

@@ -23,16 +23,12 @@ for x in "$CTRLD" "$USER_" "$ORDOCTL"; do
 done
 
 PIDS=()
-cleanup() { kill -TERM "${PIDS[@]}" 2>/dev/null; lab_teardown; }
+cleanup() { kill -TERM "${PIDS[@]}" 2>/dev/null; lab_stop_ctrld; lab_teardown; }
 lab_init
 trap cleanup EXIT
 lab_netns_create 3
 for i in 1 2 3; do
-	mkdir -p "$LAB_DIR/rt$i"
-	lab_start_node "$i" afpacket 3 --runtime-dir "$LAB_DIR/rt$i" --stats-period 0
-	"$CTRLD" --config "$LAB_CONFIG" -n "n$i" --runtime-dir "$LAB_DIR/rt$i" \
-		> "$LAB_DIR/ctrld$i.log" 2>&1 &
-	PIDS+=("$!")
+	lab_start_client_node "$i" afpacket 3 --stats-period 0
 done
 lab_wait_ring 3 30 3 || lab_die "the three daemons did not form a ring"
 

@@ -29,6 +29,7 @@ LAB_HUGEPAGES=${LAB_HUGEPAGES:-1024}   # 2 MB pages for the whole lab
 # ring lcore alone on a CPU pins it, e.g. LAB_LCORES="0@0,1@1".
 LAB_LCORES=${LAB_LCORES:-"0@(0,1),1@(0,1)"}
 LAB_PIDS=()
+LAB_CTRLD_PIDS=()
 LAB_NETNS=()
 LAB_HP_BEFORE=
 HP_SYS=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
@@ -197,6 +198,9 @@ lab_stop_all() {
 
 lab_teardown() {
 	local i ns
+	for i in "${!LAB_CTRLD_PIDS[@]}"; do
+		kill -KILL "${LAB_CTRLD_PIDS[$i]}" 2>/dev/null
+	done
 	for i in "${!LAB_PIDS[@]}"; do
 		kill -KILL "${LAB_PIDS[$i]}" 2>/dev/null
 		wait "${LAB_PIDS[$i]}" 2>/dev/null
@@ -232,7 +236,41 @@ lab_init() {
 	lab_hugepages
 }
 
-# With clients (ordod + ordo-ctrld per node, runtime dirs $LAB_DIR/rt$i):
+# --- labs with clients: ordod + ordo-ctrld per node ---------------------
+# Node i's runtime dir is $LAB_DIR/rt$i (client socket rt$i/ordo.sock);
+# ordo-ctrld reads $LAB_CONFIG like ordod and is $CTRLD (the scripts set
+# it from their build directory; else the default build's).
+
+# ordo-ctrld of node i; its log is ctrld$i$2.log (a restart names another).
+# Disowned: killing one on purpose prints nothing; lab_teardown kills all.
+lab_start_ctrld() {
+	local i=$1
+	"${CTRLD:-$LAB_ROOT/build/ctrl/ctrld/ordo-ctrld}" --config "$LAB_CONFIG" \
+		-n "n$i" --runtime-dir "$LAB_DIR/rt$i" \
+		> "$LAB_DIR/ctrld$i${2:-}.log" 2>&1 &
+	LAB_CTRLD_PIDS[$i]=$!
+	disown "$!"
+}
+
+# Node i of n with clients: its ordod (more ordod options after n) and its
+# ordo-ctrld.
+lab_start_client_node() {
+	local i=$1 type=$2 n=$3
+	shift 3
+	mkdir -p "$LAB_DIR/rt$i"
+	lab_start_node "$i" "$type" "$n" --runtime-dir "$LAB_DIR/rt$i" "$@"
+	lab_start_ctrld "$i"
+}
+
+# The control planes stop cleanly (SIGTERM), before lab_stop_all.
+lab_stop_ctrld() {
+	local i
+	for i in "${!LAB_CTRLD_PIDS[@]}"; do
+		kill -TERM "${LAB_CTRLD_PIDS[$i]}" 2>/dev/null
+	done
+}
+
+# With clients:
 # wait until each of nodes 1..n reports a ring of `want` daemons through
 # its control plane, or `secs` pass. Needs $ORDOCTL.
 lab_wait_ring() {

@@ -49,13 +49,6 @@ for x in "$ORDOD" "$CTRLD" "$ORDOCTL" "$PERF"; do
 done
 [[ "$NODES" =~ ^[1-9][0-9]?$ ]] || lab_die "NODES '$NODES': want 1..99"
 
-CTRLD_PIDS=()
-perf_teardown() {
-	local p
-	for p in "${CTRLD_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	lab_teardown
-}
-
 # A ring of n daemons n1..nN on af_packet, as config/lab/afpacket3.conf
 # (which has three) but for any n.
 write_config() {
@@ -82,18 +75,12 @@ field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
 
 lab_init
-trap perf_teardown EXIT
 LAB_CONFIG=$LAB_DIR/perf$NODES.conf
 export LAB_CONFIG
 write_config "$NODES" "$LAB_CONFIG"
 lab_netns_create "$NODES"
 for ((i = 1; i <= NODES; i++)); do
-	mkdir -p "$LAB_DIR/rt$i"
-	lab_start_node "$i" afpacket "$NODES" --runtime-dir "$LAB_DIR/rt$i"
-	"$CTRLD" --config "$LAB_CONFIG" -n "n$i" --runtime-dir "$LAB_DIR/rt$i" \
-		> "$LAB_DIR/ctrld$i.log" 2>&1 &
-	CTRLD_PIDS[$i]=$!
-	disown "$!"
+	lab_start_client_node "$i" afpacket "$NODES"
 done
 lab_wait_ring "$NODES" 60 "$NODES" || {
 	for ((i = 1; i <= NODES; i++)); do
@@ -150,6 +137,6 @@ for s in $SIZES; do
 	     "checked=$ok"
 done
 [ "$bad" = 0 ] || LAB_KEEP=1
-for ((i = 1; i <= NODES; i++)); do kill -TERM "${CTRLD_PIDS[$i]}" 2>/dev/null; done
+lab_stop_ctrld
 lab_stop_all || { lab_log "a daemon crashed"; bad=1; }
 exit "$bad"
