@@ -124,7 +124,9 @@ static void ring_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 	}
 	/* A ring of one: its data packets are for no one (other daemons drop
 	 * a foreign ring's data), so they stay off the wire. Only packets of
-	 * the installed ring: a new ring's recovery data must go out. */
+	 * the installed ring: a new ring's recovery data must go out. (Here,
+	 * not in the engine: the engine hands over every packet it means to
+	 * send, and the simulator's checker audits exactly that stream.) */
 	if (r->ring_members == 1 && len >= sizeof(struct ordo_wire_hdr) &&
 	    ((const uint8_t *)pkt)[DP_ORDO_TYPE_OFF] == ORDO_PKT_DATA) {
 		struct ordo_wire_hdr h;
