@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "dataplane/ctrl_link.h"
 
 #define ATTACH_FDS 4 /* region, client eventfd, daemon eventfd, socket */

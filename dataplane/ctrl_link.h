@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataplane/gateway.h"
+#include "dataplane/gateway/gateway.h"
 
 struct dp_link_params {
 	const char *runtime_dir;

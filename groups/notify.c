@@ -7,10 +7,10 @@
  */
 #include <string.h>
 
-#include <sp.h>
-#include "sp_memb.h"
+#include "sp.h"
+#include "lib/spread/sp_memb.h"
 
-#include "groups/groups_int.h"
+#include "groups/groups_impl.h"
 
 static void set_gid(struct ordo_groups *g, struct gr_group *gr)
 {

@@ -35,8 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flood_check.h"
-#include "flood_msg.h"
+#include "lib/flood/flood_check.h"
+#include "lib/flood/flood_msg.h"
 
 struct flood_opts {
 	uint32_t size;

@@ -18,10 +18,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "ordo/ctrl_proto.h"
-#include "sp_names.h"
-#include "client.h"
+#include "lib/spread/sp_names.h"
+#include "client/libordo/client.h"
 
 #define WELCOME_FDS 3
 

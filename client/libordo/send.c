@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sp_names.h"
-#include "client.h"
+#include "lib/spread/sp_names.h"
+#include "client/libordo/client.h"
 
 #define WAIT_SLICE_MS 100
 

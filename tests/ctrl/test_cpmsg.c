@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "ordo/wire.h"
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "tests/ctrl/cpmsg_samples.h"
 
 static union {

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "ordo/wire.h"
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "tests/fuzz/driver/fuzz_target.h"
 
 #define CHECK(cond)                                                            \

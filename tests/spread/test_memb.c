@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "sp_memb.h"
+#include "lib/spread/sp_memb.h"
 
 static const char set_a[2][MAX_GROUP_NAME] = { "#a#n1", "#b#n1" };
 static const char set_b[3][MAX_GROUP_NAME] = { "#c#n2", "#d#n2", "#e#n3" };

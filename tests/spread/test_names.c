@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sp_names.h"
+#include "lib/spread/sp_names.h"
 
 static void test_group_lengths(void **state)
 {
