@@ -4,7 +4,7 @@
  * produce and consume records, the doorbell, and the daemon's validating
  * reader. The fast path (reserve / commit, peek / advance / release) is
  * inline here; region setup, waits, fragmenting writes and validation are
- * in shm_ring.c.
+ * in cring.c.
  *
  * Every handle keeps private copies of the ring geometry and of its own
  * index: nothing in the shared region is read back except the peer's
