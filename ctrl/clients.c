@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "lib/spread/sp_names.h"
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 
 static const char *disc_name(uint32_t r)
 {

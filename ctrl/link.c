@@ -24,7 +24,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 
 const char *ctrld_link_state_name(enum link_state s)
 {

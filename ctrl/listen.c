@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 
 static int fill_addr(struct sockaddr_un *sa, const char *path)
 {

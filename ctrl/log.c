@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 

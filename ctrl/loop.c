@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 
 int ctrld_run(struct ctrld *d, volatile sig_atomic_t *quit)
 {

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "lib/spread/sp_names.h"
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 
 #define EXIT_START 2
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 
 int ctrld_mirror_ring(struct ctrld *d, const struct ordo_cp_ring *m,
 		      size_t len)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ctrl.h"
+#include "ctrl/ctrld.h"
 #include "ctrl/sbuf.h"
 
 int ctrld_reply(int fd, uint32_t seq, int32_t status, const char *text,
