@@ -472,16 +472,6 @@ int dp_link_poll(struct dp_link *l, int timeout_ms)
 	return work + events(l);
 }
 
-uint32_t dp_link_clients(const struct dp_link *l)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < l->hiwater; i++)
-		n += __atomic_load_n(&l->gw->slots[i].state, __ATOMIC_RELAXED) ==
-		     DP_SLOT_ACTIVE;
-	return n;
-}
-
 void dp_link_close(struct dp_link *l)
 {
 	if (l->gw != NULL && l->gw->slots != NULL)
