@@ -39,6 +39,9 @@ struct env {
 };
 
 static char text[256 << 10];
+/* The running test's environment, for the teardown that also runs after
+ * a failed assertion (no ordo-ctrld is left behind). */
+static struct env *current;
 
 static uint16_t free_port(void)
 {
@@ -120,6 +123,7 @@ static void env_start(struct env *e, bool with_fdp)
 	int i;
 
 	memset(e, 0, sizeof(*e));
+	current = e;
 	e->f.fd = e->f.lfd = -1;
 	strcpy(e->dir, "/tmp/ordo-metrics-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
@@ -165,12 +169,21 @@ static void env_stop(struct env *e)
 {
 	char cmd[160];
 
+	current = NULL;
 	if (e->pid > 0)
 		stop(e->pid);
 	fdp_close(&e->f);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", e->dir);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (current != NULL)
+		env_stop(current);
+	return 0;
 }
 
 /* promtool's verdict on the text: its exit status. */
@@ -195,7 +208,7 @@ static void has(const char *what)
 
 static void test_scrape(void **state)
 {
-	struct env e;
+	static struct env e;
 	const char *p;
 	unsigned n;
 
@@ -244,7 +257,7 @@ static void test_scrape(void **state)
  * CTRLD_QUERY_MS; without a dataplane at all: at once. Both valid. */
 static void test_scrape_degraded(void **state)
 {
-	struct env e;
+	static struct env e;
 	uint64_t t0;
 
 	(void)state;
@@ -274,7 +287,7 @@ static void test_port_taken(void **state)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	struct env e;
+	static struct env e;
 
 	(void)state;
 	env_start(&e, false);
@@ -305,7 +318,7 @@ static void test_port_taken(void **state)
 static void test_top(void **state)
 {
 	char dead[160];
-	struct env e;
+	static struct env e;
 	const char *line;
 
 	(void)state;
@@ -360,10 +373,10 @@ static void test_top(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scrape),
-		cmocka_unit_test(test_scrape_degraded),
-		cmocka_unit_test(test_port_taken),
-		cmocka_unit_test(test_top),
+		cmocka_unit_test_teardown(test_scrape, teardown),
+		cmocka_unit_test_teardown(test_scrape_degraded, teardown),
+		cmocka_unit_test_teardown(test_port_taken, teardown),
+		cmocka_unit_test_teardown(test_top, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
