@@ -15,7 +15,9 @@
 #     three members (ordo_ring_member);
 #   - ordo-perf sends for a few seconds on node 1 and every daemon's
 #     ordo_messages_delivered_total moved (increase() > 0), as did its
-#     token rotations.
+#     token rotations;
+#   - the alert rules docs/deploy.md recommends load and evaluate without
+#     an error.
 # Last line `metrics-check: ok targets=3 series=N` (N: the series
 # Prometheus holds for the job), or the reason. About 30 s; root.
 set -u
@@ -80,11 +82,15 @@ lab_wait_ring 3 60 3 || {
 	lab_die "the three daemons did not form a ring"
 }
 
+lab_log "ring of 3 after ${SECONDS} s"
 mkdir -p "$LAB_DIR/prom/data"
 cat > "$LAB_DIR/prom/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
   scrape_timeout: 900ms
+  evaluation_interval: 1s
+rule_files:
+  - $LAB_ROOT/config/prometheus/ordo-alerts.yml
 scrape_configs:
   - job_name: ordo
     static_configs:
@@ -128,6 +134,7 @@ wait_value 'count(up{job="ordo"} == 1)' 40 3 || {
 	curl -s "$PROM/api/v1/targets" | head -c 2000 >&2
 	lab_die "Prometheus does not see three ordo targets up"
 }
+lab_log "Prometheus scrapes 3 targets after ${SECONDS} s"
 wait_value 'count(ordo_ring_members == 3)' 20 3 ||
 	lab_die "not every daemon reports a ring of 3: $(query ordo_ring_members | tr '\n' ';')"
 [ "$(value 'count(ordo_ring_member == 1)')" = 9 ] ||
@@ -145,8 +152,21 @@ wait_value 'count(increase(ordo_messages_delivered_total[30s]) > 0)' 20 3 || {
 }
 [ "$(value 'count(increase(ordo_token_rotations_total[30s]) > 0)')" = 3 ] ||
 	lab_die "token rotations did not move on every daemon"
+lab_log "counters moved on every daemon after ${SECONDS} s"
 wait "$PERF_PID" || lab_die "ordo-perf failed: $(tail -3 "$LAB_DIR/perf.log")"
 PERF_PID=
+
+# The recommended alerts (config/prometheus/ordo-alerts.yml) evaluate on
+# real series without an error.
+curl -sf --max-time 5 "$PROM/api/v1/rules" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+rules = [x for g in r["data"]["groups"] for x in g["rules"]]
+bad = [(x["name"], x.get("lastError")) for x in rules
+       if x.get("health") != "ok" or x.get("lastError")]
+if len(rules) < 10 or bad:
+    sys.exit("alert rules: %d loaded, unhealthy: %s" % (len(rules), bad))
+' || lab_die "the alert rules do not evaluate cleanly"
 
 series=$(value 'count({job="ordo"})')
 delivered=$(value 'min(ordo_messages_delivered_total)')
