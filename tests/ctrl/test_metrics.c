@@ -282,6 +282,51 @@ static void test_scrape_degraded(void **state)
 	env_stop(&e);
 }
 
+/* Raw bytes to the HTTP port: a request line that is not HTTP, a URL of
+ * 64 KiB, a request cut off, a connection closed at once. ordo-ctrld's
+ * answers (or hang-ups) do not matter; that it serves the next scrape
+ * does. */
+static void raw(uint16_t port, const char *bytes, size_t len)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char sink[4096];
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (void *)&sa, sizeof(sa)), 0);
+	if (len > 0 && write(fd, bytes, len) < 0)
+		(void)0; /* a server that hangs up early is fine */
+	shutdown(fd, SHUT_WR);
+	{
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		while (poll(&p, 1, 500) > 0 && read(fd, sink, sizeof(sink)) > 0)
+			;
+	}
+	close(fd);
+}
+
+static void test_hostile_http(void **state)
+{
+	static struct env e;
+	static char big[70000];
+
+	(void)state;
+	env_start(&e, true);
+	raw(e.port, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15);
+	raw(e.port, "GET\r\n\r\n", 7);
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "GET /", 5);
+	memcpy(big + sizeof(big) - 15, " HTTP/1.0\r\n\r\n", 15);
+	raw(e.port, big, sizeof(big));
+	raw(e.port, "GET /metrics HTTP/1.1\r\nHost:", 28);
+	raw(e.port, "", 0);
+	assert_int_equal(http(e.port, "GET", "/metrics", &e.f, 3000), 200);
+	has("ordo_dataplane_up{node=\"alpha\"} 1\n");
+	env_stop(&e);
+}
+
 /* A port someone else holds: ordo-ctrld refuses to start, exit 2. */
 static void test_port_taken(void **state)
 {
@@ -375,6 +420,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_scrape, teardown),
 		cmocka_unit_test_teardown(test_scrape_degraded, teardown),
+		cmocka_unit_test_teardown(test_hostile_http, teardown),
 		cmocka_unit_test_teardown(test_port_taken, teardown),
 		cmocka_unit_test_teardown(test_top, teardown),
 	};
