@@ -17,7 +17,8 @@
 #     ordo_messages_delivered_total moved (increase() > 0), as did its
 #     token rotations;
 #   - the alert rules docs/deploy.md recommends load and evaluate without
-#     an error.
+#     an error;
+#   - `ordoctl top` over the three sockets shows them all, with rates.
 # Last line `metrics-check: ok targets=3 series=N` (N: the series
 # Prometheus holds for the job), or the reason. About 30 s; root.
 set -u
@@ -146,6 +147,15 @@ wait_value 'count(ordo_ring_members == 3)' 20 3 ||
 "$PERF" --socket "$LAB_DIR/rt1/ordo.sock" --mode rate --rate 2000 \
 	--secs 4 --warmup 0 --quiet > "$LAB_DIR/perf.log" 2>&1 &
 PERF_PID=$!
+# ordoctl top over the three sockets meanwhile: every daemon operational
+# in a ring of 3, messages per second measured (not "-").
+"$ORDOCTL" -s "$LAB_DIR/rt1/ordo.sock" -s "$LAB_DIR/rt2/ordo.sock" \
+	-s "$LAB_DIR/rt3/ordo.sock" top --iterations 2 --delay 1 \
+	> "$LAB_DIR/top.txt" 2>&1 || lab_die "ordoctl top: $(tail -3 "$LAB_DIR/top.txt")"
+sed -n '/frame 2/,$p' "$LAB_DIR/top.txt" >&2
+[ "$(sed -n '/frame 2/,$p' "$LAB_DIR/top.txt" |
+     grep -cE '^n[123] +operational +3 +[0-9.]+[kM]? ')" = 3 ] ||
+	lab_die "ordoctl top does not show three operational daemons with rates"
 wait_value 'count(increase(ordo_messages_delivered_total[30s]) > 0)' 20 3 || {
 	tail -5 "$LAB_DIR/perf.log" >&2
 	lab_die "ordo_messages_delivered_total did not move on every daemon: $(query 'increase(ordo_messages_delivered_total[30s])' | tr '\n' ';')"
