@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "groups/groups_impl.h"
+#include "lib/spread/sp_names.h"
 
 static struct gr_client *active(struct ordo_groups *g, uint32_t client)
 {
