@@ -34,6 +34,9 @@ extern "C" {
 #endif
 
 #define ORDO_NAME_LEN 32 /* bytes of a group or member name, NUL included */
+/* Most destination groups of one message (ordo_multicastv, and Spread's
+ * SP_multigroup_multicast). More is refused at the call (ORDO_ERR_GROUPS). */
+#define ORDO_MAX_GROUPS 255
 
 typedef struct ordo_client ordo_client;
 
