@@ -203,9 +203,13 @@ static bool access_mentions(const struct ordo_conf *c, uint32_t uid,
 
 /* Ring sizes: the client's wish when it is a legal ring size (rounded up
  * to a power of two), the configured default otherwise. */
+_Static_assert(ORDO_CONF_CRING_MIN == ORDO_CR_CLIENT_RING_MIN,
+	       "the configuration's smallest client ring is the rings' own");
+
 static uint32_t ring_size(uint32_t want, uint32_t dflt)
 {
-	uint32_t s = ORDO_CR_RING_MIN;
+	/* No smaller than a client's rings may be (client_ring.h). */
+	uint32_t s = ORDO_CR_CLIENT_RING_MIN;
 
 	if (want == 0 || want > ORDO_CR_RING_MAX)
 		return dflt;

@@ -21,8 +21,8 @@
 
 /* Write as many records as fit: 0 all written, ORDO_ERR_AGAIN ring full,
  * ORDO_ERR_PROTO the daemon broke the ring's tail, ORDO_ERR_TOO_BIG above
- * max_msg, ORDO_ERR_INVAL more names than one record of this ring holds
- * (rings under 64 KiB cannot carry ORDO_CR_MAX_NAMES). */
+ * max_msg, ORDO_ERR_INVAL a bad request (multicastv checked the names
+ * fit a record: ORDO_ERR_GROUPS otherwise). */
 static int write_some(struct ordo_cr_prod *p, struct ordo_cr_send *q)
 {
 	switch (ordo_cr_write_msg(p, q)) {
@@ -107,10 +107,20 @@ static int service_bits(int svc_req, uint8_t *svc, uint8_t *flags)
 	return 0;
 }
 
-static int check_dests(int n_groups, const char (*groups)[ORDO_NAME_LEN])
+_Static_assert(ORDO_MAX_GROUPS == ORDO_CR_MAX_GROUPS,
+	       "the API's limit is the rings' (and the group layer's)");
+
+static int check_dests(const ordo_client *c, int n_groups,
+		       const char (*groups)[ORDO_NAME_LEN])
 {
-	if (n_groups < 1 || n_groups > (int)ORDO_CR_MAX_NAMES || !groups)
+	if (n_groups < 1 || !groups)
 		return ORDO_ERR_INVAL;
+	/* Above the limit, or more names than this session's records hold
+	 * (never with the rings ordo-ctrld makes, ORDO_CR_CLIENT_RING_MIN). */
+	if (n_groups > ORDO_MAX_GROUPS ||
+	    sizeof(struct ordo_cr_rec) + (size_t)n_groups * ORDO_CR_NAME_LEN + 8 >
+		    c->prod.max_rec)
+		return ORDO_ERR_GROUPS;
 	for (int i = 0; i < n_groups; i++)
 		if (!ordo__name_terminated(groups[i]) ||
 		    sp_name_check_dest(groups[i]) != 0)
@@ -125,7 +135,7 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 	/* The names as the daemon's reader wants them: NUL-padded to their
 	 * full width, whatever the caller left after the NUL (check_dests
 	 * made sure each is terminated). */
-	char names[ORDO_CR_MAX_NAMES][ORDO_CR_NAME_LEN];
+	char names[ORDO_MAX_GROUPS][ORDO_CR_NAME_LEN];
 	struct ordo_cr_send q;
 	uint64_t len = 0;
 	int ret;
@@ -134,7 +144,7 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 		return ORDO_ERR_INVAL;
 	memset(&q, 0, sizeof(q));
 	if ((ret = service_bits(svc_req, &q.service, &q.flags)) < 0 ||
-	    (ret = check_dests(n_groups, groups)) < 0)
+	    (ret = check_dests(c, n_groups, groups)) < 0)
 		return ret;
 	for (int i = 0; i < iovcnt; i++) {
 		if (iov[i].iov_len && !iov[i].iov_base)
@@ -150,7 +160,7 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 		memset(names[i] + n, 0, ORDO_CR_NAME_LEN - n);
 	}
 	q.kind = ORDO_CR_MSG;
-	q.n_names = (uint8_t)n_groups;
+	q.n_names = (uint16_t)n_groups;
 	q.names = (const char (*)[ORDO_CR_NAME_LEN])names;
 	q.msg_type = msg_type;
 	q.msg_id = c->next_msg_id;

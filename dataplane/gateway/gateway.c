@@ -122,6 +122,12 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	if (rc == 0)
 		rc = ordo_cr_prod_init(&c->dl, &c->map, ORDO_CR_DELIVER,
 				       c->daemon_efd, c->client_efd);
+	/* Every delivery names its sender and up to ORDO_CR_MAX_GROUPS
+	 * groups in its FIRST record: ordo-ctrld never makes rings too
+	 * small for that (ORDO_CR_CLIENT_RING_MIN); refuse one that is. */
+	if (rc == 0 && c->dl.max_rec < sizeof(struct ordo_cr_rec) +
+					       ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN + 8)
+		rc = -EPROTO;
 	if (rc == 0)
 		rc = ordo_cr_prod_init(&c->ovf_p, &c->ovf_map, ORDO_CR_DELIVER,
 				       -1, -1);
@@ -147,6 +153,7 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 		__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);
 		emit_attached(gw, c, rc == -EEXIST ? ORDO_CP_REJECT_NOT_UNIQUE
 				      : rc == -EINVAL ? ORDO_CP_REJECT_ILLEGAL_NAME
+				      : rc == -EPROTO ? ORDO_CP_REJECT_VERSION
 						      : ORDO_CP_REJECT_QUOTA);
 		return;
 	}

@@ -20,6 +20,8 @@
 
 _Static_assert(ORDO_CR_NAME_LEN == ORDO_CP_NAME_LEN,
 	       "a name is the same size in the rings and in the datagrams");
+_Static_assert(ORDO_CR_MAX_GROUPS == ORDO_GM_MAX_GROUPS,
+	       "a client may send to as many groups as a group message holds");
 
 /* A name into a fixed field: NUL-padded, so no byte of ours leaks. */
 static inline void gw_put_name(char *dst, const char *src)

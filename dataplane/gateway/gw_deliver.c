@@ -124,7 +124,7 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 		r->kind = ORDO_CR_MSG;
 		r->flags = ORDO_CR_F_FIRST | ORDO_CR_F_LAST | ORDO_CR_F_SENDER;
 		r->service = m->service;
-		r->n_names = (uint8_t)(1u + m->n_groups);
+		r->n_names = (uint16_t)(1u + m->n_groups);
 		r->msg_type = m->msg_type;
 		r->reserved = 0;
 		r->msg_len = m->len;
@@ -148,7 +148,7 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 		.kind = ORDO_CR_MSG,
 		.service = m->service,
 		.flags = ORDO_CR_F_SENDER,
-		.n_names = (uint8_t)(1u + m->n_groups),
+		.n_names = (uint16_t)(1u + m->n_groups),
 		.msg_type = m->msg_type,
 		.msg_id = c->delivered + 1,
 		.names = (const char (*)[ORDO_CR_NAME_LEN])nm,

@@ -52,7 +52,8 @@ enum ordo_error {
 	ORDO_ERR_ACCESS     = -9,  /* the daemon refused our credentials */
 	ORDO_ERR_VERSION    = -10, /* library and daemon disagree on a layout */
 	ORDO_ERR_BUFFER     = -11, /* the receive buffer is too small (kept) */
-	ORDO_ERR_GROUPS     = -12, /* too many groups for the caller's array (kept) */
+	ORDO_ERR_GROUPS     = -12, /* send: more than ORDO_MAX_GROUPS groups;
+				    * receive: too many for the caller's array */
 	ORDO_ERR_QUOTA      = -13, /* the daemon has no room for another client */
 	ORDO_ERR_SERVICE    = -14, /* not a valid service */
 	ORDO_ERR_NOMEM      = -15, /* out of memory */
@@ -99,7 +100,8 @@ int ordo_leave(ordo_client *c, const char *group);
 int ordo_multicast(ordo_client *c, int service, const char *group,
 		   int16_t msg_type, const void *data, size_t len);
 /* To n_groups groups at once (a member of several gets it once), gathered
- * from iov. Returns the bytes sent. */
+ * from iov. Returns the bytes sent; ORDO_ERR_GROUPS above ORDO_MAX_GROUPS
+ * groups. */
 int ordo_multicastv(ordo_client *c, int service, int n_groups,
 		    const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,
 		    const struct iovec *iov, int iovcnt);
