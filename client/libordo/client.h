@@ -33,6 +33,7 @@ struct ordo_client {
 	bool broken;               /* the daemon broke the protocol */
 	int close_reason;          /* enum ordo_cr_disconnect */
 	uint32_t client_id;
+	uint32_t priv_len;         /* our private name's length */
 	char private_group[ORDO_NAME_LEN];
 	char daemon[ORDO_NAME_LEN];
 };

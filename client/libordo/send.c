@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/spread/sp_names.h"
+#include "ordo/gmsg.h"
 #include "client/libordo/client.h"
 
 #define WAIT_SLICE_MS 100
@@ -128,6 +129,31 @@ static int check_dests(const ordo_client *c, int n_groups,
 	return 0;
 }
 
+/* Bytes of the group header a message to these groups carries in the
+ * ring (gmsg.h): what its payload shares MaxMessageSize with. */
+static uint64_t gm_header(const ordo_client *c, int n_groups,
+			  const char (*groups)[ORDO_NAME_LEN])
+{
+	uint64_t names = 0;
+
+	for (int i = 0; i < n_groups; i++)
+		names += strnlen(groups[i], ORDO_NAME_LEN);
+	return ORDO_GM_DATA_HDR_LEN(c->priv_len, (uint64_t)n_groups, names);
+}
+
+int ordo_max_message(const ordo_client *c, int n_groups,
+		     const char (*groups)[ORDO_NAME_LEN])
+{
+	int ret;
+
+	if (!c)
+		return ORDO_ERR_INVAL;
+	if ((ret = check_dests(c, n_groups, groups)) < 0)
+		return ret;
+	uint64_t h = gm_header(c, n_groups, groups);
+	return h >= c->map.max_msg ? 0 : (int)(c->map.max_msg - h);
+}
+
 static int multicastv(ordo_client *c, int svc_req, int n_groups,
 		      const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,
 		      const struct iovec *iov, int iovcnt, bool may_block)
@@ -151,7 +177,11 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 			return ORDO_ERR_INVAL;
 		len += iov[i].iov_len;
 	}
-	if (len > ORDO_CR_MAX_MSG || len > 0x7fffffff)
+	/* The one size limit: the ring's largest message holds the payload
+	 * and the group header together, so what is accepted here is what
+	 * the daemon delivers. */
+	if (len + gm_header(c, n_groups, groups) > c->map.max_msg ||
+	    len > 0x7fffffff)
 		return ORDO_ERR_TOO_BIG;
 	for (int i = 0; i < n_groups; i++) {
 		size_t n = strnlen(groups[i], ORDO_CR_NAME_LEN);

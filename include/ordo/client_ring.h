@@ -86,9 +86,10 @@
  * never split across fragments). The daemon's private rings may be
  * smaller: they carry no names. */
 #define ORDO_CR_CLIENT_RING_MIN (64u << 10)
-/* Largest message, all fragments together (Spread's is 100 KiB; ours
- * follows the engine, which fragments to 16 MiB). */
-#define ORDO_CR_MAX_MSG    (16u << 20)
+/* Largest max_msg a region may have: the engine's largest message
+ * (ORDO_MAX_MSG_SIZE_LIMIT, MaxMessageSize's bound). A session's own limit
+ * is its region's max_msg below. */
+#define ORDO_CR_MAX_MSG    (64u << 20)
 
 static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
 	      "shared atomics must be lock-free (no hidden lock in the region)");
@@ -128,7 +129,12 @@ struct ordo_cr_region {
 	uint32_t deliver_data_off;
 	uint32_t deliver_size;      /* power of two */
 	uint32_t max_rec;           /* largest record, bytes (<= size / 4) */
-	uint32_t max_msg;           /* largest message, all fragments */
+	uint32_t max_msg;           /* the configuration's MaxMessageSize: the
+				     * largest message the ring takes, which a
+				     * message's payload shares with its group
+				     * header in the ring (include/ordo/gmsg.h
+				     * ORDO_GM_DATA_HDR_LEN); libordo refuses
+				     * at the call what would not fit */
 	uint32_t client_id;
 	uint32_t reserved0;
 	uint8_t  pad0[ORDO_CR_GUARD - 56];

@@ -96,7 +96,9 @@ int ordo_join(ordo_client *c, const char *group);
 int ordo_leave(ordo_client *c, const char *group);
 
 /* Send len bytes to a group (a private group reaches one client). Blocks
- * while the submit ring is full. Returns len, or a negative error. */
+ * while the submit ring is full. Returns len, or a negative error:
+ * ORDO_ERR_TOO_BIG when len is above ordo_max_message() for the same
+ * destinations (nothing is sent; what is accepted is delivered). */
 int ordo_multicast(ordo_client *c, int service, const char *group,
 		   int16_t msg_type, const void *data, size_t len);
 /* To n_groups groups at once (a member of several gets it once), gathered
@@ -105,6 +107,13 @@ int ordo_multicast(ordo_client *c, int service, const char *group,
 int ordo_multicastv(ordo_client *c, int service, int n_groups,
 		    const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,
 		    const struct iovec *iov, int iovcnt);
+/* The largest payload ordo_multicast / ordo_multicastv take to these
+ * destinations: the configuration's MaxMessageSize less the group header
+ * each message carries in the ring, 8 + (our private name's length) +
+ * (1 + each group name's length) bytes. A negative error for bad
+ * arguments (ORDO_ERR_INVAL, ORDO_ERR_GROUPS, ORDO_ERR_NAME). */
+int ordo_max_message(const ordo_client *c, int n_groups,
+		     const char (*groups)[ORDO_NAME_LEN]);
 /* Like ordo_multicastv but never blocks: ORDO_ERR_AGAIN when full. */
 int ordo_try_multicastv(ordo_client *c, int service, int n_groups,
 			const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,

@@ -118,7 +118,10 @@ static void accept_one(struct fake_daemon *d)
 	k->cefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	k->defd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	uint32_t rs = d->ring_size ? d->ring_size : 64u << 10;
+	/* MaxMessageSize as ordo-ctrld passes it with the default
+	 * configuration. */
 	struct ordo_cr_params p = { .submit_size = rs, .deliver_size = rs,
+				    .max_msg = 16u << 20,
 				    .client_id = (uint32_t)slot + 1 };
 	if (ordo_cr_region_create(&k->map, &p) < 0) {
 		conn_free(k);
