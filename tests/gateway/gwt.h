@@ -41,11 +41,10 @@ struct gwt_rx {
 	ordo_client *c;
 	uint64_t want;
 	int timeout_ms;
-	bool keep_digest;      /* fold (tag, seq) into digest, in order */
 	/* results, read after gwt_rx_join */
 	uint64_t got, bytes, bad, out_of_order, memb, rejects;
 	uint32_t next[GWT_MAX_TAGS];
-	uint64_t digest;
+	uint64_t digest;       /* every (tag, seq), folded in delivery order */
 	int end;               /* 0, or the error that stopped it */
 	pthread_t thr;
 };
