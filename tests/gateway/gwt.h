@@ -16,6 +16,7 @@
 
 #include "ordo/ordo.h"
 #include "tests/gateway/gwh.h"
+#include "tests/gateway/gwt_payload.h"
 
 /* Connect to node's daemon (ORDO_CONNECT_MEMBERSHIP in flags to see
  * views); fails the test if it cannot within seconds. */
@@ -27,11 +28,6 @@ void gwt_wait_view(ordo_client *c, const char *group, int n);
 /* Join and wait for the regular view with n members. */
 void gwt_join(ordo_client *c, const char *group, int n);
 
-/* A payload: 16-byte header (magic, sender tag, seq, len) and bytes that
- * depend on all three. gwt_check says whether buf is such a payload of
- * exactly len bytes; tag and seq are returned. */
-void gwt_fill(uint8_t *buf, size_t len, uint32_t tag, uint32_t seq);
-bool gwt_check(const uint8_t *buf, size_t len, uint32_t *tag, uint32_t *seq);
 
 /* A receiver thread: receives until it has `want` messages (or the
  * session ends, or no event comes for timeout_ms), checking each payload
