@@ -727,17 +727,16 @@ static void test_doorbell_stress(void **st)
  * faults. The reader must end flagged, and every record it returned
  * before must satisfy the rules. */
 
+/* ops: what the scribbler has done so far. A run lasts a number of the
+ * scribbler's operations, not a wall time, so a loaded machine that
+ * deschedules it gives every run the same chance to be caught. */
+#define SCRIB_OPS 20000u
 struct scrib {
 	struct ordo_cr_map *m;
 	uint64_t seed;
 	_Atomic bool stop;
-	_Atomic uint64_t ops;  /* scribbles and records done so far */
+	_Atomic unsigned ops;
 };
-
-/* Operations per run: the run ends after as much scribbling, however
- * long a loaded machine takes for it (a time budget would let a starved
- * scribbler do nothing). */
-#define SCRIB_OPS 20000u
 
 static void *scribbler(void *a_)
 {
@@ -791,6 +790,8 @@ static void test_scribbler(void **st)
 		pthread_t t;
 		pthread_create(&t, NULL, scribbler, &a);
 		static uint8_t buf[SMALL];
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int ret = 0;
 		for (;;) {
 			struct ordo_cr_msg msg;
@@ -809,22 +810,16 @@ static void test_scribbler(void **st)
 					assert_non_null(memchr(msg.names[i], 0, 32));
 			}
 			ordo_cr_reader_release(&r);
-			if (ret == 0 && atomic_load_explicit(&a.ops,
-					memory_order_relaxed) >= SCRIB_OPS &&
-			    !atomic_load(&a.stop)) {
-				/* Enough: stop the scribbler, then read what
-				 * it left published to the end. */
-				atomic_store(&a.stop, true);
-				pthread_join(t, NULL);
-				continue;
-			}
-			if (ret == 0 && atomic_load(&a.stop))
+			if (atomic_load_explicit(&a.ops, memory_order_relaxed) >=
+			    SCRIB_OPS)
+				break;
+			/* A backstop only: the scribbler's work ends a run. */
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (t1.tv_sec - t0.tv_sec > 10)
 				break;
 		}
-		if (!atomic_load(&a.stop)) {
-			atomic_store(&a.stop, true);
-			pthread_join(t, NULL);
-		}
+		atomic_store(&a.stop, true);
+		pthread_join(t, NULL);
 		if (ret < 0) {
 			flagged++;
 			reasons[-ret]++;
@@ -840,7 +835,7 @@ static void test_scribbler(void **st)
 		if (reasons[e])
 			print_message(" %s=%u", ordo_cr_err_name(e), reasons[e]);
 	print_message("\n");
-	/* SCRIB_OPS random operations each must be caught nearly always */
+	/* SCRIB_OPS random scribbles each must be caught nearly always */
 	assert_true(flagged >= runs * 9 / 10);
 	assert_true(records > 0);
 }
