@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dataplane/conf_engine.h"
 #include "dataplane/setup.h"
 #include "dataplane/conf_engine.h"
 #include "lib/conf/conf.h"

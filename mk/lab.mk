@@ -10,6 +10,8 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make lab-bigmsg                          (1..16 MiB messages between 3
+#                                             nodes, default and 64 KiB rings)
 #   make metrics-check                       (a real Prometheus scrapes a
 #                                             3-node lab: targets, ring size,
 #                                             counters that move)
@@ -23,7 +25,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check metrics-check
+	client-check lab-bigmsg metrics-check
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -43,6 +45,9 @@ lab-all: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
+lab-bigmsg: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/bigmsg.sh
 metrics-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/metrics-check.sh
