@@ -12,6 +12,8 @@ Safety (EVS), per message, from the clients' delivery logs:
     order, and without a gap unless a membership change of the group came
     in between (within one configuration nothing is skipped);
   - no two clients deliver two common messages in opposite orders;
+  - virtual synchrony: clients that move together from one view of the
+    group to the same next view delivered the same messages in between;
   - every client that was not cut off by its daemon's death gets back
     every message the daemon accepted from it.
 
@@ -99,11 +101,13 @@ def check_safety(lab, fails):
     sent = {}
     closed = set()
     epochs = {}      # client -> [epoch of each delivery]
+    segments = defaultdict(dict)  # (view, next view) -> client -> messages
     stats = defaultdict(int)
     for c, node in lab.clients.items():
         me = f"#{c}#n{node}"
         dl, ep, sn = [], [], []
         epoch = 0
+        view, seg = None, set()
         p = lab.dir / f"{c}.log"
         for line in p.read_text(errors="replace").splitlines():
             f = kv(line)
@@ -115,8 +119,13 @@ def check_safety(lab, fails):
                     stats["corrupt"] += 1
                 dl.append((f["from"], int(f["seq"])))
                 ep.append(epoch)
+                seg.add(dl[-1])
             elif kind == "memb":
                 epoch += 1
+                if f.get("kind") == "reg":
+                    if view is not None:
+                        segments[(view, f["gid"])][c] = seg
+                    view, seg = f["gid"], set()
             elif kind == "sent":
                 sn.append(int(f["seq"]))
             elif kind == "closed":
@@ -124,6 +133,9 @@ def check_safety(lab, fails):
             elif kind == "reject":
                 fails.append(f"{lab.name}: {c} had a send rejected ({line})")
         deliveries[c], epochs[c], sent[c] = dl, ep, sn
+        if not p.read_text().startswith("t="):
+            fails.append(f"{lab.name}: client {c} never connected "
+                         f"({(lab.dir / (c + '.err')).read_text().strip()})")
         stats["deliveries"] += len(dl)
         stats["sent"] += len(sn)
         # No duplicates.
@@ -154,6 +166,17 @@ def check_safety(lab, fails):
                 fails.append(f"{lab.name}: {c} never got back {len(lost)} of "
                              f"its {len(sn)} accepted messages, e.g. "
                              f"{lost[:3]}")
+    # Virtual synchrony: the same set between the same two views.
+    for (v, w), by_client in segments.items():
+        sets = list(by_client.items())
+        for c, s in sets[1:]:
+            if s != sets[0][1]:
+                stats["vs"] += 1
+                diff = sorted(s ^ sets[0][1])
+                fails.append(f"{lab.name}: {sets[0][0]} and {c} moved together "
+                             f"from view {v} to {w} but delivered different "
+                             f"messages in it ({len(diff)} differ, e.g. "
+                             f"{diff[:2]})")
     # Pairwise total order over common messages.
     names = sorted(deliveries)
     pos = {c: {m: k for k, m in enumerate(deliveries[c])} for c in names}
@@ -304,13 +327,14 @@ def main():
             safety_fails.append(f"{lab.name}: the lab stopped early: "
                                 + " | ".join(tail))
         s = check_safety(lab, safety_fails)
-        for k in ("deliveries", "sent", "duplicates", "fifo", "order", "self",
-                  "corrupt"):
+        for k in ("deliveries", "sent", "duplicates", "fifo", "order", "vs",
+                  "self", "corrupt"):
             totals[k] += s[k]
         print(f"lab-faults: {lab.name} nodes={lab.nodes} clients={s['clients']}"
               f" deliveries={s['deliveries']} sent={s['sent']} duplicates="
               f"{s['duplicates']} fifo_errors={s['fifo']} order_inversions="
-              f"{s['order']} self_missing={s['self']} corrupt={s['corrupt']}")
+              f"{s['order']} vs_differences={s['vs']} self_missing={s['self']} "
+              f"corrupt={s['corrupt']}")
         relays = relay_stats(lab)
         ev = [e for e in lab.events if e["event"] in ("fault", "end")]
         if any(e.get("phase") == "unhealed" for e in ev):

@@ -15,7 +15,7 @@
 
 FAULT_RELAY_PIDS=()
 FAULT_CLIENT_PIDS=()
-declare -A FAULT_CLIENT_OF # client name -> node
+declare -A FAULT_CLIENT_OF FAULT_CLIENT_PID # client name -> node, pid
 
 # One line per driver event, with the wall-clock time, for check.py:
 #   t=SEC.USEC event=NAME key=value ...
@@ -79,6 +79,7 @@ fault_client_start() {
 		> "$LAB_DIR/$name.log" 2> "$LAB_DIR/$name.err" &
 	FAULT_CLIENT_PIDS+=("$!")
 	FAULT_CLIENT_OF[$name]=$i
+	FAULT_CLIENT_PID[$name]=$!
 	disown "$!"
 	fault_ev "client name=$name node=$i pid=$!"
 }
@@ -202,10 +203,11 @@ fault_kill() {
 		sleep 0.01
 	done
 	fault_ev "fault name=kill victim=$v phase=heal"
-	# The ordo-ctrld of the node re-dials every 200 ms; then a new client.
-	for ((t = 0; t < 50; t++)); do
+	# The ordo-ctrld of the node re-dials every 200 ms and admits
+	# clients again once its dataplane is in a ring; then a new client.
+	for ((t = 0; t < 100; t++)); do
 		"$ORDOCTL" -s "$LAB_DIR/rt$v/ordo.sock" ring 2>/dev/null |
-			grep -q 'this daemon' && break
+			grep -q 'in ring (this daemon)' && break
 		sleep 0.1
 	done
 	fault_client_start "$v" "f${v}k$FAULT_KILLS"

@@ -72,6 +72,7 @@ fault_ev "steady rings=$(fault_rings | tr ' ' ',')"
 k=0 done_faults=0 why=
 for f in $FAULTS; do
 	v=$(( (FIRST_VICTIM - 1 + k) % NODES + 1 ))
+	[ "$f" = loss ] && v=0 # every link: no one victim
 	k=$((k + 1))
 	lab_log "fault $k: $f (victim node $v)"
 	"fault_$f" "$v"
@@ -93,6 +94,7 @@ for ((t = 0; t < 150; t++)); do
 	for c in "${!FAULT_CLIENT_OF[@]}"; do
 		l=$LAB_DIR/$c.log
 		grep -q '^t=[0-9.]* closed' "$l" && continue
+		kill -0 "${FAULT_CLIENT_PID[$c]}" 2>/dev/null || continue
 		last=$(sed -n 's/.* stopped last=\([0-9]*\).*/\1/p' "$l")
 		[ -n "$last" ] || { pending=1; continue; }
 		[ "$last" = 0 ] && continue
