@@ -11,6 +11,12 @@
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
 #   make lab-all                             (all of the above, every PORT)
+#   make lab-faults                          (membership under faults: cut,
+#                                             flap, stop, kill, loss on 3
+#                                             and 5 nodes, 3 runs; ~6 min;
+#                                             SIZES=3 RUNS=1: ~1 min)
+#   make lab-timers                          (do the membership timers hold
+#                                             here? LAB_TIMEOUTS="" IDLE=spin)
 NODES ?= 3
 PORT ?= afpacket
 MSGS ?= 100000
@@ -20,7 +26,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/app/ordod NODES=$(NODES) PORT=$(PORT) \
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check
+	client-check lab-faults lab-timers
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -40,6 +46,14 @@ lab-all: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
 		bash tests/lab/client-check.sh
+# Issue 12: SIZES, RUNS, FAULTS, AVAILABILITY=report, LAB_LOCK, LAB_KEEP
+# pass through (tests/lab/lab-faults.sh).
+lab-faults: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
+		bash tests/lab/lab-faults.sh
+lab-timers: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
+		bash tests/lab/lab-timers.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare
