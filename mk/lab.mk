@@ -13,7 +13,7 @@
 #   make lab-all                             (all of the above, every PORT)
 #   make lab-faults                          (membership under faults: cut,
 #                                             flap, stop, kill, loss on 3
-#                                             and 5 nodes, 3 runs; ~6 min;
+#                                             and 5 nodes, 3 runs; ~8 min;
 #                                             SIZES=3 RUNS=1: ~1 min)
 #   make lab-timers                          (do the membership timers hold
 #                                             here? LAB_TIMEOUTS="" IDLE=spin)

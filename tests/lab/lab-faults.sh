@@ -21,7 +21,7 @@
 #
 # or `lab-faults: FAIL ...` (exit 1) with every reason above it.
 #
-#   make lab-faults                      3 and 5 nodes, 3 runs each (~10 min)
+#   make lab-faults                      3 and 5 nodes, 3 runs each (~8 min)
 #   SIZES=3 RUNS=1 tests/lab/lab-faults.sh   the short version in make test
 #   FAULTS="cut loss" SIZES=5 RUNS=1 ...     some faults only
 #   AVAILABILITY=report                  safety decides the exit, availability

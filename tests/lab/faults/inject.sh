@@ -65,10 +65,14 @@ fault_relay_insert() {
 	lab_die "relay $i did not start"
 }
 
+# A command to node i's relay. Opening a FIFO for writing waits for a
+# reader: a relay that died must not hang the lab (the checker then finds
+# the fault had no effect).
 fault_relay() { # node command...
 	local i=$1
 	shift
-	echo "$*" > "$LAB_DIR/relay$i.ctl"
+	timeout 2 sh -c 'echo "$1" > "$2"' _ "$*" "$LAB_DIR/relay$i.ctl" ||
+		lab_log "relay $i did not take '$*'"
 }
 
 # A client of node i named $2 (1..10 characters), logging to $2.log.

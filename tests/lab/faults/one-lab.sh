@@ -58,7 +58,7 @@ for ((i = 1; i <= NODES; i++)); do fault_client_start "$i" "f$i"; done
 for ((t = 0; t < 200; t++)); do
 	ok=0
 	for ((i = 1; i <= NODES; i++)); do
-		tail -n 50 "$LAB_DIR/f$i.log" 2>/dev/null | grep 'kind=reg' | tail -1 |
+		grep 'kind=reg' "$LAB_DIR/f$i.log" 2>/dev/null | tail -1 |
 			grep -q "members=$(printf '[^,]*,%.0s' $(seq 2 "$NODES"))[^,]*$" &&
 			ok=$((ok + 1))
 	done
