@@ -22,7 +22,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/faults/inject.sh"
 
 B=${BUILD_DIR:-$LAB_ROOT/build}
-CTRLD=${CTRLD:-$B/ctrl/ctrld/ordo-ctrld}
+CTRLD=${CTRLD:-$B/ctrl/ordo-ctrld}
 FC=${FC:-$B/tests/lab/fault_client}
 NODES=${NODES:-3}
 SECS=${SECS:-20}

@@ -22,7 +22,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/inject.sh"
 
 B=${BUILD_DIR:-$LAB_ROOT/build}
-CTRLD=${CTRLD:-$B/ctrl/ctrld/ordo-ctrld}
+CTRLD=${CTRLD:-$B/ctrl/ordo-ctrld}
 ORDOCTL=${ORDOCTL:-$B/app/ordoctl}
 FC=${FC:-$B/tests/lab/fault_client}
 RELAY=${RELAY:-$B/tests/lab/relay/ordo-relay}
