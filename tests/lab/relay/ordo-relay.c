@@ -39,7 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "relay_core.h"
+#include "tests/lab/relay/relay_core.h"
 
 #define RX_BUF 65536u
 #define RX_BURST 64 /* frames per socket per turn: one side cannot starve the other */

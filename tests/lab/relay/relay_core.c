@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "relay_core.h"
+#include "tests/lab/relay/relay_core.h"
 
 int relay_dir_init(struct relay_dir *d, const char *name)
 {

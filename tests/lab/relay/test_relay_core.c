@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "relay_core.h"
+#include "tests/lab/relay/relay_core.h"
 
 #define MS 1000000ull
 
