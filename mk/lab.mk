@@ -14,7 +14,7 @@
 #   make lab-faults                          (membership under faults: cut,
 #                                             flap, stop, kill, loss on 3
 #                                             and 5 nodes, 3 runs; ~8 min;
-#                                             SIZES=3 RUNS=1: ~1 min)
+#                                             SIZES=3 RUNS=1: ~40 s)
 #   make lab-timers                          (do the membership timers hold
 #                                             here? LAB_TIMEOUTS="" IDLE=spin)
 NODES ?= 3
