@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "dataplane/setup.h"
+#include "dataplane/conf_engine.h"
 #include "lib/conf/conf.h"
 
 static int from_file(struct ordod_setup *s, const struct ordod_opts *o,

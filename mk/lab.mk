@@ -10,6 +10,9 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make metrics-check                       (a real Prometheus scrapes a
+#                                             3-node lab: targets, ring size,
+#                                             counters that move)
 #   make lab-all                             (all of the above, every PORT)
 #   make lab-faults                          (membership under faults: cut,
 #                                             flap, stop, kill, loss on 3
@@ -26,7 +29,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check lab-faults lab-timers
+	client-check metrics-check lab-faults lab-timers
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -46,6 +49,9 @@ lab-all: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
+metrics-check: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/metrics-check.sh
 # Issue 12: SIZES, RUNS, FAULTS, AVAILABILITY=report, LAB_LOCK, LAB_KEEP
 # pass through (tests/lab/lab-faults.sh).
 lab-faults: build

@@ -10,6 +10,7 @@
 #   memif         3 processes on a memif mesh
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
+#   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #   faults        make lab-faults, short: each fault once on 3 nodes
 #
 # Prints one line per check and ends with `lab: N passed, M failed`.
@@ -40,6 +41,7 @@ check afxdp    NODES=3 PORT=afxdp    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
+check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check faults   BUILD_DIR="$PWD/$B" SIZES=3 RUNS=1 bash $LAB/lab-faults.sh
 
 echo "lab: $passed passed, $failed failed"
