@@ -31,11 +31,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-<<<<<<< HEAD
-	client-check lab-bigmsg metrics-check
-=======
-	client-check metrics-check lab-faults lab-timers
->>>>>>> h-labfaults
+	client-check lab-bigmsg metrics-check lab-faults lab-timers
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
