@@ -20,6 +20,13 @@ enum dp_drop {
 	DP_DROP_TOO_BIG,      /* the engine asked to send above the MTU */
 	DP_DROP_LINK_DOWN,    /* a frame for a port whose link is down */
 	DP_DROP_NO_PORT,      /* no port is up: nowhere to send */
+	/* Sealed frames (dataplane/seal.h), crypto on: */
+	DP_DROP_SEAL_BAD,     /* short or garbled envelope, or not sealed */
+	DP_DROP_SEAL_SENDER,  /* transmitter is not another configured member */
+	DP_DROP_SEAL_KEY,     /* names a key we do not hold */
+	DP_DROP_SEAL_REPLAY,  /* counter seen, behind the window, or old run */
+	DP_DROP_SEAL_AUTH,    /* failed authentication: forged or corrupted */
+	DP_DROP_SEAL_DEV,     /* the crypto device refused or failed the op */
 	DP_DROP_MAX
 };
 

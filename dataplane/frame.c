@@ -42,6 +42,12 @@ const char *dp_drop_name(enum dp_drop d)
 		[DP_DROP_TOO_BIG] = "too_big",
 		[DP_DROP_LINK_DOWN] = "link_down",
 		[DP_DROP_NO_PORT] = "no_port",
+		[DP_DROP_SEAL_BAD] = "seal_bad_envelope",
+		[DP_DROP_SEAL_SENDER] = "seal_unknown_sender",
+		[DP_DROP_SEAL_KEY] = "seal_unknown_key",
+		[DP_DROP_SEAL_REPLAY] = "seal_replay",
+		[DP_DROP_SEAL_AUTH] = "seal_auth_failed",
+		[DP_DROP_SEAL_DEV] = "seal_device",
 	};
 
 	return (unsigned)d < DP_DROP_MAX ? names[d] : "unknown";

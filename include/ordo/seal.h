@@ -98,4 +98,20 @@ static inline void ordo_seal_iv(uint8_t iv[ORDO_SEAL_IV_LEN],
 #define ORDO_SEAL_KDF_KEYID  "key id"
 #define ORDO_SEAL_KDF_SENDER "sender"
 
+/* Key rotation's ordered step: "from now on, seal with key_id". A daemon
+ * submits it as an engine message (msg_type ORDO_SEAL_USE_MSG_TYPE) and
+ * every daemon switches its sending key when the ring delivers it, at the
+ * same point of the total order. Its first byte is 'O', never a group
+ * message's version (gmsg.h), so no client can submit one. */
+#define ORDO_SEAL_USE_MAGIC    0x4f4b4559u /* "OKEY" */
+#define ORDO_SEAL_USE_MSG_TYPE 0x6b79u     /* "ky" */
+
+struct ordo_seal_use {
+	uint32_t magic;   /* ORDO_SEAL_USE_MAGIC */
+	uint32_t key_id;  /* the new sending key */
+	uint32_t from;    /* node id that asked (for the log) */
+	uint32_t pad;     /* zero */
+};
+static_assert(sizeof(struct ordo_seal_use) == 16, "seal use layout");
+
 #endif /* ORDO_SEAL_H */
