@@ -22,6 +22,8 @@
 
 #include "lib/conf/conf.h"
 #include "lib/cproto/cpmsg.h"
+#include "lib/seal/kdf.h"
+#include "lib/seal/keyfile.h"
 
 #define EXIT_NO_DAEMON 2
 #define ANSWER_MS      3000
@@ -33,6 +35,7 @@ struct opts {
 
 static int cmd_query(const struct opts *o, int argc, char **argv, int what);
 static int cmd_check(const struct opts *o, int argc, char **argv, int what);
+static int cmd_keygen(const struct opts *o, int argc, char **argv, int what);
 
 static const struct command {
 	const char *name, *args, *help;
@@ -50,6 +53,8 @@ static const struct command {
 	{ "config", "", "the configuration as the daemon reads it", cmd_query,
 	  ORDO_CP_Q_CONFIG },
 	{ "check", " FILE", "parse a configuration file offline", cmd_check, 0 },
+	{ "keygen", " FILE", "write a new ring key (32 random bytes, mode 0600)",
+	  cmd_keygen, 0 },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -183,6 +188,36 @@ static int cmd_check(const struct opts *o, int argc, char **argv, int what)
 		fprintf(stderr, "%s\n", err[0] ? err : strerror(-rc));
 	free(c);
 	return rc == 0 ? 0 : 1;
+}
+
+/* A new key file; its id is what `ordoctl key` and ordod's log call it. */
+static int cmd_keygen(const struct opts *o, int argc, char **argv, int what)
+{
+	uint8_t raw[ORDO_SEAL_KEY_MAX];
+	struct ordo_seal_key k;
+	char err[512];
+	size_t len;
+
+	(void)o;
+	(void)what;
+	if (argc != 2) {
+		usage(stderr);
+		return EXIT_NO_DAEMON;
+	}
+	if (ordo_keyfile_generate(argv[1], err, sizeof(err)) < 0 ||
+	    ordo_keyfile_read(argv[1], raw, &len, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ordoctl: %s\n", err);
+		return 1;
+	}
+	if (ordo_seal_key_init(&k, raw, len) < 0) {
+		fprintf(stderr, "ordoctl: %s: cannot derive its id\n", argv[1]);
+		return 1;
+	}
+	printf("%s: key %08x (copy it to every daemon over a secure "
+	       "channel, mode 0600)\n", argv[1], k.id);
+	ordo_seal_key_wipe(&k);
+	memset(raw, 0, sizeof(raw));
+	return 0;
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
  * ordod's printed lines (report.h).
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "dataplane/report.h"
 
@@ -134,5 +135,32 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 	}
 	if (s->tx_no_port)
 		fprintf(f, "ordod: drop no_port=%" PRIu64 "\n", s->tx_no_port);
+	fflush(f);
+}
+
+void report_auth_failures(FILE *f, const struct dp_seal_stats *prev,
+			  const struct dp_seal_stats *cur)
+{
+	for (unsigned i = 0; i < DP_SEAL_OFFENDERS; i++) {
+		const struct dp_seal_offender *o = &cur->off[i];
+		uint64_t before = 0;
+
+		if (o->fails == 0)
+			continue;
+		for (unsigned j = 0; j < DP_SEAL_OFFENDERS; j++) {
+			const struct dp_seal_offender *q = &prev->off[j];
+
+			if (q->fails && memcmp(q->mac, o->mac, 6) == 0 &&
+			    q->fails <= o->fails)
+				before = q->fails;
+		}
+		if (o->fails == before)
+			continue;
+		fprintf(f, "ordod: refusing frames from %02x:%02x:%02x:%02x:"
+			"%02x:%02x: authentication failed, %" PRIu64
+			" in the last second\n", o->mac[0], o->mac[1],
+			o->mac[2], o->mac[3], o->mac[4], o->mac[5],
+			o->fails - before);
+	}
 	fflush(f);
 }
