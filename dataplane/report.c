@@ -135,6 +135,12 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 	}
 	if (s->tx_no_port)
 		fprintf(f, "ordod: drop no_port=%" PRIu64 "\n", s->tx_no_port);
+	if (s->crypto)
+		fprintf(f, "ordod: crypto sealed=%" PRIu64 " opened=%" PRIu64
+			" sending_key=%08x keys=%u key_changes=%" PRIu64
+			" key_change_missing=%" PRIu64 "\n", s->seal.sealed,
+			s->seal.opened, s->seal.tx_key_id, s->seal.n_keys,
+			s->seal.use_applied, s->seal.use_missing);
 	fflush(f);
 }
 

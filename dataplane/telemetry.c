@@ -109,6 +109,16 @@ static int cmd_stats(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(d, name, e->drops[k]);
 	}
 	add_port_totals(d, s);
+	/* Sealed frames (the drops are dp_drop_seal_* above). */
+	rte_tel_data_add_dict_u64(d, "crypto", s->crypto);
+	rte_tel_data_add_dict_u64(d, "seal_sealed", s->seal.sealed);
+	rte_tel_data_add_dict_u64(d, "seal_opened", s->seal.opened);
+	rte_tel_data_add_dict_u64(d, "seal_sending_key", s->seal.tx_key_id);
+	rte_tel_data_add_dict_u64(d, "seal_keys_loaded", s->seal.n_keys);
+	rte_tel_data_add_dict_u64(d, "seal_key_changes", s->seal.use_applied);
+	rte_tel_data_add_dict_u64(d, "seal_key_change_missing",
+				  s->seal.use_missing);
+	rte_tel_data_add_dict_u64(d, "seal_stuck", s->seal.stuck);
 	rte_tel_data_add_dict_u64(d, "peers_known", s->peers_known);
 	rte_tel_data_add_dict_u64(d, "peers_moved", s->peers_moved);
 	rte_tel_data_add_dict_u64(d, "announces_rx", s->announces_rx);
