@@ -2,8 +2,10 @@
  *
  * ordoctl: ask ordo-ctrld what it knows (status, ring, groups, clients,
  * the dataplane's counters, the configuration), or check a configuration
- * file offline. One QUERY per run on the client socket; the answer is
- * text for a person, or JSON with --json for a script.
+ * file offline; make a key file (keygen) and rotate the ring's keys (key,
+ * root or the daemon's user only). One request per run on the client
+ * socket; the answer is text for a person, or JSON with --json for a
+ * script.
  *
  * Exit codes: 0 answered (check: the file is valid), 1 the daemon
  * answered with an error (check: the file is not valid), 2 no daemon
@@ -36,6 +38,7 @@ struct opts {
 static int cmd_query(const struct opts *o, int argc, char **argv, int what);
 static int cmd_check(const struct opts *o, int argc, char **argv, int what);
 static int cmd_keygen(const struct opts *o, int argc, char **argv, int what);
+static int cmd_key(const struct opts *o, int argc, char **argv, int what);
 
 static const struct command {
 	const char *name, *args, *help;
@@ -55,6 +58,8 @@ static const struct command {
 	{ "check", " FILE", "parse a configuration file offline", cmd_check, 0 },
 	{ "keygen", " FILE", "write a new ring key (32 random bytes, mode 0600)",
 	  cmd_keygen, 0 },
+	{ "key", " list|load FILE|use ID|retire ID",
+	  "the ring's keys; rotation: docs/security.md", cmd_key, 0 },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -64,11 +69,11 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: ordoctl [-s SOCKET] [--json] <command>\n\n");
 	for (i = 0; i < N_COMMANDS; i++) {
-		char left[32];
+		char left[48];
 
 		snprintf(left, sizeof(left), "%s%s", commands[i].name,
 			 commands[i].args);
-		fprintf(f, "  %-12s %s\n", left, commands[i].help);
+		fprintf(f, "  %-36s %s\n", left, commands[i].help);
 	}
 	fprintf(f, "\n  -s, --socket PATH  ordo-ctrld's socket (default $%s, else %s)\n"
 		"      --json         answer in JSON\n",
@@ -98,32 +103,24 @@ static int dial(const char *path)
 	return fd;
 }
 
-static int cmd_query(const struct opts *o, int argc, char **argv, int what)
+/* Send msg (len bytes, seq 1) and print the REPLYs: to stdout, or to
+ * stderr with a refusal. Returns the exit code. */
+static int exchange(const struct opts *o, const void *msg, size_t len)
 {
 	static uint8_t buf[ORDO_CP_MSG_MAX];
 	const struct ordo_cp_reply *r = (const void *)buf;
-	struct ordo_cp_query_msg q;
 	int fd, rc, status = 0;
 	enum cpmsg_err err;
 	unsigned n_fds;
 	int fds[1];
 
-	(void)argv;
-	if (argc != 1) {
-		usage(stderr);
-		return EXIT_NO_DAEMON;
-	}
 	fd = dial(o->sock);
 	if (fd < 0) {
 		fprintf(stderr, "ordoctl: no daemon answers on %s: %s\n", o->sock,
 			strerror(errno));
 		return EXIT_NO_DAEMON;
 	}
-	memset(&q, 0, sizeof(q));
-	cpmsg_hdr(&q.hdr, ORDO_CP_QUERY, sizeof(q), 1);
-	q.what = (uint32_t)what;
-	q.flags = o->json ? ORDO_CP_Q_JSON : 0;
-	rc = cpmsg_send(fd, &q, sizeof(q), NULL, 0, 0);
+	rc = cpmsg_send(fd, msg, len, NULL, 0, 0);
 	if (rc < 0) {
 		fprintf(stderr, "ordoctl: %s: %s\n", o->sock, strerror(-rc));
 		close(fd);
@@ -162,6 +159,73 @@ static int cmd_query(const struct opts *o, int argc, char **argv, int what)
 		return 1;
 	}
 	return 0;
+}
+
+static int cmd_query(const struct opts *o, int argc, char **argv, int what)
+{
+	struct ordo_cp_query_msg q;
+
+	(void)argv;
+	if (argc != 1) {
+		usage(stderr);
+		return EXIT_NO_DAEMON;
+	}
+	memset(&q, 0, sizeof(q));
+	cpmsg_hdr(&q.hdr, ORDO_CP_QUERY, sizeof(q), 1);
+	q.what = (uint32_t)what;
+	q.flags = o->json ? ORDO_CP_Q_JSON : 0;
+	return exchange(o, &q, sizeof(q));
+}
+
+/* ordoctl key list | load FILE | use ID | retire ID: the ring's keys
+ * (docs/security.md). ordod does the work; the key never crosses the
+ * socket: LOAD names a file ordod reads. */
+static int cmd_key(const struct opts *o, int argc, char **argv, int what)
+{
+	static const char *const ops[] = { NULL, "list", "load", "use",
+					   "retire" };
+	struct ordo_cp_key m;
+	char *end;
+	int op = 0;
+
+	(void)what;
+	if (argc >= 2)
+		for (int i = 1; i < ORDO_CP_KEY_OP_MAX; i++)
+			if (strcmp(argv[1], ops[i]) == 0)
+				op = i;
+	if (op == 0 || argc != (op == ORDO_CP_KEY_LIST ? 2 : 3)) {
+		fprintf(stderr, "usage: ordoctl key list | load FILE | use ID | "
+			"retire ID\n");
+		return EXIT_NO_DAEMON;
+	}
+	memset(&m, 0, sizeof(m));
+	cpmsg_hdr(&m.hdr, ORDO_CP_KEY, sizeof(m), 1);
+	m.op = (uint32_t)op;
+	m.flags = o->json ? ORDO_CP_Q_JSON : 0;
+	if (op == ORDO_CP_KEY_LOAD) {
+		char *abs = realpath(argv[2], NULL);
+
+		if (abs == NULL || strlen(abs) >= sizeof(m.path)) {
+			fprintf(stderr, "ordoctl: %s: %s\n", argv[2],
+				abs ? "path too long" : strerror(errno));
+			free(abs);
+			return 1;
+		}
+		strcpy(m.path, abs);
+		free(abs);
+	} else if (op != ORDO_CP_KEY_LIST) {
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(argv[2], &end, 16);
+		if (errno || *end || end == argv[2] || v > UINT32_MAX) {
+			fprintf(stderr, "ordoctl: '%s' is not a key id (8 hex "
+				"digits, as `ordoctl key list` shows)\n", argv[2]);
+			return EXIT_NO_DAEMON;
+		}
+		m.key_id = (uint32_t)v;
+	}
+	return exchange(o, &m, sizeof(m));
 }
 
 static int cmd_check(const struct opts *o, int argc, char **argv, int what)

@@ -27,6 +27,7 @@
 
 #include "dataplane/lock.h"
 #include "dataplane/incarnation.h"
+#include "dataplane/keyctl.h"
 #include "dataplane/ringseq.h"
 #include "dataplane/opts.h"
 #include "dataplane/report.h"
@@ -423,6 +424,7 @@ int main(int argc, char **argv)
 		goto out_traffic;
 	}
 	static struct ordod_counters_src csrc;
+	static struct ordod_keyctl keyctl;
 	if (gw_on) {
 		struct dp_link_params lp = {
 			.runtime_dir = setup.runtime_dir,
@@ -431,10 +433,14 @@ int main(int argc, char **argv)
 			.daemon = setup.daemon_name,
 			.counters = ordod_counters,
 			.counters_arg = &csrc,
+			.key = ordod_key,
+			.key_arg = &keyctl,
 		};
 
 		csrc.ring = job.ring;
 		csrc.gw = &gw;
+		keyctl.ring = job.ring;
+		keyctl.ring_here = lcore == rte_get_main_lcore();
 		rc = dp_link_open(&link_, &gw, &lp, err, sizeof(err));
 		if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);

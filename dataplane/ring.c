@@ -4,6 +4,7 @@
  * Everything here is the hot path: no allocation but mbufs from the
  * pool, no lock, no syscall, no log; every drop is a counter.
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -416,6 +417,17 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 	if (r->now >= r->next_announce)
 		dp_ring_announce(r);
 	dp_ring_publish(r);
+}
+
+int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here)
+{
+	if (r->seal == NULL)
+		return -ENOTSUP;
+	if (here) {
+		dp_seal_apply(r->seal, c, ring_submit_control, r);
+		return 0;
+	}
+	return dp_seal_post(r->seal, c, 2000);
 }
 
 void dp_ring_flush(struct dp_ring *r)

@@ -112,6 +112,12 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 /* One turn of the poll loop. Returns the work done (0: idle). */
 unsigned dp_ring_do_work(struct dp_ring *r);
 
+/* A key operation (seal.h) from the main lcore. here: the ring runs on
+ * this thread (between turns), so it is applied at once; else posted to
+ * the ring lcore, which serves it within a millisecond. Returns 0 (the
+ * outcome in c) or -errno (-ENOTSUP: crypto is off; -ETIMEDOUT). */
+int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here);
+
 /* Seal what is waiting (crypto on) and send every port's tx buffer. */
 void dp_ring_flush(struct dp_ring *r);
 

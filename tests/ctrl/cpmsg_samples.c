@@ -16,6 +16,7 @@ const struct cpmsg_sample cpmsg_samples[] = {
 	{ "query", ORDO_CP_QUERY, 0 },
 	{ "reply", ORDO_CP_REPLY, 0 },
 	{ "reply-empty", ORDO_CP_REPLY, 1 },
+	{ "key", ORDO_CP_KEY, 0 },
 	{ "link-hello", ORDO_CP_LINK_HELLO, 0 },
 	{ "link-welcome", ORDO_CP_LINK_WELCOME, 0 },
 	{ "attach", ORDO_CP_ATTACH, 0 },
@@ -91,6 +92,14 @@ size_t cpmsg_sample_build(const struct cpmsg_sample *s, void *buf,
 			memcpy(m + 1, text, sizeof(text) - 1);
 			len += sizeof(text) - 1;
 		}
+		break;
+	}
+	case ORDO_CP_KEY: {
+		struct ordo_cp_key *m = buf;
+
+		m->op = ORDO_CP_KEY_LOAD;
+		strcpy(m->path, "/etc/ordo/next.key");
+		len = sizeof(*m);
 		break;
 	}
 	case ORDO_CP_LINK_HELLO: {
