@@ -376,7 +376,8 @@ static void ctrl_read(struct dp_link *l)
 		return;
 	}
 	if (h->type != ORDO_CP_LINK_HELLO && h->type != ORDO_CP_ATTACH &&
-	    h->type != ORDO_CP_DETACH && h->type != ORDO_CP_QUERY) {
+	    h->type != ORDO_CP_DETACH && h->type != ORDO_CP_QUERY &&
+	    h->type != ORDO_CP_KEY) {
 		cpmsg_close_fds(fds, nfds);
 		ctrl_drop(l, "unexpected message type");
 		return;

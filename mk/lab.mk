@@ -10,6 +10,9 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make lab-key-rotation                    (the ring's key changes under
+#                                             traffic: nothing lost, no ring
+#                                             change; docs/security.md)
 #   make lab-all                             (all of the above, every PORT)
 NODES ?= 3
 PORT ?= afpacket
@@ -20,7 +23,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check
+	client-check lab-key-rotation
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -40,6 +43,9 @@ lab-all: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
+lab-key-rotation: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/key-rotation.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare

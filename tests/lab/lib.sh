@@ -251,12 +251,13 @@ lab_init() {
 	rm -rf "$LAB_DIR"
 	mkdir -p "$LAB_DIR/lock"
 	# config/lab/memif3.conf keeps its sockets here, every lab
-	# configuration its key.
+	# configuration its key (scripts that write a configuration after
+	# lab_init name it too).
+	mkdir -p /run/ordo/lab
 	if [ -n "${LAB_CONFIG:-}" ]; then
-		mkdir -p /run/ordo/lab
 		rm -f /run/ordo/lab/memif-*.sock
-		lab_keygen "$LAB_CONF_KEY"
 	fi
+	lab_keygen "$LAB_CONF_KEY"
 	[ "$LAB_CRYPTO" = none ] || lab_keygen "$LAB_KEY"
 	lab_hugepages
 }

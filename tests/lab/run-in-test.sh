@@ -10,6 +10,9 @@
 #   memif         3 processes on a memif mesh
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
+#   keys          make lab-key-rotation: the key changes under traffic
+#
+# Every lab seals its frames (Crypto on, a key made per run: lib.sh).
 #
 # Prints one line per check and ends with `lab: N passed, M failed`.
 set -u
@@ -39,6 +42,7 @@ check afxdp    NODES=3 PORT=afxdp    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
+check keys     BUILD_DIR="$PWD/$B" SECS=5 bash $LAB/key-rotation.sh
 
 echo "lab: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
