@@ -9,8 +9,11 @@
 
 #include <stdint.h>
 
+/* Every reason is above 0, so a parser returns 0 or -reason (0 was
+ * NOT_ORDO once, which made "not ours" read as success). */
 enum dp_drop {
-	DP_DROP_NOT_ORDO = 0, /* another EtherType, IP protocol or UDP port */
+	DP_DROP_NONE = 0,     /* not a reason */
+	DP_DROP_NOT_ORDO,     /* another EtherType, IP protocol or UDP port */
 	DP_DROP_RUNT,         /* shorter than its headers say */
 	DP_DROP_BAD_IP,       /* IPv4 header we don't accept (options, frags) */
 	DP_DROP_FROM_SELF,    /* our own station address came back */

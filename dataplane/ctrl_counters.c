@@ -98,7 +98,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		uint64_t drops[DP_DROP_MAX] = { 0 };
 
 		for (uint16_t i = 0; i < s.n_ports; i++)
-			for (int k = 0; k < DP_DROP_MAX; k++)
+			for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
 				drops[k] += s.ports[i].c.drops[k];
 		section(&o, "crypto", true);
 		kv(&o, "on", s.crypto);
@@ -112,7 +112,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 			kv(&o, dp_drop_name(k), drops[k]);
 		section(&o, "crypto", false);
 		section(&o, "drops", true);
-		for (int k = 0; k < DP_DROP_SEAL_BAD; k++)
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_SEAL_BAD; k++)
 			kv(&o, dp_drop_name(k), drops[k]);
 		kv(&o, "announces_bad", s.announces_bad);
 		kv(&o, "peers_moved", s.peers_moved);

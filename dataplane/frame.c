@@ -32,6 +32,7 @@ void dp_framer_init(struct dp_framer *f, bool udp, uint8_t ring,
 const char *dp_drop_name(enum dp_drop d)
 {
 	static const char *const names[DP_DROP_MAX] = {
+		[DP_DROP_NONE] = "none",
 		[DP_DROP_NOT_ORDO] = "not_ordo",
 		[DP_DROP_RUNT] = "runt",
 		[DP_DROP_BAD_IP] = "bad_ip",

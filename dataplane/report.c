@@ -12,7 +12,7 @@ static uint64_t sum_drops(const struct dp_snapshot *s)
 	uint64_t n = s->tx_no_port;
 
 	for (uint16_t i = 0; i < s->n_ports; i++)
-		for (int k = 0; k < DP_DROP_MAX; k++)
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
 			if (k != DP_DROP_NOT_ORDO)
 				n += s->ports[i].c.drops[k];
 	for (int k = 1; k < ORDO_DROP_REASON_MAX; k++)
@@ -127,7 +127,7 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 			s->ports[i].up ? "up" : "down", c->rx_pkts, c->rx_ordo,
 			c->tx_pkts, c->tx_mcast, c->tx_ucast, c->link_changes,
 			c->redials, c->faults);
-		for (int k = 0; k < DP_DROP_MAX; k++)
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
 			if (c->drops[k])
 				fprintf(f, "ordod: port %s drop %s=%" PRIu64 "\n",
 					s->ports[i].name, dp_drop_name(k),

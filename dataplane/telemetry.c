@@ -56,14 +56,14 @@ static void add_port_totals(struct rte_tel_data *d, const struct dp_snapshot *s)
 		tx += s->ports[i].c.tx_pkts;
 		rxb += s->ports[i].c.rx_bytes;
 		txb += s->ports[i].c.tx_bytes;
-		for (int k = 0; k < DP_DROP_MAX; k++)
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
 			drops[k] += s->ports[i].c.drops[k];
 	}
 	rte_tel_data_add_dict_u64(d, "port_rx_pkts", rx);
 	rte_tel_data_add_dict_u64(d, "port_rx_bytes", rxb);
 	rte_tel_data_add_dict_u64(d, "port_tx_pkts", tx);
 	rte_tel_data_add_dict_u64(d, "port_tx_bytes", txb);
-	for (int k = 0; k < DP_DROP_MAX; k++) {
+	for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "dp_drop_%s", dp_drop_name(k));
@@ -179,7 +179,7 @@ static int cmd_ports(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(p, "link_changes", c->link_changes);
 		rte_tel_data_add_dict_u64(p, "redials", c->redials);
 		rte_tel_data_add_dict_u64(p, "faults", c->faults);
-		for (int k = 0; k < DP_DROP_MAX; k++) {
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++) {
 			snprintf(name, sizeof(name), "drop_%s",
 				 dp_drop_name(k));
 			rte_tel_data_add_dict_u64(p, name, c->drops[k]);
