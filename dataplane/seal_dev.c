@@ -71,9 +71,11 @@ static int find_dev(struct dp_seal *s, const char *want, int socket,
 		snprintf(s->dev_name, sizeof(s->dev_name), "%s", want);
 		return 0;
 	}
-	/* One the EAL brought (hardware, or a --vdev): the operator's. */
+	/* One the EAL brought (hardware, or a --vdev): the operator's. Not
+	 * one another member of this process made (the benchmark's). */
 	for (uint8_t d = 0; d < rte_cryptodev_count(); d++)
-		if (capable(d)) {
+		if (capable(d) &&
+		    strstr(rte_cryptodev_name_get(d), "_ordo") == NULL) {
 			s->dev_id = d;
 			snprintf(s->dev_name, sizeof(s->dev_name), "%.*s",
 				 (int)sizeof(s->dev_name) - 1,
@@ -83,7 +85,10 @@ static int find_dev(struct dp_seal *s, const char *want, int socket,
 	for (size_t i = 0; i < sizeof(soft_pmds) / sizeof(soft_pmds[0]); i++) {
 		char args[32];
 
-		snprintf(name, sizeof(name), "%s_ordo", soft_pmds[i]);
+		/* One per member in the process (ordod has one, the
+		 * benchmark two). */
+		snprintf(name, sizeof(name), "%s_ordo%u", soft_pmds[i],
+			 s->my_id);
 		snprintf(args, sizeof(args), "socket_id=%d",
 			 socket < 0 ? 0 : socket);
 		if (rte_eal_hotplug_add("vdev", name, args) != 0)
