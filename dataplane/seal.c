@@ -11,7 +11,7 @@
 #include <rte_cryptodev.h>
 
 #include "dataplane/seal.h"
-#include "dataplane/seal_int.h"
+#include "dataplane/seal_impl.h"
 
 /* A software PMD does the work inside the dequeue, so one call returns
  * the burst; hardware takes microseconds. A device that keeps ops for

@@ -17,7 +17,7 @@
 #include <rte_lcore.h>
 
 #include "dataplane/seal.h"
-#include "dataplane/seal_int.h"
+#include "dataplane/seal_impl.h"
 
 /* Software PMDs tried in this order when the EAL has no capable device:
  * the ipsec_mb PMD (Intel's multi-buffer library: AES-NI and VAES), then
@@ -130,7 +130,7 @@ int seal_dev_open(struct dp_seal *s, const char *want, int socket,
 	snprintf(name, sizeof(name), "ordo_sess_%u", s->my_id);
 	s->sess_pool = rte_cryptodev_sym_session_pool_create(
 		name, SESS_MAX, sess_size, 0, 0, cc.socket_id);
-	/* Ops carry the IV and the AAD in their private area (seal_int.h).
+	/* Ops carry the IV and the AAD in their private area (seal_impl.h).
 	 * Enough for a tx batch and an rx burst in flight, and the caches. */
 	snprintf(name, sizeof(name), "ordo_cop_%u", s->my_id);
 	s->op_pool = rte_crypto_op_pool_create(name,

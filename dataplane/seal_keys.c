@@ -20,7 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "dataplane/seal.h"
-#include "dataplane/seal_int.h"
+#include "dataplane/seal_impl.h"
 
 int seal_key_install(struct dp_seal *s, const struct ordo_seal_key *k)
 {

@@ -3,8 +3,8 @@
  * Inside the seal (seal.h): where an op keeps its IV and AAD, and the
  * device and key functions the three files share.
  */
-#ifndef ORDO_DP_SEAL_INT_H
-#define ORDO_DP_SEAL_INT_H
+#ifndef ORDO_DP_SEAL_IMPL_H
+#define ORDO_DP_SEAL_IMPL_H
 
 #include <rte_crypto.h>
 
@@ -38,4 +38,4 @@ static inline int seal_key_find(const struct dp_seal *s, uint32_t id)
 	return -1;
 }
 
-#endif /* ORDO_DP_SEAL_INT_H */
+#endif /* ORDO_DP_SEAL_IMPL_H */

@@ -36,7 +36,7 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/seal.h"
-#include "dataplane/seal_int.h"
+#include "dataplane/seal_impl.h"
 
 #define BURST 32u
 #define HL    DP_ETH_HDR_LEN
