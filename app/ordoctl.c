@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * ordoctl: ask ordo-ctrld what it knows (status, ring, groups, clients,
- * the dataplane's counters, the configuration), or check a configuration
- * file offline; make a key file (keygen) and rotate the ring's keys (key,
- * root or the daemon's user only). One request per run on the client
- * socket; the answer is text for a person, or JSON with --json for a
- * script.
+ * the dataplane's counters, the configuration), watch daemons live (top,
+ * ordoctl_top.c), check a configuration file offline, make a key file
+ * and rotate the ring's keys (keygen, key: ordoctl_key.c). One request
+ * per run on the client socket; the answer is text for a person, or JSON
+ * with --json for a script.
  *
  * Exit codes: 0 answered (check: the file is valid), 1 the daemon
  * answered with an error (check: the file is not valid), 2 no daemon
@@ -22,23 +22,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/ordoctl_impl.h"
 #include "lib/conf/conf.h"
 #include "lib/cproto/cpmsg.h"
-#include "lib/seal/kdf.h"
-#include "lib/seal/keyfile.h"
 
-#define EXIT_NO_DAEMON 2
+#define EXIT_NO_DAEMON ORDOCTL_EXIT_NO_DAEMON
 #define ANSWER_MS      3000
-
-struct opts {
-	const char *sock;
-	bool json;
-};
 
 static int cmd_query(const struct opts *o, int argc, char **argv, int what);
 static int cmd_check(const struct opts *o, int argc, char **argv, int what);
-static int cmd_keygen(const struct opts *o, int argc, char **argv, int what);
-static int cmd_key(const struct opts *o, int argc, char **argv, int what);
 
 static const struct command {
 	const char *name, *args, *help;
@@ -55,11 +47,14 @@ static const struct command {
 	  ORDO_CP_Q_COUNTERS },
 	{ "config", "", "the configuration as the daemon reads it", cmd_query,
 	  ORDO_CP_Q_CONFIG },
+	{ "top", " [--iterations N] [--delay S]",
+	  "live per-second view of every daemon given with -s", ordoctl_top, 0 },
 	{ "check", " FILE", "parse a configuration file offline", cmd_check, 0 },
 	{ "keygen", " FILE", "write a new ring key (32 random bytes, mode 0600)",
-	  cmd_keygen, 0 },
+	  ordoctl_keygen, 0 },
 	{ "key", " list|load FILE|use ID|retire ID",
-	  "the ring's keys; rotation: docs/security.md", cmd_key, 0 },
+	  "the ring's keys (root or the daemons' user); docs/security.md",
+	  ordoctl_key, 0 },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -67,20 +62,24 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: ordoctl [-s SOCKET] [--json] <command>\n\n");
+	fprintf(f, "usage: ordoctl [-s SOCKET]... [--json] <command>\n\n");
 	for (i = 0; i < N_COMMANDS; i++) {
 		char left[48];
 
 		snprintf(left, sizeof(left), "%s%s", commands[i].name,
 			 commands[i].args);
-		fprintf(f, "  %-36s %s\n", left, commands[i].help);
+		if (strlen(left) > 12)
+			fprintf(f, "  %s\n  %-12s %s\n", left, "", commands[i].help);
+		else
+			fprintf(f, "  %-12s %s\n", left, commands[i].help);
 	}
-	fprintf(f, "\n  -s, --socket PATH  ordo-ctrld's socket (default $%s, else %s)\n"
+	fprintf(f, "\n  -s, --socket PATH  ordo-ctrld's socket (default $%s, else %s);\n"
+		"                     top takes several, one per daemon\n"
 		"      --json         answer in JSON\n",
 		ORDO_CP_SOCKET_ENV, ORDO_CP_SOCKET_DEFAULT);
 }
 
-static int dial(const char *path)
+int ordoctl_dial(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
@@ -103,9 +102,7 @@ static int dial(const char *path)
 	return fd;
 }
 
-/* Send msg (len bytes, seq 1) and print the REPLYs: to stdout, or to
- * stderr with a refusal. Returns the exit code. */
-static int exchange(const struct opts *o, const void *msg, size_t len)
+int ordoctl_exchange(const struct opts *o, const void *msg, size_t len)
 {
 	static uint8_t buf[ORDO_CP_MSG_MAX];
 	const struct ordo_cp_reply *r = (const void *)buf;
@@ -114,7 +111,7 @@ static int exchange(const struct opts *o, const void *msg, size_t len)
 	unsigned n_fds;
 	int fds[1];
 
-	fd = dial(o->sock);
+	fd = ordoctl_dial(o->sock);
 	if (fd < 0) {
 		fprintf(stderr, "ordoctl: no daemon answers on %s: %s\n", o->sock,
 			strerror(errno));
@@ -174,58 +171,7 @@ static int cmd_query(const struct opts *o, int argc, char **argv, int what)
 	cpmsg_hdr(&q.hdr, ORDO_CP_QUERY, sizeof(q), 1);
 	q.what = (uint32_t)what;
 	q.flags = o->json ? ORDO_CP_Q_JSON : 0;
-	return exchange(o, &q, sizeof(q));
-}
-
-/* ordoctl key list | load FILE | use ID | retire ID: the ring's keys
- * (docs/security.md). ordod does the work; the key never crosses the
- * socket: LOAD names a file ordod reads. */
-static int cmd_key(const struct opts *o, int argc, char **argv, int what)
-{
-	static const char *const ops[] = { NULL, "list", "load", "use",
-					   "retire" };
-	struct ordo_cp_key m;
-	char *end;
-	int op = 0;
-
-	(void)what;
-	if (argc >= 2)
-		for (int i = 1; i < ORDO_CP_KEY_OP_MAX; i++)
-			if (strcmp(argv[1], ops[i]) == 0)
-				op = i;
-	if (op == 0 || argc != (op == ORDO_CP_KEY_LIST ? 2 : 3)) {
-		fprintf(stderr, "usage: ordoctl key list | load FILE | use ID | "
-			"retire ID\n");
-		return EXIT_NO_DAEMON;
-	}
-	memset(&m, 0, sizeof(m));
-	cpmsg_hdr(&m.hdr, ORDO_CP_KEY, sizeof(m), 1);
-	m.op = (uint32_t)op;
-	m.flags = o->json ? ORDO_CP_Q_JSON : 0;
-	if (op == ORDO_CP_KEY_LOAD) {
-		char *abs = realpath(argv[2], NULL);
-
-		if (abs == NULL || strlen(abs) >= sizeof(m.path)) {
-			fprintf(stderr, "ordoctl: %s: %s\n", argv[2],
-				abs ? "path too long" : strerror(errno));
-			free(abs);
-			return 1;
-		}
-		strcpy(m.path, abs);
-		free(abs);
-	} else if (op != ORDO_CP_KEY_LIST) {
-		unsigned long v;
-
-		errno = 0;
-		v = strtoul(argv[2], &end, 16);
-		if (errno || *end || end == argv[2] || v > UINT32_MAX) {
-			fprintf(stderr, "ordoctl: '%s' is not a key id (8 hex "
-				"digits, as `ordoctl key list` shows)\n", argv[2]);
-			return EXIT_NO_DAEMON;
-		}
-		m.key_id = (uint32_t)v;
-	}
-	return exchange(o, &m, sizeof(m));
+	return ordoctl_exchange(o, &q, sizeof(q));
 }
 
 static int cmd_check(const struct opts *o, int argc, char **argv, int what)
@@ -254,36 +200,6 @@ static int cmd_check(const struct opts *o, int argc, char **argv, int what)
 	return rc == 0 ? 0 : 1;
 }
 
-/* A new key file; its id is what `ordoctl key` and ordod's log call it. */
-static int cmd_keygen(const struct opts *o, int argc, char **argv, int what)
-{
-	uint8_t raw[ORDO_SEAL_KEY_MAX];
-	struct ordo_seal_key k;
-	char err[512];
-	size_t len;
-
-	(void)o;
-	(void)what;
-	if (argc != 2) {
-		usage(stderr);
-		return EXIT_NO_DAEMON;
-	}
-	if (ordo_keyfile_generate(argv[1], err, sizeof(err)) < 0 ||
-	    ordo_keyfile_read(argv[1], raw, &len, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ordoctl: %s\n", err);
-		return 1;
-	}
-	if (ordo_seal_key_init(&k, raw, len) < 0) {
-		fprintf(stderr, "ordoctl: %s: cannot derive its id\n", argv[1]);
-		return 1;
-	}
-	printf("%s: key %08x (copy it to every daemon over a secure "
-	       "channel, mode 0600)\n", argv[1], k.id);
-	ordo_seal_key_wipe(&k);
-	memset(raw, 0, sizeof(raw));
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -298,7 +214,16 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "+s:jh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 's': o.sock = optarg; break;
+		case 's':
+			if (o.n_socks == ORDOCTL_MAX_SOCKETS) {
+				fprintf(stderr, "ordoctl: at most %d sockets\n",
+					ORDOCTL_MAX_SOCKETS);
+				return EXIT_NO_DAEMON;
+			}
+			o.socks[o.n_socks++] = optarg;
+			if (!o.sock)
+				o.sock = optarg;
+			break;
 		case 'j': o.json = true; break;
 		case 'h': usage(stdout); return 0;
 		default:  usage(stderr); return EXIT_NO_DAEMON;
@@ -308,6 +233,8 @@ int main(int argc, char **argv)
 		o.sock = getenv(ORDO_CP_SOCKET_ENV);
 	if (!o.sock || !o.sock[0])
 		o.sock = ORDO_CP_SOCKET_DEFAULT;
+	if (o.n_socks == 0)
+		o.socks[o.n_socks++] = o.sock;
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_NO_DAEMON;

@@ -37,6 +37,10 @@ struct dp_link_params {
 	size_t (*key)(void *arg, const struct ordo_cp_key *m, char *buf,
 		      size_t len, int32_t *status);
 	void *key_arg;
+	/* A page of STATS records (dataplane/ctrl_stats.h); arg is
+	 * counters_arg. NULL: STATS_REQ is answered -EOPNOTSUPP. */
+	size_t (*stats)(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
+			size_t max, uint32_t *next);
 };
 
 struct dp_link {

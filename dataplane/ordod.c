@@ -34,6 +34,7 @@
 #include "dataplane/setup.h"
 #include "lib/conf/conf.h"
 #include "dataplane/ctrl_counters.h"
+#include "dataplane/ctrl_stats.h"
 #include "dataplane/ctrl_link.h"
 #include "dataplane/gateway/gateway.h"
 #include "dataplane/envcheck.h"
@@ -435,6 +436,7 @@ int main(int argc, char **argv)
 			.counters_arg = &csrc,
 			.key = ordod_key,
 			.key_arg = &keyctl,
+			.stats = ordod_stats,
 		};
 
 		csrc.ring = job.ring;

@@ -9,6 +9,7 @@
 
 #include "dataplane/conf_engine.h"
 #include "dataplane/setup.h"
+#include "dataplane/conf_engine.h"
 #include "lib/conf/conf.h"
 #include "lib/seal/keyfile.h"
 

@@ -13,6 +13,9 @@
 #   make lab-key-rotation                    (the ring's key changes under
 #                                             traffic: nothing lost, no ring
 #                                             change; docs/security.md)
+#   make metrics-check                       (a real Prometheus scrapes a
+#                                             3-node lab: targets, ring size,
+#                                             counters that move)
 #   make lab-all                             (all of the above, every PORT)
 NODES ?= 3
 PORT ?= afpacket
@@ -23,7 +26,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check lab-key-rotation
+	client-check lab-key-rotation metrics-check
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -46,6 +49,9 @@ client-check: build
 lab-key-rotation: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/key-rotation.sh
+metrics-check: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/metrics-check.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare

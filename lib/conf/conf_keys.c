@@ -276,6 +276,7 @@ static const struct conf_key keys[] = {
 	{ .name = "KeyFile", .blocks = ORDO, .kind = KK_VALUES,
 	  .min_vals = 1, .max_vals = 1, .set = set_abs_path,
 	  .off = OFF(key_file) },
+	ONE("MetricsListen", ORDO | ODMN, conf_set_metrics),
 	{ .name = "Daemon", .blocks = ORDO, .kind = KK_NAMED,
 	  .opens = BLK_ODAEMON, .set = set_ordo, .arg = conf_odaemon_arg },
 	{ .name = "Access", .blocks = ORDO, .kind = KK_NAMED,

@@ -13,6 +13,7 @@
 #   keys          make lab-key-rotation: the key changes under traffic
 #
 # Every lab seals its frames (Crypto on, a key made per run: lib.sh).
+#   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #
 # Prints one line per check and ends with `lab: N passed, M failed`.
 set -u
@@ -43,6 +44,7 @@ check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
 check keys     BUILD_DIR="$PWD/$B" SECS=5 bash $LAB/key-rotation.sh
+check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 
 echo "lab: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
