@@ -438,6 +438,36 @@ static void ctrl_read(struct dp_link *l)
 
 /* --------------------------------------------------------- events */
 
+/* One line per ring this daemon installs, with the wall-clock time it
+ * reached the main lcore (at most one link poll, 20 ms, after the ring
+ * lcore installed it): what an operator reads after a fault, and what the
+ * lab's fault suite (tests/lab/faults_check.py) builds its timeline from.
+ * Every regular configuration comes through here, in order, even with no
+ * control plane attached; the dump for a new control plane repeats the
+ * current ring, which is not printed twice. */
+static void log_ring(struct dp_link *l, const struct ordo_cp_hdr *h,
+		     uint32_t len)
+{
+	const struct ordo_cp_ring *m = (const void *)h;
+	const uint32_t *ids = (const uint32_t *)(m + 1);
+	struct timespec ts;
+
+	if (len < sizeof(*m) || m->n_members > ORDO_MAX_MEMBERS ||
+	    len < sizeof(*m) + 4 * m->n_members ||
+	    (m->ring_rep == l->logged_rep && m->ring_seq == l->logged_seq))
+		return;
+	l->logged_rep = m->ring_rep;
+	l->logged_seq = m->ring_seq;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	printf("ordod: ring %08x.%u members=%u at=%lld.%06ld ids=",
+	       m->ring_rep, m->ring_seq, m->n_members, (long long)ts.tv_sec,
+	       ts.tv_nsec / 1000);
+	for (uint32_t i = 0; i < m->n_members; i++)
+		printf("%s%u", i ? "," : "", ids[i]);
+	printf("\n");
+	fflush(stdout);
+}
+
 static int events(struct dp_link *l)
 {
 	const struct ordo_cp_hdr *h;
@@ -464,6 +494,8 @@ static int events(struct dp_link *l)
 				    DP_SLOT_DONE)
 				slot_reclaim(c);
 		}
+		if (h->type == ORDO_CP_RING)
+			log_ring(l, h, len);
 		ctrl_send(l, h, len);
 		dp_gw_event_done(l->gw, len);
 		n++;

@@ -52,6 +52,7 @@ struct dp_link {
 	uint32_t hiwater;          /* slots ever used: scans stop here (the
 				    * lowest free slot is taken first) */
 	uint64_t ctrl_sessions, protocol_errors, attach_refused;
+	uint32_t logged_rep, logged_seq; /* the last ring printed */
 	uint8_t *buf;              /* ORDO_CP_MSG_MAX */
 };
 

@@ -399,7 +399,6 @@ int main(int argc, char **argv)
 		gp.conf = setup.conf;
 		gp.policy = DP_SLOW_DISCONNECT;
 		gp.max_session_messages = 0;
-		gp.socket = setup.ring.socket;
 		ordod_gateway_conf(&gp, setup.conf);
 		rc = dp_gw_init(&gw, &gp);
 		if (rc < 0) {

@@ -62,7 +62,8 @@ extern "C" {
 #define ORDO_CONF_CLIENTS_MAX  1024u  /* MaxClients */
 #define ORDO_CONF_UDP_OVERHEAD 28u    /* IPv4 (20) + UDP (8) headers */
 #define ORDO_CONF_MSG_SIZE_MAX (64u << 20) /* the engine's ORDO_MAX_MSG_SIZE_LIMIT */
-#define ORDO_CONF_CRING_MIN    (4u << 10)  /* Client*Bytes: client ring sizes */
+#define ORDO_CONF_CRING_MIN    (64u << 10) /* Client*Bytes: client ring sizes
+					     * (ORDO_CR_CLIENT_RING_MIN) */
 #define ORDO_CONF_CRING_MAX    (1u << 30)
 
 /* Spread's interface types, for a daemon's optional { D|C|M <ip> } block. */
