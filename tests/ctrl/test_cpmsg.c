@@ -122,7 +122,7 @@ static void err_version(void **state)
 
 static void err_type(void **state)
 {
-	static const uint16_t bad[] = { 0, 8, 15, ORDO_CP_TYPE_MAX, 0xffff };
+	static const uint16_t bad[] = { 0, 9, 15, ORDO_CP_TYPE_MAX, 0xffff };
 	unsigned n_fds;
 	size_t n = build("bye", &n_fds);
 
