@@ -293,6 +293,25 @@ static void on_query(struct dp_link *l, const struct ordo_cp_query_msg *in)
 	ctrl_send(l, r, sizeof(*r) + n);
 }
 
+static void on_key(struct dp_link *l, const struct ordo_cp_key *in)
+{
+	const struct ordo_cp_key m = *in; /* the answer reuses the buffer */
+	struct ordo_cp_reply *r = (struct ordo_cp_reply *)l->buf;
+	size_t room = ORDO_CP_MSG_MAX - sizeof(*r), n = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (l->p.key != NULL) {
+		n = l->p.key(l->p.key_arg, &m, (char *)(r + 1), room, &r->status);
+		if (n >= room)
+			n = room - 1;
+	} else {
+		r->status = -EOPNOTSUPP;
+	}
+	cpmsg_hdr(&r->hdr, ORDO_CP_REPLY, (uint32_t)(sizeof(*r) + n),
+		  m.hdr.seq);
+	ctrl_send(l, r, sizeof(*r) + n);
+}
+
 static void on_stats(struct dp_link *l, const struct ordo_cp_stats_req *in)
 {
 	const struct ordo_cp_stats_req q = *in; /* the answer overwrites it */
@@ -385,7 +404,7 @@ static void ctrl_read(struct dp_link *l)
 	}
 	if (h->type != ORDO_CP_LINK_HELLO && h->type != ORDO_CP_ATTACH &&
 	    h->type != ORDO_CP_DETACH && h->type != ORDO_CP_QUERY &&
-	    h->type != ORDO_CP_STATS_REQ) {
+	    h->type != ORDO_CP_KEY && h->type != ORDO_CP_STATS_REQ) {
 		cpmsg_close_fds(fds, nfds);
 		ctrl_drop(l, "unexpected message type");
 		return;
@@ -407,6 +426,9 @@ static void ctrl_read(struct dp_link *l)
 	}
 	case ORDO_CP_QUERY:
 		on_query(l, (const void *)h);
+		break;
+	case ORDO_CP_KEY:
+		on_key(l, (const void *)h);
 		break;
 	case ORDO_CP_STATS_REQ:
 		on_stats(l, (const void *)h);

@@ -10,6 +10,9 @@
 #   memif         3 processes on a memif mesh
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
+#   keys          make lab-key-rotation: the key changes under traffic
+#
+# Every lab seals its frames (Crypto on, a key made per run: lib.sh).
 #   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
 #   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #   faults        make lab-faults, short: each fault once on 3 nodes (EVS
@@ -44,6 +47,7 @@ check afxdp    NODES=3 PORT=afxdp    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
+check keys     BUILD_DIR="$PWD/$B" SECS=5 bash $LAB/key-rotation.sh
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check faults   BUILD_DIR="$PWD/$B" SIZES=3 RUNS=1 AVAILABILITY=report bash $LAB/lab-faults.sh

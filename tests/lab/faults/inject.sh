@@ -34,6 +34,8 @@ fault_conf() {
 	echo "Ordo {"
 	echo "	Encap = ethernet"
 	echo "	IdleStrategy = ${IDLE:-backoff}"
+	echo "	Crypto = aes256gcm"
+	echo "	KeyFile = $LAB_CONF_KEY"
 	for ((i = 1; i <= n; i++)); do
 		echo "	Daemon n$i { Port = \"net_af_packet0,iface=veth0,qdisc_bypass=1\" }"
 	done
