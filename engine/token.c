@@ -138,12 +138,22 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_STATE;
 	if (t.token_seq <= e->last_token_seq)
 		return -ORDO_DROP_DUP_TOKEN;
-	/* Flow control keeps the ring's seq within a store of what any
-	 * member holds: a token beyond that is forged or corrupt, and would
-	 * send us asking for sequences that never existed. */
-	if (t.seq > e->high_seq + e->store.capacity)
+	/* Every pass adds one: the token we passed comes back at most
+	 * ring.n passes later (a new ring's first at our position). One
+	 * further ahead is forged or corrupt, and taking it would make us
+	 * drop the real one as a duplicate. */
+	if (t.token_seq > e->passed_token_seq + e->ring.n)
+		return -ORDO_DROP_BAD_TOKEN;
+	/* The ring's seq never goes back, and flow control lets a rotation
+	 * add at most global_window packets (plus one visit's personal
+	 * window of slack) to the seq we passed on. Below, a token would
+	 * make us reuse sequence numbers; beyond, ask for ones that never
+	 * existed until the ring re-forms: stale, forged or corrupt. */
+	if (t.seq < e->rtr_bound ||
+	    t.seq > e->rtr_bound + e->cfg.global_window + e->cfg.personal_window)
 		return -ORDO_DROP_BAD_TOKEN;
 	e->stats.rx_token++;
+	e->token_rx_at = e->now;
 	e->stats.rotations++;
 	e->last_token_seq = t.token_seq;
 	e->token_retx_at = NEVER; /* it came round: our last pass arrived */

@@ -415,8 +415,7 @@ static void proc_crash(struct sim *s, uint32_t i)
 	/* What a daemon persists for its next incarnation: the highest ring
 	 * sequence it used or saw, so no ring id is ever used twice. */
 	ordo_engine_status(n->e, &st);
-	if (st.ring_seq_max > n->ring_seq_floor)
-		n->ring_seq_floor = st.ring_seq_max;
+	n->ring_seq_floor = st.ring_seq_max; /* it wraps: the latest */
 	add_stats(&s->res.engine, ordo_engine_stats(n->e));
 	ordo_engine_destroy(n->e);
 	n->e = NULL;
