@@ -12,7 +12,7 @@
  * forgets the mirror: the next dataplane sends its own state.
  *
  * Messages from the dataplane go through a handler table indexed by type;
- * each handler may assume cpmsg_check's (client/proto/cpmsg.h: magic,
+ * each handler may assume cpmsg_check's (lib/cproto/cpmsg.h: magic,
  * version, len, tails, terminated names, no descriptors) and does its own
  * (state, meaning).
  */

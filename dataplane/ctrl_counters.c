@@ -107,6 +107,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "engine_full_turns", g->engine_full);
 	kv(&o, "blocked_turns", g->blocked_turns);
 	kv(&o, "partial_dropped", g->partial_dropped);
+	kv(&o, "names_dropped", g->names_dropped);
 	kv(&o, "events_lost", g->events_lost);
 	section(&o, "clients", false);
 	{

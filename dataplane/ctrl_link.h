@@ -57,7 +57,4 @@ int dp_link_poll(struct dp_link *l, int timeout_ms);
  * slot reclaimed, the socket closed and removed. */
 void dp_link_close(struct dp_link *l);
 
-/* Clients attached now (for the stats line). */
-uint32_t dp_link_clients(const struct dp_link *l);
-
 #endif /* ORDO_DP_CTRL_LINK_H */

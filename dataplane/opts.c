@@ -31,7 +31,7 @@ struct opt_doc {
 
 static const struct opt_doc docs[] = {
 	{ NULL, 0, NULL, "ring" },
-	{ "config", O_CONFIG, "FILE", "the ring's configuration file (ctrl/conf syntax)" },
+	{ "config", O_CONFIG, "FILE", "the ring's configuration file (lib/conf syntax)" },
 	{ "name", O_NAME, "NAME", "which daemon of --config we are (default: by local address)" },
 	{ "node-id", O_NODE_ID, "ID", "our node id: a number or an IPv4 address" },
 	{ "members", O_MEMBERS, "ID,ID,..", "all node ids in ring (token) order, ours included" },

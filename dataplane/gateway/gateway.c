@@ -14,7 +14,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_ring.h>
 
-#include "dataplane/gateway/gateway.h"
+#include "dataplane/gateway/gateway_impl.h"
 
 #define CMD_RING_SIZE 4096u
 #define EVENT_RING_BYTES (8u << 20)
@@ -224,10 +224,53 @@ static void emit_ring(struct dp_gateway *gw)
 	gw_emit(gw, &m, (uint32_t)(sizeof(m.r) + 4 * gw->n_members));
 }
 
+/* A group's view and a client the group layer is done with: events for
+ * the main lcore (and through it ordo-ctrld). */
+static void gw_view(void *ctx, const char *group, const uint32_t gid[3],
+		    uint32_t n, const char (*members)[ORDO_GROUPS_NAME_LEN])
+{
+	struct dp_gateway *gw = ctx;
+	struct ordo_cp_view *v = (struct ordo_cp_view *)gw->scratch;
+	uint32_t fit = (ORDO_CP_MSG_MAX - sizeof(*v)) / ORDO_CP_NAME_LEN;
+	uint32_t k = n < fit ? n : fit;
+
+	memset(v, 0, sizeof(*v));
+	gw_put_name(v->group, group);
+	memcpy(v->gid, gid, sizeof(v->gid));
+	v->n_members = k;
+	v->truncated = k < n;
+	for (uint32_t i = 0; i < k; i++)
+		gw_put_name((char *)(v + 1) + i * ORDO_CP_NAME_LEN, members[i]);
+	v->hdr.type = ORDO_CP_VIEW;
+	gw_emit(gw, v, (uint32_t)(sizeof(*v) + k * ORDO_CP_NAME_LEN));
+}
+
+static void gw_client_gone(void *ctx, uint32_t client)
+{
+	struct dp_gateway *gw = ctx;
+	struct dp_client *c;
+	struct ordo_cp_detached d;
+
+	if (client >= DP_GW_MAX_CLIENTS)
+		return;
+	c = &gw->slots[client];
+	if (c->state != DP_SLOT_CLOSING)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.hdr.type = ORDO_CP_DETACHED;
+	d.client_id = c->client_id;
+	d.reason = c->reason;
+	d.detail = c->detail;
+	/* DONE before the event: main reclaims when it reads the event. */
+	__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);
+	gw->st.detached++;
+	gw_emit(gw, &d, sizeof(d));
+}
+
 static void dump_view(void *arg, const char *group, const uint32_t gid[3],
 		      uint32_t n, const char (*members)[ORDO_GROUPS_NAME_LEN])
 {
-	gw_groups_ops.view(arg, group, gid, n, members);
+	gw_view(arg, group, gid, n, members);
 }
 
 static void dump(struct dp_gateway *gw)
@@ -270,6 +313,16 @@ static unsigned commands(struct dp_gateway *gw)
 }
 
 /* ------------------------------------------------------ local ops */
+
+/* The group layer's outputs. */
+static const struct ordo_groups_ops gw_groups_ops = {
+	.submit = gw_submit_msg,
+	.pause_clients = gw_pause,
+	.deliver_msg = gw_deliver_msg,
+	.deliver_memb = gw_deliver_memb,
+	.view = gw_view,
+	.client_gone = gw_client_gone,
+};
 
 static void gw_bind(void *ctx, struct ordo_engine *e)
 {

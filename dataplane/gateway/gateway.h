@@ -104,6 +104,7 @@ struct dp_gw_stats {
 	uint64_t events_lost;        /* VIEW/RING events the main lcore missed */
 	uint64_t blocked_turns;      /* SlowConsumer=block held senders back */
 	uint64_t partial_dropped;    /* messages a client died in the middle of */
+	uint64_t names_dropped;      /* deliveries with more names than a record holds */
 };
 
 struct dp_gateway {
@@ -166,19 +167,5 @@ int dp_gw_post(struct dp_gateway *gw, enum dp_gw_cmd cmd, uint32_t slot);
  * follows), or NULL. Valid until dp_gw_event_done(). */
 const void *dp_gw_event(struct dp_gateway *gw, uint32_t *len);
 void dp_gw_event_done(struct dp_gateway *gw, uint32_t len);
-
-/* Gateway internals shared by its files. */
-#define GW_SCRATCH (ORDO_GROUPS_MAX_VIEW * ORDO_GROUPS_NAME_LEN * 2 + (64u << 10))
-void gw_emit(struct dp_gateway *gw, const void *dgram, uint32_t len);
-unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c, bool *engine_full);
-void gw_close_client(struct dp_gateway *gw, uint32_t slot, uint32_t reason,
-		     uint32_t detail);
-void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c);
-/* Deliver one record (or a fragmented message) to a client: its ring, or
- * its overflow behind it; a client past the bound is disconnected. */
-void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
-		   struct ordo_cr_send *s);
-void gw_commit_dirty(struct dp_gateway *gw);
-extern const struct ordo_groups_ops gw_groups_ops;
 
 #endif /* ORDO_DP_GATEWAY_H */

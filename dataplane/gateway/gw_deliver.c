@@ -20,15 +20,7 @@
 
 #include <rte_branch_prediction.h>
 
-#include "dataplane/gateway/gateway.h"
-
-static inline void put_name(char *dst, const char *src)
-{
-	size_t n = strnlen(src, ORDO_CR_NAME_LEN - 1);
-
-	memcpy(dst, src, n);
-	memset(dst + n, 0, ORDO_CR_NAME_LEN - n);
-}
+#include "dataplane/gateway/gateway_impl.h"
 
 static void mark_dirty(struct dp_gateway *gw, struct dp_client *c)
 {
@@ -122,6 +114,12 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 	struct ordo_cr_rec *r;
 	char *nb;
 
+	if (unlikely(1u + m->n_groups > ORDO_CR_MAX_NAMES)) {
+		/* The sender's name and every group must fit a record's name
+		 * count: counted, never silent, and never a wrong count. */
+		gw->st.names_dropped++;
+		return;
+	}
 	if (likely(!c->ovf_counted && len <= c->dl.max_rec) &&
 	    (r = ordo_cr_reserve(&c->dl, len)) != NULL) {
 		r->len = len;
@@ -136,20 +134,18 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 		r->aux = 0;
 		r->msg_id = ++c->delivered;
 		nb = (char *)(r + 1);
-		put_name(nb, m->sender);
+		gw_put_name(nb, m->sender);
 		for (uint32_t i = 0; i < m->n_groups; i++)
-			put_name(nb + (i + 1) * ORDO_CR_NAME_LEN, m->groups[i]);
+			gw_put_name(nb + (i + 1) * ORDO_CR_NAME_LEN, m->groups[i]);
 		memcpy(nb + names, m->data, m->len);
 		mark_dirty(gw, c);
 		return;
 	}
-	if (1u + m->n_groups > ORDO_CR_MAX_NAMES)
-		return; /* cannot be: the group layer caps groups at 255 */
 	/* Slow path: a message larger than a record, or a client behind. */
 	char (*nm)[ORDO_CR_NAME_LEN] = (char (*)[ORDO_CR_NAME_LEN])gw->scratch;
-	put_name(nm[0], m->sender);
+	gw_put_name(nm[0], m->sender);
 	for (uint32_t i = 0; i < m->n_groups; i++)
-		put_name(nm[i + 1], m->groups[i]);
+		gw_put_name(nm[i + 1], m->groups[i]);
 	struct ordo_cr_send s = {
 		.kind = ORDO_CR_MSG,
 		.service = m->service,
@@ -164,8 +160,8 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 	gw_put_record(gw, c, &s);
 }
 
-static void deliver_msg(void *ctx, uint32_t client,
-			const struct ordo_groups_msg *m)
+void gw_deliver_msg(void *ctx, uint32_t client,
+		    const struct ordo_groups_msg *m)
 {
 	struct dp_gateway *gw = ctx;
 
@@ -178,8 +174,8 @@ static void deliver_msg(void *ctx, uint32_t client,
 /* MEMBERSHIP record: names[0] the group; payload ordo_cr_memb, the
  * members, Spread's body (client_ring.h). Built in the scratch buffer:
  * membership changes are rare, one extra copy is nothing. */
-static void deliver_memb(void *ctx, uint32_t client,
-			 const struct ordo_groups_memb *m)
+void gw_deliver_memb(void *ctx, uint32_t client,
+		     const struct ordo_groups_memb *m)
 {
 	struct dp_gateway *gw = ctx;
 	struct dp_client *c;
@@ -196,11 +192,11 @@ static void deliver_memb(void *ctx, uint32_t client,
 	if (!(c->flags & ORDO_CP_F_MEMBERSHIP) || c->state != DP_SLOT_ACTIVE)
 		return;
 	gname = (char (*)[ORDO_CR_NAME_LEN])gw->scratch;
-	put_name(gname[0], m->group);
+	gw_put_name(gname[0], m->group);
 	p = gw->scratch + ORDO_CR_NAME_LEN;
 	memcpy(p, &h, sizeof(h));
 	for (uint32_t i = 0; i < m->n_members; i++)
-		put_name((char *)p + sizeof(h) + i * ORDO_CR_NAME_LEN,
+		gw_put_name((char *)p + sizeof(h) + i * ORDO_CR_NAME_LEN,
 			 m->members[i]);
 	memcpy(p + sizeof(h) + (size_t)m->n_members * ORDO_CR_NAME_LEN,
 	       m->body, m->body_len);
@@ -240,75 +236,3 @@ void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c)
 	if (ordo_cr_cons_avail(&c->ovf_c) == 0)
 		behind(gw, c, false);
 }
-
-/* The rest of the group layer's outputs. */
-static int gw_submit_msg(void *ctx, bool control, uint8_t service,
-			 uint16_t msg_type, const struct iovec *iov, int iovcnt)
-{
-	struct dp_gateway *gw = ctx;
-
-	if (gw->engine == NULL)
-		return -EAGAIN;
-	return control ? ordo_engine_submit_control(gw->engine, service,
-						    msg_type, iov, iovcnt)
-		       : ordo_engine_submitv(gw->engine, service, msg_type,
-					     iov, iovcnt);
-}
-
-static void gw_pause(void *ctx, bool pause)
-{
-	struct dp_gateway *gw = ctx;
-
-	if (gw->engine != NULL)
-		ordo_engine_pause_clients(gw->engine, pause);
-}
-
-static void gw_view(void *ctx, const char *group, const uint32_t gid[3],
-		    uint32_t n, const char (*members)[ORDO_GROUPS_NAME_LEN])
-{
-	struct dp_gateway *gw = ctx;
-	struct ordo_cp_view *v = (struct ordo_cp_view *)gw->scratch;
-	uint32_t fit = (ORDO_CP_MSG_MAX - sizeof(*v)) / ORDO_CP_NAME_LEN;
-	uint32_t k = n < fit ? n : fit;
-
-	memset(v, 0, sizeof(*v));
-	put_name(v->group, group);
-	memcpy(v->gid, gid, sizeof(v->gid));
-	v->n_members = k;
-	v->truncated = k < n;
-	for (uint32_t i = 0; i < k; i++)
-		put_name((char *)(v + 1) + i * ORDO_CP_NAME_LEN, members[i]);
-	v->hdr.type = ORDO_CP_VIEW;
-	gw_emit(gw, v, (uint32_t)(sizeof(*v) + k * ORDO_CP_NAME_LEN));
-}
-
-static void gw_client_gone(void *ctx, uint32_t client)
-{
-	struct dp_gateway *gw = ctx;
-	struct dp_client *c;
-	struct ordo_cp_detached d;
-
-	if (client >= DP_GW_MAX_CLIENTS)
-		return;
-	c = &gw->slots[client];
-	if (c->state != DP_SLOT_CLOSING)
-		return;
-	memset(&d, 0, sizeof(d));
-	d.hdr.type = ORDO_CP_DETACHED;
-	d.client_id = c->client_id;
-	d.reason = c->reason;
-	d.detail = c->detail;
-	/* DONE before the event: main reclaims when it reads the event. */
-	__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);
-	gw->st.detached++;
-	gw_emit(gw, &d, sizeof(d));
-}
-
-const struct ordo_groups_ops gw_groups_ops = {
-	.submit = gw_submit_msg,
-	.pause_clients = gw_pause,
-	.deliver_msg = deliver_msg,
-	.deliver_memb = deliver_memb,
-	.view = gw_view,
-	.client_gone = gw_client_gone,
-};

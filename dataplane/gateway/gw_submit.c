@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "lib/conf/conf.h"
-#include "dataplane/gateway/gateway.h"
+#include "dataplane/gateway/gateway_impl.h"
 
 #define SERVE_BUDGET 256u /* records per client per turn: fairness */
 
@@ -212,4 +212,27 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 				ORDO_CR_DISC_CLIENT_CLOSED, 0);
 	}
 	return n;
+}
+
+/* The group layer's messages (a client's, or its own control messages)
+ * go to the engine: control ones ahead of every client message. */
+int gw_submit_msg(void *ctx, bool control, uint8_t service,
+		  uint16_t msg_type, const struct iovec *iov, int iovcnt)
+{
+	struct dp_gateway *gw = ctx;
+
+	if (gw->engine == NULL)
+		return -EAGAIN;
+	return control ? ordo_engine_submit_control(gw->engine, service,
+						    msg_type, iov, iovcnt)
+		       : ordo_engine_submitv(gw->engine, service, msg_type,
+					     iov, iovcnt);
+}
+
+void gw_pause(void *ctx, bool pause)
+{
+	struct dp_gateway *gw = ctx;
+
+	if (gw->engine != NULL)
+		ordo_engine_pause_clients(gw->engine, pause);
 }

@@ -2,9 +2,9 @@
  *
  * Inside the configuration parser: the context that ordo_conf_parser_*
  * carries from line to line, the tokens of one line, and the helpers the
- * key handlers share. Not part of the API; only ctrl/conf/ includes it.
+ * key handlers share. Not part of the API; only lib/conf/ includes it.
  *
- * Shape of ctrl/conf:
+ * Shape of lib/conf:
  *   conf_lex.c     one line -> tokens (UTF-8 and control-byte checks,
  *                  quoted strings, comments)
  *   conf_parse.c   tokens -> statements and blocks (a small state machine

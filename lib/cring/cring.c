@@ -579,25 +579,6 @@ int ordo_cr_read(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
 	}
 }
 
-int ordo_cr_read_burst(struct ordo_cr_reader *r, struct ordo_cr_msg *msgs,
-		       unsigned n, void *bufs, size_t buflen_each)
-{
-	unsigned i;
-	for (i = 0; i < n; i++) {
-		int ret = ordo_cr_read(r, &msgs[i],
-				       (uint8_t *)bufs + i * buflen_each, buflen_each);
-		if (ret < 0) {
-			if (i == 0)
-				return ret;
-			break;
-		}
-		if (ret == 0)
-			break;
-	}
-	ordo_cr_reader_release(r);
-	return (int)i;
-}
-
 const char *ordo_cr_err_name(enum ordo_cr_err e)
 {
 	static const char *const names[ORDO_CR_ERR_MAX] = {

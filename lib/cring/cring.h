@@ -4,7 +4,7 @@
  * produce and consume records, the doorbell, and the daemon's validating
  * reader. The fast path (reserve / commit, peek / advance / release) is
  * inline here; region setup, waits, fragmenting writes and validation are
- * in shm_ring.c.
+ * in cring.c.
  *
  * Every handle keeps private copies of the ring geometry and of its own
  * index: nothing in the shared region is read back except the peer's
@@ -365,10 +365,6 @@ int ordo_cr_reader_init(struct ordo_cr_reader *r, struct ordo_cr_map *m,
  * Consumed bytes are published by ordo_cr_reader_release() (per burst). */
 int ordo_cr_read(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
 		 void *buf, size_t buflen);
-/* Up to n records; returns the count read (>= 0) or -ordo_cr_err when the
- * ring broke before any; releases once at the end. bufs: n * max_rec. */
-int ordo_cr_read_burst(struct ordo_cr_reader *r, struct ordo_cr_msg *msgs,
-		       unsigned n, void *bufs, size_t buflen_each);
 static inline int ordo_cr_reader_release(struct ordo_cr_reader *r)
 {
 	return ordo_cr_release(&r->cons);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Helpers shared by the ctrl/conf unit tests (cmocka).
+ * Helpers shared by the lib/conf unit tests (cmocka).
  */
 #ifndef ORDO_CONF_TEST_H
 #define ORDO_CONF_TEST_H

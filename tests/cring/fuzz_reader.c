@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Fuzz target of the daemon's validating reader (client/shm_ring.c):
+ * Fuzz target of the daemon's validating reader (lib/cring/cring.c):
  * whatever a client leaves in its submit ring, the reader returns only
  * records that keep the rules, or stops with a reason; it never reads
  * outside the ring (the page after it is PROT_NONE) and never loops.

@@ -5,7 +5,7 @@
  * doorbell (unit and a two-process stress), a two-process stream of
  * millions of records, and a concurrent scribbler against the reader.
  *
- *   test_client_shm_ring [test-name-glob]
+ *   test_cring [test-name-glob]
  * ORDO_CR_TEST_RECORDS sets the stream length (default 2000000).
  */
 #define _GNU_SOURCE

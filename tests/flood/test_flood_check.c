@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The flood receivers' checker (bench/flood/flood_check.h, ordo-perf's and
+ * The flood receivers' checker (lib/flood/flood_check.h, ordo-perf's and
  * cpg_flood's): a clean stream passes; a gap is lost, a duplicate or step
  * back is misordered, a damaged message is corrupt, anything after END or
  * of another round is misordered, a header naming another sender than

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The flood benchmarks' latency histogram (bench/flood/flood_hist.h, used
+ * The flood benchmarks' latency histogram (lib/flood/flood_hist.h, used
  * by ordo-perf and cpg_flood): bucket boundaries, percentiles of known
  * distributions within the promised resolution, merge, and the edges
  * (empty, one sample, the largest value).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The flood benchmarks' message (bench/flood/flood_msg.h): what the
+ * The flood benchmarks' message (lib/flood/flood_msg.h): what the
  * sender stamps parses back to the same header; every kind of damage or
  * forgery is refused for its own reason; the checksum notices a flipped
  * bit, a swapped or foreign word; the smallest messages (header only, a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Membership bodies (client/spread/sp_memb.c): the layout byte by byte,
+ * Membership bodies (lib/spread/sp_memb.c): the layout byte by byte,
  * encode/decode round trips in both byte orders, the public SP_get_* and
  * SP_scat_get_* calls, and truncated or lying bodies.
  */

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "bench/wire_bench.h"
+#include "engine/bench/wire_bench.h"
 #include "engine/engine_impl.h"
 
 #define BATCH 32u
@@ -61,7 +61,7 @@ static uint32_t build_data(uint8_t *pkt, uint32_t mtu, uint32_t msg_size,
 		n++;
 	}
 	d.nrec = be16((uint16_t)n);
-	codec_write_hdr(pkt, ORDO_PKT_DATA, HASH, SENDER, off, 1, 1);
+	eng_codec_write_hdr(pkt, ORDO_PKT_DATA, HASH, SENDER, off, 1, 1);
 	memcpy(pkt + sizeof(struct ordo_wire_hdr), &d, sizeof(d));
 	*nrec = n;
 	return off;
@@ -107,8 +107,8 @@ struct wire_bench *wire_bench_create(enum wire_bench_op op, uint32_t mtu,
 			b->len = build_data(p, mtu, msg_size, i + 1, &b->nrec);
 		} else {
 			token_of(&t, b->rtr_count, i + 1);
-			b->len = codec_write_token(p, &t, b->rtr, HASH, SENDER,
-						   1, 1);
+			b->len = eng_codec_write_token(p, &t, b->rtr, HASH,
+						       SENDER, 1, 1);
 		}
 	}
 	return b;
@@ -136,7 +136,7 @@ static void encode_data_hdr(struct wire_bench *b, uint8_t *pkt)
 		.nrec = be16((uint16_t)b->nrec),
 	};
 
-	codec_write_hdr(pkt, ORDO_PKT_DATA, HASH, SENDER, b->len, 1, 1);
+	eng_codec_write_hdr(pkt, ORDO_PKT_DATA, HASH, SENDER, b->len, 1, 1);
 	memcpy(pkt + sizeof(struct ordo_wire_hdr), &d, sizeof(d));
 }
 
@@ -155,13 +155,13 @@ int64_t wire_bench_run(struct wire_bench *b)
 			break;
 		case WIRE_ENCODE_TOKEN:
 			token_of(&t, b->rtr_count, b->seq++);
-			if (codec_write_token(p, &t, b->rtr, HASH, SENDER, 1,
-					      1) != b->len)
+			if (eng_codec_write_token(p, &t, b->rtr, HASH, SENDER,
+						  1, 1) != b->len)
 				return -1;
 			break;
 		case WIRE_DECODE_DATA:
 		case WIRE_DECODE_TOKEN:
-			if (codec_parse(p, b->len, HASH, &v) != 0)
+			if (eng_codec_parse(p, b->len, HASH, &v) != 0)
 				return -1;
 			b->checksum += v.type == ORDO_PKT_DATA ? v.nrec
 							       : v.tok.rtr_count;

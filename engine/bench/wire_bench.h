@@ -4,8 +4,8 @@
  * (engine/codec.c) building and validating the packets of
  * include/ordo/wire.h, a batch at a time.
  */
-#ifndef ORDO_BENCH_WIRE_BENCH_H
-#define ORDO_BENCH_WIRE_BENCH_H
+#ifndef ORDO_ENGINE_BENCH_WIRE_BENCH_H
+#define ORDO_ENGINE_BENCH_WIRE_BENCH_H
 
 #include <stdint.h>
 
@@ -16,9 +16,9 @@ extern "C" {
 enum wire_bench_op {
 	WIRE_ENCODE_DATA_HDR = 0, /* common header + DATA header of a packet */
 	WIRE_ENCODE_TOKEN,        /* a token with rtr retransmission requests */
-	WIRE_DECODE_DATA,         /* codec_parse of a DATA packet, records
+	WIRE_DECODE_DATA,         /* eng_codec_parse of a DATA packet, records
 				   * included */
-	WIRE_DECODE_TOKEN,        /* codec_parse of a token */
+	WIRE_DECODE_TOKEN,        /* eng_codec_parse of a token */
 };
 
 struct wire_bench;

@@ -6,8 +6,8 @@
  * of messages can be submitted and packed into packets at one, and the
  * packets received, stored, delivered and reassembled at the other.
  */
-#ifndef ORDO_BENCH_PACK_BENCH_H
-#define ORDO_BENCH_PACK_BENCH_H
+#ifndef ORDO_ENGINE_BENCH_PACK_BENCH_H
+#define ORDO_ENGINE_BENCH_PACK_BENCH_H
 
 #include <stdint.h>
 
@@ -23,7 +23,7 @@ struct pack_bench *pack_bench_create(uint32_t mtu, uint32_t msg_size);
 void pack_bench_destroy(struct pack_bench *b);
 
 /* Submit a batch of messages and pack all of them into packets (the work
- * of ordo_engine_submit() and of a token visit's submit_build()). Returns
+ * of ordo_engine_submit() and of a token visit's eng_submit_build()). Returns
  * the messages packed, or -1 if the queue did not empty. */
 int64_t pack_bench_pack(struct pack_bench *b);
 

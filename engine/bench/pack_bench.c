@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "bench/pack_bench.h"
+#include "engine/bench/pack_bench.h"
 #include "engine/engine_impl.h"
 
 /* Bytes of messages per batch: a few hundred packets, far below the
@@ -74,8 +74,8 @@ static struct ordo_engine *engine_up(uint32_t mtu, uint32_t id,
 	if (e == NULL)
 		return NULL;
 	ordo_engine_prefault(e);
-	ring_view_set(e, &rv, 1, 1, bit(0) | bit(1), NULL);
-	set_working_ring(e, &rv);
+	eng_ring_view_set(e, &rv, 1, 1, bit(0) | bit(1), NULL);
+	eng_set_working_ring(e, &rv);
 	e->inst = rv;
 	e->state = ORDO_STATE_OPERATIONAL;
 	e->safe = UINT64_MAX; /* every packet stable: released once delivered */
@@ -127,7 +127,7 @@ int64_t pack_bench_pack(struct pack_bench *b)
 				       b->msg_size) != 0)
 			return -1;
 	/* The store is a ring: sequence numbers may run on forever. */
-	n = submit_build(b->tx, b->next_seq, STORE_PACKETS);
+	n = eng_submit_build(b->tx, b->next_seq, STORE_PACKETS);
 	if (n == 0 || b->tx->sq.count != 0)
 		return -1;
 	b->first = b->next_seq;
