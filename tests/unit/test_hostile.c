@@ -18,7 +18,7 @@
  *
  * engine/engine_impl.h ("ring sequences") has the rules these check.
  */
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 #define N 3u
 /* engine_impl.h: RSEQ_JUMP, how far a join's claim may reach. */
