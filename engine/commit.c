@@ -223,8 +223,8 @@ int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 		 * their claims reached us bounded (a partition that formed
 		 * over RSEQ_JUMP rings apart): stretch ours, once a gather,
 		 * so that the next round comes closer. */
-		if (rseq_after(v->ring_seq, rseq_add(hi, RSEQ_JUMP + 1))) {
-			if (!m->seq_stretched) {
+		if (!rseq_near(v->ring_seq, hi, RSEQ_JUMP + 1)) {
+			if (!m->seq_stretched && rseq_after(v->ring_seq, hi)) {
 				m->seq_stretched = true;
 				m->ring_seq_max = rseq_add(hi, RSEQ_JUMP);
 			}

@@ -220,6 +220,23 @@ static inline uint32_t rseq_max(uint32_t a, uint32_t b)
 	return rseq_after(a, b) ? a : b;
 }
 
+/* a is within w of b, either way (serial distance). */
+static inline bool rseq_near(uint32_t a, uint32_t b, uint32_t w)
+{
+	return ((a - b) & ORDO_RING_SEQ_MAX) <= w ||
+	       ((b - a) & ORDO_RING_SEQ_MAX) <= w;
+}
+
+/* A claim v, as far as we believe it: within RSEQ_JUMP of our own base,
+ * else the nearest end of that window. (Far values would also confuse
+ * the serial comparison, and 0, "no ring", sits before any of them.) */
+static inline uint32_t rseq_bound(uint32_t v, uint32_t base)
+{
+	if (v == 0 || rseq_near(v, base, RSEQ_JUMP))
+		return v;
+	return rseq_after(v, base) ? rseq_add(base, RSEQ_JUMP) : base;
+}
+
 /* ---- membership ------------------------------------------------------------
  * Sets of members are bitmasks over the index of a node in cfg.members. */
 typedef uint32_t mset;

@@ -322,9 +322,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_RING_ALIVE;
 	/* Its claim counts toward the next ring's sequence, but may not
 	 * run away with it (engine_impl.h, "ring sequences"). */
-	m->their_seq[idx] = v->ring_seq_max;
-	if (rseq_after(v->ring_seq_max, rseq_add(m->ring_seq_max, RSEQ_JUMP)))
-		m->their_seq[idx] = rseq_add(m->ring_seq_max, RSEQ_JUMP);
+	m->their_seq[idx] = rseq_bound(v->ring_seq_max, m->ring_seq_max);
 
 	first = m->inc[idx] == 0; /* never heard of: it cannot know our ring */
 	restarted = !first && m->inc[idx] != v->incarnation;
