@@ -79,6 +79,8 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "delivered_bytes", s.eng.delivered_bytes);
 	kv(&o, "ring_changes", s.eng.ring_changes);
 	kv(&o, "token_losses", s.eng.token_losses);
+	kv(&o, "peers_moved", s.peers_moved);
+	kv(&o, "rx_stranger_accepted", s.rx_stranger);
 	section(&o, "engine", false);
 	for (uint16_t i = 0; i < s.n_ports; i++) {
 		char name[48];

@@ -29,6 +29,21 @@ static inline bool proves_member(int rc)
 	       rc == -ORDO_DROP_HELD_DOWN || rc == -ORDO_DROP_WINDOW;
 }
 
+/* Is this the station of a member we know? (Checked only for packets the
+ * engine took: a taken packet from elsewhere is a forgery that got in.) */
+static bool __attribute__((noinline))
+from_member_station(const struct dp_ring *r, const struct dp_frame_view *v)
+{
+	for (uint32_t i = 0; i < r->peers.n; i++) {
+		const struct dp_peer *q = &r->peers.p[i];
+
+		if (q->known && q->ip_be == v->src_ip_be &&
+		    memcmp(q->mac, v->src_mac, DP_ETH_ALEN) == 0)
+			return true;
+	}
+	return false;
+}
+
 static inline void rx_one(struct dp_ring *r, struct dp_port *p,
 			  struct rte_mbuf *m)
 {
@@ -54,6 +69,9 @@ static inline void rx_one(struct dp_ring *r, struct dp_port *p,
 	}
 	p->c.rx_ordo++;
 	rc = ordo_engine_rx(r->engine, v.pkt, v.len, r->now);
+	/* Before learning from it: a forgery may move a member (peers.h). */
+	if (rc == 0 && unlikely(!from_member_station(r, &v)))
+		r->rx_stranger++;
 	/* Learn from every packet but DATA, which a retransmitting member
 	 * sends with its original sender (peers.h). */
 	if (v.len >= sizeof(struct ordo_wire_hdr) &&
@@ -221,6 +239,7 @@ void dp_ring_publish(struct dp_ring *r)
 	s->peers_moved = r->peers.moved;
 	s->tx_no_port = r->tx_no_port;
 	s->tx_alone = r->tx_alone;
+	s->rx_stranger = r->rx_stranger;
 	s->announces_rx = r->announces_rx;
 	s->announces_tx = r->announces_tx;
 	s->announces_bad = r->announces_bad;
