@@ -10,6 +10,8 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make lab-hostile CRYPTO=off              (a hostile host on the LAN while
+#                                             clients order: issue 11)
 #   make lab-all                             (all of the above, every PORT)
 NODES ?= 3
 PORT ?= afpacket
@@ -20,7 +22,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check
+	client-check lab-hostile
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -37,6 +39,9 @@ lab-all: build
 		$(LAB_ENV) PORT=$$p bash tests/lab/lab-check.sh || exit 1; done
 	$(LAB_ENV) bash tests/lab/memif-crash.sh
 	$(LAB_ENV) bash tests/lab/lab-kill.sh
+CRYPTO ?= off
+lab-hostile: build
+	BUILD_DIR=$(abspath $(BUILD)) CRYPTO=$(CRYPTO) bash tests/lab/hostile.sh
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
