@@ -31,7 +31,11 @@
 # comes with issue 11's other half). Passes, with either:
 #   - every daemon still running, all three in one ring at the end;
 #   - moved = 0;
-#   - the clean round after the injection checked on every node;
+#   - the clean round after the injection checked on every node (with
+#     CRYPTO=off and accepted > 0: forged DATA the engines took for
+#     sequences ahead keeps its slots, so the first real packets after
+#     the injection lose to it; then every node must still get every
+#     sender's END and the same number of messages);
 #   - accepted = 0 and ring_changes = 0 and the round during the injection
 #     checked on every node; except with CRYPTO=off when accepted > 0: a
 #     forged frame the engine cannot tell from a real one (that is what
@@ -206,7 +210,27 @@ for ((i = 1; i <= NODES; i++)); do
 done
 lab_wait_ring "$NODES" 10 "$NODES" || fails+=("the daemons are not in one ring of $NODES")
 [ "$moved" = 0 ] || fails+=("a member moved $moved times (peers_moved)")
-[ "$after_ok" = 0 ] || fails+=("the clean round after the injection did not check")
+# Whether every node got every sender's END in round $1, and the same count.
+round_agrees() {
+	local r=$1 i line s n=
+	for ((i = 1; i <= NODES; i++)); do
+		line=$(grep '^perf: summary' "$LAB_DIR/perf$i-$r.log" | tail -1)
+		[ "$(field "$line" ends)" = "$NODES/$NODES" ] || return 1
+		s=$(field "$(grep '^perf: node=' "$LAB_DIR/perf$i-$r.log" | tail -1)" received)
+		[ -z "$n" ] || [ "$s" = "$n" ] || return 1
+		n=$s
+	done
+}
+if [ "$after_ok" != 0 ]; then
+	# Forged DATA taken for sequences ahead of the ring (crypto off) keeps
+	# its slots: the first real packets after the injection lose to it.
+	# The ring still orders if every node got every END and as much.
+	if [ "$CRYPTO" = off ] && [ "$accepted" != 0 ] && round_agrees after; then
+		lab_log "crypto off: the round after lost what forged DATA held slots for; every node agrees"
+	else
+		fails+=("the clean round after the injection did not check")
+	fi
+fi
 if [ "$CRYPTO" = on ] || [ "$accepted" = 0 ]; then
 	[ "$accepted" = 0 ] || fails+=("$accepted forged frames accepted with crypto on")
 	[ "$changes" = 0 ] || fails+=("$changes ring changes")
