@@ -32,6 +32,7 @@
 #include "dataplane/setup.h"
 #include "lib/conf/conf.h"
 #include "dataplane/ctrl_counters.h"
+#include "dataplane/ctrl_stats.h"
 #include "dataplane/ctrl_link.h"
 #include "dataplane/gateway/gateway.h"
 #include "dataplane/envcheck.h"
@@ -379,7 +380,6 @@ int main(int argc, char **argv)
 		gp.conf = setup.conf;
 		gp.policy = DP_SLOW_DISCONNECT;
 		gp.max_session_messages = 0;
-		gp.socket = setup.ring.socket;
 		ordod_gateway_conf(&gp, setup.conf);
 		rc = dp_gw_init(&gw, &gp);
 		if (rc < 0) {
@@ -413,6 +413,7 @@ int main(int argc, char **argv)
 			.daemon = setup.daemon_name,
 			.counters = ordod_counters,
 			.counters_arg = &csrc,
+			.stats = ordod_stats,
 		};
 
 		csrc.ring = job.ring;

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "dataplane/conf_engine.h"
 #include "dataplane/setup.h"
+#include "dataplane/conf_engine.h"
 #include "lib/conf/conf.h"
 
 static int from_file(struct ordod_setup *s, const struct ordod_opts *o,

@@ -10,6 +10,11 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make lab-bigmsg                          (1..16 MiB messages between 3
+#                                             nodes, default and 64 KiB rings)
+#   make metrics-check                       (a real Prometheus scrapes a
+#                                             3-node lab: targets, ring size,
+#                                             counters that move)
 #   make lab-hostile CRYPTO=off              (a hostile host on the LAN while
 #                                             clients order: issue 11)
 #   make lab-all                             (all of the above, every PORT)
@@ -22,7 +27,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check lab-hostile
+	client-check lab-bigmsg metrics-check lab-hostile
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -45,6 +50,12 @@ lab-hostile: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
+lab-bigmsg: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/bigmsg.sh
+metrics-check: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/metrics-check.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare

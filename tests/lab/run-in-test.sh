@@ -10,6 +10,8 @@
 #   memif         3 processes on a memif mesh
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
+#   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
+#   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #   hostile       make lab-hostile, short: a hostile host on the LAN
 #
 # Prints one line per check and ends with `lab: N passed, M failed`.
@@ -40,6 +42,8 @@ check afxdp    NODES=3 PORT=afxdp    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
+check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
+check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check hostile  BUILD_DIR="$PWD/$B" SECS=5 RATE=2000 bash $LAB/hostile.sh
 
 echo "lab: $passed passed, $failed failed"
