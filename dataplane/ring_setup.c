@@ -19,6 +19,12 @@ extern const struct ordo_engine_ops dp_ring_engine_ops;
 
 #define POOL_CACHE 256u
 
+/* The TSC for the local end's stage boundaries (stages.h): it has no DPDK. */
+static uint64_t ring_tsc(void)
+{
+	return rte_rdtsc();
+}
+
 /* The engine's memory (its packet stores, queues and reassembly buffers)
  * from hugepages on the ring lcore's NUMA node, like the mbufs: no TLB
  * misses on the store, no remote memory. If the hugepages run short the
@@ -127,6 +133,11 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	dp_idle_init(&r->idle, conf->idle ? conf->idle : &dp_idle_spin,
 		     conf->idle_max_park_ns);
 	dp_clock_init(&r->clock);
+	dp_stages_init(&r->stg,
+		       conf->stage_sample == DP_STAGE_SAMPLE_OFF ? 0
+		       : conf->stage_sample ? conf->stage_sample
+					    : DP_STAGE_SAMPLE_DEFAULT,
+		       r->clock.hz, r->clock.hz, ring_tsc, rte_lcore_id());
 
 	frame_max = dp_frame_hdr_len(&r->framer) + conf->engine.mtu +
 		    (conf->key != NULL ? (uint32_t)ORDO_SEAL_OVERHEAD : 0);
@@ -188,6 +199,8 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	ordo_engine_prefault(r->engine);
 	if (r->local != NULL && r->local->bind != NULL)
 		r->local->bind(r->local_ctx, r->engine);
+	if (r->local != NULL && r->local->bind_stages != NULL)
+		r->local->bind_stages(r->local_ctx, &r->stg);
 	r->now = dp_clock_ns(&r->clock);
 	dp_ring_announce(r);
 	ordo_engine_start(r->engine, r->now);
