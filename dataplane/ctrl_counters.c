@@ -74,6 +74,8 @@ static void stages(struct out *o, const struct dp_stage_stats *st)
 	kv(o, "lcore_timed_turns", st->timed_turns);
 	kv(o, "lcore_empty_turns", st->empty_turns);
 	kv(o, "lcore_empty_cycles", st->empty_cycles);
+	kv(o, "lcore_long_turns", st->long_turns);
+	kv(o, "lcore_long_cycles", st->long_cycles);
 	kv(o, "lcore_stall_max_cycles", st->stall_max);
 	kv(o, "lcore_stall_recent_cycles", st->stall_recent);
 	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {

@@ -118,8 +118,8 @@ static uint32_t u32_at(const void *base, uint16_t off)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The ring lcore's stage cycles (stages.h): 8 scalars and two per stage. */
-#define STAGE_RECORDS (8 + 2 * DP_STAGE_MAX)
+/* The ring lcore's stage cycles (stages.h): 10 scalars and two per stage. */
+#define STAGE_RECORDS (10 + 2 * DP_STAGE_MAX)
 
 /* Page 0 holds every global record, whatever the port count. */
 static_assert(N(snap_fields) + 4 + ORDO_DROP_REASON_MAX +
@@ -147,6 +147,8 @@ static void stages(const struct dp_stage_stats *st, struct page *p)
 	put(p, ORDO_ST_STAGE_TIMED_TURNS, lc, NULL, st->timed_turns);
 	put(p, ORDO_ST_STAGE_EMPTY_TURNS, lc, NULL, st->empty_turns);
 	put(p, ORDO_ST_STAGE_EMPTY_CYCLES, lc, NULL, st->empty_cycles);
+	put(p, ORDO_ST_STAGE_LONG_TURNS, lc, NULL, st->long_turns);
+	put(p, ORDO_ST_STAGE_LONG_CYCLES, lc, NULL, st->long_cycles);
 	put(p, ORDO_ST_LOOP_TURNS, lc, NULL, st->turns);
 	put(p, ORDO_ST_LOOP_STALL_MAX, lc, NULL, st->stall_max);
 	put(p, ORDO_ST_LOOP_STALL_RECENT, lc, NULL, st->stall_recent);

@@ -26,6 +26,8 @@ void dp_stages_init(struct dp_stages *s, uint32_t sample_every,
 	s->threshold = sample_every ? (1ull << 32) / sample_every : 0;
 	s->rng = 0x9e3779b97f4a7c15ull ^ lcore;
 	s->window_len = window_cycles;
+	s->long_len = tsc_hz ? tsc_hz / (1000000000ull / DP_STAGE_LONG_NS)
+			     : UINT64_MAX;
 	s->st.tsc_hz = tsc_hz;
 	s->st.sample_every = sample_every;
 	s->st.lcore = lcore;
@@ -33,7 +35,10 @@ void dp_stages_init(struct dp_stages *s, uint32_t sample_every,
 
 void dp_stages_fold(struct dp_stages *s, unsigned work, uint64_t turn_cycles)
 {
-	if (work == 0) {
+	if (turn_cycles > s->long_len) {
+		s->st.long_turns++;
+		s->st.long_cycles += turn_cycles;
+	} else if (work == 0) {
 		s->st.empty_turns++;
 		s->st.empty_cycles += turn_cycles;
 	} else {

@@ -16,6 +16,13 @@
  * are ratios of the timed turns' cycles and items, so sampling does not
  * bias them.
  *
+ * The TSC counts wall time: a thread descheduled in the middle of a timed
+ * turn would charge the other threads' time slice (milliseconds) to
+ * whatever stage it was in. A timed turn longer than DP_STAGE_LONG_NS is
+ * therefore counted apart (long_turns, long_cycles) and left out of the
+ * stages: on a shared CPU that is mostly preemption, on a dedicated core
+ * a real stall, which stall_max shows either way.
+ *
  * Pure C, no DPDK, no clock of its own: callers pass the TSC they read
  * (code that cannot read it itself, the gateway, calls tsc()), and the
  * unit test passes made-up readings (tests/dataplane/test_stages.c). One
@@ -29,6 +36,8 @@
 #include <stdint.h>
 
 #include "ordo/ctrl_stats.h"
+
+#define DP_STAGE_LONG_NS 1000000ull /* 1 ms: longer timed turns apart */
 
 enum dp_stage {
 #define DP_STAGE_ENUM(i, id, name) DP_STAGE_##id = i,
@@ -50,6 +59,8 @@ struct dp_stage_stats {
 	uint64_t timed_turns;          /* timed, did work */
 	uint64_t empty_turns;          /* timed, did none */
 	uint64_t empty_cycles;
+	uint64_t long_turns;           /* timed, longer than DP_STAGE_LONG_NS */
+	uint64_t long_cycles;
 	uint64_t turns;                /* every turn */
 	uint64_t stall_max;            /* cycles: longest turn ever */
 	uint64_t stall_recent;         /* ... in the last whole window */
@@ -70,6 +81,7 @@ struct dp_stages {
 	uint64_t turn_start;
 	uint64_t rng;                  /* picks the timed turns */
 	uint64_t threshold;            /* rng below it: timed; 0: never */
+	uint64_t long_len;             /* DP_STAGE_LONG_NS in cycles */
 	uint64_t window_start, window_len, window_max;
 	struct dp_stage_stats st;
 };
@@ -121,7 +133,8 @@ static inline void dp_stage_items(struct dp_stages *s, unsigned stage,
 }
 
 /* Fold a timed turn's cycles and items into the totals (work: the turn's
- * work count; 0 counts it as empty) and clear them. */
+ * work count; 0 counts it as empty; a long turn is counted apart) and
+ * clear them. */
 void dp_stages_fold(struct dp_stages *s, unsigned work, uint64_t turn_cycles);
 
 /* The turn that began at turn_start ends at TSC t having done work. */

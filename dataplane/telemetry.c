@@ -84,6 +84,8 @@ static void add_stages(struct rte_tel_data *d, const struct dp_stage_stats *st)
 	rte_tel_data_add_dict_u64(d, "lcore_timed_turns", st->timed_turns);
 	rte_tel_data_add_dict_u64(d, "lcore_empty_turns", st->empty_turns);
 	rte_tel_data_add_dict_u64(d, "lcore_empty_cycles", st->empty_cycles);
+	rte_tel_data_add_dict_u64(d, "lcore_long_turns", st->long_turns);
+	rte_tel_data_add_dict_u64(d, "lcore_long_cycles", st->long_cycles);
 	rte_tel_data_add_dict_u64(d, "lcore_stall_max_cycles", st->stall_max);
 	rte_tel_data_add_dict_u64(d, "lcore_stall_recent_cycles",
 				  st->stall_recent);

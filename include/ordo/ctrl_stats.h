@@ -212,7 +212,12 @@ static_assert(sizeof(struct ordo_cp_stat) == 40, "stat record");
 	X(258, TSC_HZ, GAUGE, "lcore_tsc_hz", "lcore", 0,                      \
 	  "TSC ticks per second: cycles / this = seconds.")                   \
 	X(259, STAGE_SAMPLE_EVERY, GAUGE, "lcore_stage_sample_every", "lcore", \
-	  0, "One loop turn in this many is timed stage by stage (0: off).")
+	  0, "One loop turn in this many is timed stage by stage (0: off).")  \
+	X(260, STAGE_LONG_TURNS, COUNTER, "lcore_timed_long_turns_total",      \
+	  "lcore", 0, "Timed loop turns over 1 ms, left out of the stages "    \
+	  "(descheduled, or a real stall).")                                  \
+	X(261, STAGE_LONG_CYCLES, COUNTER, "lcore_timed_long_cycles_total",    \
+	  "lcore", 0, "TSC cycles of the timed loop turns over 1 ms.")
 
 /* The stages of a dataplane lcore's poll loop: the text label of ids
  * 250-251 and the keys of `ordoctl counters` ("stage_<name>_cycles",

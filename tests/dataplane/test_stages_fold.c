@@ -3,8 +3,9 @@
  * The stage accounting (dataplane/stages.h) on made-up TSC readings: a
  * nested turn charges every stage exactly its own cycles and they add up
  * to the turn; a turn without work is counted apart; untimed turns cost
- * no stage time but keep the longest stall; the stall window rolls; the
- * sampler times about one turn in sample_every, never all or none.
+ * no stage time but keep the longest stall; a turn longer than
+ * DP_STAGE_LONG_NS is counted apart; the stall window rolls; the sampler
+ * times about one turn in sample_every, never all or none.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -99,6 +100,36 @@ static void empty_turn(void **state)
 	assert_int_equal(s.st.cycles[DP_STAGE_RX], 0);
 }
 
+/* A timed turn over 1 ms (1000 cycles at 1 MHz): counted as long, its
+ * stages left out (mostly a descheduled thread, stages.h); the stall
+ * keeps it. */
+static void long_turn(void **state)
+{
+	struct dp_stages s;
+	unsigned a;
+
+	(void)state;
+	dp_stages_init(&s, 1, 1000000, 1000000, NULL, 0);
+	dp_stages_begin(&s, 10000);
+	a = dp_stage_enter(&s, DP_STAGE_PROTOCOL, 10010);
+	dp_stage_items(&s, DP_STAGE_PROTOCOL, 3);
+	dp_stage_leave(&s, a, 15000);
+	dp_stages_end(&s, 15001, 9);
+	assert_int_equal(s.st.long_turns, 1);
+	assert_int_equal(s.st.long_cycles, 5001);
+	assert_int_equal(s.st.timed_turns, 0);
+	assert_int_equal(sum(s.st.cycles), 0);
+	assert_int_equal(sum(s.st.items), 0);
+	assert_int_equal(s.st.stall_max, 5001);
+	/* exactly 1 ms is not long */
+	dp_stages_begin(&s, 20000);
+	dp_stages_end(&s, 21000, 1);
+	assert_int_equal(s.st.long_turns, 1);
+	assert_int_equal(s.st.timed_turns, 1);
+	assert_int_equal(s.st.cycles[DP_STAGE_LOOP], 1000);
+	assert_int_equal(s.st.items[DP_STAGE_PROTOCOL], 0);
+}
+
 /* Off: no turn is timed, the stall is still kept and rolled. */
 static void off_keeps_stall(void **state)
 {
@@ -160,7 +191,7 @@ static void sampling_rate(void **state)
 		const unsigned turns = 1u << 20;
 		uint64_t timed = 0;
 
-		dp_stages_init(&s, every[k], 1000, 1000, NULL, 1);
+		dp_stages_init(&s, every[k], 1000000, 1000, NULL, 1);
 		for (unsigned i = 0; i < turns; i++) {
 			dp_stages_begin(&s, i * 10ull);
 			timed += s.on;
@@ -190,6 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nested_turn),
 		cmocka_unit_test(empty_turn),
+		cmocka_unit_test(long_turn),
 		cmocka_unit_test(off_keeps_stall),
 		cmocka_unit_test(stall_window),
 		cmocka_unit_test(sampling_rate),
