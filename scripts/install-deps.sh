@@ -10,6 +10,8 @@ pkgs=(
   iproute2 python3
   corosync libcpg-dev
   gnuplot-nox
+  scdoc mandoc man-db groff-base
+  debhelper dpkg-dev fakeroot lintian debootstrap
 )
 
 missing=()
