@@ -457,6 +457,13 @@ void ctrld_conn_input(struct ctrld *d, uint32_t ci)
 				}
 			ctrld_query(d, ci, (const void *)d->buf);
 			break;
+		case ORDO_CP_STATS_REQ:
+			if (k->client >= 0) {
+				proto_error(d, ci, "STATS_REQ in a session");
+				return;
+			}
+			ctrld_stats_forward(d, ci, (const void *)d->buf);
+			break;
 		default:
 			{
 				proto_error(d, ci, "unexpected type");
@@ -479,8 +486,7 @@ void ctrld_conns_tick(struct ctrld *d, uint64_t now)
 			continue;
 		if (k->fwd && now >= k->fwd_deadline_ns) {
 			k->fwd = false;
-			ctrld_reply(k->fd, k->fwd_client_seq, -ETIMEDOUT,
-				    "dataplane did not answer\n", 25);
+			ctrld_fwd_fail(k, -ETIMEDOUT, "dataplane did not answer\n");
 		}
 		if (k->client < 0 && !k->fwd &&
 		    now - k->opened_ns > CTRLD_HELLO_MS * 1000000ull) {

@@ -3,7 +3,8 @@
  * QUERY on the client socket (ordoctl): STATUS, RING, GROUPS, CLIENTS and
  * CONFIG from our own state and mirror; COUNTERS forwarded to the
  * dataplane, whose REPLYs are relayed back with the asker's seq (or
- * -ETIMEDOUT after CTRLD_QUERY_MS, loop.c). Every answer is human text,
+ * -ETIMEDOUT after CTRLD_QUERY_MS, loop.c). STATS_REQ (ordoctl top) is
+ * forwarded the same way and its STATS relayed. Every answer is human text,
  * or JSON with ORDO_CP_Q_JSON, cut into REPLY datagrams of at most
  * ORDO_CP_MSG_MAX bytes.
  */
@@ -311,6 +312,7 @@ static void forward(struct ctrld *d, uint32_t ci,
 	}
 	f.hdr.seq = ctrld_link_next_seq(d);
 	k->fwd = true;
+	k->fwd_type = ORDO_CP_QUERY;
 	k->fwd_seq = f.hdr.seq;
 	k->fwd_client_seq = q->hdr.seq;
 	k->fwd_deadline_ns = ctrld_now_ns() + CTRLD_QUERY_MS * 1000000ull;
@@ -346,31 +348,76 @@ void ctrld_query(struct ctrld *d, uint32_t ci, const struct ordo_cp_query_msg *q
 	sbuf_free(&b);
 }
 
-void ctrld_query_relay(struct ctrld *d, const struct ordo_cp_reply *r,
+void ctrld_fwd_fail(struct ctrld_conn *k, int32_t status, const char *text)
+{
+	struct ordo_cp_stats s;
+
+	if (k->fwd_type != ORDO_CP_STATS_REQ) {
+		ctrld_reply(k->fd, k->fwd_client_seq, status, text, strlen(text));
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	cpmsg_hdr(&s.hdr, ORDO_CP_STATS, sizeof(s), k->fwd_client_seq);
+	s.status = status;
+	s.version = ORDO_STATS_VERSION;
+	cpmsg_send(k->fd, &s, sizeof(s), NULL, 0, 0);
+}
+
+void ctrld_stats_forward(struct ctrld *d, uint32_t ci,
+			 const struct ordo_cp_stats_req *q)
+{
+	struct ctrld_conn *k = &d->conns[ci];
+	struct ordo_cp_stats_req f = *q;
+
+	k->fwd_type = ORDO_CP_STATS_REQ;
+	k->fwd_client_seq = q->hdr.seq;
+	if (d->link != LINK_UP || k->fwd) {
+		ctrld_fwd_fail(k, d->link != LINK_UP ? -ENOTCONN : -EBUSY, "");
+		return;
+	}
+	f.hdr.seq = ctrld_link_next_seq(d);
+	k->fwd = true;
+	k->fwd_seq = f.hdr.seq;
+	k->fwd_deadline_ns = ctrld_now_ns() + CTRLD_QUERY_MS * 1000000ull;
+	ctrld_link_send(d, &f, sizeof(f), NULL, 0);
+}
+
+void ctrld_query_relay(struct ctrld *d, const struct ordo_cp_hdr *r,
 		       size_t len)
 {
 	uint32_t i;
 
 	for (i = 0; i < d->n_conns_max; i++) {
 		struct ctrld_conn *k = &d->conns[i];
-		struct ordo_cp_reply *out;
-		bool more;
+		struct ordo_cp_hdr *out;
+		bool more = false;
 
-		if (k->fd < 0 || !k->fwd || k->fwd_seq != r->hdr.seq)
+		if (k->fd < 0 || !k->fwd || k->fwd_seq != r->seq)
 			continue;
 		/* Relay as it came, with the asker's seq (r is d->buf when
-		 * it comes from ctrld_link_input). */
-		more = r->more != 0;
+		 * it comes from ctrld_link_input). A STATS is one page per
+		 * request; a REPLY may come in several. */
+		if ((k->fwd_type == ORDO_CP_STATS_REQ) !=
+		    (r->type == ORDO_CP_STATS)) {
+			ctrld_log(d, CLOG_WARN, "the dataplane answered request "
+				  "%u with message type %u", r->seq, r->type);
+			return;
+		}
 		out = (void *)d->buf;
 		if ((const void *)r != (const void *)d->buf)
 			memmove(d->buf, r, len);
-		out->hdr.seq = k->fwd_client_seq;
-		out->more = more;
+		if (out->type == ORDO_CP_REPLY) {
+			struct ordo_cp_reply *rp = (void *)out;
+
+			more = rp->more != 0;
+			rp->more = more;
+		}
+		out->seq = k->fwd_client_seq;
 		k->fwd = more;
 		if (cpmsg_send(k->fd, d->buf, len, NULL, 0, 0) < 0)
 			k->fwd = false;
 		return;
 	}
-	ctrld_log(d, CLOG_DEBUG, "REPLY %u from the dataplane: nobody asked",
-		  r->hdr.seq);
+	ctrld_log(d, CLOG_DEBUG, "answer %u from the dataplane: nobody asked",
+		  r->seq);
 }

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cproto/cpmsg.h"
@@ -292,6 +293,32 @@ static void on_query(struct dp_link *l, const struct ordo_cp_query_msg *in)
 	ctrl_send(l, r, sizeof(*r) + n);
 }
 
+static void on_stats(struct dp_link *l, const struct ordo_cp_stats_req *in)
+{
+	const struct ordo_cp_stats_req q = *in; /* the answer overwrites it */
+	struct ordo_cp_stats *r = (struct ordo_cp_stats *)l->buf;
+	struct timespec ts;
+	size_t n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->version = ORDO_STATS_VERSION;
+	if (q.version != ORDO_STATS_VERSION)
+		r->status = -EPROTONOSUPPORT;
+	else if (l->p.stats == NULL)
+		r->status = -EOPNOTSUPP;
+	else
+		n = l->p.stats(l->p.counters_arg, q.cursor,
+			       (struct ordo_cp_stat *)(r + 1),
+			       ORDO_CP_STATS_MAX, &r->next);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	r->now_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	r->n = (uint32_t)n;
+	cpmsg_hdr(&r->hdr, ORDO_CP_STATS,
+		  (uint32_t)(sizeof(*r) + n * sizeof(struct ordo_cp_stat)),
+		  q.hdr.seq);
+	ctrl_send(l, r, r->hdr.len);
+}
+
 static void on_hello(struct dp_link *l, const struct ordo_cp_link_hello *h)
 {
 	struct ordo_cp_link_welcome w;
@@ -357,7 +384,8 @@ static void ctrl_read(struct dp_link *l)
 		return;
 	}
 	if (h->type != ORDO_CP_LINK_HELLO && h->type != ORDO_CP_ATTACH &&
-	    h->type != ORDO_CP_DETACH && h->type != ORDO_CP_QUERY) {
+	    h->type != ORDO_CP_DETACH && h->type != ORDO_CP_QUERY &&
+	    h->type != ORDO_CP_STATS_REQ) {
 		cpmsg_close_fds(fds, nfds);
 		ctrl_drop(l, "unexpected message type");
 		return;
@@ -379,6 +407,9 @@ static void ctrl_read(struct dp_link *l)
 	}
 	case ORDO_CP_QUERY:
 		on_query(l, (const void *)h);
+		break;
+	case ORDO_CP_STATS_REQ:
+		on_stats(l, (const void *)h);
 		break;
 	}
 }

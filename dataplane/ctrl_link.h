@@ -31,6 +31,10 @@ struct dp_link_params {
 	 * length written (snprintf-like). */
 	size_t (*counters)(void *arg, char *buf, size_t len, bool json);
 	void *counters_arg;
+	/* A page of STATS records (dataplane/ctrl_stats.h); arg is
+	 * counters_arg. NULL: STATS_REQ is answered -EOPNOTSUPP. */
+	size_t (*stats)(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
+			size_t max, uint32_t *next);
 };
 
 struct dp_link {

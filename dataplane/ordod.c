@@ -32,6 +32,7 @@
 #include "dataplane/setup.h"
 #include "lib/conf/conf.h"
 #include "dataplane/ctrl_counters.h"
+#include "dataplane/ctrl_stats.h"
 #include "dataplane/ctrl_link.h"
 #include "dataplane/gateway/gateway.h"
 #include "dataplane/envcheck.h"
@@ -413,6 +414,7 @@ int main(int argc, char **argv)
 			.daemon = setup.daemon_name,
 			.counters = ordod_counters,
 			.counters_arg = &csrc,
+			.stats = ordod_stats,
 		};
 
 		csrc.ring = job.ring;

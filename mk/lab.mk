@@ -10,6 +10,9 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make metrics-check                       (a real Prometheus scrapes a
+#                                             3-node lab: targets, ring size,
+#                                             counters that move)
 #   make python-check                        (the Python binding and a C
 #                                             client in one group, 3 nodes)
 #   make lab-all                             (all of the above, every PORT)
@@ -22,7 +25,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check python-check
+	client-check metrics-check python-check
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -42,6 +45,9 @@ lab-all: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
+metrics-check: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/metrics-check.sh
 python-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/python-check.sh

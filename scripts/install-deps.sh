@@ -10,6 +10,7 @@ pkgs=(
   iproute2 python3
   corosync libcpg-dev
   gnuplot-nox
+  libmicrohttpd-dev prometheus
   scdoc mandoc man-db groff-base
   debhelper dpkg-dev fakeroot lintian debootstrap
 )
@@ -36,3 +37,10 @@ if [ ! -e "$policy" ]; then
 fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# prometheus is here for its binaries (promtool in the meson tests, a
+# throw-away server in `make metrics-check`), not as a service of this
+# machine: when this run installed it, leave its unit disabled.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null &&
+   [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi

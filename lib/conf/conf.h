@@ -169,6 +169,10 @@ struct ordo_conf_daemon {
 	 * memif mesh, one link per peer. */
 	uint32_t n_ports;
 	char     ports[ORDO_CONF_MAX_PORTS][ORDO_CONF_DEVARGS_MAX];
+	/* Its own MetricsListen, if the block gave one (port 0: off). */
+	bool     has_metrics;
+	uint32_t metrics_addr;
+	uint16_t metrics_port;
 };
 
 struct ordo_conf_access {
@@ -232,6 +236,12 @@ struct ordo_conf {
 	uint32_t client_submit_bytes;  /* ClientSubmitBytes: power of two */
 	uint32_t client_deliver_bytes; /* ClientDeliverBytes: power of two */
 	enum ordo_conf_slow slow_consumer; /* SlowConsumer */
+	/* MetricsListen: ordo-ctrld's Prometheus endpoint (local, not in the
+	 * hash); port 0: off. A Daemon block's own MetricsListen wins
+	 * (ordo_conf_metrics_listen). */
+	uint32_t metrics_addr;         /* IPv4, host order */
+	uint16_t metrics_port;
+	bool     metrics_set;          /* the Ordo section gave it */
 
 	uint32_t n_access;             /* Access blocks, first match decides */
 	struct ordo_conf_access access[ORDO_CONF_MAX_ACCESS];
@@ -289,6 +299,13 @@ int ordo_conf_find_self(const struct ordo_conf *conf, const char *name,
  * ordo_conf_find_self(). Returns how many were stored (at most max), or a
  * negative errno. */
 int ordo_conf_local_addrs(uint32_t *addrs, size_t max);
+
+/* Where daemon self's ordo-ctrld serves Prometheus metrics: its Daemon
+ * block's MetricsListen, else the Ordo section's. Returns false when
+ * metrics are off (the default), else true with the address and port
+ * (host order). */
+bool ordo_conf_metrics_listen(const struct ordo_conf *conf, int self,
+			      uint32_t *addr, uint16_t *port);
 
 /* Index of the daemon with this name or id, or -ENOENT. */
 int ordo_conf_daemon_by_name(const struct ordo_conf *conf, const char *name);

@@ -186,6 +186,9 @@ static int merge_dataplane(struct ordo_conf_parser *p)
 		memcpy(d->lcores, od->lcores, sizeof(d->lcores));
 		d->has_mac = od->has_mac;
 		memcpy(d->mac, od->mac, sizeof(d->mac));
+		d->has_metrics = od->has_metrics;
+		d->metrics_addr = od->metrics_addr;
+		d->metrics_port = od->metrics_port;
 	}
 	return 0;
 }

@@ -158,6 +158,16 @@ static void put_ids(struct out *o, const char *key, bool any,
 	put(o, "\n");
 }
 
+static void put_metrics(struct out *o, const char *indent, uint32_t addr,
+			uint16_t port)
+{
+	if (port == 0)
+		put(o, "%sMetricsListen = none\n", indent);
+	else
+		put(o, "%sMetricsListen = %u.%u.%u.%u:%u\n", indent, addr >> 24,
+		    (addr >> 16) & 255, (addr >> 8) & 255, addr & 255, port);
+}
+
 static void put_ordo(struct out *o, const struct ordo_conf *c)
 {
 	uint32_t i, j;
@@ -185,6 +195,8 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 	    "\tClientDeliverBytes = %u\n\tSlowConsumer = %s\n",
 	    c->max_clients, c->client_submit_bytes, c->client_deliver_bytes,
 	    ordo_conf_slow_name(c->slow_consumer));
+	if (c->metrics_set)
+		put_metrics(o, "\t", c->metrics_addr, c->metrics_port);
 
 	for (i = 0; i < c->n_daemons && i < ORDO_MAX_MEMBERS; i++) {
 		const struct ordo_conf_daemon *d = &c->daemons[i];
@@ -199,6 +211,8 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 		}
 		if (d->lcores[0])
 			put(o, "\t\tLcores = %s\n", d->lcores);
+		if (d->has_metrics)
+			put_metrics(o, "\t\t", d->metrics_addr, d->metrics_port);
 		if (d->has_mac)
 			put(o, "\t\tMac = %02x:%02x:%02x:%02x:%02x:%02x\n",
 			    d->mac[0], d->mac[1], d->mac[2], d->mac[3],

@@ -19,7 +19,9 @@
  *   RuntimeDir, ClientSocket, users, hugepages, IdleStrategy, lcores,
  *   ports, MACs (per host), StorePackets, SubmitQueueBytes and
  *   MaxSessionMessages (local memory), the Access policy, MaxClients,
- *   ClientSubmitBytes, ClientDeliverBytes, SlowConsumer (local clients).
+ *   ClientSubmitBytes, ClientDeliverBytes, SlowConsumer (local clients),
+ *   MetricsListen (where one host's ordo-ctrld publishes its metrics: an
+ *   operational choice per host that the ring's protocol never sees).
  *
  * Values are hashed as they take effect (defaults filled in), so a file
  * that spells a default out hashes like one that does not. The

@@ -272,6 +272,7 @@ static const struct conf_key keys[] = {
 	ONE("ClientSubmitBytes", ORDO, conf_set_client_ring),
 	ONE("ClientDeliverBytes", ORDO, conf_set_client_ring),
 	ONE("SlowConsumer", ORDO, conf_set_slow),
+	ONE("MetricsListen", ORDO | ODMN, conf_set_metrics),
 	{ .name = "Daemon", .blocks = ORDO, .kind = KK_NAMED,
 	  .opens = BLK_ODAEMON, .set = set_ordo, .arg = conf_odaemon_arg },
 	{ .name = "Access", .blocks = ORDO, .kind = KK_NAMED,

@@ -20,6 +20,8 @@ size_t cpmsg_fixed_size(uint16_t type)
 	case ORDO_CP_BYE:          return sizeof(struct ordo_cp_hdr);
 	case ORDO_CP_QUERY:        return sizeof(struct ordo_cp_query_msg);
 	case ORDO_CP_REPLY:        return sizeof(struct ordo_cp_reply);
+	case ORDO_CP_STATS_REQ:    return sizeof(struct ordo_cp_stats_req);
+	case ORDO_CP_STATS:        return sizeof(struct ordo_cp_stats);
 	case ORDO_CP_LINK_HELLO:   return sizeof(struct ordo_cp_link_hello);
 	case ORDO_CP_LINK_WELCOME: return sizeof(struct ordo_cp_link_welcome);
 	case ORDO_CP_ATTACH:       return sizeof(struct ordo_cp_attach);
@@ -37,7 +39,7 @@ size_t cpmsg_fixed_size(uint16_t type)
 int cpmsg_has_tail(uint16_t type)
 {
 	return type == ORDO_CP_VIEW || type == ORDO_CP_REPLY ||
-	       type == ORDO_CP_RING;
+	       type == ORDO_CP_RING || type == ORDO_CP_STATS;
 }
 
 const char *cpmsg_err_name(enum cpmsg_err e)
@@ -83,6 +85,12 @@ static enum cpmsg_err check_tail(uint16_t type, const unsigned char *p,
 		n_members = read_u32(p, offsetof(struct ordo_cp_ring, n_members));
 		if (n_members > ORDO_MAX_MEMBERS ||
 		    tail != (size_t)n_members * sizeof(uint32_t))
+			return CPMSG_E_TAIL;
+		break;
+	case ORDO_CP_STATS:
+		n_members = read_u32(p, offsetof(struct ordo_cp_stats, n));
+		if (tail % sizeof(struct ordo_cp_stat) != 0 ||
+		    tail / sizeof(struct ordo_cp_stat) != n_members)
 			return CPMSG_E_TAIL;
 		break;
 	default:
@@ -150,6 +158,13 @@ static enum cpmsg_err check_names(uint16_t type, const unsigned char *p,
 		for (size_t off = sizeof(struct ordo_cp_view); ok && off < n;
 		     off += ORDO_CP_NAME_LEN)
 			ok = memchr(p + off, '\0', ORDO_CP_NAME_LEN) != NULL;
+		break;
+	case ORDO_CP_STATS:
+		/* Every record's text label: whole records only. */
+		for (size_t off = sizeof(struct ordo_cp_stats); ok && off < n;
+		     off += sizeof(struct ordo_cp_stat))
+			ok = memchr(p + off + offsetof(struct ordo_cp_stat, label),
+				    '\0', ORDO_STAT_LABEL_LEN) != NULL;
 		break;
 	default:
 		break;

@@ -10,6 +10,7 @@
 #   memif         3 processes on a memif mesh
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
+#   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #   python        make python-check: Python and C clients in one group
 #   deb           make deb-check: the Debian packages built (lintian
 #                 clean of errors) and installed into a fresh Debian 12
@@ -43,6 +44,7 @@ check afxdp    NODES=3 PORT=afxdp    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
+check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check python   BUILD_DIR="$PWD/$B" bash $LAB/python-check.sh
 check deb      bash -c 'bash scripts/deb.sh "${DEB_OUT:-/var/tmp/ordo-deb}" &&
 	bash scripts/deb-check.sh "${DEB_OUT:-/var/tmp/ordo-deb}"'
