@@ -16,7 +16,7 @@
 #      conffile), `ordod -- --check` (EAL up on a net_null port with
 #      hugepages, the example minimal.conf), every program's --help
 #      (its libraries resolve), the manual pages and systemd units in
-#      place, the units naming binaries that exist, `import ordo` in
+#      place, the units naming binaries and documentation that exist, `import ordo` in
 #      python3 with libordo.so.0 found, and /etc/ordo/ordo.conf a
 #      conffile.
 # Prints one line per check; ends with "deb-check: N passed, M failed".
@@ -182,7 +182,7 @@ check "manual pages installed" sh -c '
 		n=$((n + 1))
 	done
 	echo "$n pages"'
-check "systemd units name installed binaries" sh -c '
+check "systemd units name installed binaries and documentation" sh -c '
 	n=0
 	for u in ordod@ ordo-ctrld@ ordo-hugepages ordo-devbind; do
 		f=/lib/systemd/system/$u.service
@@ -193,6 +193,15 @@ check "systemd units name installed binaries" sh -c '
 				[ -x "$b" ] || { echo "$u: $b is not installed"; exit 1; }
 				n=$((n + 1)) ;;
 			/usr/bin/dpdk-*) ;;  # from the dpdk package (Recommends)
+			esac
+		done
+		for d in $(sed -n "s/^Documentation=//p" "$f"); do
+			case $d in
+			file://*) [ -f "${d#file://}" ] ||
+				{ echo "$u: $d is not installed"; exit 1; } ;;
+			man:*) p=${d#man:}; s=${p##*(}; s=${s%)}
+				[ -f "/usr/share/man/man$s/${p%(*}.$s.gz" ] ||
+				{ echo "$u: $d is not installed"; exit 1; } ;;
 			esac
 		done
 	done
