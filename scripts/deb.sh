@@ -27,9 +27,13 @@ mkdir -p "$OUT"
 rm -rf "$OUT/src"
 rm -f "$OUT"/*.deb "$OUT"/*.buildinfo "$OUT"/*.changes
 mkdir "$OUT/src"
-git ls-files -z --cached --others --exclude-standard |
-	while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-	tar --null -T - -cf - | tar -xf - -C "$OUT/src"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+		tar --null -T - -cf - | tar -xf - -C "$OUT/src"
+else  # an unpacked source tree: everything but build directories
+	tar --exclude='./build*' --exclude='./obj-*' -cf - . | tar -xf - -C "$OUT/src"
+fi
 
 echo "deb: building in $OUT/src"
 # Debian's own python3 and tools, whatever a developer's PATH prefers.
