@@ -10,12 +10,23 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make lab-key-rotation                    (the ring's key changes under
+#                                             traffic: nothing lost, no ring
+#                                             change; docs/security.md)
+#   make lab-bigmsg                          (1..16 MiB messages between 3
+#                                             nodes, default and 64 KiB rings)
 #   make metrics-check                       (a real Prometheus scrapes a
 #                                             3-node lab: targets, ring size,
 #                                             counters that move)
 #   make python-check                        (the Python binding and a C
 #                                             client in one group, 3 nodes)
 #   make lab-all                             (all of the above, every PORT)
+#   make lab-faults                          (membership under faults: cut,
+#                                             flap, stop, kill, loss on 3
+#                                             and 5 nodes, 3 runs; ~8 min;
+#                                             SIZES=3 RUNS=1: ~40 s)
+#   make lab-timers                          (do the membership timers hold
+#                                             here? LAB_TIMEOUTS="" IDLE=spin)
 NODES ?= 3
 PORT ?= afpacket
 MSGS ?= 100000
@@ -25,7 +36,8 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check metrics-check python-check
+	client-check lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
+	python-check
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -45,9 +57,23 @@ lab-all: build
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
+lab-key-rotation: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/key-rotation.sh
+lab-bigmsg: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/bigmsg.sh
 metrics-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/metrics-check.sh
+# Issue 12: SIZES, RUNS, FAULTS, AVAILABILITY=report, LAB_LOCK, LAB_KEEP
+# pass through (tests/lab/lab-faults.sh).
+lab-faults: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/lab-faults.sh
+lab-timers: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/lab-timers.sh
 python-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/python-check.sh

@@ -62,7 +62,8 @@ extern "C" {
 #define ORDO_CONF_CLIENTS_MAX  1024u  /* MaxClients */
 #define ORDO_CONF_UDP_OVERHEAD 28u    /* IPv4 (20) + UDP (8) headers */
 #define ORDO_CONF_MSG_SIZE_MAX (64u << 20) /* the engine's ORDO_MAX_MSG_SIZE_LIMIT */
-#define ORDO_CONF_CRING_MIN    (4u << 10)  /* Client*Bytes: client ring sizes */
+#define ORDO_CONF_CRING_MIN    (64u << 10) /* Client*Bytes: client ring sizes
+					     * (ORDO_CR_CLIENT_RING_MIN) */
 #define ORDO_CONF_CRING_MAX    (1u << 30)
 
 /* Spread's interface types, for a daemon's optional { D|C|M <ip> } block. */
@@ -113,6 +114,15 @@ enum ordo_conf_slow {
 	ORDO_SLOW_DISCONNECT = 1, /* past MaxSessionMessages: disconnect it */
 	ORDO_SLOW_BLOCK      = 2, /* stop reading local submissions meanwhile */
 };
+
+/* Crypto: how frames between daemons are protected (docs/security.md). */
+enum ordo_conf_crypto {
+	ORDO_CRYPTO_NONE      = 1, /* in the clear: a trusted, private LAN only */
+	ORDO_CRYPTO_AES256GCM = 2, /* sealed (include/ordo/seal.h): the default */
+};
+
+/* KeyFile when the file does not say. */
+#define ORDO_CONF_KEY_FILE_DEFAULT "/etc/ordo/ordo.key"
 
 enum ordo_conf_idle {
 	ORDO_IDLE_SPIN    = 1, /* busy-poll: lowest latency, one core at 100% */
@@ -243,6 +253,10 @@ struct ordo_conf {
 	uint16_t metrics_port;
 	bool     metrics_set;          /* the Ordo section gave it */
 
+	/* Crypto between daemons: the cipher is in the hash, the key never. */
+	enum ordo_conf_crypto crypto;  /* Crypto */
+	char     key_file[ORDO_CONF_PATH_MAX]; /* KeyFile: read by ordod */
+
 	uint32_t n_access;             /* Access blocks, first match decides */
 	struct ordo_conf_access access[ORDO_CONF_MAX_ACCESS];
 };
@@ -283,7 +297,8 @@ int ordo_conf_parse_file(const char *path, struct ordo_conf *conf, char *err,
  * the members (id and segment group:port, in ring order) and the
  * protocol parameters (windows, accelerated ring, MTU, encapsulation,
  * max message size, the nine timeouts and the token retransmission
- * interval), with defaults filled in, so spelling a default out does not
+ * interval) and Crypto (on or off, and the cipher; never the key), with
+ * defaults filled in, so spelling a default out does not
  * change it. Names, paths, logging, lcores, ports, store and queue sizes
  * and the access policy are local and excluded. Never 0. Carried in every
  * packet header: daemons refuse peers with another hash. */
@@ -329,6 +344,7 @@ const char *ordo_conf_encap_name(enum ordo_conf_encap e);
 const char *ordo_conf_idle_name(enum ordo_conf_idle i);
 const char *ordo_conf_priority_name(enum ordo_conf_priority p);
 const char *ordo_conf_slow_name(enum ordo_conf_slow s);
+const char *ordo_conf_crypto_name(enum ordo_conf_crypto c);
 
 #ifdef __cplusplus
 }

@@ -195,6 +195,9 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 	    "\tClientDeliverBytes = %u\n\tSlowConsumer = %s\n",
 	    c->max_clients, c->client_submit_bytes, c->client_deliver_bytes,
 	    ordo_conf_slow_name(c->slow_consumer));
+	put(o, "\tCrypto = %s\n\tKeyFile = ", ordo_conf_crypto_name(c->crypto));
+	put_str(o, c->key_file);
+	put(o, "\n");
 	if (c->metrics_set)
 		put_metrics(o, "\t", c->metrics_addr, c->metrics_port);
 

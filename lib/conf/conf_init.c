@@ -45,6 +45,17 @@ void ordo_conf_init(struct ordo_conf *c)
 	c->client_submit_bytes = 1u << 20;
 	c->client_deliver_bytes = 4u << 20;
 	c->slow_consumer = ORDO_SLOW_DISCONNECT;
+	c->crypto = ORDO_CRYPTO_AES256GCM;
+	strcpy(c->key_file, ORDO_CONF_KEY_FILE_DEFAULT);
+}
+
+const char *ordo_conf_crypto_name(enum ordo_conf_crypto c)
+{
+	switch (c) {
+	case ORDO_CRYPTO_NONE:      return "none";
+	case ORDO_CRYPTO_AES256GCM: return "aes256gcm";
+	}
+	return "?";
 }
 
 const char *ordo_conf_encap_name(enum ordo_conf_encap e)

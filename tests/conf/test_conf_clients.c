@@ -67,14 +67,14 @@ static void test_metrics(void **state)
 static void test_values(void **state)
 {
 	(void)state;
-	parse_ok(SEG1 "Ordo {\n MaxClients = 1\n ClientSubmitBytes = 4K\n"
+	parse_ok(SEG1 "Ordo {\n MaxClients = 1\n ClientSubmitBytes = 64K\n"
 		 " ClientDeliverBytes = 1GiB\n SlowConsumer = BLOCK\n}\n", &c);
 	assert_int_equal(c.max_clients, 1);
-	assert_int_equal(c.client_submit_bytes, 4096);
+	assert_int_equal(c.client_submit_bytes, 65536);
 	assert_int_equal(c.client_deliver_bytes, 1u << 30);
 	assert_int_equal(c.slow_consumer, ORDO_SLOW_BLOCK);
-	parse_ok(SEG1 "Ordo { ClientSubmitBytes = 65536 }\n", &c);
-	assert_int_equal(c.client_submit_bytes, 65536);
+	parse_ok(SEG1 "Ordo { ClientSubmitBytes = 131072 }\n", &c);
+	assert_int_equal(c.client_submit_bytes, 131072);
 }
 
 static void refused(const char *text, const char *needle)
@@ -92,7 +92,9 @@ static void test_refused(void **state)
 	refused(SEG1 "Ordo { MaxClients = 0 }\n", "MaxClients");
 	refused(SEG1 "Ordo { MaxClients = 1025 }\n", "MaxClients");
 	refused(SEG1 "Ordo { ClientSubmitBytes = 3000 }\n", "ClientSubmitBytes");
-	refused(SEG1 "Ordo { ClientSubmitBytes = 12K }\n", "power of two");
+	refused(SEG1 "Ordo { ClientSubmitBytes = 96K }\n", "power of two");
+	/* Below 64K a record could not name 255 groups and the sender. */
+	refused(SEG1 "Ordo { ClientDeliverBytes = 32K }\n", "ClientDeliverBytes");
 	refused(SEG1 "Ordo { ClientDeliverBytes = 2G }\n", "ClientDeliverBytes");
 	refused(SEG1 "Ordo { SlowConsumer = drop }\n", "SlowConsumer");
 	refused(SEG1 "Ordo { MetricsListen = 127.0.0.1 }\n",
@@ -116,8 +118,8 @@ static void test_not_hashed(void **state)
 	(void)state;
 	parse_ok(SEG1, &c);
 	h = ordo_conf_hash(&c);
-	parse_ok(SEG1 "Ordo {\n MaxClients = 7\n ClientSubmitBytes = 8K\n"
-		 " ClientDeliverBytes = 8K\n SlowConsumer = block\n"
+	parse_ok(SEG1 "Ordo {\n MaxClients = 7\n ClientSubmitBytes = 64K\n"
+		 " ClientDeliverBytes = 64K\n SlowConsumer = block\n"
 		 " MetricsListen = 0.0.0.0:9464\n}\n", &c);
 	assert_int_equal(ordo_conf_hash(&c), h);
 }

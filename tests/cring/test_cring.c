@@ -343,6 +343,9 @@ E(e_svc0, r->service = 0)
 E(e_svc_int, r->service = ORDO_SVC_INTERNAL)
 E(e_names0, r->n_names = 0)
 E(e_names_over, r->n_names = 200)
+E(e_join_two, r->kind = ORDO_CR_JOIN; r->service = 0; r->n_names = 2;
+  r->len = 32 + 64; r->msg_len = 0;
+  memcpy((char *)(r + 1) + 32, "b", 2))
 E(e_name_unterm, memset((char *)(r + 1), 'a', 32))
 E(e_name_empty, ((char *)(r + 1))[0] = 0)
 E(e_name_space, ((char *)(r + 1))[0] = ' ')
@@ -371,6 +374,7 @@ static const struct vcase vcases[] = {
 	{ "service internal", ORDO_CR_ERR_SERVICE, e_svc_int },
 	{ "FIRST without names", ORDO_CR_ERR_NAMES, e_names0 },
 	{ "names beyond record", ORDO_CR_ERR_LEN, e_names_over },
+	{ "JOIN of two groups", ORDO_CR_ERR_NAMES, e_join_two },
 	{ "name unterminated", ORDO_CR_ERR_NAME, e_name_unterm },
 	{ "name empty", ORDO_CR_ERR_NAME, e_name_empty },
 	{ "name with space", ORDO_CR_ERR_NAME, e_name_space },
@@ -382,6 +386,51 @@ static const struct vcase vcases[] = {
 	{ "JOIN with payload", ORDO_CR_ERR_LEN, e_join_payload },
 	{ "PAD not to the end", ORDO_CR_ERR_PAD, e_pad_short },
 };
+
+/* Name counts at their limits, on rings of the smallest client size: a
+ * client may submit to ORDO_CR_MAX_GROUPS groups, a delivery names the
+ * sender too; one more is refused by the writer and by the reader. */
+static void test_name_counts(void **st)
+{
+	(void)st;
+	static char names[ORDO_CR_MAX_NAMES + 1][ORDO_CR_NAME_LEN];
+	static uint8_t buf[ORDO_CR_CLIENT_RING_MIN];
+	for (unsigned i = 0; i <= ORDO_CR_MAX_NAMES; i++)
+		snprintf(names[i], ORDO_CR_NAME_LEN, "group-%u", i);
+	for (int w = ORDO_CR_SUBMIT; w <= ORDO_CR_DELIVER; w++) {
+		struct ordo_cr_map m = mk(ORDO_CR_CLIENT_RING_MIN,
+					  ORDO_CR_CLIENT_RING_MIN);
+		struct ordo_cr_prod p;
+		struct ordo_cr_reader r;
+		struct ordo_cr_msg msg;
+		uint16_t most = w == ORDO_CR_SUBMIT ? ORDO_CR_MAX_GROUPS
+						    : ORDO_CR_MAX_NAMES;
+		struct ordo_cr_send s = {
+			.kind = ORDO_CR_MSG, .service = ORDO_SVC_AGREED,
+			.n_names = most, .names = (const void *)names,
+			.payload = "x", .len = 1,
+		};
+		assert_int_equal(ordo_cr_prod_init(&p, &m, w, -1, -1), 0);
+		assert_int_equal(ordo_cr_reader_init(&r, &m, w, -1, -1), 0);
+		assert_int_equal(ordo_cr_write_msg(&p, &s), 0);
+		assert_int_equal(ordo_cr_read(&r, &msg, buf, sizeof(buf)), 1);
+		assert_int_equal(msg.hdr.n_names, most);
+		assert_string_equal(msg.names[most - 1], names[most - 1]);
+		assert_int_equal(msg.payload_len, 1);
+		s.n_names = ORDO_CR_MAX_NAMES + 1;
+		s.done = 0;
+		s.started = false;
+		assert_int_equal(ordo_cr_write_msg(&p, &s), -EINVAL);
+		if (w == ORDO_CR_SUBMIT) {
+			/* a delivery's count is one too many for a submission */
+			s.n_names = ORDO_CR_MAX_NAMES;
+			assert_int_equal(ordo_cr_write_msg(&p, &s), 0);
+			assert_int_equal(ordo_cr_read(&r, &msg, buf, sizeof(buf)),
+					 -ORDO_CR_ERR_NAMES);
+		}
+		ordo_cr_region_unmap(&m);
+	}
+}
 
 static void test_validation(void **st)
 {
@@ -798,6 +847,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_wrap_every_offset),
 		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_iov_gather),
+		cmocka_unit_test(test_name_counts),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_bad_tail),
 		cmocka_unit_test(test_no_span),

@@ -390,7 +390,7 @@ int fc_hello(int fd, const char *name, uint32_t seq)
 	memset(&h, 0, sizeof(h));
 	hdr(&h.hdr, ORDO_CP_HELLO, sizeof(h), seq);
 	snprintf(h.private_name, sizeof(h.private_name), "%s", name);
-	h.submit_bytes = 5000; /* rounded up to 8 KiB */
+	h.submit_bytes = 70000; /* rounded up to 128 KiB */
 	return fc_send(fd, &h, sizeof(h), NULL, 0);
 }
 

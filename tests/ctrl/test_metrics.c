@@ -318,7 +318,8 @@ static void test_hostile_http(void **state)
 	raw(e.port, "GET\r\n\r\n", 7);
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "GET /", 5);
-	memcpy(big + sizeof(big) - 15, " HTTP/1.0\r\n\r\n", 15);
+	static const char tail[] = " HTTP/1.0\r\n\r\n";
+	memcpy(big + sizeof(big) - (sizeof(tail) - 1), tail, sizeof(tail) - 1);
 	raw(e.port, big, sizeof(big));
 	raw(e.port, "GET /metrics HTTP/1.1\r\nHost:", 28);
 	raw(e.port, "", 0);

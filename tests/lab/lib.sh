@@ -125,8 +125,30 @@ lab_ring_args() {
 		echo "--config $LAB_CONFIG --name n$i"
 	else
 		echo "$(lab_port_args "$i" "$type" "$n") --node-id $i" \
-		     "--members $(lab_members "$n")"
+		     "--members $(lab_members "$n") $(lab_crypto_args)"
 	fi
+}
+
+# Crypto, as in production: on, with a key made for this run (lab_init).
+# LAB_CRYPTO=none runs the ring in the clear (labs without a file only:
+# a configuration file's Crypto is in its hash).
+LAB_CRYPTO=${LAB_CRYPTO:-aes256gcm}
+LAB_KEY=${LAB_KEY:-$LAB_DIR/ordo.key}
+# The key file config/lab/*.conf name.
+LAB_CONF_KEY=/run/ordo/lab/ordo.key
+lab_crypto_args() {
+	if [ "$LAB_CRYPTO" = none ]; then
+		echo "--crypto none"
+	else
+		echo "--key-file $LAB_KEY"
+	fi
+}
+
+# A new key at $1 with ordoctl keygen (mode 0600), replacing any old one.
+lab_keygen() {
+	local ctl=${ORDOCTL:-$(dirname "$ORDOD")/../app/ordoctl}
+	rm -f "$1"
+	"$ctl" keygen "$1" > /dev/null || lab_die "ordoctl keygen $1 failed"
 }
 
 # Membership timeouts for a lab: 3-5 daemons share 2 CPUs with whatever else
@@ -228,11 +250,15 @@ lab_init() {
 	trap 'exit 130' INT TERM
 	rm -rf "$LAB_DIR"
 	mkdir -p "$LAB_DIR/lock"
-	# config/lab/memif3.conf keeps its sockets here.
+	# config/lab/memif3.conf keeps its sockets here, every lab
+	# configuration its key (scripts that write a configuration after
+	# lab_init name it too).
+	mkdir -p /run/ordo/lab
 	if [ -n "${LAB_CONFIG:-}" ]; then
-		mkdir -p /run/ordo/lab
 		rm -f /run/ordo/lab/memif-*.sock
 	fi
+	lab_keygen "$LAB_CONF_KEY"
+	[ "$LAB_CRYPTO" = none ] || lab_keygen "$LAB_KEY"
 	lab_hugepages
 }
 
