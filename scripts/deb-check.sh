@@ -10,11 +10,13 @@
 #      machine's apt uses (/etc/apt/sources.list*), with the same suites
 #      (updates, security) enabled in the new tree;
 #   2. apt installs every package of OUT there, with their dependencies
-#      (DPDK's libraries) from that mirror, plus the two DPDK drivers the
-#      check below loads (null port, ring mempool);
+#      (DPDK's libraries and drivers) from that mirror, plus the null port
+#      driver the checks below use;
 #   3. in the chroot: `ordoctl check /etc/ordo/ordo.conf` (the shipped
 #      conffile), `ordod -- --check` (EAL up on a net_null port with
-#      hugepages, the example minimal.conf), every program's --help
+#      hugepages, the example minimal.conf), `ordoctl keygen` and ordod
+#      running with that key (sealed frames: a crypto driver from the
+#      mirror) until SIGTERM, every program's --help
 #      (its libraries resolve), the manual pages and systemd units in
 #      place, the units naming binaries and documentation that exist, `import ordo` in
 #      python3 with libordo.so.0 found, and /etc/ordo/ordo.conf a
@@ -140,7 +142,7 @@ names=()
 for d in "${debs[@]}"; do names+=("/tmp/debs/$(basename "$d")"); done
 if chroot "$ROOT" /usr/bin/env DEBIAN_FRONTEND=noninteractive sh -c \
 	'apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" \
-	 librte-net-null23 librte-mempool-ring23' sh "${names[@]}" \
+	 librte-net-null23' sh "${names[@]}" \
 	> "$OUT/apt.log" 2>&1; then
 	ok "apt-get install ${names[*]##*/} with their dependencies ($((SECONDS - t1)) s, $(grep -c '^Setting up' "$OUT/apt.log") packages set up)"
 else
@@ -167,6 +169,30 @@ check "ordod --check (net_null0, minimal.conf)" ordod --no-pci --huge-dir=/run/h
 	--log-level=lib.eal:error -- \
 	--config /usr/share/doc/ordo/examples/minimal.conf --name localhost \
 	--lock-dir /run/ordo-debcheck --check
+
+# The ring's key, and ordod really running on it: the key file accepted,
+# a crypto driver found (ipsec_mb or OpenSSL: DPDK loads it at run time),
+# a one-daemon ring formed, a clean stop on SIGTERM.
+check "ordoctl keygen /etc/ordo/ordo.key" sh -c \
+	'ordoctl keygen /etc/ordo/ordo.key && stat -c "mode %a, %s bytes" /etc/ordo/ordo.key'
+check "ordod runs sealed (minimal.conf, net_null0)" sh -c '
+	ordod --no-pci --huge-dir=/run/huge --huge-unlink -m 64 \
+		--file-prefix=ordo-debrun-$$ --vdev net_null0 --log-level=lib.eal:error -- \
+		--config /usr/share/doc/ordo/examples/minimal.conf --name localhost \
+		--key-file /etc/ordo/ordo.key --lock-dir /run/ordo-debcheck \
+		--no-clients --idle backoff --stats-period 1 > /tmp/ordod.log 2>&1 &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q "^ordod: node=" /tmp/ordod.log && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+	crypto=$(grep -o "crypto aes256gcm on [^,]*" /tmp/ordod.log)
+	if [ $rc -ne 0 ] || [ -z "$crypto" ] || ! grep -q "^ordod: node=" /tmp/ordod.log; then
+		tail -8 /tmp/ordod.log; echo "exit $rc"; exit 1
+	fi
+	echo "$crypto; stats lines; exit $rc on SIGTERM"'
 
 for p in "ordod -- --help" "ordo-ctrld --help" "ordoctl --help" \
 	 "ordo-perf --help" "ordo-user -h"; do
