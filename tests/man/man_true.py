@@ -144,8 +144,9 @@ def cmd_lib(args):
     page, mapfile, header = args
     with open(mapfile, encoding='utf-8') as f:
         m = f.read()
-    glob = m[m.index('global:'):m.index('local:')]
-    syms = set(re.findall(r'^\s*(\w+);', glob, re.M))
+    syms = set()
+    for glob in re.findall(r'global:(.*?)(?:local:|\})', m, re.S):
+        syms |= set(re.findall(r'^\s*(\w+);', glob, re.M))
     with open(header, encoding='utf-8') as f:
         errs = set(re.findall(r'\b(ORDO_ERR_\w+)\s*=', f.read()))
     if len(syms) < 20 or len(errs) < 10:

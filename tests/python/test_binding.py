@@ -136,6 +136,18 @@ class Binding(unittest.TestCase):
         self.assertEqual(ev.data, data)
         self.assertEqual(c.pending(), 0)
 
+    def test_max_message(self):
+        c = self.client('max', membership=False)
+        one = c.max_message('g')
+        self.assertGreater(one, 0)
+        # Each group name costs 1 + its length in the message's header.
+        self.assertEqual(c.max_message(['g', 'hh']), one - 3)
+        self.assertEqual(c.max_message(['x'] * 255), one - 254 * 2)
+        with self.assertRaises(ordo.TooManyGroups):
+            c.max_message(['x'] * 256)
+        with self.assertRaises(ordo.TooManyGroups):
+            c.multicast(['x'] * 256, b'too many')
+
     def test_self_discard(self):
         c = self.client('disc', membership=False)
         c.multicast('g', b'not back', self_discard=True)
@@ -244,6 +256,7 @@ class Constants(unittest.TestCase):
         defines = {n: int(v, 0) for n, v in
                    re.findall(r'#define (ORDO_\w+)\s+(0x[0-9a-fA-F]+|\d+)', h)}
         self.assertEqual(defines['ORDO_NAME_LEN'], _lib.NAME_LEN)
+        self.assertEqual(defines['ORDO_MAX_GROUPS'], _lib.MAX_GROUPS)
         self.assertEqual(defines['ORDO_SELF_DISCARD'], _lib.SELF_DISCARD)
         self.assertEqual(defines['ORDO_CONNECT_MEMBERSHIP'],
                          _lib.CONNECT_MEMBERSHIP)

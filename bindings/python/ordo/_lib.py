@@ -11,6 +11,7 @@ import ctypes.util
 import os
 
 NAME_LEN = 32  # ORDO_NAME_LEN: a group or member name, NUL included
+MAX_GROUPS = 255  # ORDO_MAX_GROUPS: destinations of one message
 
 ERRORS = {  # enum ordo_error
     -1: 'ORDO_ERR_INVAL', -2: 'ORDO_ERR_CONNECT', -3: 'ORDO_ERR_CLOSED',
@@ -82,6 +83,7 @@ def _load():
         'ordo_multicastv': (c_int, [c_client, c_int, c_int, ctypes.c_void_p,
                                     ctypes.c_int16, ctypes.POINTER(IOVec),
                                     c_int]),
+        'ordo_max_message': (c_int, [c_client, c_int, ctypes.c_void_p]),
         'ordo_try_multicastv': (c_int, [c_client, c_int, c_int,
                                         ctypes.c_void_p, ctypes.c_int16,
                                         ctypes.POINTER(IOVec), c_int]),

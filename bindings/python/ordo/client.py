@@ -149,6 +149,19 @@ class Client:
         return self._check(rc, 'multicast to %s' % ','.join(
             n.decode() for n in names))
 
+    def max_message(self, groups):
+        """The largest payload multicast() takes to these groups (the
+        daemon's MaxMessageSize less the header each message carries);
+        larger ones raise TooBig and nothing is sent."""
+        if isinstance(groups, (str, bytes)):
+            groups = [groups]
+        names = [_name(g) for g in groups]
+        arr = (ctypes.c_char * _lib.NAME_LEN * max(len(names), 1))()
+        for i, n in enumerate(names):
+            arr[i].value = n
+        return self._check(_lib_.ordo_max_message(self._handle(), len(names),
+                                                  arr), 'max_message')
+
     # --- receiving --------------------------------------------------------
     def receive(self, timeout=None):
         """The next event: a Message, a Membership or a Reject. Waits up to
