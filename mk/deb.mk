@@ -5,8 +5,9 @@
 #                     then lintian (errors fail, warnings are printed)
 #   make deb-check    root: make deb, then install the packages into a
 #                     fresh Debian 12 (debootstrap) and run ordod --check,
-#                     ordoctl check /etc/ordo/ordo.conf and the other
-#                     checks there. Uses hugepages: when other labs may
+#                     ordoctl check /etc/ordo/ordo.conf, a one-daemon ring
+#                     with Python and C clients and the other checks there
+#                     (about 1 minute; make deb about 1). Uses hugepages: when other labs may
 #                     run, `flock /tmp/ordo-lab.lock make deb-check`.
 DEB_OUT ?= /var/tmp/ordo-deb
 

@@ -14,9 +14,11 @@
 #      driver the checks below use;
 #   3. in the chroot: `ordoctl check /etc/ordo/ordo.conf` (the shipped
 #      conffile), `ordod -- --check` (EAL up on a net_null port with
-#      hugepages, the example minimal.conf), `ordoctl keygen` and ordod
-#      running with that key (sealed frames: a crypto driver from the
-#      mirror) until SIGTERM, every program's --help
+#      hugepages, the example minimal.conf), `ordoctl keygen`, then a
+#      one-daemon ring from the packaged binaries: ordod sealed with that
+#      key (a crypto driver from the mirror) and ordo-ctrld, a Python
+#      client and ordo-user (C) each joining a group and getting their
+#      own message back through the ring, a clean stop; every program's --help
 #      (its libraries resolve), the manual pages and systemd units in
 #      place, the units naming binaries and documentation that exist, `import ordo` in
 #      python3 with libordo.so.0 found, and /etc/ordo/ordo.conf a
@@ -175,24 +177,42 @@ check "ordod --check (net_null0, minimal.conf)" ordod --no-pci --huge-dir=/run/h
 # a one-daemon ring formed, a clean stop on SIGTERM.
 check "ordoctl keygen /etc/ordo/ordo.key" sh -c \
 	'ordoctl keygen /etc/ordo/ordo.key && stat -c "mode %a, %s bytes" /etc/ordo/ordo.key'
-check "ordod runs sealed (minimal.conf, net_null0)" sh -c '
+check "a one-daemon ring from the packages (ordod sealed, ordo-ctrld, Python and C clients)" sh -c '
+	rt=/run/ordo-debrun; mkdir -p $rt
 	ordod --no-pci --huge-dir=/run/huge --huge-unlink -m 64 \
 		--file-prefix=ordo-debrun-$$ --vdev net_null0 --log-level=lib.eal:error -- \
 		--config /usr/share/doc/ordo/examples/minimal.conf --name localhost \
-		--key-file /etc/ordo/ordo.key --lock-dir /run/ordo-debcheck \
-		--no-clients --idle backoff --stats-period 1 > /tmp/ordod.log 2>&1 &
-	pid=$!
+		--key-file /etc/ordo/ordo.key --lock-dir $rt --runtime-dir $rt \
+		--idle backoff --stats-period 1 > /tmp/ordod.log 2>&1 &
+	p1=$!
+	ordo-ctrld --config /usr/share/doc/ordo/examples/minimal.conf -n localhost \
+		--runtime-dir $rt > /tmp/ctrld.log 2>&1 &
+	p2=$!
+	export ORDO_SOCKET=$rt/ordo.sock
 	for i in $(seq 100); do
-		grep -q "^ordod: node=" /tmp/ordod.log && break
-		kill -0 $pid 2>/dev/null || break
+		ordoctl ring 2>/dev/null | grep -q "in ring" && break
 		sleep 0.1
 	done
-	kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+	fail() { echo "$*"; tail -4 /tmp/ordod.log /tmp/ctrld.log; kill $p1 $p2; exit 1; }
+	ordoctl ring | grep -q "in ring" || fail "no ring"
+	python3 -c "
+import ordo
+c = ordo.Client(name=\"py\")
+c.join(\"g\")
+m = c.receive(5)
+assert isinstance(m, ordo.Membership) and m.members == (\"#py#localhost\",), m
+c.multicast(\"g\", b\"from python\", ordo.Service.SAFE)
+m = c.receive(5)
+assert m.data == b\"from python\" and m.sender == \"#py#localhost\", m
+" || fail "python client"
+	out=$(printf "j g\ns g\nfrom C\n" | ordo-user -u c -w 1000)
+	echo "$out" | grep -q "^msg sender=#c#localhost .* text=from C$" ||
+		fail "ordo-user: $out"
 	crypto=$(grep -o "crypto aes256gcm on [^,]*" /tmp/ordod.log)
-	if [ $rc -ne 0 ] || [ -z "$crypto" ] || ! grep -q "^ordod: node=" /tmp/ordod.log; then
-		tail -8 /tmp/ordod.log; echo "exit $rc"; exit 1
-	fi
-	echo "$crypto; stats lines; exit $rc on SIGTERM"'
+	[ -n "$crypto" ] || fail "not sealed"
+	kill -TERM $p2 $p1; wait $p1; rc=$?; wait $p2
+	[ $rc -eq 0 ] || fail "ordod exit $rc"
+	echo "ring of 1 formed, python and ordo-user round trips, $crypto, clean stop"'
 
 for p in "ordod -- --help" "ordo-ctrld --help" "ordoctl --help" \
 	 "ordo-perf --help" "ordo-user -h"; do
