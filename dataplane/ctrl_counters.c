@@ -116,6 +116,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 			kv(&o, dp_drop_name(k), drops[k]);
 		kv(&o, "announces_bad", s.announces_bad);
 		kv(&o, "peers_moved", s.peers_moved);
+		kv(&o, "rx_stranger_accepted", s.rx_stranger);
 		section(&o, "drops", false);
 	}
 	section(&o, "clients", true);

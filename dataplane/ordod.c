@@ -278,7 +278,7 @@ static void supervise(struct dp_ring *r, double period, bool ring_here,
 		if (mono_s() >= next) {
 			report_config_mismatch(stdout, &prev, &cur);
 			/* Keep the ring sequence across restarts (ringseq.h). */
-			if (cur.st.ring_seq_max > saved_seq &&
+			if (cur.st.ring_seq_max != saved_seq &&
 			    ringseq_save(state_dir, cur.node_id,
 					 cur.st.ring_seq_max) == 0)
 				saved_seq = cur.st.ring_seq_max;

@@ -31,11 +31,33 @@ static inline bool proves_member(int rc)
 	       rc == -ORDO_DROP_HELD_DOWN || rc == -ORDO_DROP_WINDOW;
 }
 
+/* Did the engine take a packet from a station other than the one we know
+ * for the member it names? That is a forgery that got in (with crypto on,
+ * only a replay the window missed could be), counted before we learn from
+ * it (rx_stranger_accepted, tests/lab/hostile.sh). */
+static bool __attribute__((noinline))
+from_other_station(const struct dp_ring *r, const struct dp_frame_view *v)
+{
+	const struct dp_peer *q;
+	uint32_t who;
+
+	if (v->len < sizeof(struct ordo_wire_hdr))
+		return false;
+	memcpy(&who, v->pkt + DP_ORDO_SENDER_OFF, sizeof(who));
+	q = dp_peers_find((struct dp_peers *)&r->peers, __builtin_bswap32(who));
+	return q != NULL && q->known &&
+	       (q->ip_be != v->src_ip_be ||
+		memcmp(q->mac, v->src_mac, DP_ETH_ALEN) != 0);
+}
+
 /* A packet in the clear: from an opened envelope (sender: its
  * authenticated transmitter) or, crypto off, straight from the framing
  * (sender 0). Announcements stay here; the rest goes to the engine. A
  * member's station is learned only from a frame that proves it is that
- * member: authenticated as it (crypto on), or fully validated (off). */
+ * member: authenticated as it (crypto on: learned and moved), or fully
+ * validated (crypto off: learned once, never moved by a frame — anyone
+ * can send a well-formed one — and forgotten when a ring forms without
+ * that member, so a wrong first sighting cannot last). */
 static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
 			    const struct dp_frame_view *v, uint32_t sender)
 {
@@ -48,6 +70,8 @@ static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
 	}
 	p->c.rx_ordo++;
 	rc = ordo_engine_rx(r->engine, v->pkt, v->len, r->now);
+	if (rc == 0 && unlikely(from_other_station(r, v)))
+		r->rx_stranger++;
 	/* Learn from every packet but DATA, which a retransmitting member
 	 * sends with its original sender (peers.h). */
 	if (v->len >= sizeof(struct ordo_wire_hdr) &&
@@ -58,7 +82,10 @@ static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
 		who = __builtin_bswap32(who);
 		/* Sealed: the packet's sender must be the transmitter the
 		 * key proved, or one member could move another. */
-		if (r->seal == NULL || who == sender)
+		if (r->seal == NULL)
+			dp_peers_learn_once(&r->peers, who, p->index,
+					    v->src_mac, v->src_ip_be);
+		else if (who == sender)
 			dp_peers_learn(&r->peers, who, p->index, v->src_mac,
 				       v->src_ip_be);
 	}
@@ -271,6 +298,11 @@ static void ring_config_change(void *ctx, const struct ordo_config_change *c)
 		r->ring_members = c->n_members;
 		r->ring_rep = c->ring_rep;
 		r->ring_seq = c->ring_seq;
+		/* Crypto off, stations never move (rx_plain): forgetting the
+		 * absent is how a member that moved is found again. */
+		if (r->seal == NULL)
+			dp_peers_forget_absent(&r->peers, c->members,
+					       c->n_members);
 		if (r->seal != NULL)
 			dp_seal_ring_changed(r->seal, ring_submit_control, r);
 	}
@@ -310,6 +342,7 @@ void dp_ring_publish(struct dp_ring *r)
 	s->peers_moved = r->peers.moved;
 	s->tx_no_port = r->tx_no_port;
 	s->tx_alone = r->tx_alone;
+	s->rx_stranger = r->rx_stranger;
 	s->announces_rx = r->announces_rx;
 	s->announces_tx = r->announces_tx;
 	s->announces_bad = r->announces_bad;
@@ -385,8 +418,15 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
 	}
 	r->announces_rx++;
 	stranger = !peer->known;
-	dp_peers_learn(&r->peers, a.node_id, p->index, v->src_mac,
-		       v->src_ip_be);
+	/* The same rule as for protocol frames (rx_plain): sealed, an
+	 * authenticated announcement may move its member; in the clear it
+	 * may only introduce one, since anyone can write it. */
+	if (r->seal != NULL)
+		dp_peers_learn(&r->peers, a.node_id, p->index, v->src_mac,
+			       v->src_ip_be);
+	else
+		dp_peers_learn_once(&r->peers, a.node_id, p->index,
+				    v->src_mac, v->src_ip_be);
 	/* A member we did not know may not know us either: answer, so a
 	 * late starter learns everyone within one exchange. */
 	if (stranger && r->now >= r->next_answer) {

@@ -81,6 +81,9 @@ struct dp_ring {
 	uint64_t events;     /* frames built + deliveries + config changes */
 	uint64_t tx_no_port;
 	uint64_t tx_alone;   /* data packets of a ring of one, not sent */
+	/* Packets the engine took from a station that is no known member's:
+	 * forgeries that got through (tests/lab/hostile.sh). */
+	uint64_t rx_stranger;
 	struct dp_port ports[DP_MAX_PORTS];
 
 	/* cold */

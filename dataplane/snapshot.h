@@ -52,6 +52,7 @@ struct dp_snapshot {
 	uint64_t peers_moved;
 	uint64_t tx_no_port;      /* frames with no port up to take them */
 	uint64_t tx_alone;        /* data packets of a ring of one, not sent */
+	uint64_t rx_stranger;     /* taken by the engine from no member's station */
 	uint64_t announces_rx, announces_tx, announces_bad;
 	uint64_t config_changes;
 	uint32_t ring_members;    /* members of the ring we are in now */

@@ -18,6 +18,8 @@
 #   make metrics-check                       (a real Prometheus scrapes a
 #                                             3-node lab: targets, ring size,
 #                                             counters that move)
+#   make lab-hostile CRYPTO=off              (a hostile host on the LAN while
+#                                             clients order: issue 11)
 #   make python-check                        (the Python binding and a C
 #                                             client in one group, 3 nodes)
 #   make lab-all                             (all of the above, every PORT)
@@ -37,7 +39,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
 	client-check lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
-	python-check
+	lab-hostile python-check
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -54,6 +56,13 @@ lab-all: build
 		$(LAB_ENV) PORT=$$p bash tests/lab/lab-check.sh || exit 1; done
 	$(LAB_ENV) bash tests/lab/memif-crash.sh
 	$(LAB_ENV) bash tests/lab/lab-kill.sh
+# lab-hostile runs both: crypto on (nothing accepted) and off (CRYPTO=on or
+# CRYPTO=off runs one).
+CRYPTO ?= on off
+lab-hostile: build
+	for c in $(CRYPTO); do \
+		BUILD_DIR=$(abspath $(BUILD)) CRYPTO=$$c bash tests/lab/hostile.sh || exit 1; \
+	done
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
