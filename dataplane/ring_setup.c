@@ -180,6 +180,7 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 		if (rc < 0)
 			goto fail;
 		r->seal = &r->seal_;
+		r->seal->stages = &r->stg;
 	}
 
 	r->socket = conf->socket;
