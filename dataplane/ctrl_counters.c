@@ -60,7 +60,9 @@ static void section(struct out *o, const char *name, bool open)
 /* The ring lcore's cost per stage (dataplane/stages.h). Keys are unique
  * in the whole answer (ordo-perf looks them up by name alone): "stage_"
  * and "lcore_" prefixes. Cycles per item and per ordered message are
- * there for people; programs divide the totals' differences. */
+ * there for people; programs divide the totals' differences.
+ * lcore_busy_cycles_per_msg is the whole loop's, from every busy turn;
+ * lcore_timed_cycles_per_msg the stages' sum, from the timed ones. */
 static void stages(struct out *o, const struct dp_stage_stats *st)
 {
 	uint64_t msgs = st->items[DP_STAGE_PROTOCOL], all = 0;
@@ -70,12 +72,18 @@ static void stages(struct out *o, const struct dp_stage_stats *st)
 	kv(o, "lcore", st->lcore);
 	kv(o, "lcore_tsc_hz", st->tsc_hz);
 	kv(o, "lcore_sample_every", st->sample_every);
+	kv(o, "lcore_stage_bias_cycles", st->bias);
 	kv(o, "lcore_turns", st->turns);
 	kv(o, "lcore_timed_turns", st->timed_turns);
 	kv(o, "lcore_empty_turns", st->empty_turns);
 	kv(o, "lcore_empty_cycles", st->empty_cycles);
 	kv(o, "lcore_long_turns", st->long_turns);
 	kv(o, "lcore_long_cycles", st->long_cycles);
+	kv(o, "lcore_busy_turns", st->busy_turns);
+	kv(o, "lcore_busy_cycles", st->busy_cycles);
+	kv(o, "lcore_busy_msgs", st->busy_msgs);
+	kv(o, "lcore_busy_cycles_per_msg",
+	   st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
 	kv(o, "lcore_stall_max_cycles", st->stall_max);
 	kv(o, "lcore_stall_recent_cycles", st->stall_recent);
 	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
@@ -91,8 +99,8 @@ static void stages(struct out *o, const struct dp_stage_stats *st)
 		snprintf(key, sizeof(key), "stage_%s_cycles_per_msg", n);
 		kv(o, key, msgs ? st->cycles[i] / msgs : 0);
 	}
-	kv(o, "lcore_cycles", all);
-	kv(o, "lcore_cycles_per_msg", msgs ? all / msgs : 0);
+	kv(o, "lcore_timed_cycles", all);
+	kv(o, "lcore_timed_cycles_per_msg", msgs ? all / msgs : 0);
 	section(o, "stages", false);
 }
 

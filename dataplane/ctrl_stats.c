@@ -118,8 +118,8 @@ static uint32_t u32_at(const void *base, uint16_t off)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The ring lcore's stage cycles (stages.h): 10 scalars and two per stage. */
-#define STAGE_RECORDS (10 + 2 * DP_STAGE_MAX)
+/* The ring lcore's stage cycles (stages.h): 14 scalars and two per stage. */
+#define STAGE_RECORDS (14 + 2 * DP_STAGE_MAX)
 
 /* Page 0 holds every global record, whatever the port count. */
 static_assert(N(snap_fields) + 4 + ORDO_DROP_REASON_MAX +
@@ -154,6 +154,10 @@ static void stages(const struct dp_stage_stats *st, struct page *p)
 	put(p, ORDO_ST_LOOP_STALL_RECENT, lc, NULL, st->stall_recent);
 	put(p, ORDO_ST_TSC_HZ, lc, NULL, st->tsc_hz);
 	put(p, ORDO_ST_STAGE_SAMPLE_EVERY, lc, NULL, st->sample_every);
+	put(p, ORDO_ST_STAGE_BIAS, lc, NULL, st->bias);
+	put(p, ORDO_ST_LOOP_BUSY_TURNS, lc, NULL, st->busy_turns);
+	put(p, ORDO_ST_LOOP_BUSY_CYCLES, lc, NULL, st->busy_cycles);
+	put(p, ORDO_ST_LOOP_BUSY_MSGS, lc, NULL, st->busy_msgs);
 }
 
 static void global(const struct ordod_counters_src *src, struct page *p)

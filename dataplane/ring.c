@@ -316,6 +316,7 @@ static void ring_deliver(void *ctx, const struct ordo_delivery *d)
 
 	r->events++;
 	/* The protocol's output, the per-message denominator (stages.h). */
+	dp_stages_msg(&r->stg);
 	stage_items(r, DP_STAGE_PROTOCOL, 1);
 	/* A key rotation's ordered step is the dataplane's, never the local
 	 * end's (no client can send one: include/ordo/seal.h). */

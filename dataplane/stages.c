@@ -33,6 +33,12 @@ void dp_stages_init(struct dp_stages *s, uint32_t sample_every,
 	s->st.lcore = lcore;
 }
 
+void dp_stages_set_bias(struct dp_stages *s, uint64_t cycles)
+{
+	s->bias = cycles;
+	s->st.bias = cycles > UINT32_MAX ? UINT32_MAX : (uint32_t)cycles;
+}
+
 void dp_stages_fold(struct dp_stages *s, unsigned work, uint64_t turn_cycles)
 {
 	if (turn_cycles > s->long_len) {

@@ -16,6 +16,17 @@
  * are ratios of the timed turns' cycles and items, so sampling does not
  * bias them.
  *
+ * A boundary costs a TSC read (~25 cycles), about as much as some stages
+ * spend on a small message: left in, a timed turn would look dearer than
+ * the untimed turns it stands for. The lcore measures what one boundary
+ * costs when it starts (bias) and every boundary takes that off the
+ * interval it closes, so the stages add up to what the turn would have
+ * cost untimed (ordo-bench-stages compares the two). That is an estimate
+ * (a read overlaps with the work around it by more or less); the loop's
+ * whole cost per message is also kept from every turn, timed or not, at
+ * one TSC read per turn (busy_cycles / busy_msgs), which the stages'
+ * sum can be held against.
+ *
  * The TSC counts wall time: a thread descheduled in the middle of a timed
  * turn would charge the other threads' time slice (milliseconds) to
  * whatever stage it was in. A timed turn longer than DP_STAGE_LONG_NS is
@@ -61,12 +72,17 @@ struct dp_stage_stats {
 	uint64_t empty_cycles;
 	uint64_t long_turns;           /* timed, longer than DP_STAGE_LONG_NS */
 	uint64_t long_cycles;
+	/* Every turn that did work and was not long, timed or not: */
+	uint64_t busy_turns;
+	uint64_t busy_cycles;
+	uint64_t busy_msgs;            /* messages ordered in them */
 	uint64_t turns;                /* every turn */
 	uint64_t stall_max;            /* cycles: longest turn ever */
 	uint64_t stall_recent;         /* ... in the last whole window */
 	uint64_t tsc_hz;
 	uint32_t sample_every;         /* 0: off */
 	uint32_t lcore;
+	uint32_t bias;                 /* cycles taken off each boundary */
 };
 
 struct dp_stages {
@@ -75,10 +91,12 @@ struct dp_stages {
 	uint8_t  cur;                  /* the stage the loop is in */
 	uint64_t mark;                 /* TSC of the last boundary */
 	uint64_t (*tsc)(void);         /* for callers without a TSC of their own */
+	uint64_t bias;                 /* cycles one boundary adds (calibrated) */
 	uint64_t turn_cycles[DP_STAGE_MAX];
 	uint32_t turn_items[DP_STAGE_MAX];
 	/* every turn */
 	uint64_t turn_start;
+	uint32_t turn_msgs;            /* messages ordered this turn */
 	uint64_t rng;                  /* picks the timed turns */
 	uint64_t threshold;            /* rng below it: timed; 0: never */
 	uint64_t long_len;             /* DP_STAGE_LONG_NS in cycles */
@@ -93,6 +111,10 @@ struct dp_stages {
 void dp_stages_init(struct dp_stages *s, uint32_t sample_every,
 		    uint64_t tsc_hz, uint64_t window_cycles,
 		    uint64_t (*tsc)(void), uint32_t lcore);
+
+/* What one boundary costs, in cycles: each boundary takes it off the
+ * interval it closes (0, the default, takes nothing off). */
+void dp_stages_set_bias(struct dp_stages *s, uint64_t cycles);
 
 /* A turn starts at TSC t: decide whether it is timed. */
 static inline void dp_stages_begin(struct dp_stages *s, uint64_t t)
@@ -112,8 +134,9 @@ static inline unsigned dp_stage_enter(struct dp_stages *s, unsigned stage,
 				      uint64_t t)
 {
 	unsigned prev = s->cur;
+	uint64_t d = t - s->mark;
 
-	s->turn_cycles[prev] += t - s->mark;
+	s->turn_cycles[prev] += d > s->bias ? d - s->bias : 0;
 	s->mark = t;
 	s->cur = (uint8_t)stage;
 	return prev;
@@ -132,6 +155,12 @@ static inline void dp_stage_items(struct dp_stages *s, unsigned stage,
 	s->turn_items[stage] += n;
 }
 
+/* A message was ordered this turn (every turn, timed or not). */
+static inline void dp_stages_msg(struct dp_stages *s)
+{
+	s->turn_msgs++;
+}
+
 /* Fold a timed turn's cycles and items into the totals (work: the turn's
  * work count; 0 counts it as empty; a long turn is counted apart) and
  * clear them. */
@@ -148,6 +177,12 @@ static inline void dp_stages_end(struct dp_stages *s, uint64_t t,
 		if (d > s->st.stall_max)
 			s->st.stall_max = d;
 	}
+	if (work != 0 && d <= s->long_len) {
+		s->st.busy_turns++;
+		s->st.busy_cycles += d;
+		s->st.busy_msgs += s->turn_msgs;
+	}
+	s->turn_msgs = 0;
 	if (s->on) {
 		s->turn_cycles[s->cur] += t - s->mark;
 		dp_stages_fold(s, work, d);

@@ -81,11 +81,15 @@ static void add_stages(struct rte_tel_data *d, const struct dp_stage_stats *st)
 	rte_tel_data_add_dict_u64(d, "lcore", st->lcore);
 	rte_tel_data_add_dict_u64(d, "lcore_tsc_hz", st->tsc_hz);
 	rte_tel_data_add_dict_u64(d, "lcore_sample_every", st->sample_every);
+	rte_tel_data_add_dict_u64(d, "lcore_stage_bias_cycles", st->bias);
 	rte_tel_data_add_dict_u64(d, "lcore_timed_turns", st->timed_turns);
 	rte_tel_data_add_dict_u64(d, "lcore_empty_turns", st->empty_turns);
 	rte_tel_data_add_dict_u64(d, "lcore_empty_cycles", st->empty_cycles);
 	rte_tel_data_add_dict_u64(d, "lcore_long_turns", st->long_turns);
 	rte_tel_data_add_dict_u64(d, "lcore_long_cycles", st->long_cycles);
+	rte_tel_data_add_dict_u64(d, "lcore_busy_turns", st->busy_turns);
+	rte_tel_data_add_dict_u64(d, "lcore_busy_cycles", st->busy_cycles);
+	rte_tel_data_add_dict_u64(d, "lcore_busy_msgs", st->busy_msgs);
 	rte_tel_data_add_dict_u64(d, "lcore_stall_max_cycles", st->stall_max);
 	rte_tel_data_add_dict_u64(d, "lcore_stall_recent_cycles",
 				  st->stall_recent);

@@ -111,6 +111,7 @@ struct perf_daemon_sample {
 	uint64_t retrans;               /* data retransmissions */
 	uint64_t cycles[PERF_STAGES];   /* per stage, timed turns */
 	uint64_t msgs;                  /* ordered messages, timed turns */
+	uint64_t busy_cycles, busy_msgs; /* every busy turn, timed or not */
 	uint64_t stall_recent;          /* longest turn, last whole second */
 	uint64_t tsc_hz;
 };
@@ -118,12 +119,14 @@ struct perf_daemon_sample {
 /* 0 (s->ok), or a negative errno (s all unknown). */
 int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s);
 
-/* Cycles per ordered message between two samples, per stage and for the
- * whole loop: known only when both had stage counters and timed turns
- * ordered messages in between. stall_us is b's last whole second. */
+/* Cycles per ordered message between two samples: per_msg the whole
+ * loop's (every busy turn), stage[] each stage's and timed their sum (the
+ * timed turns); known when both samples had them and messages were
+ * ordered in between. stall_us is b's last whole second. */
 struct perf_stage_fig {
-	bool     known;
+	bool     known, known_stages;
 	double   per_msg;
+	double   timed;
 	double   stage[PERF_STAGES];
 	uint64_t msgs;                  /* timed ordered messages between */
 	double   stall_us;

@@ -159,17 +159,23 @@ void perf_stage_delta(const struct perf_daemon_sample *a,
 	if (!a->stages || !b->stages || b->tsc_hz == 0)
 		return;
 	f->stall_us = (double)b->stall_recent * 1e6 / (double)b->tsc_hz;
+	/* No message in the interval (or a restart): unknown. */
+	if (b->busy_msgs > a->busy_msgs) {
+		f->per_msg = (double)(b->busy_cycles - a->busy_cycles) /
+			     (double)(b->busy_msgs - a->busy_msgs);
+		f->known = true;
+	}
 	f->msgs = b->msgs - a->msgs;
 	if (b->msgs <= a->msgs)
-		return; /* no timed message in the interval (or a restart) */
+		return;
 	for (unsigned i = 0; i < PERF_STAGES; i++) {
 		uint64_t d = b->cycles[i] - a->cycles[i];
 
 		f->stage[i] = (double)d / (double)f->msgs;
 		all += d;
 	}
-	f->per_msg = (double)all / (double)f->msgs;
-	f->known = true;
+	f->timed = (double)all / (double)f->msgs;
+	f->known_stages = true;
 }
 
 int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
@@ -187,6 +193,8 @@ int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
 	/* An older daemon has no stage counters: the rest stays unknown. */
 	s->stages = counter(text, "stage_protocol_items", &s->msgs) == 0 &&
 		    counter(text, "lcore_tsc_hz", &s->tsc_hz) == 0 &&
+		    counter(text, "lcore_busy_cycles", &s->busy_cycles) == 0 &&
+		    counter(text, "lcore_busy_msgs", &s->busy_msgs) == 0 &&
 		    counter(text, "lcore_stall_recent_cycles",
 			    &s->stall_recent) == 0;
 	for (unsigned i = 0; s->stages && i < PERF_STAGES; i++) {

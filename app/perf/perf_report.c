@@ -17,14 +17,17 @@ static double us(const struct flood_hist *h, double q)
 	return (double)flood_hist_quantile(h, q) / 1000.0;
 }
 
-/* " cyc_per_msg=C cyc_loop=.. cyc_rx=.. ... stall_us=S": the ring
- * lcore's TSC cycles per ordered message, per stage ("?" when unknown). */
+/* " cyc_per_msg=C cyc_timed=T cyc_loop=.. cyc_rx=.. ... stall_us=S": the
+ * ring lcore's TSC cycles per ordered message, the whole loop's, then the
+ * timed turns' and their stages' ("?" when unknown). */
 static void print_stages(const struct perf_stage_fig *f, bool stall)
 {
-	if (!f->known) {
-		printf(" cyc_per_msg=?");
-	} else {
+	if (f->known)
 		printf(" cyc_per_msg=%.0f", f->per_msg);
+	else
+		printf(" cyc_per_msg=?");
+	if (f->known_stages) {
+		printf(" cyc_timed=%.0f", f->timed);
 		for (unsigned i = 0; i < PERF_STAGES; i++)
 			printf(" cyc_%s=%.0f", perf_stage_name(i), f->stage[i]);
 	}

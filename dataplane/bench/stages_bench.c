@@ -13,7 +13,11 @@
  * turn; the figure is the median thread CPU time per message over the
  * repetitions, and the overhead its ratio to "off" in the same run
  * (wall_ns beside it: above the CPU time when the thread shared its CPU,
- * which the TSC, and so the stage cycles, count too). This
+ * which the TSC, and so the stage cycles, count too). The stage counters'
+ * own figures, busy_cyc_per_msg (every busy turn: the loop's whole cost)
+ * and cyc_timed (the stages' sum in their timed turns, the cost of their
+ * boundaries taken off: stages.h, bias), should come near the untimed
+ * loop's CPU time, printed in cycles as off_cyc_per_msg. This
  * loop does less per message than ordod with clients (no validating
  * reader, no group layer, no client ring copy), so the overhead it shows
  * is an upper bound of ordod's.
@@ -139,11 +143,12 @@ static uint64_t bench_tsc(void)
 static double run(struct dp_ring *r, struct local *l, uint32_t every,
 		  uint64_t msgs, struct dp_stage_stats *st, double *wall)
 {
-	uint64_t goal = l->delivered + msgs, turns = 0, w0;
+	uint64_t goal = l->delivered + msgs, turns = 0, w0, bias = r->stg.bias;
 	double t0;
 
 	dp_stages_init(&r->stg, every, r->clock.hz, r->clock.hz, bench_tsc,
 		       rte_lcore_id());
+	dp_stages_set_bias(&r->stg, bias);
 	l->limit = l->submitted + msgs;
 	t0 = cpu_ns();
 	w0 = rte_rdtsc();
@@ -214,9 +219,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("stages-bench: ring of one, %u-byte messages, %" PRIu64
-	       " per run, %u reps, TSC %.3f GHz (median thread CPU ns per "
-	       "message; overhead against off, same run)\n", MSG_LEN, msgs,
-	       reps, (double)r->clock.hz / 1e9);
+	       " per run, %u reps, TSC %.3f GHz, boundary bias %" PRIu64
+	       " cycles (median thread CPU ns per message; overhead against "
+	       "off, same run)\n", MSG_LEN, msgs, reps,
+	       (double)r->clock.hz / 1e9, r->stg.bias);
 	for (unsigned i = 0; i < reps; i++)
 		for (unsigned m = 0; m < N_MODES; m++) {
 			ns[m][i] = run(r, &l, modes[m].every, msgs, &st[m],
@@ -240,8 +246,13 @@ int main(int argc, char **argv)
 		       " wall_ns=%.1f timed_turns=%" PRIu64 "/%" PRIu64,
 		       modes[m].name, med[m], (med[m] / med[0] - 1) * 100,
 		       wmed[m], s->timed_turns, s->turns);
+		if (s->busy_msgs > 0)
+			printf(" busy_cyc_per_msg=%.0f",
+			       (double)s->busy_cycles / (double)s->busy_msgs);
 		if (k > 0) {
-			printf(" cyc_per_msg=%.0f", (double)all / (double)k);
+			printf(" cyc_timed=%.0f off_cyc_per_msg=%.0f",
+			       (double)all / (double)k,
+			       med[0] * (double)r->clock.hz / 1e9);
 			for (unsigned i = 0; i < DP_STAGE_MAX; i++)
 				printf(" cyc_%s=%.0f", dp_stage_name(i),
 				       (double)s->cycles[i] / (double)k);

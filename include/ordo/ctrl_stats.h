@@ -217,7 +217,15 @@ static_assert(sizeof(struct ordo_cp_stat) == 40, "stat record");
 	  "lcore", 0, "Timed loop turns over 1 ms, left out of the stages "    \
 	  "(descheduled, or a real stall).")                                  \
 	X(261, STAGE_LONG_CYCLES, COUNTER, "lcore_timed_long_cycles_total",    \
-	  "lcore", 0, "TSC cycles of the timed loop turns over 1 ms.")
+	  "lcore", 0, "TSC cycles of the timed loop turns over 1 ms.")        \
+	X(262, STAGE_BIAS, GAUGE, "lcore_stage_bias_cycles", "lcore", 0,       \
+	  "Cycles a stage boundary costs, taken off each timed interval.")    \
+	X(263, LOOP_BUSY_TURNS, COUNTER, "lcore_busy_turns_total", "lcore", 0, \
+	  "Loop turns that did work in at most 1 ms, timed or not.")          \
+	X(264, LOOP_BUSY_CYCLES, COUNTER, "lcore_busy_cycles_total", "lcore",  \
+	  0, "TSC cycles of those turns: the loop's whole cost.")             \
+	X(265, LOOP_BUSY_MSGS, COUNTER, "lcore_busy_messages_total", "lcore",  \
+	  0, "Messages ordered in those turns.")
 
 /* The stages of a dataplane lcore's poll loop: the text label of ids
  * 250-251 and the keys of `ordoctl counters` ("stage_<name>_cycles",

@@ -62,6 +62,8 @@ static void nested_turn(void **state)
 	assert_int_equal(s.st.timed_turns, 1);
 	assert_int_equal(s.st.turns, 1);
 	assert_int_equal(s.st.lcore, 3);
+	assert_int_equal(s.st.busy_turns, 1);
+	assert_int_equal(s.st.busy_cycles, 230);
 
 	/* A second turn adds to the totals; nothing of the first is left
 	 * in the turn's scratch. */
@@ -128,6 +130,56 @@ static void long_turn(void **state)
 	assert_int_equal(s.st.timed_turns, 1);
 	assert_int_equal(s.st.cycles[DP_STAGE_LOOP], 1000);
 	assert_int_equal(s.st.items[DP_STAGE_PROTOCOL], 0);
+}
+
+/* With a bias, each boundary takes it off the interval it closes (never
+ * below 0); the turn's last interval is the loop's own and keeps it. */
+static void bias_taken_off(void **state)
+{
+	struct dp_stages s;
+	unsigned a, b;
+
+	(void)state;
+	dp_stages_init(&s, 1, 1000000, 1000000, NULL, 0);
+	dp_stages_set_bias(&s, 5);
+	assert_int_equal(s.st.bias, 5);
+	dp_stages_begin(&s, 100);
+	a = dp_stage_enter(&s, DP_STAGE_RX, 120);       /* loop: 20 - 5 */
+	b = dp_stage_enter(&s, DP_STAGE_PROTOCOL, 123); /* rx: 3 -> 0 */
+	dp_stage_leave(&s, b, 173);                     /* protocol: 50 - 5 */
+	dp_stage_leave(&s, a, 193);                     /* rx: 20 - 5 */
+	dp_stages_end(&s, 200, 1);                      /* loop: 7 */
+	assert_int_equal(s.st.cycles[DP_STAGE_LOOP], 22);
+	assert_int_equal(s.st.cycles[DP_STAGE_RX], 15);
+	assert_int_equal(s.st.cycles[DP_STAGE_PROTOCOL], 45);
+	/* the stall is the turn as it was */
+	assert_int_equal(s.st.stall_max, 100);
+}
+
+/* The whole loop's cost per message, from every busy turn that was not
+ * long, timed or not; messages of an empty or long turn do not count. */
+static void busy_turns(void **state)
+{
+	struct dp_stages s;
+
+	(void)state;
+	dp_stages_init(&s, 0, 1000000, 1000000, NULL, 0);
+	dp_stages_begin(&s, 0);
+	dp_stages_msg(&s);
+	dp_stages_msg(&s);
+	dp_stages_end(&s, 100, 2);             /* busy: 100 cycles, 2 msgs */
+	dp_stages_begin(&s, 200);
+	dp_stages_end(&s, 210, 0);             /* empty */
+	dp_stages_begin(&s, 300);
+	dp_stages_msg(&s);
+	dp_stages_end(&s, 5000, 1);            /* long: left out */
+	dp_stages_begin(&s, 6000);
+	dp_stages_msg(&s);
+	dp_stages_end(&s, 6050, 1);            /* busy: 50 cycles, 1 msg */
+	assert_int_equal(s.st.busy_turns, 2);
+	assert_int_equal(s.st.busy_cycles, 150);
+	assert_int_equal(s.st.busy_msgs, 3);
+	assert_int_equal(s.st.timed_turns, 0); /* none timed: off */
 }
 
 /* Off: no turn is timed, the stall is still kept and rolled. */
@@ -222,6 +274,8 @@ int main(void)
 		cmocka_unit_test(nested_turn),
 		cmocka_unit_test(empty_turn),
 		cmocka_unit_test(long_turn),
+		cmocka_unit_test(bias_taken_off),
+		cmocka_unit_test(busy_turns),
 		cmocka_unit_test(off_keeps_stall),
 		cmocka_unit_test(stall_window),
 		cmocka_unit_test(sampling_rate),

@@ -12,7 +12,8 @@
 #
 # with the median over nodes of each figure (and cyc_per_msg, the TSC
 # cycles each daemon's ring lcore spent per ordered message, then a
-# perf-lab-stages line with them stage by stage); checked=yes only if every
+# perf-lab-stages line with them stage by stage, cyc_timed their sum in
+# the turns it timed); checked=yes only if every
 # node checked its run clean. Exit status non-zero if any size did not.
 #
 #   SIZES="100 1024 8192" SECS=5 NODES=3 tests/lab/perf.sh        (root)
@@ -150,7 +151,7 @@ for s in $SIZES; do
 		# The daemon's ring lcore, cycles per ordered message (round).
 		sum=$(grep '^perf: summary' "$LAB_DIR/perf$i-$s.log" | tail -1)
 		cycs+=("$(field "$sum" cyc_per_msg)")
-		for st in $STAGES; do stage[$st]+=" $(field "$sum" "cyc_$st")"; done
+		for st in timed $STAGES; do stage[$st]+=" $(field "$sum" "cyc_$st")"; done
 		p50s+=("$(field "$line" p50_us)")
 		p99s+=("$(field "$line" p99_us)")
 		[ "$(field "$line" checked)" = yes ] || {
@@ -184,7 +185,7 @@ for s in $SIZES; do
 	# The ring lcore's cycles per ordered message by stage (medians over
 	# nodes; docs/performance.md, "Cycles per stage").
 	line="perf-lab-stages: size=$s nodes=$NODES"
-	for st in $STAGES; do
+	for st in timed $STAGES; do
 		# shellcheck disable=SC2086
 		line+=" cyc_$st=$(printf '%s\n' ${stage[$st]} | median)"
 	done
