@@ -83,6 +83,9 @@ U64_FLAG(set_fail_recv, o.fail_recv_rounds, 1, 1000000, 1)
 U64_FLAG(set_max_faults, o.faults.max, 1, FAULT_MAX, 1)
 U64_FLAG(set_keep_faults, o.faults.keep, 0, UINT32_MAX, 1)
 U64_FLAG(set_shrink, shrink, 0, 1000000, 1)
+U64_FLAG(set_max_changes, max_changes, 1, 1000000, 1)
+U64_FLAG(set_flap_period, o.faults.flap_period_ns, 1, 100000, 1000000ull)
+U64_FLAG(set_flap_len, o.faults.flap_ns, 1, 3600000, 1000000ull)
 
 static int set_seeds(struct cli *c, const char *f, const char *v)
 {
@@ -218,12 +221,18 @@ static const struct flag flags[] = {
 	{ "gbps", "G", "NIC bandwidth (default 10)", set_gbps },
 	{ "max-events", "E", "give up a seed after E events (default 2e8)",
 	  set_events },
-	{ "faults", "LIST", "crash, restart, partition, merge, oneway, all or "
-			    "none, comma-separated (default none)", set_faults },
+	{ "faults", "LIST", "crash, restart, partition, merge, oneway, pause, "
+			    "slow, flap, all or none, comma-separated "
+			    "(default none)", set_faults },
 	{ "max-faults", "K", "faults per seed, 1..K drawn (default 3)",
 	  set_max_faults },
 	{ "keep-faults", "MASK", "keep only the drawn faults whose bit is set "
 				 "(shrunk replays)", set_keep_faults },
+	{ "flap-period-ms", "T", "a flapping link toggles every T ms (default: "
+				 "drawn)", set_flap_period },
+	{ "flap-ms", "T", "flapping lasts T ms (default: drawn)", set_flap_len },
+	{ "max-changes", "N", "a fault may cost at most N ring changes at any "
+			      "process (default: not judged)", set_max_changes },
 	{ "shrink", "K", "shrink the first K failing seeds to fewer faults "
 			 "and messages (default 3)", set_shrink },
 	{ "token-loss-us", "U", "engine token loss timeout (engine default)",
@@ -406,7 +415,15 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 			MORE(" --max-faults %u", o->faults.max);
 		if (o->faults.keep != d.faults.keep)
 			MORE(" --keep-faults 0x%x", o->faults.keep);
+		if (o->faults.flap_period_ns)
+			MORE(" --flap-period-ms %llu", (unsigned long long)
+			     (o->faults.flap_period_ns / 1000000));
+		if (o->faults.flap_ns)
+			MORE(" --flap-ms %llu",
+			     (unsigned long long)(o->faults.flap_ns / 1000000));
 	}
+	if (c->max_changes)
+		MORE(" --max-changes %u", c->max_changes);
 #define TIMER(field, flag)                                                     \
 	if (o->field)                                                          \
 		MORE(" --" flag " %llu", (unsigned long long)(o->field / 1000))

@@ -19,6 +19,7 @@ struct cli {
 	bool mutate;
 	bool timing;
 	uint32_t shrink;    /* failing seeds to shrink (default 3) */
+	uint32_t max_changes; /* ring changes a fault may cost; 0: any */
 	int verbose;
 };
 

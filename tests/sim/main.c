@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "avail.h"
 #include "checker.h"
 #include "cli.h"
 #include "mutate.h"
@@ -180,6 +181,33 @@ static void print_fail(const struct cli *c, const struct sim *s,
 		       cmd);
 }
 
+/* Heal to full ring, and ring changes per fault (avail.h). */
+static void print_heal(const struct cli *c, struct avail_stats *st)
+{
+	uint32_t k;
+
+	if (c->verbose) {
+		printf("heal events: %zu measured, %llu unmeasured;",
+		       st->n_heal, (unsigned long long)st->unmeasured);
+		for (k = 1; k < FAULT_KIND_MAX; k++)
+			if (st->by_kind_n[k])
+				printf(" %s %llu (max %.1fms)",
+				       fault_kind_name((uint8_t)k),
+				       (unsigned long long)st->by_kind_n[k],
+				       st->by_kind_max[k]);
+		printf("\n");
+	}
+	if (st->n_heal == 0) {
+		printf("heal_ms p50=- p99=- max=-\nring_changes p50=- max=-\n");
+		return;
+	}
+	printf("heal_ms p50=%.1f p99=%.1f max=%.1f\n",
+	       avail_heal_quantile(st, 0.5), avail_heal_quantile(st, 0.99),
+	       avail_heal_quantile(st, 1.0));
+	printf("ring_changes p50=%u max=%u\n", avail_changes_quantile(st, 0.5),
+	       avail_changes_quantile(st, 1.0));
+}
+
 static double wall_ms(void)
 {
 	struct timespec t;
@@ -205,10 +233,17 @@ static struct check_input input_of(const struct sim *s)
 				     .plan = &s->wl.plan, .tap = &s->tap };
 }
 
-/* Run and check one seed; fills r. */
-static int run_seed(struct sim *s, struct checker *chk, uint64_t seed,
-		    struct report *r, struct check_input *in)
+/* Run and check one seed, safety and availability; fills r, and st
+ * with the heal times unless NULL. */
+static int run_seed(const struct cli *c, struct sim *s, struct checker *chk,
+		    uint64_t seed, struct report *r, struct check_input *in,
+		    struct avail_stats *st)
 {
+	struct avail_params ap = {
+		.reach_ns = s->fault_unit_ns,
+		.hold_ns = s->flap_hold_ns,
+		.max_changes = c->max_changes,
+	};
 	int rc;
 
 	report_clear(r);
@@ -217,19 +252,23 @@ static int run_seed(struct sim *s, struct checker *chk, uint64_t seed,
 	if (rc != 0)
 		return rc;
 	*in = input_of(s);
-	return checker_run(chk, in, r);
+	rc = checker_run(chk, in, r);
+	if (rc == 0)
+		rc = avail_check(in, &s->faults, &ap, r, st);
+	return rc;
 }
 
 /* Does the seed still fail with these options? A seed that had violations
  * must still have some; one that only missed deliveries, either. */
-static bool still_fails(struct sim *s, struct checker *chk, uint64_t seed,
+static bool still_fails(const struct cli *c, struct sim *s,
+			struct checker *chk, uint64_t seed,
 			const struct sim_opts *o, bool violations,
 			struct report *r)
 {
 	struct check_input in;
 
 	s->o = *o;
-	if (run_seed(s, chk, seed, r, &in) != 0)
+	if (run_seed(c, s, chk, seed, r, &in, NULL) != 0)
 		return false;
 	return r->violations > 0 || (!violations && r->undelivered > 0);
 }
@@ -257,7 +296,7 @@ static void shrink_seed(const struct cli *c, struct sim *s,
 		if (!(t.faults.keep & (1u << i)))
 			continue;
 		t.faults.keep &= ~(1u << i);
-		if (still_fails(s, chk, seed, &t, v, &r)) {
+		if (still_fails(c, s, chk, seed, &t, v, &r)) {
 			o = t;
 			best = r;
 		}
@@ -266,7 +305,7 @@ static void shrink_seed(const struct cli *c, struct sim *s,
 		struct sim_opts t = o;
 
 		t.wl.msgs = o.wl.msgs / 2;
-		if (!still_fails(s, chk, seed, &t, v, &r))
+		if (!still_fails(c, s, chk, seed, &t, v, &r))
 			break;
 		o = t;
 		best = r;
@@ -329,6 +368,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	struct totals t = { 0 };
 	struct reform_stats rst;
+	struct avail_stats ast;
 	struct checker chk;
 	struct mutator mut;
 	uint32_t shrunk = 0;
@@ -362,6 +402,7 @@ int main(int argc, char **argv)
 	checker_init(&chk);
 	mutator_init(&mut);
 	reform_init(&rst);
+	avail_stats_init(&ast);
 
 	for (i = 0; i < c.seeds && rc == 0; i++) {
 		uint64_t seed = c.seed + i;
@@ -369,7 +410,7 @@ int main(int argc, char **argv)
 		struct report r;
 		double t0 = wall_ms(), dt;
 
-		rc = run_seed(s, &chk, seed, &r, &in);
+		rc = run_seed(&c, s, &chk, seed, &r, &in, &ast);
 		dt = wall_ms() - t0;
 		t.seeds++;
 		t.wall += dt;
@@ -434,6 +475,8 @@ int main(int argc, char **argv)
 			       reform_quantile(&rst, 0.99));
 		else if (c.o.faults.kinds)
 			printf("reform_ms p50=- p99=-\n");
+		if (c.o.faults.kinds)
+			print_heal(&c, &ast);
 		printf("seeds: %llu, violations: %llu, undelivered: %llu\n",
 		       (unsigned long long)t.seeds,
 		       (unsigned long long)t.bad_seeds,
@@ -441,6 +484,7 @@ int main(int argc, char **argv)
 	}
 
 	reform_fini(&rst);
+	avail_stats_fini(&ast);
 	mutator_fini(&mut);
 	checker_fini(&chk);
 	sim_fini(s);

@@ -133,6 +133,8 @@ struct sim {
 	struct sim_opts o;
 	uint64_t token_retx_ns;
 	uint64_t fault_unit_ns;  /* token loss + consensus timeouts */
+	uint64_t flap_hold_ns;   /* how long the engine may hold a flapping
+				  * member out after it is stable */
 	uint64_t grace_ns;
 	uint64_t now;
 	struct evq q;
