@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sp.h>
+#include "sp.h"
 
 #define LINE_MAX_LEN 4096
 #define TEXT_SHOWN 256

@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctrl/conf/conf.h"
-#include "client/proto/cpmsg.h"
+#include "lib/conf/conf.h"
+#include "lib/cproto/cpmsg.h"
 
 #define EXIT_NO_DAEMON 2
 #define ANSWER_MS      3000

@@ -10,7 +10,7 @@
 
 #include "bench/cring_bench.h"
 #include "engine/engine.h"
-#include "shm_ring.h"
+#include "lib/cring/cring.h"
 
 #define RING_SIZE (256u << 10)
 #define MAX_BURST 1024u

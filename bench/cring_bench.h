@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Client shared-memory rings (client/shm_ring.h) for the microbenchmarks,
+ * Client shared-memory rings (lib/cring/cring.h) for the microbenchmarks,
  * one thread playing both sides of one ring, a burst at a time:
  *   enqueue   reserve + header + names + payload + commit, per record
  *   dequeue   peek + advance per record, one release per burst (the

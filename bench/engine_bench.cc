@@ -9,7 +9,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/engine_ring.h"
-#include "include/ordo/wire.h"
+#include "ordo/wire.h"
 
 static void BM_Ring(benchmark::State &state)
 {

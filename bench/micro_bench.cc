@@ -2,8 +2,9 @@
 //
 // Microbenchmarks: packing and fragmentation, receive and reassembly, wire
 // encode/decode, client ring enqueue/dequeue, delivery copy, and memcpy of
-// the same bytes as the baseline. The work is our C code (pack_bench.c,
-// wire_bench.c, cring_bench.c); this file only registers and times it.
+// the same bytes as the baseline. The work is our C code (the engine's
+// fixtures engine/bench/pack_bench.c and wire_bench.c, and cring_bench.c);
+// this file only registers and times it.
 //
 // Every benchmark reports items_per_second (messages, packets or records)
 // and, where there is a payload, bytes_per_second of payload (for the
@@ -15,8 +16,8 @@
 #include <string>
 
 #include "bench/cring_bench.h"
-#include "bench/pack_bench.h"
-#include "bench/wire_bench.h"
+#include "engine/bench/pack_bench.h"
+#include "engine/bench/wire_bench.h"
 
 namespace {
 

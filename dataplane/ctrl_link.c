@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "dataplane/ctrl_link.h"
 
 #define ATTACH_FDS 4 /* region, client eventfd, daemon eventfd, socket */
@@ -73,7 +73,7 @@ int dp_link_open(struct dp_link *l, struct dp_gateway *gw,
 	if (l->lfd < 0)
 		goto sys;
 	memcpy(a.sun_path, l->path, strlen(l->path) + 1);
-	/* One ordod per node holds the node lock (app/lock.c), so a socket
+	/* One ordod per node holds the node lock (dataplane/lock.c), so a socket
 	 * file here is a dead run's: replace it. */
 	unlink(l->path);
 	if (bind(l->lfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
@@ -318,7 +318,7 @@ static void on_hello(struct dp_link *l, const struct ordo_cp_link_hello *h)
 }
 
 /* One datagram from ordo-ctrld. cpmsg_recv() has checked it as every
- * reader of the protocol does (client/proto/cpmsg.h), ATTACH's four
+ * reader of the protocol does (lib/cproto/cpmsg.h), ATTACH's four
  * descriptors included; here only which types ordod takes. */
 static void ctrl_read(struct dp_link *l)
 {
@@ -470,16 +470,6 @@ int dp_link_poll(struct dp_link *l, int timeout_ms)
 			work++;
 		}
 	return work + events(l);
-}
-
-uint32_t dp_link_clients(const struct dp_link *l)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < l->hiwater; i++)
-		n += __atomic_load_n(&l->gw->slots[i].state, __ATOMIC_RELAXED) ==
-		     DP_SLOT_ACTIVE;
-	return n;
 }
 
 void dp_link_close(struct dp_link *l)

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataplane/gateway.h"
+#include "dataplane/gateway/gateway.h"
 
 struct dp_link_params {
 	const char *runtime_dir;
@@ -56,8 +56,5 @@ int dp_link_poll(struct dp_link *l, int timeout_ms);
 /* After the ring lcore stopped: every client is told DAEMON_EXIT, every
  * slot reclaimed, the socket closed and removed. */
 void dp_link_close(struct dp_link *l);
-
-/* Clients attached now (for the stats line). */
-uint32_t dp_link_clients(const struct dp_link *l);
 
 #endif /* ORDO_DP_CTRL_LINK_H */

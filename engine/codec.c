@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Packet codec. codec_parse() is the only place received bytes are trusted:
+ * Packet codec. eng_codec_parse() is the only place received bytes are trusted:
  * it checks every length and field before any handler sees the packet, and
  * returns the drop reason the caller counts. Handlers then work on a
  * validated view and never re-check bounds.
@@ -121,7 +121,8 @@ static int parse_join(struct pkt_view *v)
 	return 0;
 }
 
-void codec_memb_get(const uint8_t *memb, uint32_t i, struct ordo_wire_memb *m)
+void eng_codec_memb_get(const uint8_t *memb, uint32_t i,
+			struct ordo_wire_memb *m)
 {
 	memcpy(m, memb + i * sizeof(*m), sizeof(*m));
 	m->id = be32(m->id);
@@ -134,7 +135,8 @@ void codec_memb_get(const uint8_t *memb, uint32_t i, struct ordo_wire_memb *m)
 	m->filled = be32(m->filled);
 }
 
-void codec_memb_put(uint8_t *memb, uint32_t i, const struct ordo_wire_memb *m)
+void eng_codec_memb_put(uint8_t *memb, uint32_t i,
+			const struct ordo_wire_memb *m)
 {
 	struct ordo_wire_memb w = {
 		.id = be32(m->id),
@@ -170,7 +172,7 @@ static int parse_commit(struct pkt_view *v)
 	for (i = 0; i < c.n_memb; i++) {
 		struct ordo_wire_memb m;
 
-		codec_memb_get(v->memb, i, &m);
+		eng_codec_memb_get(v->memb, i, &m);
 		/* Ascending ids, the first being the new ring's representative. */
 		if (m.id <= prev || m.incarnation == 0 || m.old_aru > m.old_high ||
 		    m.filled > 1 || (i == 0 && m.id != v->ring_rep))
@@ -193,8 +195,8 @@ static int parse_beacon(struct pkt_view *v)
 	return 0;
 }
 
-int codec_parse(const void *buf, uint32_t len, uint32_t config_hash,
-		struct pkt_view *v)
+int eng_codec_parse(const void *buf, uint32_t len, uint32_t config_hash,
+		    struct pkt_view *v)
 {
 	const uint8_t *pkt = buf;
 	struct ordo_wire_hdr h;
@@ -238,9 +240,9 @@ int codec_parse(const void *buf, uint32_t len, uint32_t config_hash,
 	}
 }
 
-void codec_write_hdr(void *buf, uint8_t type, uint32_t config_hash,
-		     uint32_t sender, uint32_t len, uint32_t ring_rep,
-		     uint32_t ring_seq)
+void eng_codec_write_hdr(void *buf, uint8_t type, uint32_t config_hash,
+			 uint32_t sender, uint32_t len, uint32_t ring_rep,
+			 uint32_t ring_seq)
 {
 	struct ordo_wire_hdr h = {
 		.magic = be16(ORDO_WIRE_MAGIC),
@@ -256,9 +258,10 @@ void codec_write_hdr(void *buf, uint8_t type, uint32_t config_hash,
 	memcpy(buf, &h, sizeof(h));
 }
 
-uint32_t codec_write_token(void *buf, const struct ordo_wire_token *tok,
-			   const uint64_t *rtr, uint32_t config_hash,
-			   uint32_t sender, uint32_t ring_rep, uint32_t ring_seq)
+uint32_t eng_codec_write_token(void *buf, const struct ordo_wire_token *tok,
+			       const uint64_t *rtr, uint32_t config_hash,
+			       uint32_t sender, uint32_t ring_rep,
+			       uint32_t ring_seq)
 {
 	uint8_t *p = buf;
 	uint32_t len = sizeof(struct ordo_wire_hdr) + sizeof(*tok) +
@@ -275,8 +278,8 @@ uint32_t codec_write_token(void *buf, const struct ordo_wire_token *tok,
 	};
 	uint32_t i;
 
-	codec_write_hdr(p, ORDO_PKT_TOKEN, config_hash, sender, len, ring_rep,
-			ring_seq);
+	eng_codec_write_hdr(p, ORDO_PKT_TOKEN, config_hash, sender, len,
+			    ring_rep, ring_seq);
 	p += sizeof(struct ordo_wire_hdr);
 	memcpy(p, &t, sizeof(t));
 	p += sizeof(t);

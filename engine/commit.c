@@ -47,7 +47,7 @@ static void my_entry(const struct ordo_engine *e, struct ordo_wire_memb *w)
  * link: back off from their beacons (memb.c). */
 static void strike_failed(struct ordo_engine *e)
 {
-	mset heard = heard_now(e);
+	mset heard = eng_heard_now(e);
 	uint32_t i;
 
 	for (i = 0; i < e->cfg.n_members; i++) {
@@ -56,7 +56,7 @@ static void strike_failed(struct ordo_engine *e)
 		if (!(e->m.fail & b))
 			continue;
 		if (heard & b)
-			back_off(e, (int)i);
+			eng_back_off(e, (int)i);
 	}
 }
 
@@ -75,7 +75,7 @@ static void commit_send(struct ordo_engine *e, uint8_t *buf, uint32_t len,
 	e->m.commit_next = dest;
 	e->m.commit_seq_seen = e->ring_seq_pending;
 	e->m.commit_hop_seen = hop;
-	send_pkt(e, dest, buf, len);
+	eng_send_pkt(e, dest, buf, len);
 	e->m.commit_retx_at = e->now + e->cfg.token_retransmit_ns;
 }
 
@@ -90,16 +90,33 @@ static uint32_t next_of(const struct ordo_wire_memb *memb, uint32_t n,
 	return id;
 }
 
+/* The one way into the commit state: the membership set (agreed while
+ * gathering) is being committed as ring seq. The state timeout fails the
+ * commit back to gather if the commit token stops coming round (memb.c);
+ * recovery clears it. */
+static void eng_enter_commit(struct ordo_engine *e, mset set, uint32_t seq,
+			     const char *why)
+{
+	struct memb *m = &e->m;
+
+	(void)why; /* kept for tracing; the engine does not log */
+	m->agreed = set;
+	strike_failed(e);
+	e->state = ORDO_STATE_COMMIT;
+	e->ring_seq_pending = seq;
+	m->state_timeout_at = e->now + e->cfg.token_loss_ns;
+}
+
 /* Both rotations done at every member: start recovery; the representative
  * also starts the new ring's token. */
 static void begin_recovery(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 			   const struct ordo_wire_memb *memb, uint32_t n)
 {
 	e->ring_seq_pending = seq;
-	recovery_start(e, rep, seq, memb, n);
+	eng_recovery_start(e, rep, seq, memb, n);
 }
 
-void commit_create(struct ordo_engine *e)
+void eng_commit_create(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
 	uint8_t buf[ORDO_WIRE_COMMIT_MAX_LEN];
@@ -128,32 +145,28 @@ void commit_create(struct ordo_engine *e)
 			memb[j] = memb[j - 1];
 		memb[j] = t;
 	}
-	m->agreed = set;
 	my_entry(e, &memb[0]); /* we are the lowest id */
-	strike_failed(e);
 	e->stats.commits++;
-	e->ring_seq_pending = seq;
 
 	if (n == 1) { /* alone: nothing to agree with */
-		e->state = ORDO_STATE_COMMIT;
+		eng_enter_commit(e, set, seq, "alone");
 		begin_recovery(e, e->cfg.my_id, seq, memb, n);
-		token_create(e);
+		eng_token_create(e);
 		return;
 	}
 	memset(&c, 0, sizeof(c));
 	c.n_memb = (uint8_t)n;
-	codec_write_hdr(buf, ORDO_PKT_COMMIT, e->cfg.config_hash, e->cfg.my_id,
-			commit_len(n), e->cfg.my_id, seq);
+	eng_codec_write_hdr(buf, ORDO_PKT_COMMIT, e->cfg.config_hash,
+			    e->cfg.my_id, commit_len(n), e->cfg.my_id, seq);
 	memcpy(buf + sizeof(struct ordo_wire_hdr), &c, sizeof(c));
 	for (i = 0; i < n; i++)
-		codec_memb_put(buf + sizeof(struct ordo_wire_hdr) + sizeof(c), i,
-			       &memb[i]);
-	e->state = ORDO_STATE_COMMIT;
-	m->state_timeout_at = e->now + e->cfg.token_loss_ns;
+		eng_codec_memb_put(buf + sizeof(struct ordo_wire_hdr) + sizeof(c),
+				   i, &memb[i]);
+	eng_enter_commit(e, set, seq, "representative");
 	commit_send(e, buf, commit_len(n), 1, memb[1].id);
 }
 
-int commit_rx(struct ordo_engine *e, const struct pkt_view *v)
+int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct memb *m = &e->m;
 	struct ordo_wire_memb memb[ORDO_MAX_MEMBERS];
@@ -172,8 +185,8 @@ int commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 	for (i = 0; i < n; i++) {
 		int idx;
 
-		codec_memb_get(v->memb, i, &memb[i]);
-		idx = cfg_index(e, memb[i].id);
+		eng_codec_memb_get(v->memb, i, &memb[i]);
+		idx = eng_cfg_index(e, memb[i].id);
 		if (idx < 0)
 			return -ORDO_DROP_BAD_JOIN;
 		set |= bit(idx);
@@ -191,13 +204,9 @@ int commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 		    set != (m->proc & ~m->fail) ||
 		    v->ring_seq <= e->inst.seq)
 			return -ORDO_DROP_STATE;
-		m->agreed = set;
 		my_entry(e, &memb[me]);
-		codec_memb_put(entries, me, &memb[me]);
-		strike_failed(e);
-		e->state = ORDO_STATE_COMMIT;
-		e->ring_seq_pending = v->ring_seq;
-		m->state_timeout_at = e->now + e->cfg.token_loss_ns;
+		eng_codec_memb_put(entries, me, &memb[me]);
+		eng_enter_commit(e, set, v->ring_seq, "commit token");
 		commit_send(e, buf, commit_len(n), v->c_hop + 1,
 			    next_of(memb, n, e->cfg.my_id));
 		return 0;
@@ -214,7 +223,7 @@ int commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 			return -ORDO_DROP_STATE;
 		m->commit_retx_at = NEVER;
 		m->commit_hop_seen = v->c_hop;
-		token_create(e);
+		eng_token_create(e);
 		return 0;
 	}
 	if (e->state != ORDO_STATE_COMMIT)
@@ -228,7 +237,7 @@ int commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 	return 0;
 }
 
-void commit_timer(struct ordo_engine *e)
+void eng_commit_timer(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
 
@@ -238,7 +247,7 @@ void commit_timer(struct ordo_engine *e)
 		m->commit_retx_at = NEVER;
 		return;
 	}
-	send_pkt(e, m->commit_next, m->commit_buf, m->commit_len);
+	eng_send_pkt(e, m->commit_next, m->commit_buf, m->commit_len);
 	e->stats.token_retrans++;
 	m->commit_retx_at = e->now + e->cfg.token_retransmit_ns;
 }

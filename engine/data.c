@@ -7,8 +7,8 @@
  */
 #include "engine/engine_impl.h"
 
-int data_rx(struct ordo_engine *e, const uint8_t *pkt,
-	    const struct pkt_view *v)
+int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
+		const struct pkt_view *v)
 {
 	bool ours = v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq;
 	struct slot *s;
@@ -18,7 +18,7 @@ int data_rx(struct ordo_engine *e, const uint8_t *pkt,
 		 * packet of ours: we hold every packet we sent until stable. */
 		return -ORDO_DROP_FROM_SELF;
 	if (!ours)
-		return memb_foreign(e, v);
+		return eng_memb_foreign(e, v);
 	/* While gathering we still keep our ring's packets: they count in
 	 * what we bring to recovery. Once we reported our state in the commit
 	 * token we may not take more. */
@@ -45,8 +45,8 @@ int data_rx(struct ordo_engine *e, const uint8_t *pkt,
 	e->stats.rx_data++;
 	e->high_seq = max_u64(e->high_seq, v->seq);
 	if (v->seq == e->my_aru + 1) {
-		advance_aru(e);
-		deliver_ready(e);
+		eng_advance_aru(e);
+		eng_deliver_ready(e);
 	}
 	return 0;
 }

@@ -17,18 +17,18 @@
 
 #include "engine/engine_impl.h"
 
-void advance_aru(struct ordo_engine *e)
+void eng_advance_aru(struct ordo_engine *e)
 {
 	while (store_has(&e->store, e->my_aru + 1))
 		e->my_aru++;
 }
 
-void store_clear(struct store *s)
+void eng_store_clear(struct store *s)
 {
 	memset(s->slots, 0, (size_t)s->capacity * sizeof(*s->slots));
 }
 
-void reasm_reset_all(struct ordo_engine *e)
+void eng_reasm_reset_all(struct ordo_engine *e)
 {
 	uint32_t c, i;
 
@@ -68,7 +68,7 @@ static void hand_up(struct ordo_engine *e, const struct dctx *dc, uint64_t seq,
 	};
 
 	if (service == ORDO_SVC_INTERNAL) {
-		recovery_internal(e, sender, msg_type, data, len);
+		eng_recovery_internal(e, sender, msg_type, data, len);
 		return;
 	}
 	e->stats.delivered++;
@@ -140,8 +140,8 @@ static void deliver_rec(struct ordo_engine *e, const struct dctx *dc,
 	}
 }
 
-void deliver_packet(struct ordo_engine *e, const struct store *st,
-		    uint64_t seq, const struct ring_view *ring, bool trans)
+void eng_deliver_packet(struct ordo_engine *e, const struct store *st,
+			uint64_t seq, const struct ring_view *ring, bool trans)
 {
 	const struct slot *s = store_slot(st, seq);
 	const uint8_t *pkt = store_buf(st, seq);
@@ -154,7 +154,7 @@ void deliver_packet(struct ordo_engine *e, const struct store *st,
 
 	memcpy(&h, pkt, sizeof(h));
 	sender = be32(h.sender);
-	idx = cfg_index(e, sender);
+	idx = eng_cfg_index(e, sender);
 	if (idx < 0) /* checked on receipt; cannot happen */
 		return;
 	rec_iter_init(&it, pkt, s->len);
@@ -163,7 +163,7 @@ void deliver_packet(struct ordo_engine *e, const struct store *st,
 			    &e->reasm[r.service == ORDO_SVC_INTERNAL][idx], &r);
 }
 
-bool packet_is_safe(const struct store *st, uint64_t seq)
+bool eng_packet_is_safe(const struct store *st, uint64_t seq)
 {
 	const uint8_t *pkt = store_buf(st, seq);
 
@@ -184,7 +184,7 @@ static void release_stable(struct ordo_engine *e)
 /* Clients' messages only in the operational state; during recovery the new
  * ring carries only internal messages, and the last DONE marker among them
  * makes the ring operational (recovery.c). */
-void deliver_ready(struct ordo_engine *e)
+void eng_deliver_ready(struct ordo_engine *e)
 {
 	if (e->state != ORDO_STATE_OPERATIONAL &&
 	    e->state != ORDO_STATE_RECOVERY)
@@ -192,10 +192,10 @@ void deliver_ready(struct ordo_engine *e)
 	while (e->delivered < e->my_aru) {
 		uint64_t seq = e->delivered + 1;
 
-		if (seq > e->safe && packet_is_safe(&e->store, seq))
+		if (seq > e->safe && eng_packet_is_safe(&e->store, seq))
 			break;
 		e->delivered = seq;
-		deliver_packet(e, &e->store, seq, &e->ring, false);
+		eng_deliver_packet(e, &e->store, seq, &e->ring, false);
 	}
 	release_stable(e);
 }

@@ -121,7 +121,7 @@ int ordo_engine_config_check(const struct ordo_engine_config *c, char *err,
 	return 0;
 }
 
-int cfg_index(const struct ordo_engine *e, uint32_t id)
+int eng_cfg_index(const struct ordo_engine *e, uint32_t id)
 {
 	uint32_t i;
 
@@ -131,7 +131,8 @@ int cfg_index(const struct ordo_engine *e, uint32_t id)
 	return -1;
 }
 
-void send_pkt(struct ordo_engine *e, uint32_t dest, const void *p, uint32_t len)
+void eng_send_pkt(struct ordo_engine *e, uint32_t dest, const void *p,
+		  uint32_t len)
 {
 	e->ops.send(e->ctx, dest, p, len);
 }
@@ -197,7 +198,7 @@ struct ordo_engine *ordo_engine_create_mem(const struct ordo_engine_config *cfg,
 	e->cfg = *cfg;
 	e->ops = *ops;
 	e->ctx = ctx;
-	e->my_idx = (uint32_t)cfg_index(e, cfg->my_id);
+	e->my_idx = (uint32_t)eng_cfg_index(e, cfg->my_id);
 	e->next_id = cfg->my_id;
 	e->state = ORDO_STATE_GATHER;
 	e->m.inc[e->my_idx] = cfg->incarnation;
@@ -210,15 +211,16 @@ struct ordo_engine *ordo_engine_create_mem(const struct ordo_engine_config *cfg,
 	e->self_token_at = NEVER;
 	e->hold_until = NEVER;
 
-	rc = store_init(&e->store, mem, cfg->store_packets, cfg->mtu);
+	rc = eng_store_init(&e->store, mem, cfg->store_packets, cfg->mtu);
 	if (rc == 0)
-		rc = store_init(&e->old.store, mem, cfg->store_packets, cfg->mtu);
+		rc = eng_store_init(&e->old.store, mem, cfg->store_packets,
+				    cfg->mtu);
 	if (rc == 0)
-		rc = submit_init(&e->sq, mem, cfg->submit_bytes);
+		rc = eng_submit_init(&e->sq, mem, cfg->submit_bytes);
 	/* Recovery may re-send a whole store of old packets. */
 	if (rc == 0)
-		rc = submit_init(&e->iq, mem,
-				 cfg->store_packets * (cfg->mtu + 32) + (64u << 10));
+		rc = eng_submit_init(&e->iq, mem,
+				     cfg->store_packets * (cfg->mtu + 32) + (64u << 10));
 	if (rc != 0) {
 		ordo_engine_destroy(e);
 		errno = -rc;
@@ -233,10 +235,10 @@ void ordo_engine_destroy(struct ordo_engine *e)
 
 	if (e == NULL)
 		return;
-	store_fini(&e->store, &e->mem);
-	store_fini(&e->old.store, &e->mem);
-	submit_fini(&e->sq, &e->mem);
-	submit_fini(&e->iq, &e->mem);
+	eng_store_fini(&e->store, &e->mem);
+	eng_store_fini(&e->old.store, &e->mem);
+	eng_submit_fini(&e->sq, &e->mem);
+	eng_submit_fini(&e->iq, &e->mem);
 	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
 		if (e->reasm[0][i].buf != NULL)
 			e->mem.free(e->mem.ctx, e->reasm[0][i].buf);
@@ -259,14 +261,14 @@ void ordo_engine_prefault(struct ordo_engine *e)
 void ordo_engine_start(struct ordo_engine *e, uint64_t now)
 {
 	e->now = now;
-	memb_start(e);
+	eng_memb_start(e);
 }
 
 /* ---- receive: validate, check the sender, dispatch by type ---------------*/
 static int on_data(struct ordo_engine *e, const uint8_t *pkt,
 		   const struct pkt_view *v)
 {
-	return data_rx(e, pkt, v);
+	return eng_data_rx(e, pkt, v);
 }
 
 static int on_token(struct ordo_engine *e, const uint8_t *pkt,
@@ -274,29 +276,29 @@ static int on_token(struct ordo_engine *e, const uint8_t *pkt,
 {
 	(void)pkt;
 	if (v->ring_rep != e->ring_rep || v->ring_seq != e->ring_seq)
-		return memb_foreign(e, v);
-	return token_rx(e, v);
+		return eng_memb_foreign(e, v);
+	return eng_token_rx(e, v);
 }
 
 static int on_join(struct ordo_engine *e, const uint8_t *pkt,
 		   const struct pkt_view *v)
 {
 	(void)pkt;
-	return join_rx(e, v);
+	return eng_join_rx(e, v);
 }
 
 static int on_commit(struct ordo_engine *e, const uint8_t *pkt,
 		     const struct pkt_view *v)
 {
 	(void)pkt;
-	return commit_rx(e, v);
+	return eng_commit_rx(e, v);
 }
 
 static int on_beacon(struct ordo_engine *e, const uint8_t *pkt,
 		     const struct pkt_view *v)
 {
 	(void)pkt;
-	return beacon_rx(e, v);
+	return eng_beacon_rx(e, v);
 }
 
 typedef int (*pkt_handler)(struct ordo_engine *, const uint8_t *,
@@ -317,14 +319,15 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 	int rc;
 
 	e->now = now;
-	rc = codec_parse(pkt, len, e->cfg.config_hash, &v);
-	if (rc == 0 && cfg_index(e, v.sender) < 0)
+	rc = eng_codec_parse(pkt, len, e->cfg.config_hash, &v);
+	if (rc == 0 && eng_cfg_index(e, v.sender) < 0)
 		rc = -ORDO_DROP_NOT_MEMBER;
 	if (rc == 0) {
 		/* Every ring we hear of raises the next ring's sequence. */
 		if (v.ring_seq > e->m.ring_seq_max)
 			e->m.ring_seq_max = v.ring_seq;
-		e->m.last_heard[cfg_index(e, v.sender)] = now + 1; /* 0: never */
+		/* 0: never */
+		e->m.last_heard[eng_cfg_index(e, v.sender)] = now + 1;
 		rc = handlers[v.type](e, pkt, &v);
 	}
 	if (rc < 0)
@@ -342,14 +345,14 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now)
 {
 	e->now = now;
-	token_timer(e);
-	memb_timers(e);
+	eng_token_timer(e);
+	eng_memb_timers(e);
 }
 
 uint64_t ordo_engine_next_deadline(const struct ordo_engine *e)
 {
 	return min_u64(min_u64(e->token_retx_at, e->self_token_at),
-		       min_u64(e->hold_until, memb_next_deadline(e)));
+		       min_u64(e->hold_until, eng_memb_next_deadline(e)));
 }
 
 /* ---- counters and status -------------------------------------------------*/

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * Engine internals: the instance struct and the functions the engine's
- * files call on each other. Nothing outside engine/ includes this.
+ * files call on each other. Nothing outside engine/ includes this; the
+ * engine's own benchmark fixtures that need it live in engine/bench/.
+ * Every function declared here carries the prefix eng_ (the public API is
+ * ordo_*, engine/engine.h); a function one file uses is static there.
  *
  * File map (one concern each):
  *   engine.c   create/destroy, configuration, rx dispatch, timers, stats
@@ -72,17 +75,20 @@ static inline uint32_t view_id(const uint8_t *ids, uint32_t i)
 	memcpy(&v, ids + 4 * i, 4);
 	return be32(v);
 }
-void codec_memb_get(const uint8_t *memb, uint32_t i, struct ordo_wire_memb *m);
-void codec_memb_put(uint8_t *memb, uint32_t i, const struct ordo_wire_memb *m);
+void eng_codec_memb_get(const uint8_t *memb, uint32_t i,
+			struct ordo_wire_memb *m);
+void eng_codec_memb_put(uint8_t *memb, uint32_t i,
+			const struct ordo_wire_memb *m);
 
-int codec_parse(const void *pkt, uint32_t len, uint32_t config_hash,
-		struct pkt_view *v);
-void codec_write_hdr(void *buf, uint8_t type, uint32_t config_hash,
-		     uint32_t sender, uint32_t len, uint32_t ring_rep,
-		     uint32_t ring_seq);
-uint32_t codec_write_token(void *buf, const struct ordo_wire_token *tok,
-			   const uint64_t *rtr, uint32_t config_hash,
-			   uint32_t sender, uint32_t ring_rep, uint32_t ring_seq);
+int eng_codec_parse(const void *pkt, uint32_t len, uint32_t config_hash,
+		    struct pkt_view *v);
+void eng_codec_write_hdr(void *buf, uint8_t type, uint32_t config_hash,
+			 uint32_t sender, uint32_t len, uint32_t ring_rep,
+			 uint32_t ring_seq);
+uint32_t eng_codec_write_token(void *buf, const struct ordo_wire_token *tok,
+			       const uint64_t *rtr, uint32_t config_hash,
+			       uint32_t sender, uint32_t ring_rep,
+			       uint32_t ring_seq);
 
 /* Iterate the records of a validated DATA packet. */
 struct rec_iter {
@@ -132,9 +138,9 @@ struct store {
 	uint32_t stride;   /* mtu rounded up to a cache line */
 };
 
-int store_init(struct store *s, const struct ordo_engine_mem *m,
-	       uint32_t capacity, uint32_t mtu);
-void store_fini(struct store *s, const struct ordo_engine_mem *m);
+int eng_store_init(struct store *s, const struct ordo_engine_mem *m,
+		   uint32_t capacity, uint32_t mtu);
+void eng_store_fini(struct store *s, const struct ordo_engine_mem *m);
 
 static inline uint8_t *store_buf(const struct store *s, uint64_t seq)
 {
@@ -159,9 +165,9 @@ struct submit_q {
 	uint32_t head_sent;  /* bytes of the head message already packed */
 };
 
-int submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
-		uint32_t cap);
-void submit_fini(struct submit_q *q, const struct ordo_engine_mem *m);
+int eng_submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
+		    uint32_t cap);
+void eng_submit_fini(struct submit_q *q, const struct ordo_engine_mem *m);
 
 /* ---- per-sender reassembly of fragmented messages -----------------------*/
 struct reasm {
@@ -284,77 +290,80 @@ struct ordo_engine {
 };
 
 /* engine.c */
-int cfg_index(const struct ordo_engine *e, uint32_t id);
+int eng_cfg_index(const struct ordo_engine *e, uint32_t id);
 static inline bool in_ring(const struct ordo_engine *e, uint32_t id)
 {
-	int i = cfg_index(e, id);
+	int i = eng_cfg_index(e, id);
 
 	return i >= 0 && (e->ring.mask & (1u << i));
 }
 static inline mset bit(int idx) { return 1u << idx; }
 static inline uint32_t popcount(mset s) { return (uint32_t)__builtin_popcount(s); }
-void send_pkt(struct ordo_engine *e, uint32_t dest, const void *p, uint32_t len);
+void eng_send_pkt(struct ordo_engine *e, uint32_t dest, const void *p,
+		  uint32_t len);
 
 /* token.c */
-void token_create(struct ordo_engine *e);
-int token_rx(struct ordo_engine *e, const struct pkt_view *v);
-void token_timer(struct ordo_engine *e);
+void eng_token_create(struct ordo_engine *e);
+int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v);
+void eng_token_timer(struct ordo_engine *e);
 
 /* data.c */
-int data_rx(struct ordo_engine *e, const uint8_t *pkt,
-	    const struct pkt_view *v);
+int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
+		const struct pkt_view *v);
 
 /* memb.c */
-void memb_start(struct ordo_engine *e);
-void enter_gather(struct ordo_engine *e, mset add, const char *why);
-void memb_timers(struct ordo_engine *e);
-uint64_t memb_next_deadline(const struct ordo_engine *e);
-int memb_foreign(struct ordo_engine *e, const struct pkt_view *v);
-int beacon_rx(struct ordo_engine *e, const struct pkt_view *v);
-bool held_down(const struct ordo_engine *e, int idx);
-void strike(struct ordo_engine *e, int idx);
-bool merge_backoff(const struct ordo_engine *e, int idx);
-void back_off(struct ordo_engine *e, int idx);
-void ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
-		   uint32_t seq, mset members, const uint32_t *inc);
-void set_working_ring(struct ordo_engine *e, const struct ring_view *r);
+void eng_memb_start(struct ordo_engine *e);
+/* Membership transitions are named functions taking why, the cause:
+ * eng_enter_gather() here, and eng_enter_commit() (static in commit.c),
+ * the only place the state becomes COMMIT. */
+void eng_enter_gather(struct ordo_engine *e, mset add, const char *why);
+void eng_memb_timers(struct ordo_engine *e);
+uint64_t eng_memb_next_deadline(const struct ordo_engine *e);
+int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v);
+int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v);
+bool eng_held_down(const struct ordo_engine *e, int idx);
+void eng_strike(struct ordo_engine *e, int idx);
+void eng_back_off(struct ordo_engine *e, int idx);
+void eng_ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
+		       uint32_t seq, mset members, const uint32_t *inc);
+void eng_set_working_ring(struct ordo_engine *e, const struct ring_view *r);
 
 /* join.c */
-void join_send(struct ordo_engine *e);
-int join_rx(struct ordo_engine *e, const struct pkt_view *v);
-void consensus_check(struct ordo_engine *e);
-void consensus_timeout(struct ordo_engine *e);
-void gather_update(struct ordo_engine *e);
-mset heard_now(const struct ordo_engine *e);
+void eng_join_send(struct ordo_engine *e);
+int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v);
+void eng_consensus_timeout(struct ordo_engine *e);
+void eng_gather_update(struct ordo_engine *e);
+mset eng_heard_now(const struct ordo_engine *e);
 
 /* commit.c */
-void commit_create(struct ordo_engine *e);
-int commit_rx(struct ordo_engine *e, const struct pkt_view *v);
-void commit_timer(struct ordo_engine *e);
+void eng_commit_create(struct ordo_engine *e);
+int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v);
+void eng_commit_timer(struct ordo_engine *e);
 
 /* recovery.c */
-void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
-		    const struct ordo_wire_memb *memb, uint32_t n);
-void recovery_internal(struct ordo_engine *e, uint32_t sender,
-		       uint16_t msg_type, const uint8_t *data, uint32_t len);
+void eng_recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
+			const struct ordo_wire_memb *memb, uint32_t n);
+void eng_recovery_internal(struct ordo_engine *e, uint32_t sender,
+			   uint16_t msg_type, const uint8_t *data, uint32_t len);
 
 /* submit.c: build up to max packets starting at sequence first into the
  * store; returns how many were built. */
-uint32_t submit_build(struct ordo_engine *e, uint64_t first, uint32_t max);
-int submit_enqueue(struct ordo_engine *e, struct submit_q *q, uint8_t service,
-		   uint16_t msg_type, const struct iovec *iov, int iovcnt);
-void submit_restart_partial(struct submit_q *q);
-void submit_clear(struct submit_q *q);
-uint32_t submit_backlog_packets(const struct ordo_engine *e);
+uint32_t eng_submit_build(struct ordo_engine *e, uint64_t first, uint32_t max);
+int eng_submit_enqueue(struct ordo_engine *e, struct submit_q *q,
+		       uint8_t service, uint16_t msg_type,
+		       const struct iovec *iov, int iovcnt);
+void eng_submit_restart_partial(struct submit_q *q);
+void eng_submit_clear(struct submit_q *q);
+uint32_t eng_submit_backlog_packets(const struct ordo_engine *e);
 
 /* deliver.c */
-void deliver_ready(struct ordo_engine *e);
-void advance_aru(struct ordo_engine *e);
-void deliver_packet(struct ordo_engine *e, const struct store *st,
-		    uint64_t seq, const struct ring_view *r, bool trans);
-bool packet_is_safe(const struct store *st, uint64_t seq);
-void reasm_reset_all(struct ordo_engine *e);
-void store_clear(struct store *s);
+void eng_deliver_ready(struct ordo_engine *e);
+void eng_advance_aru(struct ordo_engine *e);
+void eng_deliver_packet(struct ordo_engine *e, const struct store *st,
+			uint64_t seq, const struct ring_view *r, bool trans);
+bool eng_packet_is_safe(const struct store *st, uint64_t seq);
+void eng_reasm_reset_all(struct ordo_engine *e);
+void eng_store_clear(struct store *s);
 
 static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static inline uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }

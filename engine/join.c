@@ -36,7 +36,7 @@
 /* Timeouts a member we hear may disagree before we stop waiting for it. */
 #define DISAGREE_ROUNDS 3u
 
-mset heard_now(const struct ordo_engine *e)
+mset eng_heard_now(const struct ordo_engine *e)
 {
 	const struct memb *m = &e->m;
 	mset h = bit((int)e->my_idx);
@@ -45,7 +45,7 @@ mset heard_now(const struct ordo_engine *e)
 	for (i = 0; i < e->cfg.n_members; i++)
 		if (m->last_heard[i] != 0 &&
 		    e->now + 1 - m->last_heard[i] <= e->cfg.consensus_ns &&
-		    !held_down(e, (int)i) && !(m->given_up & bit((int)i)))
+		    !eng_held_down(e, (int)i) && !(m->given_up & bit((int)i)))
 			h |= bit((int)i);
 	return h;
 }
@@ -70,7 +70,7 @@ static mset row(const struct ordo_engine *e, int x, bool *mature)
 {
 	if (x == (int)e->my_idx) {
 		*mature = heard_is_mature(e);
-		return heard_now(e);
+		return eng_heard_now(e);
 	}
 	if (!fresh(e, x)) {
 		*mature = true;
@@ -92,7 +92,7 @@ static bool link_ok(const struct ordo_engine *e, int a, int b)
  * latest, at the consensus timeout with what we have. */
 static bool evidence_ready(const struct ordo_engine *e)
 {
-	mset heard = heard_now(e) & ~bit((int)e->my_idx);
+	mset heard = eng_heard_now(e) & ~bit((int)e->my_idx);
 	uint32_t i;
 
 	if (!heard_is_mature(e))
@@ -165,7 +165,7 @@ static uint32_t put_ids(const struct ordo_engine *e, uint8_t *p, mset s)
 	return n;
 }
 
-void join_send(struct ordo_engine *e)
+void eng_join_send(struct ordo_engine *e)
 {
 	uint8_t buf[ORDO_WIRE_JOIN_MAX_LEN];
 	uint8_t *body = buf + sizeof(struct ordo_wire_hdr);
@@ -179,16 +179,16 @@ void join_send(struct ordo_engine *e)
 
 	np = put_ids(e, ids, e->m.proc);
 	nf = put_ids(e, ids + 4 * np, e->m.fail);
-	e->m.heard_sent = heard_now(e);
+	e->m.heard_sent = eng_heard_now(e);
 	nh = put_ids(e, ids + 4 * (np + nf), e->m.heard_sent);
 	j.n_proc = (uint8_t)np;
 	j.n_fail = (uint8_t)nf;
 	j.n_heard = (uint8_t)nh;
 	memcpy(body, &j, sizeof(j));
 	len = sizeof(struct ordo_wire_hdr) + sizeof(j) + 4 * (np + nf + nh);
-	codec_write_hdr(buf, ORDO_PKT_JOIN, e->cfg.config_hash, e->cfg.my_id,
-			len, e->inst.rep, e->inst.seq);
-	send_pkt(e, ORDO_DEST_RING, buf, len);
+	eng_codec_write_hdr(buf, ORDO_PKT_JOIN, e->cfg.config_hash,
+			    e->cfg.my_id, len, e->inst.rep, e->inst.seq);
+	eng_send_pkt(e, ORDO_DEST_RING, buf, len);
 	e->stats.joins_sent++;
 }
 
@@ -199,7 +199,7 @@ static int ids_to_set(const struct ordo_engine *e, const uint8_t *ids,
 
 	*out = 0;
 	for (i = 0; i < n; i++) {
-		int idx = cfg_index(e, view_id(ids, i));
+		int idx = eng_cfg_index(e, view_id(ids, i));
 
 		if (idx < 0)
 			return -ORDO_DROP_BAD_JOIN;
@@ -224,7 +224,7 @@ static mset hearing_all(const struct ordo_engine *e, mset set)
 	return ok;
 }
 
-void consensus_check(struct ordo_engine *e)
+static void consensus_check(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
 	mset memb = m->proc & ~m->fail;
@@ -237,13 +237,13 @@ void consensus_check(struct ordo_engine *e)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
 			lowest = e->cfg.members[i];
 	if (lowest == e->cfg.my_id)
-		commit_create(e);
+		eng_commit_create(e);
 	else if (m->state_timeout_at == NEVER)
 		m->state_timeout_at = e->now + e->cfg.token_loss_ns;
 }
 
 /* Recompute our fail set from the evidence; tell the others if it moved. */
-void gather_update(struct ordo_engine *e)
+void eng_gather_update(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
 	mset fail;
@@ -255,13 +255,13 @@ void gather_update(struct ordo_engine *e)
 		m->fail = fail;
 		m->consensus = bit((int)e->my_idx);
 		m->state_timeout_at = NEVER;
-		join_send(e);
+		eng_join_send(e);
 		m->join_at = e->now + e->cfg.join_ns;
 	}
 	consensus_check(e);
 }
 
-void consensus_timeout(struct ordo_engine *e)
+void eng_consensus_timeout(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
 	mset waiting = (m->proc & ~m->fail) & ~m->consensus;
@@ -276,9 +276,9 @@ void consensus_timeout(struct ordo_engine *e)
 			m->given_up |= bit((int)i);
 	}
 	m->consensus_at = e->now + e->cfg.consensus_ns;
-	join_send(e);
+	eng_join_send(e);
 	m->join_at = e->now + e->cfg.join_ns;
-	gather_update(e);
+	eng_gather_update(e);
 }
 
 /* Is this join a leftover of a gather that already concluded? */
@@ -294,14 +294,14 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 	 * member flapping outside can abort every commit for good. */
 	if (e->state != ORDO_STATE_OPERATIONAL)
 		return (proc & ~fail) == e->m.agreed ||
-		       !(e->m.agreed & bit(cfg_index(e, v->sender)));
+		       !(e->m.agreed & bit(eng_cfg_index(e, v->sender)));
 	return false;
 }
 
-int join_rx(struct ordo_engine *e, const struct pkt_view *v)
+int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct memb *m = &e->m;
-	int idx = cfg_index(e, v->sender), rc;
+	int idx = eng_cfg_index(e, v->sender), rc;
 	mset proc, fail, heard;
 	bool restarted;
 
@@ -321,13 +321,13 @@ int join_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	restarted = m->inc[idx] != 0 && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
-	if (held_down(e, idx))
+	if (eng_held_down(e, idx))
 		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
 		if (!restarted && stale_join(e, v, proc, fail))
 			return 0;
-		enter_gather(e, bit(idx), "join");
+		eng_enter_gather(e, bit(idx), "join");
 	}
 
 	m->their_heard[idx] = heard;
@@ -340,15 +340,15 @@ int join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		m->proc |= proc;
 		m->consensus = bit((int)e->my_idx);
 		m->state_timeout_at = NEVER;
-		join_send(e);
+		eng_join_send(e);
 		m->join_at = e->now + e->cfg.join_ns;
 	}
 	if (proc == m->proc && fail == m->fail)
 		m->consensus |= bit(idx);
-	if (heard_now(e) & ~m->heard_sent)
+	if (eng_heard_now(e) & ~m->heard_sent)
 		/* We hear more than we said: say it now, not at the next
 		 * join_ns, so rings form within a few packet times. */
-		join_send(e);
-	gather_update(e);
+		eng_join_send(e);
+	eng_gather_update(e);
 	return 0;
 }

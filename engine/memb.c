@@ -31,8 +31,8 @@
  */
 #include "engine/engine_impl.h"
 
-void ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
-		   uint32_t seq, mset members, const uint32_t *inc)
+void eng_ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
+		       uint32_t seq, mset members, const uint32_t *inc)
 {
 	uint32_t i;
 
@@ -56,7 +56,7 @@ void ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
 	}
 }
 
-void set_working_ring(struct ordo_engine *e, const struct ring_view *r)
+void eng_set_working_ring(struct ordo_engine *e, const struct ring_view *r)
 {
 	uint32_t i;
 
@@ -69,7 +69,7 @@ void set_working_ring(struct ordo_engine *e, const struct ring_view *r)
 			e->next_id = r->ids[(i + 1) % r->n];
 }
 
-bool held_down(const struct ordo_engine *e, int idx)
+bool eng_held_down(const struct ordo_engine *e, int idx)
 {
 	return idx >= 0 && e->now < e->m.holddown_until[idx];
 }
@@ -78,14 +78,14 @@ bool held_down(const struct ordo_engine *e, int idx)
  * long forgives them. */
 #define REPEAT_WINDOW 16u
 
-bool merge_backoff(const struct ordo_engine *e, int idx)
+static bool merge_backoff(const struct ordo_engine *e, int idx)
 {
 	return idx >= 0 && e->now < e->m.backoff_until[idx];
 }
 
 /* Left out of our new ring although we hear it: a broken link, for now.
  * Do not let its beacons re-form the ring until the back-off expires. */
-void back_off(struct ordo_engine *e, int idx)
+void eng_back_off(struct ordo_engine *e, int idx)
 {
 	struct memb *m = &e->m;
 	uint32_t shift;
@@ -98,7 +98,7 @@ void back_off(struct ordo_engine *e, int idx)
 	m->backoff_until[idx] = e->now + (e->cfg.holddown_ns << shift);
 }
 
-void strike(struct ordo_engine *e, int idx)
+void eng_strike(struct ordo_engine *e, int idx)
 {
 	struct memb *m = &e->m;
 	uint32_t shift;
@@ -113,7 +113,7 @@ void strike(struct ordo_engine *e, int idx)
 	e->stats.excluded++;
 }
 
-void enter_gather(struct ordo_engine *e, mset add, const char *why)
+void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 {
 	struct memb *m = &e->m;
 
@@ -136,13 +136,13 @@ void enter_gather(struct ordo_engine *e, mset add, const char *why)
 	m->given_up = 0;
 	memset(m->disagree, 0, sizeof(m->disagree));
 	m->stuck_rounds = 0;
-	join_send(e);
+	eng_join_send(e);
 	m->join_at = e->now + e->cfg.join_ns;
 	m->consensus_at = e->now + e->cfg.consensus_ns;
-	gather_update(e);
+	eng_gather_update(e);
 }
 
-void memb_start(struct ordo_engine *e)
+void eng_memb_start(struct ordo_engine *e)
 {
 	mset all = (mset)((1ull << e->cfg.n_members) - 1);
 
@@ -150,7 +150,7 @@ void memb_start(struct ordo_engine *e)
 
 	/* Optimistic: every configured member. Those absent are failed by the
 	 * consensus timeout, so a lone member still forms a ring. */
-	enter_gather(e, all, "start");
+	eng_enter_gather(e, all, "start");
 }
 
 static void beacon_send(struct ordo_engine *e)
@@ -161,72 +161,72 @@ static void beacon_send(struct ordo_engine *e)
 		.n_members = be32(e->ring.n),
 	};
 
-	codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash, e->cfg.my_id,
-			sizeof(buf), e->ring_rep, e->ring_seq);
+	eng_codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash,
+			    e->cfg.my_id, sizeof(buf), e->ring_rep, e->ring_seq);
 	memcpy(buf + sizeof(struct ordo_wire_hdr), &b, sizeof(b));
-	send_pkt(e, ORDO_DEST_RING, buf, sizeof(buf));
+	eng_send_pkt(e, ORDO_DEST_RING, buf, sizeof(buf));
 }
 
 /* A packet of another ring: in the operational state, a reason to merge. */
-int memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
+int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
 {
-	int idx = cfg_index(e, v->sender);
+	int idx = eng_cfg_index(e, v->sender);
 
-	if (held_down(e, idx) || merge_backoff(e, idx))
+	if (eng_held_down(e, idx) || merge_backoff(e, idx))
 		return -ORDO_DROP_HELD_DOWN;
 	if (e->state == ORDO_STATE_OPERATIONAL &&
 	    (!in_ring(e, v->sender) || v->ring_seq > e->ring_seq)) {
-		enter_gather(e, bit(idx), "foreign ring");
+		eng_enter_gather(e, bit(idx), "foreign ring");
 		return 0;
 	}
 	return -ORDO_DROP_FOREIGN_RING;
 }
 
-int beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
+int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
-	int idx = cfg_index(e, v->sender);
+	int idx = eng_cfg_index(e, v->sender);
 
 	if (v->sender == e->cfg.my_id)
 		return -ORDO_DROP_FROM_SELF;
 	if (idx < 0) /* checked on receipt */
 		return -ORDO_DROP_NOT_MEMBER;
 	if (e->m.inc[idx] != v->incarnation && in_ring(e, v->sender) &&
-	    e->state == ORDO_STATE_OPERATIONAL && !held_down(e, idx)) {
+	    e->state == ORDO_STATE_OPERATIONAL && !eng_held_down(e, idx)) {
 		/* It restarted since it joined our ring. */
 		e->m.inc[idx] = v->incarnation;
-		enter_gather(e, bit(idx), "member restarted");
+		eng_enter_gather(e, bit(idx), "member restarted");
 		return 0;
 	}
 	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
 		return 0;
-	return memb_foreign(e, v);
+	return eng_memb_foreign(e, v);
 }
 
-void memb_timers(struct ordo_engine *e)
+void eng_memb_timers(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
 
 	if (e->state == ORDO_STATE_GATHER) {
 		if (m->join_at <= e->now) {
-			join_send(e);
+			eng_join_send(e);
 			m->join_at = e->now + e->cfg.join_ns;
-			gather_update(e); /* evidence matures with time */
+			eng_gather_update(e); /* evidence matures with time */
 		}
 		if (m->consensus_at <= e->now)
-			consensus_timeout(e);
+			eng_consensus_timeout(e);
 	}
 	if (m->state_timeout_at <= e->now &&
 	    (e->state == ORDO_STATE_GATHER || e->state == ORDO_STATE_COMMIT)) {
 		/* Consensus reached, but the commit token never completed. */
-		enter_gather(e, 0, "commit timeout");
+		eng_enter_gather(e, 0, "commit timeout");
 		return;
 	}
-	commit_timer(e);
+	eng_commit_timer(e);
 	if (m->token_loss_at <= e->now &&
 	    (e->state == ORDO_STATE_OPERATIONAL ||
 	     e->state == ORDO_STATE_RECOVERY)) {
 		e->stats.token_losses++;
-		enter_gather(e, 0, "token loss");
+		eng_enter_gather(e, 0, "token loss");
 		return;
 	}
 	if (e->state == ORDO_STATE_OPERATIONAL && m->beacon_at <= e->now &&
@@ -236,7 +236,7 @@ void memb_timers(struct ordo_engine *e)
 	}
 }
 
-uint64_t memb_next_deadline(const struct ordo_engine *e)
+uint64_t eng_memb_next_deadline(const struct ordo_engine *e)
 {
 	const struct memb *m = &e->m;
 	uint64_t t = min_u64(m->state_timeout_at, m->commit_retx_at);

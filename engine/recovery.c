@@ -41,7 +41,7 @@ static void conf_change(struct ordo_engine *e, uint8_t kind,
 
 	if (e->ops.config_change == NULL)
 		return;
-	ring_view_set(e, &v, 0, 0, members, NULL);
+	eng_ring_view_set(e, &v, 0, 0, members, NULL);
 	memset(&c, 0, sizeof(c));
 	c.kind = kind;
 	c.ring_rep = to->rep;
@@ -57,7 +57,7 @@ static void conf_change(struct ordo_engine *e, uint8_t kind,
 
 static void reset_ring_state(struct ordo_engine *e)
 {
-	store_clear(&e->store);
+	eng_store_clear(&e->store);
 	e->my_aru = e->high_seq = e->delivered = e->safe = e->low = 0;
 	e->last_token_seq = e->passed_token_seq = 0;
 	e->rtr_bound = e->aru_fwd_prev = 0;
@@ -68,8 +68,8 @@ static void reset_ring_state(struct ordo_engine *e)
 	e->m.stuck_rounds = 0;
 }
 
-void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
-		    const struct ordo_wire_memb *memb, uint32_t n)
+void eng_recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
+			const struct ordo_wire_memb *memb, uint32_t n)
 {
 	struct old_ring *o = &e->old;
 	struct ring_view nr;
@@ -92,18 +92,18 @@ void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 		o->low = e->low;
 	}
 	reset_ring_state(e);
-	submit_clear(&e->iq);
-	submit_restart_partial(&e->sq);
+	eng_submit_clear(&e->iq);
+	eng_submit_restart_partial(&e->sq);
 
 	for (i = 0; i < n; i++) {
-		int idx = cfg_index(e, memb[i].id);
+		int idx = eng_cfg_index(e, memb[i].id);
 
 		set |= bit(idx);
 		inc[idx] = memb[i].incarnation;
 		e->m.inc[idx] = memb[i].incarnation;
 	}
-	ring_view_set(e, &nr, rep, seq, set, inc);
-	set_working_ring(e, &nr);
+	eng_ring_view_set(e, &nr, rep, seq, set, inc);
+	eng_set_working_ring(e, &nr);
 	e->state = ORDO_STATE_RECOVERY;
 	e->m.state_timeout_at = NEVER;
 	e->m.token_loss_at = e->now + e->cfg.token_loss_ns;
@@ -119,7 +119,7 @@ void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 			if (memb[i].old_rep != o->ring.rep ||
 			    memb[i].old_seq != o->ring.seq)
 				continue;
-			o->trans |= bit(cfg_index(e, memb[i].id));
+			o->trans |= bit(eng_cfg_index(e, memb[i].id));
 			o->low_all = min_u64(o->low_all, memb[i].old_aru);
 			o->high_all = max_u64(o->high_all, memb[i].old_high);
 			o->max_safe = max_u64(o->max_safe, memb[i].old_safe);
@@ -135,14 +135,15 @@ void recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 				continue;
 			iov.iov_base = store_buf(&o->store, i);
 			iov.iov_len = store_slot(&o->store, i)->len;
-			submit_enqueue(e, &e->iq, ORDO_SVC_INTERNAL, REC_PACKET,
-				       &iov, 1);
+			eng_submit_enqueue(e, &e->iq, ORDO_SVC_INTERNAL,
+					   REC_PACKET, &iov, 1);
 		}
 	}
 	{
 		struct iovec iov = { .iov_base = NULL, .iov_len = 0 };
 
-		submit_enqueue(e, &e->iq, ORDO_SVC_INTERNAL, REC_DONE, &iov, 0);
+		eng_submit_enqueue(e, &e->iq, ORDO_SVC_INTERNAL, REC_DONE,
+				   &iov, 0);
 	}
 }
 
@@ -154,11 +155,11 @@ static void recovery_store(struct ordo_engine *e, const uint8_t *data,
 	struct slot *s;
 
 	if (!o->pending ||
-	    codec_parse(data, len, e->cfg.config_hash, &v) != 0 ||
+	    eng_codec_parse(data, len, e->cfg.config_hash, &v) != 0 ||
 	    v.type != ORDO_PKT_DATA || v.ring_rep != o->ring.rep ||
 	    v.ring_seq != o->ring.seq || v.seq <= o->low ||
 	    v.seq > o->low + o->store.capacity ||
-	    cfg_index(e, v.sender) < 0 || store_has(&o->store, v.seq))
+	    eng_cfg_index(e, v.sender) < 0 || store_has(&o->store, v.seq))
 		return;
 	s = store_slot(&o->store, v.seq);
 	memcpy(store_buf(&o->store, v.seq), data, v.len);
@@ -184,9 +185,9 @@ static void recovery_finish(struct ordo_engine *e)
 		bool hole = false;
 
 		for (; s <= o->high_all && store_has(&o->store, s); s++) {
-			if (s > o->max_safe && packet_is_safe(&o->store, s))
+			if (s > o->max_safe && eng_packet_is_safe(&o->store, s))
 				break;
-			deliver_packet(e, &o->store, s, &o->ring, false);
+			eng_deliver_packet(e, &o->store, s, &o->ring, false);
 		}
 		conf_change(e, ORDO_CONF_TRANSITIONAL, &e->ring, &o->ring,
 			    o->trans);
@@ -195,15 +196,15 @@ static void recovery_finish(struct ordo_engine *e)
 				hole = true;
 				continue;
 			}
-			if (hole && !(o->trans & bit(cfg_index(
+			if (hole && !(o->trans & bit(eng_cfg_index(
 					   e, packet_sender(&o->store, s)))))
 				continue;
-			deliver_packet(e, &o->store, s, &o->ring, true);
+			eng_deliver_packet(e, &o->store, s, &o->ring, true);
 		}
-		store_clear(&o->store);
+		eng_store_clear(&o->store);
 		o->pending = false;
 	}
-	reasm_reset_all(e);
+	eng_reasm_reset_all(e);
 	e->inst = e->ring;
 	conf_change(e, ORDO_CONF_REGULAR, &e->ring, NULL, e->ring.mask);
 	e->state = ORDO_STATE_OPERATIONAL;
@@ -211,10 +212,10 @@ static void recovery_finish(struct ordo_engine *e)
 	e->m.beacon_at = e->now + e->cfg.merge_detect_ns;
 }
 
-void recovery_internal(struct ordo_engine *e, uint32_t sender,
-		       uint16_t msg_type, const uint8_t *data, uint32_t len)
+void eng_recovery_internal(struct ordo_engine *e, uint32_t sender,
+			   uint16_t msg_type, const uint8_t *data, uint32_t len)
 {
-	int idx = cfg_index(e, sender);
+	int idx = eng_cfg_index(e, sender);
 
 	if (e->state != ORDO_STATE_RECOVERY || idx < 0)
 		return;

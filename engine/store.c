@@ -12,22 +12,22 @@
 
 #include "engine/engine_impl.h"
 
-int store_init(struct store *s, const struct ordo_engine_mem *m,
-	       uint32_t capacity, uint32_t mtu)
+int eng_store_init(struct store *s, const struct ordo_engine_mem *m,
+		   uint32_t capacity, uint32_t mtu)
 {
 	s->capacity = capacity;
 	s->stride = (mtu + 63u) & ~63u;
 	s->slots = m->alloc(m->ctx, (size_t)capacity * sizeof(*s->slots), 64);
 	s->bufs = m->alloc(m->ctx, (size_t)capacity * s->stride, 64);
 	if (s->slots == NULL || s->bufs == NULL) {
-		store_fini(s, m);
+		eng_store_fini(s, m);
 		return -ENOMEM;
 	}
 	memset(s->slots, 0, (size_t)capacity * sizeof(*s->slots));
 	return 0;
 }
 
-void store_fini(struct store *s, const struct ordo_engine_mem *m)
+void eng_store_fini(struct store *s, const struct ordo_engine_mem *m)
 {
 	if (s->slots != NULL)
 		m->free(m->ctx, s->slots);

@@ -3,7 +3,7 @@
  * The submit queue and packing.
  *
  * Clients' messages wait in a byte ring until the token arrives. On a token
- * visit submit_build() packs them, in submission order, straight into the
+ * visit eng_submit_build() packs them, in submission order, straight into the
  * store slots of the sequence numbers the visit may use: many small
  * messages per packet (one 8-byte record header each), and a message too
  * large for an empty packet split into FIRST/middle/LAST fragments that fill
@@ -37,8 +37,8 @@ static inline uint32_t ent_size(uint32_t len)
 			  ~(QALIGN - 1));
 }
 
-int submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
-		uint32_t cap)
+int eng_submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
+		    uint32_t cap)
 {
 	memset(q, 0, sizeof(*q));
 	q->cap = cap & ~(QALIGN - 1);
@@ -46,7 +46,7 @@ int submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
 	return q->buf != NULL ? 0 : -ENOMEM;
 }
 
-void submit_fini(struct submit_q *q, const struct ordo_engine_mem *m)
+void eng_submit_fini(struct submit_q *q, const struct ordo_engine_mem *m)
 {
 	if (q->buf != NULL)
 		m->free(m->ctx, q->buf);
@@ -113,8 +113,9 @@ static void q_pop(struct submit_q *q, const struct qent *h)
 		q->head = q->tail = q->used = 0;
 }
 
-int submit_enqueue(struct ordo_engine *e, struct submit_q *q, uint8_t service,
-		   uint16_t msg_type, const struct iovec *iov, int iovcnt)
+int eng_submit_enqueue(struct ordo_engine *e, struct submit_q *q,
+		       uint8_t service, uint16_t msg_type,
+		       const struct iovec *iov, int iovcnt)
 {
 	struct qent h = { .msg_type = msg_type, .service = service };
 	uint64_t total = 0;
@@ -153,7 +154,7 @@ int ordo_engine_submitv(struct ordo_engine *e, uint8_t service,
 
 	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE)
 		return -EINVAL;
-	rc = submit_enqueue(e, &e->sq, service, msg_type, iov, iovcnt);
+	rc = eng_submit_enqueue(e, &e->sq, service, msg_type, iov, iovcnt);
 	if (rc == 0) {
 		e->stats.submitted++;
 		/* A held token goes on at the next tick: the ring has work. */
@@ -171,7 +172,7 @@ int ordo_engine_submit_control(struct ordo_engine *e, uint8_t service,
 
 	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE)
 		return -EINVAL;
-	rc = submit_enqueue(e, &e->iq, service, msg_type, iov, iovcnt);
+	rc = eng_submit_enqueue(e, &e->iq, service, msg_type, iov, iovcnt);
 	if (rc == 0 && e->hold_until != NEVER)
 		e->hold_until = 0;
 	return rc;
@@ -186,12 +187,12 @@ void ordo_engine_pause_clients(struct ordo_engine *e, bool pause)
 
 /* A ring change cut the head message short: its fragments sent in the old
  * ring are discarded by every receiver, so send it whole in the new one. */
-void submit_restart_partial(struct submit_q *q)
+void eng_submit_restart_partial(struct submit_q *q)
 {
 	q->head_sent = 0;
 }
 
-void submit_clear(struct submit_q *q)
+void eng_submit_clear(struct submit_q *q)
 {
 	q->head = q->tail = q->used = q->count = q->head_sent = 0;
 }
@@ -209,7 +210,7 @@ uint32_t ordo_engine_submit_space(const struct ordo_engine *e)
 	return e->sq.cap - e->sq.used;
 }
 
-uint32_t submit_backlog_packets(const struct ordo_engine *e)
+uint32_t eng_submit_backlog_packets(const struct ordo_engine *e)
 {
 	uint32_t used = e->iq.used + (e->clients_paused ? 0 : e->sq.used);
 
@@ -295,8 +296,8 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 		};
 		struct slot *s = store_slot(&e->store, seq);
 
-		codec_write_hdr(pkt, ORDO_PKT_DATA, e->cfg.config_hash,
-				e->cfg.my_id, len, e->ring_rep, e->ring_seq);
+		eng_codec_write_hdr(pkt, ORDO_PKT_DATA, e->cfg.config_hash,
+				    e->cfg.my_id, len, e->ring_rep, e->ring_seq);
 		memcpy(pkt + sizeof(struct ordo_wire_hdr), &d, sizeof(d));
 		s->seq = seq;
 		s->len = len;
@@ -304,7 +305,7 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 	return true;
 }
 
-uint32_t submit_build(struct ordo_engine *e, uint64_t first, uint32_t max)
+uint32_t eng_submit_build(struct ordo_engine *e, uint64_t first, uint32_t max)
 {
 	uint32_t n = 0;
 

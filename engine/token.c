@@ -27,7 +27,7 @@ static void send_stored(struct ordo_engine *e, uint64_t seq)
 {
 	const struct slot *s = store_slot(&e->store, seq);
 
-	send_pkt(e, ORDO_DEST_RING, store_buf(&e->store, seq), s->len);
+	eng_send_pkt(e, ORDO_DEST_RING, store_buf(&e->store, seq), s->len);
 }
 
 static void pass_token(struct ordo_engine *e)
@@ -39,7 +39,7 @@ static void pass_token(struct ordo_engine *e)
 		e->self_token_at = e->now;
 		return;
 	}
-	send_pkt(e, e->next_id, e->token_buf, e->token_len);
+	eng_send_pkt(e, e->next_id, e->token_buf, e->token_len);
 	e->token_retx_at = e->now + e->cfg.token_retransmit_ns;
 }
 
@@ -123,7 +123,7 @@ static void request_missing(struct ordo_engine *e, uint64_t seq,
 	}
 }
 
-int token_rx(struct ordo_engine *e, const struct pkt_view *v)
+int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct ordo_wire_token t = v->tok;
 	uint64_t rtr[ORDO_WIRE_RTR_MAX];
@@ -151,11 +151,11 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	e->m.token_loss_at = e->now + e->cfg.token_loss_ns;
 	e->high_seq = max_u64(e->high_seq, t.seq);
 	if (member_cannot_receive(e, &t)) {
-		int idx = cfg_index(e, t.aru_id);
+		int idx = eng_cfg_index(e, t.aru_id);
 
 		if (idx >= 0) {
-			strike(e, idx);
-			enter_gather(e, 0, "member cannot receive");
+			eng_strike(e, idx);
+			eng_enter_gather(e, 0, "member cannot receive");
 			return 0;
 		}
 	}
@@ -163,10 +163,10 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	/* 2. retransmissions, 3. new packets packed into the store. */
 	retrans = answer_rtr(e, v, rtr, &nrtr);
 	first = t.seq + 1;
-	n = submit_build(e, first, allowed_new(e, &t, retrans));
+	n = eng_submit_build(e, first, allowed_new(e, &t, retrans));
 	if (n > 0) {
 		e->high_seq = first + n - 1;
-		advance_aru(e);
+		eng_advance_aru(e);
 	}
 
 	/* 4. pre-token multicast. */
@@ -186,7 +186,7 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 		retrans;
 	e->my_last_sent = n + retrans;
 	{
-		uint32_t backlog = submit_backlog_packets(e);
+		uint32_t backlog = eng_submit_backlog_packets(e);
 
 		t.backlog = (t.backlog > e->my_last_backlog ?
 				     t.backlog - e->my_last_backlog : 0) + backlog;
@@ -203,9 +203,9 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 					   e->my_aru));
 	e->aru_fwd_prev = t.aru;
 
-	e->token_len = codec_write_token(e->token_buf, &t, rtr,
-					 e->cfg.config_hash, e->cfg.my_id,
-					 e->ring_rep, e->ring_seq);
+	e->token_len = eng_codec_write_token(e->token_buf, &t, rtr,
+					     e->cfg.config_hash, e->cfg.my_id,
+					     e->ring_rep, e->ring_seq);
 	/* An idle ring need not spin: nothing to send or resend here or
 	 * anywhere (backlog), everything delivered and stable. Hold the
 	 * token a while; a local submission releases it (Corosync's token
@@ -223,12 +223,12 @@ int token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	e->stats.tx_data += n;
 
 	/* 7. */
-	deliver_ready(e);
+	eng_deliver_ready(e);
 	return 0;
 }
 
 /* The representative starts the ring with a token that "arrives" at it. */
-void token_create(struct ordo_engine *e)
+void eng_token_create(struct ordo_engine *e)
 {
 	struct pkt_view v;
 
@@ -238,10 +238,10 @@ void token_create(struct ordo_engine *e)
 	v.ring_seq = e->ring_seq;
 	v.tok.dest = e->cfg.my_id;
 	e->stats.rx_token--; /* not received from the network */
-	token_rx(e, &v);
+	eng_token_rx(e, &v);
 }
 
-void token_timer(struct ordo_engine *e)
+void eng_token_timer(struct ordo_engine *e)
 {
 	if (e->hold_until <= e->now)
 		pass_token(e);
@@ -250,16 +250,16 @@ void token_timer(struct ordo_engine *e)
 
 		/* One member: the token we just "passed" comes straight back. */
 		e->self_token_at = NEVER;
-		if (codec_parse(e->token_buf, e->token_len, e->cfg.config_hash,
-				&v) == 0) {
+		if (eng_codec_parse(e->token_buf, e->token_len,
+				    e->cfg.config_hash, &v) == 0) {
 			e->stats.rx_token--;
-			token_rx(e, &v);
+			eng_token_rx(e, &v);
 		}
 	}
 	if (e->token_retx_at <= e->now) {
 		/* No sign the successor got it: send the same token again; the
 		 * successor drops it by token_seq if it was only slow. */
-		send_pkt(e, e->next_id, e->token_buf, e->token_len);
+		eng_send_pkt(e, e->next_id, e->token_buf, e->token_len);
 		e->stats.token_retrans++;
 		e->token_retx_at = e->now + e->cfg.token_retransmit_ns;
 	}

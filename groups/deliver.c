@@ -13,9 +13,9 @@
  */
 #include <string.h>
 
-#include <sp.h>
+#include "sp.h"
 
-#include "groups/groups_int.h"
+#include "groups/groups_impl.h"
 
 struct gm_view {
 	const struct ordo_gm_hdr *h;
@@ -79,14 +79,14 @@ static void on_data(struct ordo_groups *g, const struct ordo_delivery *d,
 			return;
 		}
 		if (q[0] == '#') {
-			if (!gr_private_group_ok((const char *)q, len)) {
+			if (!sp_name_private_group_ok((const char *)q, len)) {
 				bad(g);
 				return;
 			}
 			gi = GR_NIL;
 		} else {
 			gi = gr_group_find(g, (const char *)q, len);
-			if (gi == GR_NIL && !gr_group_name_ok((const char *)q, len)) {
+			if (gi == GR_NIL && !sp_name_group_ok((const char *)q, len)) {
 				bad(g);
 				return;
 			}
@@ -136,7 +136,7 @@ static bool one_group(struct ordo_groups *g, struct gm_view *v,
 	if (*len > (uint32_t)(v->end - q) || q + *len != v->end)
 		return false;
 	(void)g;
-	return gr_group_name_ok(*name, *len);
+	return sp_name_group_ok(*name, *len);
 }
 
 static void on_join(struct ordo_groups *g, struct gm_view *v)
@@ -247,7 +247,7 @@ void ordo_groups_on_deliver(struct ordo_groups *g, const struct ordo_delivery *d
 		gr_state_rx(g, d, v.node_idx, v.p, (uint32_t)(v.end - v.p));
 		return;
 	}
-	if (!gr_private_name_ok(v.sender, h->sender_len)) {
+	if (!sp_name_private_ok(v.sender, h->sender_len)) {
 		bad(g);
 		return;
 	}

@@ -26,9 +26,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include <sp.h>
+#include "sp.h"
 
-#include "groups/groups_int.h"
+#include "groups/groups_impl.h"
 
 static bool in_set(uint32_t x, const uint32_t *set, uint32_t n)
 {
@@ -187,14 +187,14 @@ static bool state_entries_ok(const uint8_t *p, const uint8_t *end, uint32_t n)
 			return false;
 		plen = *p++;
 		if (plen > (uint32_t)(end - p) ||
-		    !gr_private_name_ok((const char *)p, plen))
+		    !sp_name_private_ok((const char *)p, plen))
 			return false;
 		p += plen;
 		if (p >= end)
 			return false;
 		glen = *p++;
 		if (glen > (uint32_t)(end - p) ||
-		    (glen && !gr_group_name_ok((const char *)p, glen)))
+		    (glen && !sp_name_group_ok((const char *)p, glen)))
 			return false;
 		p += glen;
 	}

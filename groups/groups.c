@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sp.h>
-#include "sp_memb.h"
+#include "sp.h"
+#include "lib/spread/sp_memb.h"
 
-#include "groups/groups_int.h"
+#include "groups/groups_impl.h"
 
 static bool config_ok(const struct ordo_groups_config *cfg,
 		      const struct ordo_groups_ops *ops, uint32_t *my_idx)
@@ -29,10 +29,10 @@ static bool config_ok(const struct ordo_groups_config *cfg,
 		len = (uint32_t)strnlen(n->name, sizeof(n->name));
 		/* A daemon name is a private group's tail: no '#'. */
 		if (n->id == 0 || len == 0 || len > ORDO_GM_DAEMON_MAX ||
-		    !gr_private_name_ok(n->name, len > ORDO_GM_PRIVATE_MAX ?
+		    !sp_name_private_ok(n->name, len > ORDO_GM_PRIVATE_MAX ?
 					ORDO_GM_PRIVATE_MAX : len) ||
 		    (len > ORDO_GM_PRIVATE_MAX &&
-		     !gr_group_name_ok(n->name, len)) ||
+		     !sp_name_group_ok(n->name, len)) ||
 		    memchr(n->name, '#', len))
 			return false;
 		for (j = 0; j < i; j++)

@@ -83,7 +83,7 @@ struct ordo_groups_msg {
 /* A membership message for one local client, ready for the client ring
  * (include/ordo/client_ring.h MEMBERSHIP): Spread's service bits, the
  * view in order, our index in it, and Spread's body (sp.h layout, host
- * order, built with client/spread/sp_memb.h). */
+ * order, built with lib/spread/sp_memb.h). */
 struct ordo_groups_memb {
 	const char *group;
 	uint32_t    service;       /* REG_MEMB_MESS|CAUSED_BY_*, TRANSITION_MESS,

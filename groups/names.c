@@ -1,50 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * Names as they travel in group messages: length-prefixed, no NUL. Every
- * name from the ring is checked here before it reaches the table, and a
+ * name from the ring is checked with Spread's rules (lib/spread/sp_names.h,
+ * the ones libordo applies at the call) before it reaches the table, and a
  * member's full name "#private#daemon" is built from the delivery's
  * sender node and its configured name.
  */
 #include <string.h>
 
-#include "groups/groups_int.h"
-
-static bool chars_ok(const char *s, uint32_t len)
-{
-	for (uint32_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < '$' || (unsigned char)s[i] > '~')
-			return false;
-	return true;
-}
-
-bool gr_group_name_ok(const char *s, uint32_t len)
-{
-	return len >= 1 && len <= ORDO_GM_GROUP_MAX && s[0] != '#' &&
-	       chars_ok(s, len);
-}
-
-bool gr_private_name_ok(const char *s, uint32_t len)
-{
-	return len >= 1 && len <= ORDO_GM_PRIVATE_MAX && chars_ok(s, len) &&
-	       memchr(s, '#', len) == NULL;
-}
-
-bool gr_private_group_ok(const char *s, uint32_t len)
-{
-	const char *sep;
-	uint32_t plen;
-
-	if (len < 4 || len > ORDO_GM_GROUP_MAX || s[0] != '#')
-		return false;
-	sep = memchr(s + 1, '#', len - 1);
-	if (sep == NULL)
-		return false;
-	plen = (uint32_t)(sep - s - 1);
-	return gr_private_name_ok(s + 1, plen) &&
-	       len - plen - 2 >= 1 && len - plen - 2 <= ORDO_GM_DAEMON_MAX &&
-	       chars_ok(sep + 1, len - plen - 2) &&
-	       memchr(sep + 1, '#', len - plen - 2) == NULL;
-}
+#include "groups/groups_impl.h"
 
 /* Deliveries come in runs from one sender: the last answer first. */
 int gr_node_index(struct ordo_groups *g, uint32_t node)
@@ -62,14 +26,9 @@ int gr_node_index(struct ordo_groups *g, uint32_t node)
 uint32_t gr_full_name(const struct ordo_groups *g, char out[GR_NAME],
 		      const char *priv, uint32_t priv_len, uint32_t node_idx)
 {
-	uint32_t dlen = g->node_len[node_idx];
-
-	out[0] = '#';
-	memcpy(out + 1, priv, priv_len);
-	out[1 + priv_len] = '#';
-	memcpy(out + 2 + priv_len, g->cfg.nodes[node_idx].name, dlen);
-	out[2 + priv_len + dlen] = '\0';
-	return 2 + priv_len + dlen;
+	return (uint32_t)sp_name_join_private(out, priv, priv_len,
+					      g->cfg.nodes[node_idx].name,
+					      g->node_len[node_idx]);
 }
 
 /* FNV-1a: names are short, and this is one multiply per byte. */

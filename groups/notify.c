@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * Membership messages for local clients: a group's view is copied once
- * into scratch, Spread's body (client/spread/sp_memb.h) is encoded once,
+ * into scratch, Spread's body (lib/spread/sp_memb.h) is encoded once,
  * and each local member gets both with its own index. Every view change
  * also goes to ops->view for the control plane's mirror.
  */
 #include <string.h>
 
-#include <sp.h>
-#include "sp_memb.h"
+#include "sp.h"
+#include "lib/spread/sp_memb.h"
 
-#include "groups/groups_int.h"
+#include "groups/groups_impl.h"
 
 static void set_gid(struct ordo_groups *g, struct gr_group *gr)
 {

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "groups/groups_int.h"
+#include "groups/groups_impl.h"
 
 static struct gr_client *active(struct ordo_groups *g, uint32_t client)
 {
@@ -61,7 +61,7 @@ int ordo_groups_client_add(struct ordo_groups *g, uint32_t client,
 	if (client >= g->cfg.max_clients || private_name == NULL)
 		return -EINVAL;
 	len = (uint32_t)strnlen(private_name, ORDO_GM_PRIVATE_MAX + 1);
-	if (!gr_private_name_ok(private_name, len))
+	if (!sp_name_private_ok(private_name, len))
 		return -EINVAL;
 	c = &g->clients[client];
 	if (c->state != GR_CLIENT_FREE)
@@ -108,7 +108,7 @@ static int join_or_leave(struct ordo_groups *g, uint32_t client,
 	if (group == NULL)
 		return -EINVAL;
 	len = (uint32_t)strnlen(group, ORDO_GROUPS_NAME_LEN);
-	if (!gr_group_name_ok(group, len))
+	if (!sp_name_group_ok(group, len))
 		return -EINVAL;
 	off = put_hdr(g, c, kind, 0, 1);
 	return submit_hdr(g, kind, put_name(g, off, group, len));
@@ -144,8 +144,8 @@ int ordo_groups_send(struct ordo_groups *g, uint32_t client, uint8_t service,
 	for (i = 0; i < n_groups; i++) {
 		len = (uint32_t)strnlen(groups[i], ORDO_GROUPS_NAME_LEN);
 		if (len == ORDO_GROUPS_NAME_LEN ||
-		    !(gr_group_name_ok(groups[i], len) ||
-		      gr_private_group_ok(groups[i], len)))
+		    !(sp_name_group_ok(groups[i], len) ||
+		      sp_name_private_group_ok(groups[i], len)))
 			return -EINVAL;
 		off = put_name(g, off, groups[i], len);
 	}

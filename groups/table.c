@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "groups/groups_int.h"
+#include "groups/groups_impl.h"
 
 int gr_table_init(struct ordo_groups *g)
 {

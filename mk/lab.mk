@@ -16,7 +16,7 @@ PORT ?= afpacket
 MSGS ?= 100000
 SIZE ?= 1024
 ROUNDS ?= 10
-LAB_ENV = ORDOD=$(abspath $(BUILD))/app/ordod NODES=$(NODES) PORT=$(PORT) \
+LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) \
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
@@ -38,11 +38,11 @@ lab-all: build
 	$(LAB_ENV) bash tests/lab/memif-crash.sh
 	$(LAB_ENV) bash tests/lab/lab-kill.sh
 client-check: build
-	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare
 bench-compare: build
-	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/app/ordod \
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/compare.sh

@@ -6,7 +6,7 @@ set -euo pipefail
 B=${1:-build}
 cd "$(dirname "$0")/.."
 
-if [ -f tests/lab/demo.sh ] && [ "$(id -u)" -eq 0 ] && [ -x "$B/app/ordod" ]; then
+if [ -f tests/lab/demo.sh ] && [ "$(id -u)" -eq 0 ] && [ -x "$B/dataplane/ordod" ]; then
   exec bash tests/lab/demo.sh "$B"
 fi
 

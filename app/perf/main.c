@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perf.h"
-#include "perf_report.h"
+#include "app/perf/perf.h"
+#include "app/perf/perf_report.h"
 
 static void on_signal(int sig)
 {

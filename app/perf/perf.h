@@ -26,8 +26,8 @@
 #include <stdint.h>
 
 #include "ordo/ordo.h"
-#include "flood_check.h"
-#include "perf_opts.h"
+#include "lib/flood/flood_check.h"
+#include "app/perf/perf_opts.h"
 
 #define PERF_SYNC_GROUP "perfsync"
 

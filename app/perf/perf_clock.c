@@ -6,7 +6,7 @@
  */
 #include <time.h>
 
-#include "perf.h"
+#include "app/perf/perf.h"
 
 volatile sig_atomic_t perf_quit;
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "ordo/ctrl_proto.h"
-#include "perf.h"
+#include "app/perf/perf.h"
 
 #define ANSWER_MS 500
 #define TEXT_MAX (64u << 10)

@@ -3,7 +3,7 @@
  * Parsing ordo-perf's options (perf_opts.h). The table below is also the
  * help text.
  */
-#include "perf_opts.h"
+#include "app/perf/perf_opts.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ordo/ordo.h"
-#include "flood_msg.h"
+#include "lib/flood/flood_msg.h"
 
 static const struct {
 	const char *name, *arg, *help;

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perf.h"
-#include "perf_report.h"
+#include "app/perf/perf.h"
+#include "app/perf/perf_report.h"
 
 #define LOG_FIRST 5            /* faults named on stderr, then only counted */
 

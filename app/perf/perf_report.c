@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "perf_report.h"
+#include "app/perf/perf_report.h"
 
 static double us(const struct flood_hist *h, double q)
 {

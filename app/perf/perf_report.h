@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "perf.h"
+#include "app/perf/perf.h"
 
 struct perf_second {
 	unsigned t;                  /* seconds since the round started */

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "perf.h"
+#include "app/perf/perf.h"
 
 #define PERF_BURST 32
 #define PERF_SPINS 64          /* yields before sleeping on a full ring */

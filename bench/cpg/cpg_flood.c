@@ -4,7 +4,7 @@
  * process per node joins the CPG group "ordo-bench", waits until the
  * expected number of members are in it, then floods AGREED messages of one
  * size for a duration (or a count) while dispatching deliveries, and checks
- * everything it delivers (bench/flood/flood_check.h, the checks ordo-perf
+ * everything it delivers (lib/flood/flood_check.h, the checks ordo-perf
  * makes too). It ends by multicasting END with
  * its last sequence and waiting for every member's END, so all members
  * digest exactly the same messages. Last line, on stdout:
@@ -35,8 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flood_check.h"
-#include "flood_msg.h"
+#include "lib/flood/flood_check.h"
+#include "lib/flood/flood_msg.h"
 
 struct flood_opts {
 	uint32_t size;

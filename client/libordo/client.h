@@ -17,7 +17,7 @@
 #include <sys/uio.h>
 
 #include "ordo/ordo.h"
-#include "shm_ring.h"
+#include "lib/cring/cring.h"
 
 struct ordo_client {
 	int sock;                  /* control socket, open for the session */

@@ -18,10 +18,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "ordo/ctrl_proto.h"
-#include "sp_names.h"
-#include "client.h"
+#include "lib/spread/sp_names.h"
+#include "client/libordo/client.h"
 
 #define WELCOME_FDS 3
 
@@ -92,7 +92,7 @@ static void close_fds(int *fds, int n)
 
 /* Receive WELCOME: 0 with the three fds, or an error with none open.
  * cpmsg_recv() checks it as every reader of the protocol does
- * (client/proto/cpmsg.h: sizes, terminated names, three descriptors with
+ * (lib/cproto/cpmsg.h: sizes, terminated names, three descriptors with
  * an accept and none with a refusal); here what only we know. */
 static int recv_welcome(int s, int timeout_ms, struct ordo_cp_welcome *w,
 			int fds[WELCOME_FDS])

@@ -17,7 +17,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "client.h"
+#include "client/libordo/client.h"
 
 #define WAIT_SLICE_MS 100
 

@@ -4,7 +4,7 @@
  * ring (include/ordo/client_ring.h).
  *
  * A message longer than one record goes as fragments FIRST ... LAST,
- * written by shm_ring.c's ordo_cr_write_msg, which gathers straight from
+ * written by lib/cring's ordo_cr_write_msg, which gathers straight from
  * the caller's iovec into the ring (no copy first). A full ring blocks, as
  * Spread's socket send does; we sleep on our eventfd with the producer's
  * doorbell, in slices so a daemon that closed the region without ringing
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sp_names.h"
-#include "client.h"
+#include "lib/spread/sp_names.h"
+#include "client/libordo/client.h"
 
 #define WAIT_SLICE_MS 100
 

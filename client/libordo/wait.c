@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client.h"
+#include "client/libordo/client.h"
 
 int64_t ordo__now_ms(void)
 {

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sp_client.h"
-#include "sp_names.h"
-#include "sp_svc_map.h"
+#include "client/spread/sp_client.h"
+#include "lib/spread/sp_names.h"
+#include "client/spread/sp_service.h"
 
 static pthread_mutex_t boxes_lock = PTHREAD_MUTEX_INITIALIZER;
 static ordo_client **boxes;  /* indexed by mailbox (an fd) */
@@ -262,7 +262,7 @@ static int send_iov(mailbox mbox, service service_type, int num_groups,
 
 	if (!c)
 		return ILLEGAL_SESSION;
-	int svc = sp_svc_to_native(service_type);
+	int svc = sp_service_to_native(service_type);
 	if (svc < 0)
 		return ILLEGAL_SERVICE;
 	if (num_groups < 1 || !groups)

@@ -8,9 +8,9 @@
 #ifndef ORDO_SPREAD_CLIENT_H
 #define ORDO_SPREAD_CLIENT_H
 
-#include <sp.h>
+#include "sp.h"
 
-#include "libordo/client.h"
+#include "client/libordo/client.h"
 
 /* The client behind an open mailbox, or NULL. */
 ordo_client *sp_mailbox_client(mailbox mbox);

@@ -4,11 +4,11 @@
  * "SP_error: (<code>) <text>" on stdout; programs and their users grep for
  * that prefix, so we keep it and write our own texts.
  */
-#include "sp_error.h"
+#include "client/spread/sp_error.h"
 
 #include <stdio.h>
 
-#include <sp.h>
+#include "sp.h"
 
 static const struct {
 	int code;

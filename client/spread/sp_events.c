@@ -27,7 +27,7 @@
 #include <sys/time.h>
 #include <time.h>
 
-#include "sp_client.h"
+#include "client/spread/sp_client.h"
 
 struct ev_fd {
 	int fd, type, code, priority;

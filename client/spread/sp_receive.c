@@ -15,8 +15,8 @@
  */
 #include <string.h>
 
-#include "sp_client.h"
-#include "sp_svc_map.h"
+#include "client/spread/sp_client.h"
+#include "client/spread/sp_service.h"
 
 static service service_of(const struct ordo__head *h)
 {
@@ -25,9 +25,9 @@ static service service_of(const struct ordo__head *h)
 		return h->service & MEMBERSHIP_MESS;
 	case ORDO_EV_REJECT:
 		return REJECT_MESS |
-		       sp_svc_from_native(h->service);
+		       sp_service_from_native(h->service);
 	default:
-		return sp_svc_from_native(h->service);
+		return sp_service_from_native(h->service);
 	}
 }
 

@@ -3,7 +3,13 @@
  * Service-type mapping (see sp_service.h). One table, strongest first, read
  * in both directions.
  */
-#include "sp_service.h"
+#include "client/spread/sp_service.h"
+#include "ordo/ordo.h"
+
+_Static_assert((int)ORDO_AGREED == (int)ORDO_SVC_AGREED &&
+	       (int)ORDO_SAFE == (int)ORDO_SVC_SAFE &&
+	       (int)ORDO_UNRELIABLE == (int)ORDO_SVC_UNRELIABLE,
+	       "libordo's services are the wire's");
 
 #include <stddef.h>
 
@@ -41,4 +47,18 @@ service sp_service_from_ordo(enum ordo_service svc, bool self_discard)
 		if (svc_map[i].svc == svc)
 			return svc_map[i].flag | (self_discard ? SELF_DISCARD : 0);
 	return 0;
+}
+
+int sp_service_to_native(service service_type)
+{
+	struct sp_send_service ss;
+
+	if (sp_service_to_ordo(service_type, &ss) != 0)
+		return ILLEGAL_SERVICE;
+	return (int)ss.svc | (ss.self_discard ? ORDO_SELF_DISCARD : 0);
+}
+
+service sp_service_from_native(int svc)
+{
+	return sp_service_from_ordo((enum ordo_service)svc, false);
 }

@@ -13,8 +13,8 @@
 
 #include <stdbool.h>
 
-#include <sp.h>
-#include "include/ordo/wire.h"
+#include "sp.h"
+#include "ordo/wire.h"
 
 struct sp_send_service {
 	enum ordo_service svc; /* ORDO_SVC_UNRELIABLE .. ORDO_SVC_SAFE */
@@ -30,5 +30,12 @@ int sp_service_to_ordo(service service_type, struct sp_send_service *out);
  * asked for it. 0 (not a regular service: never handed to clients) for
  * ORDO_SVC_INTERNAL or anything unknown. */
 service sp_service_from_ordo(enum ordo_service svc, bool self_discard);
+
+/* The same mapping in libordo's terms (include/ordo/ordo.h): a send
+ * service_type as libordo's service argument (ORDO_AGREED ... |
+ * ORDO_SELF_DISCARD), or ILLEGAL_SERVICE; and the service_type SP_receive
+ * reports for a delivery that libordo gives as service svc. */
+int sp_service_to_native(service service_type);
+service sp_service_from_native(int svc);
 
 #endif /* ORDO_SPREAD_SERVICE_H */

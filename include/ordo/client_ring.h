@@ -36,7 +36,7 @@
  * any byte at any time, also while the daemon reads. The daemon keeps its
  * own copies of sizes, offsets and of its own index (tail of submit, head
  * of delivery), only ever publishes them here, and reads the peer's index
- * and records through client/shm_ring.h's validating reader (copy once,
+ * and records through lib/cring/cring.h's validating reader (copy once,
  * validate the copy, never read a field twice). A client that breaks a
  * rule is disconnected with a reason (disconnect_reason / _detail below);
  * it can hurt only itself. The client trusts the daemon.

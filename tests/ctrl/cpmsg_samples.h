@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * A valid control-protocol message of every type, built field by field
- * from include/ordo/ctrl_proto.h (not with client/proto's code, so that a
+ * from include/ordo/ctrl_proto.h (not with lib/cproto's code, so that a
  * mistake there does not hide in the samples too). Used by the cmocka
  * tests of cpmsg_check() and by the fuzz target's seed generator.
  */

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fake_peers.h"
+#include "tests/ctrl/fake_peers.h"
 
 static uint64_t now_ms(void)
 {

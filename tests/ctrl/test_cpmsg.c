@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * cmocka tests of client/proto/cpmsg: cpmsg_check() accepts the valid form
+ * cmocka tests of lib/cproto/cpmsg: cpmsg_check() accepts the valid form
  * of every type (cpmsg_samples.c) and refuses each broken one with its
  * reason; cpmsg_recv() on a socketpair returns the descriptors of a valid
  * message with CLOEXEC and leaves none open behind a refusal.
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "ordo/wire.h"
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "tests/ctrl/cpmsg_samples.h"
 
 static union {

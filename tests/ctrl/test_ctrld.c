@@ -19,8 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "client/shm_ring.h"
-#include "fake_peers.h"
+#include "lib/cring/cring.h"
+#include "tests/ctrl/fake_peers.h"
 
 #ifndef ORDO_CTRLD
 #error "ORDO_CTRLD: path of the ordo-ctrld binary"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Fuzz target of the control protocol's validator (client/proto/cpmsg.h).
+ * Fuzz target of the control protocol's validator (lib/cproto/cpmsg.h).
  * An input is one byte of descriptor count (its low 3 bits: 0..7), then
  * the datagram. Each input goes
  *   - to cpmsg_check(), which must answer a type with CPMSG_OK or -1 with
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "ordo/wire.h"
-#include "client/proto/cpmsg.h"
+#include "lib/cproto/cpmsg.h"
 #include "tests/fuzz/driver/fuzz_target.h"
 
 #define CHECK(cond)                                                            \

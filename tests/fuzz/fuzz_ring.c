@@ -2,7 +2,7 @@
  *
  * The ring the wire fuzz target plays with (fuzz_ring.h).
  */
-#include "fuzz_ring.h"
+#include "tests/fuzz/fuzz_ring.h"
 
 void fuzz_ring_config(struct ordo_engine_config *c)
 {

@@ -29,7 +29,7 @@
 #ifndef ORDO_FUZZ_RING_H
 #define ORDO_FUZZ_RING_H
 
-#include "harness.h"
+#include "tests/unit/harness.h"
 
 #define FUZZ_NODE 2u
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_ring.h"
+#include "tests/fuzz/fuzz_ring.h"
 #include "tests/fuzz/driver/fuzz_target.h"
 
 #define CHECK(cond, ...)                                                       \

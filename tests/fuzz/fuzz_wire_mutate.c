@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "fuzz_ring.h"
+#include "tests/fuzz/fuzz_ring.h"
 #include "tests/fuzz/driver/fuzz_target.h"
 
 /* 0, 1, max, max - 1, 2^31 ... of every width, and the limits the codec

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "craft.h"
-#include "fuzz_ring.h"
+#include "tests/unit/craft.h"
+#include "tests/fuzz/fuzz_ring.h"
 
 static const char *dir;
 static unsigned written;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_ring.h"
+#include "tests/groups/fake_ring.h"
 
 static struct fr_event *next_event(struct fr_node *n, int kind)
 {

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_target.h"
-#include "fake_ring.h"
+#include "tests/fuzz/driver/fuzz_target.h"
+#include "tests/groups/fake_ring.h"
 
 struct input {
 	const uint8_t *p;

@@ -15,10 +15,10 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include <sp.h>
-#include "sp_memb.h"
+#include "sp.h"
+#include "lib/spread/sp_memb.h"
 
-#include "fake_ring.h"
+#include "tests/groups/fake_ring.h"
 
 #define ANY UINT32_MAX
 #define JOINED (REG_MEMB_MESS | CAUSED_BY_JOIN)

@@ -38,7 +38,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 B=${BUILD_DIR:-$LAB_ROOT/build}
-CTRLD=${CTRLD:-$B/ctrl/ctrld/ordo-ctrld}
+CTRLD=${CTRLD:-$B/ctrl/ordo-ctrld}
 ORDOCTL=${ORDOCTL:-$B/app/ordoctl}
 CC=${CC_CLIENT:-$B/tests/lab/cc_client}
 LAB_CONFIG=${LAB_CONFIG:-$LAB_ROOT/config/lab/afpacket3.conf}

@@ -25,7 +25,7 @@ SIZES=${SIZES:-100 1024 8192}
 SECS=${SECS:-5}
 PORT=${PORT:-afpacket}
 B=${BUILD_DIR:-$PWD/build}
-export ORDOD=${ORDOD:-$B/app/ordod}
+export ORDOD=${ORDOD:-$B/dataplane/ordod}
 OUT=$(mktemp -d /tmp/ordo-compare.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 

@@ -12,10 +12,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 B=${1:-build}
-export ORDOD=${ORDOD:-$PWD/$B/app/ordod}
+export ORDOD=${ORDOD:-$PWD/$B/dataplane/ordod}
 export LAB_CONFIG=${LAB_CONFIG:-$PWD/config/lab/afpacket3.conf}
 . tests/lab/lib.sh
-CTRLD=$B/ctrl/ctrld/ordo-ctrld
+CTRLD=$B/ctrl/ordo-ctrld
 USER_=$B/app/ordo-user
 ORDOCTL=$B/app/ordoctl
 for x in "$CTRLD" "$USER_" "$ORDOCTL"; do

@@ -13,7 +13,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 B=${1:-build}
-export ORDOD=${ORDOD:-$PWD/$B/app/ordod}
+export ORDOD=${ORDOD:-$PWD/$B/dataplane/ordod}
 . tests/lab/lib.sh
 
 NODES=3

@@ -4,9 +4,7 @@
 # A node dies mid-traffic: the survivors must form a new ring and go on,
 # every survivor delivering the same messages in the same order (the
 # victim's messages up to the same point at all of them), every message the
-# survivors submitted, and no FIFO error. Needs the engine's membership
-# changes; STRICT=0 reports XFAIL instead of failing, for an engine without
-# them (and XPASS if it passes anyway). Last line:
+# survivors submitted, and no FIFO error. Last line:
 #
 #   lab-kill: ordered=yes nodes=3 survivors=2 delivered=N
 #   lab-kill: ordered=no nodes=3 <why>
@@ -21,7 +19,6 @@ MSGS=${MSGS:-100000}
 SIZE=${SIZE:-1024}
 RATE=${RATE:-20000}
 SETTLE=${SETTLE:-5}
-STRICT=${STRICT:-1}
 VICTIM=${VICTIM:-$NODES}
 
 lab_init
@@ -72,19 +69,11 @@ for i in $(seq 1 "$NODES"); do
 done
 need=$(( (NODES - 1) * MSGS ))
 if [ "$crashed" = 0 ] && [ "$same" = 1 ] && [ "${count:-0}" -ge "$need" ]; then
-	if [ "$STRICT" = 1 ]; then
-		echo "lab-kill: ordered=yes nodes=$NODES survivors=$((NODES - 1)) delivered=$count"
-	else
-		echo "lab-kill: XPASS nodes=$NODES survivors=$((NODES - 1)) delivered=$count (membership works: drop the XFAIL marking, run with STRICT=1)"
-	fi
+	echo "lab-kill: ordered=yes nodes=$NODES survivors=$((NODES - 1)) delivered=$count"
 	exit 0
 fi
 why="survivors stalled at delivered=${count:-?} of at least $need"
 [ "$same" = 1 ] || why="survivors disagree (digests or counts differ) or saw FIFO errors"
 [ "$crashed" = 0 ] || why="a survivor crashed"
-if [ "$STRICT" = 1 ] || [ "$crashed" = 1 ]; then
-	echo "lab-kill: ordered=no nodes=$NODES $why"
-	exit 1
-fi
-echo "lab-kill: XFAIL nodes=$NODES $why (STRICT=0: an engine without membership changes)"
-exit 0
+echo "lab-kill: ordered=no nodes=$NODES $why"
+exit 1

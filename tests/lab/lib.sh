@@ -20,7 +20,7 @@
 set -o pipefail
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ORDOD=${ORDOD:-$LAB_ROOT/build/app/ordod}
+ORDOD=${ORDOD:-$LAB_ROOT/build/dataplane/ordod}
 LAB_NAME=${LAB_NAME:-ordolab$$}
 LAB_DIR=${LAB_DIR:-/tmp/$LAB_NAME}
 LAB_HUGEPAGES=${LAB_HUGEPAGES:-1024}   # 2 MB pages for the whole lab
@@ -245,7 +245,7 @@ lab_init() {
 # Disowned: killing one on purpose prints nothing; lab_teardown kills all.
 lab_start_ctrld() {
 	local i=$1
-	"${CTRLD:-$LAB_ROOT/build/ctrl/ctrld/ordo-ctrld}" --config "$LAB_CONFIG" \
+	"${CTRLD:-$LAB_ROOT/build/ctrl/ordo-ctrld}" --config "$LAB_CONFIG" \
 		-n "n$i" --runtime-dir "$LAB_DIR/rt$i" \
 		> "$LAB_DIR/ctrld$i${2:-}.log" 2>&1 &
 	LAB_CTRLD_PIDS[$i]=$!

@@ -28,8 +28,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 B=${BUILD_DIR:-$LAB_ROOT/build}
-ORDOD=${ORDOD:-$B/app/ordod}
-CTRLD=${CTRLD:-$B/ctrl/ctrld/ordo-ctrld}
+ORDOD=${ORDOD:-$B/dataplane/ordod}
+CTRLD=${CTRLD:-$B/ctrl/ordo-ctrld}
 ORDOCTL=${ORDOCTL:-$B/app/ordoctl}
 PERF=${PERF:-$B/app/perf/ordo-perf}
 NODES=${NODES:-3}

@@ -15,7 +15,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 B=${1:-build}
-export ORDOD=${ORDOD:-$PWD/$B/app/ordod}
+export ORDOD=${ORDOD:-$PWD/$B/dataplane/ordod}
 LAB=tests/lab
 
 passed=0 failed=0

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "ordo/ordo.h"
-#include "fake_daemon.h"
+#include "tests/libordo/fake_daemon.h"
 
 #define RUNS 5
 

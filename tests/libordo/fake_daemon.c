@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "ordo/ctrl_proto.h"
-#include "shm_ring.h"
-#include "sp_memb.h"
-#include "fake_daemon.h"
+#include "lib/cring/cring.h"
+#include "lib/spread/sp_memb.h"
+#include "tests/libordo/fake_daemon.h"
 
 struct fake_conn {
 	int sock, cefd, defd;

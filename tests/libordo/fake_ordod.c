@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "fake_daemon.h"
+#include "tests/libordo/fake_daemon.h"
 
 static volatile sig_atomic_t quit;
 

@@ -22,7 +22,7 @@
 #include "ordo/client_ring.h"
 #include "ordo/ctrl_proto.h"
 #include "ordo/ordo.h"
-#include "fake_daemon.h"
+#include "tests/libordo/fake_daemon.h"
 
 #define MEMB_REG_JOIN (ORDO_MEMB_REGULAR | ORDO_MEMB_JOIN)
 

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include <sp.h>
+#include "sp.h"
 #include "ordo/ctrl_proto.h"
-#include "fake_daemon.h"
+#include "tests/libordo/fake_daemon.h"
 
 static struct fake_daemon fd_;
 

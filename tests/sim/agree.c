@@ -5,7 +5,7 @@
  * delivery (stability at delivery, and delivery at every member that
  * lives).
  */
-#include "check_impl.h"
+#include "tests/sim/check_impl.h"
 
 /* X and Y deliver their common messages in the same relative order. */
 static void check_order(const struct checker *c, const struct check_input *in,

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avail.h"
+#include "tests/sim/avail.h"
 
 void avail_stats_init(struct avail_stats *st)
 {

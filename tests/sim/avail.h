@@ -41,8 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "checker.h"
-#include "faults.h"
+#include "tests/sim/checker.h"
+#include "tests/sim/faults.h"
 
 struct avail_params {
 	uint64_t reach_ns;     /* see ring-of-one above */

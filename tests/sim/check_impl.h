@@ -13,7 +13,7 @@
 #ifndef SIM_CHECK_IMPL_H
 #define SIM_CHECK_IMPL_H
 
-#include "checker.h"
+#include "tests/sim/checker.h"
 
 #define US(t) ((double)(t) / 1000.0)
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_impl.h"
+#include "tests/sim/check_impl.h"
 
 void checker_init(struct checker *c)
 {

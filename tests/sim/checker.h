@@ -48,10 +48,10 @@
 
 #include <stdint.h>
 
-#include "report.h"
-#include "simlog.h"
-#include "tap.h"
-#include "workload.h"
+#include "tests/sim/report.h"
+#include "tests/sim/simlog.h"
+#include "tests/sim/tap.h"
+#include "tests/sim/workload.h"
 
 struct check_input {
 	uint32_t n_nodes;               /* node ids 1..n_nodes */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "payload.h"
+#include "tests/sim/cli.h"
+#include "tests/sim/payload.h"
 
 /* ---- flags: one table, which also prints the help ------------------------*/
 static int bad(const char *flag, const char *v, const char *want)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim.h"
+#include "tests/sim/sim.h"
 
 struct cli {
 	struct sim_opts o;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evq.h"
+#include "tests/sim/evq.h"
 
 static inline bool before(const struct ev *a, const struct ev *b)
 {

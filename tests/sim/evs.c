@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "check_impl.h"
+#include "tests/sim/check_impl.h"
 
 /* The ring id a configuration's TRANSITIONAL entry leads to. */
 static const struct sim_log_entry *trans_entry(const struct check_input *in,

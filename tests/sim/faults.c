@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "faults.h"
-#include "prng.h"
+#include "tests/sim/faults.h"
+#include "tests/sim/prng.h"
 
 static const struct {
 	const char *name;

@@ -22,12 +22,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "avail.h"
-#include "checker.h"
-#include "cli.h"
-#include "mutate.h"
-#include "reform.h"
-#include "sim.h"
+#include "tests/sim/avail.h"
+#include "tests/sim/checker.h"
+#include "tests/sim/cli.h"
+#include "tests/sim/mutate.h"
+#include "tests/sim/reform.h"
+#include "tests/sim/sim.h"
 
 #define CMD_LEN 1024
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mutate.h"
-#include "payload.h"
+#include "tests/sim/mutate.h"
+#include "tests/sim/payload.h"
 
 /* Random tries before a mutation scans for a victim systematically. */
 #define TRIES 64

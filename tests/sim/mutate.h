@@ -16,11 +16,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "checker.h"
-#include "prng.h"
-#include "report.h"
-#include "simlog.h"
-#include "workload.h"
+#include "tests/sim/checker.h"
+#include "tests/sim/prng.h"
+#include "tests/sim/report.h"
+#include "tests/sim/simlog.h"
+#include "tests/sim/workload.h"
 
 /* What a mutation may change: the logs (a private copy) and nothing else.
  * clean and chk describe the run as it was, for choosing victims. */

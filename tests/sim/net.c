@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "net.h"
+#include "tests/sim/net.h"
 
 void net_params_default(struct net_params *p)
 {

@@ -26,10 +26,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "evq.h"
+#include "tests/sim/evq.h"
 #include "ordo/wire.h"
-#include "pktbuf.h"
-#include "prng.h"
+#include "tests/sim/pktbuf.h"
+#include "tests/sim/prng.h"
 
 /* net_send() destination meaning every node but the sender. */
 #define NET_ALL UINT32_MAX

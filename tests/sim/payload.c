@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "payload.h"
-#include "prng.h"
+#include "tests/sim/payload.h"
+#include "tests/sim/prng.h"
 
 #define K_MUL 0x9fb21c651e98df25ull
 

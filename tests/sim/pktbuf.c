@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pktbuf.h"
+#include "tests/sim/pktbuf.h"
 
 #define SLAB_BUFS 64u
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reform.h"
+#include "tests/sim/reform.h"
 
 void reform_init(struct reform_stats *st)
 {

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "faults.h"
-#include "simlog.h"
+#include "tests/sim/faults.h"
+#include "tests/sim/simlog.h"
 
 struct reform_stats {
 	double *ms;          /* one sample per measured event */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "tests/sim/report.h"
 
 const char *chk_kind_name(enum chk_kind k)
 {

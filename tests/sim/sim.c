@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_impl.h"
+#include "tests/sim/sim_impl.h"
 
 /* An engine that asks for a tick "now" or earlier gets it this much later:
  * a real event loop cannot call back in zero time either, and a one-member

@@ -33,14 +33,14 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
-#include "evq.h"
-#include "faults.h"
-#include "net.h"
-#include "pktbuf.h"
-#include "report.h"
-#include "simlog.h"
-#include "tap.h"
-#include "workload.h"
+#include "tests/sim/evq.h"
+#include "tests/sim/faults.h"
+#include "tests/sim/net.h"
+#include "tests/sim/pktbuf.h"
+#include "tests/sim/report.h"
+#include "tests/sim/simlog.h"
+#include "tests/sim/tap.h"
+#include "tests/sim/workload.h"
 
 struct sim_opts {
 	uint32_t nodes;          /* 1..ORDO_MAX_MEMBERS, ids 1..nodes */

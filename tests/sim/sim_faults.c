@@ -14,7 +14,7 @@
  */
 #include <stdlib.h>
 
-#include "sim_impl.h"
+#include "tests/sim/sim_impl.h"
 
 /* The dataplane's rx burst (DP_RX_BURST). */
 #define RX_BURST 32u

@@ -7,7 +7,7 @@
 #ifndef SIM_IMPL_H
 #define SIM_IMPL_H
 
-#include "sim.h"
+#include "tests/sim/sim.h"
 
 /* An EV_FAULT event's node field: fault index * FAULT_STEPS + step. */
 #define FAULT_STEPS 3u

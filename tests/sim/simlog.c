@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payload.h"
-#include "simlog.h"
+#include "tests/sim/payload.h"
+#include "tests/sim/simlog.h"
 
 void sim_log_init(struct sim_log *l)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tap.h"
+#include "tests/sim/tap.h"
 
 static inline uint16_t rd16(const uint8_t *p)
 {

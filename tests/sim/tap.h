@@ -35,10 +35,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "payload.h"
-#include "report.h"
-#include "simlog.h"
-#include "workload.h"
+#include "tests/sim/payload.h"
+#include "tests/sim/report.h"
+#include "tests/sim/simlog.h"
+#include "tests/sim/workload.h"
 
 /* Highest ring sequence the tap follows; far above any simulated run. */
 #define TAP_MAX_SEQ (1ull << 26)

@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker.h"
-#include "payload.h"
-#include "tap.h"
+#include "tests/sim/checker.h"
+#include "tests/sim/payload.h"
+#include "tests/sim/tap.h"
 
 #define N_NODES 3
 #define MAX_MSGS 8

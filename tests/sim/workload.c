@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payload.h"
-#include "prng.h"
-#include "workload.h"
+#include "tests/sim/payload.h"
+#include "tests/sim/prng.h"
+#include "tests/sim/workload.h"
 
 void wl_init(struct workload *w)
 {

@@ -5,7 +5,7 @@
  * not use but ported programs commonly do (scatter I/O, multigroup scatter,
  * self-leave detection, group id comparison, timers). Never linked or run.
  */
-#include <sp.h>
+#include "sp.h"
 
 #include <stdio.h>
 #include <stdlib.h>

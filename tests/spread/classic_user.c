@@ -6,7 +6,7 @@
  * failure here means such programs no longer compile against our sp.h.
  * Never linked or run (tests/spread/meson.build).
  */
-#include <sp.h>
+#include "sp.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "sp_error.h"
-#include "sp_memb.h"
+#include "client/spread/sp_error.h"
+#include "lib/spread/sp_memb.h"
 
 static const int all_codes[] = {
 	ACCEPT_SESSION, ILLEGAL_SPREAD, COULD_NOT_CONNECT, REJECT_QUOTA, REJECT_NO_NAME,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Membership bodies (client/spread/sp_memb.c): the layout byte by byte,
+ * Membership bodies (lib/spread/sp_memb.c): the layout byte by byte,
  * encode/decode round trips in both byte orders, the public SP_get_* and
  * SP_scat_get_* calls, and truncated or lying bodies.
  */
@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "sp_memb.h"
+#include "lib/spread/sp_memb.h"
 
 static const char set_a[2][MAX_GROUP_NAME] = { "#a#n1", "#b#n1" };
 static const char set_b[3][MAX_GROUP_NAME] = { "#c#n2", "#d#n2", "#e#n3" };

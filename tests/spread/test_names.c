@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Group, private and daemon names (client/spread/sp_names.c).
+ * Group, private and daemon names (lib/spread/sp_names.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sp_names.h"
+#include "lib/spread/sp_names.h"
 
 static void test_group_lengths(void **state)
 {

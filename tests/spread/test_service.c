@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "sp_service.h"
+#include "client/spread/sp_service.h"
 
 static void test_each_guarantee(void **state)
 {

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sp.h>
+#include "sp.h"
 
 #define SAME(a, b) static_assert((a) == (b), #a " must equal Spread's " #b)
 

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "craft.h"
+#include "tests/unit/craft.h"
 
 static void put(struct craft *c, uint32_t off, uint64_t v, unsigned n)
 {

@@ -2,7 +2,7 @@
  *
  * The fixture of the rx tests (rx_fixture.h).
  */
-#include "rx_fixture.h"
+#include "tests/unit/rx_fixture.h"
 
 bool rx_produced[ORDO_DROP_REASON_MAX];
 

@@ -8,7 +8,7 @@
 #ifndef ORDO_TEST_RX_FIXTURE_H
 #define ORDO_TEST_RX_FIXTURE_H
 
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 #define ME     2u  /* the node under test */
 #define CAP    64u /* its store_packets */

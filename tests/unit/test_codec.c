@@ -6,7 +6,7 @@
  * ignored. The fixture is rx_fixture.h; packets of other rings and
  * membership packets are in test_codec_ring.c.
  */
-#include "rx_fixture.h"
+#include "tests/unit/rx_fixture.h"
 
 /* ---- before decoding: header ---------------------------------------------*/
 static void test_truncated(void **state)

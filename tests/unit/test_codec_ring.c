@@ -8,7 +8,7 @@
  * Not produced here: ORDO_DROP_HELD_DOWN, which needs a member excluded
  * by the membership protocol first.
  */
-#include "rx_fixture.h"
+#include "tests/unit/rx_fixture.h"
 
 static void test_foreign_ring(void **state)
 {

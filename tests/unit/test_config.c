@@ -5,7 +5,7 @@
  * and a reason that names it (test_config_bad.inc); the limits themselves
  * are accepted.
  */
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 static void base(struct ordo_engine_config *c)
 {
@@ -77,11 +77,11 @@ struct bad {
 
 #define BAD(name, says, body)                                                  \
 	static void break_##name(struct ordo_engine_config *c) { body; }
-#include "test_config_bad.inc"
+#include "tests/unit/test_config_bad.inc"
 #undef BAD
 #define BAD(name, says, body) { #name, break_##name, says },
 static const struct bad bads[] = {
-#include "test_config_bad.inc"
+#include "tests/unit/test_config_bad.inc"
 };
 #undef BAD
 

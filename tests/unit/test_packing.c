@@ -6,7 +6,7 @@
  * messages wait until every member holds them (a token rotation), where
  * AGREED ones do not; a ring of one delivers.
  */
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 #define HDRS (sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_data))
 #define REC  sizeof(struct ordo_wire_rec)

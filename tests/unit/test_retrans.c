@@ -6,7 +6,7 @@
  * late copy as a duplicate, and a sign that the successor got the token
  * (its multicast) stops the resending.
  */
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 #define RETX_NS 50000u
 

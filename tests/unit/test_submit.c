@@ -4,7 +4,7 @@
  * documented codes, back-pressure that clears once the ring drains the
  * queue, zero-length messages, and scatter-gather.
  */
-#include "unit.h"
+#include "tests/unit/unit.h"
 
 #define MAX_MSG 4096u
 #define QBYTES  (16u << 10)

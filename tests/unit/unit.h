@@ -15,9 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "craft.h"
+#include "tests/unit/craft.h"
 #include "engine/engine.h"
-#include "harness.h"
+#include "tests/unit/harness.h"
 
 /* main(): with an argument, run only the tests matching it (a cmocka
  * pattern); without, all but the bug_* ones (see meson.build). */

@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fuzz_target.h"
+#include "tests/fuzz/driver/fuzz_target.h"
 
 /* A target may leave them out. */
 #pragma weak LLVMFuzzerCustomMutator

@@ -34,10 +34,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sp.h>
+#include "sp.h"
 
 #include "ordo/ordo.h"
-#include "libordo/client.h" /* corrupt: the ring behind the API */
+#include "client/libordo/client.h" /* corrupt: the ring behind the API */
 
 #define MAX_MSG   (64u << 10)
 #define MAX_GRPS  16

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * ordod's answer to a COUNTERS query (ordoctl counters): the engine's,
+ * the ports' and the client gateway's counters, as text or JSON, from the
+ * snapshot the ring lcore publishes and the gateway's counters (plain
+ * 64-bit words the ring lcore writes; reading them may be a turn late,
+ * never torn).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dataplane/ctrl_counters.h"
+#include "dataplane/gateway/gateway.h"
+
+struct out {
+	char *b;
+	size_t len, n;
+	bool json, first;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(o->b + (o->n < o->len ? o->n : o->len),
+		      o->n < o->len ? o->len - o->n : 0, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		o->n += (size_t)k;
+}
+
+static void kv(struct out *o, const char *key, uint64_t v)
+{
+	if (o->json)
+		put(o, "%s\"%s\": %" PRIu64, o->first ? "" : ", ", key, v);
+	else
+		put(o, "  %-28s %" PRIu64 "\n", key, v);
+	o->first = false;
+}
+
+static void section(struct out *o, const char *name, bool open)
+{
+	if (o->json) {
+		put(o, open ? "%s\"%s\": {" : "}", o->first ? "" : ", ", name);
+		o->first = open;
+		if (!open)
+			o->first = false;
+	} else if (open) {
+		put(o, "%s:\n", name);
+	}
+}
+
+size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
+{
+	const struct ordod_counters_src *src = arg;
+	const struct dp_gw_stats *g = &src->gw->st;
+	struct dp_snapshot s;
+	struct out o = { .b = buf, .len = len, .json = json, .first = true };
+
+	dp_ring_read(src->ring, &s);
+	if (json)
+		put(&o, "{");
+	section(&o, "engine", true);
+	kv(&o, "node_id", s.node_id);
+	kv(&o, "ring_members", s.ring_members);
+	kv(&o, "tx_data", s.eng.tx_data);
+	kv(&o, "rx_data", s.eng.rx_data);
+	kv(&o, "tx_retrans", s.eng.tx_retrans);
+	kv(&o, "token_retrans", s.eng.token_retrans);
+	kv(&o, "rotations", s.eng.rotations);
+	kv(&o, "submitted", s.eng.submitted);
+	kv(&o, "delivered", s.eng.delivered);
+	kv(&o, "delivered_bytes", s.eng.delivered_bytes);
+	kv(&o, "ring_changes", s.eng.ring_changes);
+	kv(&o, "token_losses", s.eng.token_losses);
+	section(&o, "engine", false);
+	for (uint16_t i = 0; i < s.n_ports; i++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "port %u", s.ports[i].port_id);
+		section(&o, name, true);
+		kv(&o, "up", s.ports[i].up);
+		kv(&o, "rx_pkts", s.ports[i].c.rx_pkts);
+		kv(&o, "rx_bytes", s.ports[i].c.rx_bytes);
+		kv(&o, "tx_mcast", s.ports[i].c.tx_mcast);
+		kv(&o, "tx_ucast", s.ports[i].c.tx_ucast);
+		section(&o, name, false);
+	}
+	section(&o, "clients", true);
+	kv(&o, "attached", g->attached);
+	kv(&o, "detached", g->detached);
+	kv(&o, "submitted", g->submitted);
+	kv(&o, "delivered", g->delivered);
+	kv(&o, "membership_delivered", g->memb_delivered);
+	kv(&o, "rejected_access", g->rejected_access);
+	kv(&o, "rejected_size", g->rejected_size);
+	kv(&o, "rejected_other", g->rejected_other);
+	kv(&o, "ring_corrupt", g->ring_corrupt);
+	kv(&o, "slow_consumers", g->slow_consumers);
+	kv(&o, "overflowed", g->overflowed);
+	kv(&o, "engine_full_turns", g->engine_full);
+	kv(&o, "blocked_turns", g->blocked_turns);
+	kv(&o, "partial_dropped", g->partial_dropped);
+	kv(&o, "names_dropped", g->names_dropped);
+	kv(&o, "events_lost", g->events_lost);
+	section(&o, "clients", false);
+	{
+		const struct ordo_groups_stats *gs =
+			ordo_groups_stats(src->gw->groups);
+
+		section(&o, "groups", true);
+		kv(&o, "groups", gs->groups);
+		kv(&o, "members", gs->members);
+		kv(&o, "sent", gs->sent);
+		kv(&o, "joins", gs->joins);
+		kv(&o, "leaves", gs->leaves);
+		kv(&o, "disconnects", gs->disconnects);
+		kv(&o, "states_sent", gs->states_sent);
+		kv(&o, "states_rx", gs->states_rx);
+		kv(&o, "states_ignored", gs->states_ignored);
+		kv(&o, "exchanges", gs->exchanges);
+		kv(&o, "exchanging", ordo_groups_exchanging(src->gw->groups));
+		kv(&o, "delivered_msgs", gs->delivered_msgs);
+		kv(&o, "delivered_memb", gs->delivered_memb);
+		kv(&o, "bad_messages", gs->bad_messages);
+		kv(&o, "no_room", gs->no_room);
+		kv(&o, "submit_errors", gs->submit_errors);
+		section(&o, "groups", false);
+	}
+	if (json)
+		put(&o, "}\n");
+	return o.n;
+}

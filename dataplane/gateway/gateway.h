@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The client gateway: the ring's local end when clients attach (instead of
+ * the built-in traffic). It runs on the ring lcore, inside the poll loop:
+ *
+ *   produce   read every attached client's submit ring (validating each
+ *             record) -> access check -> the group layer -> the engine
+ *   deliver   engine delivery -> the group layer -> the delivery rings of
+ *             the local clients it is for
+ *   config    engine configuration change -> the group layer (EVS
+ *             membership messages to clients)
+ *
+ * The main lcore does everything slow (ctrl_link.c): it maps a new
+ * client's region, allocates its buffers, and hands the ready slot over a
+ * command ring; the gateway answers through an event ring with the control
+ * protocol's datagrams (include/ordo/ctrl_proto.h), which the main lcore
+ * forwards to ordo-ctrld. No lock: each slot field has one writer at a time,
+ * and ownership passes with the ring operations (release/acquire).
+ *
+ * Slow consumers. A delivery that does not fit a client's delivery ring
+ * goes to the client's private overflow ring, which drains into the shared
+ * ring first at every turn, so order is kept. Policy (ordo.conf
+ * SlowConsumer): "disconnect" (default) disconnects a client whose overflow
+ * holds more than MaxSessionMessages records, or is full, with reason
+ * slow-consumer; "block" also stops reading local clients' submissions
+ * while any local client has overflow (back-pressure on local senders).
+ * Either way a reliable message is never dropped silently: it is delivered
+ * or the client is told why it was cut off.
+ */
+#ifndef ORDO_DP_GATEWAY_H
+#define ORDO_DP_GATEWAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/cring/cring.h"
+#include "ordo/ctrl_proto.h"
+#include "dataplane/local.h"
+#include "groups/groups.h"
+
+struct rte_ring;
+struct ordo_conf;
+
+#define DP_GW_MAX_CLIENTS ORDO_GROUPS_MAX_CLIENTS
+
+enum dp_slow_policy {
+	DP_SLOW_DISCONNECT = 0,
+	DP_SLOW_BLOCK = 1,
+};
+
+/* Slot states; the writer of each transition is named. */
+enum dp_slot_state {
+	DP_SLOT_FREE = 0,     /* main owns it */
+	DP_SLOT_ATTACHING,    /* main filled it and queued ATTACH */
+	DP_SLOT_ACTIVE,       /* the gateway serves it */
+	DP_SLOT_CLOSING,      /* gateway: disconnect ordered, not yet done */
+	DP_SLOT_DONE,         /* gateway is finished with it; main reclaims */
+};
+
+struct dp_client {
+	/* Set by main before ATTACH; read-only afterwards. */
+	uint32_t client_id, uid, gid, pid, flags;
+	char     name[16];
+	struct ordo_cr_map map;      /* the shared region */
+	int      client_efd, daemon_efd, sock_fd;
+	uint8_t *rbuf;               /* one record: max_rec bytes */
+	uint8_t *msg;                /* reassembly: max_msg bytes */
+	struct ordo_cr_map ovf_map;  /* private overflow ring */
+
+	/* Gateway's. */
+	struct ordo_cr_reader rd;    /* its submit ring */
+	struct ordo_cr_prod dl;      /* its delivery ring */
+	struct ordo_cr_prod ovf_p;
+	struct ordo_cr_cons ovf_c;
+	uint32_t ovf_records;        /* records waiting in the overflow */
+	bool     dirty;              /* delivery ring written, not committed */
+	bool     removing;           /* group DISCONNECT not yet queued */
+	bool     pending;            /* a read message waits for engine room */
+	bool     in_msg;             /* fragments being reassembled */
+	struct ordo_cr_msg pmsg;     /* the pending message's header & names */
+	const uint8_t *pdata;        /* and its payload */
+	uint32_t plen;
+	uint32_t reason, detail;     /* why it was closed */
+	bool     detach_req;         /* main asked: close once drained */
+	bool     send_ok_valid, send_ok; /* the Access answer for ... */
+	char     send_ok_group[ORDO_CR_NAME_LEN]; /* ... its last destination */
+	uint8_t  ovf_counted;        /* counted in n_behind */
+	uint64_t submitted, delivered, overflowed, rejected;
+
+	/* Main lcore only. */
+	bool     detach_posted;
+
+	/* Written by whoever moves the state (see enum dp_slot_state). */
+	uint32_t state;
+};
+
+struct dp_gw_stats {
+	uint64_t attached, detached;
+	uint64_t submitted, delivered, memb_delivered;
+	uint64_t rejected_access, rejected_size, rejected_other;
+	uint64_t ring_corrupt, slow_consumers;
+	uint64_t overflowed;         /* records that went through an overflow */
+	uint64_t engine_full;        /* turns that stopped on a full engine */
+	uint64_t events_lost;        /* VIEW/RING events the main lcore missed */
+	uint64_t blocked_turns;      /* SlowConsumer=block held senders back */
+	uint64_t partial_dropped;    /* messages a client died in the middle of */
+	uint64_t names_dropped;      /* deliveries with more names than a record holds */
+};
+
+struct dp_gateway {
+	struct ordo_engine *engine;
+	struct ordo_groups *groups;
+	const struct ordo_conf *conf; /* access policy (NULL: allow all) */
+	enum dp_slow_policy policy;
+	uint32_t max_session_messages;
+	uint32_t my_id;
+	uint64_t now;
+
+	struct dp_client *slots;      /* DP_GW_MAX_CLIENTS */
+	uint32_t active[DP_GW_MAX_CLIENTS];
+	uint32_t n_active;
+	uint32_t rr;                  /* round-robin start for fairness */
+	uint32_t n_behind;            /* clients with overflow */
+	uint32_t n_removing;          /* closed clients whose DISCONNECT waits */
+
+	struct rte_ring *cmd;         /* main -> gateway: uintptr commands */
+	struct ordo_cr_map ev_map;    /* gateway -> main: datagrams */
+	struct ordo_cr_prod ev_p;
+	struct ordo_cr_cons ev_c;     /* used by main only */
+
+	uint32_t ring_rep, ring_seq, n_members;
+	uint32_t members[ORDO_MAX_MEMBERS];
+	uint32_t dirty[DP_GW_MAX_CLIENTS]; /* delivery rings to commit */
+	uint32_t n_dirty;
+	uint8_t *scratch;             /* GW_SCRATCH: datagrams, membership
+				       * payloads, names of big deliveries */
+	struct dp_gw_stats st;
+};
+
+/* Commands, main -> gateway (the low 8 bits; the slot above). */
+enum dp_gw_cmd {
+	DP_GW_ATTACH = 1,  /* slot is ATTACHING: serve it */
+	DP_GW_DETACH = 2,  /* the client left: drain and disconnect it */
+	DP_GW_DUMP = 3,    /* emit RING and every VIEW, then DUMP_END */
+};
+
+struct dp_gw_params {
+	uint32_t my_id;
+	uint32_t n_nodes;
+	struct ordo_groups_node nodes[ORDO_MAX_MEMBERS];
+	const struct ordo_conf *conf;   /* may be NULL */
+	enum dp_slow_policy policy;
+	uint32_t max_session_messages;
+	int      socket;                /* NUMA node */
+};
+
+extern const struct dp_local_ops dp_gateway_ops;
+
+/* Main lcore, before the ring starts. Returns 0 or -errno. */
+int dp_gw_init(struct dp_gateway *gw, const struct dp_gw_params *p);
+void dp_gw_fini(struct dp_gateway *gw);
+
+/* Main lcore: post a command (0, or -ENOBUFS when the ring is full). */
+int dp_gw_post(struct dp_gateway *gw, enum dp_gw_cmd cmd, uint32_t slot);
+
+/* Main lcore: the next event datagram (a struct ordo_cp_hdr and what
+ * follows), or NULL. Valid until dp_gw_event_done(). */
+const void *dp_gw_event(struct dp_gateway *gw, uint32_t *len);
+void dp_gw_event_done(struct dp_gateway *gw, uint32_t len);
+
+#endif /* ORDO_DP_GATEWAY_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * What the gateway's files share (gateway.h is what the rest of ordod
+ * sees): gateway.c runs the slots and the events, gw_submit.c reads the
+ * clients' submit rings into the group layer and the engine, gw_deliver.c
+ * writes deliveries into their delivery rings.
+ */
+#ifndef ORDO_DP_GATEWAY_IMPL_H
+#define ORDO_DP_GATEWAY_IMPL_H
+
+#include <string.h>
+#include <sys/uio.h>
+
+#include "dataplane/gateway/gateway.h"
+
+_Static_assert(ORDO_CR_NAME_LEN == ORDO_CP_NAME_LEN,
+	       "a name is the same size in the rings and in the datagrams");
+
+/* A name into a fixed field: NUL-padded, so no byte of ours leaks. */
+static inline void gw_put_name(char *dst, const char *src)
+{
+	size_t n = strnlen(src, ORDO_CR_NAME_LEN - 1);
+
+	memcpy(dst, src, n);
+	memset(dst + n, 0, ORDO_CR_NAME_LEN - n);
+}
+
+#define GW_SCRATCH (ORDO_GROUPS_MAX_VIEW * ORDO_GROUPS_NAME_LEN * 2 + (64u << 10))
+void gw_emit(struct dp_gateway *gw, const void *dgram, uint32_t len);
+unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c, bool *engine_full);
+void gw_close_client(struct dp_gateway *gw, uint32_t slot, uint32_t reason,
+		     uint32_t detail);
+void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c);
+/* Deliver one record (or a fragmented message) to a client: its ring, or
+ * its overflow behind it; a client past the bound is disconnected. */
+void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
+		   struct ordo_cr_send *s);
+void gw_commit_dirty(struct dp_gateway *gw);
+
+/* The group layer's outputs (struct ordo_groups_ops, wired in gateway.c):
+ * gw_submit.c hands its messages to the engine, gw_deliver.c writes its
+ * deliveries into the clients' rings, gateway.c reports views and clients
+ * gone to the main lcore. */
+int gw_submit_msg(void *ctx, bool control, uint8_t service,
+		  uint16_t msg_type, const struct iovec *iov, int iovcnt);
+void gw_pause(void *ctx, bool pause);
+void gw_deliver_msg(void *ctx, uint32_t client,
+		    const struct ordo_groups_msg *m);
+void gw_deliver_memb(void *ctx, uint32_t client,
+		     const struct ordo_groups_memb *m);
+
+#endif /* ORDO_DP_GATEWAY_IMPL_H */
