@@ -312,13 +312,25 @@ static const pkt_handler handlers[ORDO_PKT_TYPE_MAX] = {
 	[ORDO_PKT_BEACON] = on_beacon,
 };
 
+/* Called far later than the deadline we asked for: the host did not run
+ * us (memb.c, eng_memb_away). Half a consensus window: later than a busy
+ * poll loop ever is, sooner than peers conclude we are gone. */
+static void set_now(struct ordo_engine *e, uint64_t now)
+{
+	uint64_t d = ordo_engine_next_deadline(e);
+
+	e->now = now;
+	if (d != NEVER && now > d && now - d > e->cfg.consensus_ns / 2)
+		eng_memb_away(e);
+}
+
 int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 		   uint64_t now)
 {
 	struct pkt_view v;
 	int rc;
 
-	e->now = now;
+	set_now(e, now);
 	rc = eng_codec_parse(pkt, len, e->cfg.config_hash, &v);
 	if (rc == 0 && eng_cfg_index(e, v.sender) < 0)
 		rc = -ORDO_DROP_NOT_MEMBER;
@@ -344,7 +356,7 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now)
 {
-	e->now = now;
+	set_now(e, now);
 	eng_token_timer(e);
 	eng_memb_timers(e);
 }

@@ -312,6 +312,7 @@ int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
 		const struct pkt_view *v);
 
 /* memb.c */
+void eng_memb_away(struct ordo_engine *e);
 void eng_memb_start(struct ordo_engine *e);
 /* Membership transitions are named functions taking why, the cause:
  * eng_enter_gather() here, and eng_enter_commit() (static in commit.c),

@@ -65,7 +65,10 @@ static bool fresh(const struct ordo_engine *e, int x)
 
 /* What a member hears, by its own recent word, and whether that word is
  * mature evidence. A member we do not hear and have no recent word from
- * (crashed, or cut off from us) is taken to hear no one. */
+ * (crashed, or cut off from us) is taken to hear no one. One we hear but
+ * have no recent word from is not gathering yet (committing, recovering,
+ * in another ring, or just resumed): it has said nothing, which is no
+ * evidence against anyone. */
 static mset row(const struct ordo_engine *e, int x, bool *mature)
 {
 	if (x == (int)e->my_idx) {
@@ -73,7 +76,7 @@ static mset row(const struct ordo_engine *e, int x, bool *mature)
 		return eng_heard_now(e);
 	}
 	if (!fresh(e, x)) {
-		*mature = true;
+		*mature = !(eng_heard_now(e) & bit(x));
 		return bit(x);
 	}
 	*mature = (e->m.heard_mature & bit(x)) != 0;

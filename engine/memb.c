@@ -118,11 +118,12 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	struct memb *m = &e->m;
 
 	(void)why; /* kept for tracing; the engine does not log */
-	/* A membership change starts when we leave a working ring. Evidence
-	 * is a window of time kept across re-gathers within one change, so a
-	 * member that gathers again does not look deaf (join.c). */
-	if (e->state == ORDO_STATE_OPERATIONAL)
-		m->since = e->now;
+	/* Every gather starts a new evidence window. Kept across a failed
+	 * commit, it made a member that had waited in COMMIT (silent: no
+	 * joins there) decide at once, on heard sets that had gone stale
+	 * meanwhile, which said no one heard it: it installed a ring of itself,
+	 * which needs nobody's agreement (issue 12). */
+	m->since = e->now;
 	e->state = ORDO_STATE_GATHER;
 	e->token_retx_at = NEVER;
 	e->self_token_at = NEVER;
@@ -140,6 +141,24 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	m->join_at = e->now + e->cfg.join_ns;
 	m->consensus_at = e->now + e->cfg.consensus_ns;
 	eng_gather_update(e);
+}
+
+/* The host did not run us for a while (a stopped process, a starved CPU):
+ * what we knew of who hears whom is older than it looks, and packets that
+ * waited for us meanwhile carry views from while we were silent. Start a
+ * new evidence window and forget the heard sets we had, so nothing is
+ * decided before the others have heard us again and said so. */
+void eng_memb_away(struct ordo_engine *e)
+{
+	struct memb *m = &e->m;
+
+	m->since = e->now;
+	m->heard_mature = 0;
+	memset(m->their_heard_at, 0, sizeof(m->their_heard_at));
+	if (e->state == ORDO_STATE_GATHER) {
+		m->consensus = bit((int)e->my_idx);
+		m->consensus_at = e->now + e->cfg.consensus_ns;
+	}
 }
 
 void eng_memb_start(struct ordo_engine *e)
