@@ -219,6 +219,8 @@ struct memb {
 	uint64_t backoff_until[ORDO_MAX_MEMBERS];
 	uint64_t last_backoff[ORDO_MAX_MEMBERS];
 	uint32_t backoffs[ORDO_MAX_MEMBERS];
+	/* A stale join from outside our ring was answered: not again before. */
+	uint64_t answer_at[ORDO_MAX_MEMBERS];
 	uint32_t ring_seq_max;
 	uint64_t join_at, consensus_at, state_timeout_at, beacon_at;
 	uint64_t token_loss_at;
@@ -313,6 +315,7 @@ int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
 
 /* memb.c */
 void eng_memb_away(struct ordo_engine *e);
+void eng_memb_answer(struct ordo_engine *e, int idx);
 void eng_memb_start(struct ordo_engine *e);
 /* Membership transitions are named functions taking why, the cause:
  * eng_enter_gather() here, and eng_enter_commit() (static in commit.c),

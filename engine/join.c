@@ -338,8 +338,10 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
-		if (!restarted && stale_join(e, v, proc, fail))
+		if (!restarted && stale_join(e, v, proc, fail)) {
+			eng_memb_answer(e, idx);
 			return 0;
+		}
 		eng_enter_gather(e, bit(idx), "join");
 	}
 

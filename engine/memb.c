@@ -172,7 +172,7 @@ void eng_memb_start(struct ordo_engine *e)
 	eng_enter_gather(e, all, "start");
 }
 
-static void beacon_send(struct ordo_engine *e)
+static void beacon_send(struct ordo_engine *e, uint32_t dest)
 {
 	uint8_t buf[sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_beacon)];
 	struct ordo_wire_beacon b = {
@@ -183,7 +183,24 @@ static void beacon_send(struct ordo_engine *e)
 	eng_codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash,
 			    e->cfg.my_id, sizeof(buf), e->ring_rep, e->ring_seq);
 	memcpy(buf + sizeof(struct ordo_wire_hdr), &b, sizeof(b));
-	eng_send_pkt(e, ORDO_DEST_RING, buf, sizeof(buf));
+	eng_send_pkt(e, dest, buf, sizeof(buf));
+}
+
+/* A join we ignore because its sender had not seen our ring, from a node
+ * outside it: a node that just started, or came back, and does not know
+ * our ring exists (an idle ring multicasts only a beacon now and then).
+ * Tell it, at most once per join period: its next join names our ring
+ * and we merge, instead of it deciding alone first. A node that cannot
+ * hear us never learns, and its joins stay stale (a one-way link). */
+void eng_memb_answer(struct ordo_engine *e, int idx)
+{
+	struct memb *m = &e->m;
+
+	if (e->state != ORDO_STATE_OPERATIONAL || (e->ring.mask & bit(idx)) ||
+	    e->now < m->answer_at[idx])
+		return;
+	m->answer_at[idx] = e->now + e->cfg.join_ns;
+	beacon_send(e, e->cfg.members[idx]);
 }
 
 /* A packet of another ring: in the operational state, a reason to merge. */
@@ -250,7 +267,7 @@ void eng_memb_timers(struct ordo_engine *e)
 	}
 	if (e->state == ORDO_STATE_OPERATIONAL && m->beacon_at <= e->now &&
 	    e->ring_rep == e->cfg.my_id) {
-		beacon_send(e);
+		beacon_send(e, ORDO_DEST_RING);
 		m->beacon_at = e->now + e->cfg.merge_detect_ns;
 	}
 }
