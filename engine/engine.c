@@ -338,8 +338,14 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 		/* Every ring we hear of raises the next ring's sequence. */
 		if (v.ring_seq > e->m.ring_seq_max)
 			e->m.ring_seq_max = v.ring_seq;
-		/* 0: never */
-		e->m.last_heard[eng_cfg_index(e, v.sender)] = now + 1;
+		/* Evidence that the sender reaches us (join.c): only packets
+		 * that no one else sends in its name. A DATA packet keeps its
+		 * originator when another member retransmits it, a COMMIT its
+		 * representative as it goes round: counted, they made a
+		 * member behind a one-way cut look heard. 0: never. */
+		if (v.type == ORDO_PKT_JOIN || v.type == ORDO_PKT_TOKEN ||
+		    v.type == ORDO_PKT_BEACON)
+			e->m.last_heard[eng_cfg_index(e, v.sender)] = now + 1;
 		rc = handlers[v.type](e, pkt, &v);
 	}
 	if (rc < 0)
