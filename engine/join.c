@@ -36,6 +36,10 @@
 /* Timeouts a member we hear may disagree before we stop waiting for it. */
 #define DISAGREE_ROUNDS 3u
 
+/* Consensus windows we gather before a ring of ourselves alone while we
+ * still hear others. */
+#define LONELY_ROUNDS 3u
+
 mset eng_heard_now(const struct ordo_engine *e)
 {
 	const struct memb *m = &e->m;
@@ -235,6 +239,16 @@ static void consensus_check(struct ordo_engine *e)
 
 	if (e->state != ORDO_STATE_GATHER ||
 	    (m->consensus & hearing_all(e, memb) & memb) != memb)
+		return;
+	/* A ring of ourselves alone needs nobody's agreement, so one member's
+	 * passing view is enough to split it off. While we hear others, their
+	 * word against us may predate our joins (we gathered late: we were
+	 * slow, paused, or committing elsewhere), and hearing us they will
+	 * gather with us: give them a few consensus windows. A member that
+	 * truly cannot reach us (one-way) is left at the end of them. */
+	if (memb == bit((int)e->my_idx) &&
+	    (eng_heard_now(e) & ~memb) != 0 &&
+	    e->now - m->since < LONELY_ROUNDS * e->cfg.consensus_ns)
 		return;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
