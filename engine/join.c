@@ -67,12 +67,25 @@ static bool fresh(const struct ordo_engine *e, int x)
 	       e->now - m->their_heard_at[x] <= e->cfg.consensus_ns;
 }
 
+/* Heard from x within the longest silence of a live member: one that
+ * waits in COMMIT sends nothing until the commit completes or, after
+ * token_loss_ns, fails back to gathering. */
+static bool not_silent(const struct ordo_engine *e, int x)
+{
+	uint64_t h = e->m.last_heard[x];
+
+	return h != 0 &&
+	       e->now + 1 - h <= e->cfg.token_loss_ns + e->cfg.consensus_ns;
+}
+
 /* What a member hears, by its own recent word, and whether that word is
- * mature evidence. A member we do not hear and have no recent word from
- * (crashed, or cut off from us) is taken to hear no one. One we hear but
- * have no recent word from is not gathering yet (committing, recovering,
+ * mature evidence. A member we have not heard for longer than any live
+ * member is silent, and have no recent word from (crashed, or cut off
+ * from us), is taken to hear no one. One we heard since, but have no
+ * recent word from, is not gathering with us yet (committing, recovering,
  * in another ring, or just resumed): it has said nothing, which is no
- * evidence against anyone. */
+ * evidence against anyone. Counted as gone, a member that waited in a
+ * commit that could not complete found itself left out by the others. */
 static mset row(const struct ordo_engine *e, int x, bool *mature)
 {
 	if (x == (int)e->my_idx) {
@@ -80,7 +93,7 @@ static mset row(const struct ordo_engine *e, int x, bool *mature)
 		return eng_heard_now(e);
 	}
 	if (!fresh(e, x)) {
-		*mature = !(eng_heard_now(e) & bit(x));
+		*mature = !not_silent(e, x);
 		return bit(x);
 	}
 	*mature = (e->m.heard_mature & bit(x)) != 0;
