@@ -195,17 +195,20 @@ void eng_join_send(struct ordo_engine *e)
 		.ring_seq_max = be32(e->m.ring_seq_max),
 		.flags = heard_is_mature(e) ? ORDO_JOIN_F_MATURE : 0,
 	};
-	uint32_t np, nf, nh, len;
+	uint32_t np, nf, nh, no, len;
 
 	np = put_ids(e, ids, e->m.proc);
 	nf = put_ids(e, ids + 4 * np, e->m.fail);
 	e->m.heard_sent = eng_heard_now(e);
 	nh = put_ids(e, ids + 4 * (np + nf), e->m.heard_sent);
+	no = put_ids(e, ids + 4 * (np + nf + nh), eng_flap_own(e));
 	j.n_proc = (uint8_t)np;
 	j.n_fail = (uint8_t)nf;
 	j.n_heard = (uint8_t)nh;
+	j.n_out = (uint8_t)no;
 	memcpy(body, &j, sizeof(j));
-	len = sizeof(struct ordo_wire_hdr) + sizeof(j) + 4 * (np + nf + nh);
+	len = sizeof(struct ordo_wire_hdr) + sizeof(j) +
+	      4 * (np + nf + nh + no);
 	eng_codec_write_hdr(buf, ORDO_PKT_JOIN, e->cfg.config_hash,
 			    e->cfg.my_id, len, e->inst.rep, e->inst.seq);
 	eng_send_pkt(e, ORDO_DEST_RING, buf, len);
@@ -342,7 +345,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct memb *m = &e->m;
 	int idx = eng_cfg_index(e, v->sender), rc;
-	mset proc, fail, heard;
+	mset proc, fail, heard, out;
 	bool restarted;
 
 	if (v->sender == e->cfg.my_id)
@@ -353,6 +356,9 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 	if (rc == 0)
 		rc = ids_to_set(e, v->ids + 4 * (v->n_proc + v->n_fail),
 				v->n_heard, &heard);
+	if (rc == 0)
+		rc = ids_to_set(e, v->ids + 4 * (v->n_proc + v->n_fail +
+						 v->n_heard), v->n_out, &out);
 	if (rc != 0)
 		return rc;
 	if (!(proc & bit(idx)) || (fail & bit(idx)))
@@ -361,7 +367,8 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	restarted = m->inc[idx] != 0 && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
-	if (eng_held_down(e, idx))
+	/* Held out by it, or by us (flap.c). */
+	if (eng_held_down(e, idx) || (out & bit((int)e->my_idx)))
 		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
@@ -374,6 +381,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	m->their_heard[idx] = heard;
 	m->their_heard_at[idx] = e->now;
+	m->their_out[idx] = out;
 	if (v->jflags & ORDO_JOIN_F_MATURE)
 		m->heard_mature |= bit(idx);
 	else

@@ -71,14 +71,15 @@ void eng_set_working_ring(struct ordo_engine *e, const struct ring_view *r)
 
 bool eng_held_down(const struct ordo_engine *e, int idx)
 {
-	return idx >= 0 && e->now < e->m.holddown_until[idx];
+	return idx >= 0 && (e->now < e->m.holddown_until[idx] ||
+			    (eng_held_out(e) & bit(idx)));
 }
 
 /* Repeats within this many hold-down periods count; a quiet spell that
  * long forgives them. */
 #define REPEAT_WINDOW 16u
 
-static bool merge_backoff(const struct ordo_engine *e, int idx)
+bool eng_merge_backoff(const struct ordo_engine *e, int idx)
 {
 	return idx >= 0 && e->now < e->m.backoff_until[idx];
 }
@@ -177,7 +178,8 @@ static void beacon_send(struct ordo_engine *e, uint32_t dest)
 	uint8_t buf[sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_beacon)];
 	struct ordo_wire_beacon b = {
 		.incarnation = be32(e->cfg.incarnation),
-		.n_members = be32(e->ring.n),
+		.n_members = be16((uint16_t)e->ring.n),
+		.out = be16((uint16_t)eng_held_out(e)),
 	};
 
 	eng_codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash,
@@ -208,7 +210,8 @@ int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
 {
 	int idx = eng_cfg_index(e, v->sender);
 
-	if (eng_held_down(e, idx) || merge_backoff(e, idx))
+	if (eng_held_down(e, idx) || eng_merge_backoff(e, idx) ||
+	    eng_flap_held_by(e, v))
 		return -ORDO_DROP_HELD_DOWN;
 	if (e->state == ORDO_STATE_OPERATIONAL &&
 	    (!in_ring(e, v->sender) || v->ring_seq > e->ring_seq)) {
@@ -235,6 +238,7 @@ int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 	}
 	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
 		return 0;
+	eng_flap_beacon(e, v);
 	return eng_memb_foreign(e, v);
 }
 

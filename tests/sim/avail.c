@@ -19,6 +19,7 @@ void avail_stats_fini(struct avail_stats *st)
 {
 	free(st->heal_ms);
 	free(st->changes);
+	free(st->held_ms);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -188,6 +189,27 @@ static bool cut_end(const struct fault_plan *fp,
 	return false;
 }
 
+/* Was node index a held out for flapping around t (engine/flap.c), by the
+ * word of a process whose current ring (at t + reach) says so? Then it is
+ * alone by the ring's decision. */
+static bool held_out(const struct check_input *in,
+		     const struct avail_params *prm, uint32_t a, uint64_t t)
+{
+	uint32_t q, k;
+
+	for (q = 0; q < in->n_procs; q++) {
+		const struct sim_log *l = &in->logs[q];
+		const struct sim_log_entry *last = NULL;
+
+		for (k = 0; k < l->n && l->e[k].time <= t + prm->reach_ns; k++)
+			if (is_regular(&l->e[k]))
+				last = &l->e[k];
+		if (last != NULL && (last->conf.held_out & (1u << a)))
+			return true;
+	}
+	return false;
+}
+
 static void check_alone(const struct check_input *in,
 			const struct fault_plan *fp,
 			const struct avail_params *prm, struct report *out)
@@ -204,7 +226,8 @@ static void check_alone(const struct check_input *in,
 			uint64_t t0 = t > prm->reach_ns ? t - prm->reach_ns : 0;
 
 			if (!is_regular(e) || e->conf.n_members != 1 ||
-			    cut_end(fp, prm, a, t0, t))
+			    cut_end(fp, prm, a, t0, t) ||
+			    e->conf.held_by_ring || held_out(in, prm, a, t))
 				continue;
 			for (b = 0; b < in->n_nodes; b++) {
 				if (b == a || !reachable(in, fp, prm, a, b, t0, t))
@@ -339,6 +362,21 @@ static uint64_t full_since(const struct check_input *in, uint64_t h,
 	return since;
 }
 
+static int push_held(struct avail_stats *st, double ms)
+{
+	if (st->n_held == st->cap_held) {
+		size_t cap = st->cap_held ? 2 * st->cap_held : 64;
+		double *d = realloc(st->held_ms, cap * sizeof(*d));
+
+		if (d == NULL)
+			return -ENOMEM;
+		st->held_ms = d;
+		st->cap_held = cap;
+	}
+	st->held_ms[st->n_held++] = ms;
+	return 0;
+}
+
 static int push_sample(struct avail_stats *st, double ms, uint32_t changes,
 		       uint8_t kind)
 {
@@ -430,8 +468,12 @@ static int measure_heals(const struct check_input *in,
 					 f->drawn, changes, prm->max_changes);
 		if (st == NULL)
 			continue;
-		rc = push_sample(st, full > h ? (double)(full - h) / 1e6 : 0.0,
-				 changes, f->kind);
+		if (prm->held)
+			rc = push_held(st, full > h ? (double)(full - h) / 1e6 :
+						      0.0);
+		else
+			rc = push_sample(st, full > h ? (double)(full - h) / 1e6 :
+							0.0, changes, f->kind);
 		if (rc != 0)
 			return rc;
 	}
@@ -475,6 +517,14 @@ double avail_heal_quantile(struct avail_stats *st, double q)
 		return 0.0;
 	qsort(st->heal_ms, st->n_heal, sizeof(st->heal_ms[0]), cmp_double);
 	return st->heal_ms[rank(st->n_heal, q)];
+}
+
+double avail_held_quantile(struct avail_stats *st, double q)
+{
+	if (st->n_held == 0)
+		return 0.0;
+	qsort(st->held_ms, st->n_held, sizeof(st->held_ms[0]), cmp_double);
+	return st->held_ms[rank(st->n_held, q)];
 }
 
 uint32_t avail_changes_quantile(struct avail_stats *st, double q)

@@ -33,11 +33,16 @@
  * next fault starts or the run ends, every live process is in the regular
  * part of one configuration whose members are exactly the live nodes (0
  * when the ring never broke). A fault after which the ring is not full
- * for good is counted unmeasured (the reform check fails such a run).
+ * for good is counted unmeasured (the reform check fails such a run). In
+ * a run where the engines held a member out for flapping (engine/flap.c),
+ * the full ring waits for it on purpose: such heal times are kept apart.
+ * A ring of one is not judged for a node that a ring held out then (the
+ * log says so: the engine's status at each regular configuration).
  */
 #ifndef SIM_AVAIL_H
 #define SIM_AVAIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +53,8 @@ struct avail_params {
 	uint64_t reach_ns;     /* see ring-of-one above */
 	uint64_t hold_ns;      /* a flapped link counts as cut this long after */
 	uint32_t max_changes;  /* 0: not judged */
+	bool held;             /* the engines held a member out for flapping
+				* in this run: its heal times go apart */
 };
 
 /* Samples over all runs: heal times (ms) and ring changes per fault. */
@@ -56,6 +63,8 @@ struct avail_stats {
 	size_t n_heal, cap_heal;
 	uint32_t *changes;
 	size_t n_changes, cap_changes;
+	double *held_ms;      /* heal times of runs with flap hold-outs */
+	size_t n_held, cap_held;
 	uint64_t unmeasured;
 	uint64_t by_kind_n[FAULT_KIND_MAX];   /* heal samples per fault kind */
 	double by_kind_max[FAULT_KIND_MAX];   /* and their maximum */
@@ -74,5 +83,6 @@ int avail_check(const struct check_input *in, const struct fault_plan *fp,
  * sorts them. 0 without samples. */
 double avail_heal_quantile(struct avail_stats *st, double q);
 uint32_t avail_changes_quantile(struct avail_stats *st, double q);
+double avail_held_quantile(struct avail_stats *st, double q);
 
 #endif /* SIM_AVAIL_H */

@@ -80,6 +80,17 @@ U64_FLAG(set_consensus, o.consensus_ns, 1, 10000000, 1000ull)
 U64_FLAG(set_merge_detect, o.merge_detect_ns, 1, 10000000, 1000ull)
 U64_FLAG(set_holddown, o.holddown_ns, 1, 100000000, 1000ull)
 U64_FLAG(set_fail_recv, o.fail_recv_rounds, 1, 1000000, 1)
+
+static int set_flap_hold(struct cli *c, const char *f, const char *v)
+{
+	uint64_t x;
+	int rc = get_u64(f, v, 0, 3600000, &x);
+
+	/* 0 is a valid setting; the option keeps 0 for "engine default". */
+	if (rc == 0)
+		c->o.flap_hold_ns = x ? x * 1000000ull : UINT64_MAX;
+	return rc;
+}
 U64_FLAG(set_max_faults, o.faults.max, 1, FAULT_MAX, 1)
 U64_FLAG(set_keep_faults, o.faults.keep, 0, UINT32_MAX, 1)
 U64_FLAG(set_shrink, shrink, 0, 1000000, 1)
@@ -244,6 +255,9 @@ static const struct flag flags[] = {
 				  "default)", set_merge_detect },
 	{ "holddown-us", "U", "engine first hold-down (engine default)",
 	  set_holddown },
+	{ "flap-hold-ms", "T", "engine: hold a flapping member out until "
+			       "stable this long (engine default; 0: never)",
+	  set_flap_hold },
 	{ "fail-recv-rounds", "R", "engine fail-to-receive rotations (engine "
 				   "default)", set_fail_recv },
 	{ "mutate", NULL, "test the checker: corrupt logs of passing runs, "
@@ -435,5 +449,9 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 #undef TIMER
 	if (o->fail_recv_rounds)
 		MORE(" --fail-recv-rounds %u", o->fail_recv_rounds);
+	if (o->flap_hold_ns)
+		MORE(" --flap-hold-ms %llu", (unsigned long long)
+		     (o->flap_hold_ns == UINT64_MAX ? 0 :
+		      o->flap_hold_ns / 1000000));
 #undef MORE
 }

@@ -204,6 +204,11 @@ static void print_heal(const struct cli *c, struct avail_stats *st)
 	printf("heal_ms p50=%.1f p99=%.1f max=%.1f\n",
 	       avail_heal_quantile(st, 0.5), avail_heal_quantile(st, 0.99),
 	       avail_heal_quantile(st, 1.0));
+	if (st->n_held)
+		printf("heal_ms_after_flap_hold n=%zu p50=%.1f p99=%.1f "
+		       "max=%.1f\n", st->n_held, avail_held_quantile(st, 0.5),
+		       avail_held_quantile(st, 0.99),
+		       avail_held_quantile(st, 1.0));
 	printf("ring_changes p50=%u max=%u\n", avail_changes_quantile(st, 0.5),
 	       avail_changes_quantile(st, 1.0));
 }
@@ -253,6 +258,7 @@ static int run_seed(const struct cli *c, struct sim *s, struct checker *chk,
 		return rc;
 	*in = input_of(s);
 	rc = checker_run(chk, in, r);
+	ap.held = s->res.engine.flap_holds > 0;
 	if (rc == 0)
 		rc = avail_check(in, &s->faults, &ap, r, st);
 	return rc;

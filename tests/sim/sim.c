@@ -118,6 +118,9 @@ static void engine_config(const struct sim *s, uint32_t idx,
 		c->merge_detect_ns = o->merge_detect_ns;
 	if (o->holddown_ns)
 		c->holddown_ns = o->holddown_ns;
+	if (o->flap_hold_ns)
+		c->flap_hold_ns = o->flap_hold_ns == UINT64_MAX ?
+					  0 : o->flap_hold_ns;
 	if (o->fail_recv_rounds)
 		c->fail_recv_rounds = o->fail_recv_rounds;
 }
@@ -147,6 +150,7 @@ int sim_init(struct sim *s, const struct sim_opts *o, char *err,
 					      derive_token_retx(o, &c);
 	c.token_retransmit_ns = s->token_retx_ns;
 	s->fault_unit_ns = c.token_loss_ns + c.consensus_ns;
+	s->flap_hold_ns = c.flap_hold_ns;
 	if (s->fault_unit_ns == 0)
 		s->fault_unit_ns = FAULT_UNIT_FALLBACK_NS;
 	/* Long enough for several rotations, so a late duplicate or a
@@ -330,14 +334,26 @@ static void op_config(void *ctx, const struct ordo_config_change *c)
 	struct sim_node *n = ctx;
 	struct sim *s = n->sim;
 	struct sim_proc *sp = &s->sp[n->proc];
+	struct sim_log_entry *x;
 	uint32_t i;
 
 	s->res.conf_changes++;
 	if (c->kind == ORDO_CONF_REGULAR && c->ring_seq > n->ring_seq_floor)
 		n->ring_seq_floor = c->ring_seq;
-	if (sim_log_config(&s->logs[n->proc], s->now, c) == NULL) {
+	x = sim_log_config(&s->logs[n->proc], s->now, c);
+	if (x == NULL) {
 		report_violation(&s->res.run, CHK_SIM, "log: no memory");
 		return;
+	}
+	if (c->kind == ORDO_CONF_REGULAR && n->e != NULL) {
+		struct ordo_engine_status st;
+
+		ordo_engine_status(n->e, &st);
+		for (i = 0; i < st.n_held_out && i < ORDO_MAX_MEMBERS; i++)
+			if (st.held_out[i] >= 1 &&
+			    st.held_out[i] <= ORDO_MAX_MEMBERS)
+				x->conf.held_out |= 1u << (st.held_out[i] - 1);
+		x->conf.held_by_ring = st.held_by_ring;
 	}
 	/* Not progress: an engine that keeps changing its mind must still
 	 * settle (stall_ns after the last fault), or it stalled. */
@@ -385,6 +401,7 @@ static void add_stats(struct ordo_engine_stats *t,
 	t->joins_sent += e->joins_sent;
 	t->commits += e->commits;
 	t->excluded += e->excluded;
+	t->flap_holds += e->flap_holds;
 	for (k = 0; k < ORDO_DROP_REASON_MAX; k++)
 		t->drops[k] += e->drops[k];
 }

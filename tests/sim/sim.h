@@ -51,6 +51,7 @@ struct sim_opts {
 	/* Membership timers; 0 keeps the engine's default. */
 	uint64_t token_loss_ns, join_ns, consensus_ns, merge_detect_ns;
 	uint64_t holddown_ns;
+	uint64_t flap_hold_ns;   /* UINT64_MAX: 0 (never held out) */
 	uint32_t fail_recv_rounds;
 	uint64_t time_limit_ns;  /* liveness bound, simulated */
 	uint64_t stall_ns;       /* end early after this long without progress */
