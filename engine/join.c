@@ -108,8 +108,8 @@ static bool link_ok(const struct ordo_engine *e, int a, int b)
 	return (!ma || (ra & bit(b))) && (!mb || (rb & bit(a)));
 }
 
-/* Decide only on mature evidence from everyone we hear, or, at the
- * latest, at the consensus timeout with what we have. */
+/* Decide only on mature evidence from every candidate, or, at the latest,
+ * at the consensus timeout with what we have. */
 static bool evidence_ready(const struct ordo_engine *e)
 {
 	mset heard = eng_heard_now(e) & ~bit((int)e->my_idx);
@@ -119,6 +119,11 @@ static bool evidence_ready(const struct ordo_engine *e)
 		return false;
 	if (e->now - e->m.since >= e->cfg.consensus_ns)
 		return true;
+	/* A candidate we have not heard yet may only have lost its joins (a
+	 * lossy LAN drops two in a row now and then): leave it out at the
+	 * consensus timeout, not at maturity. */
+	if (e->m.proc & ~eng_heard_now(e) & ~eng_held_out(e))
+		return false;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((heard & bit((int)i)) &&
 		    (!fresh(e, (int)i) || !(e->m.heard_mature & bit((int)i))))
