@@ -336,13 +336,16 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 	/* A member of it that had not yet seen the commit token (it raises
 	 * everyone's highest ring sequence to the new ring's): a view from
 	 * before the commit, late (a slow or paused receiver handles a
-	 * backlog). A member that saw it and gathers again will never pass
-	 * the token on: the commit is dead, gather now rather than wait
-	 * silently for the state timeout, while it gives up on us. */
+	 * backlog). In COMMIT, a member that saw it and gathers again will
+	 * never pass the token on: the commit is dead, gather now rather than
+	 * wait silently for the state timeout, while it gives up on us. In
+	 * RECOVERY the new ring runs: a member that lost its token there and
+	 * repeats the view that led here does not stop the others (on a very
+	 * lossy LAN, stopping for it re-formed the ring without end). */
 	if (e->state != ORDO_STATE_OPERATIONAL)
-		return v->ring_seq_max < e->ring_seq_pending;
-	(void)proc;
-	(void)fail;
+		return v->ring_seq_max < e->ring_seq_pending ||
+		       (e->state == ORDO_STATE_RECOVERY &&
+			(proc & ~fail) == e->m.agreed);
 	return false;
 }
 
