@@ -49,7 +49,7 @@ mset eng_heard_now(const struct ordo_engine *e)
 	for (i = 0; i < e->cfg.n_members; i++)
 		if (m->last_heard[i] != 0 &&
 		    e->now + 1 - m->last_heard[i] <= e->cfg.consensus_ns &&
-		    !eng_held_down(e, (int)i))
+		    !eng_held_down(e, (int)i) && !(m->given_up & bit((int)i)))
 			h |= bit((int)i);
 	return h;
 }
@@ -152,11 +152,7 @@ static uint32_t by_id(const struct ordo_engine *e, mset set, uint32_t *order)
 static mset our_ring(const struct ordo_engine *e)
 {
 	uint32_t order[ORDO_MAX_MEMBERS], n, i, j;
-	/* A member we gave up waiting for is left out of our ring, not
-	 * struck from what we hear: counted as not heard, our own word made
-	 * the link to it look broken, and the greedy order then left out
-	 * whichever end had the higher id, often ourselves. */
-	mset left = e->m.proc & ~e->m.given_up, me = bit((int)e->my_idx);
+	mset left = e->m.proc, me = bit((int)e->my_idx);
 
 	if (!evidence_ready(e))
 		return e->m.proc; /* no evidence yet: leave no one out */
