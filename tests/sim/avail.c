@@ -484,8 +484,10 @@ int avail_check(const struct check_input *in, const struct fault_plan *fp,
 		const struct avail_params *p, struct report *out,
 		struct avail_stats *st)
 {
-	check_split(in, fp, out);
-	check_alone(in, fp, p, out);
+	if (p->judge) {
+		check_split(in, fp, out);
+		check_alone(in, fp, p, out);
+	}
 	return measure_heals(in, fp, p, out, st);
 }
 

@@ -53,6 +53,8 @@ struct avail_params {
 	uint64_t reach_ns;     /* see ring-of-one above */
 	uint64_t hold_ns;      /* a flapped link counts as cut this long after */
 	uint32_t max_changes;  /* 0: not judged */
+	bool judge;            /* healthy-split and ring-of-one are judged
+				* (heal times are measured either way) */
 	bool held;             /* the engines held a member out for flapping
 				* in this run: its heal times go apart */
 };

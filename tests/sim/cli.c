@@ -120,6 +120,11 @@ static int set_loss(struct cli *c, const char *f, const char *v)
 	return get_prob(f, v, &c->o.net.loss);
 }
 
+static int set_avail_loss(struct cli *c, const char *f, const char *v)
+{
+	return get_prob(f, v, &c->avail_max_loss);
+}
+
 static int set_dup(struct cli *c, const char *f, const char *v)
 {
 	return get_prob(f, v, &c->o.net.dup);
@@ -242,6 +247,9 @@ static const struct flag flags[] = {
 	{ "flap-period-ms", "T", "a flapping link toggles every T ms (default: "
 				 "drawn)", set_flap_period },
 	{ "flap-ms", "T", "flapping lasts T ms (default: drawn)", set_flap_len },
+	{ "avail-max-loss", "P", "judge availability (healthy-split, "
+				 "ring-of-one) only with --loss <= P (default "
+				 "0.05)", set_avail_loss },
 	{ "max-changes", "N", "a fault may cost at most N ring changes at any "
 			      "process (default: not judged)", set_max_changes },
 	{ "shrink", "K", "shrink the first K failing seeds to fewer faults "
@@ -312,6 +320,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	c->seed = 1;
 	c->seeds = 1;
 	c->shrink = 3;
+	c->avail_max_loss = 0.05;
 	sim_opts_default(&c->o);
 
 	for (i = 1; i < argc; i++) {
@@ -438,6 +447,8 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 	}
 	if (c->max_changes)
 		MORE(" --max-changes %u", c->max_changes);
+	if (c->avail_max_loss != 0.05)
+		MORE(" --avail-max-loss %g", c->avail_max_loss);
 #define TIMER(field, flag)                                                     \
 	if (o->field)                                                          \
 		MORE(" --" flag " %llu", (unsigned long long)(o->field / 1000))

@@ -20,6 +20,7 @@ struct cli {
 	bool timing;
 	uint32_t shrink;    /* failing seeds to shrink (default 3) */
 	uint32_t max_changes; /* ring changes a fault may cost; 0: any */
+	double avail_max_loss; /* judge availability up to this loss */
 	int verbose;
 };
 

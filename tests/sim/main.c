@@ -259,6 +259,9 @@ static int run_seed(const struct cli *c, struct sim *s, struct checker *chk,
 	*in = input_of(s);
 	rc = checker_run(chk, in, r);
 	ap.held = s->res.engine.flap_holds > 0;
+	/* A LAN that loses more than this is itself the fault: members that
+	 * do not hear each other are not reachable (README.md). */
+	ap.judge = s->o.net.loss <= c->avail_max_loss;
 	if (rc == 0)
 		rc = avail_check(in, &s->faults, &ap, r, st);
 	return rc;
