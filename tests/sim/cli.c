@@ -183,6 +183,13 @@ static int set_mutate(struct cli *c, const char *f, const char *v)
 	return 0;
 }
 
+static int set_avail_report(struct cli *c, const char *f, const char *v)
+{
+	(void)f, (void)v;
+	c->avail_report = true;
+	return 0;
+}
+
 static int set_timing(struct cli *c, const char *f, const char *v)
 {
 	(void)f, (void)v;
@@ -250,6 +257,9 @@ static const struct flag flags[] = {
 	{ "avail-max-loss", "P", "judge availability (healthy-split, "
 				 "ring-of-one) only with --loss <= P (default "
 				 "0.05)", set_avail_loss },
+	{ "avail-report", NULL, "count availability violations on a line of "
+				"their own instead of failing the seed",
+	  set_avail_report },
 	{ "max-changes", "N", "a fault may cost at most N ring changes at any "
 			      "process (default: not judged)", set_max_changes },
 	{ "shrink", "K", "shrink the first K failing seeds to fewer faults "
@@ -447,6 +457,8 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 	}
 	if (c->max_changes)
 		MORE(" --max-changes %u", c->max_changes);
+	if (c->avail_report)
+		MORE(" --avail-report");
 	if (c->avail_max_loss != 0.05)
 		MORE(" --avail-max-loss %g", c->avail_max_loss);
 #define TIMER(field, flag)                                                     \

@@ -21,6 +21,7 @@ struct cli {
 	uint32_t shrink;    /* failing seeds to shrink (default 3) */
 	uint32_t max_changes; /* ring changes a fault may cost; 0: any */
 	double avail_max_loss; /* judge availability up to this loss */
+	bool avail_report;     /* availability reported, not judged */
 	int verbose;
 };
 

@@ -226,6 +226,8 @@ struct totals {
 	uint64_t seeds, bad_seeds, undelivered;
 	uint64_t mutations, caught;
 	uint32_t by_kind[CHK_KIND_MAX];
+	uint64_t avail_seeds;               /* --avail-report */
+	uint32_t avail_by_kind[CHK_KIND_MAX];
 	double wall, wall_max;
 	uint64_t wall_max_seed;
 };
@@ -242,7 +244,7 @@ static struct check_input input_of(const struct sim *s)
  * with the heal times unless NULL. */
 static int run_seed(const struct cli *c, struct sim *s, struct checker *chk,
 		    uint64_t seed, struct report *r, struct check_input *in,
-		    struct avail_stats *st)
+		    struct avail_stats *st, struct report *ra)
 {
 	struct avail_params ap = {
 		.reach_ns = s->fault_unit_ns,
@@ -262,8 +264,10 @@ static int run_seed(const struct cli *c, struct sim *s, struct checker *chk,
 	/* A LAN that loses more than this is itself the fault: members that
 	 * do not hear each other are not reachable (README.md). */
 	ap.judge = s->o.net.loss <= c->avail_max_loss;
+	report_clear(ra);
 	if (rc == 0)
-		rc = avail_check(in, &s->faults, &ap, r, st);
+		rc = avail_check(in, &s->faults, &ap, c->avail_report ? ra : r,
+				 st);
 	return rc;
 }
 
@@ -275,9 +279,10 @@ static bool still_fails(const struct cli *c, struct sim *s,
 			struct report *r)
 {
 	struct check_input in;
+	struct report ra;
 
 	s->o = *o;
-	if (run_seed(c, s, chk, seed, r, &in, NULL) != 0)
+	if (run_seed(c, s, chk, seed, r, &in, NULL, &ra) != 0)
 		return false;
 	return r->violations > 0 || (!violations && r->undelivered > 0);
 }
@@ -416,10 +421,18 @@ int main(int argc, char **argv)
 	for (i = 0; i < c.seeds && rc == 0; i++) {
 		uint64_t seed = c.seed + i;
 		struct check_input in;
-		struct report r;
+		struct report r, ra;
 		double t0 = wall_ms(), dt;
 
-		rc = run_seed(&c, s, &chk, seed, &r, &in, &ast);
+		rc = run_seed(&c, s, &chk, seed, &r, &in, &ast, &ra);
+		if (ra.violations > 0) {
+			t.avail_seeds++;
+			for (k = 0; k < CHK_KIND_MAX; k++)
+				t.avail_by_kind[k] += ra.by_kind[k];
+			if (c.verbose)
+				printf("AVAIL seed %llu: %s\n",
+				       (unsigned long long)seed, ra.first);
+		}
 		dt = wall_ms() - t0;
 		t.seeds++;
 		t.wall += dt;
@@ -486,6 +499,15 @@ int main(int argc, char **argv)
 			printf("reform_ms p50=- p99=-\n");
 		if (c.o.faults.kinds)
 			print_heal(&c, &ast);
+		if (c.avail_report) {
+			printf("availability (reported, not judged): %llu seeds",
+			       (unsigned long long)t.avail_seeds);
+			for (k = 0; k < CHK_KIND_MAX; k++)
+				if (t.avail_by_kind[k])
+					printf(" %s %u", chk_kind_name(k),
+					       t.avail_by_kind[k]);
+			printf("\n");
+		}
 		printf("seeds: %llu, violations: %llu, undelivered: %llu\n",
 		       (unsigned long long)t.seeds,
 		       (unsigned long long)t.bad_seeds,
