@@ -49,6 +49,12 @@ static void print_node(const struct sim *s, uint32_t i)
 	       st.ring_seq);
 	for (k = 0; k < st.n_members && k < ORDO_MAX_MEMBERS; k++)
 		printf("%s%u", k ? "," : "", st.members[k]);
+	if (st.n_held_out || st.held_by_ring) {
+		printf("}, holds out {");
+		for (k = 0; k < st.n_held_out && k < ORDO_MAX_MEMBERS; k++)
+			printf("%s%u", k ? "," : "", st.held_out[k]);
+		printf("}%s", st.held_by_ring ? ", held out by a ring" : "");
+	}
 	printf("}, aru %llu high %llu delivered %llu safe %llu, %u queued, "
 	       "%u log entries\n", (unsigned long long)st.my_aru,
 	       (unsigned long long)st.high_seq,

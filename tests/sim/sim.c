@@ -651,6 +651,11 @@ int sim_run(struct sim *s, uint64_t seed)
 	}
 	quiet_after = wl_last_due(&s->wl) > s->faults.last ?
 			      wl_last_due(&s->wl) : s->faults.last;
+	/* After faults, a member the engines hold out for flapping waits for
+	 * flap_hold_ns of stability, twice when holds chain (one member's
+	 * return costs another its place): not a stall. */
+	if (s->faults.n)
+		quiet_after += 2 * s->flap_hold_ns;
 
 	s->res.end = SIM_END_IDLE;
 	while (evq_pop(&s->q, &ev)) {
