@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * ordoctl: ask ordo-ctrld what it knows (status, ring, groups, clients,
- * the dataplane's counters, the configuration), or check a configuration
- * file offline. One QUERY per run on the client socket; the answer is
- * text for a person, or JSON with --json for a script.
+ * the dataplane's counters, the configuration), watch daemons live (top,
+ * ordoctl_top.c), check a configuration file offline, make a key file
+ * and rotate the ring's keys (keygen, key: ordoctl_key.c). One request
+ * per run on the client socket; the answer is text for a person, or JSON
+ * with --json for a script.
  *
  * Exit codes: 0 answered (check: the file is valid), 1 the daemon
  * answered with an error (check: the file is not valid), 2 no daemon
@@ -20,16 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/ordoctl_impl.h"
 #include "lib/conf/conf.h"
 #include "lib/cproto/cpmsg.h"
 
-#define EXIT_NO_DAEMON 2
+#define EXIT_NO_DAEMON ORDOCTL_EXIT_NO_DAEMON
 #define ANSWER_MS      3000
-
-struct opts {
-	const char *sock;
-	bool json;
-};
 
 static int cmd_query(const struct opts *o, int argc, char **argv, int what);
 static int cmd_check(const struct opts *o, int argc, char **argv, int what);
@@ -49,7 +47,14 @@ static const struct command {
 	  ORDO_CP_Q_COUNTERS },
 	{ "config", "", "the configuration as the daemon reads it", cmd_query,
 	  ORDO_CP_Q_CONFIG },
+	{ "top", " [--iterations N] [--delay S]",
+	  "live per-second view of every daemon given with -s", ordoctl_top, 0 },
 	{ "check", " FILE", "parse a configuration file offline", cmd_check, 0 },
+	{ "keygen", " FILE", "write a new ring key (32 random bytes, mode 0600)",
+	  ordoctl_keygen, 0 },
+	{ "key", " list|load FILE|use ID|retire ID",
+	  "the ring's keys (root or the daemons' user); docs/security.md",
+	  ordoctl_key, 0 },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -57,20 +62,24 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: ordoctl [-s SOCKET] [--json] <command>\n\n");
+	fprintf(f, "usage: ordoctl [-s SOCKET]... [--json] <command>\n\n");
 	for (i = 0; i < N_COMMANDS; i++) {
-		char left[32];
+		char left[48];
 
 		snprintf(left, sizeof(left), "%s%s", commands[i].name,
 			 commands[i].args);
-		fprintf(f, "  %-12s %s\n", left, commands[i].help);
+		if (strlen(left) > 12)
+			fprintf(f, "  %s\n  %-12s %s\n", left, "", commands[i].help);
+		else
+			fprintf(f, "  %-12s %s\n", left, commands[i].help);
 	}
-	fprintf(f, "\n  -s, --socket PATH  ordo-ctrld's socket (default $%s, else %s)\n"
+	fprintf(f, "\n  -s, --socket PATH  ordo-ctrld's socket (default $%s, else %s);\n"
+		"                     top takes several, one per daemon\n"
 		"      --json         answer in JSON\n",
 		ORDO_CP_SOCKET_ENV, ORDO_CP_SOCKET_DEFAULT);
 }
 
-static int dial(const char *path)
+int ordoctl_dial(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
@@ -93,32 +102,22 @@ static int dial(const char *path)
 	return fd;
 }
 
-static int cmd_query(const struct opts *o, int argc, char **argv, int what)
+int ordoctl_exchange(const struct opts *o, const void *msg, size_t len)
 {
 	static uint8_t buf[ORDO_CP_MSG_MAX];
 	const struct ordo_cp_reply *r = (const void *)buf;
-	struct ordo_cp_query_msg q;
 	int fd, rc, status = 0;
 	enum cpmsg_err err;
 	unsigned n_fds;
 	int fds[1];
 
-	(void)argv;
-	if (argc != 1) {
-		usage(stderr);
-		return EXIT_NO_DAEMON;
-	}
-	fd = dial(o->sock);
+	fd = ordoctl_dial(o->sock);
 	if (fd < 0) {
 		fprintf(stderr, "ordoctl: no daemon answers on %s: %s\n", o->sock,
 			strerror(errno));
 		return EXIT_NO_DAEMON;
 	}
-	memset(&q, 0, sizeof(q));
-	cpmsg_hdr(&q.hdr, ORDO_CP_QUERY, sizeof(q), 1);
-	q.what = (uint32_t)what;
-	q.flags = o->json ? ORDO_CP_Q_JSON : 0;
-	rc = cpmsg_send(fd, &q, sizeof(q), NULL, 0, 0);
+	rc = cpmsg_send(fd, msg, len, NULL, 0, 0);
 	if (rc < 0) {
 		fprintf(stderr, "ordoctl: %s: %s\n", o->sock, strerror(-rc));
 		close(fd);
@@ -157,6 +156,22 @@ static int cmd_query(const struct opts *o, int argc, char **argv, int what)
 		return 1;
 	}
 	return 0;
+}
+
+static int cmd_query(const struct opts *o, int argc, char **argv, int what)
+{
+	struct ordo_cp_query_msg q;
+
+	(void)argv;
+	if (argc != 1) {
+		usage(stderr);
+		return EXIT_NO_DAEMON;
+	}
+	memset(&q, 0, sizeof(q));
+	cpmsg_hdr(&q.hdr, ORDO_CP_QUERY, sizeof(q), 1);
+	q.what = (uint32_t)what;
+	q.flags = o->json ? ORDO_CP_Q_JSON : 0;
+	return ordoctl_exchange(o, &q, sizeof(q));
 }
 
 static int cmd_check(const struct opts *o, int argc, char **argv, int what)
@@ -199,7 +214,16 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "+s:jh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 's': o.sock = optarg; break;
+		case 's':
+			if (o.n_socks == ORDOCTL_MAX_SOCKETS) {
+				fprintf(stderr, "ordoctl: at most %d sockets\n",
+					ORDOCTL_MAX_SOCKETS);
+				return EXIT_NO_DAEMON;
+			}
+			o.socks[o.n_socks++] = optarg;
+			if (!o.sock)
+				o.sock = optarg;
+			break;
 		case 'j': o.json = true; break;
 		case 'h': usage(stdout); return 0;
 		default:  usage(stderr); return EXIT_NO_DAEMON;
@@ -209,6 +233,8 @@ int main(int argc, char **argv)
 		o.sock = getenv(ORDO_CP_SOCKET_ENV);
 	if (!o.sock || !o.sock[0])
 		o.sock = ORDO_CP_SOCKET_DEFAULT;
+	if (o.n_socks == 0)
+		o.socks[o.n_socks++] = o.sock;
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_NO_DAEMON;

@@ -203,9 +203,15 @@ static bool access_mentions(const struct ordo_conf *c, uint32_t uid,
 
 /* Ring sizes: the client's wish when it is a legal ring size (rounded up
  * to a power of two), the configured default otherwise. */
+_Static_assert(ORDO_CONF_CRING_MIN == ORDO_CR_CLIENT_RING_MIN,
+	       "the configuration's smallest client ring is the rings' own");
+_Static_assert(ORDO_CONF_MSG_SIZE_MAX <= ORDO_CR_MAX_MSG,
+	       "every MaxMessageSize fits a region's max_msg");
+
 static uint32_t ring_size(uint32_t want, uint32_t dflt)
 {
-	uint32_t s = ORDO_CR_RING_MIN;
+	/* No smaller than a client's rings may be (client_ring.h). */
+	uint32_t s = ORDO_CR_CLIENT_RING_MIN;
 
 	if (want == 0 || want > ORDO_CR_RING_MAX)
 		return dflt;
@@ -294,6 +300,9 @@ static void on_hello(struct ctrld *d, uint32_t ci,
 		.deliver_size = ring_size(h->deliver_bytes,
 					  d->conf.client_deliver_bytes),
 		.client_id = c->id,
+		/* The ring's MaxMessageSize: what the client may send,
+		 * its payload and group header together (client_ring.h). */
+		.max_msg = d->conf.max_msg_size,
 	};
 	rc = ordo_cr_region_create(&c->map, &par);
 	if (rc < 0)
@@ -457,6 +466,20 @@ void ctrld_conn_input(struct ctrld *d, uint32_t ci)
 				}
 			ctrld_query(d, ci, (const void *)d->buf);
 			break;
+		case ORDO_CP_KEY:
+			if (k->client >= 0) {
+				proto_error(d, ci, "KEY in a session");
+				return;
+			}
+			ctrld_key(d, ci, (const void *)d->buf);
+			break;
+		case ORDO_CP_STATS_REQ:
+			if (k->client >= 0) {
+				proto_error(d, ci, "STATS_REQ in a session");
+				return;
+			}
+			ctrld_stats_forward(d, ci, (const void *)d->buf);
+			break;
 		default:
 			{
 				proto_error(d, ci, "unexpected type");
@@ -479,8 +502,7 @@ void ctrld_conns_tick(struct ctrld *d, uint64_t now)
 			continue;
 		if (k->fwd && now >= k->fwd_deadline_ns) {
 			k->fwd = false;
-			ctrld_reply(k->fd, k->fwd_client_seq, -ETIMEDOUT,
-				    "dataplane did not answer\n", 25);
+			ctrld_fwd_fail(k, -ETIMEDOUT, "dataplane did not answer\n");
 		}
 		if (k->client < 0 && !k->fwd &&
 		    now - k->opened_ns > CTRLD_HELLO_MS * 1000000ull) {

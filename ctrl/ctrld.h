@@ -41,6 +41,8 @@ enum client_state {
 	CL_DETACHING, /* DETACH sent (BYE or hang-up), waiting for DETACHED */
 };
 
+struct ctrld_metrics;
+
 struct ctrld_client {
 	enum client_state state;
 	uint32_t id;
@@ -69,6 +71,7 @@ struct ctrld_conn {
 	bool     fwd;
 	uint32_t fwd_seq;       /* the link seq we used */
 	uint32_t fwd_client_seq;/* the seq to echo to ordoctl */
+	uint16_t fwd_type;      /* QUERY or STATS_REQ: how to say it failed */
 	uint64_t fwd_deadline_ns;
 };
 
@@ -136,6 +139,10 @@ struct ctrld {
 	uint64_t started_ns;
 	uint64_t n_accepted, n_refused, n_proto_errors, n_link_ups;
 
+	/* The Prometheus endpoint (metrics.c); NULL when MetricsListen is
+	 * off. */
+	struct ctrld_metrics *metrics;
+
 	uint8_t  buf[ORDO_CP_MSG_MAX];
 };
 
@@ -183,11 +190,30 @@ void ctrld_mirror_clear(struct ctrld *d);
 
 /* query.c: answer a QUERY on connection ci (seq echoed). */
 void ctrld_query(struct ctrld *d, uint32_t ci, const struct ordo_cp_query_msg *q);
+void ctrld_key(struct ctrld *d, uint32_t ci, const struct ordo_cp_key *m);
 /* Send text as REPLY datagrams (split at ORDO_CP_MSG_MAX). */
 int ctrld_reply(int fd, uint32_t seq, int32_t status, const char *text,
 		size_t len);
-/* A REPLY from the dataplane for a forwarded query. */
-void ctrld_query_relay(struct ctrld *d, const struct ordo_cp_reply *r,
+/* A REPLY or STATS from the dataplane for a forwarded request. */
+void ctrld_query_relay(struct ctrld *d, const struct ordo_cp_hdr *r,
 		       size_t len);
+/* A forwarded request that will not be answered: a REPLY or a STATS
+ * with status (text for the REPLY). */
+void ctrld_fwd_fail(struct ctrld_conn *k, int32_t status, const char *text);
+/* STATS_REQ on connection ci: forwarded to the dataplane. */
+void ctrld_stats_forward(struct ctrld *d, uint32_t ci,
+			 const struct ordo_cp_stats_req *q);
+
+/* metrics.c: the Prometheus endpoint. start: 0 (also when MetricsListen
+ * is off) or -errno (cannot listen: logged). */
+int ctrld_metrics_start(struct ctrld *d);
+void ctrld_metrics_stop(struct ctrld *d);
+/* Its descriptor for the poll loop (-1: none); tick runs it. */
+int ctrld_metrics_fd(const struct ctrld *d);
+void ctrld_metrics_tick(struct ctrld *d, uint64_t now);
+/* A STATS from the link: true if it answered our scrape. */
+bool ctrld_metrics_stats(struct ctrld *d, const struct ordo_cp_stats *s,
+			 size_t len);
+void ctrld_metrics_link_down(struct ctrld *d);
 
 #endif /* ORDO_CTRLD_H */

@@ -56,6 +56,7 @@ void ctrld_link_down(struct ctrld *d, const char *why)
 	else
 		ctrld_log(d, CLOG_DEBUG, "link not established: %s", why);
 	d->link = LINK_DOWN;
+	ctrld_metrics_link_down(d);
 	ctrld_clients_link_down(d);
 	ctrld_mirror_clear(d);
 	/* Forwarded queries will not be answered now. */
@@ -64,8 +65,7 @@ void ctrld_link_down(struct ctrld *d, const char *why)
 
 		if (k->fd >= 0 && k->fwd) {
 			k->fwd = false;
-			ctrld_reply(k->fd, k->fwd_client_seq, -ENOTCONN,
-				    "dataplane not running\n", 22);
+			ctrld_fwd_fail(k, -ENOTCONN, "dataplane not running\n");
 		}
 	}
 	d->next_dial_ns = ctrld_now_ns() +
@@ -226,6 +226,15 @@ static const char *on_reply(struct ctrld *d, const void *msg, size_t len)
 	return NULL;
 }
 
+static const char *on_stats(struct ctrld *d, const void *msg, size_t len)
+{
+	if (d->link != LINK_UP)
+		return "STATS before DUMP_END";
+	if (!ctrld_metrics_stats(d, msg, len))
+		ctrld_query_relay(d, msg, len);
+	return NULL;
+}
+
 static link_handler *const handlers[ORDO_CP_TYPE_MAX] = {
 	[ORDO_CP_LINK_WELCOME] = on_welcome,
 	[ORDO_CP_ATTACHED] = on_attached,
@@ -235,6 +244,7 @@ static link_handler *const handlers[ORDO_CP_TYPE_MAX] = {
 	[ORDO_CP_VIEW] = on_view,
 	[ORDO_CP_DUMP_END] = on_dump_end,
 	[ORDO_CP_REPLY] = on_reply,
+	[ORDO_CP_STATS] = on_stats,
 };
 
 void ctrld_link_input(struct ctrld *d)

@@ -17,7 +17,7 @@
 
 int ctrld_run(struct ctrld *d, volatile sig_atomic_t *quit)
 {
-	uint32_t n_pfd = d->n_conns_max + 2;
+	uint32_t n_pfd = d->n_conns_max + 3;
 	struct pollfd *pfd = calloc(n_pfd, sizeof(*pfd));
 	uint32_t *who = calloc(n_pfd, sizeof(*who));
 
@@ -30,11 +30,19 @@ int ctrld_run(struct ctrld *d, volatile sig_atomic_t *quit)
 		uint64_t now = ctrld_now_ns();
 		uint32_t n = 0, i;
 		int link_at = -1, rc;
+		uint32_t first_conn;
 
 		ctrld_link_tick(d, now);
 		ctrld_conns_tick(d, now);
+		ctrld_metrics_tick(d, now);
 
 		pfd[n++] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
+		/* The HTTP server's epoll descriptor: whatever it holds is
+		 * served by ctrld_metrics_tick at the next turn. */
+		if (ctrld_metrics_fd(d) >= 0)
+			pfd[n++] = (struct pollfd){ .fd = ctrld_metrics_fd(d),
+						    .events = POLLIN };
+		first_conn = n;
 		if (d->link_fd >= 0) {
 			link_at = (int)n;
 			pfd[n++] = (struct pollfd){ .fd = d->link_fd,
@@ -58,7 +66,8 @@ int ctrld_run(struct ctrld *d, volatile sig_atomic_t *quit)
 		 * client's datagram is applied before it. */
 		if (link_at >= 0 && pfd[link_at].revents)
 			ctrld_link_input(d);
-		for (i = (uint32_t)(link_at >= 0 ? link_at + 1 : 1); i < n; i++) {
+		for (i = (uint32_t)(link_at >= 0 ? link_at + 1 : (int)first_conn);
+		     i < n; i++) {
 			struct ctrld_conn *k = &d->conns[who[i]];
 
 			if (!pfd[i].revents || k->fd != pfd[i].fd || !k->polled)

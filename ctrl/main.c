@@ -117,6 +117,7 @@ static void cleanup(struct ctrld *d)
 	for (i = 0; d->conns && i < d->n_conns_max; i++)
 		if (d->conns[i].fd >= 0)
 			close(d->conns[i].fd);
+	ctrld_metrics_stop(d);
 	ctrld_mirror_clear(d);
 	free(d->groups);
 	free(d->conns);
@@ -233,6 +234,11 @@ int main(int argc, char **argv)
 	if (ctrld_listen(d) < 0) {
 		cleanup(d);
 		return die("cannot serve %s (see above)%s", d->sock_path, "");
+	}
+	if (ctrld_metrics_start(d) < 0) {
+		cleanup(d);
+		unlink(d->sock_path);
+		return die("cannot serve metrics (see above)%s%s", "", "");
 	}
 
 	memset(&sa, 0, sizeof(sa));

@@ -3,15 +3,18 @@
  * QUERY on the client socket (ordoctl): STATUS, RING, GROUPS, CLIENTS and
  * CONFIG from our own state and mirror; COUNTERS forwarded to the
  * dataplane, whose REPLYs are relayed back with the asker's seq (or
- * -ETIMEDOUT after CTRLD_QUERY_MS, loop.c). Every answer is human text,
+ * -ETIMEDOUT after CTRLD_QUERY_MS, loop.c). STATS_REQ (ordoctl top) is
+ * forwarded the same way and its STATS relayed. Every answer is human text,
  * or JSON with ORDO_CP_Q_JSON, cut into REPLY datagrams of at most
  * ORDO_CP_MSG_MAX bytes.
  */
+#define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "ctrl/ctrld.h"
 #include "ctrl/sbuf.h"
@@ -293,28 +296,75 @@ static void q_config(struct ctrld *d, struct sbuf *b, bool json)
 	free(text);
 }
 
-static void forward(struct ctrld *d, uint32_t ci,
-		    const struct ordo_cp_query_msg *q)
+/* Hand a QUERY or a KEY (len bytes, a header first) to ordod under a link
+ * seq of ours; its REPLYs come back through ctrld_query_relay. */
+static void forward_msg(struct ctrld *d, uint32_t ci, const void *msg,
+			size_t len)
 {
 	struct ctrld_conn *k = &d->conns[ci];
-	struct ordo_cp_query_msg f = *q;
+	struct ordo_cp_hdr h;
+	uint8_t f[sizeof(struct ordo_cp_key)];
 
+	memcpy(&h, msg, sizeof(h));
 	if (d->link != LINK_UP) {
-		ctrld_reply(k->fd, q->hdr.seq, -ENOTCONN,
+		ctrld_reply(k->fd, h.seq, -ENOTCONN,
 			    "dataplane not running\n", 22);
 		return;
 	}
 	if (k->fwd) {
-		ctrld_reply(k->fd, q->hdr.seq, -EBUSY,
+		ctrld_reply(k->fd, h.seq, -EBUSY,
 			    "one query at a time\n", 20);
 		return;
 	}
-	f.hdr.seq = ctrld_link_next_seq(d);
+	if (len > sizeof(f))
+		return; /* cannot happen: our two message types */
+	memcpy(f, msg, len);
 	k->fwd = true;
-	k->fwd_seq = f.hdr.seq;
-	k->fwd_client_seq = q->hdr.seq;
+	k->fwd_type = h.type; /* answered by REPLY either way */
+	k->fwd_client_seq = h.seq;
+	h.seq = ctrld_link_next_seq(d);
+	memcpy(f, &h, sizeof(h));
+	k->fwd_seq = h.seq;
 	k->fwd_deadline_ns = ctrld_now_ns() + CTRLD_QUERY_MS * 1000000ull;
-	ctrld_link_send(d, &f, sizeof(f), NULL, 0);
+	ctrld_link_send(d, f, len, NULL, 0);
+}
+
+static void forward(struct ctrld *d, uint32_t ci,
+		    const struct ordo_cp_query_msg *q)
+{
+	forward_msg(d, ci, q, sizeof(*q));
+}
+
+/* KEY: the ring's keys are the administrator's. Only root and the user
+ * the daemons run as may list or change them, whatever Access says (it
+ * is about groups); the socket's mode is a second fence, not the only
+ * one. ordod does the operation and answers. */
+void ctrld_key(struct ctrld *d, uint32_t ci, const struct ordo_cp_key *m)
+{
+	struct ctrld_conn *k = &d->conns[ci];
+	struct ucred cr;
+	socklen_t crlen = sizeof(cr);
+
+	if (getsockopt(k->fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0 ||
+	    (cr.uid != 0 && cr.uid != geteuid())) {
+		static const char no[] = "key operations are for root and the "
+					 "daemon's user only\n";
+
+		ctrld_log(d, CLOG_WARN, "KEY refused: uid %u pid %u",
+			  crlen == sizeof(cr) ? cr.uid : 0,
+			  crlen == sizeof(cr) ? (unsigned)cr.pid : 0);
+		ctrld_reply(k->fd, m->hdr.seq, -EPERM, no, sizeof(no) - 1);
+		return;
+	}
+	if (m->op == 0 || m->op >= ORDO_CP_KEY_OP_MAX ||
+	    (m->flags & ~ORDO_CP_Q_JSON) || m->reserved != 0) {
+		ctrld_reply(k->fd, m->hdr.seq, -EINVAL, "bad key request\n", 16);
+		return;
+	}
+	ctrld_log(d, CLOG_INFO, "KEY op %u key %08x%s%s by uid %u pid %u",
+		  m->op, m->key_id, m->path[0] ? " file " : "", m->path,
+		  cr.uid, (unsigned)cr.pid);
+	forward_msg(d, ci, m, sizeof(*m));
 }
 
 void ctrld_query(struct ctrld *d, uint32_t ci, const struct ordo_cp_query_msg *q)
@@ -346,31 +396,76 @@ void ctrld_query(struct ctrld *d, uint32_t ci, const struct ordo_cp_query_msg *q
 	sbuf_free(&b);
 }
 
-void ctrld_query_relay(struct ctrld *d, const struct ordo_cp_reply *r,
+void ctrld_fwd_fail(struct ctrld_conn *k, int32_t status, const char *text)
+{
+	struct ordo_cp_stats s;
+
+	if (k->fwd_type != ORDO_CP_STATS_REQ) {
+		ctrld_reply(k->fd, k->fwd_client_seq, status, text, strlen(text));
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	cpmsg_hdr(&s.hdr, ORDO_CP_STATS, sizeof(s), k->fwd_client_seq);
+	s.status = status;
+	s.version = ORDO_STATS_VERSION;
+	cpmsg_send(k->fd, &s, sizeof(s), NULL, 0, 0);
+}
+
+void ctrld_stats_forward(struct ctrld *d, uint32_t ci,
+			 const struct ordo_cp_stats_req *q)
+{
+	struct ctrld_conn *k = &d->conns[ci];
+	struct ordo_cp_stats_req f = *q;
+
+	k->fwd_type = ORDO_CP_STATS_REQ;
+	k->fwd_client_seq = q->hdr.seq;
+	if (d->link != LINK_UP || k->fwd) {
+		ctrld_fwd_fail(k, d->link != LINK_UP ? -ENOTCONN : -EBUSY, "");
+		return;
+	}
+	f.hdr.seq = ctrld_link_next_seq(d);
+	k->fwd = true;
+	k->fwd_seq = f.hdr.seq;
+	k->fwd_deadline_ns = ctrld_now_ns() + CTRLD_QUERY_MS * 1000000ull;
+	ctrld_link_send(d, &f, sizeof(f), NULL, 0);
+}
+
+void ctrld_query_relay(struct ctrld *d, const struct ordo_cp_hdr *r,
 		       size_t len)
 {
 	uint32_t i;
 
 	for (i = 0; i < d->n_conns_max; i++) {
 		struct ctrld_conn *k = &d->conns[i];
-		struct ordo_cp_reply *out;
-		bool more;
+		struct ordo_cp_hdr *out;
+		bool more = false;
 
-		if (k->fd < 0 || !k->fwd || k->fwd_seq != r->hdr.seq)
+		if (k->fd < 0 || !k->fwd || k->fwd_seq != r->seq)
 			continue;
 		/* Relay as it came, with the asker's seq (r is d->buf when
-		 * it comes from ctrld_link_input). */
-		more = r->more != 0;
+		 * it comes from ctrld_link_input). A STATS is one page per
+		 * request; a REPLY may come in several. */
+		if ((k->fwd_type == ORDO_CP_STATS_REQ) !=
+		    (r->type == ORDO_CP_STATS)) {
+			ctrld_log(d, CLOG_WARN, "the dataplane answered request "
+				  "%u with message type %u", r->seq, r->type);
+			return;
+		}
 		out = (void *)d->buf;
 		if ((const void *)r != (const void *)d->buf)
 			memmove(d->buf, r, len);
-		out->hdr.seq = k->fwd_client_seq;
-		out->more = more;
+		if (out->type == ORDO_CP_REPLY) {
+			struct ordo_cp_reply *rp = (void *)out;
+
+			more = rp->more != 0;
+			rp->more = more;
+		}
+		out->seq = k->fwd_client_seq;
 		k->fwd = more;
 		if (cpmsg_send(k->fd, d->buf, len, NULL, 0, 0) < 0)
 			k->fwd = false;
 		return;
 	}
-	ctrld_log(d, CLOG_DEBUG, "REPLY %u from the dataplane: nobody asked",
-		  r->hdr.seq);
+	ctrld_log(d, CLOG_DEBUG, "answer %u from the dataplane: nobody asked",
+		  r->seq);
 }

@@ -195,7 +195,8 @@ static int parse_beacon(struct pkt_view *v)
 	memcpy(&b, v->body, sizeof(b));
 	v->incarnation = be32(b.incarnation);
 	v->b_out = be16(b.out);
-	if (v->incarnation == 0 || v->ring_seq == 0)
+	/* Only a ring's representative sends its beacons. */
+	if (v->incarnation == 0 || v->ring_seq == 0 || v->sender != v->ring_rep)
 		return -ORDO_DROP_BAD_JOIN;
 	return 0;
 }

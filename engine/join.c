@@ -323,9 +323,15 @@ void eng_consensus_timeout(struct ordo_engine *e)
 static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 		       mset proc, mset fail)
 {
-	/* Sent before its sender knew of our ring. */
-	if (v->ring_seq_max < e->inst.seq)
-		return true;
+	/* Sent before its sender knew of our ring: by a member of it, a view
+	 * from the gather that formed it. From outside, a member that wants
+	 * in but cannot know our ring (an idle ring multicasts only beacons,
+	 * which move no ring sequence): a node back from a pause, say. Take
+	 * it, unless we left it out although we heard it (a broken link:
+	 * the back-off of memb.c), or it would re-form us at every join. */
+	if (rseq_after(e->inst.seq, v->ring_seq_max))
+		return in_ring(e, v->sender) ||
+		       eng_merge_backoff(e, eng_cfg_index(e, v->sender));
 	/* COMMIT or RECOVERY: a member outside the ring being formed. Let
 	 * the ring form; the outsider merges later through beacons and
 	 * joins. Otherwise a member flapping outside can abort every commit
@@ -333,8 +339,8 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 	if (e->state != ORDO_STATE_OPERATIONAL &&
 	    !(e->m.agreed & bit(eng_cfg_index(e, v->sender))))
 		return true;
-	/* A member of it that had not yet seen the commit token (it raises
-	 * everyone's highest ring sequence to the new ring's): a view from
+	/* A member of it that had not yet seen the commit token (a member
+	 * takes the new ring's sequence from it): a view from
 	 * before the commit, late (a slow or paused receiver handles a
 	 * backlog). In COMMIT, a member that saw it and gathers again will
 	 * never pass the token on: the commit is dead, gather now rather than
@@ -343,7 +349,7 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 	 * repeats the view that led here does not stop the others (on a very
 	 * lossy LAN, stopping for it re-formed the ring without end). */
 	if (e->state != ORDO_STATE_OPERATIONAL)
-		return v->ring_seq_max < e->ring_seq_pending ||
+		return rseq_after(e->ring_seq_pending, v->ring_seq_max) ||
 		       (e->state == ORDO_STATE_RECOVERY &&
 			(proc & ~fail) == e->m.agreed);
 	return false;
@@ -354,7 +360,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 	struct memb *m = &e->m;
 	int idx = eng_cfg_index(e, v->sender), rc;
 	mset proc, fail, heard, out;
-	bool restarted;
+	bool restarted, first;
 
 	if (v->sender == e->cfg.my_id)
 		return -ORDO_DROP_FROM_SELF;
@@ -371,19 +377,23 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return rc;
 	if (!(proc & bit(idx)) || (fail & bit(idx)))
 		return -ORDO_DROP_BAD_JOIN;
-	m->ring_seq_max = (uint32_t)max_u64(m->ring_seq_max, v->ring_seq_max);
+	/* Only a member that left our ring gathers. */
+	if (left_while_alive(e, v->sender))
+		return -ORDO_DROP_RING_ALIVE;
+	/* Its claim counts toward the next ring's sequence, but may not
+	 * run away with it (engine_impl.h, "ring sequences"). */
+	m->their_seq[idx] = rseq_bound(v->ring_seq_max, m->ring_seq_max);
 
-	restarted = m->inc[idx] != 0 && m->inc[idx] != v->incarnation;
+	first = m->inc[idx] == 0; /* never heard of: it cannot know our ring */
+	restarted = !first && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
 	/* Held out by it, or by us (flap.c). */
 	if (eng_held_down(e, idx) || (out & bit((int)e->my_idx)))
 		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
-		if (!restarted && stale_join(e, v, proc, fail)) {
-			eng_memb_answer(e, idx);
+		if (!restarted && !first && stale_join(e, v, proc, fail))
 			return 0;
-		}
 		eng_enter_gather(e, bit(idx), "join");
 	}
 

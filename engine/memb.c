@@ -136,6 +136,12 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	m->fail = 0;
 	m->consensus = bit((int)e->my_idx);
 	m->given_up = 0;
+	m->seq_stretched = false;
+	/* A commit token of an earlier gather is no reference for this one's
+	 * (and one forged far ahead must not shut out every later one). */
+	m->commit_seq_seen = 0;
+	m->commit_hop_seen = 0;
+	e->token_rx_at = 0;
 	memset(m->disagree, 0, sizeof(m->disagree));
 	m->stuck_rounds = 0;
 	eng_join_send(e);
@@ -173,7 +179,7 @@ void eng_memb_start(struct ordo_engine *e)
 	eng_enter_gather(e, all, "start");
 }
 
-static void beacon_send(struct ordo_engine *e, uint32_t dest)
+static void beacon_send(struct ordo_engine *e)
 {
 	uint8_t buf[sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_beacon)];
 	struct ordo_wire_beacon b = {
@@ -185,24 +191,7 @@ static void beacon_send(struct ordo_engine *e, uint32_t dest)
 	eng_codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash,
 			    e->cfg.my_id, sizeof(buf), e->ring_rep, e->ring_seq);
 	memcpy(buf + sizeof(struct ordo_wire_hdr), &b, sizeof(b));
-	eng_send_pkt(e, dest, buf, sizeof(buf));
-}
-
-/* A join we ignore because its sender had not seen our ring, from a node
- * outside it: a node that just started, or came back, and does not know
- * our ring exists (an idle ring multicasts only a beacon now and then).
- * Tell it, at most once per join period: its next join names our ring
- * and we merge, instead of it deciding alone first. A node that cannot
- * hear us never learns, and its joins stay stale (a one-way link). */
-void eng_memb_answer(struct ordo_engine *e, int idx)
-{
-	struct memb *m = &e->m;
-
-	if (e->state != ORDO_STATE_OPERATIONAL || (e->ring.mask & bit(idx)) ||
-	    e->now < m->answer_at[idx])
-		return;
-	m->answer_at[idx] = e->now + e->cfg.join_ns;
-	beacon_send(e, e->cfg.members[idx]);
+	eng_send_pkt(e, ORDO_DEST_RING, buf, sizeof(buf));
 }
 
 /* A packet of another ring: in the operational state, a reason to merge. */
@@ -214,7 +203,9 @@ int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
 	    eng_flap_held_by(e, v))
 		return -ORDO_DROP_HELD_DOWN;
 	if (e->state == ORDO_STATE_OPERATIONAL &&
-	    (!in_ring(e, v->sender) || v->ring_seq > e->ring_seq)) {
+	    (!in_ring(e, v->sender) || rseq_after(v->ring_seq, e->ring_seq))) {
+		if (left_while_alive(e, v->sender))
+			return -ORDO_DROP_RING_ALIVE;
 		eng_enter_gather(e, bit(idx), "foreign ring");
 		return 0;
 	}
@@ -229,15 +220,20 @@ int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_FROM_SELF;
 	if (idx < 0) /* checked on receipt */
 		return -ORDO_DROP_NOT_MEMBER;
+	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
+		/* Our own ring, from its representative (the codec checked
+		 * that), as it was when it joined; else stale or forged. */
+		return e->m.inc[idx] == v->incarnation ? 0 : -ORDO_DROP_BAD_JOIN;
 	if (e->m.inc[idx] != v->incarnation && in_ring(e, v->sender) &&
 	    e->state == ORDO_STATE_OPERATIONAL && !eng_held_down(e, idx)) {
-		/* It restarted since it joined our ring. */
+		/* It restarted since it joined our ring, unless our token
+		 * still comes round through it. */
+		if (ring_alive(e))
+			return -ORDO_DROP_RING_ALIVE;
 		e->m.inc[idx] = v->incarnation;
 		eng_enter_gather(e, bit(idx), "member restarted");
 		return 0;
 	}
-	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
-		return 0;
 	eng_flap_beacon(e, v);
 	return eng_memb_foreign(e, v);
 }
@@ -271,7 +267,7 @@ void eng_memb_timers(struct ordo_engine *e)
 	}
 	if (e->state == ORDO_STATE_OPERATIONAL && m->beacon_at <= e->now &&
 	    e->ring_rep == e->cfg.my_id) {
-		beacon_send(e, ORDO_DEST_RING);
+		beacon_send(e);
 		m->beacon_at = e->now + e->cfg.merge_detect_ns;
 	}
 }

@@ -16,6 +16,7 @@
 #include "sp.h"
 
 #include "groups/groups_impl.h"
+#include "lib/spread/sp_names.h"
 
 struct gm_view {
 	const struct ordo_gm_hdr *h;

@@ -29,6 +29,7 @@
 #include "sp.h"
 
 #include "groups/groups_impl.h"
+#include "lib/spread/sp_names.h"
 
 static bool in_set(uint32_t x, const uint32_t *set, uint32_t n)
 {

@@ -12,6 +12,7 @@
 #include "lib/spread/sp_memb.h"
 
 #include "groups/groups_impl.h"
+#include "lib/spread/sp_names.h"
 
 static bool config_ok(const struct ordo_groups_config *cfg,
 		      const struct ordo_groups_ops *ops, uint32_t *my_idx)

@@ -20,7 +20,6 @@
 #include <stdint.h>
 
 #include "groups/groups.h"
-#include "lib/spread/sp_names.h"
 
 #define GR_NIL UINT32_MAX
 #define GR_NAME ORDO_GROUPS_NAME_LEN

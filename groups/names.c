@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "groups/groups_impl.h"
+#include "lib/spread/sp_names.h"
 
 /* Deliveries come in runs from one sender: the last answer first. */
 int gr_node_index(struct ordo_groups *g, uint32_t node)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "groups/groups_impl.h"
+#include "lib/spread/sp_names.h"
 
 static struct gr_client *active(struct ordo_groups *g, uint32_t client)
 {
@@ -124,7 +125,7 @@ int ordo_groups_leave(struct ordo_groups *g, uint32_t client, const char *group)
 	return join_or_leave(g, client, group, ORDO_GM_LEAVE);
 }
 
-int ordo_groups_send(struct ordo_groups *g, uint32_t client, uint8_t service,
+int ordo_groups_send(struct ordo_groups *g, uint32_t client, uint8_t svc,
 		     int16_t msg_type, uint8_t flags, uint32_t n_groups,
 		     const char (*groups)[ORDO_GROUPS_NAME_LEN],
 		     const struct iovec *iov, int iovcnt)
@@ -135,7 +136,7 @@ int ordo_groups_send(struct ordo_groups *g, uint32_t client, uint8_t service,
 
 	if (c == NULL)
 		return -ENOENT;
-	if (service < ORDO_SVC_UNRELIABLE || service > ORDO_SVC_SAFE ||
+	if (svc < ORDO_SVC_UNRELIABLE || svc > ORDO_SVC_SAFE ||
 	    (flags & ~ORDO_GM_F_ALL) || n_groups == 0 ||
 	    n_groups > ORDO_GM_MAX_GROUPS || groups == NULL ||
 	    iovcnt < 0 || iovcnt > GR_MAX_IOV || (iovcnt > 0 && iov == NULL))
@@ -153,7 +154,7 @@ int ordo_groups_send(struct ordo_groups *g, uint32_t client, uint8_t service,
 	g->iov[0].iov_len = off;
 	if (iovcnt > 0)
 		memcpy(&g->iov[1], iov, (size_t)iovcnt * sizeof(*iov));
-	rc = g->ops.submit(g->ctx, false, service, (uint16_t)msg_type, g->iov,
+	rc = g->ops.submit(g->ctx, false, svc, (uint16_t)msg_type, g->iov,
 			   iovcnt + 1);
 	if (rc == 0)
 		g->st.sent++;

@@ -253,7 +253,8 @@ int SP_leave(mailbox mbox, const char *group);
  * groups at once (delivered once to a member of several). Group names may
  * be private groups. mess_type travels opaquely (16 bits). Returns the
  * bytes sent, or ILLEGAL_SESSION, ILLEGAL_SERVICE, ILLEGAL_MESSAGE,
- * MESSAGE_TOO_LONG, CONNECTION_CLOSED, NET_ERROR_ON_SESSION. */
+ * MESSAGE_TOO_LONG (also for more than 255 groups: ORDO_MAX_GROUPS in
+ * ordo/ordo.h), CONNECTION_CLOSED, NET_ERROR_ON_SESSION. */
 int SP_multicast(mailbox mbox, service service_type, const char *group,
 		 int16 mess_type, int mess_len, const char *mess);
 int SP_scat_multicast(mailbox mbox, service service_type, const char *group,

@@ -6,10 +6,14 @@ set -euo pipefail
 pkgs=(
   build-essential g++ clang pkg-config meson ninja-build
   dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libhugetlbfs-bin
+  librte-crypto-ipsec-mb23 librte-crypto-openssl23 libssl-dev
   libbenchmark-dev libcmocka-dev libclang-rt-14-dev
   iproute2 python3
   corosync libcpg-dev
   gnuplot-nox
+  libmicrohttpd-dev prometheus
+  scdoc mandoc man-db groff-base
+  debhelper dpkg-dev fakeroot lintian debootstrap
 )
 
 missing=()
@@ -34,3 +38,10 @@ if [ ! -e "$policy" ]; then
 fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# prometheus is here for its binaries (promtool in the meson tests, a
+# throw-away server in `make metrics-check`), not as a service of this
+# machine: when this run installed it, leave its unit disabled.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null &&
+   [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi

@@ -29,12 +29,25 @@ struct ordo_client {
 	unsigned flags;            /* ORDO_CONNECT_* */
 	uint64_t next_msg_id;
 	bool armed;                /* cons_sleep_seq is odd (ordo_arm) */
+	uint8_t efd_state;         /* enum ordo__efd: what our eventfd's
+				    * counter is, as far as we know */
 	bool closed;               /* the session is over */
 	bool broken;               /* the daemon broke the protocol */
 	int close_reason;          /* enum ordo_cr_disconnect */
 	uint32_t client_id;
+	uint32_t priv_len;         /* our private name's length */
 	char private_group[ORDO_NAME_LEN];
 	char daemon[ORDO_NAME_LEN];
+};
+
+/* Our eventfd's counter. Only this process reads it (the daemon writes
+ * it), so a counter we wrote stays readable until we drain it: the
+ * mailbox is readable while events are queued without a write per
+ * receive, and is drained once, when the ring runs empty. */
+enum ordo__efd {
+	ORDO__EFD_CLEAR = 0,       /* zero: drained, nobody rang since */
+	ORDO__EFD_SET,             /* non-zero: we wrote it */
+	ORDO__EFD_UNKNOWN,         /* the daemon may have rung it */
 };
 
 /* The next event, as the first record of it says. */
@@ -74,9 +87,12 @@ int ordo__peek(ordo_client *c, struct ordo__head *h, int timeout_ms);
 int ordo__consume(ordo_client *c, const struct ordo__head *h,
 		  const struct ordo__sink *s);
 /* Make ordo_fd() readable if an event is already waiting, else arm it:
- * after this, poll(2) on the fd does not miss an event. */
+ * after this, poll(2) on the fd does not miss an event. No system call
+ * while events stay queued and the fd is already readable (our own
+ * write): one write when events appear, one drain when they run out. */
 void ordo__sync_fd(ordo_client *c);
-/* Drain our eventfd and leave the armed state (we are awake). */
+/* Leave the armed state (we are awake) and drain our eventfd: a system
+ * call once per sleep, none while a receiver finds events queued. */
 void ordo__wake(ordo_client *c);
 /* Sleep on our eventfd and the socket: 1 woken, 0 timeout, or
  * ORDO_ERR_CLOSED when the socket closed. Callers mark their sleep seq. */

@@ -231,6 +231,10 @@ int ordo_connect(const char *socket_path, const char *private_name,
 		goto fail;
 	c->client_id = w.client_id;
 	memcpy(c->private_group, w.private_group, ORDO_NAME_LEN);
+	/* "#name#daemon" (recv_welcome checked it): the name's length is
+	 * part of every message's header (ordo_max_message). */
+	c->priv_len = (uint32_t)(strchr(c->private_group + 1, '#') -
+				 (c->private_group + 1));
 	memcpy(c->daemon, w.daemon, ORDO_NAME_LEN);
 	*out = c;
 	return 0;

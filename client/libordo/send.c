@@ -15,14 +15,15 @@
 #include <unistd.h>
 
 #include "lib/spread/sp_names.h"
+#include "ordo/gmsg.h"
 #include "client/libordo/client.h"
 
 #define WAIT_SLICE_MS 100
 
 /* Write as many records as fit: 0 all written, ORDO_ERR_AGAIN ring full,
  * ORDO_ERR_PROTO the daemon broke the ring's tail, ORDO_ERR_TOO_BIG above
- * max_msg, ORDO_ERR_INVAL more names than one record of this ring holds
- * (rings under 64 KiB cannot carry ORDO_CR_MAX_NAMES). */
+ * max_msg, ORDO_ERR_INVAL a bad request (multicastv checked the names
+ * fit a record: ORDO_ERR_GROUPS otherwise). */
 static int write_some(struct ordo_cr_prod *p, struct ordo_cr_send *q)
 {
 	switch (ordo_cr_write_msg(p, q)) {
@@ -107,15 +108,50 @@ static int service_bits(int svc_req, uint8_t *svc, uint8_t *flags)
 	return 0;
 }
 
-static int check_dests(int n_groups, const char (*groups)[ORDO_NAME_LEN])
+_Static_assert(ORDO_MAX_GROUPS == ORDO_CR_MAX_GROUPS,
+	       "the API's limit is the rings' (and the group layer's)");
+
+static int check_dests(const ordo_client *c, int n_groups,
+		       const char (*groups)[ORDO_NAME_LEN])
 {
-	if (n_groups < 1 || n_groups > (int)ORDO_CR_MAX_NAMES || !groups)
+	if (n_groups < 1 || !groups)
 		return ORDO_ERR_INVAL;
+	/* Above the limit, or more names than this session's records hold
+	 * (never with the rings ordo-ctrld makes, ORDO_CR_CLIENT_RING_MIN). */
+	if (n_groups > ORDO_MAX_GROUPS ||
+	    sizeof(struct ordo_cr_rec) + (size_t)n_groups * ORDO_CR_NAME_LEN + 8 >
+		    c->prod.max_rec)
+		return ORDO_ERR_GROUPS;
 	for (int i = 0; i < n_groups; i++)
 		if (!ordo__name_terminated(groups[i]) ||
 		    sp_name_check_dest(groups[i]) != 0)
 			return ORDO_ERR_NAME;
 	return 0;
+}
+
+/* Bytes of the group header a message to these groups carries in the
+ * ring (gmsg.h): what its payload shares MaxMessageSize with. */
+static uint64_t gm_header(const ordo_client *c, int n_groups,
+			  const char (*groups)[ORDO_NAME_LEN])
+{
+	uint64_t names = 0;
+
+	for (int i = 0; i < n_groups; i++)
+		names += strnlen(groups[i], ORDO_NAME_LEN);
+	return ORDO_GM_DATA_HDR_LEN(c->priv_len, (uint64_t)n_groups, names);
+}
+
+int ordo_max_message(const ordo_client *c, int n_groups,
+		     const char (*groups)[ORDO_NAME_LEN])
+{
+	int ret;
+
+	if (!c)
+		return ORDO_ERR_INVAL;
+	if ((ret = check_dests(c, n_groups, groups)) < 0)
+		return ret;
+	uint64_t h = gm_header(c, n_groups, groups);
+	return h >= c->map.max_msg ? 0 : (int)(c->map.max_msg - h);
 }
 
 static int multicastv(ordo_client *c, int svc_req, int n_groups,
@@ -125,7 +161,7 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 	/* The names as the daemon's reader wants them: NUL-padded to their
 	 * full width, whatever the caller left after the NUL (check_dests
 	 * made sure each is terminated). */
-	char names[ORDO_CR_MAX_NAMES][ORDO_CR_NAME_LEN];
+	char names[ORDO_MAX_GROUPS][ORDO_CR_NAME_LEN];
 	struct ordo_cr_send q;
 	uint64_t len = 0;
 	int ret;
@@ -134,14 +170,18 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 		return ORDO_ERR_INVAL;
 	memset(&q, 0, sizeof(q));
 	if ((ret = service_bits(svc_req, &q.service, &q.flags)) < 0 ||
-	    (ret = check_dests(n_groups, groups)) < 0)
+	    (ret = check_dests(c, n_groups, groups)) < 0)
 		return ret;
 	for (int i = 0; i < iovcnt; i++) {
 		if (iov[i].iov_len && !iov[i].iov_base)
 			return ORDO_ERR_INVAL;
 		len += iov[i].iov_len;
 	}
-	if (len > ORDO_CR_MAX_MSG || len > 0x7fffffff)
+	/* The one size limit: the ring's largest message holds the payload
+	 * and the group header together, so what is accepted here is what
+	 * the daemon delivers. */
+	if (len + gm_header(c, n_groups, groups) > c->map.max_msg ||
+	    len > 0x7fffffff)
 		return ORDO_ERR_TOO_BIG;
 	for (int i = 0; i < n_groups; i++) {
 		size_t n = strnlen(groups[i], ORDO_CR_NAME_LEN);
@@ -150,7 +190,7 @@ static int multicastv(ordo_client *c, int svc_req, int n_groups,
 		memset(names[i] + n, 0, ORDO_CR_NAME_LEN - n);
 	}
 	q.kind = ORDO_CR_MSG;
-	q.n_names = (uint8_t)n_groups;
+	q.n_names = (uint16_t)n_groups;
 	q.names = (const char (*)[ORDO_CR_NAME_LEN])names;
 	q.msg_type = msg_type;
 	q.msg_id = c->next_msg_id;

@@ -79,8 +79,22 @@ int ordo__sleep(ordo_client *c, int timeout_ms)
 		uint64_t v;
 		ssize_t r = read(c->efd, &v, sizeof(v));
 		(void)r;
+		/* Drained; but the daemon may ring again at any moment while
+		 * a sleep counter of ours is odd. */
+		c->efd_state = ORDO__EFD_UNKNOWN;
 	}
 	return 1;
+}
+
+/* Empty the counter, if it may hold anything. */
+static void drain(ordo_client *c)
+{
+	if (c->efd_state == ORDO__EFD_CLEAR)
+		return;
+	uint64_t v;
+	ssize_t r = read(c->efd, &v, sizeof(v));  /* non-blocking */
+	(void)r;
+	c->efd_state = ORDO__EFD_CLEAR;
 }
 
 void ordo__wake(ordo_client *c)
@@ -91,9 +105,13 @@ void ordo__wake(ordo_client *c)
 	c->cons.sleep_seq++;  /* even: awake */
 	atomic_store_explicit(&c->cons.ctl->cons_sleep_seq, c->cons.sleep_seq,
 			      memory_order_relaxed);
+	/* Once per sleep, not per event: a receiver that finds events
+	 * queued is not armed and makes no system call here. */
 	uint64_t v;
 	ssize_t r = read(c->efd, &v, sizeof(v));
 	(void)r;
+	/* A doorbell on its way while we woke may still land. */
+	c->efd_state = ORDO__EFD_UNKNOWN;
 }
 
 int ordo_fd(const ordo_client *c)
@@ -107,6 +125,10 @@ int ordo_arm(ordo_client *c)
 		return ORDO_ERR_INVAL;
 	if (ordo_cr_cons_avail(&c->cons) || c->cons.err)
 		return 1;
+	/* Going to sleep: a counter left over from before (ours, or a
+	 * doorbell for events already taken) would wake the poller for
+	 * nothing. Drained before we arm, so a ring after it counts. */
+	drain(c);
 	/* A fresh odd value each time: the daemon rings once per value. */
 	if (c->cons.sleep_seq & 1u)
 		c->cons.sleep_seq++;
@@ -125,10 +147,13 @@ int ordo_arm(ordo_client *c)
 
 void ordo__sync_fd(ordo_client *c)
 {
-	if (ordo_arm(c) == 1) {
+	/* Events queued: the fd must be readable. It is, without a word
+	 * from us, when we wrote it and nobody drained it since. */
+	if (ordo_arm(c) == 1 && c->efd_state != ORDO__EFD_SET) {
 		uint64_t one = 1;
 		ssize_t r = write(c->efd, &one, sizeof(one));
 		(void)r;
+		c->efd_state = ORDO__EFD_SET;
 	}
 }
 

@@ -80,6 +80,7 @@ int sp_session_error(int err)
 	case ORDO_ERR_NAME:    return ILLEGAL_GROUP;
 	case ORDO_ERR_SERVICE: return ILLEGAL_SERVICE;
 	case ORDO_ERR_TOO_BIG: return MESSAGE_TOO_LONG;
+	case ORDO_ERR_GROUPS:  return MESSAGE_TOO_LONG;
 	case ORDO_ERR_INVAL:   return ILLEGAL_MESSAGE;
 	default:               return NET_ERROR_ON_SESSION;
 	}
@@ -267,7 +268,9 @@ static int send_iov(mailbox mbox, service service_type, int num_groups,
 		return ILLEGAL_SERVICE;
 	if (num_groups < 1 || !groups)
 		return ILLEGAL_GROUP;
-	if (num_groups > (int)ORDO_CR_MAX_NAMES)
+	/* Spread counts the group names in the message: too many of them is
+	 * a message too long. */
+	if (num_groups > ORDO_MAX_GROUPS)
 		return MESSAGE_TOO_LONG;
 	for (int i = 0; i < num_groups; i++)
 		if (!memchr(groups[i], 0, MAX_GROUP_NAME) ||

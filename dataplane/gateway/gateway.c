@@ -11,12 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_branch_prediction.h>
-#include <rte_ring.h>
-
 #include "dataplane/gateway/gateway_impl.h"
 
-#define CMD_RING_SIZE 4096u
+/* The main lcore and the gateway talk through one private region of
+ * lib/cring (no client maps it): commands on its SUBMIT ring (main ->
+ * gateway, one header-only record each), events on its DELIVER ring
+ * (gateway -> main, the control protocol's datagrams). Plain C11 atomics:
+ * the gateway needs no DPDK, so tests/gateway runs it as it is. */
+#define CMD_RING_BYTES (1u << 20)   /* 32768 commands */
 #define EVENT_RING_BYTES (8u << 20)
 #define CMD_BURST 32u
 
@@ -66,9 +68,18 @@ void dp_gw_event_done(struct dp_gateway *gw, uint32_t len)
 
 int dp_gw_post(struct dp_gateway *gw, enum dp_gw_cmd cmd, uint32_t slot)
 {
-	uintptr_t v = ((uintptr_t)slot << 8) | (uintptr_t)cmd;
+	struct ordo_cr_rec *r = ordo_cr_reserve(&gw->cmd_p, sizeof(*r));
 
-	return rte_ring_sp_enqueue(gw->cmd, (void *)v) == 0 ? 0 : -ENOBUFS;
+	if (r == NULL)
+		return -ENOBUFS;
+	memset(r, 0, sizeof(*r));
+	r->len = sizeof(*r);
+	r->kind = ORDO_CR_MSG;
+	r->flags = ORDO_CR_F_FIRST | ORDO_CR_F_LAST;
+	r->aux = (uint32_t)cmd;
+	r->msg_id = slot;
+	ordo_cr_commit(&gw->cmd_p);
+	return 0;
 }
 
 /* ---------------------------------------------------------- clients */
@@ -111,6 +122,12 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	if (rc == 0)
 		rc = ordo_cr_prod_init(&c->dl, &c->map, ORDO_CR_DELIVER,
 				       c->daemon_efd, c->client_efd);
+	/* Every delivery names its sender and up to ORDO_CR_MAX_GROUPS
+	 * groups in its FIRST record: ordo-ctrld never makes rings too
+	 * small for that (ORDO_CR_CLIENT_RING_MIN); refuse one that is. */
+	if (rc == 0 && c->dl.max_rec < sizeof(struct ordo_cr_rec) +
+					       ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN + 8)
+		rc = -EPROTO;
 	if (rc == 0)
 		rc = ordo_cr_prod_init(&c->ovf_p, &c->ovf_map, ORDO_CR_DELIVER,
 				       -1, -1);
@@ -119,8 +136,11 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 				       -1, -1);
 	if (rc == 0) {
 		/* Overflow records are copied 1:1 into the shared ring: no
-		 * larger than its records. */
+		 * larger than its records, on both ends (the overflow region's
+		 * own geometry would cap its reader at a quarter of its unused
+		 * submit ring, 1 KiB, and every larger record would stop it). */
 		c->ovf_p.max_rec = c->dl.max_rec;
+		c->ovf_c.max_rec = c->dl.max_rec;
 		rc = ordo_groups_client_add(gw->groups, slot, c->name);
 	}
 	c->ovf_records = 0;
@@ -133,6 +153,7 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 		__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);
 		emit_attached(gw, c, rc == -EEXIST ? ORDO_CP_REJECT_NOT_UNIQUE
 				      : rc == -EINVAL ? ORDO_CP_REJECT_ILLEGAL_NAME
+				      : rc == -EPROTO ? ORDO_CP_REJECT_VERSION
 						      : ORDO_CP_REJECT_QUOTA);
 		return;
 	}
@@ -286,16 +307,18 @@ static void dump(struct dp_gateway *gw)
 
 static unsigned commands(struct dp_gateway *gw)
 {
-	void *cmds[CMD_BURST];
-	unsigned n = rte_ring_sc_dequeue_burst(gw->cmd, cmds, CMD_BURST, NULL);
+	const struct ordo_cr_rec *r;
+	unsigned n = 0;
 
-	for (unsigned i = 0; i < n; i++) {
-		uintptr_t v = (uintptr_t)cmds[i];
-		uint32_t slot = (uint32_t)(v >> 8);
+	while (n < CMD_BURST && (r = ordo_cr_peek(&gw->cmd_c)) != NULL) {
+		uint32_t cmd = r->aux;
+		uint64_t slot = r->msg_id;
 
+		ordo_cr_advance(&gw->cmd_c, r->len);
+		n++;
 		if (slot >= DP_GW_MAX_CLIENTS)
 			continue;
-		switch (v & 0xff) {
+		switch (cmd) {
 		case DP_GW_ATTACH:
 			attach(gw, slot);
 			break;
@@ -309,6 +332,7 @@ static unsigned commands(struct dp_gateway *gw)
 			break;
 		}
 	}
+	ordo_cr_release(&gw->cmd_c);
 	return n;
 }
 
@@ -337,9 +361,9 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 
 	(void)e;
 	gw->now = now;
-	if (unlikely(!rte_ring_empty(gw->cmd)))
+	if (gw_unlikely(ordo_cr_cons_avail(&gw->cmd_c) != 0))
 		work += commands(gw);
-	if (unlikely(gw->n_behind > 0))
+	if (gw_unlikely(gw->n_behind > 0))
 		for (uint32_t i = 0; i < gw->n_active; i++) {
 			struct dp_client *c = &gw->slots[gw->active[i]];
 
@@ -362,7 +386,7 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 		if (full)
 			gw->st.engine_full++;
 	}
-	if (unlikely(gw->n_removing > 0))
+	if (gw_unlikely(gw->n_removing > 0))
 		removals(gw);
 	gw_commit_dirty(gw);
 	return work;
@@ -408,7 +432,7 @@ int dp_gw_init(struct dp_gateway *gw, const struct dp_gw_params *p)
 {
 	struct ordo_groups_config gc;
 	struct ordo_cr_params ep = {
-		.submit_size = ORDO_CR_RING_MIN,
+		.submit_size = CMD_RING_BYTES,
 		.deliver_size = EVENT_RING_BYTES,
 	};
 	int rc;
@@ -435,13 +459,13 @@ int dp_gw_init(struct dp_gateway *gw, const struct dp_gw_params *p)
 		rc = -errno;
 		goto fail;
 	}
-	gw->cmd = rte_ring_create("ordo_gw_cmd", CMD_RING_SIZE, p->socket,
-				  RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (gw->cmd == NULL) {
-		rc = -ENOMEM;
-		goto fail;
-	}
 	rc = ordo_cr_region_create(&gw->ev_map, &ep);
+	if (rc == 0)
+		rc = ordo_cr_prod_init(&gw->cmd_p, &gw->ev_map, ORDO_CR_SUBMIT,
+				       -1, -1);
+	if (rc == 0)
+		rc = ordo_cr_cons_init(&gw->cmd_c, &gw->ev_map, ORDO_CR_SUBMIT,
+				       -1, -1);
 	if (rc == 0)
 		rc = ordo_cr_prod_init(&gw->ev_p, &gw->ev_map, ORDO_CR_DELIVER,
 				       -1, -1);
@@ -460,8 +484,6 @@ void dp_gw_fini(struct dp_gateway *gw)
 {
 	if (gw->groups != NULL)
 		ordo_groups_destroy(gw->groups);
-	if (gw->cmd != NULL)
-		rte_ring_free(gw->cmd);
 	if (gw->ev_map.base != NULL)
 		ordo_cr_region_unmap(&gw->ev_map);
 	free(gw->slots);

@@ -38,7 +38,6 @@
 #include "dataplane/local.h"
 #include "groups/groups.h"
 
-struct rte_ring;
 struct ordo_conf;
 
 #define DP_GW_MAX_CLIENTS ORDO_GROUPS_MAX_CLIENTS
@@ -123,9 +122,10 @@ struct dp_gateway {
 	uint32_t n_behind;            /* clients with overflow */
 	uint32_t n_removing;          /* closed clients whose DISCONNECT waits */
 
-	struct rte_ring *cmd;         /* main -> gateway: uintptr commands */
-	struct ordo_cr_map ev_map;    /* gateway -> main: datagrams */
-	struct ordo_cr_prod ev_p;
+	struct ordo_cr_map ev_map;    /* private region: both directions */
+	struct ordo_cr_prod cmd_p;    /* main -> gateway: commands (main) */
+	struct ordo_cr_cons cmd_c;    /* (the gateway's end) */
+	struct ordo_cr_prod ev_p;     /* gateway -> main: datagrams */
 	struct ordo_cr_cons ev_c;     /* used by main only */
 
 	uint32_t ring_rep, ring_seq, n_members;
@@ -151,7 +151,6 @@ struct dp_gw_params {
 	const struct ordo_conf *conf;   /* may be NULL */
 	enum dp_slow_policy policy;
 	uint32_t max_session_messages;
-	int      socket;                /* NUMA node */
 };
 
 extern const struct dp_local_ops dp_gateway_ops;

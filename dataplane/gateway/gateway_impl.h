@@ -13,8 +13,15 @@
 
 #include "dataplane/gateway/gateway.h"
 
+/* Branch hints (what DPDK's likely/unlikely are), so the gateway compiles
+ * without DPDK: tests/gateway drives these very sources. */
+#define gw_likely(x)   __builtin_expect(!!(x), 1)
+#define gw_unlikely(x) __builtin_expect(!!(x), 0)
+
 _Static_assert(ORDO_CR_NAME_LEN == ORDO_CP_NAME_LEN,
 	       "a name is the same size in the rings and in the datagrams");
+_Static_assert(ORDO_CR_MAX_GROUPS == ORDO_GM_MAX_GROUPS,
+	       "a client may send to as many groups as a group message holds");
 
 /* A name into a fixed field: NUL-padded, so no byte of ours leaks. */
 static inline void gw_put_name(char *dst, const char *src)

@@ -18,8 +18,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_branch_prediction.h>
-
 #include "dataplane/gateway/gateway_impl.h"
 
 static void mark_dirty(struct dp_gateway *gw, struct dp_client *c)
@@ -114,19 +112,19 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 	struct ordo_cr_rec *r;
 	char *nb;
 
-	if (unlikely(1u + m->n_groups > ORDO_CR_MAX_NAMES)) {
+	if (gw_unlikely(1u + m->n_groups > ORDO_CR_MAX_NAMES)) {
 		/* The sender's name and every group must fit a record's name
 		 * count: counted, never silent, and never a wrong count. */
 		gw->st.names_dropped++;
 		return;
 	}
-	if (likely(!c->ovf_counted && len <= c->dl.max_rec) &&
+	if (gw_likely(!c->ovf_counted && len <= c->dl.max_rec) &&
 	    (r = ordo_cr_reserve(&c->dl, len)) != NULL) {
 		r->len = len;
 		r->kind = ORDO_CR_MSG;
 		r->flags = ORDO_CR_F_FIRST | ORDO_CR_F_LAST | ORDO_CR_F_SENDER;
 		r->service = m->service;
-		r->n_names = (uint8_t)(1u + m->n_groups);
+		r->n_names = (uint16_t)(1u + m->n_groups);
 		r->msg_type = m->msg_type;
 		r->reserved = 0;
 		r->msg_len = m->len;
@@ -150,7 +148,7 @@ static void put_msg(struct dp_gateway *gw, struct dp_client *c,
 		.kind = ORDO_CR_MSG,
 		.service = m->service,
 		.flags = ORDO_CR_F_SENDER,
-		.n_names = (uint8_t)(1u + m->n_groups),
+		.n_names = (uint16_t)(1u + m->n_groups),
 		.msg_type = m->msg_type,
 		.msg_id = c->delivered + 1,
 		.names = (const char (*)[ORDO_CR_NAME_LEN])nm,
@@ -165,7 +163,7 @@ void gw_deliver_msg(void *ctx, uint32_t client,
 {
 	struct dp_gateway *gw = ctx;
 
-	if (unlikely(client >= DP_GW_MAX_CLIENTS))
+	if (gw_unlikely(client >= DP_GW_MAX_CLIENTS))
 		return;
 	put_msg(gw, &gw->slots[client], m);
 	gw->st.delivered++;
@@ -233,6 +231,15 @@ void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c)
 		mark_dirty(gw, c);
 	}
 	ordo_cr_release(&c->ovf_c);
+	if (gw_unlikely(c->ovf_c.err != ORDO_CR_OK)) {
+		/* Our own overflow refused its records: a gateway bug. The
+		 * client would wait forever for the rest; end it with a
+		 * reason instead. */
+		gw->st.ring_corrupt++;
+		gw_close_client(gw, (uint32_t)(c - gw->slots),
+				ORDO_CR_DISC_RING_CORRUPT, c->ovf_c.err);
+		return;
+	}
 	if (ordo_cr_cons_avail(&c->ovf_c) == 0)
 		behind(gw, c, false);
 }

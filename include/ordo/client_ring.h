@@ -56,7 +56,10 @@
 #include <stdint.h>
 
 #define ORDO_CR_MAGIC   0x5243524fu /* "ORCR" little-endian in memory */
-#define ORDO_CR_VERSION 1u
+/* 2: n_names is 16 bits (a delivery to ORDO_CR_MAX_GROUPS groups carries
+ * one name more, the sender's), client rings at least
+ * ORDO_CR_CLIENT_RING_MIN. */
+#define ORDO_CR_VERSION 2u
 
 /* Host byte order throughout: both sides run on the same host. */
 
@@ -72,11 +75,21 @@
 #define ORDO_CR_RING_MAX   (1u << 30)
 /* Spread's MAX_GROUP_NAME: 32 bytes including the NUL. */
 #define ORDO_CR_NAME_LEN   32u
-/* Names in one record (groups, plus the sender on delivery). */
-#define ORDO_CR_MAX_NAMES  255u
-/* Largest message, all fragments together (Spread's is 100 KiB; ours
- * follows the engine, which fragments to 16 MiB). */
-#define ORDO_CR_MAX_MSG    (16u << 20)
+/* Destination groups of one message: the group layer's limit (a DATA
+ * group message counts them in 8 bits, include/ordo/gmsg.h), which is
+ * also the API's (ORDO_MAX_GROUPS in ordo/ordo.h). */
+#define ORDO_CR_MAX_GROUPS 255u
+/* Names in one record: the groups, plus the sender on delivery. */
+#define ORDO_CR_MAX_NAMES  (ORDO_CR_MAX_GROUPS + 1u)
+/* A client's rings are at least this large: its records (a quarter of
+ * the smaller ring) then hold a FIRST record with every name (names are
+ * never split across fragments). The daemon's private rings may be
+ * smaller: they carry no names. */
+#define ORDO_CR_CLIENT_RING_MIN (64u << 10)
+/* Largest max_msg a region may have: the engine's largest message
+ * (ORDO_MAX_MSG_SIZE_LIMIT, MaxMessageSize's bound). A session's own limit
+ * is its region's max_msg below. */
+#define ORDO_CR_MAX_MSG    (64u << 20)
 
 static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
 	      "shared atomics must be lock-free (no hidden lock in the region)");
@@ -116,7 +129,12 @@ struct ordo_cr_region {
 	uint32_t deliver_data_off;
 	uint32_t deliver_size;      /* power of two */
 	uint32_t max_rec;           /* largest record, bytes (<= size / 4) */
-	uint32_t max_msg;           /* largest message, all fragments */
+	uint32_t max_msg;           /* the configuration's MaxMessageSize: the
+				     * largest message the ring takes, which a
+				     * message's payload shares with its group
+				     * header in the ring (include/ordo/gmsg.h
+				     * ORDO_GM_DATA_HDR_LEN); libordo refuses
+				     * at the call what would not fit */
 	uint32_t client_id;
 	uint32_t reserved0;
 	uint8_t  pad0[ORDO_CR_GUARD - 56];
@@ -171,8 +189,8 @@ enum ordo_cr_kind {
 	/* 0 is never valid: zeroed or unwritten memory is not a record. */
 	ORDO_CR_PAD = 1,        /* both rings: skip to the end of the ring */
 	ORDO_CR_MSG = 2,        /* submit: multicast; deliver: ordered message */
-	ORDO_CR_JOIN = 3,       /* submit: join names[0..n) */
-	ORDO_CR_LEAVE = 4,      /* submit: leave names[0..n) */
+	ORDO_CR_JOIN = 3,       /* submit: join names[0] (one name) */
+	ORDO_CR_LEAVE = 4,      /* submit: leave names[0] (one name) */
 	ORDO_CR_MEMBERSHIP = 5, /* deliver: names[0] group; payload below */
 	ORDO_CR_REJECT = 6,     /* deliver: submission msg_id refused, aux = -errno */
 	ORDO_CR_KIND_MAX
@@ -196,9 +214,9 @@ struct ordo_cr_rec {
 	uint8_t  kind;     /* enum ordo_cr_kind */
 	uint8_t  flags;    /* ORDO_CR_F_* */
 	uint8_t  service;  /* enum ordo_service (wire.h); 0 for JOIN/LEAVE/PAD */
-	uint8_t  n_names;
+	uint8_t  reserved; /* 0 */
 	int16_t  msg_type; /* Spread's int16 mess_type, passed through */
-	uint16_t reserved; /* 0 */
+	uint16_t n_names;  /* names after the header (FIRST only) */
 	uint32_t msg_len;  /* payload bytes of the whole message */
 	uint32_t frag_off; /* where this record's payload starts in it */
 	uint32_t aux;      /* REJECT: -errno; MEMBERSHIP: reason; else 0 */
@@ -207,8 +225,13 @@ struct ordo_cr_rec {
 };
 static_assert(sizeof(struct ordo_cr_rec) == 32, "record header layout");
 static_assert(offsetof(struct ordo_cr_rec, msg_id) == 24, "msg_id aligned");
-static_assert(offsetof(struct ordo_cr_rec, n_names) == 7,
-	      "len and kind in the first 8 bytes (a PAD is only those)");
+static_assert(offsetof(struct ordo_cr_rec, reserved) == 7,
+	      "a PAD writes only its first 8 bytes: len, kind, flags, service, "
+	      "reserved");
+static_assert(offsetof(struct ordo_cr_rec, n_names) == 10, "n_names");
+static_assert(ORDO_CR_CLIENT_RING_MIN / 4 >=
+	      sizeof(struct ordo_cr_rec) + ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN + 8,
+	      "a client's record holds every name and some payload");
 
 /* A MEMBERSHIP record (deliver ring): names[0] is the group, aux holds
  * Spread's service bits (sp.h: REG_MEMB_MESS | CAUSED_BY_*, or

@@ -12,6 +12,11 @@
  *     libordo  -> ordo-ctrld   BYE (polite close; closing the socket
  *                              without it is a disconnect too)
  *     ordoctl  -> ordo-ctrld   QUERY, answered by REPLY (text or JSON)
+ *     ordoctl  -> ordo-ctrld   KEY (the ring's keys: list, load, use,
+ *                              retire; root or ctrld's own user only),
+ *                              forwarded to ordod, answered by REPLY
+ *     ordoctl  -> ordo-ctrld   STATS_REQ, forwarded to ordod; its STATS
+ *                              answer (binary records) relayed back
  *   The client keeps its socket open for its whole session: its closing
  *   (the process exited or was killed) is how the daemons learn a client is
  *   gone, whoever notices first.
@@ -26,10 +31,12 @@
  *     ordod -> ctrld   DETACHED (a client left, for whatever reason)
  *     ordod -> ctrld   RING (each regular configuration), VIEW (each
  *                      group view change): the control plane's mirror
+ *     ctrld -> ordod   QUERY (counters), KEY; ordod answers REPLY
  *     ctrld -> ordod   QUERY (counters); ordod answers REPLY
+ *     ctrld -> ordod   STATS_REQ (a page of records); ordod answers STATS
  *
  * Every message is one SOCK_SEQPACKET datagram: struct ordo_cp_hdr, then
- * the type's fixed part, then (VIEW, REPLY, RING) a variable tail of
+ * the type's fixed part, then (VIEW, REPLY, RING, STATS) a variable tail of
  * hdr.len - fixed bytes. Host byte order (one host). Receivers check magic,
  * version, type and that len equals the datagram length, and refuse
  * anything else by closing the socket (a peer that breaks the protocol is
@@ -40,6 +47,8 @@
 
 #include <assert.h>
 #include <stdint.h>
+
+#include "ordo/ctrl_stats.h"
 
 #define ORDO_CP_MAGIC   0x3150434fu /* "OCP1" in memory on little-endian */
 #define ORDO_CP_VERSION 1u
@@ -60,6 +69,9 @@ enum ordo_cp_type {
 	ORDO_CP_BYE = 3,
 	ORDO_CP_QUERY = 4,
 	ORDO_CP_REPLY = 5,
+	ORDO_CP_KEY = 8,
+	ORDO_CP_STATS_REQ = 6,
+	ORDO_CP_STATS = 7,
 
 	ORDO_CP_LINK_HELLO = 16,
 	ORDO_CP_LINK_WELCOME = 17,
@@ -150,6 +162,57 @@ struct ordo_cp_reply {
 	uint32_t more;
 };
 static_assert(sizeof(struct ordo_cp_reply) == 24, "reply");
+
+/* KEY: a key operation for ordod (docs/security.md, key rotation). The
+ * key itself never travels here: LOAD names a file that ordod reads with
+ * its own rights and checks as it checks KeyFile. */
+enum ordo_cp_key_op {
+	ORDO_CP_KEY_LIST = 1,   /* the keys held, which one seals, counts */
+	ORDO_CP_KEY_LOAD = 2,   /* path: open frames with this key too */
+	ORDO_CP_KEY_USE = 3,    /* key_id: seal with it, ring-wide, in order */
+	ORDO_CP_KEY_RETIRE = 4, /* key_id: refuse frames sealed with it */
+	ORDO_CP_KEY_OP_MAX
+};
+#define ORDO_CP_PATH_LEN 256u
+
+struct ordo_cp_key {
+	struct ordo_cp_hdr hdr;
+	uint32_t op;               /* enum ordo_cp_key_op */
+	uint32_t key_id;           /* USE, RETIRE */
+	uint32_t flags;            /* ORDO_CP_Q_JSON (LIST) */
+	uint32_t reserved;         /* zero */
+	char     path[ORDO_CP_PATH_LEN]; /* LOAD: absolute, NUL-terminated */
+};
+static_assert(sizeof(struct ordo_cp_key) == 16 + 16 + 256, "key");
+/* STATS_REQ: a page of ordod's statistics (include/ordo/ctrl_stats.h).
+ * cursor 0 asks for the first page; a later page passes the previous
+ * answer's next. One datagram answers one request, so a large answer
+ * (many clients) never floods the socket: the asker paces it. */
+struct ordo_cp_stats_req {
+	struct ordo_cp_hdr hdr;
+	uint32_t version;          /* ORDO_STATS_VERSION */
+	uint32_t cursor;
+};
+static_assert(sizeof(struct ordo_cp_stats_req) == 24, "stats req");
+
+/* STATS: status 0, -EPROTONOSUPPORT (another version: no records) or
+ * -ENOTCONN (ctrld: no dataplane); then n records (struct ordo_cp_stat),
+ * hdr.len = sizeof + n * 40. next 0: this was the last page. The first
+ * page holds every record but the per-client ones; later pages hold whole
+ * clients, so a page boundary never splits or repeats a client. Records
+ * of different pages are read moments apart. */
+struct ordo_cp_stats {
+	struct ordo_cp_hdr hdr;
+	int32_t  status;
+	uint32_t version;          /* ORDO_STATS_VERSION */
+	uint32_t next;             /* cursor of the next page, 0: none */
+	uint32_t n;                /* records that follow */
+	uint64_t now_ns;           /* ordod's CLOCK_MONOTONIC when read */
+};
+static_assert(sizeof(struct ordo_cp_stats) == 40, "stats");
+#define ORDO_CP_STATS_MAX \
+	((ORDO_CP_MSG_MAX - sizeof(struct ordo_cp_stats)) / \
+	 sizeof(struct ordo_cp_stat))
 
 /* ------------------------------------------------------------------ link */
 

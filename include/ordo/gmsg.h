@@ -83,6 +83,13 @@ struct ordo_gm_state {
 };
 static_assert(sizeof(struct ordo_gm_state) == 24, "state header");
 
+/* Bytes of a DATA message's header: a sender whose private name has
+ * sender_len characters, to n_groups groups whose names add up to
+ * names_len characters. The payload shares the engine's largest message
+ * (MaxMessageSize) with it: a client may send MaxMessageSize minus this. */
+#define ORDO_GM_DATA_HDR_LEN(sender_len, n_groups, names_len) \
+	(sizeof(struct ordo_gm_hdr) + (sender_len) + (n_groups) + (names_len))
+
 /* Bytes of a group message header with its names, at most. */
 #define ORDO_GM_HDR_MAX \
 	(sizeof(struct ordo_gm_hdr) + ORDO_GM_PRIVATE_MAX + \

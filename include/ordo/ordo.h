@@ -34,6 +34,9 @@ extern "C" {
 #endif
 
 #define ORDO_NAME_LEN 32 /* bytes of a group or member name, NUL included */
+/* Most destination groups of one message (ordo_multicastv, and Spread's
+ * SP_multigroup_multicast). More is refused at the call (ORDO_ERR_GROUPS). */
+#define ORDO_MAX_GROUPS 255
 
 typedef struct ordo_client ordo_client;
 
@@ -49,7 +52,8 @@ enum ordo_error {
 	ORDO_ERR_ACCESS     = -9,  /* the daemon refused our credentials */
 	ORDO_ERR_VERSION    = -10, /* library and daemon disagree on a layout */
 	ORDO_ERR_BUFFER     = -11, /* the receive buffer is too small (kept) */
-	ORDO_ERR_GROUPS     = -12, /* too many groups for the caller's array (kept) */
+	ORDO_ERR_GROUPS     = -12, /* send: more than ORDO_MAX_GROUPS groups;
+				    * receive: too many for the caller's array */
 	ORDO_ERR_QUOTA      = -13, /* the daemon has no room for another client */
 	ORDO_ERR_SERVICE    = -14, /* not a valid service */
 	ORDO_ERR_NOMEM      = -15, /* out of memory */
@@ -92,14 +96,24 @@ int ordo_join(ordo_client *c, const char *group);
 int ordo_leave(ordo_client *c, const char *group);
 
 /* Send len bytes to a group (a private group reaches one client). Blocks
- * while the submit ring is full. Returns len, or a negative error. */
+ * while the submit ring is full. Returns len, or a negative error:
+ * ORDO_ERR_TOO_BIG when len is above ordo_max_message() for the same
+ * destinations (nothing is sent; what is accepted is delivered). */
 int ordo_multicast(ordo_client *c, int service, const char *group,
 		   int16_t msg_type, const void *data, size_t len);
 /* To n_groups groups at once (a member of several gets it once), gathered
- * from iov. Returns the bytes sent. */
+ * from iov. Returns the bytes sent; ORDO_ERR_GROUPS above ORDO_MAX_GROUPS
+ * groups. */
 int ordo_multicastv(ordo_client *c, int service, int n_groups,
 		    const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,
 		    const struct iovec *iov, int iovcnt);
+/* The largest payload ordo_multicast / ordo_multicastv take to these
+ * destinations: the configuration's MaxMessageSize less the group header
+ * each message carries in the ring, 8 + (our private name's length) +
+ * (1 + each group name's length) bytes. A negative error for bad
+ * arguments (ORDO_ERR_INVAL, ORDO_ERR_GROUPS, ORDO_ERR_NAME). */
+int ordo_max_message(const ordo_client *c, int n_groups,
+		     const char (*groups)[ORDO_NAME_LEN]);
 /* Like ordo_multicastv but never blocks: ORDO_ERR_AGAIN when full. */
 int ordo_try_multicastv(ordo_client *c, int service, int n_groups,
 			const char (*groups)[ORDO_NAME_LEN], int16_t msg_type,

@@ -133,14 +133,10 @@ static void put_spread(struct out *o, const struct ordo_conf *c)
 	put(o, "AcceleratedRing = %s\n", c->accelerated_ring ? "yes" : "no");
 	if (c->accelerated_ring)
 		put(o, "AcceleratedWindow = %u\n", c->accel_window);
-	if (c->timeouts_set)
-		put(o,
-		    "TokenTimeout = %u\nHurryTimeout = %u\nAliveTimeout = %u\n"
-		    "JoinTimeout = %u\nRepTimeout = %u\nSegTimeout = %u\n"
-		    "GatherTimeout = %u\nFormTimeout = %u\nLookupTimeout = %u\n",
-		    t->token_ms, t->hurry_ms, t->alive_ms, t->join_ms,
-		    t->rep_ms, t->seg_ms, t->gather_ms, t->form_ms,
-		    t->lookup_ms);
+	put(o,
+	    "TokenTimeout = %u\nHurryTimeout = %u\nJoinTimeout = %u\n"
+	    "GatherTimeout = %u\nLookupTimeout = %u\n",
+	    t->token_ms, t->hurry_ms, t->join_ms, t->gather_ms, t->lookup_ms);
 }
 
 static void put_ids(struct out *o, const char *key, bool any,
@@ -156,6 +152,16 @@ static void put_ids(struct out *o, const char *key, bool any,
 	if (any)
 		put(o, " *");
 	put(o, "\n");
+}
+
+static void put_metrics(struct out *o, const char *indent, uint32_t addr,
+			uint16_t port)
+{
+	if (port == 0)
+		put(o, "%sMetricsListen = none\n", indent);
+	else
+		put(o, "%sMetricsListen = %u.%u.%u.%u:%u\n", indent, addr >> 24,
+		    (addr >> 16) & 255, (addr >> 8) & 255, addr & 255, port);
 }
 
 static void put_ordo(struct out *o, const struct ordo_conf *c)
@@ -185,6 +191,11 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 	    "\tClientDeliverBytes = %u\n\tSlowConsumer = %s\n",
 	    c->max_clients, c->client_submit_bytes, c->client_deliver_bytes,
 	    ordo_conf_slow_name(c->slow_consumer));
+	put(o, "\tCrypto = %s\n\tKeyFile = ", ordo_conf_crypto_name(c->crypto));
+	put_str(o, c->key_file);
+	put(o, "\n");
+	if (c->metrics_set)
+		put_metrics(o, "\t", c->metrics_addr, c->metrics_port);
 
 	for (i = 0; i < c->n_daemons && i < ORDO_MAX_MEMBERS; i++) {
 		const struct ordo_conf_daemon *d = &c->daemons[i];
@@ -199,6 +210,8 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 		}
 		if (d->lcores[0])
 			put(o, "\t\tLcores = %s\n", d->lcores);
+		if (d->has_metrics)
+			put_metrics(o, "\t\t", d->metrics_addr, d->metrics_port);
 		if (d->has_mac)
 			put(o, "\t\tMac = %02x:%02x:%02x:%02x:%02x:%02x\n",
 			    d->mac[0], d->mac[1], d->mac[2], d->mac[3],

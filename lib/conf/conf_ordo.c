@@ -124,6 +124,21 @@ int conf_set_slow(struct ordo_conf_parser *p, const struct conf_key *k,
 	return 0;
 }
 
+/* Crypto: sealed frames (the default) or, on a LAN no one else can reach,
+ * frames in the clear. */
+int conf_set_crypto(struct ordo_conf_parser *p, const struct conf_key *k,
+		    const struct tok *v, uint32_t n)
+{
+	static const char *const words[] = { "aes256gcm", "none", NULL };
+	int w;
+
+	(void)n;
+	if (conf_val_word(p, k->name, &v[0], words, &w) < 0)
+		return p->rc;
+	p->conf->crypto = w == 0 ? ORDO_CRYPTO_AES256GCM : ORDO_CRYPTO_NONE;
+	return 0;
+}
+
 int conf_set_retransmit(struct ordo_conf_parser *p, const struct conf_key *k,
 			const struct tok *v, uint32_t n)
 {
@@ -133,6 +148,58 @@ int conf_set_retransmit(struct ordo_conf_parser *p, const struct conf_key *k,
 		return p->rc;
 	p->conf->token_retransmit_set = true;
 	return 0;
+}
+
+/* MetricsListen = a.b.c.d:port | none, in the Ordo section (every daemon)
+ * or a Daemon block (that one; it wins). The port is required: there is
+ * no well-known one to guess. */
+int conf_set_metrics(struct ordo_conf_parser *p, const struct conf_key *k,
+		     const struct tok *v, uint32_t n)
+{
+	bool in_daemon = p->stack[p->depth] == BLK_ODAEMON;
+	uint32_t addr = 0;
+	uint16_t port = 0;
+
+	(void)n;
+	if (!in_daemon && p->conf->metrics_set)
+		return conf_error(p, "'%s' is given twice in the Ordo section",
+				  k->name);
+	if (strcmp(v[0].s, "none") != 0 &&
+	    (v[0].type != TOK_WORD || strchr(v[0].s, ':') == NULL ||
+	     conf_parse_ipv4_port(v[0].s, &addr, &port) < 0))
+		return conf_error(p,
+				  "'%s' wants a.b.c.d:port (port 1..65535) or none, got '%s'",
+				  k->name, conf_q(&v[0]));
+	if (port != 0 && (addr == UINT32_MAX || (addr >> 28) == 0xe))
+		return conf_error(p, "'%s' %s is not an address to listen on",
+				  k->name, conf_q(&v[0]));
+	if (in_daemon) {
+		p->cur_od->has_metrics = true;
+		p->cur_od->metrics_addr = addr;
+		p->cur_od->metrics_port = port;
+	} else {
+		p->conf->metrics_set = true;
+		p->conf->metrics_addr = addr;
+		p->conf->metrics_port = port;
+	}
+	return 0;
+}
+
+bool ordo_conf_metrics_listen(const struct ordo_conf *c, int self,
+			      uint32_t *addr, uint16_t *port)
+{
+	const struct ordo_conf_daemon *d =
+		self >= 0 && (uint32_t)self < c->n_daemons ? &c->daemons[self] :
+							     NULL;
+
+	if (d != NULL && d->has_metrics) {
+		*addr = d->metrics_addr;
+		*port = d->metrics_port;
+	} else {
+		*addr = c->metrics_addr;
+		*port = c->metrics_port;
+	}
+	return *port != 0;
 }
 
 /* ---- Daemon <name> { ... } ------------------------------------------------ */

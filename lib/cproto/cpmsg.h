@@ -34,7 +34,7 @@ int cpmsg_send(int sock, const void *msg, size_t len, const int *fds,
 
 /* The fixed size of a message type (header included), 0 if unknown. */
 size_t cpmsg_fixed_size(uint16_t type);
-/* Whether a type has a variable tail (VIEW, REPLY, RING). */
+/* Whether a type has a variable tail (VIEW, REPLY, RING, STATS). */
 int cpmsg_has_tail(uint16_t type);
 
 /* Why a datagram was refused; a receiver counts them and closes the peer. */
@@ -58,10 +58,11 @@ const char *cpmsg_err_name(enum cpmsg_err e);
 /* Validate one received datagram of n bytes at buf (any alignment) that
  * came with n_fds descriptors, in this order: header (SHORT, MAGIC,
  * VERSION, TYPE), size (LEN: hdr.len == n <= ORDO_CP_MSG_MAX, n equal to
- * the type's fixed size, or at least it for VIEW, REPLY and RING), tail
- * (TAIL: VIEW n_members * ORDO_CP_NAME_LEN bytes, RING n_members * 4
- * bytes with n_members <= ORDO_MAX_MEMBERS), names (NAME: every name and
- * text array holds a NUL, VIEW's member names included), descriptors
+ * the type's fixed size, or at least it for VIEW, REPLY, RING and STATS),
+ * tail (TAIL: VIEW n_members * ORDO_CP_NAME_LEN bytes, RING n_members * 4
+ * bytes with n_members <= ORDO_MAX_MEMBERS, STATS n records of 40 bytes),
+ * names (NAME: every name and text array holds a NUL, VIEW's member names
+ * and STATS records' labels included), descriptors
  * (FDS: ATTACH 4, WELCOME with ORDO_CP_ACCEPT 3, every other 0).
  * Returns the type (> 0) with *err = CPMSG_OK, or -1 with *err the first
  * reason found; err may be NULL. After CPMSG_E_VERSION and later reasons

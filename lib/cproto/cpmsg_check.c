@@ -20,6 +20,9 @@ size_t cpmsg_fixed_size(uint16_t type)
 	case ORDO_CP_BYE:          return sizeof(struct ordo_cp_hdr);
 	case ORDO_CP_QUERY:        return sizeof(struct ordo_cp_query_msg);
 	case ORDO_CP_REPLY:        return sizeof(struct ordo_cp_reply);
+	case ORDO_CP_KEY:          return sizeof(struct ordo_cp_key);
+	case ORDO_CP_STATS_REQ:    return sizeof(struct ordo_cp_stats_req);
+	case ORDO_CP_STATS:        return sizeof(struct ordo_cp_stats);
 	case ORDO_CP_LINK_HELLO:   return sizeof(struct ordo_cp_link_hello);
 	case ORDO_CP_LINK_WELCOME: return sizeof(struct ordo_cp_link_welcome);
 	case ORDO_CP_ATTACH:       return sizeof(struct ordo_cp_attach);
@@ -37,7 +40,7 @@ size_t cpmsg_fixed_size(uint16_t type)
 int cpmsg_has_tail(uint16_t type)
 {
 	return type == ORDO_CP_VIEW || type == ORDO_CP_REPLY ||
-	       type == ORDO_CP_RING;
+	       type == ORDO_CP_RING || type == ORDO_CP_STATS;
 }
 
 const char *cpmsg_err_name(enum cpmsg_err e)
@@ -85,6 +88,12 @@ static enum cpmsg_err check_tail(uint16_t type, const unsigned char *p,
 		    tail != (size_t)n_members * sizeof(uint32_t))
 			return CPMSG_E_TAIL;
 		break;
+	case ORDO_CP_STATS:
+		n_members = read_u32(p, offsetof(struct ordo_cp_stats, n));
+		if (tail % sizeof(struct ordo_cp_stat) != 0 ||
+		    tail / sizeof(struct ordo_cp_stat) != n_members)
+			return CPMSG_E_TAIL;
+		break;
 	default:
 		break; /* REPLY: text of any length; the rest have none */
 	}
@@ -117,6 +126,9 @@ static const struct name_field attach_names[] = {
 static const struct name_field client_names[] = {
 	NAME(struct ordo_cp_client, private_name),
 };
+static const struct name_field key_names[] = {
+	NAME(struct ordo_cp_key, path),
+};
 static const struct name_field view_names[] = {
 	NAME(struct ordo_cp_view, group),
 };
@@ -144,12 +156,20 @@ static enum cpmsg_err check_names(uint16_t type, const unsigned char *p,
 	case ORDO_CP_LINK_WELCOME: ok = TERMINATED(p, link_welcome_names); break;
 	case ORDO_CP_ATTACH:       ok = TERMINATED(p, attach_names); break;
 	case ORDO_CP_CLIENT:       ok = TERMINATED(p, client_names); break;
+	case ORDO_CP_KEY:          ok = TERMINATED(p, key_names); break;
 	case ORDO_CP_VIEW:
 		ok = TERMINATED(p, view_names);
 		/* The tail's length was checked: whole names only. */
 		for (size_t off = sizeof(struct ordo_cp_view); ok && off < n;
 		     off += ORDO_CP_NAME_LEN)
 			ok = memchr(p + off, '\0', ORDO_CP_NAME_LEN) != NULL;
+		break;
+	case ORDO_CP_STATS:
+		/* Every record's text label: whole records only. */
+		for (size_t off = sizeof(struct ordo_cp_stats); ok && off < n;
+		     off += sizeof(struct ordo_cp_stat))
+			ok = memchr(p + off + offsetof(struct ordo_cp_stat, label),
+				    '\0', ORDO_STAT_LABEL_LEN) != NULL;
 		break;
 	default:
 		break;

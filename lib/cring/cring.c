@@ -355,6 +355,7 @@ int ordo_cr_write_msg(struct ordo_cr_prod *p, struct ordo_cr_send *s)
 
 	if (s->kind == 0 || s->kind == ORDO_CR_PAD || s->kind >= ORDO_CR_KIND_MAX ||
 	    (s->flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST | ~ORDO_CR_F_ALL)) ||
+	    s->n_names > ORDO_CR_MAX_NAMES ||
 	    (s->n_names && !s->names) ||
 	    (!s->iov && (s->iovcnt || (s->len && !s->payload))) ||
 	    hl + (uint32_t)s->n_names * ORDO_CR_NAME_LEN + 8 > p->max_rec ||
@@ -488,6 +489,12 @@ static enum ordo_cr_err check_hdr(struct ordo_cr_reader *r,
 	uint32_t pl = h->len - hl - (uint32_t)h->n_names * ORDO_CR_NAME_LEN;
 	bool first = h->flags & ORDO_CR_F_FIRST, last = h->flags & ORDO_CR_F_LAST;
 	if (first ? h->n_names == 0 : h->n_names != 0)
+		return ORDO_CR_ERR_NAMES;
+	/* Submitted: the destinations, or the group joined or left; a
+	 * delivery names the sender too. */
+	if (h->n_names > (r->which == ORDO_CR_SUBMIT ? ORDO_CR_MAX_GROUPS
+						      : ORDO_CR_MAX_NAMES) ||
+	    (h->n_names != 1 && h->kind != ORDO_CR_MSG && first))
 		return ORDO_CR_ERR_NAMES;
 	if (single) {  /* JOIN, LEAVE, REJECT */
 		if (!first || !last || h->frag_off || h->msg_len != pl)

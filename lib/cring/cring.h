@@ -159,7 +159,7 @@ static inline void *ordo_cr_reserve(struct ordo_cr_prod *p, uint32_t len)
 		pad->kind = ORDO_CR_PAD;
 		pad->flags = 0;
 		pad->service = 0;
-		pad->n_names = 0;
+		pad->reserved = 0;
 		p->head += to_end;
 		off = 0;
 	}
@@ -280,7 +280,7 @@ struct ordo_cr_send {
 	uint8_t     kind;       /* MSG, JOIN, LEAVE (submit), any (deliver) */
 	uint8_t     service;
 	uint8_t     flags;      /* extra flags (SENDER, SELF_DISCARD) */
-	uint8_t     n_names;
+	uint16_t    n_names;    /* at most ORDO_CR_MAX_NAMES */
 	int16_t     msg_type;
 	uint32_t    aux;
 	uint64_t    msg_id;

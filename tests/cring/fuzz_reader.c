@@ -94,6 +94,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		    m.payload_len + 32u + h->n_names * 32u != h->len ||
 		    h->kind == 0 || h->kind == ORDO_CR_PAD || h->kind >= ORDO_CR_KIND_MAX)
 			FAIL();
+		/* Name counts: at most the groups (submit) or the groups and
+		 * the sender (deliver); exactly one for all but a message. */
+		if (h->n_names > (w == ORDO_CR_SUBMIT ? ORDO_CR_MAX_GROUPS
+						       : ORDO_CR_MAX_NAMES) ||
+		    (h->n_names && h->kind != ORDO_CR_MSG && h->n_names != 1))
+			FAIL();
 		for (unsigned i = 0; i < h->n_names; i++)
 			if (!memchr(m.names[i], 0, ORDO_CR_NAME_LEN) || !m.names[i][0])
 				FAIL();

@@ -72,7 +72,9 @@ static size_t make_ring(uint8_t *in, struct fuzz_rng *r)
 		struct ordo_cr_send s = {
 			.kind = (y & 7) == 0 ? ORDO_CR_JOIN
 			      : (y & 7) == 1 ? ORDO_CR_LEAVE : ORDO_CR_MSG,
-			.n_names = (uint8_t)(1 + (y >> 3) % 3),
+			/* A join or leave names one group, a message
+			 * one to three. */
+			.n_names = (y & 7) < 2 ? 1 : (uint16_t)(1 + (y >> 3) % 3),
 			.names = (const void *)g,
 			.msg_id = y >> 8,
 		};

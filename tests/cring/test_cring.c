@@ -343,6 +343,9 @@ E(e_svc0, r->service = 0)
 E(e_svc_int, r->service = ORDO_SVC_INTERNAL)
 E(e_names0, r->n_names = 0)
 E(e_names_over, r->n_names = 200)
+E(e_join_two, r->kind = ORDO_CR_JOIN; r->service = 0; r->n_names = 2;
+  r->len = 32 + 64; r->msg_len = 0;
+  memcpy((char *)(r + 1) + 32, "b", 2))
 E(e_name_unterm, memset((char *)(r + 1), 'a', 32))
 E(e_name_empty, ((char *)(r + 1))[0] = 0)
 E(e_name_space, ((char *)(r + 1))[0] = ' ')
@@ -371,6 +374,7 @@ static const struct vcase vcases[] = {
 	{ "service internal", ORDO_CR_ERR_SERVICE, e_svc_int },
 	{ "FIRST without names", ORDO_CR_ERR_NAMES, e_names0 },
 	{ "names beyond record", ORDO_CR_ERR_LEN, e_names_over },
+	{ "JOIN of two groups", ORDO_CR_ERR_NAMES, e_join_two },
 	{ "name unterminated", ORDO_CR_ERR_NAME, e_name_unterm },
 	{ "name empty", ORDO_CR_ERR_NAME, e_name_empty },
 	{ "name with space", ORDO_CR_ERR_NAME, e_name_space },
@@ -382,6 +386,51 @@ static const struct vcase vcases[] = {
 	{ "JOIN with payload", ORDO_CR_ERR_LEN, e_join_payload },
 	{ "PAD not to the end", ORDO_CR_ERR_PAD, e_pad_short },
 };
+
+/* Name counts at their limits, on rings of the smallest client size: a
+ * client may submit to ORDO_CR_MAX_GROUPS groups, a delivery names the
+ * sender too; one more is refused by the writer and by the reader. */
+static void test_name_counts(void **st)
+{
+	(void)st;
+	static char names[ORDO_CR_MAX_NAMES + 1][ORDO_CR_NAME_LEN];
+	static uint8_t buf[ORDO_CR_CLIENT_RING_MIN];
+	for (unsigned i = 0; i <= ORDO_CR_MAX_NAMES; i++)
+		snprintf(names[i], ORDO_CR_NAME_LEN, "group-%u", i);
+	for (int w = ORDO_CR_SUBMIT; w <= ORDO_CR_DELIVER; w++) {
+		struct ordo_cr_map m = mk(ORDO_CR_CLIENT_RING_MIN,
+					  ORDO_CR_CLIENT_RING_MIN);
+		struct ordo_cr_prod p;
+		struct ordo_cr_reader r;
+		struct ordo_cr_msg msg;
+		uint16_t most = w == ORDO_CR_SUBMIT ? ORDO_CR_MAX_GROUPS
+						    : ORDO_CR_MAX_NAMES;
+		struct ordo_cr_send s = {
+			.kind = ORDO_CR_MSG, .service = ORDO_SVC_AGREED,
+			.n_names = most, .names = (const void *)names,
+			.payload = "x", .len = 1,
+		};
+		assert_int_equal(ordo_cr_prod_init(&p, &m, w, -1, -1), 0);
+		assert_int_equal(ordo_cr_reader_init(&r, &m, w, -1, -1), 0);
+		assert_int_equal(ordo_cr_write_msg(&p, &s), 0);
+		assert_int_equal(ordo_cr_read(&r, &msg, buf, sizeof(buf)), 1);
+		assert_int_equal(msg.hdr.n_names, most);
+		assert_string_equal(msg.names[most - 1], names[most - 1]);
+		assert_int_equal(msg.payload_len, 1);
+		s.n_names = ORDO_CR_MAX_NAMES + 1;
+		s.done = 0;
+		s.started = false;
+		assert_int_equal(ordo_cr_write_msg(&p, &s), -EINVAL);
+		if (w == ORDO_CR_SUBMIT) {
+			/* a delivery's count is one too many for a submission */
+			s.n_names = ORDO_CR_MAX_NAMES;
+			assert_int_equal(ordo_cr_write_msg(&p, &s), 0);
+			assert_int_equal(ordo_cr_read(&r, &msg, buf, sizeof(buf)),
+					 -ORDO_CR_ERR_NAMES);
+		}
+		ordo_cr_region_unmap(&m);
+	}
+}
 
 static void test_validation(void **st)
 {
@@ -678,7 +727,16 @@ static void test_doorbell_stress(void **st)
  * faults. The reader must end flagged, and every record it returned
  * before must satisfy the rules. */
 
-struct scrib { struct ordo_cr_map *m; uint64_t seed; _Atomic bool stop; };
+/* ops: what the scribbler has done so far. A run lasts a number of the
+ * scribbler's operations, not a wall time, so a loaded machine that
+ * deschedules it gives every run the same chance to be caught. */
+#define SCRIB_OPS 20000u
+struct scrib {
+	struct ordo_cr_map *m;
+	uint64_t seed;
+	_Atomic bool stop;
+	_Atomic unsigned ops;
+};
 
 static void *scribbler(void *a_)
 {
@@ -691,6 +749,7 @@ static void *scribbler(void *a_)
 	uint64_t s = a->seed, id = 1;
 	while (!atomic_load(&a->stop)) {
 		uint64_t x = cr_rnd(&s);
+		atomic_fetch_add_explicit(&a->ops, 1, memory_order_relaxed);
 		switch (x % 8) {
 		case 0: /* scribble a byte, a word, a run */
 			data[(x >> 8) & (a->m->submit_size - 1)] = (uint8_t)(x >> 40);
@@ -727,7 +786,7 @@ static void test_scribbler(void **st)
 					  ORDO_CR_CTL_SIZE, PROT_NONE), 0);
 		struct ordo_cr_reader r;
 		assert_int_equal(ordo_cr_reader_init(&r, &m, ORDO_CR_SUBMIT, -1, -1), 0);
-		struct scrib a = { &m, 0xabcdef + run, false };
+		struct scrib a = { &m, 0xabcdef + run, false, 0 };
 		pthread_t t;
 		pthread_create(&t, NULL, scribbler, &a);
 		static uint8_t buf[SMALL];
@@ -751,10 +810,13 @@ static void test_scribbler(void **st)
 					assert_non_null(memchr(msg.names[i], 0, 32));
 			}
 			ordo_cr_reader_release(&r);
+			if (atomic_load_explicit(&a.ops, memory_order_relaxed) >=
+			    SCRIB_OPS)
+				break;
+			/* A backstop only: the scribbler's work ends a run. */
 			clock_gettime(CLOCK_MONOTONIC, &t1);
-			if ((t1.tv_sec - t0.tv_sec) * 1000000000L +
-			    (t1.tv_nsec - t0.tv_nsec) > 20000000L)
-				break;  /* 20 ms per run */
+			if (t1.tv_sec - t0.tv_sec > 10)
+				break;
 		}
 		atomic_store(&a.stop, true);
 		pthread_join(t, NULL);
@@ -773,7 +835,7 @@ static void test_scribbler(void **st)
 		if (reasons[e])
 			print_message(" %s=%u", ordo_cr_err_name(e), reasons[e]);
 	print_message("\n");
-	/* random scribbles for 20 ms each must be caught nearly always */
+	/* SCRIB_OPS random scribbles each must be caught nearly always */
 	assert_true(flagged >= runs * 9 / 10);
 	assert_true(records > 0);
 }
@@ -785,6 +847,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_wrap_every_offset),
 		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_iov_gather),
+		cmocka_unit_test(test_name_counts),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_bad_tail),
 		cmocka_unit_test(test_no_span),

@@ -16,6 +16,10 @@ const struct cpmsg_sample cpmsg_samples[] = {
 	{ "query", ORDO_CP_QUERY, 0 },
 	{ "reply", ORDO_CP_REPLY, 0 },
 	{ "reply-empty", ORDO_CP_REPLY, 1 },
+	{ "key", ORDO_CP_KEY, 0 },
+	{ "stats-req", ORDO_CP_STATS_REQ, 0 },
+	{ "stats", ORDO_CP_STATS, 0 },
+	{ "stats-empty", ORDO_CP_STATS, 1 },
 	{ "link-hello", ORDO_CP_LINK_HELLO, 0 },
 	{ "link-welcome", ORDO_CP_LINK_WELCOME, 0 },
 	{ "attach", ORDO_CP_ATTACH, 0 },
@@ -90,6 +94,42 @@ size_t cpmsg_sample_build(const struct cpmsg_sample *s, void *buf,
 		if (s->variant == 0) {
 			memcpy(m + 1, text, sizeof(text) - 1);
 			len += sizeof(text) - 1;
+		}
+		break;
+	}
+	case ORDO_CP_KEY: {
+		struct ordo_cp_key *m = buf;
+
+		m->op = ORDO_CP_KEY_LOAD;
+		strcpy(m->path, "/etc/ordo/next.key");
+		len = sizeof(*m);
+		break;
+	}
+	case ORDO_CP_STATS_REQ: {
+		struct ordo_cp_stats_req *m = buf;
+
+		m->version = ORDO_STATS_VERSION;
+		m->cursor = 3;
+		len = sizeof(*m);
+		break;
+	}
+	case ORDO_CP_STATS: {
+		struct ordo_cp_stats *m = buf;
+		struct ordo_cp_stat *r = (void *)(m + 1);
+
+		m->version = ORDO_STATS_VERSION;
+		m->now_ns = 123456789;
+		len = sizeof(*m);
+		if (s->variant == 0) {
+			m->n = 2;
+			m->next = 5;
+			r[0].id = ORDO_ST_RING_MEMBERS;
+			r[0].value = 3;
+			r[1].id = ORDO_ST_ENGINE_DROPS;
+			r[1].value = 9;
+			/* A label that fills its array but for the NUL. */
+			memset(r[1].label, 'r', sizeof(r[1].label) - 1);
+			len += 2 * sizeof(*r);
 		}
 		break;
 	}

@@ -211,6 +211,63 @@ static void on_query(struct fdp *f, const struct ordo_cp_query_msg *q)
 	fc_send(f->fd, buf, sizeof(*r) + len, NULL, 0);
 }
 
+static void put_stat(struct ordo_cp_stat *r, uint32_t *n, uint16_t id,
+		     uint32_t key, const char *label, uint64_t value)
+{
+	struct ordo_cp_stat *x = &r[(*n)++];
+
+	memset(x, 0, sizeof(*x));
+	x->id = id;
+	x->key = key;
+	x->value = value;
+	if (label)
+		snprintf(x->label, sizeof(x->label), "%s", label);
+}
+
+static void on_stats(struct fdp *f, const struct ordo_cp_stats_req *q)
+{
+	static uint8_t buf[sizeof(struct ordo_cp_stats) +
+			   32 * sizeof(struct ordo_cp_stat)];
+	struct ordo_cp_stats *s = (void *)buf;
+	struct ordo_cp_stat *r = (void *)(s + 1);
+	uint64_t msgs = (uint64_t)(f->n_stats + 1) * FDP_STATS_MSGS;
+	struct timespec ts;
+	uint32_t n = 0;
+
+	if (f->stats_silent)
+		return;
+	f->n_stats++;
+	memset(s, 0, sizeof(*s));
+	s->version = ORDO_STATS_VERSION;
+	if (q->cursor == 0) {
+		put_stat(r, &n, ORDO_ST_RING_MEMBERS, 0, NULL, 1);
+		put_stat(r, &n, ORDO_ST_RING_MEMBERS, 0, NULL, 1); /* again */
+		put_stat(r, &n, ORDO_ST_RING_STATE, 0, "operational", 1);
+		put_stat(r, &n, ORDO_ST_RING_STATE, 0, "gather", 0);
+		put_stat(r, &n, ORDO_ST_RING_CHANGES, 0, NULL, 3);
+		put_stat(r, &n, ORDO_ST_TOKEN_ROTATIONS, 0, NULL, msgs / 10);
+		put_stat(r, &n, ORDO_ST_DATA_RETRANS, 0, NULL, 2);
+		put_stat(r, &n, ORDO_ST_MSGS_DELIVERED, 0, NULL, msgs);
+		put_stat(r, &n, ORDO_ST_BYTES_DELIVERED, 0, NULL, msgs * 100);
+		put_stat(r, &n, ORDO_ST_ENGINE_DROPS, 0, "dup_data", 5);
+		put_stat(r, &n, ORDO_ST_PORT_RX_PACKETS, 0, NULL, 42);
+		put_stat(r, &n, ORDO_ST_PORT_DROPS, 0, "runt", 1);
+		put_stat(r, &n, ORDO_ST_CLIENTS, 0, NULL, 2);
+		put_stat(r, &n, 299, 0, NULL, 1); /* an id we do not know */
+		s->next = 1;
+	} else {
+		put_stat(r, &n, ORDO_ST_CLIENT_BACKLOG_RECORDS, 0, "bo\"b\\", 7);
+		put_stat(r, &n, ORDO_ST_CLIENT_BACKLOG_BYTES, 0, "alice", 4096);
+		put_stat(r, &n, ORDO_ST_CLIENT_DELIVERED, 0, "alice", msgs);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	s->now_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	s->n = n;
+	hdr(&s->hdr, ORDO_CP_STATS, (uint32_t)(sizeof(*s) + n * sizeof(*r)),
+	    q->hdr.seq);
+	fc_send(f->fd, buf, s->hdr.len, NULL, 0);
+}
+
 /* What ordod does on DETACH: let go of the client's descriptors, its
  * socket among them (else the client would never see it close). */
 static void forget_client(struct fdp *f, uint32_t id)
@@ -272,6 +329,8 @@ int fdp_service(struct fdp *f, int timeout_ms)
 				fdp_detached(f, m->client_id, m->reason);
 		} else if (h->type == ORDO_CP_QUERY) {
 			on_query(f, (const void *)buf);
+		} else if (h->type == ORDO_CP_STATS_REQ) {
+			on_stats(f, (const void *)buf);
 		}
 	} while (now_ms() < end);
 	return 0;
@@ -331,7 +390,7 @@ int fc_hello(int fd, const char *name, uint32_t seq)
 	memset(&h, 0, sizeof(h));
 	hdr(&h.hdr, ORDO_CP_HELLO, sizeof(h), seq);
 	snprintf(h.private_name, sizeof(h.private_name), "%s", name);
-	h.submit_bytes = 5000; /* rounded up to 8 KiB */
+	h.submit_bytes = 70000; /* rounded up to 128 KiB */
 	return fc_send(fd, &h, sizeof(h), NULL, 0);
 }
 

@@ -3,7 +3,8 @@
  * The other ends of ordo-ctrld's two sockets, for tests/ctrl: a fake
  * dataplane (listens on DIR/ordod.link, answers LINK_HELLO, sends a state
  * dump, records ATTACH with its descriptors and answers ATTACHED, answers
- * DETACH with DETACHED and a COUNTERS query with a REPLY) and a fake
+ * DETACH with DETACHED, a COUNTERS query with a REPLY and STATS_REQ with
+ * two pages of records, fdp_stats_page()) and a fake
  * client, both with raw socket calls only: libordo and ordod are not
  * used, so a bug shared with them cannot hide here. Plus starting and
  * stopping the real binaries.
@@ -34,6 +35,8 @@ struct fdp {
 	uint32_t n_attach, n_detach, n_query, last_detach_id;
 	struct fdp_attach attach[FDP_MAX_ATTACH];
 	uint32_t hello_hash;
+	uint32_t n_stats;      /* STATS_REQs answered */
+	bool     stats_silent; /* leave STATS_REQ unanswered */
 };
 
 /* Listen on dir/ordod.link. */
@@ -47,6 +50,11 @@ int fdp_accept(struct fdp *f, int timeout_ms, int32_t status,
 /* Handle what ctrld sends for up to timeout_ms (0: what is queued).
  * Returns -1 when the link closed, else 0. */
 int fdp_service(struct fdp *f, int timeout_ms);
+/* The records of the fake's STATS answers: page 0 (next 1) with the ring,
+ * drops, a port, an unknown id and a duplicate; page 1 (next 0) with two
+ * clients, one of them named `bo"b\` to test escaping. Counters grow by
+ * FDP_STATS_MSGS messages per answer, so rates are not 0. */
+#define FDP_STATS_MSGS 1000u
 /* Send raw bytes on the link. */
 int fdp_send_raw(struct fdp *f, const void *buf, size_t len);
 void fdp_detached(struct fdp *f, uint32_t id, uint32_t reason);

@@ -122,7 +122,7 @@ static void err_version(void **state)
 
 static void err_type(void **state)
 {
-	static const uint16_t bad[] = { 0, 6, 15, ORDO_CP_TYPE_MAX, 0xffff };
+	static const uint16_t bad[] = { 0, 9, 15, ORDO_CP_TYPE_MAX, 0xffff };
 	unsigned n_fds;
 	size_t n = build("bye", &n_fds);
 
@@ -202,6 +202,23 @@ static void err_tail(void **state)
 	set_u32(ring_n, ORDO_MAX_MEMBERS + 1);
 	buf.h.len = (uint32_t)n + 4;
 	assert_int_equal(check_err(n + 4, 0), CPMSG_E_TAIL);
+	/* STATS: count and records disagree, or a piece of a record */
+	n = build("stats", &n_fds);
+	set_u32(offsetof(struct ordo_cp_stats, n), 3);
+	assert_int_equal(check_err(n, 0), CPMSG_E_TAIL);
+	set_u32(offsetof(struct ordo_cp_stats, n), 1);
+	assert_int_equal(check_err(n, 0), CPMSG_E_TAIL);
+	set_u32(offsetof(struct ordo_cp_stats, n), 2);
+	buf.h.len = (uint32_t)n + 8;
+	assert_int_equal(check_err(n + 8, 0), CPMSG_E_TAIL);
+	/* STATS: a count whose records would wrap 32 bits */
+	n = build("stats-empty", &n_fds);
+	set_u32(offsetof(struct ordo_cp_stats, n), 0x06666667u);
+	assert_int_equal(check_err(n, 0), CPMSG_E_TAIL);
+	/* STATS_REQ: fixed size only */
+	n = build("stats-req", &n_fds);
+	buf.h.len = (uint32_t)n + 40;
+	assert_int_equal(check_err(n + 40, 0), CPMSG_E_LEN);
 	/* REPLY: any text is a valid tail */
 	n = build("reply-empty", &n_fds);
 	memset(buf.b + n, 0xff, 100);
@@ -225,9 +242,14 @@ static void err_name(void **state)
 		{ "link-welcome", offsetof(struct ordo_cp_link_welcome, daemon), 32 },
 		{ "attach", offsetof(struct ordo_cp_attach, private_name), 16 },
 		{ "client", offsetof(struct ordo_cp_client, private_name), 16 },
+		{ "key", offsetof(struct ordo_cp_key, path), ORDO_CP_PATH_LEN },
 		{ "view", offsetof(struct ordo_cp_view, group), 32 },
 		{ "view", sizeof(struct ordo_cp_view), 32 },      /* member 0 */
 		{ "view", sizeof(struct ordo_cp_view) + 32, 32 }, /* member 1 */
+		{ "stats", sizeof(struct ordo_cp_stats) +
+			   offsetof(struct ordo_cp_stat, label), 24 }, /* record 0 */
+		{ "stats", sizeof(struct ordo_cp_stats) + 40 +
+			   offsetof(struct ordo_cp_stat, label), 24 }, /* record 1 */
 	};
 
 	(void)state;

@@ -257,7 +257,7 @@ static void test_accept_and_leave(void **state)
 	same_file(fds[1], a->fds[1]);
 	same_file(fds[2], a->fds[2]);
 	assert_int_equal(ordo_cr_region_map(&map, fds[0]), 0);
-	assert_int_equal(map.submit_size, 8192);   /* 5000, rounded up */
+	assert_int_equal(map.submit_size, 128u << 10); /* 70000, rounded up */
 	assert_int_equal(map.deliver_size, 4u << 20); /* the default */
 	assert_int_equal(map.hdr->client_id, w.client_id);
 	ordo_cr_region_unmap(&map); /* closes fds[0] */

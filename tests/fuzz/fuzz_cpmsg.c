@@ -17,6 +17,7 @@
  * reached. fuzz_cpmsg_seeds.c writes the seeds.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,16 @@ static void check_accepted(const uint8_t *d, size_t n, unsigned n_fds,
 		memcpy(&r, d, sizeof(r));
 		CHECK(r.n_members <= ORDO_MAX_MEMBERS);
 		CHECK(n == sizeof(r) + r.n_members * sizeof(uint32_t));
+	}
+	if (type == ORDO_CP_STATS) {
+		struct ordo_cp_stats st;
+
+		memcpy(&st, d, sizeof(st));
+		CHECK(n == sizeof(st) + (size_t)st.n * sizeof(struct ordo_cp_stat));
+		for (size_t off = sizeof(st); off < n;
+		     off += sizeof(struct ordo_cp_stat))
+			CHECK(memchr(d + off + offsetof(struct ordo_cp_stat, label),
+				     0, ORDO_STAT_LABEL_LEN) != NULL);
 	}
 	if (type == ORDO_CP_VIEW) {
 		struct ordo_cp_view v;

@@ -62,6 +62,8 @@ write_config() {
 		echo "	Encap = ethernet"
 		echo "	IdleStrategy = $IDLE"
 		echo "	SlowConsumer = $SLOW_CONSUMER"
+		echo "	Crypto = aes256gcm"
+		echo "	KeyFile = $LAB_CONF_KEY"
 		for ((i = 1; i <= n; i++)); do
 			echo "	Daemon n$i { Port = \"net_af_packet0,iface=veth0,qdisc_bypass=1\" }"
 		done

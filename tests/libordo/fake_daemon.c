@@ -118,7 +118,10 @@ static void accept_one(struct fake_daemon *d)
 	k->cefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	k->defd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	uint32_t rs = d->ring_size ? d->ring_size : 64u << 10;
+	/* MaxMessageSize as ordo-ctrld passes it with the default
+	 * configuration. */
 	struct ordo_cr_params p = { .submit_size = rs, .deliver_size = rs,
+				    .max_msg = 16u << 20,
 				    .client_id = (uint32_t)slot + 1 };
 	if (ordo_cr_region_create(&k->map, &p) < 0) {
 		conn_free(k);
@@ -217,17 +220,17 @@ static void message(struct fake_daemon *d, struct fake_conn *k)
 		deliver(d, k, &s);
 		return;
 	}
-	static char names[ORDO_CR_MAX_NAMES + 1][ORDO_CR_NAME_LEN];
+	/* The sender, then every destination: a record holds them all
+	 * (ORDO_CR_MAX_NAMES is the groups plus one). */
+	static char names[ORDO_CR_MAX_NAMES][ORDO_CR_NAME_LEN];
 	memcpy(names[0], k->group, ORDO_CR_NAME_LEN);
 	memcpy(names[1], k->names, (size_t)f->n_names * ORDO_CR_NAME_LEN);
 	struct ordo_cr_send s = {
 		.kind = ORDO_CR_MSG, .service = f->service, .flags = ORDO_CR_F_SENDER,
-		.n_names = (uint8_t)(f->n_names + 1), .names = names,
+		.n_names = (uint16_t)(f->n_names + 1), .names = names,
 		.msg_type = f->msg_type, .msg_id = ++d->deliver_seq,
 		.payload = k->msg, .len = k->msg_len,
 	};
-	if (f->n_names == ORDO_CR_MAX_NAMES)
-		s.n_names = ORDO_CR_MAX_NAMES;  /* no room for the sender: cut */
 	deliver(d, k, &s);
 }
 

@@ -3,8 +3,8 @@
 #
 # The long soak (`make sim-soak`, README.md): N seeds with pauses and
 # restarts, availability judged, split into one seed range per core: half
-# on 3 nodes (--faults pause,restart, no loss), half on 4 nodes with
-# partitions and merges at 2 % loss. Prints each range's heal_ms and last
+# on 3 nodes with pauses and restarts, half on 3 nodes with crashes,
+# partitions and merges besides. Prints each range's heal_ms and last
 # line, then `sim soak: passed|FAILED seeds=N`.
 #
 # usage: soak.sh [ordo-sim] [seeds]          (defaults: build/..., 100000)
@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 i=0
 for cfg in "--nodes 3 --faults pause,restart" \
-           "--nodes 4 --faults pause,partition,merge --loss 0.02"; do
+           "--nodes 3 --faults pause,crash,restart,partition,merge"; do
   for ((j = 0; j < JOBS; j++)); do
     first=$(( 1 + j * per ))
     [ "$first" -gt "$half" ] && break

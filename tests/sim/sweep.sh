@@ -6,7 +6,7 @@
 # service; over 1,000 more with every fault kind (--faults all: crashes,
 # restarts, partitions, merges, one-way links, pauses, slow nodes, flapping
 # links) across loss 0-10 %, where the runs marked --avail-report count
-# availability violations without failing (README.md says why); 2,000
+# availability violations without failing (README.md says why); 2,200
 # with pauses where availability is judged; plus the checker's mutation
 # test, with and without faults. Runs as many ordo-sim processes
 # at once as there are cores; prints each run's last line (and reform_ms
@@ -38,9 +38,9 @@ runs=(
 # Pauses, availability judged (healthy-split, ring-of-one): 10 x K seeds.
 pauses=(
   "--nodes 3 --faults pause,restart"
-  "--nodes 4 --faults pause,partition,merge --loss 0.02"
+  "--nodes 3 --faults pause,crash,restart,partition,merge"
 )
-pause_mult=(6 4)
+pause_mult=(4 7)
 # Quarter-size runs: slower per seed.
 small=(
   "--nodes 16 --loss 0.3 --dup 0.05 --reorder 0.1 --service safe"
