@@ -7,10 +7,11 @@
  * return is a new ring, a transitional configuration, a pause in ordering.
  * Not in the papers; our rule:
  *
- *   - a member that left our ring twice within flap_hold_ns, and had been
- *     back in it for at least token loss + consensus in between (a ring
- *     that ran, not a step of the same re-formation), is flapping: we hold
- *     it out. Counted only on the larger side of the change (more
+ *   - a member that left our ring twice within flap_hold_ns, silent for a
+ *     token loss timeout each time (not merely left out of a re-formation
+ *     it took part in, as on a lossy LAN), and had been back in it for at
+ *     least token loss + consensus in between (a ring that ran, not a step
+ *     of the same re-formation), is flapping: we hold it out. Counted only on the larger side of the change (more
  *     of the old ring stayed with us than left; on a tie, the side with the
  *     lowest id), so the member cut off does not accuse the ring it was cut
  *     from, and for a broken link between two members only one end is held
@@ -136,6 +137,12 @@ void eng_flap_ring_change(struct ordo_engine *e, const struct ring_view *from,
 	    larger) {
 		for (i = 0; i < e->cfg.n_members; i++) {
 			if (!(left & bit((int)i)))
+				continue;
+			/* Heard within a token loss timeout: left out
+			 * in a re-formation it took part in (a lossy LAN),
+			 * not lost by a link that went down. */
+			if (m->last_heard[i] != 0 &&
+			    e->now + 1 - m->last_heard[i] < e->cfg.token_loss_ns)
 				continue;
 			/* Lost again within flap_hold_ns, after it had
 			 * been back in our ring for a while (a ring that

@@ -377,25 +377,33 @@ static int push_held(struct avail_stats *st, double ms)
 	return 0;
 }
 
-static int push_sample(struct avail_stats *st, double ms, uint32_t changes,
-		       uint8_t kind)
+static int push_changes(struct avail_stats *st, uint32_t changes)
+{
+	if (st->n_changes == st->cap_changes) {
+		size_t cap = st->cap_changes ? 2 * st->cap_changes : 256;
+		uint32_t *c = realloc(st->changes, cap * sizeof(*c));
+
+		if (c == NULL)
+			return -ENOMEM;
+		st->changes = c;
+		st->cap_changes = cap;
+	}
+	st->changes[st->n_changes++] = changes;
+	return 0;
+}
+
+static int push_sample(struct avail_stats *st, double ms, uint8_t kind)
 {
 	if (st->n_heal == st->cap_heal) {
 		size_t cap = st->cap_heal ? 2 * st->cap_heal : 256;
 		double *d = realloc(st->heal_ms, cap * sizeof(*d));
-		uint32_t *c;
 
 		if (d == NULL)
 			return -ENOMEM;
 		st->heal_ms = d;
-		c = realloc(st->changes, cap * sizeof(*c));
-		if (c == NULL)
-			return -ENOMEM;
-		st->changes = c;
-		st->cap_heal = st->cap_changes = cap;
+		st->cap_heal = cap;
 	}
 	st->heal_ms[st->n_heal++] = ms;
-	st->changes[st->n_changes++] = changes;
 	st->by_kind_n[kind]++;
 	if (ms > st->by_kind_max[kind])
 		st->by_kind_max[kind] = ms;
@@ -468,12 +476,13 @@ static int measure_heals(const struct check_input *in,
 					 f->drawn, changes, prm->max_changes);
 		if (st == NULL)
 			continue;
-		if (prm->held)
+		rc = push_changes(st, changes);
+		if (rc == 0 && prm->held)
 			rc = push_held(st, full > h ? (double)(full - h) / 1e6 :
 						      0.0);
-		else
+		else if (rc == 0)
 			rc = push_sample(st, full > h ? (double)(full - h) / 1e6 :
-							0.0, changes, f->kind);
+							0.0, f->kind);
 		if (rc != 0)
 			return rc;
 	}

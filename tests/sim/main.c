@@ -207,20 +207,24 @@ static void print_heal(const struct cli *c, struct avail_stats *st)
 				       st->by_kind_max[k]);
 		printf("\n");
 	}
-	if (st->n_heal == 0) {
-		printf("heal_ms p50=- p99=- max=-\nring_changes p50=- max=-\n");
-		return;
-	}
-	printf("heal_ms p50=%.1f p99=%.1f max=%.1f\n",
-	       avail_heal_quantile(st, 0.5), avail_heal_quantile(st, 0.99),
-	       avail_heal_quantile(st, 1.0));
+	if (st->n_heal == 0)
+		printf("heal_ms p50=- p99=- max=-\n");
+	else
+		printf("heal_ms p50=%.1f p99=%.1f max=%.1f\n",
+		       avail_heal_quantile(st, 0.5),
+		       avail_heal_quantile(st, 0.99),
+		       avail_heal_quantile(st, 1.0));
 	if (st->n_held)
 		printf("heal_ms_after_flap_hold n=%zu p50=%.1f p99=%.1f "
 		       "max=%.1f\n", st->n_held, avail_held_quantile(st, 0.5),
 		       avail_held_quantile(st, 0.99),
 		       avail_held_quantile(st, 1.0));
-	printf("ring_changes p50=%u max=%u\n", avail_changes_quantile(st, 0.5),
-	       avail_changes_quantile(st, 1.0));
+	if (st->n_changes == 0)
+		printf("ring_changes p50=- max=-\n");
+	else
+		printf("ring_changes p50=%u max=%u\n",
+		       avail_changes_quantile(st, 0.5),
+		       avail_changes_quantile(st, 1.0));
 }
 
 static double wall_ms(void)
