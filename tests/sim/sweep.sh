@@ -74,7 +74,7 @@ for r in "${small[@]}"; do
   launch $r --seeds $(( (K + 3) / 4 ))
 done
 launch --mutate --seeds $(( (K + 9) / 10 ))
-launch --mutate --faults all --loss 0.05 --seeds $(( (K + 9) / 10 ))
+launch --mutate --faults all --loss 0.05 --avail-report --seeds $(( (K + 9) / 10 ))
 wait
 
 fail=0
