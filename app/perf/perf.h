@@ -28,6 +28,7 @@
 #include "ordo/ordo.h"
 #include "lib/flood/flood_check.h"
 #include "app/perf/perf_opts.h"
+#include "app/perf/perf_order.h"
 
 #define PERF_SYNC_GROUP "perfsync"
 
@@ -65,6 +66,7 @@ struct perf_run {
 	bool member_left;              /* perfsync shrank during a round */
 	int closed;                    /* receiver's session ended: reason */
 	struct flood_check check;
+	struct perf_order order;       /* per-group digests (perf_order.h) */
 	unsigned ends_seen;            /* --no-receive: ENDs of this round */
 	uint8_t *rx_buf;               /* names and data of one event */
 	size_t rx_len;

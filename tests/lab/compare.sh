@@ -12,8 +12,13 @@
 #   3. Corosync 3: 3 nodes, one cpg_flood sender per node, CPG's agreed
 #      order (tests/lab/corosync/bench.sh).
 #
-# Both ordo and Corosync check what they deliver (sequence, integrity, one
-# order); a run that lost or misordered anything fails the comparison.
+# Both ordo and Corosync check what they deliver: each receiver its
+# senders' sequences and every payload; then the nodes' order digests are
+# compared, per size: Corosync's one digest per node (of every message up
+# to the last END), ordo's per data group and for all groups together, per
+# round, of every AGREED delivery up to the round's last END
+# (tests/lab/order-compare.sh). A run that lost, misordered or damaged
+# anything, or whose nodes' digests differ, fails the comparison.
 # Prints a table, then as its last line
 #
 #   compare: ordo/corosync 1KiB msgs/s ratio=R
@@ -55,10 +60,12 @@ ratio_1k=
 for s in $SIZES; do
 	o=$(field "$OUT/ordo" perf-lab: "$s" rx_msgs_per_s)
 	oc=$(field "$OUT/ordo" perf-lab: "$s" checked)
+	oo=$(field "$OUT/ordo" perf-lab: "$s" order)
 	c=$(field "$OUT/corosync" corosync: "$s" msgs_per_s)
 	cc=$(field "$OUT/corosync" corosync: "$s" ordered)
 	t=$(field "$OUT/baseline" baseline: "$s" testpmd_gbit_per_s)
 	[ "$oc" = yes ] || { log "ordo's $s-byte run was not clean ($oc)"; exit 1; }
+	[ "$oo" = same ] || { log "ordo's $s-byte run: the nodes' order digests were not the same (order=$oo)"; exit 1; }
 	[ "$cc" = yes ] || { log "corosync's $s-byte run was not clean ($cc)"; exit 1; }
 	r=$(awk -v a="$o" -v b="$c" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
 	g=$(awk -v a="$o" -v s="$s" 'BEGIN { printf "%.3f", a * s * 8 / 1e9 }')
