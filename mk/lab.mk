@@ -12,6 +12,9 @@
 #                                             leave / SIGKILL / node loss)
 #   make lab-bigmsg                          (1..16 MiB messages between 3
 #                                             nodes, default and 64 KiB rings)
+#   make lab-flush                           (the flush library on 3 nodes:
+#                                             joins, kills mid-flush, leaves;
+#                                             ROUNDS rounds, 10)
 #   make metrics-check                       (a real Prometheus scrapes a
 #                                             3-node lab: targets, ring size,
 #                                             counters that move)
@@ -25,7 +28,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check lab-bigmsg metrics-check
+	client-check lab-bigmsg metrics-check lab-flush
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -51,6 +54,9 @@ lab-bigmsg: build
 metrics-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/metrics-check.sh
+lab-flush: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		ROUNDS=$(ROUNDS) bash tests/lab/flush.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare

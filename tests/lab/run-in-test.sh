@@ -11,6 +11,7 @@
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
 #   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
+#   flush         the flush library: joins, members killed mid-flush, a leave
 #   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #
 # Prints one line per check and ends with `lab: N passed, M failed`.
@@ -43,6 +44,7 @@ check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
+check flush    BUILD_DIR="$PWD/$B" ROUNDS=1 bash $LAB/flush.sh
 
 echo "lab: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
