@@ -43,6 +43,7 @@ struct perf_sender {
 	uint64_t id;                   /* flood_name_id(private group) */
 	uint8_t *buf;                  /* one message, the largest size */
 	uint64_t seq;
+	uint32_t len;                  /* this round's message size */
 	_Atomic uint64_t tx_msgs;      /* WARMUP and DATA handed to libordo */
 	_Atomic uint64_t tx_data;      /* DATA of the current round */
 	_Atomic uint64_t tx_full;      /* submit ring was full (retried) */

@@ -21,6 +21,9 @@
 #
 #   SIZES="100 1024 8192" SECS=5 NODES=3 tests/lab/perf.sh        (root)
 #   NODES=1 SIZES=64 PERF_ARGS="--groups 2" tests/lab/perf.sh
+#   SIZES="65536 1048576 16777216" tests/lab/perf.sh   (file-transfer sizes;
+#       a size above 16 MiB less the group header raises MaxMessageSize to
+#       32M in the generated configuration)
 #
 # Environment: NODES, SIZES, SECS, WARMUP (1), SENDERS per node (1),
 # SERVICE (agreed), PERF_ARGS (more ordo-perf options, e.g. --mode rate
@@ -69,6 +72,12 @@ write_config() {
 		echo "	Encap = ethernet"
 		echo "	IdleStrategy = $IDLE"
 		echo "	SlowConsumer = $SLOW_CONSUMER"
+		# Messages above the default MaxMessageSize (16M, group header
+		# included): room for them and two in the submit queue.
+		if [ "$(printf '%s\n' $SIZES | sort -n | tail -1)" -gt $((16 * 1024 * 1024 - 4096)) ]; then
+			echo "	MaxMessageSize = 32M"
+			echo "	SubmitQueueBytes = $((64 * 1024 * 1024 + 131072))"
+		fi
 		for ((i = 1; i <= n; i++)); do
 			echo "	Daemon n$i { Port = \"net_af_packet0,iface=veth0,qdisc_bypass=1\" }"
 		done
