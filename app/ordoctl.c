@@ -2,8 +2,10 @@
  *
  * ordoctl: ask ordo-ctrld what it knows (status, ring, groups, clients,
  * the dataplane's counters, the configuration), watch daemons live (top,
- * ordoctl_top.c), or check a configuration file offline. One QUERY per run on the client socket; the answer is
- * text for a person, or JSON with --json for a script.
+ * ordoctl_top.c), check a configuration file offline, make a key file
+ * and rotate the ring's keys (keygen, key: ordoctl_key.c). One request
+ * per run on the client socket; the answer is text for a person, or JSON
+ * with --json for a script.
  *
  * Exit codes: 0 answered (check: the file is valid), 1 the daemon
  * answered with an error (check: the file is not valid), 2 no daemon
@@ -48,6 +50,11 @@ static const struct command {
 	{ "top", " [--iterations N] [--delay S]",
 	  "live per-second view of every daemon given with -s", ordoctl_top, 0 },
 	{ "check", " FILE", "parse a configuration file offline", cmd_check, 0 },
+	{ "keygen", " FILE", "write a new ring key (32 random bytes, mode 0600)",
+	  ordoctl_keygen, 0 },
+	{ "key", " list|load FILE|use ID|retire ID",
+	  "the ring's keys (root or the daemons' user); docs/security.md",
+	  ordoctl_key, 0 },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -95,32 +102,22 @@ int ordoctl_dial(const char *path)
 	return fd;
 }
 
-static int cmd_query(const struct opts *o, int argc, char **argv, int what)
+int ordoctl_exchange(const struct opts *o, const void *msg, size_t len)
 {
 	static uint8_t buf[ORDO_CP_MSG_MAX];
 	const struct ordo_cp_reply *r = (const void *)buf;
-	struct ordo_cp_query_msg q;
 	int fd, rc, status = 0;
 	enum cpmsg_err err;
 	unsigned n_fds;
 	int fds[1];
 
-	(void)argv;
-	if (argc != 1) {
-		usage(stderr);
-		return EXIT_NO_DAEMON;
-	}
 	fd = ordoctl_dial(o->sock);
 	if (fd < 0) {
 		fprintf(stderr, "ordoctl: no daemon answers on %s: %s\n", o->sock,
 			strerror(errno));
 		return EXIT_NO_DAEMON;
 	}
-	memset(&q, 0, sizeof(q));
-	cpmsg_hdr(&q.hdr, ORDO_CP_QUERY, sizeof(q), 1);
-	q.what = (uint32_t)what;
-	q.flags = o->json ? ORDO_CP_Q_JSON : 0;
-	rc = cpmsg_send(fd, &q, sizeof(q), NULL, 0, 0);
+	rc = cpmsg_send(fd, msg, len, NULL, 0, 0);
 	if (rc < 0) {
 		fprintf(stderr, "ordoctl: %s: %s\n", o->sock, strerror(-rc));
 		close(fd);
@@ -159,6 +156,22 @@ static int cmd_query(const struct opts *o, int argc, char **argv, int what)
 		return 1;
 	}
 	return 0;
+}
+
+static int cmd_query(const struct opts *o, int argc, char **argv, int what)
+{
+	struct ordo_cp_query_msg q;
+
+	(void)argv;
+	if (argc != 1) {
+		usage(stderr);
+		return EXIT_NO_DAEMON;
+	}
+	memset(&q, 0, sizeof(q));
+	cpmsg_hdr(&q.hdr, ORDO_CP_QUERY, sizeof(q), 1);
+	q.what = (uint32_t)what;
+	q.flags = o->json ? ORDO_CP_Q_JSON : 0;
+	return ordoctl_exchange(o, &q, sizeof(q));
 }
 
 static int cmd_check(const struct opts *o, int argc, char **argv, int what)

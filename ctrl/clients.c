@@ -466,6 +466,13 @@ void ctrld_conn_input(struct ctrld *d, uint32_t ci)
 				}
 			ctrld_query(d, ci, (const void *)d->buf);
 			break;
+		case ORDO_CP_KEY:
+			if (k->client >= 0) {
+				proto_error(d, ci, "KEY in a session");
+				return;
+			}
+			ctrld_key(d, ci, (const void *)d->buf);
+			break;
 		case ORDO_CP_STATS_REQ:
 			if (k->client >= 0) {
 				proto_error(d, ci, "STATS_REQ in a session");

@@ -190,6 +190,7 @@ void ctrld_mirror_clear(struct ctrld *d);
 
 /* query.c: answer a QUERY on connection ci (seq echoed). */
 void ctrld_query(struct ctrld *d, uint32_t ci, const struct ordo_cp_query_msg *q);
+void ctrld_key(struct ctrld *d, uint32_t ci, const struct ordo_cp_key *m);
 /* Send text as REPLY datagrams (split at ORDO_CP_MSG_MAX). */
 int ctrld_reply(int fd, uint32_t seq, int32_t status, const char *text,
 		size_t len);

@@ -8,11 +8,13 @@
  * or JSON with ORDO_CP_Q_JSON, cut into REPLY datagrams of at most
  * ORDO_CP_MSG_MAX bytes.
  */
+#define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "ctrl/ctrld.h"
 #include "ctrl/sbuf.h"
@@ -294,29 +296,75 @@ static void q_config(struct ctrld *d, struct sbuf *b, bool json)
 	free(text);
 }
 
-static void forward(struct ctrld *d, uint32_t ci,
-		    const struct ordo_cp_query_msg *q)
+/* Hand a QUERY or a KEY (len bytes, a header first) to ordod under a link
+ * seq of ours; its REPLYs come back through ctrld_query_relay. */
+static void forward_msg(struct ctrld *d, uint32_t ci, const void *msg,
+			size_t len)
 {
 	struct ctrld_conn *k = &d->conns[ci];
-	struct ordo_cp_query_msg f = *q;
+	struct ordo_cp_hdr h;
+	uint8_t f[sizeof(struct ordo_cp_key)];
 
+	memcpy(&h, msg, sizeof(h));
 	if (d->link != LINK_UP) {
-		ctrld_reply(k->fd, q->hdr.seq, -ENOTCONN,
+		ctrld_reply(k->fd, h.seq, -ENOTCONN,
 			    "dataplane not running\n", 22);
 		return;
 	}
 	if (k->fwd) {
-		ctrld_reply(k->fd, q->hdr.seq, -EBUSY,
+		ctrld_reply(k->fd, h.seq, -EBUSY,
 			    "one query at a time\n", 20);
 		return;
 	}
-	f.hdr.seq = ctrld_link_next_seq(d);
+	if (len > sizeof(f))
+		return; /* cannot happen: our two message types */
+	memcpy(f, msg, len);
 	k->fwd = true;
-	k->fwd_type = ORDO_CP_QUERY;
-	k->fwd_seq = f.hdr.seq;
-	k->fwd_client_seq = q->hdr.seq;
+	k->fwd_type = h.type; /* answered by REPLY either way */
+	k->fwd_client_seq = h.seq;
+	h.seq = ctrld_link_next_seq(d);
+	memcpy(f, &h, sizeof(h));
+	k->fwd_seq = h.seq;
 	k->fwd_deadline_ns = ctrld_now_ns() + CTRLD_QUERY_MS * 1000000ull;
-	ctrld_link_send(d, &f, sizeof(f), NULL, 0);
+	ctrld_link_send(d, f, len, NULL, 0);
+}
+
+static void forward(struct ctrld *d, uint32_t ci,
+		    const struct ordo_cp_query_msg *q)
+{
+	forward_msg(d, ci, q, sizeof(*q));
+}
+
+/* KEY: the ring's keys are the administrator's. Only root and the user
+ * the daemons run as may list or change them, whatever Access says (it
+ * is about groups); the socket's mode is a second fence, not the only
+ * one. ordod does the operation and answers. */
+void ctrld_key(struct ctrld *d, uint32_t ci, const struct ordo_cp_key *m)
+{
+	struct ctrld_conn *k = &d->conns[ci];
+	struct ucred cr;
+	socklen_t crlen = sizeof(cr);
+
+	if (getsockopt(k->fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) < 0 ||
+	    (cr.uid != 0 && cr.uid != geteuid())) {
+		static const char no[] = "key operations are for root and the "
+					 "daemon's user only\n";
+
+		ctrld_log(d, CLOG_WARN, "KEY refused: uid %u pid %u",
+			  crlen == sizeof(cr) ? cr.uid : 0,
+			  crlen == sizeof(cr) ? (unsigned)cr.pid : 0);
+		ctrld_reply(k->fd, m->hdr.seq, -EPERM, no, sizeof(no) - 1);
+		return;
+	}
+	if (m->op == 0 || m->op >= ORDO_CP_KEY_OP_MAX ||
+	    (m->flags & ~ORDO_CP_Q_JSON) || m->reserved != 0) {
+		ctrld_reply(k->fd, m->hdr.seq, -EINVAL, "bad key request\n", 16);
+		return;
+	}
+	ctrld_log(d, CLOG_INFO, "KEY op %u key %08x%s%s by uid %u pid %u",
+		  m->op, m->key_id, m->path[0] ? " file " : "", m->path,
+		  cr.uid, (unsigned)cr.pid);
+	forward_msg(d, ci, m, sizeof(*m));
 }
 
 void ctrld_query(struct ctrld *d, uint32_t ci, const struct ordo_cp_query_msg *q)

@@ -9,8 +9,11 @@
 
 #include <stdint.h>
 
+/* Every reason is above 0, so a parser returns 0 or -reason (0 was
+ * NOT_ORDO once, which made "not ours" read as success). */
 enum dp_drop {
-	DP_DROP_NOT_ORDO = 0, /* another EtherType, IP protocol or UDP port */
+	DP_DROP_NONE = 0,     /* not a reason */
+	DP_DROP_NOT_ORDO,     /* another EtherType, IP protocol or UDP port */
 	DP_DROP_RUNT,         /* shorter than its headers say */
 	DP_DROP_BAD_IP,       /* IPv4 header we don't accept (options, frags) */
 	DP_DROP_FROM_SELF,    /* our own station address came back */
@@ -20,6 +23,13 @@ enum dp_drop {
 	DP_DROP_TOO_BIG,      /* the engine asked to send above the MTU */
 	DP_DROP_LINK_DOWN,    /* a frame for a port whose link is down */
 	DP_DROP_NO_PORT,      /* no port is up: nowhere to send */
+	/* Sealed frames (dataplane/seal.h), crypto on: */
+	DP_DROP_SEAL_BAD,     /* short or garbled envelope, or not sealed */
+	DP_DROP_SEAL_SENDER,  /* transmitter is not another configured member */
+	DP_DROP_SEAL_KEY,     /* names a key we do not hold */
+	DP_DROP_SEAL_REPLAY,  /* counter seen, behind the window, or old run */
+	DP_DROP_SEAL_AUTH,    /* failed authentication: forged or corrupted */
+	DP_DROP_SEAL_DEV,     /* the crypto device refused or failed the op */
 	DP_DROP_MAX
 };
 

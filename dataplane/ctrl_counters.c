@@ -92,6 +92,33 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		kv(&o, "tx_ucast", s.ports[i].c.tx_ucast);
 		section(&o, name, false);
 	}
+	{
+		/* Frames sealed and opened, and every reason a frame was not
+		 * (dataplane/counters.h): the ports' sums. */
+		uint64_t drops[DP_DROP_MAX] = { 0 };
+
+		for (uint16_t i = 0; i < s.n_ports; i++)
+			for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
+				drops[k] += s.ports[i].c.drops[k];
+		section(&o, "crypto", true);
+		kv(&o, "on", s.crypto);
+		kv(&o, "sending_key", s.seal.tx_key_id);
+		kv(&o, "keys_loaded", s.seal.n_keys);
+		kv(&o, "sealed", s.seal.sealed);
+		kv(&o, "opened", s.seal.opened);
+		kv(&o, "key_changes", s.seal.use_applied);
+		kv(&o, "key_change_missing", s.seal.use_missing);
+		for (int k = DP_DROP_SEAL_BAD; k <= DP_DROP_SEAL_DEV; k++)
+			kv(&o, dp_drop_name(k), drops[k]);
+		section(&o, "crypto", false);
+		section(&o, "drops", true);
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_SEAL_BAD; k++)
+			kv(&o, dp_drop_name(k), drops[k]);
+		kv(&o, "announces_bad", s.announces_bad);
+		kv(&o, "peers_moved", s.peers_moved);
+		kv(&o, "rx_stranger_accepted", s.rx_stranger);
+		section(&o, "drops", false);
+	}
 	section(&o, "clients", true);
 	kv(&o, "attached", g->attached);
 	kv(&o, "detached", g->detached);

@@ -293,6 +293,25 @@ static void on_query(struct dp_link *l, const struct ordo_cp_query_msg *in)
 	ctrl_send(l, r, sizeof(*r) + n);
 }
 
+static void on_key(struct dp_link *l, const struct ordo_cp_key *in)
+{
+	const struct ordo_cp_key m = *in; /* the answer reuses the buffer */
+	struct ordo_cp_reply *r = (struct ordo_cp_reply *)l->buf;
+	size_t room = ORDO_CP_MSG_MAX - sizeof(*r), n = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (l->p.key != NULL) {
+		n = l->p.key(l->p.key_arg, &m, (char *)(r + 1), room, &r->status);
+		if (n >= room)
+			n = room - 1;
+	} else {
+		r->status = -EOPNOTSUPP;
+	}
+	cpmsg_hdr(&r->hdr, ORDO_CP_REPLY, (uint32_t)(sizeof(*r) + n),
+		  m.hdr.seq);
+	ctrl_send(l, r, sizeof(*r) + n);
+}
+
 static void on_stats(struct dp_link *l, const struct ordo_cp_stats_req *in)
 {
 	const struct ordo_cp_stats_req q = *in; /* the answer overwrites it */
@@ -385,7 +404,7 @@ static void ctrl_read(struct dp_link *l)
 	}
 	if (h->type != ORDO_CP_LINK_HELLO && h->type != ORDO_CP_ATTACH &&
 	    h->type != ORDO_CP_DETACH && h->type != ORDO_CP_QUERY &&
-	    h->type != ORDO_CP_STATS_REQ) {
+	    h->type != ORDO_CP_KEY && h->type != ORDO_CP_STATS_REQ) {
 		cpmsg_close_fds(fds, nfds);
 		ctrl_drop(l, "unexpected message type");
 		return;
@@ -408,6 +427,9 @@ static void ctrl_read(struct dp_link *l)
 	case ORDO_CP_QUERY:
 		on_query(l, (const void *)h);
 		break;
+	case ORDO_CP_KEY:
+		on_key(l, (const void *)h);
+		break;
 	case ORDO_CP_STATS_REQ:
 		on_stats(l, (const void *)h);
 		break;
@@ -415,6 +437,36 @@ static void ctrl_read(struct dp_link *l)
 }
 
 /* --------------------------------------------------------- events */
+
+/* One line per ring this daemon installs, with the wall-clock time it
+ * reached the main lcore (at most one link poll, 20 ms, after the ring
+ * lcore installed it): what an operator reads after a fault, and what the
+ * lab's fault suite (tests/lab/faults_check.py) builds its timeline from.
+ * Every regular configuration comes through here, in order, even with no
+ * control plane attached; the dump for a new control plane repeats the
+ * current ring, which is not printed twice. */
+static void log_ring(struct dp_link *l, const struct ordo_cp_hdr *h,
+		     uint32_t len)
+{
+	const struct ordo_cp_ring *m = (const void *)h;
+	const uint32_t *ids = (const uint32_t *)(m + 1);
+	struct timespec ts;
+
+	if (len < sizeof(*m) || m->n_members > ORDO_MAX_MEMBERS ||
+	    len < sizeof(*m) + 4 * m->n_members ||
+	    (m->ring_rep == l->logged_rep && m->ring_seq == l->logged_seq))
+		return;
+	l->logged_rep = m->ring_rep;
+	l->logged_seq = m->ring_seq;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	printf("ordod: ring %08x.%u members=%u at=%lld.%06ld ids=",
+	       m->ring_rep, m->ring_seq, m->n_members, (long long)ts.tv_sec,
+	       ts.tv_nsec / 1000);
+	for (uint32_t i = 0; i < m->n_members; i++)
+		printf("%s%u", i ? "," : "", ids[i]);
+	printf("\n");
+	fflush(stdout);
+}
 
 static int events(struct dp_link *l)
 {
@@ -442,6 +494,8 @@ static int events(struct dp_link *l)
 				    DP_SLOT_DONE)
 				slot_reclaim(c);
 		}
+		if (h->type == ORDO_CP_RING)
+			log_ring(l, h, len);
 		ctrl_send(l, h, len);
 		dp_gw_event_done(l->gw, len);
 		n++;

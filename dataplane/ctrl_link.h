@@ -31,6 +31,12 @@ struct dp_link_params {
 	 * length written (snprintf-like). */
 	size_t (*counters)(void *arg, char *buf, size_t len, bool json);
 	void *counters_arg;
+	/* A KEY request (ctrld checked who asks): the answer's text in buf
+	 * (snprintf-like length), its status 0 or -errno in *status. NULL:
+	 * answered -EOPNOTSUPP. */
+	size_t (*key)(void *arg, const struct ordo_cp_key *m, char *buf,
+		      size_t len, int32_t *status);
+	void *key_arg;
 	/* A page of STATS records (dataplane/ctrl_stats.h); arg is
 	 * counters_arg. NULL: STATS_REQ is answered -EOPNOTSUPP. */
 	size_t (*stats)(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
@@ -46,6 +52,7 @@ struct dp_link {
 	uint32_t hiwater;          /* slots ever used: scans stop here (the
 				    * lowest free slot is taken first) */
 	uint64_t ctrl_sessions, protocol_errors, attach_refused;
+	uint32_t logged_rep, logged_seq; /* the last ring printed */
 	uint8_t *buf;              /* ORDO_CP_MSG_MAX */
 };
 

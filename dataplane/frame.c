@@ -32,6 +32,7 @@ void dp_framer_init(struct dp_framer *f, bool udp, uint8_t ring,
 const char *dp_drop_name(enum dp_drop d)
 {
 	static const char *const names[DP_DROP_MAX] = {
+		[DP_DROP_NONE] = "none",
 		[DP_DROP_NOT_ORDO] = "not_ordo",
 		[DP_DROP_RUNT] = "runt",
 		[DP_DROP_BAD_IP] = "bad_ip",
@@ -42,6 +43,12 @@ const char *dp_drop_name(enum dp_drop d)
 		[DP_DROP_TOO_BIG] = "too_big",
 		[DP_DROP_LINK_DOWN] = "link_down",
 		[DP_DROP_NO_PORT] = "no_port",
+		[DP_DROP_SEAL_BAD] = "seal_bad_envelope",
+		[DP_DROP_SEAL_SENDER] = "seal_unknown_sender",
+		[DP_DROP_SEAL_KEY] = "seal_unknown_key",
+		[DP_DROP_SEAL_REPLAY] = "seal_replay",
+		[DP_DROP_SEAL_AUTH] = "seal_auth_failed",
+		[DP_DROP_SEAL_DEV] = "seal_device",
 	};
 
 	return (unsigned)d < DP_DROP_MAX ? names[d] : "unknown";

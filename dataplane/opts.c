@@ -19,7 +19,7 @@ enum opt_id {
 	O_PWINDOW, O_AWINDOW, O_STORE, O_RXD, O_TXD, O_PORT_WAIT, O_PROMISC,
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
 	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS, O_TOKEN_HOLD,
-	O_RUNTIME_DIR, O_NO_CLIENTS,
+	O_RUNTIME_DIR, O_NO_CLIENTS, O_CRYPTO, O_KEY_FILE, O_CRYPTO_DEV,
 };
 
 struct opt_doc {
@@ -54,6 +54,10 @@ static const struct opt_doc docs[] = {
 	{ "txd", O_TXD, "N", "tx descriptors per port (1024)" },
 	{ "port-wait-ms", O_PORT_WAIT, "MS", "memif client: wait this long for its server (10000)" },
 	{ "promisc", O_PROMISC, NULL, "also enable promiscuous mode (allmulticast is always on)" },
+	{ NULL, 0, NULL, "crypto (docs/security.md)" },
+	{ "crypto", O_CRYPTO, "aes256gcm|none", "seal every frame (the default) or send them in the clear" },
+	{ "key-file", O_KEY_FILE, "FILE", "the ring's key (>= 32 bytes, mode 0600; `ordoctl keygen FILE`); overrides KeyFile" },
+	{ "crypto-dev", O_CRYPTO_DEV, "NAME", "this cryptodev (e.g. crypto_openssl0); default: the EAL's, else ipsec_mb's, else OpenSSL's" },
 	{ NULL, 0, NULL, "lcore" },
 	{ "idle", O_IDLE, "spin|yield|backoff", "idle strategy: spin for production, backoff for labs" },
 	{ "idle-max-sleep-us", O_IDLE_SLEEP, "US", "backoff: longest sleep (1000)" },
@@ -341,6 +345,16 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 	case O_LOCK_DIR: o->lock_dir = arg; return 0;
 	case O_RUNTIME_DIR: o->runtime_dir = arg; return 0;
 	case O_NO_CLIENTS: o->no_clients = true; return 0;
+	case O_CRYPTO:
+		if (strcmp(arg, "aes256gcm") == 0)
+			o->crypto = 2;
+		else if (strcmp(arg, "none") == 0)
+			o->crypto = 1;
+		else
+			return bad(name, arg, "aes256gcm or none");
+		return 0;
+	case O_KEY_FILE: o->key_file = arg; return 0;
+	case O_CRYPTO_DEV: o->crypto_dev = arg; return 0;
 	default: return -EINVAL;
 	}
 }

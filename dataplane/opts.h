@@ -44,6 +44,9 @@ struct ordod_opts {
 	const char *lock_dir;
 	const char *runtime_dir;     /* NULL: RuntimeDir of --config, else lock_dir */
 	bool     no_clients;
+	int      crypto;             /* 0: the file's (else on), 1 none, 2 aes256gcm */
+	const char *key_file;        /* --key-file, overrides KeyFile */
+	const char *crypto_dev;      /* --crypto-dev */
 };
 
 /* Parse argv (ordod's part only). Returns 0, 1 when --help was printed,

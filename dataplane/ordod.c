@@ -26,6 +26,8 @@
 #include <rte_lcore.h>
 
 #include "dataplane/lock.h"
+#include "dataplane/incarnation.h"
+#include "dataplane/keyctl.h"
 #include "dataplane/ringseq.h"
 #include "dataplane/opts.h"
 #include "dataplane/report.h"
@@ -237,6 +239,8 @@ static void supervise(struct dp_ring *r, double period, bool ring_here,
 	double next = mono_s() + (period > 0 ? period : 1);
 
 	dp_ring_read(r, &prev);
+	struct dp_seal_stats auth_prev = prev.seal;
+	double next_auth = mono_s() + 1;
 	if (ring_here)
 		dp_idle_start(&r->idle);
 	while (!quit) {
@@ -264,10 +268,17 @@ static void supervise(struct dp_ring *r, double period, bool ring_here,
 			report_traffic_done(stdout, &cur);
 			done_printed = true;
 		}
+		/* Who sends frames that fail authentication: once a second
+		 * at most, whatever the stats period. */
+		if (cur.crypto && mono_s() >= next_auth) {
+			report_auth_failures(stdout, &auth_prev, &cur.seal);
+			auth_prev = cur.seal;
+			next_auth = mono_s() + 1;
+		}
 		if (mono_s() >= next) {
 			report_config_mismatch(stdout, &prev, &cur);
 			/* Keep the ring sequence across restarts (ringseq.h). */
-			if (cur.st.ring_seq_max > saved_seq &&
+			if (cur.st.ring_seq_max != saved_seq &&
 			    ringseq_save(state_dir, cur.node_id,
 					 cur.st.ring_seq_max) == 0)
 				saved_seq = cur.st.ring_seq_max;
@@ -327,6 +338,14 @@ int main(int argc, char **argv)
 	/* Never reuse a ring id a former run of this node used. */
 	setup.ring.engine.ring_seq_floor =
 		ringseq_floor(o.lock_dir, setup.ring.engine.my_id);
+	/* Nor an incarnation: the sealed envelope's IVs are built on it. */
+	rc = incarnation_next(o.lock_dir, setup.ring.engine.my_id,
+			      &setup.ring.engine.incarnation, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "ordod: %s\n", err);
+		status = EXIT_EAL;
+		goto out_eal;
+	}
 	if (resolve_ports(&setup) < 0) {
 		status = EXIT_EAL;
 		goto out_eal;
@@ -405,6 +424,7 @@ int main(int argc, char **argv)
 		goto out_traffic;
 	}
 	static struct ordod_counters_src csrc;
+	static struct ordod_keyctl keyctl;
 	if (gw_on) {
 		struct dp_link_params lp = {
 			.runtime_dir = setup.runtime_dir,
@@ -413,11 +433,15 @@ int main(int argc, char **argv)
 			.daemon = setup.daemon_name,
 			.counters = ordod_counters,
 			.counters_arg = &csrc,
+			.key = ordod_key,
+			.key_arg = &keyctl,
 			.stats = ordod_stats,
 		};
 
 		csrc.ring = job.ring;
 		csrc.gw = &gw;
+		keyctl.ring = job.ring;
+		keyctl.ring_here = lcore == rte_get_main_lcore();
 		rc = dp_link_open(&link_, &gw, &lp, err, sizeof(err));
 		if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);
@@ -437,6 +461,14 @@ int main(int argc, char **argv)
 	       setup.ring.n_ports, lcore, setup.ring.socket, setup.idle_name,
 	       setup.ring.engine.mtu, setup.ring.udp ? "udp" : "ethernet",
 	       (int)getpid());
+	if (job.ring->seal != NULL)
+		printf("ordod: crypto aes256gcm on %s (driver %s), sending key "
+		       "%08x, incarnation %u\n", job.ring->seal->dev_name,
+		       job.ring->seal->driver,
+		       job.ring->seal->keys[job.ring->seal->tx_key].id,
+		       setup.ring.engine.incarnation);
+	else
+		printf("ordod: crypto none: frames travel in the clear\n");
 	printf("ordod: engine memory %.1f MiB in hugepages on node %d",
 	       (double)job.ring->engine_huge_bytes / (1 << 20), setup.ring.socket);
 	if (job.ring->engine_heap_bytes)

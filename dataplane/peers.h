@@ -73,6 +73,34 @@ static inline void dp_peers_learn(struct dp_peers *t, uint32_t id,
 	memcpy(p->mac, mac, DP_ETH_ALEN);
 }
 
+/* Crypto off: learn a member's station from its first proving frame, and
+ * never move it afterwards (any station can send a well-formed frame). */
+static inline void dp_peers_learn_once(struct dp_peers *t, uint32_t id,
+				       uint16_t port, const uint8_t *mac,
+				       uint32_t ip_be)
+{
+	struct dp_peer *p = dp_peers_find(t, id);
+
+	if (p != NULL && !p->known)
+		dp_peers_learn(t, id, port, mac, ip_be);
+}
+
+/* A ring formed with these members: forget the stations of the others, so
+ * that they are learned afresh when they come back (a restarted member on
+ * another host, or a wrong first sighting with crypto off). */
+static inline void dp_peers_forget_absent(struct dp_peers *t,
+					  const uint32_t *members, uint32_t n)
+{
+	for (uint32_t i = 0; i < t->n; i++) {
+		bool in = false;
+
+		for (uint32_t j = 0; j < n && !in; j++)
+			in = members[j] == t->p[i].id;
+		if (!in)
+			t->p[i].known = false;
+	}
+}
+
 /* Forget members reached through a port that went down. */
 static inline void dp_peers_forget_port(struct dp_peers *t, uint16_t port)
 {

@@ -3,6 +3,7 @@
  * ordod's printed lines (report.h).
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "dataplane/report.h"
 
@@ -11,7 +12,7 @@ static uint64_t sum_drops(const struct dp_snapshot *s)
 	uint64_t n = s->tx_no_port;
 
 	for (uint16_t i = 0; i < s->n_ports; i++)
-		for (int k = 0; k < DP_DROP_MAX; k++)
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
 			if (k != DP_DROP_NOT_ORDO)
 				n += s->ports[i].c.drops[k];
 	for (int k = 1; k < ORDO_DROP_REASON_MAX; k++)
@@ -126,7 +127,7 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 			s->ports[i].up ? "up" : "down", c->rx_pkts, c->rx_ordo,
 			c->tx_pkts, c->tx_mcast, c->tx_ucast, c->link_changes,
 			c->redials, c->faults);
-		for (int k = 0; k < DP_DROP_MAX; k++)
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
 			if (c->drops[k])
 				fprintf(f, "ordod: port %s drop %s=%" PRIu64 "\n",
 					s->ports[i].name, dp_drop_name(k),
@@ -134,5 +135,38 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 	}
 	if (s->tx_no_port)
 		fprintf(f, "ordod: drop no_port=%" PRIu64 "\n", s->tx_no_port);
+	if (s->crypto)
+		fprintf(f, "ordod: crypto sealed=%" PRIu64 " opened=%" PRIu64
+			" sending_key=%08x keys=%u key_changes=%" PRIu64
+			" key_change_missing=%" PRIu64 "\n", s->seal.sealed,
+			s->seal.opened, s->seal.tx_key_id, s->seal.n_keys,
+			s->seal.use_applied, s->seal.use_missing);
+	fflush(f);
+}
+
+void report_auth_failures(FILE *f, const struct dp_seal_stats *prev,
+			  const struct dp_seal_stats *cur)
+{
+	for (unsigned i = 0; i < DP_SEAL_OFFENDERS; i++) {
+		const struct dp_seal_offender *o = &cur->off[i];
+		uint64_t before = 0;
+
+		if (o->fails == 0)
+			continue;
+		for (unsigned j = 0; j < DP_SEAL_OFFENDERS; j++) {
+			const struct dp_seal_offender *q = &prev->off[j];
+
+			if (q->fails && memcmp(q->mac, o->mac, 6) == 0 &&
+			    q->fails <= o->fails)
+				before = q->fails;
+		}
+		if (o->fails == before)
+			continue;
+		fprintf(f, "ordod: refusing frames from %02x:%02x:%02x:%02x:"
+			"%02x:%02x: authentication failed, %" PRIu64
+			" in the last second\n", o->mac[0], o->mac[1],
+			o->mac[2], o->mac[3], o->mac[4], o->mac[5],
+			o->fails - before);
+	}
 	fflush(f);
 }

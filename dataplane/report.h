@@ -29,4 +29,10 @@ void report_config_mismatch(FILE *f, const struct dp_snapshot *prev,
 			    const struct dp_snapshot *cur);
 void report_summary(FILE *f, const struct dp_snapshot *cur);
 
+/* Once a second: each station whose frames failed authentication since
+ * prev, "refusing frames from <MAC>: authentication failed, N in the last
+ * second" (the dataplane counts; only this thread writes). */
+void report_auth_failures(FILE *f, const struct dp_seal_stats *prev,
+			  const struct dp_seal_stats *cur);
+
 #endif /* ORDO_APP_REPORT_H */

@@ -4,7 +4,9 @@
  * Everything here is the hot path: no allocation but mbufs from the
  * pool, no lock, no syscall, no log; every drop is a counter.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
@@ -17,7 +19,7 @@
 
 static void announce_port(struct dp_ring *r, struct dp_port *p);
 static void announce_rx(struct dp_ring *r, struct dp_port *p,
-			const struct dp_frame_view *v);
+			const struct dp_frame_view *v, uint32_t sender);
 
 /* A packet the engine took, or rejected for a reason that still proves it
  * came from a configured member with our configuration: its source may
@@ -29,40 +31,104 @@ static inline bool proves_member(int rc)
 	       rc == -ORDO_DROP_HELD_DOWN || rc == -ORDO_DROP_WINDOW;
 }
 
-static inline void rx_one(struct dp_ring *r, struct dp_port *p,
-			  struct rte_mbuf *m)
+/* Did the engine take a packet from a station other than the one we know
+ * for the member it names? That is a forgery that got in (with crypto on,
+ * only a replay the window missed could be), counted before we learn from
+ * it (rx_stranger_accepted, tests/lab/hostile.sh). */
+static bool __attribute__((noinline))
+from_other_station(const struct dp_ring *r, const struct dp_frame_view *v)
 {
-	struct dp_frame_view v = { 0 };
+	const struct dp_peer *q;
+	uint32_t who;
+
+	if (v->len < sizeof(struct ordo_wire_hdr))
+		return false;
+	memcpy(&who, v->pkt + DP_ORDO_SENDER_OFF, sizeof(who));
+	q = dp_peers_find((struct dp_peers *)&r->peers, __builtin_bswap32(who));
+	return q != NULL && q->known &&
+	       (q->ip_be != v->src_ip_be ||
+		memcmp(q->mac, v->src_mac, DP_ETH_ALEN) != 0);
+}
+
+/* A packet in the clear: from an opened envelope (sender: its
+ * authenticated transmitter) or, crypto off, straight from the framing
+ * (sender 0). Announcements stay here; the rest goes to the engine. A
+ * member's station is learned only from a frame that proves it is that
+ * member: authenticated as it (crypto on: learned and moved), or fully
+ * validated (crypto off: learned once, never moved by a frame — anyone
+ * can send a well-formed one — and forgotten when a ring forms without
+ * that member, so a wrong first sighting cannot last). */
+static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
+			    const struct dp_frame_view *v, uint32_t sender)
+{
+	int rc;
+
+	if (unlikely(v->len >= 2 && v->pkt[0] == (DP_ANNOUNCE_MAGIC >> 8) &&
+		     v->pkt[1] == (DP_ANNOUNCE_MAGIC & 0xff))) {
+		announce_rx(r, p, v, sender);
+		return;
+	}
+	p->c.rx_ordo++;
+	rc = ordo_engine_rx(r->engine, v->pkt, v->len, r->now);
+	if (rc == 0 && unlikely(from_other_station(r, v)))
+		r->rx_stranger++;
+	/* Learn from every packet but DATA, which a retransmitting member
+	 * sends with its original sender (peers.h). */
+	if (v->len >= sizeof(struct ordo_wire_hdr) &&
+	    v->pkt[DP_ORDO_TYPE_OFF] != ORDO_PKT_DATA && proves_member(rc)) {
+		uint32_t who;
+
+		memcpy(&who, v->pkt + DP_ORDO_SENDER_OFF, sizeof(who));
+		who = __builtin_bswap32(who);
+		/* Sealed: the packet's sender must be the transmitter the
+		 * key proved, or one member could move another. */
+		if (r->seal == NULL)
+			dp_peers_learn_once(&r->peers, who, p->index,
+					    v->src_mac, v->src_ip_be);
+		else if (who == sender)
+			dp_peers_learn(&r->peers, who, p->index, v->src_mac,
+				       v->src_ip_be);
+	}
+}
+
+static inline bool rx_frame(struct dp_ring *r, struct dp_port *p,
+			    struct rte_mbuf *m, struct dp_frame_view *v)
+{
 	int rc;
 
 	p->c.rx_pkts++;
 	p->c.rx_bytes += m->pkt_len;
 	if (unlikely(m->nb_segs != 1)) {
 		p->c.drops[DP_DROP_MULTISEG]++;
-		return;
+		return false;
 	}
 	rc = dp_frame_parse(&r->framer, rte_pktmbuf_mtod(m, const uint8_t *),
-			    m->data_len, p->mac, &v);
+			    m->data_len, p->mac, v);
 	if (unlikely(rc < 0)) {
 		p->c.drops[-rc]++;
-		return;
+		return false;
 	}
-	if (unlikely(v.len >= 2 && v.pkt[0] == (DP_ANNOUNCE_MAGIC >> 8) &&
-		     v.pkt[1] == (DP_ANNOUNCE_MAGIC & 0xff))) {
-		announce_rx(r, p, &v);
-		return;
-	}
-	p->c.rx_ordo++;
-	rc = ordo_engine_rx(r->engine, v.pkt, v.len, r->now);
-	/* Learn from every packet but DATA, which a retransmitting member
-	 * sends with its original sender (peers.h). */
-	if (v.len >= sizeof(struct ordo_wire_hdr) &&
-	    v.pkt[DP_ORDO_TYPE_OFF] != ORDO_PKT_DATA && proves_member(rc)) {
-		uint32_t sender;
+	return true;
+}
 
-		memcpy(&sender, v.pkt + DP_ORDO_SENDER_OFF, sizeof(sender));
-		dp_peers_learn(&r->peers, __builtin_bswap32(sender), p->index,
-			       v.src_mac, v.src_ip_be);
+/* Crypto on: parse the burst's framing, open the envelopes in one device
+ * burst, then hand the authentic ones on in arrival order. */
+static inline void rx_sealed(struct dp_ring *r, struct dp_port *p,
+			     struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_seal_rx rx[DP_RX_BURST];
+
+	for (uint16_t i = 0; i < n; i++) {
+		rx[i].m = pkts[i];
+		rx[i].sender = 0;
+		rx[i].rc = rx_frame(r, p, pkts[i], &rx[i].v) ? 0 : 1;
+	}
+	dp_seal_rx_open(r->seal, rx, n, r->framer.ethertype_be, r->now);
+	for (uint16_t i = 0; i < n; i++) {
+		if (likely(rx[i].rc == 0))
+			rx_plain(r, p, &rx[i].v, rx[i].sender);
+		else if (rx[i].rc < 0)
+			p->c.drops[-rx[i].rc]++;
 	}
 }
 
@@ -71,13 +137,22 @@ static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 	struct rte_mbuf *pkts[DP_RX_BURST];
 	uint16_t n = dp_port_rx(p, pkts, DP_RX_BURST);
 
-	for (uint16_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		rx_one(r, p, pkts[i]);
+	if (n == 0)
+		return 0;
+	if (r->seal != NULL) {
+		rx_sealed(r, p, pkts, n);
+	} else {
+		for (uint16_t i = 0; i < n; i++) {
+			struct dp_frame_view v;
+
+			if (i + 1 < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1],
+							       void *));
+			if (rx_frame(r, p, pkts[i], &v))
+				rx_plain(r, p, &v, 0);
+		}
 	}
-	if (n)
-		rte_pktmbuf_free_bulk(pkts, n);
+	rte_pktmbuf_free_bulk(pkts, n);
 	return n;
 }
 
@@ -87,8 +162,10 @@ static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 			    const void *pkt, uint32_t len)
 {
 	uint32_t hl = dp_frame_hdr_len(&r->framer);
+	uint32_t env = r->seal != NULL ? (uint32_t)ORDO_SEAL_OVERHEAD : 0;
 	struct rte_mbuf *m;
 	uint8_t *buf;
+	int rc;
 
 	if (unlikely(!p->up)) {
 		p->c.drops[DP_DROP_LINK_DOWN]++;
@@ -99,16 +176,29 @@ static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 		p->c.drops[DP_DROP_NO_MBUF]++;
 		return;
 	}
-	buf = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hl + len));
+	buf = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hl + env + len));
 	if (unlikely(buf == NULL)) { /* cannot happen: the pool fits the MTU */
 		rte_pktmbuf_free(m);
 		p->c.drops[DP_DROP_TOO_BIG]++;
 		return;
 	}
-	dp_frame_write(&r->framer, buf, dst_mac, p->mac, dst_ip_be, len);
-	memcpy(buf + hl, pkt, len);
-	dp_port_enqueue(p, m);
+	dp_frame_write(&r->framer, buf, dst_mac, p->mac, dst_ip_be, env + len);
 	r->events++;
+	if (r->seal == NULL) {
+		memcpy(buf + hl, pkt, len);
+		dp_port_enqueue(p, m);
+		return;
+	}
+	/* The packet goes behind the envelope's header; the seal writes the
+	 * header and the tag, and queues the frame on p once sealed. */
+	memcpy(buf + hl + sizeof(struct ordo_seal_hdr), pkt, len);
+	rc = dp_seal_tx_add(r->seal, r->ports, m, hl, len, p->mac,
+			    r->framer.ethertype_be, r->framer.my_ip_be,
+			    p->index);
+	if (unlikely(rc < 0)) {
+		rte_pktmbuf_free(m);
+		p->c.drops[-rc]++;
+	}
 }
 
 /* ops->send: the engine's packet, to the ring or to one member. */
@@ -169,8 +259,32 @@ static void ring_deliver(void *ctx, const struct ordo_delivery *d)
 	struct dp_ring *r = ctx;
 
 	r->events++;
+	/* A key rotation's ordered step is the dataplane's, never the local
+	 * end's (no client can send one: include/ordo/seal.h). */
+	if (unlikely(d->msg_type == ORDO_SEAL_USE_MSG_TYPE &&
+		     d->len == sizeof(struct ordo_seal_use))) {
+		struct ordo_seal_use u;
+
+		memcpy(&u, d->data, sizeof(u));
+		if (u.magic == __builtin_bswap32(ORDO_SEAL_USE_MAGIC)) {
+			if (r->seal != NULL)
+				dp_seal_use_delivered(r->seal, &u);
+			return;
+		}
+	}
 	if (r->local != NULL && r->local->deliver != NULL)
 		r->local->deliver(r->local_ctx, d, r->now);
+}
+
+/* The seal's ordered messages (a key rotation's USE) go out as the
+ * daemon's own control messages. */
+static int ring_submit_control(void *ctx, const void *msg, uint32_t len)
+{
+	struct dp_ring *r = ctx;
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)msg, .iov_len = len };
+
+	return ordo_engine_submit_control(r->engine, ORDO_SVC_AGREED,
+					  ORDO_SEAL_USE_MSG_TYPE, &iov, 1);
 }
 
 /* ops->config_change: note the ring we are in, tell the local end. */
@@ -184,6 +298,13 @@ static void ring_config_change(void *ctx, const struct ordo_config_change *c)
 		r->ring_members = c->n_members;
 		r->ring_rep = c->ring_rep;
 		r->ring_seq = c->ring_seq;
+		/* Crypto off, stations never move (rx_plain): forgetting the
+		 * absent is how a member that moved is found again. */
+		if (r->seal == NULL)
+			dp_peers_forget_absent(&r->peers, c->members,
+					       c->n_members);
+		if (r->seal != NULL)
+			dp_seal_ring_changed(r->seal, ring_submit_control, r);
 	}
 	if (r->local != NULL && r->local->config_change != NULL)
 		r->local->config_change(r->local_ctx, c, r->now);
@@ -221,6 +342,7 @@ void dp_ring_publish(struct dp_ring *r)
 	s->peers_moved = r->peers.moved;
 	s->tx_no_port = r->tx_no_port;
 	s->tx_alone = r->tx_alone;
+	s->rx_stranger = r->rx_stranger;
 	s->announces_rx = r->announces_rx;
 	s->announces_tx = r->announces_tx;
 	s->announces_bad = r->announces_bad;
@@ -229,6 +351,9 @@ void dp_ring_publish(struct dp_ring *r)
 	s->loops = r->loops;
 	s->idle_turns = r->idle.idle_turns;
 	s->parks = r->idle.parks;
+	s->crypto = r->seal != NULL;
+	if (r->seal != NULL)
+		dp_seal_report(r->seal, &s->seal);
 	if (r->local != NULL && r->local->report != NULL)
 		r->local->report(r->local_ctx, &s->traffic);
 	dp_publish(&r->pub, s);
@@ -267,13 +392,18 @@ void dp_ring_announce(struct dp_ring *r)
 }
 
 static void __attribute__((noinline))
-announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v)
+announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
+	    uint32_t sender)
 {
 	struct dp_announce a;
 	struct dp_peer *peer;
 	bool stranger;
 
-	if (v->len < sizeof(a)) {
+	/* Exactly what announce_port() sends: a truncated or padded copy is
+	 * not one (sealed frames keep their length; under UDP and over
+	 * memif nothing pads them). Raw Ethernet may pad a short frame, but
+	 * an announcement is already the 60-byte minimum. */
+	if (v->len != DP_ANNOUNCE_LEN) {
 		r->announces_bad++;
 		return;
 	}
@@ -281,14 +411,22 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v)
 	a.node_id = __builtin_bswap32(a.node_id);
 	peer = dp_peers_find(&r->peers, a.node_id);
 	if (a.version != DP_ANNOUNCE_VERSION || a.ring_no != r->ring_no ||
-	    __builtin_bswap32(a.config_hash) != r->config_hash || peer == NULL) {
+	    __builtin_bswap32(a.config_hash) != r->config_hash || peer == NULL ||
+	    a.flags != 0 || (r->seal != NULL && a.node_id != sender)) {
 		r->announces_bad++; /* another ring or configuration */
 		return;
 	}
 	r->announces_rx++;
 	stranger = !peer->known;
-	dp_peers_learn(&r->peers, a.node_id, p->index, v->src_mac,
-		       v->src_ip_be);
+	/* The same rule as for protocol frames (rx_plain): sealed, an
+	 * authenticated announcement may move its member; in the clear it
+	 * may only introduce one, since anyone can write it. */
+	if (r->seal != NULL)
+		dp_peers_learn(&r->peers, a.node_id, p->index, v->src_mac,
+			       v->src_ip_be);
+	else
+		dp_peers_learn_once(&r->peers, a.node_id, p->index,
+				    v->src_mac, v->src_ip_be);
 	/* A member we did not know may not know us either: answer, so a
 	 * late starter learns everyone within one exchange. */
 	if (stranger && r->now >= r->next_answer) {
@@ -300,6 +438,8 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v)
 static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 {
 	r->next_slow = r->now + SLOW_PERIOD_NS;
+	if (r->seal != NULL)
+		dp_seal_slow(r->seal, ring_submit_control, r);
 	for (uint16_t i = 0; i < r->n_ports; i++) {
 		struct dp_port *p = &r->ports[i];
 
@@ -317,6 +457,25 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 	if (r->now >= r->next_announce)
 		dp_ring_announce(r);
 	dp_ring_publish(r);
+}
+
+int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here)
+{
+	if (r->seal == NULL)
+		return -ENOTSUP;
+	if (here) {
+		dp_seal_apply(r->seal, c, ring_submit_control, r);
+		return 0;
+	}
+	return dp_seal_post(r->seal, c, 2000);
+}
+
+void dp_ring_flush(struct dp_ring *r)
+{
+	if (r->seal != NULL)
+		dp_seal_tx_flush(r->seal, r->ports);
+	for (uint16_t i = 0; i < r->n_ports; i++)
+		dp_port_flush(&r->ports[i]);
 }
 
 unsigned dp_ring_do_work(struct dp_ring *r)
@@ -340,8 +499,7 @@ unsigned dp_ring_do_work(struct dp_ring *r)
 	if (r->local != NULL && r->local->produce != NULL)
 		work += r->local->produce(r->local_ctx, r->engine, r->now);
 	r->deadline = ordo_engine_next_deadline(r->engine);
-	for (uint16_t i = 0; i < r->n_ports; i++)
-		dp_port_flush(&r->ports[i]);
+	dp_ring_flush(r);
 	if (unlikely(r->now >= r->next_slow))
 		slow_path(r);
 	return work;

@@ -12,7 +12,9 @@
  *            announcements (l2.h), published counters
  * ops->send builds an mbuf (headers of frame.h + a copy of the packet) and
  * queues it on the port(s) toward the destination; ops->deliver hands the
- * ordered message to the local end.
+ * ordered message to the local end. With crypto on (the default) every
+ * frame is sealed on its way to the port and opened on its way from it
+ * (seal.h): the engine sees plaintext only, and only authentic frames.
  *
  * More cores: the engine is a single-threaded state machine, so a ring is
  * one lcore and scaling out is more rings (one agent, one group address and
@@ -35,6 +37,7 @@
 #include "dataplane/local.h"
 #include "dataplane/peers.h"
 #include "dataplane/port.h"
+#include "dataplane/seal.h"
 #include "dataplane/snapshot.h"
 #include "engine/engine.h"
 
@@ -51,6 +54,11 @@ struct dp_ring_conf {
 	const struct dp_idle_ops *idle;
 	uint64_t idle_max_park_ns;
 	int      socket;           /* NUMA node for our memory */
+	/* Crypto (dataplane/seal.h): key NULL means off, every frame in the
+	 * clear (Crypto = none). The engine's MTU already leaves room for the
+	 * envelope (ORDO_SEAL_OVERHEAD). */
+	const struct ordo_seal_key *key;
+	const char *crypto_dev;    /* NULL: chosen at start */
 };
 
 struct dp_ring {
@@ -68,10 +76,14 @@ struct dp_ring {
 	struct dp_clock clock;
 	struct dp_idle idle;
 	struct dp_peers peers;
+	struct dp_seal *seal;  /* NULL: crypto off */
 	uint64_t loops;
 	uint64_t events;     /* frames built + deliveries + config changes */
 	uint64_t tx_no_port;
 	uint64_t tx_alone;   /* data packets of a ring of one, not sent */
+	/* Packets the engine took from a station that is no known member's:
+	 * forgeries that got through (tests/lab/hostile.sh). */
+	uint64_t rx_stranger;
 	struct dp_port ports[DP_MAX_PORTS];
 
 	/* cold */
@@ -88,6 +100,7 @@ struct dp_ring {
 	uint64_t config_changes;
 	uint32_t ring_members, ring_rep, ring_seq; /* last regular configuration */
 	volatile bool *quit;
+	struct dp_seal seal_;        /* what seal points to when crypto is on */
 	struct dp_snapshot scratch;
 	struct dp_published pub __attribute__((aligned(64)));
 };
@@ -101,6 +114,15 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 
 /* One turn of the poll loop. Returns the work done (0: idle). */
 unsigned dp_ring_do_work(struct dp_ring *r);
+
+/* A key operation (seal.h) from the main lcore. here: the ring runs on
+ * this thread (between turns), so it is applied at once; else posted to
+ * the ring lcore, which serves it within a millisecond. Returns 0 (the
+ * outcome in c) or -errno (-ENOTSUP: crypto is off; -ETIMEDOUT). */
+int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here);
+
+/* Seal what is waiting (crypto on) and send every port's tx buffer. */
+void dp_ring_flush(struct dp_ring *r);
 
 /* Loop until *quit: an lcore entry point's body. */
 void dp_ring_run(struct dp_ring *r, volatile bool *quit);

@@ -128,7 +128,8 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 		     conf->idle_max_park_ns);
 	dp_clock_init(&r->clock);
 
-	frame_max = dp_frame_hdr_len(&r->framer) + conf->engine.mtu;
+	frame_max = dp_frame_hdr_len(&r->framer) + conf->engine.mtu +
+		    (conf->key != NULL ? (uint32_t)ORDO_SEAL_OVERHEAD : 0);
 	room = frame_max > RTE_MBUF_DEFAULT_DATAROOM ? frame_max
 						     : RTE_MBUF_DEFAULT_DATAROOM;
 	snprintf(name, sizeof(name), "ordo_mb_%u", conf->engine.my_id);
@@ -153,6 +154,23 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	}
 	r->n_ports = conf->n_ports;
 
+	if (conf->key != NULL) {
+		struct dp_seal_conf sc = {
+			.my_id = conf->engine.my_id,
+			.incarnation = conf->engine.incarnation,
+			.n_members = conf->engine.n_members,
+			.members = conf->engine.members,
+			.socket = conf->socket,
+			.dev = conf->crypto_dev,
+			.key = conf->key,
+		};
+
+		rc = dp_seal_init(&r->seal_, &sc, err, errlen);
+		if (rc < 0)
+			goto fail;
+		r->seal = &r->seal_;
+	}
+
 	r->socket = conf->socket;
 	r->engine_mem = (struct ordo_engine_mem){
 		.alloc = eng_alloc, .grow = eng_grow, .free = eng_free, .ctx = r,
@@ -175,12 +193,13 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	ordo_engine_start(r->engine, r->now);
 	r->deadline = ordo_engine_next_deadline(r->engine);
 	/* Whatever start sent goes out now, before the first turn. */
-	for (uint16_t i = 0; i < r->n_ports; i++)
-		dp_port_flush(&r->ports[i]);
+	dp_ring_flush(r);
 	dp_ring_publish(r);
 	return r;
 
 fail:
+	if (r->seal != NULL)
+		dp_seal_fini(r->seal);
 	while (opened-- > 0)
 		dp_port_close(&r->ports[opened]);
 	rte_mempool_free(r->pool);
@@ -193,6 +212,8 @@ void dp_ring_destroy(struct dp_ring *r)
 {
 	if (r == NULL)
 		return;
+	if (r->seal != NULL)
+		dp_seal_fini(r->seal);
 	for (uint16_t i = 0; i < r->n_ports; i++)
 		dp_port_close(&r->ports[i]);
 	ordo_engine_destroy(r->engine);

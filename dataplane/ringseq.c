@@ -32,9 +32,11 @@ uint32_t ringseq_floor(const char *dir, uint32_t node_id)
 		return 0;
 	n = fscanf(f, "%lu", &v);
 	fclose(f);
-	if (n != 1 || v >= ORDO_RING_SEQ_MAX - RINGSEQ_MARGIN)
+	if (n != 1 || v > ORDO_RING_SEQ_MAX)
 		return 0; /* unreadable or absurd: the engine starts at 0 */
-	return (uint32_t)v + RINGSEQ_MARGIN;
+	/* Ring sequences wrap (31-bit serial numbers, 0 skipped). */
+	v = (v + RINGSEQ_MARGIN) & ORDO_RING_SEQ_MAX;
+	return v != 0 ? (uint32_t)v : 1;
 }
 
 int ringseq_save(const char *dir, uint32_t node_id, uint32_t seq)

@@ -3,6 +3,7 @@
  * Options and configuration file -> ring configuration (setup.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,9 @@
 #include "dataplane/setup.h"
 #include "dataplane/conf_engine.h"
 #include "lib/conf/conf.h"
+#include "lib/seal/keyfile.h"
+
+#include <openssl/crypto.h>
 
 static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 		     char *err, size_t errlen)
@@ -24,6 +28,53 @@ static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 	rc = ordo_conf_parse_file(o->config, &conf, err, errlen);
 	if (rc < 0)
 		return rc;
+	/* The file's Crypto is in its hash, which ordo-ctrld and every
+	 * other daemon compute from the same file: an option may not
+	 * contradict it. */
+	if (o->crypto && o->crypto != (int)conf.crypto) {
+		snprintf(err, errlen, "--crypto %s contradicts %s's Crypto = %s "
+			 "(the configuration hash covers it): change the file",
+			 o->crypto == ORDO_CRYPTO_NONE ? "none" : "aes256gcm",
+			 o->config, ordo_conf_crypto_name(conf.crypto));
+		return -EINVAL;
+	}
+	/* The same holds for every other parameter in the hash: the ring's
+	 * timers, windows and packet size come from the file, or two daemons
+	 * 60x apart in their timers would take each other into one ring. */
+	{
+		static const struct {
+			const char *opt, *key;
+			size_t off;
+		} hashed[] = {
+			{ "--mtu", "Mtu", offsetof(struct ordod_opts, mtu) },
+			{ "--window", "Window", offsetof(struct ordod_opts, window) },
+			{ "--personal-window", "PersonalWindow",
+			  offsetof(struct ordod_opts, personal_window) },
+			{ "--accel-window", "AcceleratedWindow",
+			  offsetof(struct ordod_opts, accel_window) },
+		};
+		const char *bad = NULL, *key = NULL;
+
+		for (size_t i = 0; i < sizeof(hashed) / sizeof(hashed[0]); i++)
+			if (*(const uint32_t *)((const char *)o + hashed[i].off)) {
+				bad = hashed[i].opt;
+				key = hashed[i].key;
+			}
+		if (o->token_loss_ms)
+			bad = "--token-loss-ms", key = "TokenTimeout";
+		if (o->consensus_ms)
+			bad = "--consensus-ms", key = "GatherTimeout";
+		if (o->token_timeout_us)
+			bad = "--token-timeout-us", key = "TokenRetransmit";
+		if (bad != NULL) {
+			snprintf(err, errlen, "%s with --config: %s's %s is in "
+				 "the configuration hash (every daemon must run "
+				 "the same): change the file", bad, o->config, key);
+			return -EINVAL;
+		}
+	}
+	s->crypto = conf.crypto == ORDO_CRYPTO_AES256GCM;
+	snprintf(s->key_file, sizeof(s->key_file), "%s", conf.key_file);
 	n = ordo_conf_local_addrs(addrs, 64);
 	if (n < 0)
 		n = 0;
@@ -69,6 +120,37 @@ static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 	return 0;
 }
 
+/* The ring's key, read before anything starts: a daemon that cannot seal
+ * must not join the ring, and must say why. */
+static int load_key(struct ordod_setup *s, const struct ordod_opts *o,
+		    char *err, size_t errlen)
+{
+	static uint8_t raw[ORDO_SEAL_KEY_MAX];
+	char why[400];
+	size_t len;
+	int rc;
+
+	if (o->key_file)
+		snprintf(s->key_file, sizeof(s->key_file), "%s", o->key_file);
+	if (s->key_file[0] == '\0') {
+		snprintf(err, errlen, "crypto is on (the default) and there is "
+			 "no key: give --key-file FILE (make one with `ordoctl "
+			 "keygen FILE`, the same on every daemon), or --crypto "
+			 "none on a LAN no one else can reach");
+		return -EINVAL;
+	}
+	rc = ordo_keyfile_read(s->key_file, raw, &len, why, sizeof(why));
+	if (rc == 0 && (rc = ordo_seal_key_init(&s->key, raw, len)) < 0)
+		snprintf(why, sizeof(why), "key file %s: cannot derive keys "
+			 "from it (libcrypto)", s->key_file);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", why);
+		return rc;
+	}
+	return 0;
+}
+
 int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 		      char *err, size_t errlen)
 {
@@ -104,6 +186,10 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 		uint32_t h = 2166136261u;
 		for (uint32_t i = 0; i < o->n_members; i++)
 			h = (h ^ o->members[i]) * 16777619u;
+		/* Sealed or not is ring-wide too (as the file's Crypto). */
+		s->crypto = o->crypto != ORDO_CRYPTO_NONE;
+		h = (h ^ (s->crypto ? ORDO_CRYPTO_AES256GCM : ORDO_CRYPTO_NONE)) *
+		    16777619u;
 		e->config_hash = h ? h : 1;
 	}
 	/* Options override the file. */
@@ -178,6 +264,16 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 			if (s->names[i].id == e->my_id)
 				memcpy(s->daemon_name, s->names[i].name,
 				       sizeof(s->daemon_name));
+	}
+	if (s->crypto) {
+		rc = load_key(s, o, err, errlen);
+		if (rc < 0)
+			return rc;
+		/* The envelope rides inside the link MTU, like the UDP
+		 * headers: every daemon agrees (Crypto is in the hash). */
+		e->mtu -= (uint32_t)ORDO_SEAL_OVERHEAD;
+		s->ring.key = &s->key;
+		s->ring.crypto_dev = o->crypto_dev;
 	}
 	rc = ordo_engine_config_check(e, err, errlen);
 	return rc;

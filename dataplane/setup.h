@@ -11,6 +11,7 @@
 
 #include "dataplane/opts.h"
 #include "dataplane/ring.h"
+#include "lib/seal/kdf.h"
 
 struct ordo_conf;
 
@@ -28,6 +29,11 @@ struct ordod_setup {
 	struct { uint32_t id; char name[32]; } names[ORDO_MAX_MEMBERS];
 	const struct ordo_conf *conf;
 	char     runtime_dir[256];
+	/* Crypto: on unless Crypto = none / --crypto none; the key read at
+	 * start (ring.key points here when on). */
+	bool     crypto;
+	struct ordo_seal_key key;
+	char     key_file[256];
 };
 
 /* Fill s from o (and o->config). Returns 0 or -EINVAL with err set. */

@@ -16,6 +16,7 @@
 
 #include "dataplane/counters.h"
 #include "dataplane/port.h"
+#include "dataplane/seal.h"
 #include "engine/engine.h"
 
 struct dp_traffic_report {
@@ -51,10 +52,13 @@ struct dp_snapshot {
 	uint64_t peers_moved;
 	uint64_t tx_no_port;      /* frames with no port up to take them */
 	uint64_t tx_alone;        /* data packets of a ring of one, not sent */
+	uint64_t rx_stranger;     /* taken by the engine from no member's station */
 	uint64_t announces_rx, announces_tx, announces_bad;
 	uint64_t config_changes;
 	uint32_t ring_members;    /* members of the ring we are in now */
 	uint64_t loops, idle_turns, parks;
+	bool     crypto;          /* frames are sealed (seal.h) */
+	struct dp_seal_stats seal;
 	struct dp_traffic_report traffic;
 };
 

@@ -56,14 +56,14 @@ static void add_port_totals(struct rte_tel_data *d, const struct dp_snapshot *s)
 		tx += s->ports[i].c.tx_pkts;
 		rxb += s->ports[i].c.rx_bytes;
 		txb += s->ports[i].c.tx_bytes;
-		for (int k = 0; k < DP_DROP_MAX; k++)
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++)
 			drops[k] += s->ports[i].c.drops[k];
 	}
 	rte_tel_data_add_dict_u64(d, "port_rx_pkts", rx);
 	rte_tel_data_add_dict_u64(d, "port_rx_bytes", rxb);
 	rte_tel_data_add_dict_u64(d, "port_tx_pkts", tx);
 	rte_tel_data_add_dict_u64(d, "port_tx_bytes", txb);
-	for (int k = 0; k < DP_DROP_MAX; k++) {
+	for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "dp_drop_%s", dp_drop_name(k));
@@ -109,6 +109,16 @@ static int cmd_stats(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(d, name, e->drops[k]);
 	}
 	add_port_totals(d, s);
+	/* Sealed frames (the drops are dp_drop_seal_* above). */
+	rte_tel_data_add_dict_u64(d, "crypto", s->crypto);
+	rte_tel_data_add_dict_u64(d, "seal_sealed", s->seal.sealed);
+	rte_tel_data_add_dict_u64(d, "seal_opened", s->seal.opened);
+	rte_tel_data_add_dict_u64(d, "seal_sending_key", s->seal.tx_key_id);
+	rte_tel_data_add_dict_u64(d, "seal_keys_loaded", s->seal.n_keys);
+	rte_tel_data_add_dict_u64(d, "seal_key_changes", s->seal.use_applied);
+	rte_tel_data_add_dict_u64(d, "seal_key_change_missing",
+				  s->seal.use_missing);
+	rte_tel_data_add_dict_u64(d, "seal_stuck", s->seal.stuck);
 	rte_tel_data_add_dict_u64(d, "peers_known", s->peers_known);
 	rte_tel_data_add_dict_u64(d, "peers_moved", s->peers_moved);
 	rte_tel_data_add_dict_u64(d, "announces_rx", s->announces_rx);
@@ -169,7 +179,7 @@ static int cmd_ports(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(p, "link_changes", c->link_changes);
 		rte_tel_data_add_dict_u64(p, "redials", c->redials);
 		rte_tel_data_add_dict_u64(p, "faults", c->faults);
-		for (int k = 0; k < DP_DROP_MAX; k++) {
+		for (int k = DP_DROP_NONE + 1; k < DP_DROP_MAX; k++) {
 			snprintf(name, sizeof(name), "drop_%s",
 				 dp_drop_name(k));
 			rte_tel_data_add_dict_u64(p, name, c->drops[k]);

@@ -190,7 +190,8 @@ static int parse_beacon(struct pkt_view *v)
 		return -ORDO_DROP_BAD_LEN;
 	memcpy(&b, v->body, sizeof(b));
 	v->incarnation = be32(b.incarnation);
-	if (v->incarnation == 0 || v->ring_seq == 0)
+	/* Only a ring's representative sends its beacons. */
+	if (v->incarnation == 0 || v->ring_seq == 0 || v->sender != v->ring_rep)
 		return -ORDO_DROP_BAD_JOIN;
 	return 0;
 }

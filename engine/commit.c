@@ -116,6 +116,19 @@ static void begin_recovery(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 	eng_recovery_start(e, rep, seq, memb, n);
 }
 
+/* The highest ring sequence the members of set hold or claimed in their
+ * joins (each claim bounded when it arrived, join.c). */
+static uint32_t claimed_seq(const struct ordo_engine *e, mset set)
+{
+	uint32_t i, hi = rseq_max(e->m.ring_seq_max,
+				  rseq_max(e->inst.seq, e->old.ring.seq));
+
+	for (i = 0; i < e->cfg.n_members; i++)
+		if ((set & bit((int)i)) && i != e->my_idx)
+			hi = rseq_max(hi, e->m.their_seq[i]);
+	return hi;
+}
+
 void eng_commit_create(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
@@ -125,8 +138,7 @@ void eng_commit_create(struct ordo_engine *e)
 	uint32_t seq, n = 0, i;
 	mset set = m->proc & ~m->fail;
 
-	seq = (uint32_t)max_u64(m->ring_seq_max,
-				max_u64(e->inst.seq, e->old.ring.seq)) + 1;
+	seq = rseq_add(claimed_seq(e, set), 1);
 	m->ring_seq_max = seq;
 	for (i = 0; i < e->cfg.n_members; i++) {
 		if (!(set & bit((int)i)))
@@ -179,7 +191,7 @@ int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	if (v->c_dest != e->cfg.my_id)
 		return -ORDO_DROP_NOT_FOR_US;
-	if (v->ring_seq < m->commit_seq_seen ||
+	if (rseq_after(m->commit_seq_seen, v->ring_seq) ||
 	    (v->ring_seq == m->commit_seq_seen && v->c_hop <= m->commit_hop_seen))
 		return -ORDO_DROP_DUP_TOKEN;
 	for (i = 0; i < n; i++) {
@@ -200,10 +212,25 @@ int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 	if (v->c_hop < n) {
 		/* First rotation, at a member other than the representative:
 		 * accept only the membership we agreed on while gathering. */
+		uint32_t hi = claimed_seq(e, set);
+
 		if (rep || e->state != ORDO_STATE_GATHER ||
 		    set != (m->proc & ~m->fail) ||
-		    v->ring_seq <= e->inst.seq)
+		    !rseq_after(v->ring_seq, e->inst.seq))
 			return -ORDO_DROP_STATE;
+		/* No representative of this membership names a ring this far
+		 * beyond what its members claimed: forged or corrupt. Unless
+		 * their claims reached us bounded (a partition that formed
+		 * over RSEQ_JUMP rings apart): stretch ours, once a gather,
+		 * so that the next round comes closer. */
+		if (!rseq_near(v->ring_seq, hi, RSEQ_JUMP + 1)) {
+			if (!m->seq_stretched && rseq_after(v->ring_seq, hi)) {
+				m->seq_stretched = true;
+				m->ring_seq_max = rseq_add(hi, RSEQ_JUMP);
+			}
+			return -ORDO_DROP_BAD_JOIN;
+		}
+		m->ring_seq_max = rseq_max(m->ring_seq_max, v->ring_seq);
 		my_entry(e, &memb[me]);
 		eng_codec_memb_put(entries, me, &memb[me]);
 		eng_enter_commit(e, set, v->ring_seq, "commit token");

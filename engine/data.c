@@ -24,19 +24,23 @@ int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
 	 * token we may not take more. */
 	if (e->state == ORDO_STATE_COMMIT)
 		return -ORDO_DROP_STATE;
-	if (e->state != ORDO_STATE_GATHER) {
-		/* The new ring runs: the commit token has done its work. */
-		e->m.commit_retx_at = NEVER;
-		/* The successor multicasts with the round of the token we
-		 * passed: a sign it arrived, so stop retransmitting it. */
-		if ((int32_t)(v->round - (uint32_t)e->passed_token_seq) >= 0)
-			e->token_retx_at = NEVER;
-	}
-
 	if (v->seq <= e->low || store_has(&e->store, v->seq))
 		return -ORDO_DROP_DUP_DATA;
 	if (v->seq > e->low + e->store.capacity)
 		return -ORDO_DROP_WINDOW;
+	/* Signs of progress only from a packet we take: a replayed or
+	 * stray copy must not stop our retransmissions. */
+	if (e->state != ORDO_STATE_GATHER) {
+		uint32_t ahead = v->round - (uint32_t)e->passed_token_seq;
+
+		/* The new ring runs: the commit token has done its work. */
+		e->m.commit_retx_at = NEVER;
+		/* The successor multicasts with the round of the token we
+		 * passed, the members after it with the rounds after: a sign
+		 * it arrived, so stop retransmitting it. */
+		if ((int32_t)ahead >= 0 && ahead < e->ring.n)
+			e->token_retx_at = NEVER;
+	}
 
 	s = store_slot(&e->store, v->seq);
 	memcpy(store_buf(&e->store, v->seq), pkt, v->len);

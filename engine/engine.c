@@ -100,7 +100,7 @@ int ordo_engine_config_check(const struct ordo_engine_config *c, char *err,
 		BAD("token_retransmit_ns must be positive");
 	if (c->incarnation == 0)
 		BAD("incarnation must be non-zero (and change at every restart)");
-	if (c->ring_seq_floor >= ORDO_RING_SEQ_MAX)
+	if (c->ring_seq_floor > ORDO_RING_SEQ_MAX)
 		BAD("ring_seq_floor %u is beyond %u", c->ring_seq_floor,
 		    ORDO_RING_SEQ_MAX);
 	/* A token is resent several times before it is declared lost. */
@@ -323,10 +323,8 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 	if (rc == 0 && eng_cfg_index(e, v.sender) < 0)
 		rc = -ORDO_DROP_NOT_MEMBER;
 	if (rc == 0) {
-		/* Every ring we hear of raises the next ring's sequence. */
-		if (v.ring_seq > e->m.ring_seq_max)
-			e->m.ring_seq_max = v.ring_seq;
-		/* 0: never */
+		/* No ring sequence is taken from here: only joins and commit
+		 * tokens move it (engine_impl.h, "ring sequences"). 0: never */
 		e->m.last_heard[eng_cfg_index(e, v.sender)] = now + 1;
 		rc = handlers[v.type](e, pkt, &v);
 	}
@@ -378,6 +376,7 @@ const char *ordo_drop_reason_name(enum ordo_drop_reason r)
 		[ORDO_DROP_BAD_JOIN] = "bad_membership",
 		[ORDO_DROP_STATE] = "wrong_state",
 		[ORDO_DROP_HELD_DOWN] = "held_down",
+		[ORDO_DROP_RING_ALIVE] = "ring_alive",
 	};
 
 	if ((unsigned)r >= ORDO_DROP_REASON_MAX || names[r] == NULL)

@@ -222,6 +222,8 @@ enum ordo_drop_reason {
 	ORDO_DROP_BAD_JOIN,      /* join or commit token fields inconsistent */
 	ORDO_DROP_STATE,         /* valid, but not expected in this state */
 	ORDO_DROP_HELD_DOWN,     /* from a member we exclude for now */
+	ORDO_DROP_RING_ALIVE,    /* a member says it left our ring, yet its
+				  * token still comes round: stale or forged */
 	ORDO_DROP_REASON_MAX
 };
 

@@ -179,6 +179,64 @@ struct reasm {
 	bool     discard;  /* message invalid: skip fragments until LAST */
 };
 
+/* ---- ring sequences ---------------------------------------------------------
+ * A ring's sequence number only moves through the membership exchange: the
+ * representative names the new ring one past the highest sequence that the
+ * members it agreed with reported in their joins (and that is bounded
+ * below), and a member takes it from a commit token of exactly the
+ * membership it gathered. Nothing else, however well formed, raises it.
+ *
+ * They wrap instead of running out: 31-bit serial-number arithmetic
+ * (RFC 1982), 0 meaning "no ring" and skipped. A join may claim at most
+ * RSEQ_JUMP beyond what we hold, and a commit token may name at most
+ * RSEQ_JUMP + 1 beyond what its members claimed, so the sequences of
+ * members that meet stay far closer than the 2^30 the comparison needs,
+ * and a forged claim moves the next ring's number by at most RSEQ_JUMP:
+ * 2^31 / RSEQ_JUMP = 2048 rings formed under such claims before a number
+ * comes round again (docs/protocol.md, "Ring sequences"). */
+#define RSEQ_JUMP (1u << 20)
+
+static inline uint32_t rseq_add(uint32_t a, uint32_t d)
+{
+	uint32_t s = (a + d) & ORDO_RING_SEQ_MAX;
+
+	return s != 0 ? s : 1;
+}
+
+/* a is a later ring than b. */
+static inline bool rseq_after(uint32_t a, uint32_t b)
+{
+	uint32_t d = (a - b) & ORDO_RING_SEQ_MAX;
+
+	if (a == 0)
+		return false;
+	if (b == 0)
+		return true;
+	return d != 0 && d < (1u << 30);
+}
+
+static inline uint32_t rseq_max(uint32_t a, uint32_t b)
+{
+	return rseq_after(a, b) ? a : b;
+}
+
+/* a is within w of b, either way (serial distance). */
+static inline bool rseq_near(uint32_t a, uint32_t b, uint32_t w)
+{
+	return ((a - b) & ORDO_RING_SEQ_MAX) <= w ||
+	       ((b - a) & ORDO_RING_SEQ_MAX) <= w;
+}
+
+/* A claim v, as far as we believe it: within RSEQ_JUMP of our own base,
+ * else the nearest end of that window. (Far values would also confuse
+ * the serial comparison, and 0, "no ring", sits before any of them.) */
+static inline uint32_t rseq_bound(uint32_t v, uint32_t base)
+{
+	if (v == 0 || rseq_near(v, base, RSEQ_JUMP))
+		return v;
+	return rseq_after(v, base) ? rseq_add(base, RSEQ_JUMP) : base;
+}
+
 /* ---- membership ------------------------------------------------------------
  * Sets of members are bitmasks over the index of a node in cfg.members. */
 typedef uint32_t mset;
@@ -219,7 +277,12 @@ struct memb {
 	uint64_t backoff_until[ORDO_MAX_MEMBERS];
 	uint64_t last_backoff[ORDO_MAX_MEMBERS];
 	uint32_t backoffs[ORDO_MAX_MEMBERS];
+	/* Highest ring sequence we formed, took from a commit token, or were
+	 * started with; what our joins claim. */
 	uint32_t ring_seq_max;
+	/* What each member's last join claimed, bounded (RSEQ_JUMP). */
+	uint32_t their_seq[ORDO_MAX_MEMBERS];
+	bool     seq_stretched; /* raised once in this gather (commit.c) */
 	uint64_t join_at, consensus_at, state_timeout_at, beacon_at;
 	uint64_t token_loss_at;
 	uint32_t inc[ORDO_MAX_MEMBERS];      /* last incarnation seen */
@@ -272,6 +335,7 @@ struct ordo_engine {
 	uint64_t aru_fwd_prev;     /* token aru when we last forwarded it */
 	uint32_t my_last_sent;     /* packets we sent on our last visit */
 	uint32_t my_last_backlog;  /* our backlog on our last visit */
+	uint64_t token_rx_at;      /* we last took a token then, 0: never */
 	uint64_t token_retx_at;    /* resend the token then, or NEVER */
 	uint64_t self_token_at;    /* one-member ring: next visit, or NEVER */
 	uint64_t hold_until;       /* idle ring: pass the token then, or NEVER */
@@ -298,6 +362,21 @@ static inline bool in_ring(const struct ordo_engine *e, uint32_t id)
 	return i >= 0 && (e->ring.mask & (1u << i));
 }
 static inline mset bit(int idx) { return 1u << idx; }
+/* Our ring works: we are operational and took its token within half a
+ * token loss timeout. A member of it cannot have left it (restarted,
+ * gathered, formed another ring) without the token stopping at it, so
+ * while this holds a packet claiming so is stale, corrupt or forged. */
+static inline bool ring_alive(const struct ordo_engine *e)
+{
+	return e->state == ORDO_STATE_OPERATIONAL && e->token_rx_at != 0 &&
+	       e->now - e->token_rx_at < e->cfg.token_loss_ns / 2;
+}
+/* A packet from sender says it left our ring; is that contradicted? */
+static inline bool left_while_alive(const struct ordo_engine *e,
+				    uint32_t sender)
+{
+	return ring_alive(e) && in_ring(e, sender);
+}
 static inline uint32_t popcount(mset s) { return (uint32_t)__builtin_popcount(s); }
 void eng_send_pkt(struct ordo_engine *e, uint32_t dest, const void *p,
 		  uint32_t len);

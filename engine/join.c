@@ -286,7 +286,7 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 		       mset proc, mset fail)
 {
 	/* Sent before its sender knew of our ring. */
-	if (v->ring_seq_max < e->inst.seq)
+	if (rseq_after(e->inst.seq, v->ring_seq_max))
 		return true;
 	/* COMMIT or RECOVERY: a repeat of the views that led here, or a
 	 * member outside the ring being formed. Let the ring form; the
@@ -303,7 +303,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 	struct memb *m = &e->m;
 	int idx = eng_cfg_index(e, v->sender), rc;
 	mset proc, fail, heard;
-	bool restarted;
+	bool restarted, first;
 
 	if (v->sender == e->cfg.my_id)
 		return -ORDO_DROP_FROM_SELF;
@@ -317,15 +317,21 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return rc;
 	if (!(proc & bit(idx)) || (fail & bit(idx)))
 		return -ORDO_DROP_BAD_JOIN;
-	m->ring_seq_max = (uint32_t)max_u64(m->ring_seq_max, v->ring_seq_max);
+	/* Only a member that left our ring gathers. */
+	if (left_while_alive(e, v->sender))
+		return -ORDO_DROP_RING_ALIVE;
+	/* Its claim counts toward the next ring's sequence, but may not
+	 * run away with it (engine_impl.h, "ring sequences"). */
+	m->their_seq[idx] = rseq_bound(v->ring_seq_max, m->ring_seq_max);
 
-	restarted = m->inc[idx] != 0 && m->inc[idx] != v->incarnation;
+	first = m->inc[idx] == 0; /* never heard of: it cannot know our ring */
+	restarted = !first && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
 	if (eng_held_down(e, idx))
 		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
-		if (!restarted && stale_join(e, v, proc, fail))
+		if (!restarted && !first && stale_join(e, v, proc, fail))
 			return 0;
 		eng_enter_gather(e, bit(idx), "join");
 	}

@@ -134,6 +134,12 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	m->fail = 0;
 	m->consensus = bit((int)e->my_idx);
 	m->given_up = 0;
+	m->seq_stretched = false;
+	/* A commit token of an earlier gather is no reference for this one's
+	 * (and one forged far ahead must not shut out every later one). */
+	m->commit_seq_seen = 0;
+	m->commit_hop_seen = 0;
+	e->token_rx_at = 0;
 	memset(m->disagree, 0, sizeof(m->disagree));
 	m->stuck_rounds = 0;
 	eng_join_send(e);
@@ -175,7 +181,9 @@ int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
 	if (eng_held_down(e, idx) || merge_backoff(e, idx))
 		return -ORDO_DROP_HELD_DOWN;
 	if (e->state == ORDO_STATE_OPERATIONAL &&
-	    (!in_ring(e, v->sender) || v->ring_seq > e->ring_seq)) {
+	    (!in_ring(e, v->sender) || rseq_after(v->ring_seq, e->ring_seq))) {
+		if (left_while_alive(e, v->sender))
+			return -ORDO_DROP_RING_ALIVE;
 		eng_enter_gather(e, bit(idx), "foreign ring");
 		return 0;
 	}
@@ -190,15 +198,20 @@ int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_FROM_SELF;
 	if (idx < 0) /* checked on receipt */
 		return -ORDO_DROP_NOT_MEMBER;
+	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
+		/* Our own ring, from its representative (the codec checked
+		 * that), as it was when it joined; else stale or forged. */
+		return e->m.inc[idx] == v->incarnation ? 0 : -ORDO_DROP_BAD_JOIN;
 	if (e->m.inc[idx] != v->incarnation && in_ring(e, v->sender) &&
 	    e->state == ORDO_STATE_OPERATIONAL && !eng_held_down(e, idx)) {
-		/* It restarted since it joined our ring. */
+		/* It restarted since it joined our ring, unless our token
+		 * still comes round through it. */
+		if (ring_alive(e))
+			return -ORDO_DROP_RING_ALIVE;
 		e->m.inc[idx] = v->incarnation;
 		eng_enter_gather(e, bit(idx), "member restarted");
 		return 0;
 	}
-	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
-		return 0;
 	return eng_memb_foreign(e, v);
 }
 

@@ -87,12 +87,28 @@ static uint32_t answer_rtr(struct ordo_engine *e, const struct pkt_view *v,
 	return sent;
 }
 
+/* Packets the others multicast since our last visit: their new ones, exact
+ * from the seq, and their retransmissions, from the token's fcc. fcc goes
+ * round the ring for good (each member takes out what it put in), so one
+ * forged or corrupt value would shut the global window forever: the
+ * retransmissions count for at most half of it. */
+static uint32_t others_sent(const struct ordo_engine *e,
+			    const struct ordo_wire_token *t)
+{
+	uint64_t news = t->seq - e->rtr_bound; /* token_rx checked t->seq */
+	uint64_t fcc = t->fcc > e->my_last_sent ? t->fcc - e->my_last_sent : 0;
+	uint64_t retr = fcc > news ? fcc - news : 0;
+
+	return (uint32_t)min_u64(news + min_u64(retr, e->cfg.global_window / 2),
+				 UINT32_MAX);
+}
+
 /* Step 3: how many new packets may we send on this visit. */
 static uint32_t allowed_new(const struct ordo_engine *e,
-			    const struct ordo_wire_token *t, uint32_t retrans)
+			    const struct ordo_wire_token *t, uint32_t others,
+			    uint32_t retrans)
 {
 	const struct ordo_engine_config *c = &e->cfg;
-	uint32_t others = t->fcc > e->my_last_sent ? t->fcc - e->my_last_sent : 0;
 	uint32_t global = c->global_window > others ? c->global_window - others : 0;
 	uint32_t personal = c->personal_window > retrans ?
 				    c->personal_window - retrans : 0;
@@ -128,7 +144,7 @@ int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	struct ordo_wire_token t = v->tok;
 	uint64_t rtr[ORDO_WIRE_RTR_MAX];
 	uint64_t aru_rx = t.aru, first;
-	uint32_t retrans, n, pre, i;
+	uint32_t retrans, others, n, pre, i;
 	uint16_t nrtr;
 
 	if (t.dest != e->cfg.my_id)
@@ -138,12 +154,26 @@ int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_STATE;
 	if (t.token_seq <= e->last_token_seq)
 		return -ORDO_DROP_DUP_TOKEN;
-	/* Flow control keeps the ring's seq within a store of what any
-	 * member holds: a token beyond that is forged or corrupt, and would
-	 * send us asking for sequences that never existed. */
-	if (t.seq > e->high_seq + e->store.capacity)
+	/* Every pass adds one: the token we passed comes back at most
+	 * ring.n passes later (a new ring's first at our position). One
+	 * further ahead is forged or corrupt, and taking it would make us
+	 * drop the real one as a duplicate. */
+	if (t.token_seq > e->passed_token_seq + e->ring.n)
+		return -ORDO_DROP_BAD_TOKEN;
+	/* The ring's seq never goes back, and flow control lets a rotation
+	 * add at most global_window packets (plus one visit's personal
+	 * window of slack) to the seq we passed on. Below, a token would
+	 * make us reuse sequence numbers; beyond, ask for ones that never
+	 * existed until the ring re-forms: stale, forged or corrupt. */
+	if (t.seq < e->rtr_bound ||
+	    t.seq > e->rtr_bound + e->cfg.global_window + e->cfg.personal_window)
+		return -ORDO_DROP_BAD_TOKEN;
+	/* The member holding the aru down is one of ours, or no one would
+	 * ever lift it (nothing would become stable again). */
+	if (t.aru_id != 0 && !in_ring(e, t.aru_id))
 		return -ORDO_DROP_BAD_TOKEN;
 	e->stats.rx_token++;
+	e->token_rx_at = e->now;
 	e->stats.rotations++;
 	e->last_token_seq = t.token_seq;
 	e->token_retx_at = NEVER; /* it came round: our last pass arrived */
@@ -160,10 +190,11 @@ int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v)
 		}
 	}
 
+	others = others_sent(e, &t);
 	/* 2. retransmissions, 3. new packets packed into the store. */
 	retrans = answer_rtr(e, v, rtr, &nrtr);
 	first = t.seq + 1;
-	n = eng_submit_build(e, first, allowed_new(e, &t, retrans));
+	n = eng_submit_build(e, first, allowed_new(e, &t, others, retrans));
 	if (n > 0) {
 		e->high_seq = first + n - 1;
 		eng_advance_aru(e);
@@ -182,8 +213,7 @@ int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	}
 	request_missing(e, t.seq, rtr, &nrtr);
 	t.rtr_count = nrtr;
-	t.fcc = (t.fcc > e->my_last_sent ? t.fcc - e->my_last_sent : 0) + n +
-		retrans;
+	t.fcc = others + n + retrans;
 	e->my_last_sent = n + retrans;
 	{
 		uint32_t backlog = eng_submit_backlog_packets(e);

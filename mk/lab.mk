@@ -10,6 +10,9 @@
 #   make client-check                        (clients on a 3-node lab: libordo
 #                                             and sp.h, groups, every service,
 #                                             leave / SIGKILL / node loss)
+#   make lab-key-rotation                    (the ring's key changes under
+#                                             traffic: nothing lost, no ring
+#                                             change; docs/security.md)
 #   make lab-bigmsg                          (1..16 MiB messages between 3
 #                                             nodes, default and 64 KiB rings)
 #   make lab-flush                           (the flush library on 3 nodes:
@@ -18,7 +21,17 @@
 #   make metrics-check                       (a real Prometheus scrapes a
 #                                             3-node lab: targets, ring size,
 #                                             counters that move)
+#   make lab-hostile CRYPTO=off              (a hostile host on the LAN while
+#                                             clients order: issue 11)
+#   make python-check                        (the Python binding and a C
+#                                             client in one group, 3 nodes)
 #   make lab-all                             (all of the above, every PORT)
+#   make lab-faults                          (membership under faults: cut,
+#                                             flap, stop, kill, loss on 3
+#                                             and 5 nodes, 3 runs; ~8 min;
+#                                             SIZES=3 RUNS=1: ~40 s)
+#   make lab-timers                          (do the membership timers hold
+#                                             here? LAB_TIMEOUTS="" IDLE=spin)
 NODES ?= 3
 PORT ?= afpacket
 MSGS ?= 100000
@@ -28,7 +41,8 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check lab-bigmsg metrics-check lab-flush
+	client-check lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
+	lab-hostile python-check lab-flush
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -45,9 +59,19 @@ lab-all: build
 		$(LAB_ENV) PORT=$$p bash tests/lab/lab-check.sh || exit 1; done
 	$(LAB_ENV) bash tests/lab/memif-crash.sh
 	$(LAB_ENV) bash tests/lab/lab-kill.sh
+# lab-hostile runs both: crypto on (nothing accepted) and off (CRYPTO=on or
+# CRYPTO=off runs one).
+CRYPTO ?= on off
+lab-hostile: build
+	for c in $(CRYPTO); do \
+		BUILD_DIR=$(abspath $(BUILD)) CRYPTO=$$c bash tests/lab/hostile.sh || exit 1; \
+	done
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/client-check.sh
+lab-key-rotation: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/key-rotation.sh
 lab-bigmsg: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/bigmsg.sh
@@ -57,6 +81,17 @@ metrics-check: build
 lab-flush: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		ROUNDS=$(ROUNDS) bash tests/lab/flush.sh
+# Issue 12: SIZES, RUNS, FAULTS, AVAILABILITY=report, LAB_LOCK, LAB_KEEP
+# pass through (tests/lab/lab-faults.sh).
+lab-faults: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/lab-faults.sh
+lab-timers: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/lab-timers.sh
+python-check: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/python-check.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare

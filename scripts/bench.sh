@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: the microbenchmarks and the engine ring, each repeated, then
 # one table of medians (bench/bench_table.py) in which every copy is
-# compared with a memcpy of the same bytes measured in the same run.
+# compared with a memcpy of the same bytes measured in the same run; then
+# the sealed envelope (ordo-bench-seal): seal+open per frame at 64 B,
+# 1 KiB, 1500 B and 8 KiB beside the crypto device's own encrypt+decrypt
+# of the same bytes, both measured in this run (SEAL_REPS, default 5).
 #
 #   scripts/bench.sh [build-dir] [google-benchmark flags ...]
 # The build dir is $1, else $BUILD, else build. Extra flags go to both
@@ -16,7 +19,7 @@ REPS=${REPS:-5}
 ENGINE_REPS=${ENGINE_REPS:-3}
 cd "$(dirname "$0")/.."
 
-for bin in ordo-bench-engine ordo-bench-micro; do
+for bin in ordo-bench-engine ordo-bench-micro ordo-bench-seal; do
   if [ ! -x "$B/bench/$bin" ]; then
     echo "bench: $B/bench/$bin is missing (libbenchmark-dev? make deps)" >&2
     exit 1
@@ -43,3 +46,11 @@ run micro ordo-bench-micro "$REPS" "$@"
 run engine ordo-bench-engine "$ENGINE_REPS" "$@"
 echo
 python3 bench/bench_table.py "$out/engine.json" "$out/micro.json"
+echo
+# The EAL without hugepages or devices: its own file prefix, no PCI scan.
+echo "bench: seal, ${SEAL_REPS:-5} repetitions ..."
+"$B/bench/ordo-bench-seal" --no-pci --no-huge -m 512 -l 0 \
+  --file-prefix="ordo-seal-bench-$$" --log-level=lib.eal:error \
+  --log-level=pmd.crypto.*:error -- --reps "${SEAL_REPS:-5}" \
+  >"$out/seal.txt" 2>&1 || { cat "$out/seal.txt" >&2; exit 1; }
+grep '^seal-bench:' "$out/seal.txt"

@@ -6,11 +6,14 @@ set -euo pipefail
 pkgs=(
   build-essential g++ clang pkg-config meson ninja-build
   dpdk dpdk-dev libdpdk-dev libnuma-dev numactl libhugetlbfs-bin
+  librte-crypto-ipsec-mb23 librte-crypto-openssl23 libssl-dev
   libbenchmark-dev libcmocka-dev libclang-rt-14-dev
   iproute2 python3
   corosync libcpg-dev
   gnuplot-nox
   libmicrohttpd-dev prometheus
+  scdoc mandoc man-db groff-base
+  debhelper dpkg-dev fakeroot lintian debootstrap
 )
 
 missing=()

@@ -12,6 +12,9 @@
  *     libordo  -> ordo-ctrld   BYE (polite close; closing the socket
  *                              without it is a disconnect too)
  *     ordoctl  -> ordo-ctrld   QUERY, answered by REPLY (text or JSON)
+ *     ordoctl  -> ordo-ctrld   KEY (the ring's keys: list, load, use,
+ *                              retire; root or ctrld's own user only),
+ *                              forwarded to ordod, answered by REPLY
  *     ordoctl  -> ordo-ctrld   STATS_REQ, forwarded to ordod; its STATS
  *                              answer (binary records) relayed back
  *   The client keeps its socket open for its whole session: its closing
@@ -28,6 +31,7 @@
  *     ordod -> ctrld   DETACHED (a client left, for whatever reason)
  *     ordod -> ctrld   RING (each regular configuration), VIEW (each
  *                      group view change): the control plane's mirror
+ *     ctrld -> ordod   QUERY (counters), KEY; ordod answers REPLY
  *     ctrld -> ordod   QUERY (counters); ordod answers REPLY
  *     ctrld -> ordod   STATS_REQ (a page of records); ordod answers STATS
  *
@@ -65,6 +69,7 @@ enum ordo_cp_type {
 	ORDO_CP_BYE = 3,
 	ORDO_CP_QUERY = 4,
 	ORDO_CP_REPLY = 5,
+	ORDO_CP_KEY = 8,
 	ORDO_CP_STATS_REQ = 6,
 	ORDO_CP_STATS = 7,
 
@@ -158,6 +163,27 @@ struct ordo_cp_reply {
 };
 static_assert(sizeof(struct ordo_cp_reply) == 24, "reply");
 
+/* KEY: a key operation for ordod (docs/security.md, key rotation). The
+ * key itself never travels here: LOAD names a file that ordod reads with
+ * its own rights and checks as it checks KeyFile. */
+enum ordo_cp_key_op {
+	ORDO_CP_KEY_LIST = 1,   /* the keys held, which one seals, counts */
+	ORDO_CP_KEY_LOAD = 2,   /* path: open frames with this key too */
+	ORDO_CP_KEY_USE = 3,    /* key_id: seal with it, ring-wide, in order */
+	ORDO_CP_KEY_RETIRE = 4, /* key_id: refuse frames sealed with it */
+	ORDO_CP_KEY_OP_MAX
+};
+#define ORDO_CP_PATH_LEN 256u
+
+struct ordo_cp_key {
+	struct ordo_cp_hdr hdr;
+	uint32_t op;               /* enum ordo_cp_key_op */
+	uint32_t key_id;           /* USE, RETIRE */
+	uint32_t flags;            /* ORDO_CP_Q_JSON (LIST) */
+	uint32_t reserved;         /* zero */
+	char     path[ORDO_CP_PATH_LEN]; /* LOAD: absolute, NUL-terminated */
+};
+static_assert(sizeof(struct ordo_cp_key) == 16 + 16 + 256, "key");
 /* STATS_REQ: a page of ordod's statistics (include/ordo/ctrl_stats.h).
  * cursor 0 asks for the first page; a later page passes the previous
  * answer's next. One datagram answers one request, so a large answer

@@ -115,6 +115,15 @@ enum ordo_conf_slow {
 	ORDO_SLOW_BLOCK      = 2, /* stop reading local submissions meanwhile */
 };
 
+/* Crypto: how frames between daemons are protected (docs/security.md). */
+enum ordo_conf_crypto {
+	ORDO_CRYPTO_NONE      = 1, /* in the clear: a trusted, private LAN only */
+	ORDO_CRYPTO_AES256GCM = 2, /* sealed (include/ordo/seal.h): the default */
+};
+
+/* KeyFile when the file does not say. */
+#define ORDO_CONF_KEY_FILE_DEFAULT "/etc/ordo/ordo.key"
+
 enum ordo_conf_idle {
 	ORDO_IDLE_SPIN    = 1, /* busy-poll: lowest latency, one core at 100% */
 	ORDO_IDLE_YIELD   = 2, /* sched_yield() when idle */
@@ -126,18 +135,24 @@ enum ordo_conf_idle {
 #define ORDO_ACCESS_SEND 0x2u /* multicast to the group */
 #define ORDO_ACCESS_ALL  0x3u
 
-/* The nine membership timeouts Spread knows, in its unit: milliseconds.
- * Spread rule: set all nine or none (then the defaults below apply). */
+/* Spread's membership timeouts that mean something to ordo's ring, in
+ * Spread's unit, milliseconds, each applied to the engine (dataplane/
+ * conf_engine.c) and hashed as it takes effect. Each may be set on its own;
+ * unset ones take ordo's LAN defaults, which are the engine's own
+ * (engine/engine.c; tests/dataplane/test_conf_engine.c checks they agree).
+ * Spread's AliveTimeout, RepTimeout, SegTimeout (its segment
+ * representatives, which ordo has not) and FormTimeout (ordo's commit
+ * phase ends with the token's loss timeout) are refused with that reason,
+ * never accepted and ignored. */
 struct ordo_conf_timeouts {
-	uint32_t token_ms;  /* TokenTimeout: token declared lost */
-	uint32_t hurry_ms;  /* HurryTimeout: representative resends the token */
-	uint32_t alive_ms;  /* AliveTimeout: period of alive messages (gather) */
-	uint32_t join_ms;   /* JoinTimeout: period of join messages (gather) */
-	uint32_t rep_ms;    /* RepTimeout: represented member gives up on rep */
-	uint32_t seg_ms;    /* SegTimeout: segment representative's wait */
-	uint32_t gather_ms; /* GatherTimeout: end of gathering */
-	uint32_t form_ms;   /* FormTimeout: forming a ring gives up */
-	uint32_t lookup_ms; /* LookupTimeout: probe for partitioned members */
+	uint32_t token_ms;  /* TokenTimeout: token declared lost (20) */
+	uint32_t hurry_ms;  /* HurryTimeout: the token is resent (1), unless
+			     * TokenRetransmit gives it finer */
+	uint32_t join_ms;   /* JoinTimeout: period of joins while gathering (2) */
+	uint32_t gather_ms; /* GatherTimeout: members silent this long while
+			     * gathering are left out: consensus (10) */
+	uint32_t lookup_ms; /* LookupTimeout: period of the representative's
+			     * beacons to find other rings (20) */
 };
 
 struct ordo_conf_iface {
@@ -204,7 +219,6 @@ struct ordo_conf {
 	uint32_t accel_window;         /* AcceleratedWindow (0 if not accel) */
 	uint32_t max_session_messages; /* MaxSessionMessages: per client */
 	struct ordo_conf_timeouts timeouts;
-	bool     timeouts_set;         /* the file set them (all nine) */
 
 	/* Spread's logging. */
 	uint32_t debug_flags;          /* enum ordo_conf_debug bits */
@@ -243,6 +257,10 @@ struct ordo_conf {
 	uint32_t metrics_addr;         /* IPv4, host order */
 	uint16_t metrics_port;
 	bool     metrics_set;          /* the Ordo section gave it */
+
+	/* Crypto between daemons: the cipher is in the hash, the key never. */
+	enum ordo_conf_crypto crypto;  /* Crypto */
+	char     key_file[ORDO_CONF_PATH_MAX]; /* KeyFile: read by ordod */
 
 	uint32_t n_access;             /* Access blocks, first match decides */
 	struct ordo_conf_access access[ORDO_CONF_MAX_ACCESS];
@@ -284,7 +302,8 @@ int ordo_conf_parse_file(const char *path, struct ordo_conf *conf, char *err,
  * the members (id and segment group:port, in ring order) and the
  * protocol parameters (windows, accelerated ring, MTU, encapsulation,
  * max message size, the nine timeouts and the token retransmission
- * interval), with defaults filled in, so spelling a default out does not
+ * interval) and Crypto (on or off, and the cipher; never the key), with
+ * defaults filled in, so spelling a default out does not
  * change it. Names, paths, logging, lcores, ports, store and queue sizes
  * and the access policy are local and excluded. Never 0. Carried in every
  * packet header: daemons refuse peers with another hash. */
@@ -330,6 +349,7 @@ const char *ordo_conf_encap_name(enum ordo_conf_encap e);
 const char *ordo_conf_idle_name(enum ordo_conf_idle i);
 const char *ordo_conf_priority_name(enum ordo_conf_priority p);
 const char *ordo_conf_slow_name(enum ordo_conf_slow s);
+const char *ordo_conf_crypto_name(enum ordo_conf_crypto c);
 
 #ifdef __cplusplus
 }

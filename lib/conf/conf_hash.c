@@ -13,13 +13,20 @@
  *   AcceleratedRing, AcceleratedWindow     when members may send
  *   Mtu, Encap                             packet sizes and framing
  *   MaxMessageSize                         reassembly limits
- *   the nine timeouts, token retransmit    who gives up on whom, and when
+ *   TokenTimeout, JoinTimeout,             who gives up on whom, and when:
+ *   GatherTimeout, LookupTimeout and the   exactly the timers the engine
+ *   token retransmission in effect         runs on (HurryTimeout is the
+ *                                          retransmission unless
+ *                                          TokenRetransmit is given)
+ *   Crypto                                 sealed frames or frames in the
+ *                                          clear, and the cipher
  *
  *   not hashed: names (labels for -n, never on the wire), logging,
  *   RuntimeDir, ClientSocket, users, hugepages, IdleStrategy, lcores,
  *   ports, MACs (per host), StorePackets, SubmitQueueBytes and
  *   MaxSessionMessages (local memory), the Access policy, MaxClients,
  *   ClientSubmitBytes, ClientDeliverBytes, SlowConsumer (local clients),
+ *   KeyFile (where this host keeps the key; the key itself is a secret),
  *   MetricsListen (where one host's ordo-ctrld publishes its metrics: an
  *   operational choice per host that the ring's protocol never sees).
  *
@@ -59,7 +66,7 @@ static void put64(struct fnv *f, uint64_t v)
 
 uint32_t ordo_conf_hash(const struct ordo_conf *c)
 {
-	static const char tag[] = "ordo-conf-hash/1";
+	static const char tag[] = "ordo-conf-hash/2";
 	uint32_t idx[ORDO_MAX_MEMBERS], n, i, j, t;
 	const struct ordo_conf_timeouts *to = &c->timeouts;
 	struct fnv f = { 2166136261u };
@@ -96,15 +103,13 @@ uint32_t ordo_conf_hash(const struct ordo_conf *c)
 	put32(&f, (uint32_t)c->encap);
 	put32(&f, c->max_msg_size);
 	put32(&f, to->token_ms);
-	put32(&f, to->hurry_ms);
-	put32(&f, to->alive_ms);
 	put32(&f, to->join_ms);
-	put32(&f, to->rep_ms);
-	put32(&f, to->seg_ms);
 	put32(&f, to->gather_ms);
-	put32(&f, to->form_ms);
 	put32(&f, to->lookup_ms);
 	put64(&f, c->token_retransmit_ns);
+	/* Whether frames are sealed, and how: two daemons that disagree
+	 * cannot read each other. The key is a secret, never hashed. */
+	put32(&f, (uint32_t)c->crypto);
 
 	return f.h ? f.h : 1;
 }

@@ -231,7 +231,7 @@ conf_set_fn conf_set_encap, conf_set_idle, conf_set_hugepages,
 	conf_set_store, conf_set_msgsize, conf_set_submit, conf_set_retransmit,
 	conf_set_port, conf_set_lcores, conf_set_mac, conf_set_uid,
 	conf_set_gid, conf_set_allow, conf_set_client_ring, conf_set_slow,
-	conf_set_metrics;
+	conf_set_crypto, conf_set_metrics;
 int conf_odaemon_arg(struct ordo_conf_parser *p, const struct tok *t);
 int conf_access_arg(struct ordo_conf_parser *p, const struct tok *t);
 

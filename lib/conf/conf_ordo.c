@@ -124,6 +124,21 @@ int conf_set_slow(struct ordo_conf_parser *p, const struct conf_key *k,
 	return 0;
 }
 
+/* Crypto: sealed frames (the default) or, on a LAN no one else can reach,
+ * frames in the clear. */
+int conf_set_crypto(struct ordo_conf_parser *p, const struct conf_key *k,
+		    const struct tok *v, uint32_t n)
+{
+	static const char *const words[] = { "aes256gcm", "none", NULL };
+	int w;
+
+	(void)n;
+	if (conf_val_word(p, k->name, &v[0], words, &w) < 0)
+		return p->rc;
+	p->conf->crypto = w == 0 ? ORDO_CRYPTO_AES256GCM : ORDO_CRYPTO_NONE;
+	return 0;
+}
+
 int conf_set_retransmit(struct ordo_conf_parser *p, const struct conf_key *k,
 			const struct tok *v, uint32_t n)
 {

@@ -20,6 +20,7 @@ size_t cpmsg_fixed_size(uint16_t type)
 	case ORDO_CP_BYE:          return sizeof(struct ordo_cp_hdr);
 	case ORDO_CP_QUERY:        return sizeof(struct ordo_cp_query_msg);
 	case ORDO_CP_REPLY:        return sizeof(struct ordo_cp_reply);
+	case ORDO_CP_KEY:          return sizeof(struct ordo_cp_key);
 	case ORDO_CP_STATS_REQ:    return sizeof(struct ordo_cp_stats_req);
 	case ORDO_CP_STATS:        return sizeof(struct ordo_cp_stats);
 	case ORDO_CP_LINK_HELLO:   return sizeof(struct ordo_cp_link_hello);
@@ -125,6 +126,9 @@ static const struct name_field attach_names[] = {
 static const struct name_field client_names[] = {
 	NAME(struct ordo_cp_client, private_name),
 };
+static const struct name_field key_names[] = {
+	NAME(struct ordo_cp_key, path),
+};
 static const struct name_field view_names[] = {
 	NAME(struct ordo_cp_view, group),
 };
@@ -152,6 +156,7 @@ static enum cpmsg_err check_names(uint16_t type, const unsigned char *p,
 	case ORDO_CP_LINK_WELCOME: ok = TERMINATED(p, link_welcome_names); break;
 	case ORDO_CP_ATTACH:       ok = TERMINATED(p, attach_names); break;
 	case ORDO_CP_CLIENT:       ok = TERMINATED(p, client_names); break;
+	case ORDO_CP_KEY:          ok = TERMINATED(p, key_names); break;
 	case ORDO_CP_VIEW:
 		ok = TERMINATED(p, view_names);
 		/* The tail's length was checked: whole names only. */

@@ -16,6 +16,7 @@ const struct cpmsg_sample cpmsg_samples[] = {
 	{ "query", ORDO_CP_QUERY, 0 },
 	{ "reply", ORDO_CP_REPLY, 0 },
 	{ "reply-empty", ORDO_CP_REPLY, 1 },
+	{ "key", ORDO_CP_KEY, 0 },
 	{ "stats-req", ORDO_CP_STATS_REQ, 0 },
 	{ "stats", ORDO_CP_STATS, 0 },
 	{ "stats-empty", ORDO_CP_STATS, 1 },
@@ -94,6 +95,14 @@ size_t cpmsg_sample_build(const struct cpmsg_sample *s, void *buf,
 			memcpy(m + 1, text, sizeof(text) - 1);
 			len += sizeof(text) - 1;
 		}
+		break;
+	}
+	case ORDO_CP_KEY: {
+		struct ordo_cp_key *m = buf;
+
+		m->op = ORDO_CP_KEY_LOAD;
+		strcpy(m->path, "/etc/ordo/next.key");
+		len = sizeof(*m);
 		break;
 	}
 	case ORDO_CP_STATS_REQ: {

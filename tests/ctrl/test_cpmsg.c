@@ -122,7 +122,7 @@ static void err_version(void **state)
 
 static void err_type(void **state)
 {
-	static const uint16_t bad[] = { 0, 8, 15, ORDO_CP_TYPE_MAX, 0xffff };
+	static const uint16_t bad[] = { 0, 9, 15, ORDO_CP_TYPE_MAX, 0xffff };
 	unsigned n_fds;
 	size_t n = build("bye", &n_fds);
 
@@ -242,6 +242,7 @@ static void err_name(void **state)
 		{ "link-welcome", offsetof(struct ordo_cp_link_welcome, daemon), 32 },
 		{ "attach", offsetof(struct ordo_cp_attach, private_name), 16 },
 		{ "client", offsetof(struct ordo_cp_client, private_name), 16 },
+		{ "key", offsetof(struct ordo_cp_key, path), ORDO_CP_PATH_LEN },
 		{ "view", offsetof(struct ordo_cp_view, group), 32 },
 		{ "view", sizeof(struct ordo_cp_view), 32 },      /* member 0 */
 		{ "view", sizeof(struct ordo_cp_view) + 32, 32 }, /* member 1 */

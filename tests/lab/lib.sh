@@ -122,11 +122,33 @@ lab_port_args() {
 lab_ring_args() {
 	local i=$1 type=$2 n=$3
 	if [ -n "${LAB_CONFIG:-}" ]; then
-		echo "--config $LAB_CONFIG --name n$i"
+		echo "--config $(lab_config) --name n$i"
 	else
 		echo "$(lab_port_args "$i" "$type" "$n") --node-id $i" \
-		     "--members $(lab_members "$n")"
+		     "--members $(lab_members "$n") $(lab_crypto_args)"
 	fi
+}
+
+# Crypto, as in production: on, with a key made for this run (lab_init).
+# LAB_CRYPTO=none runs the ring in the clear (labs without a file only:
+# a configuration file's Crypto is in its hash).
+LAB_CRYPTO=${LAB_CRYPTO:-aes256gcm}
+LAB_KEY=${LAB_KEY:-$LAB_DIR/ordo.key}
+# The key file config/lab/*.conf name.
+LAB_CONF_KEY=/run/ordo/lab/ordo.key
+lab_crypto_args() {
+	if [ "$LAB_CRYPTO" = none ]; then
+		echo "--crypto none"
+	else
+		echo "--key-file $LAB_KEY"
+	fi
+}
+
+# A new key at $1 with ordoctl keygen (mode 0600), replacing any old one.
+lab_keygen() {
+	local ctl=${ORDOCTL:-$(dirname "$ORDOD")/../app/ordoctl}
+	rm -f "$1"
+	"$ctl" keygen "$1" > /dev/null || lab_die "ordoctl keygen $1 failed"
 }
 
 # Membership timeouts for a lab: 3-5 daemons share 2 CPUs with whatever else
@@ -134,6 +156,48 @@ lab_ring_args() {
 # engine's defaults are for dedicated cores; a lab that used them would
 # measure its scheduler, not the ring. LAB_TIMEOUTS="" keeps the defaults.
 LAB_TIMEOUTS=${LAB_TIMEOUTS---token-loss-ms 200 --consensus-ms 100 --token-hold-us 200}
+
+# The lab's timers as configuration lines (TokenTimeout, GatherTimeout: a
+# file's timers are in its hash, so ordod takes them from the file, never
+# from options that would contradict it), and the options that remain.
+lab_timeout_lines() {
+	set -- $LAB_TIMEOUTS
+	while [ $# -ge 2 ]; do
+		case $1 in
+		--token-loss-ms) echo "TokenTimeout = $2" ;;
+		--consensus-ms) echo "GatherTimeout = $2" ;;
+		esac
+		shift 2
+	done
+}
+lab_timeout_opts() {
+	[ -z "${LAB_CONFIG:-}" ] && { echo "$LAB_TIMEOUTS"; return; }
+	set -- $LAB_TIMEOUTS
+	while [ $# -ge 2 ]; do
+		case $1 in
+		--token-loss-ms | --consensus-ms) ;;
+		*) echo -n "$1 $2 " ;;
+		esac
+		shift 2
+	done
+}
+# The configuration file the daemons of a lab read: $LAB_CONFIG with the
+# lab's timers added (written once per lab into $LAB_DIR), or $LAB_CONFIG
+# itself when it sets its own timers or the lab keeps the defaults.
+lab_config() {
+	local out
+	out="$LAB_DIR/timed-$(basename "$LAB_CONFIG")"
+	if [ -z "$(lab_timeout_lines)" ] ||
+	   grep -qE '^[[:space:]]*(TokenTimeout|GatherTimeout)' "$LAB_CONFIG"; then
+		echo "$LAB_CONFIG"
+		return
+	fi
+	if [ ! -f "$out" ] || [ "$LAB_CONFIG" -nt "$out" ]; then
+		{ cat "$LAB_CONFIG"; echo "# The lab's timers (tests/lab/lib.sh)"
+		  lab_timeout_lines; } > "$out"
+	fi
+	echo "$out"
+}
 
 # Start node i; remaining arguments are ordod options. Output in node$i.log.
 lab_start_node() {
@@ -143,7 +207,7 @@ lab_start_node() {
 	[ "$type" != memif ] && wrap=(ip netns exec "$LAB_NAME-n$i")
 	# shellcheck disable=SC2046
 	"${wrap[@]}" "$ORDOD" $(lab_eal "$i") -- $(lab_ring_args "$i" "$type" "$n") \
-		--lock-dir "$LAB_DIR/lock" $LAB_TIMEOUTS "$@" \
+		--lock-dir "$LAB_DIR/lock" $(lab_timeout_opts) "$@" \
 		> "$LAB_DIR/node$i.log" 2>&1 &
 	LAB_PIDS[$i]=$!
 }
@@ -228,11 +292,15 @@ lab_init() {
 	trap 'exit 130' INT TERM
 	rm -rf "$LAB_DIR"
 	mkdir -p "$LAB_DIR/lock"
-	# config/lab/memif3.conf keeps its sockets here.
+	# config/lab/memif3.conf keeps its sockets here, every lab
+	# configuration its key (scripts that write a configuration after
+	# lab_init name it too).
+	mkdir -p /run/ordo/lab
 	if [ -n "${LAB_CONFIG:-}" ]; then
-		mkdir -p /run/ordo/lab
 		rm -f /run/ordo/lab/memif-*.sock
 	fi
+	lab_keygen "$LAB_CONF_KEY"
+	[ "$LAB_CRYPTO" = none ] || lab_keygen "$LAB_KEY"
 	lab_hugepages
 }
 
@@ -245,7 +313,7 @@ lab_init() {
 # Disowned: killing one on purpose prints nothing; lab_teardown kills all.
 lab_start_ctrld() {
 	local i=$1
-	"${CTRLD:-$LAB_ROOT/build/ctrl/ordo-ctrld}" --config "$LAB_CONFIG" \
+	"${CTRLD:-$LAB_ROOT/build/ctrl/ordo-ctrld}" --config "$(lab_config)" \
 		-n "n$i" --runtime-dir "$LAB_DIR/rt$i" \
 		> "$LAB_DIR/ctrld$i${2:-}.log" 2>&1 &
 	LAB_CTRLD_PIDS[$i]=$!

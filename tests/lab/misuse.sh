@@ -3,7 +3,8 @@
 #
 # ordod must fail clearly: non-zero exit and a message that names the
 # problem, for bad EAL arguments, missing hugepages, unknown ports, a bad
-# option, and starting the same node twice. Also `--check` in plain words.
+# option, a missing or weak key, and starting the same node twice. Also
+# `--check` in plain words.
 # Ends with "misuse: N passed, M failed".
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +31,12 @@ expect() {
 }
 
 lab_init
-RING="--node-id 1 --members 1,2 --lock-dir $LAB_DIR/lock"
+RING0="--node-id 1 --members 1,2 --lock-dir $LAB_DIR/lock"
+RING="$RING0 --key-file $LAB_KEY"
+# Keys ordod must refuse: too short, open to others.
+(umask 077; head -c 16 /dev/urandom > "$LAB_DIR/short.key")
+(umask 077; head -c 32 /dev/urandom > "$LAB_DIR/open.key")
+chmod 0644 "$LAB_DIR/open.key"
 E="--no-pci --huge-dir=$LAB_DIR/huge --huge-unlink -m 64 --log-level=lib.eal:error"
 VDEV="--vdev net_null0"
 
@@ -51,6 +57,19 @@ expect "port on a missing interface" 2 "cannot probe it" -- \
 	--port net_af_packet9,iface=nosuchif0
 expect "no ports at all" 2 "no ports" -- \
 	"$ORDOD" $E --file-prefix=${LAB_NAME}g -- $RING
+expect "crypto on, no key" 1 "crypto is on \\(the default\\) and there is no key" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}m $VDEV -- $RING0
+expect "missing key file" 1 "key file .*nosuch.key: No such file" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}n $VDEV -- $RING0 \
+	--key-file "$LAB_DIR/nosuch.key"
+expect "short key file" 1 "holds 16 bytes" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}o $VDEV -- $RING0 \
+	--key-file "$LAB_DIR/short.key"
+expect "key file open to others" 1 "open to its group or to others \\(mode 0644\\)" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}p $VDEV -- $RING0 \
+	--key-file "$LAB_DIR/open.key"
+expect "bad --crypto" 1 "aes256gcm or none" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}q $VDEV -- $RING --crypto des
 }
 
 # Missing hugepages, without taking the host's away: a hugetlbfs mount of
@@ -89,7 +108,7 @@ expect "same node twice" 3 "node 1 is already running" -- \
 	"$ORDOD" $E --file-prefix=${LAB_NAME}l --vdev net_null1 -- $RING
 expect "same file prefix twice" 2 "EAL initialisation failed" -- \
 	"$ORDOD" $E --file-prefix=${LAB_NAME}k --vdev net_null1 -- \
-	--node-id 2 --members 1,2 --lock-dir "$LAB_DIR/lock"
+	--node-id 2 --members 1,2 --lock-dir "$LAB_DIR/lock" --key-file "$LAB_KEY"
 }
 lab_stop_all && { pass=$((pass + 1)); echo "ok   first instance stops cleanly on SIGINT"; } ||
 	{ failn=$((failn + 1)); echo "FAIL first instance did not stop cleanly"; }

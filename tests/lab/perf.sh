@@ -72,6 +72,8 @@ write_config() {
 		echo "	Encap = ethernet"
 		echo "	IdleStrategy = $IDLE"
 		echo "	SlowConsumer = $SLOW_CONSUMER"
+		echo "	Crypto = aes256gcm"
+		echo "	KeyFile = $LAB_CONF_KEY"
 		# Messages above the default MaxMessageSize (16M, group header
 		# included): room for them and two in the submit queue.
 		if [ "$(printf '%s\n' $SIZES | sort -n | tail -1)" -gt $((16 * 1024 * 1024 - 4096)) ]; then

@@ -106,6 +106,11 @@ static int set_loss(struct cli *c, const char *f, const char *v)
 	return get_prob(f, v, &c->o.net.loss);
 }
 
+static int set_hostile(struct cli *c, const char *f, const char *v)
+{
+	return get_prob(f, v, &c->o.hostile.rate);
+}
+
 static int set_dup(struct cli *c, const char *f, const char *v)
 {
 	return get_prob(f, v, &c->o.net.dup);
@@ -189,6 +194,9 @@ static const struct flag flags[] = {
 	  set_loss },
 	{ "dup", "P", "probability a packet copy is duplicated (default 0)",
 	  set_dup },
+	{ "hostile", "P", "after each packet sent, probability of one forged "
+			  "or garbage packet to a node (hostile.h; default 0)",
+	  set_hostile },
 	{ "reorder", "P", "probability a packet copy is delayed by up to "
 			  "100 us (default 0)", set_reorder },
 	{ "size", "B", "every message B bytes (>= 16; default: a mix, "
@@ -361,6 +369,8 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 		if (n < len)                                                   \
 			n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__);  \
 	} while (0)
+	if (o->hostile.rate > 0)
+		MORE(" --hostile %g", o->hostile.rate);
 	if (o->wl.size)
 		MORE(" --size %u", o->wl.size);
 	if (o->wl.big)

@@ -149,6 +149,10 @@ static void print_seed(const struct cli *c, const struct sim *s,
 		if (s->tap.carried)
 			printf("; %llu old packets carried by recovery",
 			       (unsigned long long)s->tap.carried);
+		if (s->hostile.fed)
+			printf("; hostile packets %llu, taken %llu",
+			       (unsigned long long)s->hostile.fed,
+			       (unsigned long long)s->hostile.taken);
 		if (res->rx_rc_mismatch)
 			printf("; rx returned 0 for %llu dropped packets",
 			       (unsigned long long)res->rx_rc_mismatch);

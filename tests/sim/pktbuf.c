@@ -59,6 +59,7 @@ struct pktbuf *pktpool_get(struct pktpool *p, const void *bytes, uint32_t len)
 	p->free = b->next;
 	b->refs = 1;
 	b->len = len;
+	b->hostile = 0;
 	memcpy(b->data, bytes, len);
 	p->in_use++;
 	return b;

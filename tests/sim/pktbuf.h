@@ -17,6 +17,7 @@ struct pktbuf {
 	struct pktbuf *next; /* free list link */
 	uint32_t refs;
 	uint32_t len;
+	uint32_t hostile; /* injected by the hostile fault (hostile.h) */
 	uint8_t data[ORDO_WIRE_MAX_MTU];
 };
 

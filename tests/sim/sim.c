@@ -230,6 +230,26 @@ static void arm_submit(struct sim *s, struct sim_node *n, uint64_t t)
 	push(s, t, EV_SUBMIT, n->idx, NULL);
 }
 
+/* The hostile fault's packet that follows pkt, if any (hostile.h). */
+static void hostile_inject(struct sim *s, const void *pkt, uint32_t len)
+{
+	static uint8_t buf[ORDO_WIRE_MAX_MTU];
+	struct pktbuf *b;
+	uint32_t blen, to;
+	uint64_t at;
+
+	if (!hostile_after_send(&s->hostile, pkt, len, s->now, buf, &blen,
+				&to, &at))
+		return;
+	b = pktpool_get(&s->pool, buf, blen);
+	if (b == NULL) {
+		report_violation(&s->res.run, CHK_SIM, "hostile: no memory");
+		return;
+	}
+	b->hostile = 1;
+	push(s, at, EV_RX, to, b);
+}
+
 /* ---- the engine's ops ----------------------------------------------------*/
 static void op_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 {
@@ -238,6 +258,7 @@ static void op_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 	int rc;
 
 	tap_sent(&s->tap, (uint32_t)n->proc, pkt, len, s->now);
+	hostile_inject(s, pkt, len);
 	if (dest == ORDO_DEST_RING) {
 		rc = net_send(&s->net, s->now, n->idx, NET_ALL, pkt, len);
 	} else if (dest >= 1 && dest <= s->o.nodes && dest != n->idx + 1) {
@@ -415,8 +436,7 @@ static void proc_crash(struct sim *s, uint32_t i)
 	/* What a daemon persists for its next incarnation: the highest ring
 	 * sequence it used or saw, so no ring id is ever used twice. */
 	ordo_engine_status(n->e, &st);
-	if (st.ring_seq_max > n->ring_seq_floor)
-		n->ring_seq_floor = st.ring_seq_max;
+	n->ring_seq_floor = st.ring_seq_max; /* it wraps: the latest */
 	add_stats(&s->res.engine, ordo_engine_stats(n->e));
 	ordo_engine_destroy(n->e);
 	n->e = NULL;
@@ -532,6 +552,8 @@ static int reset(struct sim *s, uint64_t seed)
 	if (rc != 0)
 		return rc;
 	net_reset(&s->net, &s->o.net, seed, s->o.nodes, &s->q, &s->pool);
+	hostile_reset(&s->hostile, &s->o.hostile, seed, s->o.nodes,
+		      wl_last_due(&s->wl));
 	tap_reset(&s->tap, &s->wl.plan, s->o.nodes);
 
 	if (s->wl.plan.n > s->self_got_cap) {
@@ -622,6 +644,8 @@ static int on_event(struct sim *s, const struct ev *ev)
 			s->res.rx_rc_mismatch += rc == 0;
 			rc = rc ? rc : -ORDO_DROP_REASON_MAX;
 		}
+		if (ev->pkt->hostile)
+			hostile_rx(&s->hostile, rc);
 		tap_received(&s->tap, (uint32_t)n->proc, ev->pkt->data,
 			     ev->pkt->len, s->now, rc);
 		pktpool_put(&s->pool, ev->pkt);

@@ -35,6 +35,7 @@
 #include "engine/engine.h"
 #include "tests/sim/evq.h"
 #include "tests/sim/faults.h"
+#include "tests/sim/hostile.h"
 #include "tests/sim/net.h"
 #include "tests/sim/pktbuf.h"
 #include "tests/sim/report.h"
@@ -58,6 +59,7 @@ struct sim_opts {
 	struct wl_params wl;     /* spread_ns 0: derived (sim_run) */
 	struct net_params net;
 	struct fault_params faults;
+	struct hostile_params hostile;
 };
 
 void sim_opts_default(struct sim_opts *o);
@@ -126,6 +128,7 @@ struct sim {
 	struct workload wl;
 	struct tap tap;
 	struct fault_plan faults;
+	struct hostile hostile;
 	bool fault_active[FAULT_MAX];
 	uint32_t faults_pending; /* fault steps still in the queue */
 	struct sim_node node[ORDO_MAX_MEMBERS];

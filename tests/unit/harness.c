@@ -196,7 +196,7 @@ void h_net_start(struct h_net *net)
 		ordo_engine_start(net->node[i].e, net->now);
 }
 
-static bool formed(struct h_net *net, void *arg)
+bool h_formed(struct h_net *net, void *arg)
 {
 	struct ordo_engine_status st;
 	uint32_t i;
@@ -214,7 +214,7 @@ static bool formed(struct h_net *net, void *arg)
 void h_net_form(struct h_net *net)
 {
 	h_net_start(net);
-	if (!h_run_until(net, formed, NULL, 1000000))
+	if (!h_run_until(net, h_formed, NULL, 1000000))
 		DIE("the ring of %u did not form", net->n);
 }
 
@@ -276,8 +276,9 @@ bool h_step(struct h_net *net)
 		}
 		if (at == UINT64_MAX)
 			return false;
-		if (at > net->now)
-			net->now = at;
+		/* A deadline already due (a ring of one passes its token to
+		 * itself at once) still takes a moment, or time stands still. */
+		net->now = at > net->now ? at : net->now + H_PKT_NS;
 	}
 	for (i = 0; i < net->n; i++)
 		if (ordo_engine_next_deadline(net->node[i].e) <= net->now)

@@ -123,6 +123,8 @@ typedef bool (*h_pred)(struct h_net *net, void *arg);
 /* Step until done(net, arg) or max_steps; returns done's last answer. */
 bool h_run_until(struct h_net *net, h_pred done, void *arg,
 		 uint64_t max_steps);
+/* Every node is operational in a ring of all the members. */
+bool h_formed(struct h_net *net, void *arg);
 /* Every node has at least *(size_t *)arg deliveries. */
 bool h_all_delivered(struct h_net *net, void *arg);
 

@@ -6,6 +6,20 @@
 
 bool rx_produced[ORDO_DROP_REASON_MAX];
 
+static void note_token(void *arg, const struct h_pkt *p, const void *pkt)
+{
+	struct fix *f = arg;
+	struct h_token t;
+
+	if (p->from == ME && h_token_read(pkt, p->len, &t))
+		f->passed = t.token_seq;
+}
+
+uint64_t rx_next_token(const struct fix *f)
+{
+	return f->passed + 1;
+}
+
 int rx_setup(void **state)
 {
 	struct ordo_engine_config cfg;
@@ -22,6 +36,8 @@ int rx_setup(void **state)
 	cfg.max_msg_size = MAXMSG;
 	cfg.submit_bytes = 64 << 10;
 	h_net_init(&f->net, &cfg);
+	f->net.on_send = note_token;
+	f->net.send_arg = f;
 	h_net_form(&f->net);
 	f->e = h_node(&f->net, ME)->e;
 	ordo_engine_status(f->e, &st);

@@ -18,6 +18,7 @@ struct fix {
 	struct h_net net;
 	struct ordo_engine *e;
 	uint32_t rep, rseq; /* the ring's id */
+	uint64_t passed;    /* token_seq of the last token node 2 sent */
 	struct craft c;
 };
 
@@ -35,6 +36,9 @@ struct craft *rx_data(struct fix *f, uint32_t sender, uint64_t seq,
 		      uint16_t nrec, uint8_t flags);
 /* A valid DATA packet from member 1 holding one 5-byte AGREED message. */
 struct craft *rx_data_ok(struct fix *f, uint64_t seq);
+/* The token_seq of the next token node 2 may take: one past the token it
+ * last passed (node 1 is its predecessor). */
+uint64_t rx_next_token(const struct fix *f);
 /* A token from member 1 for dest, consistent with node 2's state. */
 struct craft *rx_token(struct fix *f, uint64_t token_seq, uint32_t dest,
 		       const uint64_t *rtr, uint16_t n);

@@ -47,7 +47,7 @@ static void test_bad_magic(void **state)
 		craft_put16(&f->c, CRAFT_OFF_MAGIC, magics[i]);
 		rx_expect_drop(f, &f->c, ORDO_DROP_BAD_MAGIC, "magic");
 	}
-	rx_token(f, 1000, ME, NULL, 0);
+	rx_token(f, rx_next_token(f), ME, NULL, 0);
 	craft_put16(&f->c, CRAFT_OFF_MAGIC, 0x4f51);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_MAGIC, "token magic");
 }
@@ -105,10 +105,10 @@ static void test_bad_len(void **state)
 			 "len above the MTU");
 
 	/* A token whose length disagrees with its rtr_count. */
-	rx_token(f, 1000, ME, rtr, 2);
+	rx_token(f, rx_next_token(f), ME, rtr, 2);
 	craft_put16(&f->c, sizeof(struct ordo_wire_hdr) + 40, 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_LEN, "token, rtr_count short");
-	rx_token(f, 1000, ME, rtr, 1);
+	rx_token(f, rx_next_token(f), ME, rtr, 1);
 	craft_put16(&f->c, sizeof(struct ordo_wire_hdr) + 40, 2);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_LEN, "token, rtr_count long");
 }
@@ -120,7 +120,7 @@ static void test_config_mismatch(void **state)
 	rx_data_ok(f, rx_status(f).high_seq + 1);
 	craft_put32(&f->c, CRAFT_OFF_HASH, H_HASH + 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_CONFIG, "hash + 1");
-	rx_token(f, 1000, ME, NULL, 0);
+	rx_token(f, rx_next_token(f), ME, NULL, 0);
 	craft_put32(&f->c, CRAFT_OFF_HASH, 0);
 	rx_expect_drop(f, &f->c, ORDO_DROP_CONFIG, "token, hash 0");
 }
@@ -135,7 +135,7 @@ static void test_not_member(void **state)
 		rx_data_ok(f, rx_status(f).high_seq + 1);
 		craft_put32(&f->c, CRAFT_OFF_SENDER, who[i]);
 		rx_expect_drop(f, &f->c, ORDO_DROP_NOT_MEMBER, "sender");
-		rx_token(f, 1000, ME, NULL, 0);
+		rx_token(f, rx_next_token(f), ME, NULL, 0);
 		craft_put32(&f->c, CRAFT_OFF_SENDER, who[i]);
 		rx_expect_drop(f, &f->c, ORDO_DROP_NOT_MEMBER, "token sender");
 	}
@@ -222,29 +222,29 @@ static void test_bad_token(void **state)
 
 	for (i = 0; i <= ORDO_WIRE_RTR_MAX; i++)
 		rtr[i] = 1;
-	rx_token(f, 1000, ME, rtr, ORDO_WIRE_RTR_MAX + 1);
+	rx_token(f, rx_next_token(f), ME, rtr, ORDO_WIRE_RTR_MAX + 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_TOKEN, "rtr_count 61");
-	rx_token(f, 1000, ME, rtr, 0);
+	rx_token(f, rx_next_token(f), ME, rtr, 0);
 	craft_put16(&f->c, sizeof(struct ordo_wire_hdr) + 40, UINT16_MAX);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_TOKEN, "rtr_count 65535");
 
-	rx_token(f, 1000, ME, NULL, 0);
+	rx_token(f, rx_next_token(f), ME, NULL, 0);
 	craft_put64(&f->c, sizeof(struct ordo_wire_hdr) + 16, st.high_seq + 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_TOKEN, "aru > seq");
 
-	rx_token(f, 1000, 0, NULL, 0);
+	rx_token(f, rx_next_token(f), 0, NULL, 0);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_TOKEN, "dest 0");
 
 	rtr[0] = 0;
-	rx_token(f, 1000, ME, rtr, 1);
+	rx_token(f, rx_next_token(f), ME, rtr, 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_TOKEN, "rtr entry 0");
 	rtr[0] = st.high_seq;
 	rtr[1] = st.high_seq + 1;
-	rx_token(f, 1000, ME, rtr, 2);
+	rx_token(f, rx_next_token(f), ME, rtr, 2);
 	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_TOKEN, "rtr entry > seq");
 
 	/* None of them counted as the token. */
-	rx_expect_ok(f, rx_token(f, 1000, ME, NULL, 0), "valid after the bad ones");
+	rx_expect_ok(f, rx_token(f, rx_next_token(f), ME, NULL, 0), "valid after the bad ones");
 }
 
 /* ---- decided by the handlers ---------------------------------------------*/
@@ -264,10 +264,12 @@ static void test_dup_token(void **state)
 {
 	struct fix *f = *state;
 
-	rx_expect_ok(f, rx_token(f, 1000, ME, NULL, 0), "first copy");
+	uint64_t t = rx_next_token(f);
+
+	rx_expect_ok(f, rx_token(f, t, ME, NULL, 0), "first copy");
 	rx_expect_drop_n(f, f->c.buf, f->c.len, ORDO_DROP_DUP_TOKEN,
 			 "second copy");
-	rx_token(f, 999, ME, NULL, 0);
+	rx_token(f, t - 1, ME, NULL, 0);
 	rx_expect_drop_n(f, f->c.buf, f->c.len, ORDO_DROP_DUP_TOKEN,
 			 "an older token");
 }
@@ -309,14 +311,14 @@ static void test_not_for_us(void **state)
 {
 	struct fix *f = *state;
 
-	rx_token(f, 1000, 3, NULL, 0);
+	rx_token(f, rx_next_token(f), 3, NULL, 0);
 	rx_expect_drop_n(f, f->c.buf, f->c.len, ORDO_DROP_NOT_FOR_US,
 			 "token for 3");
-	rx_token(f, 1000, 0xffffffffu, NULL, 0);
+	rx_token(f, rx_next_token(f), 0xffffffffu, NULL, 0);
 	rx_expect_drop_n(f, f->c.buf, f->c.len, ORDO_DROP_NOT_FOR_US,
 			 "token for a stranger");
 	/* Still ours to take. */
-	rx_expect_ok(f, rx_token(f, 1000, ME, NULL, 0), "token for us");
+	rx_expect_ok(f, rx_token(f, rx_next_token(f), ME, NULL, 0), "token for us");
 }
 
 /* ---- accepted ------------------------------------------------------------*/
@@ -338,7 +340,7 @@ static void test_trailing_padding_is_ignored(void **state)
 	assert_int_equal(nd->dv[0].msg_type, 7);
 	assert_int_equal(nd->dv[0].service, ORDO_SVC_AGREED);
 
-	rx_token(f, 1000, ME, NULL, 0);
+	rx_token(f, rx_next_token(f), ME, NULL, 0);
 	craft_bytes(&f->c, junk, sizeof(junk));
 	rx_expect_ok(f, &f->c, "padded TOKEN");
 	assert_int_equal(ordo_engine_stats(f->e)->rx_token, before.rx_token + 1);

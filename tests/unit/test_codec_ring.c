@@ -21,28 +21,38 @@ static void test_foreign_ring(void **state)
 	rx_data_ok(f, rx_status(f).high_seq + 1);
 	craft_put32(&f->c, CRAFT_OFF_REP, f->rep + 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_FOREIGN_RING, "ring_rep + 1");
-	rx_token(f, 1000, ME, NULL, 0);
+	rx_token(f, rx_next_token(f), ME, NULL, 0);
 	craft_put32(&f->c, CRAFT_OFF_RSEQ, f->rseq - 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_FOREIGN_RING, "token, ring_seq - 1");
-	rx_token(f, 1000, ME, NULL, 0);
+	rx_token(f, rx_next_token(f), ME, NULL, 0);
 	craft_put32(&f->c, CRAFT_OFF_REP, f->rep + 1);
 	rx_expect_drop(f, &f->c, ORDO_DROP_FOREIGN_RING, "token, ring_rep + 1");
 	assert_int_equal(rx_status(f).state, ORDO_STATE_OPERATIONAL);
 }
 
-/* A member's packet from a newer ring is no drop: we were left behind, so
- * we gather; and a token of our ring is then out of place. */
+/* A member's packet from a newer ring, while our token still comes round
+ * through that member, is stale or forged: dropped. Once the token has
+ * been away half a token loss timeout it is no drop: we were left behind,
+ * so we gather; and a token of our ring is then out of place. */
 static void test_newer_ring_gathers_then_token_is_wrong_state(void **state)
 {
 	struct fix *f = *state;
+	struct ordo_engine_config cfg;
 	int rc;
 
+	rx_data_ok(f, rx_status(f).high_seq + 1);
+	craft_put32(&f->c, CRAFT_OFF_RSEQ, f->rseq + 1);
+	rx_expect_drop(f, &f->c, ORDO_DROP_RING_ALIVE, "newer ring, token alive");
+	assert_int_equal(rx_status(f).state, ORDO_STATE_OPERATIONAL);
+
+	h_config(&cfg, 3);
+	f->net.now += cfg.token_loss_ns / 2;
 	rx_data_ok(f, rx_status(f).high_seq + 1);
 	craft_put32(&f->c, CRAFT_OFF_RSEQ, f->rseq + 1);
 	rc = h_rx(&f->net, ME, f->c.buf, f->c.len);
 	assert_int_equal(rc, 0);
 	assert_int_equal(rx_status(f).state, ORDO_STATE_GATHER);
-	rx_expect_drop(f, rx_token(f, 1000, ME, NULL, 0), ORDO_DROP_STATE,
+	rx_expect_drop(f, rx_token(f, rx_next_token(f), ME, NULL, 0), ORDO_DROP_STATE,
 		       "token while gathering");
 }
 
@@ -203,6 +213,7 @@ static void test_every_reason_was_produced(void **state)
 {
 	static const enum ordo_drop_reason all[] = {
 		ORDO_DROP_FOREIGN_RING, ORDO_DROP_STATE, ORDO_DROP_BAD_JOIN,
+		ORDO_DROP_RING_ALIVE,
 	};
 
 	(void)state;
