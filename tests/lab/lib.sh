@@ -193,8 +193,11 @@ lab_config() {
 		return
 	fi
 	if [ ! -f "$out" ] || [ "$LAB_CONFIG" -nt "$out" ]; then
+		# Whole or not at all: a daemon starting meanwhile must never
+		# read a half-written file (it refused one: "no Spread_Segment").
 		{ cat "$LAB_CONFIG"; echo "# The lab's timers (tests/lab/lib.sh)"
-		  lab_timeout_lines; } > "$out"
+		  lab_timeout_lines; } > "$out.$BASHPID"
+		mv -f "$out.$BASHPID" "$out"
 	fi
 	echo "$out"
 }
