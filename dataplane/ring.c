@@ -418,8 +418,15 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
 	}
 	r->announces_rx++;
 	stranger = !peer->known;
-	dp_peers_learn(&r->peers, a.node_id, p->index, v->src_mac,
-		       v->src_ip_be);
+	/* The same rule as for protocol frames (rx_plain): sealed, an
+	 * authenticated announcement may move its member; in the clear it
+	 * may only introduce one, since anyone can write it. */
+	if (r->seal != NULL)
+		dp_peers_learn(&r->peers, a.node_id, p->index, v->src_mac,
+			       v->src_ip_be);
+	else
+		dp_peers_learn_once(&r->peers, a.node_id, p->index,
+				    v->src_mac, v->src_ip_be);
 	/* A member we did not know may not know us either: answer, so a
 	 * late starter learns everyone within one exchange. */
 	if (stranger && r->now >= r->next_answer) {

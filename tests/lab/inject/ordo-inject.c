@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ordo/seal.h"
 #include "ordo/wire.h"
 
 #define ETH_HDR   14u
@@ -79,6 +80,8 @@ struct inj {
 	uint64_t captured;
 	/* What the capture taught us. */
 	bool have_ring, have_group, have_announce;
+	bool sealed;                    /* the ring seals its frames */
+	uint32_t key_id;                /* the sending key its envelopes name */
 	uint8_t group[6];
 	uint32_t hash, rep, rseq;
 	uint8_t announce[16];           /* a real one, to forge from */
@@ -182,6 +185,15 @@ static void capture(struct inj *x, const uint8_t *f, uint32_t len)
 	if (f[0] & 1) {
 		memcpy(x->group, f, 6);
 		x->have_group = true;
+	}
+	/* A sealed ring: the envelope's clear header names the transmitter
+	 * and the key; the rest we cannot read, only replay or mangle. */
+	if (get16(p) == ORDO_SEAL_MAGIC && plen >= ORDO_SEAL_OVERHEAD) {
+		x->sealed = true;
+		x->key_id = get32(p + 4);
+		learn_station(x, get32(p + 8), f + 6);
+		x->have_ring = true;
+		return;
 	}
 	if (get16(p) == ORDO_WIRE_MAGIC_ANNOUNCE && plen >= 16) {
 		memcpy(x->announce, p, 16);
@@ -382,6 +394,25 @@ static uint32_t build(struct inj *x, enum kind k, uint8_t *p)
 	}
 }
 
+/* Wrap the packet at p (len bytes) in a sealed frame's envelope. */
+static uint32_t envelope(struct inj *x, uint8_t *p, uint32_t len)
+{
+	uint32_t i;
+
+	memmove(p + sizeof(struct ordo_seal_hdr), p, len);
+	put16(p, ORDO_SEAL_MAGIC);
+	p[2] = ORDO_SEAL_VERSION;
+	p[3] = 0;
+	put32(p + 4, below(x, 4) ? x->key_id : (uint32_t)rnd(x));
+	put32(p + 8, member(x));
+	put32(p + 12, (uint32_t)rnd(x));
+	put64(p + 16, (1ull << 62) + (rnd(x) >> 4));
+	len += (uint32_t)sizeof(struct ordo_seal_hdr);
+	for (i = 0; i < ORDO_SEAL_TAG_LEN; i++)
+		p[len + i] = (uint8_t)rnd(x);
+	return len + ORDO_SEAL_TAG_LEN;
+}
+
 static int send_one(struct inj *x, enum kind k)
 {
 	uint8_t f[FRAME_MAX];
@@ -394,8 +425,13 @@ static int send_one(struct inj *x, enum kind k)
 	if (x->n_ids && (k == K_TOKEN || below(x, 3) == 0))
 		dst = x->station[below(x, x->n_ids)];
 	len = build(x, k, f + ETH_HDR);
-	if (len > ORDO_WIRE_MAX_MTU)
-		len = ORDO_WIRE_MAX_MTU;
+	if (len > ORDO_WIRE_MAX_MTU - ORDO_SEAL_OVERHEAD)
+		len = ORDO_WIRE_MAX_MTU - ORDO_SEAL_OVERHEAD;
+	/* A sealed ring: a forgery goes in an envelope that names a member
+	 * and the ring's key, with a counter ahead of everything, and a tag
+	 * the forger cannot compute (half the time; the rest bare). */
+	if (x->sealed && k >= K_DATA && below(x, 2))
+		len = envelope(x, f + ETH_HDR, len);
 	memcpy(f, dst, 6);
 	memcpy(f + 6, x->mac, 6);
 	put16(f + 12, ORDO_ETHERTYPE);
