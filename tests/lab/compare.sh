@@ -183,6 +183,7 @@ port_report() {
 			g = sprintf("%.3f", a * 1024 * 8 / 1e9)
 			printf "%.2f\n", g / t }')
 	fi
+	log "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	echo "compare: ordo/corosync 100B msgs/s ratio=$r"
 	echo "compare: ordo/testpmd 1KiB goodput fraction=$f"
 }
