@@ -38,11 +38,13 @@ int dp_conf_to_engine(const struct ordo_conf *c, int self,
 	cfg->max_msg_size = c->max_msg_size;
 	cfg->submit_bytes = c->submit_bytes;
 	cfg->token_retransmit_ns = c->token_retransmit_ns;
-	if (c->timeouts_set) {
-		/* Spread's timeouts, in its milliseconds, on our timers:
+	{
+		/* Spread's timeouts, in its milliseconds, on our timers, always
+		 * (the file's or ordo's defaults, which are the engine's):
 		 * TokenTimeout declares the token lost, JoinTimeout paces joins,
 		 * GatherTimeout ends gathering (our consensus timeout) and
-		 * LookupTimeout paces the probes for other rings (beacons). */
+		 * LookupTimeout paces the probes for other rings (beacons).
+		 * These are exactly what the hash covers (conf_hash.c). */
 		const uint64_t ms = 1000000ull;
 
 		cfg->token_loss_ns = c->timeouts.token_ms * ms;

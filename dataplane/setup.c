@@ -3,6 +3,7 @@
  * Options and configuration file -> ring configuration (setup.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,41 @@ static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 			 o->crypto == ORDO_CRYPTO_NONE ? "none" : "aes256gcm",
 			 o->config, ordo_conf_crypto_name(conf.crypto));
 		return -EINVAL;
+	}
+	/* The same holds for every other parameter in the hash: the ring's
+	 * timers, windows and packet size come from the file, or two daemons
+	 * 60x apart in their timers would take each other into one ring. */
+	{
+		static const struct {
+			const char *opt, *key;
+			size_t off;
+		} hashed[] = {
+			{ "--mtu", "Mtu", offsetof(struct ordod_opts, mtu) },
+			{ "--window", "Window", offsetof(struct ordod_opts, window) },
+			{ "--personal-window", "PersonalWindow",
+			  offsetof(struct ordod_opts, personal_window) },
+			{ "--accel-window", "AcceleratedWindow",
+			  offsetof(struct ordod_opts, accel_window) },
+		};
+		const char *bad = NULL, *key = NULL;
+
+		for (size_t i = 0; i < sizeof(hashed) / sizeof(hashed[0]); i++)
+			if (*(const uint32_t *)((const char *)o + hashed[i].off)) {
+				bad = hashed[i].opt;
+				key = hashed[i].key;
+			}
+		if (o->token_loss_ms)
+			bad = "--token-loss-ms", key = "TokenTimeout";
+		if (o->consensus_ms)
+			bad = "--consensus-ms", key = "GatherTimeout";
+		if (o->token_timeout_us)
+			bad = "--token-timeout-us", key = "TokenRetransmit";
+		if (bad != NULL) {
+			snprintf(err, errlen, "%s with --config: %s's %s is in "
+				 "the configuration hash (every daemon must run "
+				 "the same): change the file", bad, o->config, key);
+			return -EINVAL;
+		}
 	}
 	s->crypto = conf.crypto == ORDO_CRYPTO_AES256GCM;
 	snprintf(s->key_file, sizeof(s->key_file), "%s", conf.key_file);

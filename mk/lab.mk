@@ -20,6 +20,8 @@
 #                                             counters that move)
 #   make lab-hostile CRYPTO=off              (a hostile host on the LAN while
 #                                             clients order: issue 11)
+#   make python-check                        (the Python binding and a C
+#                                             client in one group, 3 nodes)
 #   make lab-all                             (all of the above, every PORT)
 #   make lab-faults                          (membership under faults: cut,
 #                                             flap, stop, kill, loss on 3
@@ -37,7 +39,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
 	client-check lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
-	lab-hostile
+	lab-hostile python-check
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -81,6 +83,9 @@ lab-faults: build
 lab-timers: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/lab-timers.sh
+python-check: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/python-check.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
 .PHONY: bench-compare

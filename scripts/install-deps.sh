@@ -12,6 +12,8 @@ pkgs=(
   corosync libcpg-dev
   gnuplot-nox
   libmicrohttpd-dev prometheus
+  scdoc mandoc man-db groff-base
+  debhelper dpkg-dev fakeroot lintian debootstrap
 )
 
 missing=()

@@ -135,18 +135,24 @@ enum ordo_conf_idle {
 #define ORDO_ACCESS_SEND 0x2u /* multicast to the group */
 #define ORDO_ACCESS_ALL  0x3u
 
-/* The nine membership timeouts Spread knows, in its unit: milliseconds.
- * Spread rule: set all nine or none (then the defaults below apply). */
+/* Spread's membership timeouts that mean something to ordo's ring, in
+ * Spread's unit, milliseconds, each applied to the engine (dataplane/
+ * conf_engine.c) and hashed as it takes effect. Each may be set on its own;
+ * unset ones take ordo's LAN defaults, which are the engine's own
+ * (engine/engine.c; tests/dataplane/test_conf_engine.c checks they agree).
+ * Spread's AliveTimeout, RepTimeout, SegTimeout (its segment
+ * representatives, which ordo has not) and FormTimeout (ordo's commit
+ * phase ends with the token's loss timeout) are refused with that reason,
+ * never accepted and ignored. */
 struct ordo_conf_timeouts {
-	uint32_t token_ms;  /* TokenTimeout: token declared lost */
-	uint32_t hurry_ms;  /* HurryTimeout: representative resends the token */
-	uint32_t alive_ms;  /* AliveTimeout: period of alive messages (gather) */
-	uint32_t join_ms;   /* JoinTimeout: period of join messages (gather) */
-	uint32_t rep_ms;    /* RepTimeout: represented member gives up on rep */
-	uint32_t seg_ms;    /* SegTimeout: segment representative's wait */
-	uint32_t gather_ms; /* GatherTimeout: end of gathering */
-	uint32_t form_ms;   /* FormTimeout: forming a ring gives up */
-	uint32_t lookup_ms; /* LookupTimeout: probe for partitioned members */
+	uint32_t token_ms;  /* TokenTimeout: token declared lost (20) */
+	uint32_t hurry_ms;  /* HurryTimeout: the token is resent (1), unless
+			     * TokenRetransmit gives it finer */
+	uint32_t join_ms;   /* JoinTimeout: period of joins while gathering (2) */
+	uint32_t gather_ms; /* GatherTimeout: members silent this long while
+			     * gathering are left out: consensus (10) */
+	uint32_t lookup_ms; /* LookupTimeout: period of the representative's
+			     * beacons to find other rings (20) */
 };
 
 struct ordo_conf_iface {
@@ -213,7 +219,6 @@ struct ordo_conf {
 	uint32_t accel_window;         /* AcceleratedWindow (0 if not accel) */
 	uint32_t max_session_messages; /* MaxSessionMessages: per client */
 	struct ordo_conf_timeouts timeouts;
-	bool     timeouts_set;         /* the file set them (all nine) */
 
 	/* Spread's logging. */
 	uint32_t debug_flags;          /* enum ordo_conf_debug bits */

@@ -3,16 +3,13 @@
  * What only the whole file can tell, run by ordo_conf_parser_finish().
  * Spread's own rules (its config_parse.y and membership.c):
  *   - at least one segment with at least one daemon;
- *   - PersonalWindow <= Window, AcceleratedWindow <= PersonalWindow;
- *   - the nine membership timeouts are set all together or not at all.
+ *   - PersonalWindow <= Window, AcceleratedWindow <= PersonalWindow.
  * Ours, because each timeout that waits for periodic messages must
  * outlast their period, and because the engine must accept the result:
- *   - HurryTimeout < TokenTimeout: the representative resends a lost
- *     token before the others give up on it;
- *   - AliveTimeout < SegTimeout, JoinTimeout < RepTimeout and
- *     JoinTimeout < GatherTimeout: at least one alive/join message falls
- *     in every wait for them (Spread's defaults all satisfy these);
- *   - the token retransmission interval < TokenTimeout;
+ *   - TokenTimeout >= 2 x the token retransmission (HurryTimeout, or
+ *     TokenRetransmit): the token is resent before it is declared lost;
+ *   - GatherTimeout >= 2 x JoinTimeout: a member may miss one join
+ *     without being left out;
  *   - StorePackets >= 4 * Window, SubmitQueueBytes > MaxMessageSize;
  *   - raw Ethernet does not cross routers: one segment only.
  * Errors point at the line of the key that has to change.
@@ -23,94 +20,32 @@
 
 #include "lib/conf/conf_impl.h"
 
-struct tmo {
-	const char *key;
-	size_t off;
-};
-
-static const struct tmo tmos[] = {
-	{ "TokenTimeout", offsetof(struct ordo_conf_timeouts, token_ms) },
-	{ "HurryTimeout", offsetof(struct ordo_conf_timeouts, hurry_ms) },
-	{ "AliveTimeout", offsetof(struct ordo_conf_timeouts, alive_ms) },
-	{ "JoinTimeout", offsetof(struct ordo_conf_timeouts, join_ms) },
-	{ "RepTimeout", offsetof(struct ordo_conf_timeouts, rep_ms) },
-	{ "SegTimeout", offsetof(struct ordo_conf_timeouts, seg_ms) },
-	{ "GatherTimeout", offsetof(struct ordo_conf_timeouts, gather_ms) },
-	{ "FormTimeout", offsetof(struct ordo_conf_timeouts, form_ms) },
-	{ "LookupTimeout", offsetof(struct ordo_conf_timeouts, lookup_ms) },
-};
-
-#define N_TMO (sizeof(tmos) / sizeof(tmos[0]))
-
-static uint32_t tmo_value(const struct ordo_conf *c, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < N_TMO; i++)
-		if (strcmp(tmos[i].key, key) == 0)
-			return *(const uint32_t *)((const char *)&c->timeouts +
-						   tmos[i].off);
-	return 0;
-}
-
-static int check_timeouts(struct ordo_conf_parser *p)
-{
-	static const struct {
-		const char *lo, *hi, *why;
-	} rules[] = {
-		{ "HurryTimeout", "TokenTimeout",
-		  "the representative must resend a lost token before the others declare it lost" },
-		{ "AliveTimeout", "SegTimeout",
-		  "alive messages must be sent more often than a segment waits for them" },
-		{ "JoinTimeout", "RepTimeout",
-		  "a represented daemon must hear its representative's joins before it gives up" },
-		{ "JoinTimeout", "GatherTimeout",
-		  "joins must repeat within the gather period" },
-	};
-	struct ordo_conf *c = p->conf;
-	uint32_t n_set = 0, first = 0, line, lo, hi;
-	char missing[256];
-	size_t i, o = 0;
-
-	missing[0] = '\0';
-	for (i = 0; i < N_TMO; i++) {
-		line = conf_key_line(p, tmos[i].key);
-		if (line) {
-			n_set++;
-			if (first == 0 || line < conf_key_line(p, tmos[first - 1].key))
-				first = (uint32_t)i + 1;
-		} else if (o < sizeof(missing)) {
-			o += (size_t)snprintf(missing + o, sizeof(missing) - o,
-					      "%s%s", o ? ", " : "",
-					      tmos[i].key);
-		}
-	}
-	if (n_set == 0)
-		return 0;
-	if (n_set < N_TMO)
-		return conf_error_at(p, conf_key_line(p, tmos[first - 1].key),
-				     "%s is set but %s %s not: Spread requires all nine membership timeouts or none",
-				     tmos[first - 1].key, missing,
-				     N_TMO - n_set == 1 ? "is" : "are");
-	c->timeouts_set = true;
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-		lo = tmo_value(c, rules[i].lo);
-		hi = tmo_value(c, rules[i].hi);
-		if (lo >= hi)
-			return conf_error_at(p, conf_key_line(p, rules[i].lo),
-					     "%s (%u ms) must be below %s (%u ms): %s",
-					     rules[i].lo, lo, rules[i].hi, hi,
-					     rules[i].why);
-	}
-	return 0;
-}
-
 static uint32_t line_of(struct ordo_conf_parser *p, const char *a,
 			const char *b)
 {
 	uint32_t l = conf_key_line(p, a);
 
 	return l ? l : conf_key_line(p, b);
+}
+
+/* The engine's own rules on its timers, stated here (and proved to agree
+ * with the engine's check by tests/conf/fuzz). Each names what it protects:
+ * a timeout that waits for periodic messages must outlast their period. */
+static int check_timeouts(struct ordo_conf_parser *p)
+{
+	const struct ordo_conf_timeouts *t = &p->conf->timeouts;
+
+	if (t->join_ms == 0)
+		return conf_error_at(p, conf_key_line(p, "JoinTimeout"),
+				     "JoinTimeout must be at least 1 ms");
+	if (t->lookup_ms == 0)
+		return conf_error_at(p, conf_key_line(p, "LookupTimeout"),
+				     "LookupTimeout must be at least 1 ms");
+	if ((uint64_t)t->gather_ms < 2ull * t->join_ms)
+		return conf_error_at(p, line_of(p, "GatherTimeout", "JoinTimeout"),
+				     "GatherTimeout (%u ms) must be at least twice JoinTimeout (%u ms): a member may miss one join without being left out",
+				     t->gather_ms, t->join_ms);
+	return 0;
 }
 
 static int check_windows(struct ordo_conf_parser *p)
@@ -152,14 +87,20 @@ static int check_token_retransmit(struct ordo_conf_parser *p)
 
 	/* Spread's HurryTimeout is its token retransmission; ours is finer
 	 * (TokenRetransmit) and wins when given. */
-	if (!c->token_retransmit_set && c->timeouts_set)
+	if (!c->token_retransmit_set)
 		c->token_retransmit_ns = (uint64_t)c->timeouts.hurry_ms * 1000000;
-	if (c->token_retransmit_ns >= (uint64_t)c->timeouts.token_ms * 1000000)
+	if (c->token_retransmit_ns == 0)
 		return conf_error_at(p, line_of(p, "TokenRetransmit",
 						"HurryTimeout"),
-				     "the token retransmission interval (%llu ns) must be below TokenTimeout (%u ms)",
-				     (unsigned long long)c->token_retransmit_ns,
-				     c->timeouts.token_ms);
+				     "the token retransmission interval must not be 0");
+	/* The engine's rule: the token is resent at least once before it
+	 * is declared lost. */
+	if (2 * c->token_retransmit_ns > (uint64_t)c->timeouts.token_ms * 1000000)
+		return conf_error_at(p, line_of(p, "TokenRetransmit",
+						"HurryTimeout"),
+				     "TokenTimeout (%u ms) must be at least twice the token retransmission interval (%llu ns): the token is resent before it is declared lost",
+				     c->timeouts.token_ms,
+				     (unsigned long long)c->token_retransmit_ns);
 	return 0;
 }
 

@@ -133,14 +133,10 @@ static void put_spread(struct out *o, const struct ordo_conf *c)
 	put(o, "AcceleratedRing = %s\n", c->accelerated_ring ? "yes" : "no");
 	if (c->accelerated_ring)
 		put(o, "AcceleratedWindow = %u\n", c->accel_window);
-	if (c->timeouts_set)
-		put(o,
-		    "TokenTimeout = %u\nHurryTimeout = %u\nAliveTimeout = %u\n"
-		    "JoinTimeout = %u\nRepTimeout = %u\nSegTimeout = %u\n"
-		    "GatherTimeout = %u\nFormTimeout = %u\nLookupTimeout = %u\n",
-		    t->token_ms, t->hurry_ms, t->alive_ms, t->join_ms,
-		    t->rep_ms, t->seg_ms, t->gather_ms, t->form_ms,
-		    t->lookup_ms);
+	put(o,
+	    "TokenTimeout = %u\nHurryTimeout = %u\nJoinTimeout = %u\n"
+	    "GatherTimeout = %u\nLookupTimeout = %u\n",
+	    t->token_ms, t->hurry_ms, t->join_ms, t->gather_ms, t->lookup_ms);
 }
 
 static void put_ids(struct out *o, const char *key, bool any,

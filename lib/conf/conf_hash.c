@@ -13,7 +13,11 @@
  *   AcceleratedRing, AcceleratedWindow     when members may send
  *   Mtu, Encap                             packet sizes and framing
  *   MaxMessageSize                         reassembly limits
- *   the nine timeouts, token retransmit    who gives up on whom, and when
+ *   TokenTimeout, JoinTimeout,             who gives up on whom, and when:
+ *   GatherTimeout, LookupTimeout and the   exactly the timers the engine
+ *   token retransmission in effect         runs on (HurryTimeout is the
+ *                                          retransmission unless
+ *                                          TokenRetransmit is given)
  *   Crypto                                 sealed frames or frames in the
  *                                          clear, and the cipher
  *
@@ -99,13 +103,8 @@ uint32_t ordo_conf_hash(const struct ordo_conf *c)
 	put32(&f, (uint32_t)c->encap);
 	put32(&f, c->max_msg_size);
 	put32(&f, to->token_ms);
-	put32(&f, to->hurry_ms);
-	put32(&f, to->alive_ms);
 	put32(&f, to->join_ms);
-	put32(&f, to->rep_ms);
-	put32(&f, to->seg_ms);
 	put32(&f, to->gather_ms);
-	put32(&f, to->form_ms);
 	put32(&f, to->lookup_ms);
 	put64(&f, c->token_retransmit_ns);
 	/* Whether frames are sealed, and how: two daemons that disagree

@@ -19,16 +19,14 @@ void ordo_conf_init(struct ordo_conf *c)
 	c->accel_window = 32;
 	c->max_session_messages = 1000; /* Spread's */
 
-	/* Spread's defaults for a LAN (membership.c, !Wide_network). */
-	c->timeouts.token_ms = 1250;
-	c->timeouts.hurry_ms = 500;
-	c->timeouts.alive_ms = 250;
-	c->timeouts.join_ms = 250;
-	c->timeouts.rep_ms = 625;
-	c->timeouts.seg_ms = 500;
-	c->timeouts.gather_ms = 1250;
-	c->timeouts.form_ms = 1250;
-	c->timeouts.lookup_ms = 30000;
+	/* ordo's LAN defaults: the engine's (engine/engine.c), for a
+	 * kernel-bypass LAN with a core per daemon. Spread's own (1250 ms
+	 * token) are 60x slower; a file may set them. */
+	c->timeouts.token_ms = 20;
+	c->timeouts.hurry_ms = 1;
+	c->timeouts.join_ms = 2;
+	c->timeouts.gather_ms = 10;
+	c->timeouts.lookup_ms = 20;
 
 	c->debug_flags = ORDO_DBG_PRINT | ORDO_DBG_EXIT;
 	c->event_priority = ORDO_PRIO_INFO;

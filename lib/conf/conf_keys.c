@@ -52,8 +52,7 @@ static int set_timeout(struct ordo_conf_parser *p, const struct conf_key *k,
 		       const struct tok *v, uint32_t n)
 {
 	(void)n;
-	/* Spread's unit, milliseconds; whether all nine are set is checked
-	 * at finish. */
+	/* Spread's unit, milliseconds; their order is checked at finish. */
 	return conf_val_u32(p, k->name, &v[0], 1, CONF_TIMEOUT_MAX_MS,
 			    (uint32_t *)((char *)p->conf + k->off));
 }
@@ -70,6 +69,10 @@ static int set_unsupported(struct ordo_conf_parser *p,
 		{ "AllowedAuthMethods", "clients are authenticated by SO_PEERCRED: use Access blocks in the Ordo section" },
 		{ "RequiredAuthMethods", "clients are authenticated by SO_PEERCRED: use Access blocks in the Ordo section" },
 		{ "AccessControlPolicy", "use Access blocks in the Ordo section" },
+		{ "AliveTimeout", "it times Spread's segment representatives, and ordo has none; remove it" },
+		{ "RepTimeout", "it times Spread's segment representatives, and ordo has none; remove it" },
+		{ "SegTimeout", "it times Spread's segment representatives, and ordo has none; remove it" },
+		{ "FormTimeout", "ordo gives up forming a ring when its commit token is lost, after TokenTimeout; remove it" },
 	};
 	size_t i;
 
@@ -242,15 +245,16 @@ static const struct conf_key keys[] = {
 	  .off = OFF(accelerated_ring) },
 	U32("AcceleratedWindow", TOP, accel_window, 0, CONF_WINDOW_MAX),
 
-	/* Spread: the nine membership timeouts, milliseconds */
+	/* Spread: the membership timeouts ordo applies, milliseconds (the
+	 * others are refused with a reason, see set_unsupported) */
 	TMO("TokenTimeout", token_ms),
 	TMO("HurryTimeout", hurry_ms),
-	TMO("AliveTimeout", alive_ms),
+	NOPE("AliveTimeout"),
 	TMO("JoinTimeout", join_ms),
-	TMO("RepTimeout", rep_ms),
-	TMO("SegTimeout", seg_ms),
+	NOPE("RepTimeout"),
+	NOPE("SegTimeout"),
 	TMO("GatherTimeout", gather_ms),
-	TMO("FormTimeout", form_ms),
+	NOPE("FormTimeout"),
 	TMO("LookupTimeout", lookup_ms),
 
 	/* Ours */

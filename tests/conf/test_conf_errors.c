@@ -17,11 +17,10 @@ struct bad {
 	const char *msg;
 };
 
-#define TMO9(tok, hur, alive, join, rep, seg, gat)                             \
+#define TMO5(tok, hur, join, gat)                                               \
 	"TokenTimeout = " #tok "\nHurryTimeout = " #hur                         \
-	"\nAliveTimeout = " #alive "\nJoinTimeout = " #join                     \
-	"\nRepTimeout = " #rep "\nSegTimeout = " #seg                           \
-	"\nGatherTimeout = " #gat "\nFormTimeout = 1250\nLookupTimeout = 30000\n"
+	"\nJoinTimeout = " #join "\nGatherTimeout = " #gat                      \
+	"\nLookupTimeout = 30000\n"
 
 static const struct bad cases[] = {
 	/* Unknown keys, with and without a suggestion. */
@@ -188,18 +187,24 @@ static const struct bad cases[] = {
 	{ SEG1 "DebugFlags { PRINT }\n", 4, "expected '= {' after 'DebugFlags', got '{'" },
 	{ SEG1 "DebugFlags = { \"PRINT\" }\n", 4, "unexpected 'PRINT' in DebugFlags" },
 
-	/* Timeouts. */
-	{ SEG1 "\nTokenTimeout = 100\n", 5,
-	  "TokenTimeout is set but HurryTimeout, AliveTimeout, JoinTimeout, RepTimeout, SegTimeout, GatherTimeout, FormTimeout, LookupTimeout are not: Spread requires all nine" },
-	{ SEG1 TMO9(1250, 500, 250, 250, 625, 500, 1250), 0, NULL }, /* control: accepted */
-	{ SEG1 TMO9(500, 500, 250, 250, 625, 500, 1250), 5,
-	  "HurryTimeout (500 ms) must be below TokenTimeout (500 ms)" },
-	{ SEG1 TMO9(1250, 500, 500, 250, 625, 500, 1250), 6,
-	  "AliveTimeout (500 ms) must be below SegTimeout (500 ms)" },
-	{ SEG1 TMO9(1250, 500, 250, 700, 625, 500, 1250), 7,
-	  "JoinTimeout (700 ms) must be below RepTimeout (625 ms)" },
-	{ SEG1 TMO9(1250, 500, 250, 250, 625, 500, 250), 7,
-	  "JoinTimeout (250 ms) must be below GatherTimeout (250 ms)" },
+	/* Timeouts: each applied on its own, Spread's four that ordo would
+	 * ignore refused, the engine's rules stated. */
+	{ SEG1 "\nTokenTimeout = 100\n", 0, NULL }, /* one alone: accepted */
+	{ SEG1 TMO5(1250, 500, 250, 1250), 0, NULL },  /* Spread's: accepted */
+	{ SEG1 "\nAliveTimeout = 250\n", 5,
+	  "'AliveTimeout' is not supported by ordo: it times Spread's segment representatives, and ordo has none; remove it" },
+	{ SEG1 "RepTimeout = 625\n", 4,
+	  "'RepTimeout' is not supported by ordo: it times Spread's segment representatives, and ordo has none; remove it" },
+	{ SEG1 "SegTimeout = 500\n", 4,
+	  "'SegTimeout' is not supported by ordo: it times Spread's segment representatives, and ordo has none; remove it" },
+	{ SEG1 "FormTimeout = 1250\n", 4,
+	  "'FormTimeout' is not supported by ordo: ordo gives up forming a ring when its commit token is lost, after TokenTimeout; remove it" },
+	{ SEG1 TMO5(900, 500, 250, 1250), 5,
+	  "TokenTimeout (900 ms) must be at least twice the token retransmission interval (500000000 ns): the token is resent before it is declared lost" },
+	{ SEG1 TMO5(1250, 500, 700, 1250), 7,
+	  "GatherTimeout (1250 ms) must be at least twice JoinTimeout (700 ms): a member may miss one join without being left out" },
+	{ SEG1 "JoinTimeout = 6\n", 4,
+	  "GatherTimeout (10 ms) must be at least twice JoinTimeout (6 ms): a member may miss one join without being left out" },
 	{ SEG1 "TokenTimeout = 0\n", 4, "'TokenTimeout' is 0, outside 1..3600000" },
 	{ SEG1 "Ordo { TokenRetransmit = 5 }\n", 4,
 	  "'TokenRetransmit' wants a duration with a unit (ns, us, ms, s), got '5'" },
@@ -207,7 +212,7 @@ static const struct bad cases[] = {
 	{ SEG1 "Ordo { TokenRetransmit = 100ns }\n", 4,
 	  "'TokenRetransmit' is 100ns, outside 1000ns..10000000000ns" },
 	{ SEG1 "Ordo { TokenRetransmit = 2s }\n", 4,
-	  "the token retransmission interval (2000000000 ns) must be below TokenTimeout (1250 ms)" },
+	  "TokenTimeout (20 ms) must be at least twice the token retransmission interval (2000000000 ns): the token is resent before it is declared lost" },
 
 	/* Windows and memory. */
 	{ SEG1 "PersonalWindow = 500\n", 4, "PersonalWindow (500) exceeds Window (256)" },

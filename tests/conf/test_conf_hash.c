@@ -9,9 +9,11 @@
 #include "tests/conf/conf_test.h"
 
 #define BASE "Spread_Segment 239.0.0.1:4803 {\n\ta 10.0.0.1\n\tb 10.0.0.2\n\tc 10.0.0.3\n}\n"
-#define TMO "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 250\n"   \
-	    "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 500\n"          \
-	    "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30000\n"
+/* ordo's defaults, spelled out; and Spread's, for a real change. */
+#define TMO "TokenTimeout = 20\nHurryTimeout = 1\nJoinTimeout = 2\n"            \
+	    "GatherTimeout = 10\nLookupTimeout = 20\n"
+#define SPREAD_TMO "TokenTimeout = 1250\nHurryTimeout = 500\n"                  \
+		   "JoinTimeout = 250\nGatherTimeout = 1250\nLookupTimeout = 30000\n"
 
 static uint32_t hash_of(const char *text)
 {
@@ -33,8 +35,8 @@ static void test_stable_values(void **state)
 	(void)state;
 	assert_int_equal(ordo_conf_parse_file(ORDO_CONFIG_DIR "/minimal.conf",
 					      &c, err, sizeof(err)), 0);
-	assert_int_equal(ordo_conf_hash(&c), 0xa22fa953u);
-	assert_int_equal(hash_of(BASE), 0x5923d961u);
+	assert_int_equal(ordo_conf_hash(&c), 0xb5d2abcdu);
+	assert_int_equal(hash_of(BASE), 0xe90effd3u);
 	/* The same struct hashes the same every time. */
 	assert_int_equal(ordo_conf_hash(&c), ordo_conf_hash(&c));
 }
@@ -118,45 +120,15 @@ static void test_sensitive_to_ring_parameters(void **state)
 		BASE "Ordo { Crypto = none }\n",
 		/* timeouts */
 		BASE "Ordo { TokenRetransmit = 999us }\n",
-		BASE "TokenTimeout = 1251\nHurryTimeout = 500\nAliveTimeout = 250\n"
-		     "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 500\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 501\nAliveTimeout = 250\n"
-		     "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 500\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 251\n"
-		     "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 500\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 250\n"
-		     "JoinTimeout = 251\nRepTimeout = 625\nSegTimeout = 500\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 250\n"
-		     "JoinTimeout = 250\nRepTimeout = 626\nSegTimeout = 500\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 250\n"
-		     "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 501\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 250\n"
-		     "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 500\n"
-		     "GatherTimeout = 1251\nFormTimeout = 1250\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 250\n"
-		     "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 500\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1251\nLookupTimeout = 30000\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		BASE "TokenTimeout = 1250\nHurryTimeout = 500\nAliveTimeout = 250\n"
-		     "JoinTimeout = 250\nRepTimeout = 625\nSegTimeout = 500\n"
-		     "GatherTimeout = 1250\nFormTimeout = 1250\nLookupTimeout = 30001\n"
-		     "Ordo { TokenRetransmit = 1ms }\n",
-		/* Spread's timeouts without TokenRetransmit: HurryTimeout
-		 * becomes the retransmission interval, a real change */
-		BASE TMO,
+		/* each timer the engine runs on, alone (the issue: a file
+		 * with Spread's timeouts and one without hashed the same) */
+		BASE "TokenTimeout = 21\n",
+		BASE "JoinTimeout = 3\n",
+		BASE "GatherTimeout = 11\n",
+		BASE "LookupTimeout = 21\n",
+		BASE "HurryTimeout = 2\n",
+		/* Spread's timeouts: 60x ordo's, a real change */
+		BASE SPREAD_TMO,
 	};
 	uint32_t h = hash_of(BASE), seen[64];
 	size_t i, j;

@@ -39,9 +39,8 @@ static void test_minimal_file(void **state)
 	assert_int_equal(c.personal_window, def.personal_window);
 	assert_int_equal(c.accel_window, 32);
 	assert_true(c.accelerated_ring);
-	assert_false(c.timeouts_set);
 	assert_memory_equal(&c.timeouts, &def.timeouts, sizeof(c.timeouts));
-	assert_int_equal(c.timeouts.token_ms, 1250);
+	assert_int_equal(c.timeouts.token_ms, 20); /* ordo's LAN default */
 	assert_int_equal(c.mtu, 1500);
 	assert_int_equal(c.encap, ORDO_ENCAP_UDP);
 	assert_int_equal(c.idle, ORDO_IDLE_BACKOFF);
@@ -56,6 +55,7 @@ static void test_minimal_file(void **state)
 
 static void test_reference_file(void **state)
 {
+	struct ordo_conf def;
 	char err[512];
 	int k;
 
@@ -68,9 +68,9 @@ static void test_reference_file(void **state)
 	assert_string_equal(c.daemons[0].name, "alpha");
 	assert_int_equal(c.daemons[0].id, ip4(10, 0, 0, 1));
 	assert_string_equal(c.daemons[2].name, "gamma");
-	assert_true(c.timeouts_set);
-	assert_int_equal(c.timeouts.lookup_ms, 30000);
-	assert_int_equal(c.timeouts.rep_ms, 625);
+	/* The reference file states ordo's LAN defaults. */
+	ordo_conf_init(&def);
+	assert_memory_equal(&c.timeouts, &def.timeouts, sizeof(c.timeouts));
 	assert_true(c.token_retransmit_set);
 	assert_int_equal(c.token_retransmit_ns, 1000000);
 	assert_int_equal(c.max_msg_size, 16u << 20);
@@ -203,15 +203,14 @@ static void test_debugflags_forms(void **state)
 	assert_int_equal(c.window, 100);
 }
 
-static void test_timeouts_all_nine(void **state)
+static void test_timeouts_applied(void **state)
 {
 	(void)state;
 	parse_ok(SEG1
-		 "TokenTimeout = 5000\nHurryTimeout = 1500\nAliveTimeout = 250\n"
-		 "JoinTimeout = 250\nRepTimeout = 1250\nSegTimeout = 500\n"
-		 "GatherTimeout = 2500\nFormTimeout = 2500\n"
+		 "TokenTimeout = 5000\nHurryTimeout = 1500\n"
+		 "JoinTimeout = 250\n"
+		 "GatherTimeout = 2500\n"
 		 "LookupTimeout = 45000\n", &c);
-	assert_true(c.timeouts_set);
 	assert_int_equal(c.timeouts.token_ms, 5000);
 	assert_int_equal(c.timeouts.hurry_ms, 1500);
 	assert_int_equal(c.timeouts.gather_ms, 2500);
@@ -286,9 +285,9 @@ static void test_sizes_and_durations(void **state)
 	assert_int_equal(c.submit_bytes, 1u << 30);
 	assert_int_equal(c.token_retransmit_ns, 2000);
 	parse_ok(SEG1 "Ordo { MaxMessageSize = 64K  TokenRetransmit = 1s }\n"
-		 "TokenTimeout = 5000\nHurryTimeout = 1500\nAliveTimeout = 250\n"
-		 "JoinTimeout = 250\nRepTimeout = 1250\nSegTimeout = 500\n"
-		 "GatherTimeout = 2500\nFormTimeout = 2500\nLookupTimeout = 45000\n",
+		 "TokenTimeout = 5000\nHurryTimeout = 1500\n"
+		 "JoinTimeout = 250\n"
+		 "GatherTimeout = 2500\nLookupTimeout = 45000\n",
 		 &c);
 	assert_int_equal(c.max_msg_size, 65536);
 	/* TokenRetransmit wins over HurryTimeout when both are there. */
@@ -448,7 +447,7 @@ int main(void)
 		cmocka_unit_test(test_segments_keep_their_daemons),
 		cmocka_unit_test(test_spread_keys),
 		cmocka_unit_test(test_debugflags_forms),
-		cmocka_unit_test(test_timeouts_all_nine),
+		cmocka_unit_test(test_timeouts_applied),
 		cmocka_unit_test(test_ordo_section),
 		cmocka_unit_test(test_sizes_and_durations),
 		cmocka_unit_test(test_several_ports),

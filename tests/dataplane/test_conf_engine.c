@@ -71,9 +71,9 @@ static void test_mapping(void **state)
 	(void)state;
 	parse_ok("Spread_Segment 239.0.0.1 {\n b 10.0.0.2\n a 10.0.0.1\n}\n"
 		 "Window = 100\nPersonalWindow = 20\nAcceleratedRing = no\n"
-		 "TokenTimeout = 5000\nHurryTimeout = 1500\nAliveTimeout = 250\n"
-		 "JoinTimeout = 250\nRepTimeout = 1250\nSegTimeout = 500\n"
-		 "GatherTimeout = 2500\nFormTimeout = 2500\nLookupTimeout = 45000\n"
+		 "TokenTimeout = 5000\nHurryTimeout = 1500\n"
+		 "JoinTimeout = 250\n"
+		 "GatherTimeout = 2500\nLookupTimeout = 45000\n"
 		 "Ordo { Mtu = 9000  Encap = ethernet  StorePackets = 1024"
 		 "  MaxMessageSize = 1M  SubmitQueueBytes = 2M }\n", &c);
 	check_engine_accepts(&c);
@@ -88,6 +88,11 @@ static void test_mapping(void **state)
 	assert_int_equal(e.max_msg_size, 1u << 20);
 	assert_int_equal(e.submit_bytes, 2u << 20);
 	assert_int_equal(e.token_retransmit_ns, 1500ull * 1000000);
+	/* Every timer the file sets is the engine's. */
+	assert_int_equal(e.token_loss_ns, 5000ull * 1000000);
+	assert_int_equal(e.join_ns, 250ull * 1000000);
+	assert_int_equal(e.consensus_ns, 2500ull * 1000000);
+	assert_int_equal(e.merge_detect_ns, 45000ull * 1000000);
 }
 
 static void test_bad_self(void **state)

@@ -173,7 +173,13 @@ ip -n "$XNS" link set veth0 up
 for ((i = 1; i <= NODES; i++)); do
 	lab_start_client_node "$i" afpacket "$NODES"
 done
-lab_wait_ring "$NODES" 60 "$NODES" || lab_die "the $NODES daemons did not form a ring"
+if ! lab_wait_ring "$NODES" 60 "$NODES"; then
+	for ((i = 1; i <= NODES; i++)); do
+		echo "--- node $i, ctrld $i:" >&2
+		tail -n 4 "$LAB_DIR/node$i.log" "$LAB_DIR/ctrld$i.log" >&2
+	done
+	lab_die "the $NODES daemons did not form a ring"
+fi
 sleep 2 # every member's station announced and known
 lab_log "ring of $NODES formed; crypto $CRYPTO; injecting $RATE frames/s for ${SECS}s under $MSG_RATE msgs/s per node"
 

@@ -122,7 +122,7 @@ lab_port_args() {
 lab_ring_args() {
 	local i=$1 type=$2 n=$3
 	if [ -n "${LAB_CONFIG:-}" ]; then
-		echo "--config $LAB_CONFIG --name n$i"
+		echo "--config $(lab_config) --name n$i"
 	else
 		echo "$(lab_port_args "$i" "$type" "$n") --node-id $i" \
 		     "--members $(lab_members "$n") $(lab_crypto_args)"
@@ -157,6 +157,48 @@ lab_keygen() {
 # measure its scheduler, not the ring. LAB_TIMEOUTS="" keeps the defaults.
 LAB_TIMEOUTS=${LAB_TIMEOUTS---token-loss-ms 200 --consensus-ms 100 --token-hold-us 200}
 
+# The lab's timers as configuration lines (TokenTimeout, GatherTimeout: a
+# file's timers are in its hash, so ordod takes them from the file, never
+# from options that would contradict it), and the options that remain.
+lab_timeout_lines() {
+	set -- $LAB_TIMEOUTS
+	while [ $# -ge 2 ]; do
+		case $1 in
+		--token-loss-ms) echo "TokenTimeout = $2" ;;
+		--consensus-ms) echo "GatherTimeout = $2" ;;
+		esac
+		shift 2
+	done
+}
+lab_timeout_opts() {
+	[ -z "${LAB_CONFIG:-}" ] && { echo "$LAB_TIMEOUTS"; return; }
+	set -- $LAB_TIMEOUTS
+	while [ $# -ge 2 ]; do
+		case $1 in
+		--token-loss-ms | --consensus-ms) ;;
+		*) echo -n "$1 $2 " ;;
+		esac
+		shift 2
+	done
+}
+# The configuration file the daemons of a lab read: $LAB_CONFIG with the
+# lab's timers added (written once per lab into $LAB_DIR), or $LAB_CONFIG
+# itself when it sets its own timers or the lab keeps the defaults.
+lab_config() {
+	local out
+	out="$LAB_DIR/timed-$(basename "$LAB_CONFIG")"
+	if [ -z "$(lab_timeout_lines)" ] ||
+	   grep -qE '^[[:space:]]*(TokenTimeout|GatherTimeout)' "$LAB_CONFIG"; then
+		echo "$LAB_CONFIG"
+		return
+	fi
+	if [ ! -f "$out" ] || [ "$LAB_CONFIG" -nt "$out" ]; then
+		{ cat "$LAB_CONFIG"; echo "# The lab's timers (tests/lab/lib.sh)"
+		  lab_timeout_lines; } > "$out"
+	fi
+	echo "$out"
+}
+
 # Start node i; remaining arguments are ordod options. Output in node$i.log.
 lab_start_node() {
 	local i=$1 type=$2 n=$3
@@ -165,7 +207,7 @@ lab_start_node() {
 	[ "$type" != memif ] && wrap=(ip netns exec "$LAB_NAME-n$i")
 	# shellcheck disable=SC2046
 	"${wrap[@]}" "$ORDOD" $(lab_eal "$i") -- $(lab_ring_args "$i" "$type" "$n") \
-		--lock-dir "$LAB_DIR/lock" $LAB_TIMEOUTS "$@" \
+		--lock-dir "$LAB_DIR/lock" $(lab_timeout_opts) "$@" \
 		> "$LAB_DIR/node$i.log" 2>&1 &
 	LAB_PIDS[$i]=$!
 }
@@ -271,7 +313,7 @@ lab_init() {
 # Disowned: killing one on purpose prints nothing; lab_teardown kills all.
 lab_start_ctrld() {
 	local i=$1
-	"${CTRLD:-$LAB_ROOT/build/ctrl/ordo-ctrld}" --config "$LAB_CONFIG" \
+	"${CTRLD:-$LAB_ROOT/build/ctrl/ordo-ctrld}" --config "$(lab_config)" \
 		-n "n$i" --runtime-dir "$LAB_DIR/rt$i" \
 		> "$LAB_DIR/ctrld$i${2:-}.log" 2>&1 &
 	LAB_CTRLD_PIDS[$i]=$!

@@ -20,6 +20,10 @@
 #                 until the engine meets it: issue 12)
 #   hostile-*     make lab-hostile, short: a hostile host on the LAN, with
 #                 crypto on (nothing accepted) and off
+#   python        make python-check: Python and C clients in one group
+#   deb           make deb-check: the Debian packages built (lintian
+#                 clean of errors) and installed into a fresh Debian 12
+#                 (debootstrap), ordod --check and ordoctl check there
 #
 # Prints one line per check and ends with `lab: N passed, M failed`.
 set -u
@@ -55,6 +59,9 @@ check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check faults   BUILD_DIR="$PWD/$B" SIZES=3 RUNS=1 AVAILABILITY=report bash $LAB/lab-faults.sh
 check hostile-sealed BUILD_DIR="$PWD/$B" CRYPTO=on SECS=5 RATE=2000 bash $LAB/hostile.sh
 check hostile-clear  BUILD_DIR="$PWD/$B" CRYPTO=off SECS=5 RATE=2000 bash $LAB/hostile.sh
+check python   BUILD_DIR="$PWD/$B" bash $LAB/python-check.sh
+check deb      bash -c 'bash scripts/deb.sh "${DEB_OUT:-/var/tmp/ordo-deb}" &&
+	bash scripts/deb-check.sh "${DEB_OUT:-/var/tmp/ordo-deb}"'
 
 echo "lab: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
