@@ -133,6 +133,10 @@ ordo_clean() {
 # The second table, sealed next to clear, and the two issue 11 lines.
 crypto_report() {
 	local s op oe cp ce eo=n/a ec=n/a
+	# What each run says it ran on (ordo: port, crypto device, frames
+	# sealed; Corosync: packets knet encrypted), in the order they ran.
+	grep -E '^lab: (ring of|node 1: )|^corosync-bench: (ring of|knet crypto)' "$OUT/err" |
+		sed 's/^/compare: ran: /' >&2
 	echo "compare: crypto: ordo aes256gcm vs Crypto = none on $PORT;" \
 	     "corosync knet aes256+sha256 vs none"
 	printf '%-6s %12s %12s %8s %12s %12s %8s %12s\n' size ordo_plain/s ordo_aes/s \
