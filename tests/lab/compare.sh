@@ -48,6 +48,7 @@ afpacket | afxdp) ;;
    exit 1 ;;
 esac
 ENC_SIZES=${ENC_SIZES:-$(for s in $SIZES; do [ "$s" -le 8192 ] && printf '%s ' "$s"; done)}
+ENC_SIZES=${ENC_SIZES% }
 # Sealed/plain pairs of ordo runs at 1 KiB (the first pair is the runs
 # above); the encrypted/plain ratio is the median of the pairs' ratios.
 ENC_REPS=${ENC_REPS:-3}

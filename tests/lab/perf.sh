@@ -84,8 +84,10 @@ perf_crypto_conf() {
 # what it sealed and opened, so a reader sees which run was which.
 perf_evidence() {
 	local l=$LAB_DIR/node1.log
+	local sealed
+	sealed=$(grep -h '^ordod: crypto sealed=' "$l" | tail -1 | cut -d' ' -f2-3)
 	lab_log "node 1: $(grep -h -m1 '^ordod: port net_' "$l" | cut -d' ' -f2-3)" \
-		"$(grep -h '^ordod: crypto sealed=' "$l" | tail -1 | cut -d' ' -f2-3)"
+		"${sealed:-crypto none}"
 }
 
 # A ring of n daemons n1..nN on PORT, as config/lab/afpacket3.conf and
