@@ -72,6 +72,8 @@ static int parse_token(struct pkt_view *v)
 	v->tok.backlog = be32(t.backlog);
 	v->tok.dest = be32(t.dest);
 	v->tok.rtr_count = be16(t.rtr_count);
+	v->tok.out_acc = be16(t.out_acc);
+	v->tok.out_ring = be16(t.out_ring);
 	v->rtr = v->body + sizeof(t);
 
 	if (v->tok.rtr_count > ORDO_WIRE_RTR_MAX)
@@ -104,14 +106,16 @@ static int parse_join(struct pkt_view *v)
 	v->n_proc = j.n_proc;
 	v->n_fail = j.n_fail;
 	v->n_heard = j.n_heard;
+	v->n_out = j.n_out;
 	v->jflags = j.flags;
 	v->ids = v->body + sizeof(j);
-	n = (uint32_t)j.n_proc + j.n_fail + j.n_heard;
+	n = (uint32_t)j.n_proc + j.n_fail + j.n_heard + j.n_out;
 	if (v->body_len != sizeof(j) + 4 * n)
 		return -ORDO_DROP_BAD_LEN;
 	if (j.n_proc < 1 || j.n_proc > ORDO_MAX_MEMBERS ||
 	    v->ring_seq_max > ORDO_RING_SEQ_MAX ||
 	    j.n_fail > ORDO_MAX_MEMBERS || j.n_heard > ORDO_MAX_MEMBERS ||
+	    j.n_out > ORDO_MAX_MEMBERS ||
 	    (j.flags & ~ORDO_JOIN_F_MATURE) ||
 	    v->incarnation == 0)
 		return -ORDO_DROP_BAD_JOIN;
@@ -190,6 +194,7 @@ static int parse_beacon(struct pkt_view *v)
 		return -ORDO_DROP_BAD_LEN;
 	memcpy(&b, v->body, sizeof(b));
 	v->incarnation = be32(b.incarnation);
+	v->b_out = be16(b.out);
 	/* Only a ring's representative sends its beacons. */
 	if (v->incarnation == 0 || v->ring_seq == 0 || v->sender != v->ring_rep)
 		return -ORDO_DROP_BAD_JOIN;
@@ -276,6 +281,8 @@ uint32_t eng_codec_write_token(void *buf, const struct ordo_wire_token *tok,
 		.backlog = be32(tok->backlog),
 		.dest = be32(tok->dest),
 		.rtr_count = be16(tok->rtr_count),
+		.out_acc = be16(tok->out_acc),
+		.out_ring = be16(tok->out_ring),
 	};
 	uint32_t i;
 

@@ -24,6 +24,7 @@
 #define DEF_MERGE_DETECT_NS 20000000ull /* 20 ms */
 #define DEF_FAIL_RECV       50u         /* rotations */
 #define DEF_HOLDDOWN_NS     50000000ull /* 50 ms */
+#define DEF_FLAP_HOLD_NS    1000000000ull /* 1 s */
 
 void ordo_engine_config_defaults(struct ordo_engine_config *c)
 {
@@ -42,6 +43,7 @@ void ordo_engine_config_defaults(struct ordo_engine_config *c)
 	c->merge_detect_ns = DEF_MERGE_DETECT_NS;
 	c->fail_recv_rounds = DEF_FAIL_RECV;
 	c->holddown_ns = DEF_HOLDDOWN_NS;
+	c->flap_hold_ns = DEF_FLAP_HOLD_NS;
 	c->incarnation = 1;
 }
 
@@ -312,20 +314,43 @@ static const pkt_handler handlers[ORDO_PKT_TYPE_MAX] = {
 	[ORDO_PKT_BEACON] = on_beacon,
 };
 
+/* Called far later than the deadline we asked for: the host did not run
+ * us (memb.c, eng_memb_away). Half a consensus window: later than a busy
+ * poll loop ever is, sooner than peers conclude we are gone. */
+static void set_now(struct ordo_engine *e, uint64_t now)
+{
+	uint64_t d = ordo_engine_next_deadline(e);
+
+	e->now = now;
+	if (d != NEVER && now > d && now - d > e->cfg.consensus_ns / 2)
+		eng_memb_away(e);
+}
+
 int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 		   uint64_t now)
 {
 	struct pkt_view v;
 	int rc;
 
-	e->now = now;
+	set_now(e, now);
 	rc = eng_codec_parse(pkt, len, e->cfg.config_hash, &v);
 	if (rc == 0 && eng_cfg_index(e, v.sender) < 0)
 		rc = -ORDO_DROP_NOT_MEMBER;
 	if (rc == 0) {
 		/* No ring sequence is taken from here: only joins and commit
-		 * tokens move it (engine_impl.h, "ring sequences"). 0: never */
-		e->m.last_heard[eng_cfg_index(e, v.sender)] = now + 1;
+		 * tokens move it (engine_impl.h, "ring sequences").
+		 * Evidence that the sender reaches us (join.c): only packets
+		 * that no one else sends in its name. A DATA packet keeps its
+		 * originator when another member retransmits it, a COMMIT its
+		 * representative as it goes round: counted, they made a
+		 * member behind a one-way cut look heard. 0: never. */
+		if (v.type == ORDO_PKT_JOIN || v.type == ORDO_PKT_TOKEN ||
+		    v.type == ORDO_PKT_BEACON) {
+			int idx = eng_cfg_index(e, v.sender);
+
+			eng_flap_heard(e, idx);
+			e->m.last_heard[idx] = now + 1;
+		}
 		rc = handlers[v.type](e, pkt, &v);
 	}
 	if (rc < 0)
@@ -342,7 +367,7 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now)
 {
-	e->now = now;
+	set_now(e, now);
 	eng_token_timer(e);
 	eng_memb_timers(e);
 }
@@ -403,6 +428,18 @@ void ordo_engine_status(const struct ordo_engine *e,
 	memcpy(st->members, e->inst.ids, sizeof(st->members));
 	st->state = e->state;
 	st->submit_queued = e->sq.count;
+	{
+		mset out = eng_held_out(e);
+		uint32_t i;
+
+		st->n_held_out = 0;
+		for (i = 0; i < e->cfg.n_members; i++)
+			if (out & bit((int)i))
+				st->held_out[st->n_held_out++] =
+					e->cfg.members[i];
+		st->held_by_ring = e->m.held_by_at != 0 &&
+				   eng_flap_held_recently(e);
+	}
 }
 
 const char *ordo_memb_state_name(uint32_t state)

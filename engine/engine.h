@@ -117,6 +117,10 @@ struct ordo_engine_config {
 	uint64_t merge_detect_ns; /* the representative announces its ring */
 	uint32_t fail_recv_rounds; /* a member that asks for the same packet this
 				    * many rotations cannot receive: exclude it */
+	uint64_t flap_hold_ns;    /* a member that left the ring twice within
+				   * this is held out until heard without a
+				   * gap for this long (0: never held out;
+				   * docs/protocol.md, engine/flap.c) */
 	uint64_t holddown_ns;     /* first exclusion of a flapping or one-way
 				   * member; doubles on each repeat */
 };
@@ -242,7 +246,9 @@ struct ordo_engine_stats {
 	uint64_t ring_changes;      /* regular configurations installed */
 	uint64_t token_losses;      /* token loss timeouts */
 	uint64_t joins_sent, commits;
-	uint64_t excluded;          /* members held down (flapping, one-way) */
+	uint64_t excluded;          /* members held down (cannot receive) */
+	uint64_t flap_holds;        /* members we began to hold out for
+				     * flapping (engine/flap.c) */
 	uint64_t drops[ORDO_DROP_REASON_MAX];
 	/* The last peer refused for running another configuration, so the
 	 * daemon can name it (as Spread does); 0 if none yet. */
@@ -264,6 +270,11 @@ struct ordo_engine_status {
 	uint32_t members[ORDO_MAX_MEMBERS];
 	uint32_t state;         /* enum ordo_memb_state */
 	uint32_t submit_queued; /* messages waiting to be sent */
+	/* Flapping (engine/flap.c): members held out now, by us or by what
+	 * other members told us, and whether a ring holds us out. */
+	uint32_t n_held_out;
+	uint32_t held_out[ORDO_MAX_MEMBERS];
+	bool     held_by_ring;
 };
 
 enum ordo_memb_state {

@@ -59,8 +59,11 @@ struct pkt_view {
 	/* JOIN, BEACON */
 	uint32_t incarnation;
 	uint32_t ring_seq_max;
-	uint8_t  n_proc, n_fail, n_heard, jflags;
-	const uint8_t *ids;      /* n_proc + n_fail + n_heard big-endian uint32 */
+	uint8_t  n_proc, n_fail, n_heard, n_out, jflags;
+	const uint8_t *ids;      /* n_proc + n_fail + n_heard + n_out
+				  * big-endian uint32 */
+	/* BEACON */
+	uint16_t b_out;          /* members the ring holds out */
 	/* COMMIT */
 	uint32_t c_dest;
 	uint16_t c_hop;
@@ -289,6 +292,17 @@ struct memb {
 	uint64_t holddown_until[ORDO_MAX_MEMBERS];
 	uint64_t last_strike[ORDO_MAX_MEMBERS];
 	uint32_t strikes[ORDO_MAX_MEMBERS];
+	/* Flapping members (flap.c). */
+	uint64_t last_loss[ORDO_MAX_MEMBERS];   /* it last left our ring, +1 */
+	uint64_t back_at[ORDO_MAX_MEMBERS];     /* it last came in again, +1 */
+	uint64_t heard_since[ORDO_MAX_MEMBERS]; /* heard without a long gap */
+	mset     flappy;      /* we hold out: lost twice within flap_hold_ns */
+	mset     their_out[ORDO_MAX_MEMBERS];   /* what each holds out (join) */
+	mset     tok_out;     /* the ring's union, from the last token */
+	uint64_t tok_out_at;  /* when that token came, +1 */
+	/* A ring that holds us out, by its last beacon saying so. */
+	uint32_t held_by_rep, held_by_seq;
+	uint64_t held_by_at;  /* that beacon came, +1 */
 
 	/* The commit token we last sent, for retransmission. */
 	uint32_t commit_seq_seen;
@@ -391,6 +405,7 @@ int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
 		const struct pkt_view *v);
 
 /* memb.c */
+void eng_memb_away(struct ordo_engine *e);
 void eng_memb_start(struct ordo_engine *e);
 /* Membership transitions are named functions taking why, the cause:
  * eng_enter_gather() here, and eng_enter_commit() (static in commit.c),
@@ -401,11 +416,23 @@ uint64_t eng_memb_next_deadline(const struct ordo_engine *e);
 int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v);
 int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v);
 bool eng_held_down(const struct ordo_engine *e, int idx);
+bool eng_merge_backoff(const struct ordo_engine *e, int idx);
 void eng_strike(struct ordo_engine *e, int idx);
 void eng_back_off(struct ordo_engine *e, int idx);
 void eng_ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
 		       uint32_t seq, mset members, const uint32_t *inc);
 void eng_set_working_ring(struct ordo_engine *e, const struct ring_view *r);
+
+/* flap.c */
+void eng_flap_heard(struct ordo_engine *e, int idx);
+mset eng_flap_own(const struct ordo_engine *e);
+mset eng_held_out(const struct ordo_engine *e);
+void eng_flap_beacon(struct ordo_engine *e, const struct pkt_view *v);
+bool eng_flap_held_by(const struct ordo_engine *e, const struct pkt_view *v);
+bool eng_flap_held_recently(const struct ordo_engine *e);
+void eng_flap_ring_change(struct ordo_engine *e, const struct ring_view *from,
+			  const struct ring_view *to);
+void eng_flap_token(struct ordo_engine *e, struct ordo_wire_token *t);
 
 /* join.c */
 void eng_join_send(struct ordo_engine *e);

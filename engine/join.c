@@ -36,6 +36,10 @@
 /* Timeouts a member we hear may disagree before we stop waiting for it. */
 #define DISAGREE_ROUNDS 3u
 
+/* Consensus windows we gather before a ring of ourselves alone while we
+ * still hear others. */
+#define LONELY_ROUNDS 3u
+
 mset eng_heard_now(const struct ordo_engine *e)
 {
 	const struct memb *m = &e->m;
@@ -63,9 +67,25 @@ static bool fresh(const struct ordo_engine *e, int x)
 	       e->now - m->their_heard_at[x] <= e->cfg.consensus_ns;
 }
 
+/* Heard from x within the longest silence of a live member: one that
+ * waits in COMMIT sends nothing until the commit completes or, after
+ * token_loss_ns, fails back to gathering. */
+static bool not_silent(const struct ordo_engine *e, int x)
+{
+	uint64_t h = e->m.last_heard[x];
+
+	return h != 0 &&
+	       e->now + 1 - h <= e->cfg.token_loss_ns + e->cfg.consensus_ns;
+}
+
 /* What a member hears, by its own recent word, and whether that word is
- * mature evidence. A member we do not hear and have no recent word from
- * (crashed, or cut off from us) is taken to hear no one. */
+ * mature evidence. A member we have not heard for longer than any live
+ * member is silent, and have no recent word from (crashed, or cut off
+ * from us), is taken to hear no one. One we heard since, but have no
+ * recent word from, is not gathering with us yet (committing, recovering,
+ * in another ring, or just resumed): it has said nothing, which is no
+ * evidence against anyone. Counted as gone, a member that waited in a
+ * commit that could not complete found itself left out by the others. */
 static mset row(const struct ordo_engine *e, int x, bool *mature)
 {
 	if (x == (int)e->my_idx) {
@@ -73,7 +93,7 @@ static mset row(const struct ordo_engine *e, int x, bool *mature)
 		return eng_heard_now(e);
 	}
 	if (!fresh(e, x)) {
-		*mature = true;
+		*mature = !not_silent(e, x);
 		return bit(x);
 	}
 	*mature = (e->m.heard_mature & bit(x)) != 0;
@@ -88,8 +108,8 @@ static bool link_ok(const struct ordo_engine *e, int a, int b)
 	return (!ma || (ra & bit(b))) && (!mb || (rb & bit(a)));
 }
 
-/* Decide only on mature evidence from everyone we hear, or, at the
- * latest, at the consensus timeout with what we have. */
+/* Decide only on mature evidence from every candidate, or, at the latest,
+ * at the consensus timeout with what we have. */
 static bool evidence_ready(const struct ordo_engine *e)
 {
 	mset heard = eng_heard_now(e) & ~bit((int)e->my_idx);
@@ -99,6 +119,11 @@ static bool evidence_ready(const struct ordo_engine *e)
 		return false;
 	if (e->now - e->m.since >= e->cfg.consensus_ns)
 		return true;
+	/* A candidate we have not heard yet may only have lost its joins (a
+	 * lossy LAN drops two in a row now and then): leave it out at the
+	 * consensus timeout, not at maturity. */
+	if (e->m.proc & ~eng_heard_now(e) & ~eng_held_out(e))
+		return false;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((heard & bit((int)i)) &&
 		    (!fresh(e, (int)i) || !(e->m.heard_mature & bit((int)i))))
@@ -175,17 +200,20 @@ void eng_join_send(struct ordo_engine *e)
 		.ring_seq_max = be32(e->m.ring_seq_max),
 		.flags = heard_is_mature(e) ? ORDO_JOIN_F_MATURE : 0,
 	};
-	uint32_t np, nf, nh, len;
+	uint32_t np, nf, nh, no, len;
 
 	np = put_ids(e, ids, e->m.proc);
 	nf = put_ids(e, ids + 4 * np, e->m.fail);
 	e->m.heard_sent = eng_heard_now(e);
 	nh = put_ids(e, ids + 4 * (np + nf), e->m.heard_sent);
+	no = put_ids(e, ids + 4 * (np + nf + nh), eng_flap_own(e));
 	j.n_proc = (uint8_t)np;
 	j.n_fail = (uint8_t)nf;
 	j.n_heard = (uint8_t)nh;
+	j.n_out = (uint8_t)no;
 	memcpy(body, &j, sizeof(j));
-	len = sizeof(struct ordo_wire_hdr) + sizeof(j) + 4 * (np + nf + nh);
+	len = sizeof(struct ordo_wire_hdr) + sizeof(j) +
+	      4 * (np + nf + nh + no);
 	eng_codec_write_hdr(buf, ORDO_PKT_JOIN, e->cfg.config_hash,
 			    e->cfg.my_id, len, e->inst.rep, e->inst.seq);
 	eng_send_pkt(e, ORDO_DEST_RING, buf, len);
@@ -232,6 +260,16 @@ static void consensus_check(struct ordo_engine *e)
 
 	if (e->state != ORDO_STATE_GATHER ||
 	    (m->consensus & hearing_all(e, memb) & memb) != memb)
+		return;
+	/* A ring of ourselves alone needs nobody's agreement, so one member's
+	 * passing view is enough to split it off. While we hear others, their
+	 * word against us may predate our joins (we gathered late: we were
+	 * slow, paused, or committing elsewhere), and hearing us they will
+	 * gather with us: give them a few consensus windows. A member that
+	 * truly cannot reach us (one-way) is left at the end of them. */
+	if (memb == bit((int)e->my_idx) &&
+	    (eng_heard_now(e) & ~memb) != 0 &&
+	    e->now - m->since < LONELY_ROUNDS * e->cfg.consensus_ns)
 		return;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
@@ -285,16 +323,35 @@ void eng_consensus_timeout(struct ordo_engine *e)
 static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 		       mset proc, mset fail)
 {
-	/* Sent before its sender knew of our ring. */
+	/* Sent before its sender knew of our ring: by a member of it, a view
+	 * from the gather that formed it. From outside, a member that wants
+	 * in but cannot know our ring (an idle ring multicasts only beacons,
+	 * which move no ring sequence): a node back from a pause, say. Take
+	 * it, unless we left it out although we heard it (a broken link:
+	 * the back-off of memb.c), or it would re-form us at every join. */
 	if (rseq_after(e->inst.seq, v->ring_seq_max))
+		return in_ring(e, v->sender) ||
+		       eng_merge_backoff(e, eng_cfg_index(e, v->sender));
+	/* COMMIT or RECOVERY: a member outside the ring being formed. Let
+	 * the ring form; the outsider merges later through beacons and
+	 * joins. Otherwise a member flapping outside can abort every commit
+	 * for good. */
+	if (e->state != ORDO_STATE_OPERATIONAL &&
+	    !(e->m.agreed & bit(eng_cfg_index(e, v->sender))))
 		return true;
-	/* COMMIT or RECOVERY: a repeat of the views that led here, or a
-	 * member outside the ring being formed. Let the ring form; the
-	 * outsider merges later through beacons and joins. Otherwise a
-	 * member flapping outside can abort every commit for good. */
+	/* A member of it that had not yet seen the commit token (a member
+	 * takes the new ring's sequence from it): a view from
+	 * before the commit, late (a slow or paused receiver handles a
+	 * backlog). In COMMIT, a member that saw it and gathers again will
+	 * never pass the token on: the commit is dead, gather now rather than
+	 * wait silently for the state timeout, while it gives up on us. In
+	 * RECOVERY the new ring runs: a member that lost its token there and
+	 * repeats the view that led here does not stop the others (on a very
+	 * lossy LAN, stopping for it re-formed the ring without end). */
 	if (e->state != ORDO_STATE_OPERATIONAL)
-		return (proc & ~fail) == e->m.agreed ||
-		       !(e->m.agreed & bit(eng_cfg_index(e, v->sender)));
+		return rseq_after(e->ring_seq_pending, v->ring_seq_max) ||
+		       (e->state == ORDO_STATE_RECOVERY &&
+			(proc & ~fail) == e->m.agreed);
 	return false;
 }
 
@@ -302,7 +359,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct memb *m = &e->m;
 	int idx = eng_cfg_index(e, v->sender), rc;
-	mset proc, fail, heard;
+	mset proc, fail, heard, out;
 	bool restarted, first;
 
 	if (v->sender == e->cfg.my_id)
@@ -313,6 +370,9 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 	if (rc == 0)
 		rc = ids_to_set(e, v->ids + 4 * (v->n_proc + v->n_fail),
 				v->n_heard, &heard);
+	if (rc == 0)
+		rc = ids_to_set(e, v->ids + 4 * (v->n_proc + v->n_fail +
+						 v->n_heard), v->n_out, &out);
 	if (rc != 0)
 		return rc;
 	if (!(proc & bit(idx)) || (fail & bit(idx)))
@@ -327,7 +387,8 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 	first = m->inc[idx] == 0; /* never heard of: it cannot know our ring */
 	restarted = !first && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
-	if (eng_held_down(e, idx))
+	/* Held out by it, or by us (flap.c). */
+	if (eng_held_down(e, idx) || (out & bit((int)e->my_idx)))
 		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
@@ -338,6 +399,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 
 	m->their_heard[idx] = heard;
 	m->their_heard_at[idx] = e->now;
+	m->their_out[idx] = out;
 	if (v->jflags & ORDO_JOIN_F_MATURE)
 		m->heard_mature |= bit(idx);
 	else

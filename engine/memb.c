@@ -71,14 +71,15 @@ void eng_set_working_ring(struct ordo_engine *e, const struct ring_view *r)
 
 bool eng_held_down(const struct ordo_engine *e, int idx)
 {
-	return idx >= 0 && e->now < e->m.holddown_until[idx];
+	return idx >= 0 && (e->now < e->m.holddown_until[idx] ||
+			    (eng_held_out(e) & bit(idx)));
 }
 
 /* Repeats within this many hold-down periods count; a quiet spell that
  * long forgives them. */
 #define REPEAT_WINDOW 16u
 
-static bool merge_backoff(const struct ordo_engine *e, int idx)
+bool eng_merge_backoff(const struct ordo_engine *e, int idx)
 {
 	return idx >= 0 && e->now < e->m.backoff_until[idx];
 }
@@ -118,11 +119,12 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	struct memb *m = &e->m;
 
 	(void)why; /* kept for tracing; the engine does not log */
-	/* A membership change starts when we leave a working ring. Evidence
-	 * is a window of time kept across re-gathers within one change, so a
-	 * member that gathers again does not look deaf (join.c). */
-	if (e->state == ORDO_STATE_OPERATIONAL)
-		m->since = e->now;
+	/* Every gather starts a new evidence window. Kept across a failed
+	 * commit, it made a member that had waited in COMMIT (silent: no
+	 * joins there) decide at once, on heard sets that had gone stale
+	 * meanwhile, which said no one heard it: it installed a ring of itself,
+	 * which needs nobody's agreement (issue 12). */
+	m->since = e->now;
 	e->state = ORDO_STATE_GATHER;
 	e->token_retx_at = NEVER;
 	e->self_token_at = NEVER;
@@ -148,6 +150,24 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	eng_gather_update(e);
 }
 
+/* The host did not run us for a while (a stopped process, a starved CPU):
+ * what we knew of who hears whom is older than it looks, and packets that
+ * waited for us meanwhile carry views from while we were silent. Start a
+ * new evidence window and forget the heard sets we had, so nothing is
+ * decided before the others have heard us again and said so. */
+void eng_memb_away(struct ordo_engine *e)
+{
+	struct memb *m = &e->m;
+
+	m->since = e->now;
+	m->heard_mature = 0;
+	memset(m->their_heard_at, 0, sizeof(m->their_heard_at));
+	if (e->state == ORDO_STATE_GATHER) {
+		m->consensus = bit((int)e->my_idx);
+		m->consensus_at = e->now + e->cfg.consensus_ns;
+	}
+}
+
 void eng_memb_start(struct ordo_engine *e)
 {
 	mset all = (mset)((1ull << e->cfg.n_members) - 1);
@@ -164,7 +184,8 @@ static void beacon_send(struct ordo_engine *e)
 	uint8_t buf[sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_beacon)];
 	struct ordo_wire_beacon b = {
 		.incarnation = be32(e->cfg.incarnation),
-		.n_members = be32(e->ring.n),
+		.n_members = be16((uint16_t)e->ring.n),
+		.out = be16((uint16_t)eng_held_out(e)),
 	};
 
 	eng_codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash,
@@ -178,7 +199,8 @@ int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
 {
 	int idx = eng_cfg_index(e, v->sender);
 
-	if (eng_held_down(e, idx) || merge_backoff(e, idx))
+	if (eng_held_down(e, idx) || eng_merge_backoff(e, idx) ||
+	    eng_flap_held_by(e, v))
 		return -ORDO_DROP_HELD_DOWN;
 	if (e->state == ORDO_STATE_OPERATIONAL &&
 	    (!in_ring(e, v->sender) || rseq_after(v->ring_seq, e->ring_seq))) {
@@ -212,6 +234,7 @@ int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 		eng_enter_gather(e, bit(idx), "member restarted");
 		return 0;
 	}
+	eng_flap_beacon(e, v);
 	return eng_memb_foreign(e, v);
 }
 

@@ -205,6 +205,7 @@ static void recovery_finish(struct ordo_engine *e)
 		o->pending = false;
 	}
 	eng_reasm_reset_all(e);
+	eng_flap_ring_change(e, &e->inst, &e->ring);
 	e->inst = e->ring;
 	conf_change(e, ORDO_CONF_REGULAR, &e->ring, NULL, e->ring.mask);
 	e->state = ORDO_STATE_OPERATIONAL;

@@ -180,6 +180,7 @@ int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v)
 	e->m.commit_retx_at = NEVER;
 	e->m.token_loss_at = e->now + e->cfg.token_loss_ns;
 	e->high_seq = max_u64(e->high_seq, t.seq);
+	eng_flap_token(e, &t);
 	if (member_cannot_receive(e, &t)) {
 		int idx = eng_cfg_index(e, t.aru_id);
 

@@ -322,8 +322,8 @@ void SP_error(int error);
  *
  * Spread's library also exports a small single-threaded event loop that
  * its sample programs (and many applications) use to wait on a mailbox and
- * stdin together. libordo will provide the same calls over poll(2); until
- * it does, programs that use them compile but do not link.
+ * stdin together. libordo provides the same calls over poll(2), with
+ * Spread 5's additions at the end (client/spread/README.md).
  */
 #define NUM_PRIORITY    3
 #define LOW_PRIORITY    0
@@ -354,6 +354,14 @@ int     E_deactivate_fd(int fd, int fd_type);
 int     E_num_active(int priority);
 void    E_handle_events(void);
 void    E_exit_events(void);
+
+/* Spread 5's additions. The time on the monotonic clock (timers use it). */
+sp_time E_get_time_monotonic(void);
+/* E_detach_fd, only if fd is attached at that priority: 0, else -1. */
+int     E_detach_fd_priority(int fd, int fd_type, int priority);
+/* E_exit_events that a signal handler may call: the loop wakes and
+ * returns even if it is asleep in another thread. */
+void    E_exit_events_async_safe(void);
 
 #ifdef __cplusplus
 }

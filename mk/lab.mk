@@ -15,6 +15,9 @@
 #                                             change; docs/security.md)
 #   make lab-bigmsg                          (1..16 MiB messages between 3
 #                                             nodes, default and 64 KiB rings)
+#   make lab-flush                           (the flush library on 3 nodes:
+#                                             joins, kills mid-flush, leaves;
+#                                             ROUNDS rounds, 10)
 #   make metrics-check                       (a real Prometheus scrapes a
 #                                             3-node lab: targets, ring size,
 #                                             counters that move)
@@ -39,7 +42,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
 	client-check lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
-	lab-hostile python-check
+	lab-hostile python-check lab-flush
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -75,6 +78,9 @@ lab-bigmsg: build
 metrics-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/metrics-check.sh
+lab-flush: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		ROUNDS=$(ROUNDS) bash tests/lab/flush.sh
 # Issue 12: SIZES, RUNS, FAULTS, AVAILABILITY=report, LAB_LOCK, LAB_KEEP
 # pass through (tests/lab/lab-faults.sh).
 lab-faults: build

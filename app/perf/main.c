@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	atomic_init(&r.go_round, -1);
 	flood_check_init(&r.check);
+	perf_order_init(&r.order, r.o.groups);
 	snprintf(r.daemon, sizeof(r.daemon), "?");
 	rc = attach_receiver(&r);
 	if (rc == 0)

@@ -28,6 +28,7 @@
 #include "ordo/ordo.h"
 #include "lib/flood/flood_check.h"
 #include "app/perf/perf_opts.h"
+#include "app/perf/perf_order.h"
 
 #define PERF_SYNC_GROUP "perfsync"
 
@@ -42,6 +43,7 @@ struct perf_sender {
 	uint64_t id;                   /* flood_name_id(private group) */
 	uint8_t *buf;                  /* one message, the largest size */
 	uint64_t seq;
+	uint32_t len;                  /* this round's message size */
 	_Atomic uint64_t tx_msgs;      /* WARMUP and DATA handed to libordo */
 	_Atomic uint64_t tx_data;      /* DATA of the current round */
 	_Atomic uint64_t tx_full;      /* submit ring was full (retried) */
@@ -65,6 +67,7 @@ struct perf_run {
 	bool member_left;              /* perfsync shrank during a round */
 	int closed;                    /* receiver's session ended: reason */
 	struct flood_check check;
+	struct perf_order order;       /* per-group digests (perf_order.h) */
 	unsigned ends_seen;            /* --no-receive: ENDs of this round */
 	uint8_t *rx_buf;               /* names and data of one event */
 	size_t rx_len;

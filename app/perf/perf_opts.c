@@ -31,6 +31,7 @@ static const struct {
 	{ "members", "M", "wait for M ordo-perf processes before starting (1)" },
 	{ "expect-senders", "S", "senders in the whole lab (default --senders)" },
 	{ "window", "W", "own messages sent, not yet received back, per sender (256; 0 off)" },
+	{ "window-bytes", "B", "... and at most B bytes of them, one message at least (67108864)" },
 	{ "timeout", "S", "bound on each wait: members, END markers (30)" },
 	{ "csv", "FILE", "append one row per run" },
 	{ "label", "TEXT", "free text for the CSV rows" },
@@ -167,6 +168,9 @@ static int parse_one(struct perf_opts *o, const char *name, const char *arg,
 	} else if (!strcmp(name, "window")) {
 		rc = num(name, arg, 0, 1 << 24, &v);
 		o->window = (unsigned)v;
+	} else if (!strcmp(name, "window-bytes")) {
+		rc = num(name, arg, 1, 1ull << 40, &v);
+		o->window_bytes = (uint64_t)v;
 	} else if (!strcmp(name, "csv")) {
 		o->csv = arg;
 	} else if (!strcmp(name, "label")) {
@@ -191,7 +195,7 @@ int perf_opts_parse(struct perf_opts *o, int argc, char **argv)
 				 .service_name = "agreed", .groups = 1,
 				 .senders = 1, .receive = true, .secs = 5,
 				 .warmup = 1, .timeout = 30, .members = 1,
-				 .window = 256,
+				 .window = 256, .window_bytes = 64u << 20,
 				 .label = "" };
 	for (size_t i = 0; i < sizeof(opt_help) / sizeof(opt_help[0]); i++)
 		lo[i] = (struct option){ opt_help[i].name,

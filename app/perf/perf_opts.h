@@ -32,6 +32,7 @@ struct perf_opts {
 	unsigned members;           /* ordo-perf processes to wait for */
 	unsigned expect_senders;    /* senders in the whole lab */
 	unsigned window;            /* own messages in flight per sender, 0 = off */
+	uint64_t window_bytes;      /* ... and their bytes (at least one message) */
 	const char *csv;
 	const char *label;
 	bool quiet;

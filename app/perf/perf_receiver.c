@@ -61,6 +61,14 @@ static void on_message(struct perf_run *r, const struct ordo_event *ev)
 		return;
 	}
 	rc = flood_check_deliver_untimed(&r->check, ev->data, ev->len, origin);
+	if (rc != FLOOD_CHECK_CORRUPT && rc != FLOOD_CHECK_IMPOSTOR &&
+	    rc != FLOOD_CHECK_FULL)
+		perf_order_deliver(&r->order, ev->n_groups, ev->groups,
+				   r->check.folded.sender, r->check.folded.seq);
+	/* This delivery brought the round's ENDs to the expected count:
+	 * the point every receiver's digests cover alike (perf_order.h). */
+	if (!r->order.taken && r->check.cur.ends >= r->o.expect_senders)
+		perf_order_snapshot(&r->order);
 	/* One of our senders' own messages came back: its window moves. */
 	if (rc >= 0 || rc == FLOOD_CHECK_LOST)
 		for (unsigned i = 0; i < r->o.senders; i++)
@@ -225,6 +233,7 @@ static bool run_round(struct perf_run *r, unsigned round)
 		ww0 += atomic_load(&r->sender[i].window_waits);
 	}
 	flood_check_next_round(c, (uint16_t)round);
+	perf_order_next_round(&r->order);
 	r->ends_seen = 0;
 	r->member_left = false;
 	atomic_store_explicit(&r->round_start_ns, start, memory_order_relaxed);
@@ -309,6 +318,8 @@ static bool run_round(struct perf_run *r, unsigned round)
 		      res.ends >= res.ends_expected && !res.lost &&
 		      !res.misordered && !res.corrupt && !res.impostor &&
 		      !c->too_many;
+	if (r->o.receive)
+		perf_report_order(r, &res);
 	perf_report_result(r, &res);
 	return res.checked;
 }

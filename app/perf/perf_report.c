@@ -37,6 +37,25 @@ void perf_report_second(const struct perf_run *r, const struct perf_second *s)
 	fflush(stdout);
 }
 
+void perf_report_order(const struct perf_run *r, const struct perf_result *res)
+{
+	const struct perf_order *o = &r->order;
+
+	for (unsigned g = 0; g <= o->groups; g++) {
+		printf("perf: order node=%s round=%u size=%" PRIu32 " service=%s group=",
+		       r->daemon, res->round, res->size, r->o.service_name);
+		if (g < o->groups)
+			printf("%s", r->groups[g]);
+		else
+			printf("*");
+		if (o->taken)
+			printf(" msgs=%" PRIu64 " digest=%016" PRIx64 "\n",
+			       o->snap_msgs[g], o->snap_digest[g]);
+		else
+			printf(" msgs=- digest=none\n");
+	}
+}
+
 static int write_csv(const struct perf_run *r, const struct perf_result *res,
 		     double rate, double gbit)
 {

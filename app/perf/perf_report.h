@@ -40,6 +40,11 @@ struct perf_result {
 };
 
 void perf_report_second(const struct perf_run *r, const struct perf_second *s);
+/* The round's order lines, one per data group and one for all of them
+ * (group=*), printed before its summary (perf_order.h):
+ *   perf: order node=N round=R size=S service=V group=G msgs=M digest=HEX
+ * digest=none (msgs=-) when the round never saw every END. */
+void perf_report_order(const struct perf_run *r, const struct perf_result *res);
 /* Summary, result line, CSV row. Returns 0 or -errno of the CSV write. */
 int perf_report_result(const struct perf_run *r, const struct perf_result *res);
 

@@ -92,9 +92,15 @@ static int send_one(struct perf_sender *s, uint32_t len, int n,
  * that falls behind is cut off as a slow consumer). */
 static bool window_full(const struct perf_sender *s)
 {
-	return s->run->o.window &&
-	       s->seq - atomic_load_explicit(&s->acked, memory_order_acquire) >=
-	       s->run->o.window;
+	const struct perf_opts *o = &s->run->o;
+	uint64_t out;
+
+	if (!o->window)
+		return false;
+	out = s->seq - atomic_load_explicit(&s->acked, memory_order_acquire);
+	/* Big messages: a bound in bytes too (a 16 MiB message times the
+	 * window would be gigabytes queued), one message at least. */
+	return out >= o->window || (out && out * s->len >= o->window_bytes);
 }
 
 /* 0 at once when there is room, 1 after waiting for it, or a negative
@@ -139,6 +145,7 @@ static int run_round(struct perf_sender *s, int round)
 	int rc;
 
 	atomic_store_explicit(&s->tx_data, 0, memory_order_relaxed);
+	s->len = len;
 	for (;;) {
 		uint64_t now;
 		enum flood_kind kind;
@@ -260,6 +267,17 @@ int perf_senders_start(struct perf_run *r)
 			return rc;
 		}
 		s->id = flood_name_id(ordo_private_group(s->c), ORDO_NAME_LEN);
+		/* Each size must fit what the daemon takes with the largest
+		 * group header we send (the END's: every group): refused
+		 * here, clearly, not in the middle of a run. */
+		int most = ordo_max_message(s->c, (int)r->o.groups + 1,
+					    (const char (*)[ORDO_NAME_LEN])r->groups);
+		if (most >= 0 && max > (uint32_t)most) {
+			fprintf(stderr, "ordo-perf: --size %u is above the largest message"
+				" this daemon takes to %u groups (%d bytes: MaxMessageSize"
+				" less the group header)\n", max, r->o.groups + 1, most);
+			return ORDO_ERR_TOO_BIG;
+		}
 		s->buf = calloc(1, max);
 		if (!s->buf)
 			return ORDO_ERR_NOMEM;

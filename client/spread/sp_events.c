@@ -17,6 +17,13 @@
  *
  * The loop's state is process-global, as Spread's is; handlers may attach,
  * detach and queue from inside callbacks.
+ *
+ * Spread 5's additions: E_exit_events_async_safe may be called from a
+ * signal handler (it sets the flag and writes an eventfd the loop always
+ * polls, both async-signal-safe, so a loop asleep in poll(2) wakes even
+ * when the signal went to another thread); E_detach_fd_priority detaches
+ * a descriptor only if it is attached at that priority;
+ * E_get_time_monotonic is E_get_time on the monotonic clock.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,8 +31,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client/spread/sp_client.h"
 
@@ -48,12 +59,21 @@ static struct ev_fd *fds;
 static int n_fds, cap_fds;
 static struct ev_timer *timers;  /* sorted by when */
 static int threshold = LOW_PRIORITY;
-static volatile int exit_events;
+static volatile sig_atomic_t exit_events;
+static int wake_fd = -1;         /* E_exit_events_async_safe's doorbell */
+
+/* Opened before the loop sleeps, so a signal handler always finds it. */
+static void wake_open(void)
+{
+	if (wake_fd < 0)
+		wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
 
 int E_init(void)
 {
 	threshold = LOW_PRIORITY;
 	exit_events = 0;
+	wake_open();
 	return 0;
 }
 
@@ -62,6 +82,14 @@ sp_time E_get_time(void)
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	sp_time t = { tv.tv_sec, tv.tv_usec };
+	return t;
+}
+
+sp_time E_get_time_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sp_time t = { ts.tv_sec, ts.tv_nsec / 1000 };
 	return t;
 }
 
@@ -231,6 +259,15 @@ int E_detach_fd(int fd, int fd_type)
 	return 0;
 }
 
+int E_detach_fd_priority(int fd, int fd_type, int priority)
+{
+	struct ev_fd *e = find_fd(fd, fd_type);
+	if (!e || e->priority != priority)
+		return -1;
+	*e = fds[--n_fds];
+	return 0;
+}
+
 int E_activate_fd(int fd, int fd_type)
 {
 	struct ev_fd *e = find_fd(fd, fd_type);
@@ -279,15 +316,22 @@ struct ready {
 static void round_once(int timeout_ms)
 {
 	int n = n_fds;
-	struct pollfd *p = calloc((size_t)n + 1, sizeof(*p));
-	struct ready *r = calloc((size_t)n + 1, sizeof(*r));
-	int *prio = calloc((size_t)n + 1, sizeof(*prio));
-	bool *pre = calloc((size_t)n + 1, sizeof(*pre));
+	struct pollfd *p = calloc((size_t)n + 2, sizeof(*p));
+	struct ready *r = calloc((size_t)n + 2, sizeof(*r));
+	int *prio = calloc((size_t)n + 2, sizeof(*prio));
+	bool *pre = calloc((size_t)n + 2, sizeof(*pre));
 	int np = 0;
 	bool early = false;
 
 	if (!p || !r || !prio || !pre)
 		goto out;
+	/* Slot 0: the async exit doorbell (r[0].fd -1: no handler). */
+	if (wake_fd >= 0) {
+		p[np] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+		r[np] = (struct ready){ -1, READ_FD };
+		prio[np] = -1;
+		np++;
+	}
 	for (int i = 0; i < n; i++) {
 		struct ev_fd *e = &fds[i];
 		if (!e->active || e->priority < threshold)
@@ -311,6 +355,13 @@ static void round_once(int timeout_ms)
 	for (int i = 0; i < np; i++)
 		if (pre[i])
 			p[i].revents |= POLLIN;
+	if (wake_fd >= 0 && p[0].revents) {
+		uint64_t v;
+		ssize_t rd = read(wake_fd, &v, sizeof(v));
+		(void)rd;
+	}
+	if (exit_events)
+		goto out;
 	for (int pr = NUM_PRIORITY - 1; pr >= threshold; pr--) {
 		int ran = 0;
 		for (int i = 0; i < np; i++) {
@@ -343,6 +394,7 @@ out:
 
 void E_handle_events(void)
 {
+	wake_open();
 	while (!exit_events) {
 		int t = run_timers();
 		if (exit_events)
@@ -357,4 +409,17 @@ void E_handle_events(void)
 void E_exit_events(void)
 {
 	exit_events = 1;
+}
+
+void E_exit_events_async_safe(void)
+{
+	int saved = errno;
+	uint64_t one = 1;
+
+	exit_events = 1;
+	if (wake_fd >= 0) {
+		ssize_t w = write(wake_fd, &one, sizeof(one));
+		(void)w;
+	}
+	errno = saved;
 }

@@ -15,7 +15,8 @@
  *   struct ordo_wire_token          TOKEN: ordering state of the ring
  *     uint64_t rtr[rtr_count]         ... retransmission requests
  *   struct ordo_wire_join           JOIN: a member's view while gathering
- *     uint32_t ids[n_proc + n_fail]   ... its proc set, then its fail set
+ *     uint32_t ids[n_proc + n_fail + n_heard + n_out]
+ *                                     ... its proc, fail, heard and out sets
  *   struct ordo_wire_commit         COMMIT: the new ring's membership
  *     struct ordo_wire_memb[n_memb]   ... one entry per member
  *   struct ordo_wire_beacon         BEACON: "this ring exists", for merges
@@ -33,7 +34,9 @@
 /* Reserved: the dataplane's station announcements ("OA", dataplane/l2.h)
  * travel in the same framing and never reach the engine. */
 #define ORDO_WIRE_MAGIC_ANNOUNCE 0x4f41u
-#define ORDO_WIRE_VERSION 1u
+/* 2: joins carry the members their sender holds out for flapping, tokens
+ * and beacons the ring's union of them (issue 12). */
+#define ORDO_WIRE_VERSION 2u
 /* IEEE 802 "local experimental" EtherType 1: ours on a dedicated LAN. */
 #define ORDO_ETHERTYPE    0x88b5u
 
@@ -113,20 +116,30 @@ struct ordo_wire_token {
 	uint32_t backlog;   /* packets waiting at all members (fairness) */
 	uint32_t dest;      /* node id of the member this token is for */
 	uint16_t rtr_count; /* retransmission requests that follow */
+	/* Members held out for flapping (bit i: the i-th configured member;
+	 * equal configuration hashes make the lists equal): out_acc gathers
+	 * every holder's own set during a rotation, out_ring is the union of
+	 * the last complete rotation (the representative moves one to the
+	 * other and starts out_acc afresh). */
+	uint16_t out_acc;
+	uint16_t out_ring;
 	uint16_t pad16;     /* zero */
-	uint32_t pad32;     /* zero */
 };
 static_assert(sizeof(struct ordo_wire_token) == 48, "token layout");
+static_assert(ORDO_MAX_MEMBERS <= 16, "token's member masks are 16 bits");
 
 #define ORDO_WIRE_TOKEN_MAX_LEN                                                 \
 	(sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_token) +        \
 	 ORDO_WIRE_RTR_MAX * sizeof(uint64_t))
 static_assert(ORDO_WIRE_TOKEN_MAX_LEN <= ORDO_WIRE_MIN_MTU, "token fits");
 
-/* JOIN body (16 bytes), followed by n_proc, n_fail, then n_heard node
- * ids. The header's ring id is the sender's last installed ring. proc and
- * fail are merged views (Totem); heard is direct evidence: the members the
- * sender itself received joins from during this gather. */
+/* JOIN body (16 bytes), followed by n_proc, n_fail, n_heard, then n_out
+ * node ids. The header's ring id is the sender's last installed ring. proc
+ * and fail are merged views (Totem); heard is direct evidence: the members
+ * the sender itself received joins, tokens or beacons from lately; out the
+ * members it holds out for flapping (lost twice lately, not yet stable):
+ * every member leaves out the union of what the members it hears hold
+ * out. */
 struct ordo_wire_join {
 	uint32_t incarnation;  /* changes at every restart of the sender */
 	uint32_t ring_seq_max; /* highest ring sequence the sender has seen */
@@ -134,7 +147,9 @@ struct ordo_wire_join {
 	uint8_t  n_fail;       /* members it believes failed */
 	uint8_t  n_heard;      /* members it hears, itself too */
 	uint8_t  flags;        /* ORDO_JOIN_F_* */
-	uint32_t pad32;        /* zero */
+	uint8_t  n_out;        /* members it holds out for flapping */
+	uint8_t  pad8;         /* zero */
+	uint16_t pad16;        /* zero */
 };
 static_assert(sizeof(struct ordo_wire_join) == 16, "join layout");
 
@@ -176,13 +191,17 @@ static_assert(ORDO_WIRE_COMMIT_MAX_LEN <= ORDO_WIRE_MIN_MTU, "commit fits");
 
 #define ORDO_WIRE_JOIN_MAX_LEN                                                  \
 	(sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_join) +        \
-	 3 * ORDO_MAX_MEMBERS * sizeof(uint32_t))
+	 4 * ORDO_MAX_MEMBERS * sizeof(uint32_t))
 static_assert(ORDO_WIRE_JOIN_MAX_LEN <= ORDO_WIRE_MIN_MTU, "join fits");
 
 /* BEACON body (8 bytes). The header names the ring. */
 struct ordo_wire_beacon {
 	uint32_t incarnation;
-	uint32_t n_members;
+	uint16_t n_members;
+	uint16_t out;      /* members the ring holds out for flapping (bit i:
+			    * the i-th configured member): they do not
+			    * gather on this ring's packets until it drops
+			    * them from this mask */
 };
 static_assert(sizeof(struct ordo_wire_beacon) == 8, "beacon layout");
 

@@ -10,7 +10,7 @@
 void flood_check_init(struct flood_check *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->digest = 0xcbf29ce484222325ull;
+	c->digest = FLOOD_DIGEST_INIT;
 }
 
 static unsigned slot_of(uint64_t id)
@@ -54,7 +54,7 @@ const struct flood_sender *flood_check_sender(const struct flood_check *c,
 }
 
 /* Order matters to this mix (it must: the digest compares orders). */
-static uint64_t digest_step(uint64_t d, uint64_t sender, uint64_t seq)
+uint64_t flood_digest_step(uint64_t d, uint64_t sender, uint64_t seq)
 {
 	d = (d ^ sender) * 0x100000001b3ull;
 	d ^= d >> 29;
@@ -135,7 +135,8 @@ static int check_one(struct flood_check *c, const void *msg, size_t len,
 		return FLOOD_CHECK_FULL;
 	}
 	/* It was delivered in this order, whatever the checks below say. */
-	c->digest = digest_step(c->digest, m.sender, m.seq);
+	c->digest = flood_digest_step(c->digest, m.sender, m.seq);
+	c->folded = m;
 	if (m.seq < s->next_seq)
 		c->stale++;
 	else if (s->ended_round == (int)c->round)

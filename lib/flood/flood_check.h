@@ -67,6 +67,10 @@ struct flood_check {
 	enum flood_bad last_bad;  /* why the last refused message was */
 	uint64_t too_many;        /* senders beyond FLOOD_MAX_SENDERS */
 	struct flood_msg last;    /* header of the last accepted message */
+	/* Header of the last message folded into the digest: every one that
+	 * parsed and has a sender entry, accepted or misordered (so after
+	 * any result but CORRUPT, IMPOSTOR and FULL). */
+	struct flood_msg folded;
 	struct flood_round cur;
 	struct flood_hist recent; /* WARMUP and DATA; the caller resets it */
 	/* Send times of accepted messages whose receive time is not read
@@ -77,6 +81,14 @@ struct flood_check {
 };
 
 void flood_check_init(struct flood_check *c);
+
+/* The order digest: FLOOD_DIGEST_INIT folded with each delivery's
+ * (sender, sequence) in delivery order. Order matters to the mix, so two
+ * receivers end with one value only if they saw the same deliveries in
+ * the same order (up to a 64-bit collision). Exported for callers that
+ * keep digests of their own (ordo-perf's per group, app/perf). */
+#define FLOOD_DIGEST_INIT 0xcbf29ce484222325ull
+uint64_t flood_digest_step(uint64_t d, uint64_t sender, uint64_t seq);
 
 /* Results of flood_check_deliver. */
 enum flood_check_rc {

@@ -41,7 +41,11 @@ struct flood_hdr {
 _Static_assert(sizeof(struct flood_hdr) == 40, "flood_hdr is 40 bytes");
 
 #define FLOOD_HDR_LEN ((uint32_t)sizeof(struct flood_hdr))
-#define FLOOD_MAX_LEN (1u << 20)
+/* The largest message: 64 MiB, ordo's engine bound (ORDO_CR_MAX_MSG), which
+ * no transport here exceeds (ordo's default MaxMessageSize is 16 MiB,
+ * Corosync CPG's about 1 MiB: each refuses more at its own call). The
+ * length field is 32 bits and the checks work on any length. */
+#define FLOOD_MAX_LEN (64u << 20)
 
 /* A header as the host sees it, after flood_msg_parse(). */
 struct flood_msg {

@@ -187,10 +187,18 @@ static void save_crafted(const struct h_net *net)
 
 	/* Beacons come every merge_detect_ns; the run is shorter than that. */
 	craft_hdr(&c, ORDO_PKT_BEACON, H_HASH, 1, st.ring_rep, st.ring_seq);
-	craft_u32(&c, 1);
-	craft_u32(&c, 3);
+	craft_u32(&c, 1);  /* incarnation */
+	craft_u16(&c, 3);  /* n_members */
+	craft_u16(&c, 0);  /* out: no one held out */
 	craft_finish(&c);
 	write_file("crafted-beacon", c.buf, c.len);
+	/* ... and one that holds member 3 out for flapping (flap.c). */
+	craft_hdr(&c, ORDO_PKT_BEACON, H_HASH, 1, st.ring_rep, st.ring_seq);
+	craft_u32(&c, 1);
+	craft_u16(&c, 2);
+	craft_u16(&c, 1u << 2);
+	craft_finish(&c);
+	write_file("crafted-beacon-out", c.buf, c.len);
 
 	s.len = 0;
 	for (i = 0; i < 3; i++) {

@@ -10,11 +10,20 @@
 #
 #   perf-lab: size=S nodes=N senders=K rx_msgs_per_s=R p50_us=A p99_us=B checked=yes|no
 #
-# with the median over nodes of each figure; checked=yes only if every
-# node checked its run clean. Exit status non-zero if any size did not.
+# with the median over nodes of each figure, and order=same|differ|unchecked:
+# the nodes' order digests (`perf: order` lines: per data group and for
+# all of them, of every message up to the round's last END, AGREED or
+# SAFE) compared by order-compare.sh. checked=yes only if every node
+# checked its run clean and, where compared, every digest is the same on
+# every node. Exit status non-zero if any size did not. ORDER_SELFTEST=1
+# also feeds the comparison one node's log with a digest changed and
+# fails unless that is caught (the check must be able to fail).
 #
 #   SIZES="100 1024 8192" SECS=5 NODES=3 tests/lab/perf.sh        (root)
 #   NODES=1 SIZES=64 PERF_ARGS="--groups 2" tests/lab/perf.sh
+#   SIZES="65536 1048576 16777216" tests/lab/perf.sh   (file-transfer sizes;
+#       a size above 16 MiB less the group header raises MaxMessageSize to
+#       32M in the generated configuration)
 #
 # Environment: NODES, SIZES, SECS, WARMUP (1), SENDERS per node (1),
 # SERVICE (agreed), PERF_ARGS (more ordo-perf options, e.g. --mode rate
@@ -37,6 +46,7 @@ ORDOD=${ORDOD:-$B/dataplane/ordod}
 CTRLD=${CTRLD:-$B/ctrl/ordo-ctrld}
 ORDOCTL=${ORDOCTL:-$B/app/ordoctl}
 PERF=${PERF:-$B/app/perf/ordo-perf}
+ORDER_COMPARE=$LAB_ROOT/tests/lab/order-compare.sh
 NODES=${NODES:-3}
 SIZES=${SIZES:-1024}
 SECS=${SECS:-5}
@@ -104,6 +114,12 @@ write_config() {
 		echo "	IdleStrategy = $IDLE"
 		echo "	SlowConsumer = $SLOW_CONSUMER"
 		perf_crypto_conf
+		# Messages above the default MaxMessageSize (16M, group header
+		# included): room for them and two in the submit queue.
+		if [ "$(printf '%s\n' $SIZES | sort -n | tail -1)" -gt $((16 * 1024 * 1024 - 4096)) ]; then
+			echo "	MaxMessageSize = 32M"
+			echo "	SubmitQueueBytes = $((64 * 1024 * 1024 + 131072))"
+		fi
 		for ((i = 1; i <= n; i++)); do
 			echo "	Daemon n$i { Port = \"$(perf_port "$i" "$n")\" }"
 		done
@@ -115,6 +131,48 @@ sock() { echo "$LAB_DIR/rt$1/ordo.sock"; }
 
 field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
+
+# The nodes' order digests for size $1, compared (order-compare.sh). Prints
+# same, differ or unchecked (a service without one total order, or no
+# receivers); fails on differ.
+order_check() {
+	local s=$1 logs=() i out
+	case "$SERVICE" in agreed|safe) ;; *) echo unchecked; return 0 ;; esac
+	[[ " $PERF_ARGS " == *" --no-receive "* ]] && { echo unchecked; return 0; }
+	for ((i = 1; i <= NODES; i++)); do logs+=("$LAB_DIR/perf$i-$s.log"); done
+	out=$(bash "$ORDER_COMPARE" "${logs[@]}" 2>&1)
+	printf '%s\n' "$out" | sed 's/^/  /' >&2
+	if [ "${ORDER_SELFTEST:-0}" = 1 ]; then
+		# Node 1's all-groups digest with its last hex digit changed.
+		awk '/^perf: order .* group=\* / && !done {
+			n = split($0, w, " ")
+			for (i = 1; i <= n; i++)
+				if (w[i] ~ /^digest=/) {
+					c = substr(w[i], length(w[i]))
+					w[i] = substr(w[i], 1, length(w[i]) - 1) (c == "0" ? "1" : "0")
+				}
+			line = w[1]
+			for (i = 2; i <= n; i++) line = line " " w[i]
+			print line; done = 1; next
+		} { print }' \
+			"${logs[0]}" > "$LAB_DIR/perf-selftest-$s.log"
+		if cmp -s "${logs[0]}" "$LAB_DIR/perf-selftest-$s.log" ||
+		   bash "$ORDER_COMPARE" "$LAB_DIR/perf-selftest-$s.log" \
+			"${logs[@]:1}" > /dev/null 2>&1; then
+			lab_log "order self-test: a changed digest was not caught"
+			echo differ
+			return 1
+		fi
+		lab_log "order self-test: a changed digest on node 1 was caught"
+	fi
+	if [[ "$(tail -1 <<< "$out")" == "order: same "* ]]; then
+		echo same
+	else
+		lab_log "size $s: the nodes' orders differ (or a node has no digest)"
+		echo differ
+		return 1
+	fi
+}
 
 lab_init
 LAB_CONFIG=$LAB_DIR/perf$NODES.conf
@@ -173,12 +231,13 @@ for s in $SIZES; do
 			grep -h 'ordo-perf' "$LAB_DIR/perf$i-$s.err" | head -3 >&2
 		}
 	done
+	order=$(order_check "$s") || ok=no
 	[ "$ok" = yes ] || bad=1
 	echo "perf-lab: size=$s nodes=$NODES senders=$SENDERS" \
 	     "rx_msgs_per_s=$(printf '%s\n' "${rates[@]}" | median)" \
 	     "p50_us=$(printf '%s\n' "${p50s[@]}" | median)" \
 	     "p99_us=$(printf '%s\n' "${p99s[@]}" | median)" \
-	     "checked=$ok"
+	     "order=$order checked=$ok"
 done
 [ "$bad" = 0 ] || LAB_KEEP=1
 lab_stop_ctrld

@@ -14,6 +14,7 @@
 #
 # Every lab seals its frames (Crypto on, a key made per run: lib.sh).
 #   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
+#   flush         the flush library: joins, members killed mid-flush, a leave
 #   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #   faults        make lab-faults, short: each fault once on 3 nodes (EVS
 #                 safety decides; availability is reported, not enforced,
@@ -56,6 +57,7 @@ check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
 check keys     BUILD_DIR="$PWD/$B" SECS=5 bash $LAB/key-rotation.sh
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
+check flush    BUILD_DIR="$PWD/$B" ROUNDS=1 bash $LAB/flush.sh
 check faults   BUILD_DIR="$PWD/$B" SIZES=3 RUNS=1 AVAILABILITY=report bash $LAB/lab-faults.sh
 check hostile-sealed BUILD_DIR="$PWD/$B" CRYPTO=on SECS=5 RATE=2000 bash $LAB/hostile.sh
 check hostile-clear  BUILD_DIR="$PWD/$B" CRYPTO=off SECS=5 RATE=2000 bash $LAB/hostile.sh

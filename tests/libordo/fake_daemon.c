@@ -18,22 +18,10 @@
 #include "lib/cring/cring.h"
 #include "lib/spread/sp_memb.h"
 #include "tests/libordo/fake_daemon.h"
+#include "tests/libordo/fake_daemon_impl.h"
 
-struct fake_conn {
-	int sock, cefd, defd;
-	struct ordo_cr_map map;
-	struct ordo_cr_reader rd;
-	struct ordo_cr_prod dp;
-	uint8_t *rbuf;
-	char group[ORDO_CR_NAME_LEN];  /* "#name#fake" */
-	/* the message being reassembled */
-	uint8_t *msg;
-	uint32_t msg_cap, msg_len;
-	struct ordo_cr_rec first;
-	char names[ORDO_CR_MAX_NAMES][ORDO_CR_NAME_LEN];
-};
 
-static void name_set(char out[ORDO_CR_NAME_LEN], const char *s)
+void fake_name_set(char out[ORDO_CR_NAME_LEN], const char *s)
 {
 	memset(out, 0, ORDO_CR_NAME_LEN);
 	strncpy(out, s, ORDO_CR_NAME_LEN - 1);
@@ -98,7 +86,7 @@ static void accept_one(struct fake_daemon *d)
 	w.hdr = (struct ordo_cp_hdr){ ORDO_CP_MAGIC, ORDO_CP_VERSION,
 				      ORDO_CP_WELCOME, sizeof(w), h.hdr.seq };
 	w.status = d->welcome_status;
-	name_set(w.daemon, "fake");
+	fake_name_set(w.daemon, "fake");
 	int slot = -1;
 	for (int i = 0; i < FAKE_MAX_CONNS; i++)
 		if (!d->conns[i]) {
@@ -145,7 +133,7 @@ static void accept_one(struct fake_daemon *d)
 }
 
 /* Write one delivery, waiting for room; false if the client is gone. */
-static bool deliver(struct fake_daemon *d, struct fake_conn *k,
+bool fake_deliver(struct fake_daemon *d, struct fake_conn *k,
 		    struct ordo_cr_send *s)
 {
 	for (;;) {
@@ -175,7 +163,7 @@ static void membership(struct fake_daemon *d, struct fake_conn *k,
 			for (; n < FAKE_MANY_MEMBERS; n++) {
 				char m[24];
 				snprintf(m, sizeof(m), "#m%u#fake", n);
-				name_set(members[n], m);
+				fake_name_set(members[n], m);
 			}
 		memcpy(members[n++], k->group, ORDO_CR_NAME_LEN);
 		struct sp_memb_set set = { 1, (const char (*)[MAX_GROUP_NAME])&members[n - 1] };
@@ -190,14 +178,14 @@ static void membership(struct fake_daemon *d, struct fake_conn *k,
 	memcpy(pl + sizeof(mh), members, n * ORDO_CR_NAME_LEN);
 	memcpy(pl + sizeof(mh) + n * ORDO_CR_NAME_LEN, body, (size_t)blen);
 	char g[1][ORDO_CR_NAME_LEN];
-	name_set(g[0], group);
+	fake_name_set(g[0], group);
 	struct ordo_cr_send s = {
 		.kind = ORDO_CR_MEMBERSHIP, .n_names = 1, .names = g,
 		.msg_type = (int16_t)(n ? n - 1 : 0),
 		.aux = join ? REG_MEMB_MESS | CAUSED_BY_JOIN : CAUSED_BY_LEAVE,
 		.msg_id = ++d->deliver_seq, .payload = pl, .len = (uint32_t)plen,
 	};
-	deliver(d, k, &s);
+	fake_deliver(d, k, &s);
 	free(pl);
 }
 
@@ -208,6 +196,10 @@ static void message(struct fake_daemon *d, struct fake_conn *k)
 	d->bytes += k->msg_len;
 	if (f->flags & ORDO_CR_F_SELF_DISCARD)
 		d->self_discards++;
+	if (d->mode == FAKE_GROUPS) {
+		fake_groups_message(d, k);
+		return;
+	}
 	if (d->mode != FAKE_ECHO || (f->flags & ORDO_CR_F_SELF_DISCARD))
 		return;
 	if (!strcmp(k->names[0], "reject")) {
@@ -217,7 +209,7 @@ static void message(struct fake_daemon *d, struct fake_conn *k)
 			.msg_type = f->msg_type, .aux = (uint32_t)-EMSGSIZE,
 			.msg_id = f->msg_id,
 		};
-		deliver(d, k, &s);
+		fake_deliver(d, k, &s);
 		return;
 	}
 	/* The sender, then every destination: a record holds them all
@@ -231,7 +223,7 @@ static void message(struct fake_daemon *d, struct fake_conn *k)
 		.msg_type = f->msg_type, .msg_id = ++d->deliver_seq,
 		.payload = k->msg, .len = k->msg_len,
 	};
-	deliver(d, k, &s);
+	fake_deliver(d, k, &s);
 }
 
 static void record(struct fake_daemon *d, struct fake_conn *k,
@@ -243,7 +235,10 @@ static void record(struct fake_daemon *d, struct fake_conn *k,
 			d->joins++;
 		else
 			d->leaves++;
-		membership(d, k, m->names[0], join);
+		if (d->mode == FAKE_GROUPS)
+			fake_groups_change(d, k, m->names[0], join);
+		else
+			membership(d, k, m->names[0], join);
 		return;
 	}
 	if (m->hdr.flags & ORDO_CR_F_FIRST) {
@@ -294,15 +289,15 @@ static void source(struct fake_daemon *d, struct fake_conn *k)
 {
 	uint8_t *buf = calloc(1, d->cmd_source_len ? d->cmd_source_len : 1);
 	char names[2][ORDO_CR_NAME_LEN];
-	name_set(names[0], "#src#fake");
-	name_set(names[1], "bench");
+	fake_name_set(names[0], "#src#fake");
+	fake_name_set(names[1], "bench");
 	for (uint64_t i = 0; i < d->cmd_source_n && !d->stop; i++) {
 		struct ordo_cr_send s = {
 			.kind = ORDO_CR_MSG, .service = 5, .flags = ORDO_CR_F_SENDER,
 			.n_names = 2, .names = names, .msg_id = ++d->deliver_seq,
 			.payload = buf, .len = d->cmd_source_len,
 		};
-		if (!deliver(d, k, &s))
+		if (!fake_deliver(d, k, &s))
 			break;
 	}
 	free(buf);
@@ -322,11 +317,17 @@ static void commands(struct fake_daemon *d)
 			ssize_t w = write(k->cefd, &one, sizeof(one));
 			(void)w;
 		}
-		if (d->cmd_hangup) {
-			conn_free(k);
+		if (d->cmd_hangup || d->cmd_hangup_slot == i + 1) {
 			d->conns[i] = NULL;
+			if (d->mode == FAKE_GROUPS)
+				fake_groups_gone(d, i, k);
+			conn_free(k);
 		}
 	}
+	if (d->cmd_network[0] && d->mode == FAKE_GROUPS)
+		fake_groups_network(d, d->cmd_network);
+	d->cmd_network[0] = 0;
+	d->cmd_hangup_slot = 0;
 	d->cmd_close_reason = 0;
 	d->cmd_hangup = false;
 	bool src = d->cmd_source_n && d->conns[0];
@@ -354,8 +355,10 @@ static void *run(void *arg)
 				continue;
 			work += serve(d, k);
 			if (!control(d, k)) {
-				conn_free(k);
 				d->conns[i] = NULL;
+				if (d->mode == FAKE_GROUPS)
+					fake_groups_gone(d, i, k);
+				conn_free(k);
 				continue;
 			}
 			pfd[np++] = (struct pollfd){ .fd = k->sock, .events = POLLIN };
@@ -435,7 +438,8 @@ static void settle(struct fake_daemon *d)
 {
 	for (int i = 0; i < 2000; i++) {
 		pthread_mutex_lock(&d->mu);
-		bool done = !d->cmd_close_reason && !d->cmd_hangup;
+		bool done = !d->cmd_close_reason && !d->cmd_hangup &&
+			    !d->cmd_hangup_slot && !d->cmd_network[0];
 		pthread_mutex_unlock(&d->mu);
 		if (done)
 			return;
@@ -455,6 +459,22 @@ void fake_hangup_all(struct fake_daemon *d)
 {
 	pthread_mutex_lock(&d->mu);
 	d->cmd_hangup = true;
+	pthread_mutex_unlock(&d->mu);
+	settle(d);
+}
+
+void fake_hangup_one(struct fake_daemon *d, int slot)
+{
+	pthread_mutex_lock(&d->mu);
+	d->cmd_hangup_slot = slot + 1;
+	pthread_mutex_unlock(&d->mu);
+	settle(d);
+}
+
+void fake_network(struct fake_daemon *d, const char *group)
+{
+	pthread_mutex_lock(&d->mu);
+	snprintf(d->cmd_network, sizeof(d->cmd_network), "%s", group);
 	pthread_mutex_unlock(&d->mu);
 	settle(d);
 }

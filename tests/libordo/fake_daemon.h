@@ -14,6 +14,15 @@
  *          the group's name starts with "many".
  *   LEAVE  a self-leave MEMBERSHIP (CAUSED_BY_LEAVE, gid-only body).
  *
+ * In FAKE_GROUPS mode it is a group layer instead, in one total order (its
+ * thread): JOIN adds the client to a group and sends every member the
+ * regular membership (CAUSED_BY_JOIN), LEAVE sends the leaver its
+ * self-leave and the others CAUSED_BY_LEAVE, a client that goes away
+ * (BYE, hang-up, fake_hangup_one) CAUSED_BY_DISCONNECT, fake_network a
+ * transitional then a regular CAUSED_BY_NETWORK membership with the same
+ * members; a message goes once to every member of its groups and to the
+ * private groups it names ("#name#fake"), with the sender first.
+ *
  * Memberships are sent whatever the client's HELLO flags say, so the
  * library's own filtering is tested. Counters are for the tests to check
  * what the daemon saw.
@@ -26,12 +35,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FAKE_MAX_CONNS 4
+#define FAKE_MAX_CONNS 8
+#define FAKE_MAX_GROUPS 8
 #define FAKE_MANY_MEMBERS 40
 
 enum fake_mode {
 	FAKE_ECHO = 0,  /* deliver each message back to its sender */
 	FAKE_SINK,      /* count messages, deliver nothing */
+	FAKE_GROUPS,    /* a group layer over the connections (fake_groups.c) */
+};
+
+/* A group of FAKE_GROUPS mode. */
+struct fake_group {
+	char name[32];
+	bool member[FAKE_MAX_CONNS];
 };
 
 struct fake_conn;
@@ -56,7 +73,10 @@ struct fake_daemon {
 	uint64_t cmd_source_n;   /* deliver this many messages to client 0 */
 	uint32_t cmd_source_len;
 	atomic_uint_fast64_t source_done;
+	int cmd_hangup_slot;     /* > 0: slot + 1 to close (a killed client) */
+	char cmd_network[32];    /* a network change of this group */
 	struct fake_conn *conns[FAKE_MAX_CONNS];
+	struct fake_group groups[FAKE_MAX_GROUPS];
 	uint64_t deliver_seq;
 	uint32_t gid_change;
 	unsigned anon;
@@ -69,6 +89,10 @@ void fake_stop(struct fake_daemon *d);
 /* Commands; each returns once the daemon thread has run it. */
 void fake_close_all(struct fake_daemon *d, int reason);
 void fake_hangup_all(struct fake_daemon *d);
+/* FAKE_GROUPS: the client in slot (connection order from 0) vanishes as a
+ * killed process would; a network change of group. */
+void fake_hangup_one(struct fake_daemon *d, int slot);
+void fake_network(struct fake_daemon *d, const char *group);
 /* Start delivering n messages of len bytes to the first client (the
  * benchmark's receive side); fake_source_wait waits until all are
  * written. */

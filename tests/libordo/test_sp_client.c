@@ -4,7 +4,9 @@
  * SP_connect's daemon names and refusals, join and the membership message
  * decoded with SP_get_memb_info, SP_receive's BUFFER_TOO_SHORT,
  * GROUPS_TOO_SHORT and DROP_RECV results, scatter calls, SP_poll, and the
- * E_* loop firing a timer and a mailbox callback.
+ * E_* loop firing a timer and a mailbox callback, and Spread 5's additions
+ * (E_exit_events_async_safe from a signal handler on another thread while
+ * the loop sleeps, E_detach_fd_priority, E_get_time_monotonic).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -13,6 +15,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -301,6 +305,77 @@ static void test_event_loop(void **state)
 	SP_disconnect(loop_mbox);
 }
 
+static int far_fired;
+
+static void on_far(int code, void *data)
+{
+	(void)code;
+	(void)data;
+	far_fired++;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	E_exit_events_async_safe();
+}
+
+static void on_pipe(int fd, int code, void *data)
+{
+	(void)fd;
+	(void)code;
+	(void)data;
+}
+
+/* Raise SIGUSR1 once the loop is asleep; this thread takes it (the main
+ * thread blocks it), so only the doorbell can wake the loop's poll. */
+static void *raiser(void *arg)
+{
+	(void)arg;
+	usleep(50000);
+	kill(getpid(), SIGUSR1);
+	return NULL;
+}
+
+static void test_spread5_events(void **state)
+{
+	sp_time far = { 30, 0 };
+	sigset_t set, old;
+	pthread_t t;
+	int p[2];
+	(void)state;
+
+	sp_time m1 = E_get_time_monotonic(), m2 = E_get_time_monotonic();
+	assert_true(E_compare_time(m2, m1) >= 0);
+	assert_true(m1.usec >= 0 && m1.usec < 1000000);
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(E_init(), 0);
+	assert_int_equal(E_attach_fd(p[0], READ_FD, on_pipe, 0, NULL, LOW_PRIORITY), 0);
+	assert_int_equal(E_detach_fd_priority(p[0], READ_FD, HIGH_PRIORITY), -1);
+	assert_int_equal(E_num_active(LOW_PRIORITY), 1);
+	assert_int_equal(E_detach_fd_priority(p[0], READ_FD, LOW_PRIORITY), 0);
+	assert_int_equal(E_num_active(LOW_PRIORITY), 0);
+	assert_int_equal(E_attach_fd(p[0], READ_FD, on_pipe, 0, NULL, LOW_PRIORITY), 0);
+
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	assert_int_equal(pthread_sigmask(SIG_BLOCK, &set, &old), 0);
+	assert_int_equal(E_queue(on_far, 0, NULL, far), 0);
+	assert_int_equal(pthread_create(&t, NULL, raiser, NULL), 0);
+	E_handle_events();   /* returns only through the signal handler */
+	pthread_join(t, NULL);
+	assert_int_equal(far_fired, 0);
+	assert_int_equal(E_dequeue(on_far, 0, NULL), 0);
+	assert_int_equal(E_detach_fd(p[0], READ_FD), 0);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_receive_sizes),
 		cmocka_unit_test(test_scatter),
 		cmocka_unit_test(test_event_loop),
+		cmocka_unit_test(test_spread5_events),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

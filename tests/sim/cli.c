@@ -80,9 +80,23 @@ U64_FLAG(set_consensus, o.consensus_ns, 1, 10000000, 1000ull)
 U64_FLAG(set_merge_detect, o.merge_detect_ns, 1, 10000000, 1000ull)
 U64_FLAG(set_holddown, o.holddown_ns, 1, 100000000, 1000ull)
 U64_FLAG(set_fail_recv, o.fail_recv_rounds, 1, 1000000, 1)
+
+static int set_flap_hold(struct cli *c, const char *f, const char *v)
+{
+	uint64_t x;
+	int rc = get_u64(f, v, 0, 3600000, &x);
+
+	/* 0 is a valid setting; the option keeps 0 for "engine default". */
+	if (rc == 0)
+		c->o.flap_hold_ns = x ? x * 1000000ull : UINT64_MAX;
+	return rc;
+}
 U64_FLAG(set_max_faults, o.faults.max, 1, FAULT_MAX, 1)
 U64_FLAG(set_keep_faults, o.faults.keep, 0, UINT32_MAX, 1)
 U64_FLAG(set_shrink, shrink, 0, 1000000, 1)
+U64_FLAG(set_max_changes, max_changes, 1, 1000000, 1)
+U64_FLAG(set_flap_period, o.faults.flap_period_ns, 1, 100000, 1000000ull)
+U64_FLAG(set_flap_len, o.faults.flap_ns, 1, 3600000, 1000000ull)
 
 static int set_seeds(struct cli *c, const char *f, const char *v)
 {
@@ -104,6 +118,11 @@ static int set_awin(struct cli *c, const char *f, const char *v)
 static int set_loss(struct cli *c, const char *f, const char *v)
 {
 	return get_prob(f, v, &c->o.net.loss);
+}
+
+static int set_avail_loss(struct cli *c, const char *f, const char *v)
+{
+	return get_prob(f, v, &c->avail_max_loss);
 }
 
 static int set_hostile(struct cli *c, const char *f, const char *v)
@@ -169,6 +188,13 @@ static int set_mutate(struct cli *c, const char *f, const char *v)
 	return 0;
 }
 
+static int set_avail_report(struct cli *c, const char *f, const char *v)
+{
+	(void)f, (void)v;
+	c->avail_report = true;
+	return 0;
+}
+
 static int set_timing(struct cli *c, const char *f, const char *v)
 {
 	(void)f, (void)v;
@@ -226,12 +252,24 @@ static const struct flag flags[] = {
 	{ "gbps", "G", "NIC bandwidth (default 10)", set_gbps },
 	{ "max-events", "E", "give up a seed after E events (default 2e8)",
 	  set_events },
-	{ "faults", "LIST", "crash, restart, partition, merge, oneway, all or "
-			    "none, comma-separated (default none)", set_faults },
+	{ "faults", "LIST", "crash, restart, partition, merge, oneway, pause, "
+			    "slow, flap, all or none, comma-separated "
+			    "(default none)", set_faults },
 	{ "max-faults", "K", "faults per seed, 1..K drawn (default 3)",
 	  set_max_faults },
 	{ "keep-faults", "MASK", "keep only the drawn faults whose bit is set "
 				 "(shrunk replays)", set_keep_faults },
+	{ "flap-period-ms", "T", "a flapping link toggles every T ms (default: "
+				 "drawn)", set_flap_period },
+	{ "flap-ms", "T", "flapping lasts T ms (default: drawn)", set_flap_len },
+	{ "avail-max-loss", "P", "judge availability (healthy-split, "
+				 "ring-of-one) only with --loss <= P (default "
+				 "0.05)", set_avail_loss },
+	{ "avail-report", NULL, "count availability violations on a line of "
+				"their own instead of failing the seed",
+	  set_avail_report },
+	{ "max-changes", "N", "a fault may cost at most N ring changes at any "
+			      "process (default: not judged)", set_max_changes },
 	{ "shrink", "K", "shrink the first K failing seeds to fewer faults "
 			 "and messages (default 3)", set_shrink },
 	{ "token-loss-us", "U", "engine token loss timeout (engine default)",
@@ -243,6 +281,9 @@ static const struct flag flags[] = {
 				  "default)", set_merge_detect },
 	{ "holddown-us", "U", "engine first hold-down (engine default)",
 	  set_holddown },
+	{ "flap-hold-ms", "T", "engine: hold a flapping member out until "
+			       "stable this long (engine default; 0: never)",
+	  set_flap_hold },
 	{ "fail-recv-rounds", "R", "engine fail-to-receive rotations (engine "
 				   "default)", set_fail_recv },
 	{ "mutate", NULL, "test the checker: corrupt logs of passing runs, "
@@ -297,6 +338,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	c->seed = 1;
 	c->seeds = 1;
 	c->shrink = 3;
+	c->avail_max_loss = 0.05;
 	sim_opts_default(&c->o);
 
 	for (i = 1; i < argc; i++) {
@@ -416,7 +458,19 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 			MORE(" --max-faults %u", o->faults.max);
 		if (o->faults.keep != d.faults.keep)
 			MORE(" --keep-faults 0x%x", o->faults.keep);
+		if (o->faults.flap_period_ns)
+			MORE(" --flap-period-ms %llu", (unsigned long long)
+			     (o->faults.flap_period_ns / 1000000));
+		if (o->faults.flap_ns)
+			MORE(" --flap-ms %llu",
+			     (unsigned long long)(o->faults.flap_ns / 1000000));
 	}
+	if (c->max_changes)
+		MORE(" --max-changes %u", c->max_changes);
+	if (c->avail_report)
+		MORE(" --avail-report");
+	if (c->avail_max_loss != 0.05)
+		MORE(" --avail-max-loss %g", c->avail_max_loss);
 #define TIMER(field, flag)                                                     \
 	if (o->field)                                                          \
 		MORE(" --" flag " %llu", (unsigned long long)(o->field / 1000))
@@ -428,5 +482,9 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 #undef TIMER
 	if (o->fail_recv_rounds)
 		MORE(" --fail-recv-rounds %u", o->fail_recv_rounds);
+	if (o->flap_hold_ns)
+		MORE(" --flap-hold-ms %llu", (unsigned long long)
+		     (o->flap_hold_ns == UINT64_MAX ? 0 :
+		      o->flap_hold_ns / 1000000));
 #undef MORE
 }

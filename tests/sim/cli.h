@@ -19,6 +19,9 @@ struct cli {
 	bool mutate;
 	bool timing;
 	uint32_t shrink;    /* failing seeds to shrink (default 3) */
+	uint32_t max_changes; /* ring changes a fault may cost; 0: any */
+	double avail_max_loss; /* judge availability up to this loss */
+	bool avail_report;     /* availability reported, not judged */
 	int verbose;
 };
 

@@ -18,6 +18,7 @@ enum ev_kind {
 	EV_TICK,    /* node's engine asked for a tick at this time */
 	EV_SUBMIT,  /* node's workload has messages due */
 	EV_FAULT,   /* the fault schedule acts; node is the step's index */
+	EV_WAKE,    /* node runs again after an off part of a slow spell */
 };
 
 struct ev {

@@ -3,6 +3,7 @@
  * The fault schedule; see faults.h.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,9 @@ static const struct {
 	{ "partition", FAULTS_PARTITION },
 	{ "merge", FAULTS_MERGE },
 	{ "oneway", FAULTS_ONEWAY },
+	{ "pause", FAULTS_PAUSE },
+	{ "slow", FAULTS_SLOW },
+	{ "flap", FAULTS_FLAP },
 	{ "all", FAULTS_ALL },
 	{ "none", 0 },
 };
@@ -30,6 +34,8 @@ void fault_params_default(struct fault_params *p)
 	p->kinds = 0;
 	p->max = 3;
 	p->keep = UINT32_MAX;
+	p->flap_period_ns = 0;
+	p->flap_ns = 0;
 }
 
 int faults_parse(const char *list, uint32_t *kinds, char *err, size_t errlen)
@@ -46,7 +52,8 @@ int faults_parse(const char *list, uint32_t *kinds, char *err, size_t errlen)
 				break;
 		if (i == N_WORDS) {
 			snprintf(err, errlen, "'%.*s' is not one of crash, "
-				 "restart, partition, merge, oneway, all, none",
+				 "restart, partition, merge, oneway, pause, "
+				 "slow, flap, all, none",
 				 (int)len, w);
 			return -EINVAL;
 		}
@@ -68,6 +75,9 @@ void faults_format(uint32_t kinds, char *buf, size_t len)
 		{ "partition", FAULTS_PARTITION },
 		{ "merge", FAULTS_MERGE },
 		{ "oneway", FAULTS_ONEWAY },
+		{ "pause", FAULTS_PAUSE },
+		{ "slow", FAULTS_SLOW },
+		{ "flap", FAULTS_FLAP },
 	};
 	size_t n = 0, i;
 
@@ -91,23 +101,63 @@ const char *fault_kind_name(uint8_t kind)
 		[FAULT_PARTITION] = "partition",
 		[FAULT_MERGE] = "merge",
 		[FAULT_ONEWAY] = "oneway",
+		[FAULT_PAUSE] = "pause",
+		[FAULT_SLOW] = "slow",
+		[FAULT_FLAP] = "flap",
 	};
 
-	return kind >= FAULT_CRASH && kind <= FAULT_ONEWAY ? names[kind] : "?";
+	return kind >= FAULT_CRASH && kind < FAULT_KIND_MAX ? names[kind] : "?";
 }
 
-/* Crash intervals drawn so far, to keep a node alive at every moment. */
+int fault_cuts(const struct fault *f, uint32_t a, uint32_t b, uint64_t t)
+{
+	switch (f->kind) {
+	case FAULT_PARTITION:
+	case FAULT_MERGE:
+		return f->group[a] != f->group[b];
+	case FAULT_ONEWAY:
+		return f->node == a && f->peer == b;
+	case FAULT_FLAP:
+		if (f->peer == FAULT_ALL_LINKS ?
+			    (a != f->node && b != f->node) :
+			    !((a == f->node && b == f->peer) ||
+			      (a == f->peer && b == f->node)))
+			return 0;
+		/* Down in the first period, up in the second, ... */
+		return t < f->at || ((t - f->at) / f->period) % 2 == 0;
+	default:
+		return 0;
+	}
+}
+
+/* Node-fault intervals drawn so far: a node has one at a time, and some
+ * node is free of them at every moment. */
 static bool overlaps(const struct fault *f, uint32_t n, uint32_t node,
 		     uint64_t at, uint64_t heal)
 {
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (f[i].kind == FAULT_CRASH && f[i].node == node &&
+		if (fault_is_node(f[i].kind) && f[i].node == node &&
 		    f[i].at < heal && at < f[i].heal)
 			return true;
 	return false;
 }
+
+/* Log-uniform in [lo, hi]: short and long spells alike. */
+static uint64_t log_range(struct prng *r, uint64_t lo, uint64_t hi)
+{
+	double x;
+
+	if (lo < 1)
+		lo = 1;
+	if (hi <= lo)
+		return lo;
+	x = (double)lo * exp2(prng_unit(r) * log2((double)hi / (double)lo));
+	return x < (double)lo ? lo : x > (double)hi ? hi : (uint64_t)x;
+}
+
+#define MS 1000000ull
 
 /* A node to crash over [at, heal), so that another node stays up for all
  * of it; false if there is none. (Every crash has such a witness, so at
@@ -149,7 +199,7 @@ void faults_plan(struct fault_plan *fp, const struct fault_params *p,
 {
 	struct fault all[FAULT_MAX];
 	uint32_t kinds = p->kinds, k, i, n = 0, max;
-	uint8_t menu[4];
+	uint8_t menu[FAULT_KIND_MAX];
 	uint32_t n_menu = 0;
 	bool merged = false;
 	struct prng r;
@@ -168,6 +218,12 @@ void faults_plan(struct fault_plan *fp, const struct fault_params *p,
 		menu[n_menu++] = FAULT_MERGE;
 	if (kinds & FAULTS_ONEWAY)
 		menu[n_menu++] = FAULT_ONEWAY;
+	if (kinds & FAULTS_PAUSE)
+		menu[n_menu++] = FAULT_PAUSE;
+	if (kinds & FAULTS_SLOW)
+		menu[n_menu++] = FAULT_SLOW;
+	if (kinds & FAULTS_FLAP)
+		menu[n_menu++] = FAULT_FLAP;
 
 	prng_seed(&r, seed, PRNG_FAULTS);
 	k = 1 + (uint32_t)prng_below(&r, max);
@@ -212,6 +268,38 @@ void faults_plan(struct fault_plan *fp, const struct fault_params *p,
 				   (uint32_t)prng_below(&r, n_nodes - 1)) %
 				  n_nodes;
 			break;
+		case FAULT_PAUSE:
+			/* The lab's pauses, whatever the timers. */
+			f->heal = at + log_range(&r, 1 * MS, 3000 * MS);
+			f->restart = prng_below(&r, 3) == 0;
+			if (!pick_victim(&r, all, n, n_nodes, f->at, f->heal,
+					 &f->node))
+				continue;
+			break;
+		case FAULT_SLOW:
+			f->heal = at + prng_range(&r, 2 * unit, 20 * unit);
+			f->delay = log_range(&r, 5000, unit / 4);
+			f->period = log_range(&r, unit / 30, unit / 2);
+			f->off = f->period * prng_range(&r, 10, 60) / 100;
+			if (f->off > unit / 4)
+				f->off = unit / 4;
+			if (!pick_victim(&r, all, n, n_nodes, f->at, f->heal,
+					 &f->node))
+				continue;
+			break;
+		case FAULT_FLAP:
+			f->period = p->flap_period_ns ?
+					    p->flap_period_ns :
+					    log_range(&r, unit / 3, 8 * unit);
+			f->heal = at + (p->flap_ns ? p->flap_ns :
+					prng_range(&r, 6 * unit, 60 * unit));
+			f->node = (uint32_t)prng_below(&r, n_nodes);
+			f->peer = prng_below(&r, 2) == 0 ?
+					  FAULT_ALL_LINKS :
+					  (f->node + 1 + (uint32_t)prng_below(
+							 &r, n_nodes - 1)) %
+						  n_nodes;
+			break;
 		}
 		n++;
 	}
@@ -250,6 +338,33 @@ void fault_describe(const struct fault *f, uint32_t n_nodes, char *buf,
 					      ": %u->%u cut", f->node + 1,
 					      f->peer + 1);
 		break;
+	case FAULT_PAUSE:
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, ": node %u",
+					      f->node + 1);
+		break;
+	case FAULT_SLOW:
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n,
+					      ": node %u, input %.3fms late, "
+					      "off %.3fms of every %.3fms",
+					      f->node + 1, (double)f->delay / 1e6,
+					      (double)f->off / 1e6,
+					      (double)f->period / 1e6);
+		break;
+	case FAULT_FLAP:
+		if (n < len && f->peer == FAULT_ALL_LINKS)
+			n += (size_t)snprintf(buf + n, len - n,
+					      ": every link of node %u",
+					      f->node + 1);
+		else if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, ": %u<->%u",
+					      f->node + 1, f->peer + 1);
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n,
+					      ", toggling every %.1fms",
+					      (double)f->period / 1e6);
+		break;
 	default:
 		for (g = 0; g < 3; g++) {
 			bool any = false;
@@ -268,6 +383,7 @@ void fault_describe(const struct fault *f, uint32_t n_nodes, char *buf,
 	}
 	if (f->heal != UINT64_MAX && n < len)
 		snprintf(buf + n, len - n, ", %s at %.1fms",
-			 f->kind == FAULT_CRASH ? "restarts" : "heals",
+			 f->kind == FAULT_CRASH || f->restart ? "restarts" :
+			 f->kind == FAULT_PAUSE ? "resumes" : "heals",
 			 (double)f->heal / 1e6);
 }

@@ -84,7 +84,7 @@ static uint32_t forge(struct hostile *h, uint8_t *buf, const uint8_t *real)
 		len = HDR + 8;
 		header(h, buf, real, ORDO_PKT_BEACON, s, s, rseq, len);
 		put32(buf + HDR, 1 + (uint32_t)prng_below(&h->rng, 3));
-		put32(buf + HDR + 4, n);
+		put32(buf + HDR + 4, n << 16); /* n_members, out 0 */
 		return len;
 	case 1: /* join naming every member, proc = heard */
 		len = HDR + 16 + 8 * n;

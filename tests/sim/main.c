@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tests/sim/avail.h"
 #include "tests/sim/checker.h"
 #include "tests/sim/cli.h"
 #include "tests/sim/mutate.h"
@@ -48,6 +49,12 @@ static void print_node(const struct sim *s, uint32_t i)
 	       st.ring_seq);
 	for (k = 0; k < st.n_members && k < ORDO_MAX_MEMBERS; k++)
 		printf("%s%u", k ? "," : "", st.members[k]);
+	if (st.n_held_out || st.held_by_ring) {
+		printf("}, holds out {");
+		for (k = 0; k < st.n_held_out && k < ORDO_MAX_MEMBERS; k++)
+			printf("%s%u", k ? "," : "", st.held_out[k]);
+		printf("}%s", st.held_by_ring ? ", held out by a ring" : "");
+	}
 	printf("}, aru %llu high %llu delivered %llu safe %llu, %u queued, "
 	       "%u log entries\n", (unsigned long long)st.my_aru,
 	       (unsigned long long)st.high_seq,
@@ -184,6 +191,42 @@ static void print_fail(const struct cli *c, const struct sim *s,
 		       cmd);
 }
 
+/* Heal to full ring, and ring changes per fault (avail.h). */
+static void print_heal(const struct cli *c, struct avail_stats *st)
+{
+	uint32_t k;
+
+	if (c->verbose) {
+		printf("heal events: %zu measured, %llu unmeasured;",
+		       st->n_heal, (unsigned long long)st->unmeasured);
+		for (k = 1; k < FAULT_KIND_MAX; k++)
+			if (st->by_kind_n[k])
+				printf(" %s %llu (max %.1fms)",
+				       fault_kind_name((uint8_t)k),
+				       (unsigned long long)st->by_kind_n[k],
+				       st->by_kind_max[k]);
+		printf("\n");
+	}
+	if (st->n_heal == 0)
+		printf("heal_ms p50=- p99=- max=-\n");
+	else
+		printf("heal_ms p50=%.1f p99=%.1f max=%.1f\n",
+		       avail_heal_quantile(st, 0.5),
+		       avail_heal_quantile(st, 0.99),
+		       avail_heal_quantile(st, 1.0));
+	if (st->n_held)
+		printf("heal_ms_after_flap_hold n=%zu p50=%.1f p99=%.1f "
+		       "max=%.1f\n", st->n_held, avail_held_quantile(st, 0.5),
+		       avail_held_quantile(st, 0.99),
+		       avail_held_quantile(st, 1.0));
+	if (st->n_changes == 0)
+		printf("ring_changes p50=- max=-\n");
+	else
+		printf("ring_changes p50=%u max=%u\n",
+		       avail_changes_quantile(st, 0.5),
+		       avail_changes_quantile(st, 1.0));
+}
+
 static double wall_ms(void)
 {
 	struct timespec t;
@@ -197,6 +240,8 @@ struct totals {
 	uint64_t seeds, bad_seeds, undelivered;
 	uint64_t mutations, caught;
 	uint32_t by_kind[CHK_KIND_MAX];
+	uint64_t avail_seeds;               /* --avail-report */
+	uint32_t avail_by_kind[CHK_KIND_MAX];
 	double wall, wall_max;
 	uint64_t wall_max_seed;
 };
@@ -209,10 +254,17 @@ static struct check_input input_of(const struct sim *s)
 				     .plan = &s->wl.plan, .tap = &s->tap };
 }
 
-/* Run and check one seed; fills r. */
-static int run_seed(struct sim *s, struct checker *chk, uint64_t seed,
-		    struct report *r, struct check_input *in)
+/* Run and check one seed, safety and availability; fills r, and st
+ * with the heal times unless NULL. */
+static int run_seed(const struct cli *c, struct sim *s, struct checker *chk,
+		    uint64_t seed, struct report *r, struct check_input *in,
+		    struct avail_stats *st, struct report *ra)
 {
+	struct avail_params ap = {
+		.reach_ns = s->fault_unit_ns,
+		.hold_ns = s->flap_hold_ns,
+		.max_changes = c->max_changes,
+	};
 	int rc;
 
 	report_clear(r);
@@ -221,19 +273,30 @@ static int run_seed(struct sim *s, struct checker *chk, uint64_t seed,
 	if (rc != 0)
 		return rc;
 	*in = input_of(s);
-	return checker_run(chk, in, r);
+	rc = checker_run(chk, in, r);
+	ap.held = s->res.engine.flap_holds > 0;
+	/* A LAN that loses more than this is itself the fault: members that
+	 * do not hear each other are not reachable (README.md). */
+	ap.judge = s->o.net.loss <= c->avail_max_loss;
+	report_clear(ra);
+	if (rc == 0)
+		rc = avail_check(in, &s->faults, &ap, c->avail_report ? ra : r,
+				 st);
+	return rc;
 }
 
 /* Does the seed still fail with these options? A seed that had violations
  * must still have some; one that only missed deliveries, either. */
-static bool still_fails(struct sim *s, struct checker *chk, uint64_t seed,
+static bool still_fails(const struct cli *c, struct sim *s,
+			struct checker *chk, uint64_t seed,
 			const struct sim_opts *o, bool violations,
 			struct report *r)
 {
 	struct check_input in;
+	struct report ra;
 
 	s->o = *o;
-	if (run_seed(s, chk, seed, r, &in) != 0)
+	if (run_seed(c, s, chk, seed, r, &in, NULL, &ra) != 0)
 		return false;
 	return r->violations > 0 || (!violations && r->undelivered > 0);
 }
@@ -261,7 +324,7 @@ static void shrink_seed(const struct cli *c, struct sim *s,
 		if (!(t.faults.keep & (1u << i)))
 			continue;
 		t.faults.keep &= ~(1u << i);
-		if (still_fails(s, chk, seed, &t, v, &r)) {
+		if (still_fails(c, s, chk, seed, &t, v, &r)) {
 			o = t;
 			best = r;
 		}
@@ -270,7 +333,7 @@ static void shrink_seed(const struct cli *c, struct sim *s,
 		struct sim_opts t = o;
 
 		t.wl.msgs = o.wl.msgs / 2;
-		if (!still_fails(s, chk, seed, &t, v, &r))
+		if (!still_fails(c, s, chk, seed, &t, v, &r))
 			break;
 		o = t;
 		best = r;
@@ -333,6 +396,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	struct totals t = { 0 };
 	struct reform_stats rst;
+	struct avail_stats ast;
 	struct checker chk;
 	struct mutator mut;
 	uint32_t shrunk = 0;
@@ -366,14 +430,23 @@ int main(int argc, char **argv)
 	checker_init(&chk);
 	mutator_init(&mut);
 	reform_init(&rst);
+	avail_stats_init(&ast);
 
 	for (i = 0; i < c.seeds && rc == 0; i++) {
 		uint64_t seed = c.seed + i;
 		struct check_input in;
-		struct report r;
+		struct report r, ra;
 		double t0 = wall_ms(), dt;
 
-		rc = run_seed(s, &chk, seed, &r, &in);
+		rc = run_seed(&c, s, &chk, seed, &r, &in, &ast, &ra);
+		if (ra.violations > 0) {
+			t.avail_seeds++;
+			for (k = 0; k < CHK_KIND_MAX; k++)
+				t.avail_by_kind[k] += ra.by_kind[k];
+			if (c.verbose)
+				printf("AVAIL seed %llu: %s\n",
+				       (unsigned long long)seed, ra.first);
+		}
 		dt = wall_ms() - t0;
 		t.seeds++;
 		t.wall += dt;
@@ -438,6 +511,17 @@ int main(int argc, char **argv)
 			       reform_quantile(&rst, 0.99));
 		else if (c.o.faults.kinds)
 			printf("reform_ms p50=- p99=-\n");
+		if (c.o.faults.kinds)
+			print_heal(&c, &ast);
+		if (c.avail_report) {
+			printf("availability (reported, not judged): %llu seeds",
+			       (unsigned long long)t.avail_seeds);
+			for (k = 0; k < CHK_KIND_MAX; k++)
+				if (t.avail_by_kind[k])
+					printf(" %s %u", chk_kind_name(k),
+					       t.avail_by_kind[k]);
+			printf("\n");
+		}
 		printf("seeds: %llu, violations: %llu, undelivered: %llu\n",
 		       (unsigned long long)t.seeds,
 		       (unsigned long long)t.bad_seeds,
@@ -445,6 +529,7 @@ int main(int argc, char **argv)
 	}
 
 	reform_fini(&rst);
+	avail_stats_fini(&ast);
 	mutator_fini(&mut);
 	checker_fini(&chk);
 	sim_fini(s);

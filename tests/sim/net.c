@@ -44,7 +44,7 @@ static int copy_to(struct net *n, uint64_t depart, uint32_t from,
 	copies = 1 + prng_chance(&n->rng, n->p.dup);
 	n->stats.duplicated += (uint64_t)(copies - 1);
 	for (i = 0; i < copies; i++) {
-		uint64_t at = depart + n->p.latency_ns +
+		uint64_t at = depart + n->p.latency_ns + n->rx_delay[to] +
 			      prng_below(&n->rng, n->p.jitter_ns + 1);
 
 		if (prng_chance(&n->rng, n->p.reorder)) {

@@ -14,7 +14,8 @@
  *   - a link (from, to) can be cut, one way: the fault schedule partitions
  *     the LAN or breaks one direction of a link with it. A packet sent
  *     over a cut link is dropped at the sender's port; one already in
- *     flight still arrives.
+ *     flight still arrives;
+ *   - every copy to a slowed node arrives a fixed delay later.
  *
  * Arrivals become EV_RX events; every random choice comes from the net's
  * own seeded stream, so the same seed gives the same arrivals.
@@ -58,6 +59,7 @@ struct net {
 	uint32_t n_nodes;
 	uint64_t nic_free[ORDO_MAX_MEMBERS];
 	uint8_t cut[ORDO_MAX_MEMBERS][ORDO_MAX_MEMBERS]; /* [from][to] */
+	uint64_t rx_delay[ORDO_MAX_MEMBERS]; /* added to every copy to it */
 	struct net_stats stats;
 };
 
@@ -72,6 +74,14 @@ static inline void net_set_link(struct net *n, uint32_t from, uint32_t to,
 				bool up)
 {
 	n->cut[from][to] = !up;
+}
+
+/* Every copy to node index to arrives delay ns later (a node that handles
+ * its input late; order is kept). */
+static inline void net_set_rx_delay(struct net *n, uint32_t to,
+				    uint64_t delay)
+{
+	n->rx_delay[to] = delay;
 }
 
 /* Node index from sends len bytes at now to node index to, or to every

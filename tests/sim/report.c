@@ -29,6 +29,9 @@ const char *chk_kind_name(enum chk_kind k)
 		[CHK_VSYNC] = "vsync",
 		[CHK_CROSS] = "crossing",
 		[CHK_REFORM] = "reform",
+		[CHK_SPLIT] = "healthy-split",
+		[CHK_ALONE] = "ring-of-one",
+		[CHK_CHANGES] = "ring-changes",
 	};
 
 	return (unsigned)k < CHK_KIND_MAX ? names[k] : "unknown";

@@ -31,6 +31,10 @@ enum chk_kind {
 			* messages in the configuration they left */
 	CHK_CROSS,     /* delivered in another configuration than sent in */
 	CHK_REFORM,    /* the live nodes did not end in one ring */
+	/* Availability (avail.h): not EVS, but what a ring owes its users. */
+	CHK_SPLIT,     /* two members never faulty were in rings apart */
+	CHK_ALONE,     /* a ring of one while a peer was reachable */
+	CHK_CHANGES,   /* a fault cost more ring changes than allowed */
 	CHK_KIND_MAX
 };
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/sim/sim.h"
+#include "tests/sim/sim_impl.h"
 
 /* An engine that asks for a tick "now" or earlier gets it this much later:
  * a real event loop cannot call back in zero time either, and a one-member
@@ -118,6 +118,9 @@ static void engine_config(const struct sim *s, uint32_t idx,
 		c->merge_detect_ns = o->merge_detect_ns;
 	if (o->holddown_ns)
 		c->holddown_ns = o->holddown_ns;
+	if (o->flap_hold_ns)
+		c->flap_hold_ns = o->flap_hold_ns == UINT64_MAX ?
+					  0 : o->flap_hold_ns;
 	if (o->fail_recv_rounds)
 		c->fail_recv_rounds = o->fail_recv_rounds;
 }
@@ -147,6 +150,7 @@ int sim_init(struct sim *s, const struct sim_opts *o, char *err,
 					      derive_token_retx(o, &c);
 	c.token_retransmit_ns = s->token_retx_ns;
 	s->fault_unit_ns = c.token_loss_ns + c.consensus_ns;
+	s->flap_hold_ns = c.flap_hold_ns;
 	if (s->fault_unit_ns == 0)
 		s->fault_unit_ns = FAULT_UNIT_FALLBACK_NS;
 	/* Long enough for several rotations, so a late duplicate or a
@@ -159,13 +163,26 @@ int sim_init(struct sim *s, const struct sim_opts *o, char *err,
 	return 0;
 }
 
+void sim_rxq_drop(struct sim *s, uint32_t i)
+{
+	struct sim_rxq *q = &s->rxq[i];
+	uint32_t k;
+
+	for (k = 0; k < q->n; k++)
+		pktpool_put(&s->pool, q->pkt[k]);
+	q->n = 0;
+}
+
 static void release_events(struct sim *s)
 {
 	struct ev ev;
+	uint32_t i;
 
 	while (evq_pop(&s->q, &ev))
 		if (ev.pkt != NULL)
 			pktpool_put(&s->pool, ev.pkt);
+	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
+		sim_rxq_drop(s, i);
 }
 
 static void destroy_engines(struct sim *s)
@@ -190,12 +207,14 @@ void sim_fini(struct sim *s)
 	tap_fini(&s->tap);
 	for (i = 0; i < SIM_MAX_PROCS; i++)
 		sim_log_fini(&s->logs[i]);
+	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
+		free(s->rxq[i].pkt);
 	free(s->self_got);
 }
 
 /* ---- scheduling ----------------------------------------------------------*/
-static void push(struct sim *s, uint64_t t, uint8_t kind, uint32_t idx,
-		 struct pktbuf *b)
+void sim_push(struct sim *s, uint64_t t, uint8_t kind, uint32_t idx,
+	      struct pktbuf *b)
 {
 	if (evq_push(&s->q, t, kind, idx, b) != 0) {
 		report_violation(&s->res.run, CHK_SIM, "event queue: no memory");
@@ -205,7 +224,7 @@ static void push(struct sim *s, uint64_t t, uint8_t kind, uint32_t idx,
 }
 
 /* After every engine call: a tick if the engine wants one sooner. */
-static void arm_timer(struct sim *s, struct sim_node *n)
+void sim_arm_timer(struct sim *s, struct sim_node *n)
 {
 	uint64_t d;
 
@@ -218,16 +237,20 @@ static void arm_timer(struct sim *s, struct sim_node *n)
 		d = s->now + TIMER_SLACK_NS;
 	if (d < n->tick_at) {
 		n->tick_at = d;
-		push(s, d, EV_TICK, n->idx, NULL);
+		sim_push(s, d, EV_TICK, n->idx, NULL);
 	}
 }
 
-static void arm_submit(struct sim *s, struct sim_node *n, uint64_t t)
+void sim_arm_submit(struct sim *s, struct sim_node *n, uint64_t t)
 {
+	/* Messages due while the node was down or paused go now, not in
+	 * the past (the queue's time never runs backwards). */
+	if (t < s->now)
+		t = s->now;
 	if (t == UINT64_MAX || t >= n->submit_at)
 		return;
 	n->submit_at = t;
-	push(s, t, EV_SUBMIT, n->idx, NULL);
+	sim_push(s, t, EV_SUBMIT, n->idx, NULL);
 }
 
 /* The hostile fault's packet that follows pkt, if any (hostile.h). */
@@ -247,7 +270,7 @@ static void hostile_inject(struct sim *s, const void *pkt, uint32_t len)
 		return;
 	}
 	b->hostile = 1;
-	push(s, at, EV_RX, to, b);
+	sim_push(s, at, EV_RX, to, b);
 }
 
 /* ---- the engine's ops ----------------------------------------------------*/
@@ -332,14 +355,26 @@ static void op_config(void *ctx, const struct ordo_config_change *c)
 	struct sim_node *n = ctx;
 	struct sim *s = n->sim;
 	struct sim_proc *sp = &s->sp[n->proc];
+	struct sim_log_entry *x;
 	uint32_t i;
 
 	s->res.conf_changes++;
 	if (c->kind == ORDO_CONF_REGULAR && c->ring_seq > n->ring_seq_floor)
 		n->ring_seq_floor = c->ring_seq;
-	if (sim_log_config(&s->logs[n->proc], s->now, c) == NULL) {
+	x = sim_log_config(&s->logs[n->proc], s->now, c);
+	if (x == NULL) {
 		report_violation(&s->res.run, CHK_SIM, "log: no memory");
 		return;
+	}
+	if (c->kind == ORDO_CONF_REGULAR && n->e != NULL) {
+		struct ordo_engine_status st;
+
+		ordo_engine_status(n->e, &st);
+		for (i = 0; i < st.n_held_out && i < ORDO_MAX_MEMBERS; i++)
+			if (st.held_out[i] >= 1 &&
+			    st.held_out[i] <= ORDO_MAX_MEMBERS)
+				x->conf.held_out |= 1u << (st.held_out[i] - 1);
+		x->conf.held_by_ring = st.held_by_ring;
 	}
 	/* Not progress: an engine that keeps changing its mind must still
 	 * settle (stall_ns after the last fault), or it stalled. */
@@ -387,13 +422,14 @@ static void add_stats(struct ordo_engine_stats *t,
 	t->joins_sent += e->joins_sent;
 	t->commits += e->commits;
 	t->excluded += e->excluded;
+	t->flap_holds += e->flap_holds;
 	for (k = 0; k < ORDO_DROP_REASON_MAX; k++)
 		t->drops[k] += e->drops[k];
 }
 
 /* Node index i starts a new process: a fresh engine, incarnation and log.
  * Returns 0, or -errno when the engine cannot be created. */
-static int proc_start(struct sim *s, uint32_t i)
+int sim_proc_start(struct sim *s, uint32_t i)
 {
 	struct sim_node *n = &s->node[i];
 	struct ordo_engine_config c;
@@ -420,13 +456,13 @@ static int proc_start(struct sim *s, uint32_t i)
 	if (n->e == NULL)
 		return -errno;
 	ordo_engine_start(n->e, s->now);
-	arm_timer(s, n);
-	arm_submit(s, n, wl_next_due(&s->wl, i));
+	sim_arm_timer(s, n);
+	sim_arm_submit(s, n, wl_next_due(&s->wl, i));
 	s->dirty = true;
 	return 0;
 }
 
-static void proc_crash(struct sim *s, uint32_t i)
+void sim_proc_crash(struct sim *s, uint32_t i)
 {
 	struct sim_node *n = &s->node[i];
 	struct ordo_engine_status st;
@@ -440,80 +476,12 @@ static void proc_crash(struct sim *s, uint32_t i)
 	add_stats(&s->res.engine, ordo_engine_stats(n->e));
 	ordo_engine_destroy(n->e);
 	n->e = NULL;
+	sim_rxq_drop(s, i); /* a dead process's receive queue is gone */
 	s->procs[n->proc].crashed = s->now;
 	n->proc = -1;
 	n->tick_at = n->submit_at = UINT64_MAX;
 	s->res.crashes++;
 	s->dirty = true;
-}
-
-/* ---- faults --------------------------------------------------------------*/
-/* Links follow the active faults: a partition or merge cuts every link
- * between its groups, a one-way fault its one direction. */
-static void apply_links(struct sim *s)
-{
-	uint32_t a, b, k;
-
-	for (a = 0; a < s->o.nodes; a++) {
-		for (b = 0; b < s->o.nodes; b++) {
-			bool up = true;
-
-			for (k = 0; k < s->faults.n && up; k++) {
-				const struct fault *f = &s->faults.f[k];
-
-				if (!s->fault_active[k])
-					continue;
-				if (f->kind == FAULT_PARTITION ||
-				    f->kind == FAULT_MERGE)
-					up = f->group[a] == f->group[b];
-				else if (f->kind == FAULT_ONEWAY)
-					up = !(f->node == a && f->peer == b);
-			}
-			net_set_link(&s->net, a, b, up);
-		}
-	}
-}
-
-/* Step 0 starts fault k, step 1 heals it. */
-static int fault_step(struct sim *s, uint32_t k, int heal)
-{
-	const struct fault *f = &s->faults.f[k];
-	int rc = 0;
-
-	s->res.progress_at = s->now;
-	s->dirty = true;
-	if (f->kind == FAULT_CRASH) {
-		if (!heal) {
-			proc_crash(s, f->node);
-		} else if (s->node[f->node].e == NULL) {
-			s->res.restarts++;
-			rc = proc_start(s, f->node);
-		}
-		return rc;
-	}
-	s->fault_active[k] = !heal;
-	apply_links(s);
-	return 0;
-}
-
-static void schedule_faults(struct sim *s)
-{
-	uint32_t k;
-
-	for (k = 0; k < s->faults.n; k++) {
-		const struct fault *f = &s->faults.f[k];
-
-		if (f->at == 0 && f->kind != FAULT_CRASH) {
-			fault_step(s, k, 0); /* before anyone sends */
-		} else {
-			push(s, f->at, EV_FAULT, 2 * k, NULL);
-			s->faults_pending++;
-		}
-		if (f->heal != UINT64_MAX) {
-			push(s, f->heal, EV_FAULT, 2 * k + 1, NULL);
-			s->faults_pending++;
-		}
-	}
 }
 
 /* ---- a run ---------------------------------------------------------------*/
@@ -540,6 +508,7 @@ static int reset(struct sim *s, uint64_t seed)
 		s->node[i].idx = i;
 		s->node[i].proc = -1;
 		s->node[i].tick_at = s->node[i].submit_at = UINT64_MAX;
+		s->node[i].pause_k = s->node[i].slow_k = -1;
 	}
 
 	faults_plan(&s->faults, &s->o.faults, seed, s->o.nodes,
@@ -614,15 +583,33 @@ static uint64_t drops_total(const struct ordo_engine *e)
 	return n;
 }
 
+void sim_node_rx(struct sim *s, struct sim_node *n, struct pktbuf *b)
+{
+	uint64_t before = drops_total(n->e);
+	int rc = ordo_engine_rx(n->e, b->data, b->len, s->now);
+
+	/* A packet counts as held only if the engine kept it: rx said 0 and
+	 * no drop counter moved. engine.h promises a negative reason for
+	 * every counted drop; where it returns 0 anyway, holding would be
+	 * judged too leniently, so we look at both and count the
+	 * disagreement. */
+	if (drops_total(n->e) != before) {
+		s->res.rx_rc_mismatch += rc == 0;
+		rc = rc ? rc : -ORDO_DROP_REASON_MAX;
+	}
+	if (b->hostile)
+		hostile_rx(&s->hostile, rc);
+	tap_received(&s->tap, (uint32_t)n->proc, b->data, b->len, s->now, rc);
+	pktpool_put(&s->pool, b);
+}
+
 static int on_event(struct sim *s, const struct ev *ev)
 {
 	struct sim_node *n;
-	int rc;
 
-	if (ev->kind == EV_FAULT) {
-		s->faults_pending--;
-		return fault_step(s, ev->node / 2, ev->node & 1);
-	}
+	if (ev->kind == EV_FAULT)
+		return sim_fault_step(s, ev->node / FAULT_STEPS,
+				      ev->node % FAULT_STEPS);
 	n = &s->node[ev->node];
 	if (n->e == NULL) {
 		/* Crashed: packets fall on the floor, timers are gone. */
@@ -630,27 +617,16 @@ static int on_event(struct sim *s, const struct ev *ev)
 			pktpool_put(&s->pool, ev->pkt);
 		return 0;
 	}
-	switch (ev->kind) {
-	case EV_RX: {
-		uint64_t before = drops_total(n->e);
-
-		rc = ordo_engine_rx(n->e, ev->pkt->data, ev->pkt->len, s->now);
-		/* A packet counts as held only if the engine kept it: rx said
-		 * 0 and no drop counter moved. engine.h promises a negative
-		 * reason for every counted drop; where it returns 0 anyway,
-		 * holding would be judged too leniently, so we look at both
-		 * and count the disagreement. */
-		if (drops_total(n->e) != before) {
-			s->res.rx_rc_mismatch += rc == 0;
-			rc = rc ? rc : -ORDO_DROP_REASON_MAX;
-		}
-		if (ev->pkt->hostile)
-			hostile_rx(&s->hostile, rc);
-		tap_received(&s->tap, (uint32_t)n->proc, ev->pkt->data,
-			     ev->pkt->len, s->now, rc);
-		pktpool_put(&s->pool, ev->pkt);
-		break;
+	if (ev->kind == EV_WAKE) {
+		sim_resume(s, n);
+		return 0;
 	}
+	if (sim_hold(s, n, ev))
+		return 0; /* paused or off: it waits */
+	switch (ev->kind) {
+	case EV_RX:
+		sim_node_rx(s, n, ev->pkt);
+		break;
 	case EV_TICK:
 		if (ev->time != n->tick_at)
 			return 0; /* superseded by an earlier tick */
@@ -664,7 +640,7 @@ static int on_event(struct sim *s, const struct ev *ev)
 		if (ev->time != n->submit_at)
 			return 0;
 		n->submit_at = UINT64_MAX;
-		arm_submit(s, n, wl_submit_due(&s->wl, n->idx, s->now, n->e,
+		sim_arm_submit(s, n, wl_submit_due(&s->wl, n->idx, s->now, n->e,
 					       n->proc, n->last_delivered,
 					       &sp->accepted));
 		if (sp->accepted != before) {
@@ -674,7 +650,7 @@ static int on_event(struct sim *s, const struct ev *ev)
 		break;
 	}
 	}
-	arm_timer(s, n);
+	sim_arm_timer(s, n);
 	return 0;
 }
 
@@ -687,9 +663,9 @@ int sim_run(struct sim *s, uint64_t seed)
 
 	rc = reset(s, seed);
 	if (rc == 0)
-		schedule_faults(s); /* a merge's split is in place first */
+		sim_schedule_faults(s); /* a merge's split is in place first */
 	for (i = 0; rc == 0 && i < s->o.nodes; i++)
-		rc = proc_start(s, i);
+		rc = sim_proc_start(s, i);
 	if (rc != 0) {
 		s->res.end = SIM_END_ERROR;
 		report_violation(&s->res.run, CHK_SIM,
@@ -699,6 +675,11 @@ int sim_run(struct sim *s, uint64_t seed)
 	}
 	quiet_after = wl_last_due(&s->wl) > s->faults.last ?
 			      wl_last_due(&s->wl) : s->faults.last;
+	/* After faults, a member the engines hold out for flapping waits for
+	 * flap_hold_ns of stability, twice when holds chain (one member's
+	 * return costs another its place): not a stall. */
+	if (s->faults.n)
+		quiet_after += 2 * s->flap_hold_ns;
 
 	s->res.end = SIM_END_IDLE;
 	while (evq_pop(&s->q, &ev)) {

@@ -52,6 +52,7 @@ struct sim_opts {
 	/* Membership timers; 0 keeps the engine's default. */
 	uint64_t token_loss_ns, join_ns, consensus_ns, merge_detect_ns;
 	uint64_t holddown_ns;
+	uint64_t flap_hold_ns;   /* UINT64_MAX: 0 (never held out) */
 	uint32_t fail_recv_rounds;
 	uint64_t time_limit_ns;  /* liveness bound, simulated */
 	uint64_t stall_ns;       /* end early after this long without progress */
@@ -87,6 +88,19 @@ struct sim_node {
 	uint64_t tick_at;       /* pending EV_TICK, or UINT64_MAX */
 	uint64_t submit_at;     /* pending EV_SUBMIT, or UINT64_MAX */
 	int32_t last_delivered; /* plan index of its last verified delivery */
+	int32_t pause_k;        /* the pause fault it is in, or -1 */
+	int32_t slow_k;         /* the slow fault it is in, or -1 */
+	uint64_t wake_at;       /* pending EV_WAKE (end of an off part), or 0 */
+};
+
+/* A node's receive queue while it does not run (paused, or in the off part
+ * of a slow spell): handled in order, in bursts, when it runs again.
+ * Bounded like a NIC's ring: what does not fit is dropped. */
+#define SIM_RXQ_MAX 4096u
+
+struct sim_rxq {
+	struct pktbuf **pkt;
+	uint32_t n, cap;
 };
 
 /* What the loop follows of a process to know when the run has settled. */
@@ -109,6 +123,8 @@ struct sim_result {
 	uint64_t deliveries;    /* over all processes */
 	uint64_t conf_changes;  /* over all processes */
 	uint32_t crashes, restarts, restarts_skipped;
+	uint32_t pauses, resumes;
+	uint64_t rxq_dropped;   /* packets a full receive queue dropped */
 	/* Packets the engine counted as dropped while ordo_engine_rx()
 	 * returned 0, against engine.h's contract (reported, not judged). */
 	uint64_t rx_rc_mismatch;
@@ -120,6 +136,8 @@ struct sim {
 	struct sim_opts o;
 	uint64_t token_retx_ns;
 	uint64_t fault_unit_ns;  /* token loss + consensus timeouts */
+	uint64_t flap_hold_ns;   /* how long the engine may hold a flapping
+				  * member out after it is stable */
 	uint64_t grace_ns;
 	uint64_t now;
 	struct evq q;
@@ -132,6 +150,7 @@ struct sim {
 	bool fault_active[FAULT_MAX];
 	uint32_t faults_pending; /* fault steps still in the queue */
 	struct sim_node node[ORDO_MAX_MEMBERS];
+	struct sim_rxq rxq[ORDO_MAX_MEMBERS];
 	uint32_t n_procs;
 	struct proc_info procs[SIM_MAX_PROCS];
 	struct sim_proc sp[SIM_MAX_PROCS];

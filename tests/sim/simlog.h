@@ -63,6 +63,11 @@ struct sim_log_config {
 	uint32_t n_members;
 	uint32_t members[ORDO_MAX_MEMBERS]; /* as reported: ascending ids */
 	uint32_t prev_rep, prev_seq;        /* transitional: the one it ends */
+	/* Filled by the simulator from the engine's status (availability):
+	 * node ids the engine held out for flapping (bit id-1), and whether a
+	 * ring told it that it is held out. */
+	uint32_t held_out;
+	bool held_by_ring;
 };
 
 struct sim_log_entry {

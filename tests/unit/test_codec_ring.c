@@ -113,7 +113,8 @@ static struct craft *beacon(struct fix *f, uint32_t inc, uint32_t rseq)
 {
 	craft_hdr(&f->c, ORDO_PKT_BEACON, H_HASH, 1, f->rep, rseq);
 	craft_u32(&f->c, inc);
-	craft_u32(&f->c, 3);
+	craft_u16(&f->c, 3); /* n_members */
+	craft_u16(&f->c, 0); /* out */
 	craft_finish(&f->c);
 	return &f->c;
 }
@@ -125,6 +126,9 @@ static void test_bad_membership_packets(void **state)
 				   14, 15, 16, 17, 18 };
 	const uint32_t zero[3] = { 1, 0, 3 };
 	const uint32_t stranger[3] = { 1, 2, 9 };
+	const uint32_t out_stranger[2] = { 1, 9 };
+	const uint32_t many[18] = { 1, 2, 3, 2, 3, 2, 3, 2, 3,
+				    2, 3, 2, 3, 2, 3, 2, 3, 2 };
 	const uint32_t not_self[2] = { 2, 3 };
 	uint32_t nr = f->rseq + 10;
 	struct memb_entry m[3] = {
@@ -158,6 +162,16 @@ static void test_bad_membership_packets(void **state)
 		       "join, sender not in its own proc");
 	rx_expect_drop(f, join(f, ME, 1, 3, 0, ids, 3), ORDO_DROP_FROM_SELF,
 		       "own join");
+	/* n_out (byte 12 of the body): members held out for flapping. */
+	join(f, 1, 1, 3, 0, ids, 3);
+	f->c.buf[sizeof(struct ordo_wire_hdr) + 12] = 1;
+	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_LEN, "join, 1 out id named, 0 sent");
+	join(f, 1, 1, 1, 0, many, 18);
+	f->c.buf[sizeof(struct ordo_wire_hdr) + 12] = 17;
+	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_JOIN, "join, n_out 17");
+	join(f, 1, 1, 1, 0, out_stranger, 2);
+	f->c.buf[sizeof(struct ordo_wire_hdr) + 12] = 1;
+	rx_expect_drop(f, &f->c, ORDO_DROP_BAD_JOIN, "join, a stranger out");
 
 	/* COMMIT */
 	commit(f, 1, nr, ME, 3, m, 3);

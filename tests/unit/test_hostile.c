@@ -84,7 +84,8 @@ static struct craft *beacon(struct craft *c, uint32_t sender, uint32_t rep,
 {
 	craft_hdr(c, ORDO_PKT_BEACON, H_HASH, sender, rep, rseq);
 	craft_u32(c, inc);
-	craft_u32(c, N);
+	craft_u16(c, N);  /* n_members */
+	craft_u16(c, 0);  /* out: no one held out */
 	craft_finish(c);
 	return c;
 }

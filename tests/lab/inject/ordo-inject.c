@@ -349,7 +349,7 @@ static uint32_t build(struct inj *x, enum kind k, uint8_t *p)
 		len = HDR + 8;
 		hdr(x, p, ORDO_PKT_BEACON, s, s, absurd_seq(x), len);
 		put32(p + HDR, 1 + below(x, 0xffff));
-		put32(p + HDR + 4, n);
+		put32(p + HDR + 4, n << 16); /* n_members, out 0 */
 		return len;
 	}
 	case K_COMMIT: {
