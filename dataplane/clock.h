@@ -24,12 +24,19 @@ static inline void dp_clock_init(struct dp_clock *c)
 	c->mult = (uint64_t)(((unsigned __int128)1000000000u << 32) / c->hz);
 }
 
-/* Nanoseconds since init; starts at 1 so 0 can mean "never". */
-static inline uint64_t dp_clock_ns(const struct dp_clock *c)
+/* Nanoseconds since init at TSC reading tsc; starts at 1 so 0 can mean
+ * "never". (The poll loop reads the TSC once per turn for its clock and
+ * its stage accounting, stages.h.) */
+static inline uint64_t dp_clock_ns_at(const struct dp_clock *c, uint64_t tsc)
 {
-	uint64_t d = rte_rdtsc() - c->base_tsc;
+	uint64_t d = tsc - c->base_tsc;
 
 	return (uint64_t)(((unsigned __int128)d * c->mult) >> 32) + 1;
+}
+
+static inline uint64_t dp_clock_ns(const struct dp_clock *c)
+{
+	return dp_clock_ns_at(c, rte_rdtsc());
 }
 
 #endif /* ORDO_DP_CLOCK_H */

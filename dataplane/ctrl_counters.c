@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * ordod's answer to a COUNTERS query (ordoctl counters): the engine's,
- * the ports' and the client gateway's counters, as text or JSON, from the
+ * the ports', the ring lcore's stage cycles and the client gateway's
+ * counters, as text or JSON, from the
  * snapshot the ring lcore publishes and the gateway's counters (plain
  * 64-bit words the ring lcore writes; reading them may be a turn late,
  * never torn).
@@ -54,6 +55,53 @@ static void section(struct out *o, const char *name, bool open)
 	} else if (open) {
 		put(o, "%s:\n", name);
 	}
+}
+
+/* The ring lcore's cost per stage (dataplane/stages.h). Keys are unique
+ * in the whole answer (ordo-perf looks them up by name alone): "stage_"
+ * and "lcore_" prefixes. Cycles per item and per ordered message are
+ * there for people; programs divide the totals' differences.
+ * lcore_busy_cycles_per_msg is the whole loop's, from every busy turn;
+ * lcore_timed_cycles_per_msg the stages' sum, from the timed ones. */
+static void stages(struct out *o, const struct dp_stage_stats *st)
+{
+	uint64_t msgs = st->items[DP_STAGE_PROTOCOL], all = 0;
+	char key[48];
+
+	section(o, "stages", true);
+	kv(o, "lcore", st->lcore);
+	kv(o, "lcore_tsc_hz", st->tsc_hz);
+	kv(o, "lcore_sample_every", st->sample_every);
+	kv(o, "lcore_stage_bias_cycles", st->bias);
+	kv(o, "lcore_turns", st->turns);
+	kv(o, "lcore_timed_turns", st->timed_turns);
+	kv(o, "lcore_empty_turns", st->empty_turns);
+	kv(o, "lcore_empty_cycles", st->empty_cycles);
+	kv(o, "lcore_long_turns", st->long_turns);
+	kv(o, "lcore_long_cycles", st->long_cycles);
+	kv(o, "lcore_busy_turns", st->busy_turns);
+	kv(o, "lcore_busy_cycles", st->busy_cycles);
+	kv(o, "lcore_busy_msgs", st->busy_msgs);
+	kv(o, "lcore_busy_cycles_per_msg",
+	   st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
+	kv(o, "lcore_stall_max_cycles", st->stall_max);
+	kv(o, "lcore_stall_recent_cycles", st->stall_recent);
+	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
+		const char *n = dp_stage_name(i);
+
+		all += st->cycles[i];
+		snprintf(key, sizeof(key), "stage_%s_cycles", n);
+		kv(o, key, st->cycles[i]);
+		snprintf(key, sizeof(key), "stage_%s_items", n);
+		kv(o, key, st->items[i]);
+		snprintf(key, sizeof(key), "stage_%s_cycles_per_item", n);
+		kv(o, key, st->items[i] ? st->cycles[i] / st->items[i] : 0);
+		snprintf(key, sizeof(key), "stage_%s_cycles_per_msg", n);
+		kv(o, key, msgs ? st->cycles[i] / msgs : 0);
+	}
+	kv(o, "lcore_timed_cycles", all);
+	kv(o, "lcore_timed_cycles_per_msg", msgs ? all / msgs : 0);
+	section(o, "stages", false);
 }
 
 size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
@@ -119,6 +167,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		kv(&o, "rx_stranger_accepted", s.rx_stranger);
 		section(&o, "drops", false);
 	}
+	stages(&o, &s.stages);
 	section(&o, "clients", true);
 	kv(&o, "attached", g->attached);
 	kv(&o, "detached", g->detached);

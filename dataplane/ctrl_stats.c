@@ -118,10 +118,14 @@ static uint32_t u32_at(const void *base, uint16_t off)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The ring lcore's stage cycles (stages.h): 14 scalars and two per stage. */
+#define STAGE_RECORDS (14 + 2 * DP_STAGE_MAX)
+
 /* Page 0 holds every global record, whatever the port count. */
 static_assert(N(snap_fields) + 4 + ORDO_DROP_REASON_MAX +
 		      DP_MAX_PORTS * (7 + DP_DROP_MAX) + N(gw_fields) + 3 + 1 +
-		      N(groups_u64) + N(groups_u32) <= DP_STATS_GLOBAL_MAX,
+		      N(groups_u64) + N(groups_u32) + STAGE_RECORDS <=
+		      DP_STATS_GLOBAL_MAX,
 	      "page 0 bound");
 static_assert(DP_STATS_GLOBAL_MAX <= ORDO_CP_STATS_MAX, "page 0 fits");
 
@@ -130,6 +134,30 @@ static bool is_u32_snap(uint16_t id)
 {
 	return id == ORDO_ST_RING_MEMBERS || id == ORDO_ST_RING_SEQ ||
 	       id == ORDO_ST_SUBMIT_QUEUED;
+}
+
+static void stages(const struct dp_stage_stats *st, struct page *p)
+{
+	uint32_t lc = st->lcore;
+
+	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
+		put(p, ORDO_ST_STAGE_CYCLES, lc, dp_stage_name(i), st->cycles[i]);
+		put(p, ORDO_ST_STAGE_ITEMS, lc, dp_stage_name(i), st->items[i]);
+	}
+	put(p, ORDO_ST_STAGE_TIMED_TURNS, lc, NULL, st->timed_turns);
+	put(p, ORDO_ST_STAGE_EMPTY_TURNS, lc, NULL, st->empty_turns);
+	put(p, ORDO_ST_STAGE_EMPTY_CYCLES, lc, NULL, st->empty_cycles);
+	put(p, ORDO_ST_STAGE_LONG_TURNS, lc, NULL, st->long_turns);
+	put(p, ORDO_ST_STAGE_LONG_CYCLES, lc, NULL, st->long_cycles);
+	put(p, ORDO_ST_LOOP_TURNS, lc, NULL, st->turns);
+	put(p, ORDO_ST_LOOP_STALL_MAX, lc, NULL, st->stall_max);
+	put(p, ORDO_ST_LOOP_STALL_RECENT, lc, NULL, st->stall_recent);
+	put(p, ORDO_ST_TSC_HZ, lc, NULL, st->tsc_hz);
+	put(p, ORDO_ST_STAGE_SAMPLE_EVERY, lc, NULL, st->sample_every);
+	put(p, ORDO_ST_STAGE_BIAS, lc, NULL, st->bias);
+	put(p, ORDO_ST_LOOP_BUSY_TURNS, lc, NULL, st->busy_turns);
+	put(p, ORDO_ST_LOOP_BUSY_CYCLES, lc, NULL, st->busy_cycles);
+	put(p, ORDO_ST_LOOP_BUSY_MSGS, lc, NULL, st->busy_msgs);
 }
 
 static void global(const struct ordod_counters_src *src, struct page *p)
@@ -170,6 +198,7 @@ static void global(const struct ordod_counters_src *src, struct page *p)
 			put(p, ORDO_ST_PORT_DROPS, id,
 			    dp_drop_name((enum dp_drop)k), c->drops[k]);
 	}
+	stages(&s.stages, p);
 	for (i = 0; i < N(gw_fields); i++)
 		put(p, gw_fields[i].id, 0, NULL,
 		    __atomic_load_n((const uint64_t *)((const char *)&gw->st +

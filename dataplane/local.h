@@ -13,6 +13,7 @@
 
 #include "engine/engine.h"
 
+struct dp_stages;
 struct dp_traffic_report;
 
 struct dp_local_ops {
@@ -29,6 +30,13 @@ struct dp_local_ops {
 	/* A membership change, in order with deliveries. May be NULL. */
 	void (*config_change)(void *ctx, const struct ordo_config_change *c,
 			      uint64_t now);
+	/* The loop's stage accounting (dataplane/stages.h), before the ring
+	 * starts: a local end that times its own stages inside produce and
+	 * deliver (switching to protocol around its engine submissions, to
+	 * deliver for its deliveries) and counts their items keeps it. May be
+	 * NULL: then produce is all submit, deliver all deliver, and the
+	 * loop counts one deliver item per delivery. */
+	void (*bind_stages)(void *ctx, struct dp_stages *s);
 	/* Fill the traffic part of the published counters. May be NULL. */
 	void (*report)(void *ctx, struct dp_traffic_report *r);
 };

@@ -20,6 +20,7 @@ enum opt_id {
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
 	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS, O_TOKEN_HOLD,
 	O_RUNTIME_DIR, O_NO_CLIENTS, O_CRYPTO, O_KEY_FILE, O_CRYPTO_DEV,
+	O_STAGE_SAMPLE,
 };
 
 struct opt_doc {
@@ -61,6 +62,7 @@ static const struct opt_doc docs[] = {
 	{ NULL, 0, NULL, "lcore" },
 	{ "idle", O_IDLE, "spin|yield|backoff", "idle strategy: spin for production, backoff for labs" },
 	{ "idle-max-sleep-us", O_IDLE_SLEEP, "US", "backoff: longest sleep (1000)" },
+	{ "stage-sample", O_STAGE_SAMPLE, "N|off", "time one loop turn in N stage by stage (64; 1: all; docs/performance.md)" },
 	{ NULL, 0, NULL, "built-in traffic" },
 	{ "traffic-msgs", O_T_MSGS, "N", "messages this node submits" },
 	{ "traffic-size", O_T_SIZE, "BYTES", "bytes per message, >= 16 (1024)" },
@@ -257,6 +259,18 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 			return bad(name, arg, "use spin, yield or backoff");
 		o->idle = arg;
 		return 0;
+	case O_STAGE_SAMPLE: {
+		uint64_t v;
+
+		if (strcmp(arg, "off") == 0) {
+			o->stage_sample = DP_STAGE_SAMPLE_OFF;
+			return 0;
+		}
+		if (parse_u64(arg, 1u << 20, &v) || v == 0)
+			return bad(name, arg, "1..1048576 turns, or off");
+		o->stage_sample = (uint32_t)v;
+		return 0;
+	}
 	case O_IDLE_SLEEP:
 		if (parse_u64(arg, 1000000, &o->idle_max_sleep_us) ||
 		    o->idle_max_sleep_us == 0)

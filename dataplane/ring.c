@@ -2,13 +2,17 @@
  *
  * The ring agent's poll loop: rx, timers, local submissions, tx (ring.h).
  * Everything here is the hot path: no allocation but mbufs from the
- * pool, no lock, no syscall, no log; every drop is a counter.
+ * pool, no lock, no syscall, no log; every drop is a counter. Stage
+ * boundaries (stage_in / stage_out) read the TSC on timed turns only
+ * (stages.h).
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/uio.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
 #include <rte_mbuf.h>
 
 #include "dataplane/ring.h"
@@ -18,6 +22,27 @@
 #define ANSWER_GAP_NS      10000000ull   /* at most 100 answers/s */
 
 static void announce_port(struct dp_ring *r, struct dp_port *p);
+
+/* Enter a stage; returns the one to go back to. A TSC read on a timed
+ * turn, a predicted branch on the others. */
+static inline unsigned stage_in(struct dp_ring *r, unsigned stage)
+{
+	if (likely(!r->stg.on))
+		return 0;
+	return dp_stage_enter(&r->stg, stage, rte_rdtsc());
+}
+
+static inline void stage_out(struct dp_ring *r, unsigned prev)
+{
+	if (unlikely(r->stg.on))
+		dp_stage_leave(&r->stg, prev, rte_rdtsc());
+}
+
+static inline void stage_items(struct dp_ring *r, unsigned stage, uint32_t n)
+{
+	if (unlikely(r->stg.on))
+		dp_stage_items(&r->stg, stage, n);
+}
 static void announce_rx(struct dp_ring *r, struct dp_port *p,
 			const struct dp_frame_view *v, uint32_t sender);
 
@@ -61,6 +86,7 @@ from_other_station(const struct dp_ring *r, const struct dp_frame_view *v)
 static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
 			    const struct dp_frame_view *v, uint32_t sender)
 {
+	unsigned st;
 	int rc;
 
 	if (unlikely(v->len >= 2 && v->pkt[0] == (DP_ANNOUNCE_MAGIC >> 8) &&
@@ -69,7 +95,9 @@ static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
 		return;
 	}
 	p->c.rx_ordo++;
+	st = stage_in(r, DP_STAGE_PROTOCOL);
 	rc = ordo_engine_rx(r->engine, v->pkt, v->len, r->now);
+	stage_out(r, st);
 	if (rc == 0 && unlikely(from_other_station(r, v)))
 		r->rx_stranger++;
 	/* Learn from every packet but DATA, which a retransmitting member
@@ -117,13 +145,17 @@ static inline void rx_sealed(struct dp_ring *r, struct dp_port *p,
 			     struct rte_mbuf **pkts, uint16_t n)
 {
 	struct dp_seal_rx rx[DP_RX_BURST];
+	unsigned st;
 
 	for (uint16_t i = 0; i < n; i++) {
 		rx[i].m = pkts[i];
 		rx[i].sender = 0;
 		rx[i].rc = rx_frame(r, p, pkts[i], &rx[i].v) ? 0 : 1;
 	}
+	st = stage_in(r, DP_STAGE_OPEN);
 	dp_seal_rx_open(r->seal, rx, n, r->framer.ethertype_be, r->now);
+	stage_out(r, st);
+	stage_items(r, DP_STAGE_OPEN, n);
 	for (uint16_t i = 0; i < n; i++) {
 		if (likely(rx[i].rc == 0))
 			rx_plain(r, p, &rx[i].v, rx[i].sender);
@@ -135,10 +167,14 @@ static inline void rx_sealed(struct dp_ring *r, struct dp_port *p,
 static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 {
 	struct rte_mbuf *pkts[DP_RX_BURST];
+	unsigned st = stage_in(r, DP_STAGE_RX);
 	uint16_t n = dp_port_rx(p, pkts, DP_RX_BURST);
 
-	if (n == 0)
+	if (n == 0) {
+		stage_out(r, st);
 		return 0;
+	}
+	stage_items(r, DP_STAGE_RX, n);
 	if (r->seal != NULL) {
 		rx_sealed(r, p, pkts, n);
 	} else {
@@ -153,6 +189,7 @@ static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 		}
 	}
 	rte_pktmbuf_free_bulk(pkts, n);
+	stage_out(r, st);
 	return n;
 }
 
@@ -165,6 +202,7 @@ static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 	uint32_t env = r->seal != NULL ? (uint32_t)ORDO_SEAL_OVERHEAD : 0;
 	struct rte_mbuf *m;
 	uint8_t *buf;
+	unsigned st;
 	int rc;
 
 	if (unlikely(!p->up)) {
@@ -184,6 +222,7 @@ static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 	}
 	dp_frame_write(&r->framer, buf, dst_mac, p->mac, dst_ip_be, env + len);
 	r->events++;
+	stage_items(r, DP_STAGE_TX, 1);
 	if (r->seal == NULL) {
 		memcpy(buf + hl, pkt, len);
 		dp_port_enqueue(p, m);
@@ -192,19 +231,35 @@ static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 	/* The packet goes behind the envelope's header; the seal writes the
 	 * header and the tag, and queues the frame on p once sealed. */
 	memcpy(buf + hl + sizeof(struct ordo_seal_hdr), pkt, len);
+	st = stage_in(r, DP_STAGE_SEAL);
 	rc = dp_seal_tx_add(r->seal, r->ports, m, hl, len, p->mac,
 			    r->framer.ethertype_be, r->framer.my_ip_be,
 			    p->index);
+	stage_out(r, st);
+	stage_items(r, DP_STAGE_SEAL, 1);
 	if (unlikely(rc < 0)) {
 		rte_pktmbuf_free(m);
 		p->c.drops[-rc]++;
 	}
 }
 
-/* ops->send: the engine's packet, to the ring or to one member. */
+static void ring_send_frames(struct dp_ring *r, uint32_t dest,
+			     const void *pkt, uint32_t len);
+
+/* ops->send: the engine's packet, to the ring or to one member. Building
+ * frames is the tx stage's, wherever the engine sends from. */
 static void ring_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 {
 	struct dp_ring *r = ctx;
+	unsigned st = stage_in(r, DP_STAGE_TX);
+
+	ring_send_frames(r, dest, pkt, len);
+	stage_out(r, st);
+}
+
+static void ring_send_frames(struct dp_ring *r, uint32_t dest,
+			     const void *pkt, uint32_t len)
+{
 	struct dp_peer *peer = NULL;
 	bool sent = false;
 
@@ -257,8 +312,12 @@ static void ring_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 static void ring_deliver(void *ctx, const struct ordo_delivery *d)
 {
 	struct dp_ring *r = ctx;
+	unsigned st;
 
 	r->events++;
+	/* The protocol's output, the per-message denominator (stages.h). */
+	dp_stages_msg(&r->stg);
+	stage_items(r, DP_STAGE_PROTOCOL, 1);
 	/* A key rotation's ordered step is the dataplane's, never the local
 	 * end's (no client can send one: include/ordo/seal.h). */
 	if (unlikely(d->msg_type == ORDO_SEAL_USE_MSG_TYPE &&
@@ -272,8 +331,13 @@ static void ring_deliver(void *ctx, const struct ordo_delivery *d)
 			return;
 		}
 	}
-	if (r->local != NULL && r->local->deliver != NULL)
-		r->local->deliver(r->local_ctx, d, r->now);
+	if (r->local == NULL || r->local->deliver == NULL)
+		return;
+	st = stage_in(r, DP_STAGE_DELIVER);
+	r->local->deliver(r->local_ctx, d, r->now);
+	stage_out(r, st);
+	if (r->local->bind_stages == NULL)
+		stage_items(r, DP_STAGE_DELIVER, 1);
 }
 
 /* The seal's ordered messages (a key rotation's USE) go out as the
@@ -351,6 +415,7 @@ void dp_ring_publish(struct dp_ring *r)
 	s->loops = r->loops;
 	s->idle_turns = r->idle.idle_turns;
 	s->parks = r->idle.parks;
+	s->stages = r->stg.st;
 	s->crypto = r->seal != NULL;
 	if (r->seal != NULL)
 		dp_seal_report(r->seal, &s->seal);
@@ -438,6 +503,8 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
 static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 {
 	r->next_slow = r->now + SLOW_PERIOD_NS;
+	stage_items(r, DP_STAGE_SLOW, 1);
+	dp_stages_roll(&r->stg, rte_rdtsc());
 	if (r->seal != NULL)
 		dp_seal_slow(r->seal, ring_submit_control, r);
 	for (uint16_t i = 0; i < r->n_ports; i++) {
@@ -472,17 +539,26 @@ int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here)
 
 void dp_ring_flush(struct dp_ring *r)
 {
-	if (r->seal != NULL)
+	unsigned st = stage_in(r, DP_STAGE_TX);
+
+	if (r->seal != NULL) {
+		unsigned s2 = stage_in(r, DP_STAGE_SEAL);
+
 		dp_seal_tx_flush(r->seal, r->ports);
+		stage_out(r, s2);
+	}
 	for (uint16_t i = 0; i < r->n_ports; i++)
 		dp_port_flush(&r->ports[i]);
+	stage_out(r, st);
 }
 
 unsigned dp_ring_do_work(struct dp_ring *r)
 {
-	unsigned work = 0;
+	uint64_t t0 = rte_rdtsc();
+	unsigned work = 0, st;
 
-	r->now = dp_clock_ns(&r->clock);
+	r->now = dp_clock_ns_at(&r->clock, t0);
+	dp_stages_begin(&r->stg, t0);
 	r->loops++;
 	for (uint16_t i = 0; i < r->n_ports; i++)
 		if (likely(r->ports[i].up))
@@ -493,21 +569,31 @@ unsigned dp_ring_do_work(struct dp_ring *r)
 		 * and must still let the idle strategy sleep. */
 		uint64_t before = r->events;
 
+		st = stage_in(r, DP_STAGE_PROTOCOL);
 		ordo_engine_tick(r->engine, r->now);
+		stage_out(r, st);
 		work += (unsigned)(r->events - before);
 	}
-	if (r->local != NULL && r->local->produce != NULL)
+	if (r->local != NULL && r->local->produce != NULL) {
+		st = stage_in(r, DP_STAGE_SUBMIT);
 		work += r->local->produce(r->local_ctx, r->engine, r->now);
+		stage_out(r, st);
+	}
 	r->deadline = ordo_engine_next_deadline(r->engine);
 	dp_ring_flush(r);
-	if (unlikely(r->now >= r->next_slow))
+	if (unlikely(r->now >= r->next_slow)) {
+		st = stage_in(r, DP_STAGE_SLOW);
 		slow_path(r);
+		stage_out(r, st);
+	}
+	dp_stages_end(&r->stg, rte_rdtsc(), work);
 	return work;
 }
 
 void dp_ring_run(struct dp_ring *r, volatile bool *quit)
 {
 	r->quit = quit;
+	r->stg.st.lcore = rte_lcore_id();
 	dp_idle_start(&r->idle);
 	while (!__atomic_load_n(quit, __ATOMIC_RELAXED))
 		dp_idle_turn(&r->idle, dp_ring_do_work(r));

@@ -10,6 +10,8 @@
  *            flush every port's tx buffer
  *            every millisecond, the slow path: link states, station
  *            announcements (l2.h), published counters
+ * Every turn is timed, one in DP_STAGE_SAMPLE_DEFAULT stage by stage
+ * (stages.h): published with the counters.
  * ops->send builds an mbuf (headers of frame.h + a copy of the packet) and
  * queues it on the port(s) toward the destination; ops->deliver hands the
  * ordered message to the local end. With crypto on (the default) every
@@ -39,6 +41,7 @@
 #include "dataplane/port.h"
 #include "dataplane/seal.h"
 #include "dataplane/snapshot.h"
+#include "dataplane/stages.h"
 #include "engine/engine.h"
 
 struct dp_ring_conf {
@@ -59,7 +62,14 @@ struct dp_ring_conf {
 	 * envelope (ORDO_SEAL_OVERHEAD). */
 	const struct ordo_seal_key *key;
 	const char *crypto_dev;    /* NULL: chosen at start */
+	/* Per-stage cycle accounting (stages.h): one turn in this many is
+	 * timed stage by stage; 0 means DP_STAGE_SAMPLE_DEFAULT, and
+	 * DP_STAGE_SAMPLE_OFF none (the longest stall is kept anyway). */
+	uint32_t stage_sample;
 };
+
+#define DP_STAGE_SAMPLE_DEFAULT 64u
+#define DP_STAGE_SAMPLE_OFF     UINT32_MAX
 
 struct dp_ring {
 	/* hot: touched every turn */
@@ -77,6 +87,7 @@ struct dp_ring {
 	struct dp_idle idle;
 	struct dp_peers peers;
 	struct dp_seal *seal;  /* NULL: crypto off */
+	struct dp_stages stg;  /* what each stage of a turn costs */
 	uint64_t loops;
 	uint64_t events;     /* frames built + deliveries + config changes */
 	uint64_t tx_no_port;

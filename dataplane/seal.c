@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_cycles.h>
 #include <rte_cryptodev.h>
 
 #include "dataplane/seal.h"
@@ -150,12 +151,14 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 {
 	struct dp_seal_key *k = &s->keys[s->tx_key];
 	uint16_t n = s->tx_n;
-	unsigned ok = 0;
+	unsigned ok = 0, st = DP_STAGE_MAX;
 
 	if (n == 0)
 		return 0;
 	s->tx_n = 0;
 	run(s, s->tx_ops, n);
+	if (unlikely(s->stages != NULL && s->stages->on))
+		st = dp_stage_enter(s->stages, DP_STAGE_TX, rte_rdtsc());
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_crypto_op *op = s->tx_ops[i];
 		struct dp_port *p = &ports[s->tx_port[i]];
@@ -173,6 +176,8 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 		}
 		rte_crypto_op_free(op);
 	}
+	if (st != DP_STAGE_MAX)
+		dp_stage_leave(s->stages, st, rte_rdtsc());
 	k->sealed += ok;
 	s->st.sealed += ok;
 	return ok;

@@ -35,6 +35,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/frame.h"
 #include "dataplane/port.h"
+#include "dataplane/stages.h"
 #include "lib/seal/kdf.h"
 #include "lib/seal/replay.h"
 #include "ordo/seal.h"
@@ -112,6 +113,10 @@ struct dp_seal {
 	struct dp_seal_key keys[ORDO_SEAL_MAX_KEYS];
 	struct ordo_replay replay[ORDO_MAX_MEMBERS];
 	struct dp_seal_stats st;
+	/* The ring lcore's stage accounting (stages.h; NULL: none): queuing
+	 * sealed frames on their ports, which may send a full tx buffer, is
+	 * the tx stage's, not the seal's. */
+	struct dp_stages *stages;
 
 	/* cold */
 	struct rte_mempool *sess_pool;

@@ -17,6 +17,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/port.h"
 #include "dataplane/seal.h"
+#include "dataplane/stages.h"
 #include "engine/engine.h"
 
 struct dp_traffic_report {
@@ -57,6 +58,7 @@ struct dp_snapshot {
 	uint64_t config_changes;
 	uint32_t ring_members;    /* members of the ring we are in now */
 	uint64_t loops, idle_turns, parks;
+	struct dp_stage_stats stages; /* the ring lcore's, stages.h */
 	bool     crypto;          /* frames are sealed (seal.h) */
 	struct dp_seal_stats seal;
 	struct dp_traffic_report traffic;

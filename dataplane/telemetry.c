@@ -72,6 +72,35 @@ static void add_port_totals(struct rte_tel_data *d, const struct dp_snapshot *s)
 	rte_tel_data_add_dict_u64(d, "dp_tx_no_port", s->tx_no_port);
 }
 
+/* The ring lcore's cost per stage (stages.h), as ordoctl counters names
+ * them: cycles and items per stage, the longest stalls. */
+static void add_stages(struct rte_tel_data *d, const struct dp_stage_stats *st)
+{
+	char name[64];
+
+	rte_tel_data_add_dict_u64(d, "lcore", st->lcore);
+	rte_tel_data_add_dict_u64(d, "lcore_tsc_hz", st->tsc_hz);
+	rte_tel_data_add_dict_u64(d, "lcore_sample_every", st->sample_every);
+	rte_tel_data_add_dict_u64(d, "lcore_stage_bias_cycles", st->bias);
+	rte_tel_data_add_dict_u64(d, "lcore_timed_turns", st->timed_turns);
+	rte_tel_data_add_dict_u64(d, "lcore_empty_turns", st->empty_turns);
+	rte_tel_data_add_dict_u64(d, "lcore_empty_cycles", st->empty_cycles);
+	rte_tel_data_add_dict_u64(d, "lcore_long_turns", st->long_turns);
+	rte_tel_data_add_dict_u64(d, "lcore_long_cycles", st->long_cycles);
+	rte_tel_data_add_dict_u64(d, "lcore_busy_turns", st->busy_turns);
+	rte_tel_data_add_dict_u64(d, "lcore_busy_cycles", st->busy_cycles);
+	rte_tel_data_add_dict_u64(d, "lcore_busy_msgs", st->busy_msgs);
+	rte_tel_data_add_dict_u64(d, "lcore_stall_max_cycles", st->stall_max);
+	rte_tel_data_add_dict_u64(d, "lcore_stall_recent_cycles",
+				  st->stall_recent);
+	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
+		snprintf(name, sizeof(name), "stage_%s_cycles", dp_stage_name(i));
+		rte_tel_data_add_dict_u64(d, name, st->cycles[i]);
+		snprintf(name, sizeof(name), "stage_%s_items", dp_stage_name(i));
+		rte_tel_data_add_dict_u64(d, name, st->items[i]);
+	}
+}
+
 static int cmd_stats(const char *cmd, const char *params,
 		     struct rte_tel_data *d)
 {
@@ -127,6 +156,7 @@ static int cmd_stats(const char *cmd, const char *params,
 	rte_tel_data_add_dict_u64(d, "loops", s->loops);
 	rte_tel_data_add_dict_u64(d, "idle_turns", s->idle_turns);
 	rte_tel_data_add_dict_u64(d, "idle_parks", s->parks);
+	add_stages(d, &s->stages);
 	if (s->traffic.enabled) {
 		rte_tel_data_add_dict_u64(d, "traffic_submitted",
 					  s->traffic.submitted);

@@ -4,7 +4,9 @@
 # compared with a memcpy of the same bytes measured in the same run; then
 # the sealed envelope (ordo-bench-seal): seal+open per frame at 64 B,
 # 1 KiB, 1500 B and 8 KiB beside the crypto device's own encrypt+decrypt
-# of the same bytes, both measured in this run (SEAL_REPS, default 5).
+# of the same bytes, both measured in this run (SEAL_REPS, default 5); then
+# what the per-stage cycle counters cost the poll loop (ordo-bench-stages:
+# off, sampled, every turn, in one run; STAGES_REPS, default 7).
 #
 #   scripts/bench.sh [build-dir] [google-benchmark flags ...]
 # The build dir is $1, else $BUILD, else build. Extra flags go to both
@@ -19,7 +21,7 @@ REPS=${REPS:-5}
 ENGINE_REPS=${ENGINE_REPS:-3}
 cd "$(dirname "$0")/.."
 
-for bin in ordo-bench-engine ordo-bench-micro ordo-bench-seal; do
+for bin in ordo-bench-engine ordo-bench-micro ordo-bench-seal ordo-bench-stages; do
   if [ ! -x "$B/bench/$bin" ]; then
     echo "bench: $B/bench/$bin is missing (libbenchmark-dev? make deps)" >&2
     exit 1
@@ -54,3 +56,10 @@ echo "bench: seal, ${SEAL_REPS:-5} repetitions ..."
   --log-level=pmd.crypto.*:error -- --reps "${SEAL_REPS:-5}" \
   >"$out/seal.txt" 2>&1 || { cat "$out/seal.txt" >&2; exit 1; }
 grep '^seal-bench:' "$out/seal.txt"
+echo
+echo "bench: stages, ${STAGES_REPS:-7} repetitions ..."
+"$B/bench/ordo-bench-stages" --no-pci --no-huge -m 512 -l 0 \
+  --file-prefix="ordo-stages-bench-$$" --vdev net_null0,no-rx=1 \
+  --log-level=lib.eal:error -- --reps "${STAGES_REPS:-7}" \
+  >"$out/stages.txt" 2>&1 || { cat "$out/stages.txt" >&2; exit 1; }
+grep '^stages-bench:' "$out/stages.txt"

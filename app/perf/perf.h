@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ordo/ctrl_stats.h"
 #include "ordo/ordo.h"
 #include "lib/flood/flood_check.h"
 #include "app/perf/perf_opts.h"
@@ -103,8 +104,40 @@ void perf_senders_join(struct perf_run *r);
 int perf_wait_members(struct perf_run *r);
 bool perf_run_rounds(struct perf_run *r);
 
-/* perf_daemon.c: one counter of the daemon's COUNTERS answer (JSON) on
- * the client socket; 0, or a negative errno. */
-int perf_daemon_counter(const char *socket, const char *key, uint64_t *out);
+/* perf_daemon.c: the daemon's counters ordo-perf reports, from one
+ * COUNTERS answer (JSON) on the client socket. */
+#define PERF_STAGES ORDO_LOOP_STAGE_MAX /* include/ordo/ctrl_stats.h */
+
+struct perf_daemon_sample {
+	bool     ok;                    /* the daemon answered, retrans known */
+	bool     stages;                /* its ring lcore's stage cycles too */
+	uint64_t retrans;               /* data retransmissions */
+	uint64_t cycles[PERF_STAGES];   /* per stage, timed turns */
+	uint64_t msgs;                  /* ordered messages, timed turns */
+	uint64_t busy_cycles, busy_msgs; /* every busy turn, timed or not */
+	uint64_t stall_recent;          /* longest turn, last whole second */
+	uint64_t tsc_hz;
+};
+
+/* 0 (s->ok), or a negative errno (s all unknown). */
+int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s);
+
+/* Cycles per ordered message between two samples: per_msg the whole
+ * loop's (every busy turn), stage[] each stage's and timed their sum (the
+ * timed turns); known when both samples had them and messages were
+ * ordered in between. stall_us is b's last whole second. */
+struct perf_stage_fig {
+	bool     known, known_stages;
+	double   per_msg;
+	double   timed;
+	double   stage[PERF_STAGES];
+	uint64_t msgs;                  /* timed ordered messages between */
+	double   stall_us;
+};
+
+void perf_stage_delta(const struct perf_daemon_sample *a,
+		      const struct perf_daemon_sample *b,
+		      struct perf_stage_fig *f);
+const char *perf_stage_name(unsigned i);
 
 #endif

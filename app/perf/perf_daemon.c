@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Asking the local daemon for one of its counters (e.g. tx_retrans) the
- * way ordoctl does: a COUNTERS QUERY in JSON on the client socket
- * (include/ordo/ctrl_proto.h), answered by one or more REPLYs. The answer
- * comes from another process: each datagram's header is checked, and a
- * key that is missing or not followed by a number is an error, not a 0.
+ * Asking the local daemon for its counters (retransmissions, the ring
+ * lcore's cycles per stage) the way ordoctl does: a COUNTERS QUERY in
+ * JSON on the client socket (include/ordo/ctrl_proto.h), answered by one
+ * or more REPLYs, once per sample. The answer comes from another process:
+ * each datagram's header is checked, and a key that is missing or not
+ * followed by a number is an error, not a 0.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "ordo/ctrl_proto.h"
+#include "ordo/ctrl_stats.h"
 #include "app/perf/perf.h"
 
 #define ANSWER_MS 500
@@ -78,10 +80,31 @@ static int read_reply(int fd, char *text)
 	return 0;
 }
 
-int perf_daemon_counter(const char *socket, const char *key, uint64_t *out)
+/* key's number in the JSON text: 0, or -ENOENT. */
+static int counter(const char *text, const char *key, uint64_t *out)
+{
+	char want[64], *end;
+	const char *at;
+
+	snprintf(want, sizeof(want), "\"%s\":", key);
+	at = strstr(text, want);
+	if (!at)
+		return -ENOENT;
+	at += strlen(want);
+	while (*at == ' ')
+		at++;
+	if (*at < '0' || *at > '9')
+		return -ENOENT;
+	errno = 0;
+	*out = strtoull(at, &end, 10);
+	return errno || end == at ? -ENOENT : 0;
+}
+
+/* The whole COUNTERS answer, NUL-terminated, in a buffer to free(). */
+static int query(const char *socket, char **out)
 {
 	struct ordo_cp_query_msg q = { 0 };
-	char want[64], *text, *at, *end;
+	char *text;
 	int fd, rc;
 
 	if (!socket)
@@ -107,16 +130,76 @@ int perf_daemon_counter(const char *socket, const char *key, uint64_t *out)
 	else
 		rc = read_reply(fd, text);
 	close(fd);
-	if (rc == 0) {
-		snprintf(want, sizeof(want), "\"%s\":", key);
-		at = strstr(text, want);
-		rc = -ENOENT;
-		if (at) {
-			errno = 0;
-			*out = strtoull(at + strlen(want), &end, 10);
-			if (!errno && end != at + strlen(want))
-				rc = 0;
-		}
+	if (rc < 0) {
+		free(text);
+		return rc;
+	}
+	*out = text;
+	return 0;
+}
+
+static const char *const stage[PERF_STAGES] = {
+#define PERF_STAGE_NAME(i, id, name) [i] = name,
+	ORDO_LOOP_STAGES(PERF_STAGE_NAME)
+#undef PERF_STAGE_NAME
+};
+
+const char *perf_stage_name(unsigned i)
+{
+	return i < PERF_STAGES ? stage[i] : "?";
+}
+
+void perf_stage_delta(const struct perf_daemon_sample *a,
+		      const struct perf_daemon_sample *b,
+		      struct perf_stage_fig *f)
+{
+	uint64_t all = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!a->stages || !b->stages || b->tsc_hz == 0)
+		return;
+	f->stall_us = (double)b->stall_recent * 1e6 / (double)b->tsc_hz;
+	/* No message in the interval (or a restart): unknown. */
+	if (b->busy_msgs > a->busy_msgs) {
+		f->per_msg = (double)(b->busy_cycles - a->busy_cycles) /
+			     (double)(b->busy_msgs - a->busy_msgs);
+		f->known = true;
+	}
+	f->msgs = b->msgs - a->msgs;
+	if (b->msgs <= a->msgs)
+		return;
+	for (unsigned i = 0; i < PERF_STAGES; i++) {
+		uint64_t d = b->cycles[i] - a->cycles[i];
+
+		f->stage[i] = (double)d / (double)f->msgs;
+		all += d;
+	}
+	f->timed = (double)all / (double)f->msgs;
+	f->known_stages = true;
+}
+
+int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
+{
+	char *text, key[48];
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	rc = query(socket, &text);
+	if (rc < 0)
+		return rc;
+	rc = counter(text, "tx_retrans", &s->retrans);
+	if (rc == 0)
+		s->ok = true;
+	/* An older daemon has no stage counters: the rest stays unknown. */
+	s->stages = counter(text, "stage_protocol_items", &s->msgs) == 0 &&
+		    counter(text, "lcore_tsc_hz", &s->tsc_hz) == 0 &&
+		    counter(text, "lcore_busy_cycles", &s->busy_cycles) == 0 &&
+		    counter(text, "lcore_busy_msgs", &s->busy_msgs) == 0 &&
+		    counter(text, "lcore_stall_recent_cycles",
+			    &s->stall_recent) == 0;
+	for (unsigned i = 0; s->stages && i < PERF_STAGES; i++) {
+		snprintf(key, sizeof(key), "stage_%s_cycles", stage[i]);
+		s->stages = counter(text, key, &s->cycles[i]) == 0;
 	}
 	free(text);
 	return rc;

@@ -25,8 +25,7 @@ struct tick {
 	uint64_t at_ns, next_ns;
 	unsigned t;
 	uint64_t rx_msgs, rx_bytes, tx_msgs;
-	uint64_t retrans;
-	bool retrans_known;
+	struct perf_daemon_sample d;    /* the daemon's counters at at_ns */
 };
 
 static uint64_t tx_msgs(struct perf_run *r)
@@ -36,13 +35,6 @@ static uint64_t tx_msgs(struct perf_run *r)
 	for (unsigned i = 0; i < r->o.senders; i++)
 		n += atomic_load_explicit(&r->sender[i].tx_msgs, memory_order_relaxed);
 	return n;
-}
-
-static int64_t daemon_retrans(struct perf_run *r)
-{
-	uint64_t v;
-
-	return perf_daemon_counter(r->o.socket, "tx_retrans", &v) == 0 ? (int64_t)v : -1;
 }
 
 static void on_message(struct perf_run *r, const struct ordo_event *ev)
@@ -180,7 +172,7 @@ static void second(struct perf_run *r, struct tick *k, uint64_t now)
 {
 	struct flood_check *c = &r->check;
 	uint64_t tx = tx_msgs(r);
-	int64_t rt = daemon_retrans(r);
+	struct perf_daemon_sample d;
 	struct perf_second s = {
 		.t = ++k->t,
 		.secs = (double)(now - k->at_ns) / 1e9,
@@ -189,9 +181,13 @@ static void second(struct perf_run *r, struct tick *k, uint64_t now)
 		.tx_msgs = tx - k->tx_msgs,
 		.latency = &c->recent,
 		.lost = c->lost, .misordered = c->misordered, .corrupt = c->corrupt,
-		.retrans = rt >= 0 && k->retrans_known ? rt - (int64_t)k->retrans : -1,
+		.retrans = -1,
 	};
 
+	perf_daemon_sample(r->o.socket, &d);
+	if (d.ok && k->d.ok)
+		s.retrans = (int64_t)(d.retrans - k->d.retrans);
+	perf_stage_delta(&k->d, &d, &s.stages);
 	perf_report_second(r, &s);
 	flood_hist_reset(&c->recent);
 	k->at_ns = now;
@@ -201,8 +197,7 @@ static void second(struct perf_run *r, struct tick *k, uint64_t now)
 	k->rx_msgs = c->rx_msgs;
 	k->rx_bytes = c->rx_bytes;
 	k->tx_msgs = tx;
-	k->retrans_known = rt >= 0;
-	k->retrans = rt >= 0 ? (uint64_t)rt : 0;
+	k->d = d;
 }
 
 static unsigned ends_now(const struct perf_run *r)
@@ -216,18 +211,19 @@ static bool run_round(struct perf_run *r, unsigned round)
 	uint64_t lost0 = c->lost, mis0 = c->misordered, cor0 = c->corrupt;
 	uint64_t imp0 = c->impostor, full0 = 0, full = 0, sent = 0;
 	uint64_t ww0 = 0, ww = 0;
-	int64_t rt0 = daemon_retrans(r), rt1;
+	struct perf_daemon_sample d0, d1;
 	uint64_t start = perf_now_ns();
 	uint64_t deadline = start + (uint64_t)((r->o.warmup + r->o.secs + r->o.timeout) * 1e9);
 	struct tick k = { .at_ns = start, .next_ns = start + 1000000000ull,
 			  .rx_msgs = c->rx_msgs, .rx_bytes = c->rx_bytes,
-			  .tx_msgs = tx_msgs(r), .retrans = rt0 > 0 ? (uint64_t)rt0 : 0,
-			  .retrans_known = rt0 >= 0 };
+			  .tx_msgs = tx_msgs(r) };
 	bool timed_out = false, senders_ok = true;
 	unsigned run = 1;            /* deliveries per clock reading */
 	uint64_t run_at = 0;         /* reading before an unbroken run, or 0 */
 	struct perf_result res;
 
+	perf_daemon_sample(r->o.socket, &d0);
+	k.d = d0;
 	for (unsigned i = 0; i < r->o.senders; i++) {
 		full0 += atomic_load(&r->sender[i].tx_full);
 		ww0 += atomic_load(&r->sender[i].window_waits);
@@ -294,7 +290,7 @@ static bool run_round(struct perf_run *r, unsigned round)
 			senders_ok = false;
 	}
 	flood_check_timestamp(c, perf_now_ns());
-	rt1 = daemon_retrans(r);
+	perf_daemon_sample(r->o.socket, &d1);
 	res = (struct perf_result){
 		.round = round,
 		.size = r->o.sizes[round],
@@ -307,13 +303,14 @@ static bool run_round(struct perf_run *r, unsigned round)
 		.misordered = c->misordered - mis0,
 		.corrupt = c->corrupt - cor0,
 		.impostor = c->impostor - imp0,
-		.retrans = rt0 >= 0 && rt1 >= 0 ? rt1 - rt0 : -1,
+		.retrans = d0.ok && d1.ok ? (int64_t)(d1.retrans - d0.retrans) : -1,
 		.tx_full = full - full0,
 		.window_waits = ww - ww0,
 		.ends = ends_now(r),
 		.ends_expected = r->o.expect_senders,
 		.member_left = r->member_left,
 	};
+	perf_stage_delta(&d0, &d1, &res.stages);
 	res.checked = !timed_out && !r->closed && senders_ok &&
 		      res.ends >= res.ends_expected && !res.lost &&
 		      !res.misordered && !res.corrupt && !res.impostor &&

@@ -17,6 +17,24 @@ static double us(const struct flood_hist *h, double q)
 	return (double)flood_hist_quantile(h, q) / 1000.0;
 }
 
+/* " cyc_per_msg=C cyc_timed=T cyc_loop=.. cyc_rx=.. ... stall_us=S": the
+ * ring lcore's TSC cycles per ordered message, the whole loop's, then the
+ * timed turns' and their stages' ("?" when unknown). */
+static void print_stages(const struct perf_stage_fig *f, bool stall)
+{
+	if (f->known)
+		printf(" cyc_per_msg=%.0f", f->per_msg);
+	else
+		printf(" cyc_per_msg=?");
+	if (f->known_stages) {
+		printf(" cyc_timed=%.0f", f->timed);
+		for (unsigned i = 0; i < PERF_STAGES; i++)
+			printf(" cyc_%s=%.0f", perf_stage_name(i), f->stage[i]);
+	}
+	if (stall)
+		printf(" stall_us=%.1f", f->stall_us);
+}
+
 void perf_report_second(const struct perf_run *r, const struct perf_second *s)
 {
 	double secs = s->secs > 0 ? s->secs : 1;
@@ -31,9 +49,11 @@ void perf_report_second(const struct perf_run *r, const struct perf_second *s)
 	       us(s->latency, 0.5), us(s->latency, 0.99), us(s->latency, 0.999),
 	       s->lost, s->misordered, s->corrupt);
 	if (s->retrans < 0)
-		printf("?\n");
+		printf("?");
 	else
-		printf("%" PRId64 "\n", s->retrans);
+		printf("%" PRId64, s->retrans);
+	print_stages(&s->stages, true);
+	printf("\n");
 	fflush(stdout);
 }
 
@@ -100,13 +120,15 @@ int perf_report_result(const struct perf_run *r, const struct perf_result *res)
 	printf("perf: summary node=%s round=%u mode=%s size=%" PRIu32
 	       " ends=%u/%u tx_full=%" PRIu64 " window_waits=%" PRIu64
 	       " impostor=%" PRIu64
-	       " retrans=%" PRId64 " max_us=%.1f%s%s\n",
+	       " retrans=%" PRId64 " max_us=%.1f%s%s",
 	       r->daemon, res->round, perf_mode_name(r->o.mode), res->size,
 	       res->ends, res->ends_expected, res->tx_full, res->window_waits,
 	       res->impostor,
 	       res->retrans, (double)res->latency->max / 1000.0,
 	       res->member_left ? " member-left" : "",
 	       r->closed ? " receiver-closed" : "");
+	print_stages(&res->stages, false);
+	printf("\n");
 	printf("perf: node=%s size=%" PRIu32 " service=%s senders=%u secs=%.3f"
 	       " sent=%" PRIu64 " received=%" PRIu64 " rx_msgs_per_s=%.0f"
 	       " rx_gbit_per_s=%.3f p50_us=%.1f p99_us=%.1f p999_us=%.1f"

@@ -21,6 +21,7 @@ struct perf_second {
 	const struct flood_hist *latency;       /* in the interval */
 	uint64_t lost, misordered, corrupt;    /* since the round started */
 	int64_t retrans;             /* in the interval; -1 unknown */
+	struct perf_stage_fig stages; /* the daemon's ring lcore */
 };
 
 struct perf_result {
@@ -33,6 +34,7 @@ struct perf_result {
 	const struct flood_hist *latency;
 	uint64_t lost, misordered, corrupt, impostor;
 	int64_t retrans;             /* during the round; -1 unknown */
+	struct perf_stage_fig stages; /* the daemon's ring lcore, the round */
 	uint64_t tx_full, window_waits;
 	unsigned ends, ends_expected;
 	bool member_left;

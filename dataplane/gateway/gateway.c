@@ -353,6 +353,11 @@ static void gw_bind(void *ctx, struct ordo_engine *e)
 	((struct dp_gateway *)ctx)->engine = e;
 }
 
+static void gw_bind_stages(void *ctx, struct dp_stages *s)
+{
+	((struct dp_gateway *)ctx)->stages = s;
+}
+
 static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 {
 	struct dp_gateway *gw = ctx;
@@ -363,13 +368,17 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 	gw->now = now;
 	if (gw_unlikely(ordo_cr_cons_avail(&gw->cmd_c) != 0))
 		work += commands(gw);
-	if (gw_unlikely(gw->n_behind > 0))
+	if (gw_unlikely(gw->n_behind > 0)) {
+		unsigned st = gw_stage_in(gw, DP_STAGE_DELIVER);
+
 		for (uint32_t i = 0; i < gw->n_active; i++) {
 			struct dp_client *c = &gw->slots[gw->active[i]];
 
 			if (c->ovf_counted)
 				gw_drain_overflow(gw, c);
 		}
+		gw_stage_out(gw, st);
+	}
 	if (gw->policy == DP_SLOW_BLOCK && gw->n_behind > 0) {
 		gw->st.blocked_turns++;
 	} else if (gw->n_active > 0) {
@@ -388,7 +397,12 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 	}
 	if (gw_unlikely(gw->n_removing > 0))
 		removals(gw);
-	gw_commit_dirty(gw);
+	if (gw->n_dirty > 0) {
+		unsigned st = gw_stage_in(gw, DP_STAGE_DELIVER);
+
+		gw_commit_dirty(gw);
+		gw_stage_out(gw, st);
+	}
 	return work;
 }
 
@@ -421,6 +435,7 @@ static void gw_config(void *ctx, const struct ordo_config_change *c,
 const struct dp_local_ops dp_gateway_ops = {
 	.name = "clients",
 	.bind = gw_bind,
+	.bind_stages = gw_bind_stages,
 	.produce = gw_produce,
 	.deliver = gw_deliver,
 	.config_change = gw_config,

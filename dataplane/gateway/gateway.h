@@ -26,6 +26,11 @@
  * while any local client has overflow (back-pressure on local senders).
  * Either way a reliable message is never dropped silently: it is delivered
  * or the client is told why it was cut off.
+ *
+ * Stages (dataplane/stages.h): on the loop's timed turns the gateway
+ * charges its engine submissions to protocol, publishing delivery rings
+ * and draining overflows to deliver, and counts submit records (read) and
+ * deliver records (written, one per receiving client: the fan-out).
  */
 #ifndef ORDO_DP_GATEWAY_H
 #define ORDO_DP_GATEWAY_H
@@ -36,6 +41,7 @@
 #include "lib/cring/cring.h"
 #include "ordo/ctrl_proto.h"
 #include "dataplane/local.h"
+#include "dataplane/stages.h"
 #include "groups/groups.h"
 
 struct ordo_conf;
@@ -134,6 +140,7 @@ struct dp_gateway {
 	uint32_t n_dirty;
 	uint8_t *scratch;             /* GW_SCRATCH: datagrams, membership
 				       * payloads, names of big deliveries */
+	struct dp_stages *stages;     /* the ring lcore's (NULL: untimed) */
 	struct dp_gw_stats st;
 };
 

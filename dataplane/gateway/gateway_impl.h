@@ -32,6 +32,31 @@ static inline void gw_put_name(char *dst, const char *src)
 	memset(dst + n, 0, ORDO_CR_NAME_LEN - n);
 }
 
+/* Stage boundaries on the ring lcore's timed turns (stages.h): enter
+ * returns the stage to go back to, or DP_STAGE_MAX when the turn is not
+ * timed (then leave does nothing). */
+static inline unsigned gw_stage_in(struct dp_gateway *gw, unsigned stage)
+{
+	struct dp_stages *s = gw->stages;
+
+	if (gw_likely(s == NULL || !s->on))
+		return DP_STAGE_MAX;
+	return dp_stage_enter(s, stage, s->tsc());
+}
+
+static inline void gw_stage_out(struct dp_gateway *gw, unsigned prev)
+{
+	if (gw_unlikely(prev != DP_STAGE_MAX))
+		dp_stage_leave(gw->stages, prev, gw->stages->tsc());
+}
+
+static inline void gw_stage_items(struct dp_gateway *gw, unsigned stage,
+				  uint32_t n)
+{
+	if (gw_unlikely(gw->stages != NULL && gw->stages->on))
+		dp_stage_items(gw->stages, stage, n);
+}
+
 #define GW_SCRATCH (ORDO_GROUPS_MAX_VIEW * ORDO_GROUPS_NAME_LEN * 2 + (64u << 10))
 void gw_emit(struct dp_gateway *gw, const void *dgram, uint32_t len);
 unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c, bool *engine_full);

@@ -167,6 +167,7 @@ void gw_deliver_msg(void *ctx, uint32_t client,
 		return;
 	put_msg(gw, &gw->slots[client], m);
 	gw->st.delivered++;
+	gw_stage_items(gw, DP_STAGE_DELIVER, 1);
 }
 
 /* MEMBERSHIP record: names[0] the group; payload ordo_cr_memb, the
@@ -210,6 +211,7 @@ void gw_deliver_memb(void *ctx, uint32_t client,
 	};
 	gw_put_record(gw, c, &s);
 	gw->st.memb_delivered++;
+	gw_stage_items(gw, DP_STAGE_DELIVER, 1);
 }
 
 void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c)

@@ -198,6 +198,7 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		}
 	}
 	ordo_cr_reader_release(&c->rd);
+	gw_stage_items(gw, DP_STAGE_SUBMIT, n);
 	/* Asked to leave and nothing left to read: close it now. A message
 	 * still being gathered cannot be finished by a client that is gone
 	 * (it died between two fragments): it was never submitted, so no
@@ -220,13 +221,18 @@ int gw_submit_msg(void *ctx, bool control, uint8_t service,
 		  uint16_t msg_type, const struct iovec *iov, int iovcnt)
 {
 	struct dp_gateway *gw = ctx;
+	unsigned st;
+	int rc;
 
 	if (gw->engine == NULL)
 		return -EAGAIN;
-	return control ? ordo_engine_submit_control(gw->engine, service,
-						    msg_type, iov, iovcnt)
-		       : ordo_engine_submitv(gw->engine, service, msg_type,
-					     iov, iovcnt);
+	st = gw_stage_in(gw, DP_STAGE_PROTOCOL);
+	rc = control ? ordo_engine_submit_control(gw->engine, service,
+						  msg_type, iov, iovcnt)
+		     : ordo_engine_submitv(gw->engine, service, msg_type, iov,
+					   iovcnt);
+	gw_stage_out(gw, st);
+	return rc;
 }
 
 void gw_pause(void *ctx, bool pause)

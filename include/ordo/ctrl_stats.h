@@ -26,7 +26,8 @@
  * Id ranges: 1-29 the ring (engine), 30-49 ports, 50-69 clients, 70-79
  * one client, 80-99 groups, 100-139 ordo-ctrld's own, 140-199 free;
  * 200-249 reserved for authentication (failures and replays by reason),
- * 250-299 for per-stage cycle counts.
+ * 250-299 per-stage cycle counts of the dataplane's lcores (numeric label:
+ * the lcore id; text label: the stage, ORDO_LOOP_STAGES below).
  */
 #ifndef ORDO_CTRL_STATS_H
 #define ORDO_CTRL_STATS_H
@@ -187,7 +188,78 @@ static_assert(sizeof(struct ordo_cp_stat) == 40, "stat record");
 	X(107, CTRLD_LINK_UPS, COUNTER, "ctrld_link_ups_total", 0, 0,          \
 	  "Times ordo-ctrld's link to ordod came up.")                        \
 	X(108, CTRLD_SCRAPE_ERRORS, COUNTER, "ctrld_scrape_errors_total", 0,   \
-	  0, "Scrapes answered without ordod's records (link down, timeout).")
+	  0, "Scrapes answered without ordod's records (link down, timeout).") \
+	/* per-stage cycles of a dataplane lcore's loop (ORDO_LOOP_STAGES) */ \
+	X(250, STAGE_CYCLES, COUNTER, "lcore_stage_cycles_total", "lcore",     \
+	  "stage", "TSC cycles the lcore spent in each stage of its loop, "    \
+	  "in the turns it timed (1 in lcore_stage_sample_every).")            \
+	X(251, STAGE_ITEMS, COUNTER, "lcore_stage_items_total", "lcore",       \
+	  "stage", "Work items of each stage in the timed turns (frames, "     \
+	  "messages or records: docs/performance.md).")                      \
+	X(252, STAGE_TIMED_TURNS, COUNTER, "lcore_timed_turns_total", "lcore", \
+	  0, "Loop turns timed stage by stage that did work.")                \
+	X(253, STAGE_EMPTY_TURNS, COUNTER, "lcore_timed_empty_turns_total",    \
+	  "lcore", 0, "Loop turns timed that found no work.")                  \
+	X(254, STAGE_EMPTY_CYCLES, COUNTER, "lcore_timed_empty_cycles_total",  \
+	  "lcore", 0, "TSC cycles of the timed turns that found no work.")     \
+	X(255, LOOP_TURNS, COUNTER, "lcore_loop_turns_total", "lcore", 0,      \
+	  "Loop turns of the lcore, timed or not.")                           \
+	X(256, LOOP_STALL_MAX, GAUGE, "lcore_loop_stall_max_cycles", "lcore",  \
+	  0, "TSC cycles of the longest loop turn since the daemon started.") \
+	X(257, LOOP_STALL_RECENT, GAUGE, "lcore_loop_stall_recent_cycles",     \
+	  "lcore", 0, "TSC cycles of the longest loop turn in the last "       \
+	  "whole second.")                                                    \
+	X(258, TSC_HZ, GAUGE, "lcore_tsc_hz", "lcore", 0,                      \
+	  "TSC ticks per second: cycles / this = seconds.")                   \
+	X(259, STAGE_SAMPLE_EVERY, GAUGE, "lcore_stage_sample_every", "lcore", \
+	  0, "One loop turn in this many is timed stage by stage (0: off).")  \
+	X(260, STAGE_LONG_TURNS, COUNTER, "lcore_timed_long_turns_total",      \
+	  "lcore", 0, "Timed loop turns over 1 ms, left out of the stages "    \
+	  "(descheduled, or a real stall).")                                  \
+	X(261, STAGE_LONG_CYCLES, COUNTER, "lcore_timed_long_cycles_total",    \
+	  "lcore", 0, "TSC cycles of the timed loop turns over 1 ms.")        \
+	X(262, STAGE_BIAS, GAUGE, "lcore_stage_bias_cycles", "lcore", 0,       \
+	  "Cycles a stage boundary costs, taken off each timed interval.")    \
+	X(263, LOOP_BUSY_TURNS, COUNTER, "lcore_busy_turns_total", "lcore", 0, \
+	  "Loop turns that did work in at most 1 ms, timed or not.")          \
+	X(264, LOOP_BUSY_CYCLES, COUNTER, "lcore_busy_cycles_total", "lcore",  \
+	  0, "TSC cycles of those turns: the loop's whole cost.")             \
+	X(265, LOOP_BUSY_MSGS, COUNTER, "lcore_busy_messages_total", "lcore",  \
+	  0, "Messages ordered in those turns.")
+
+/* The stages of a dataplane lcore's poll loop: the text label of ids
+ * 250-251 and the keys of `ordoctl counters` ("stage_<name>_cycles",
+ * "stage_<name>_items"). Each stage counts its own work item:
+ *
+ *   loop      the loop's glue between stages (idling excluded)  busy turns
+ *   rx        port bursts, L2/UDP framing, freeing the mbufs     frames
+ *   open      opening sealed frames (crypto on)                 frames
+ *   protocol  ordo_engine_rx / _tick / _submit                   messages
+ *             ordered (the per-message denominator)
+ *   submit    reading and validating client submit rings, the    records
+ *             group layer's send
+ *   deliver   deliveries: the group layer, client delivery       records
+ *             rings (the fan-out), their publication
+ *   seal      sealing frames (crypto on)                         frames
+ *   tx        building frames, port tx flush                     frames
+ *   slow      the millisecond slow path (links, announcements,   runs
+ *             publishing these counters)
+ *
+ * A stage's cycles exclude those of the stages it calls (the engine's
+ * deliveries run inside protocol but count as deliver). Wire values:
+ * append only.  X(index, ID, name) */
+#define ORDO_LOOP_STAGES(X)                                                   \
+	X(0, LOOP, "loop")                                                    \
+	X(1, RX, "rx")                                                        \
+	X(2, OPEN, "open")                                                    \
+	X(3, PROTOCOL, "protocol")                                            \
+	X(4, SUBMIT, "submit")                                                \
+	X(5, DELIVER, "deliver")                                              \
+	X(6, SEAL, "seal")                                                    \
+	X(7, TX, "tx")                                                        \
+	X(8, SLOW, "slow")
+
+#define ORDO_LOOP_STAGE_MAX 9u
 
 enum ordo_stat {
 #define ORDO_STAT_ENUM(num, id, type, name, key, text, help) ORDO_ST_##id = num,

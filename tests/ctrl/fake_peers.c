@@ -253,6 +253,10 @@ static void on_stats(struct fdp *f, const struct ordo_cp_stats_req *q)
 		put_stat(r, &n, ORDO_ST_PORT_RX_PACKETS, 0, NULL, 42);
 		put_stat(r, &n, ORDO_ST_PORT_DROPS, 0, "runt", 1);
 		put_stat(r, &n, ORDO_ST_CLIENTS, 0, NULL, 2);
+		/* the ring lcore's stages: a numeric and a text label */
+		put_stat(r, &n, ORDO_ST_STAGE_CYCLES, 1, "protocol", 12345);
+		put_stat(r, &n, ORDO_ST_STAGE_ITEMS, 1, "protocol", 67);
+		put_stat(r, &n, ORDO_ST_LOOP_STALL_MAX, 1, NULL, 8900);
 		put_stat(r, &n, 299, 0, NULL, 1); /* an id we do not know */
 		s->next = 1;
 	} else {

@@ -224,6 +224,11 @@ static void test_scrape(void **state)
 	has("ordo_engine_drops_total{node=\"alpha\",reason=\"dup_data\"} 5\n");
 	has("ordo_port_received_packets_total{node=\"alpha\",port=\"0\"} 42\n");
 	has("ordo_port_drops_total{node=\"alpha\",port=\"0\",reason=\"runt\"} 1\n");
+	has("# TYPE ordo_lcore_stage_cycles_total counter\n");
+	has("ordo_lcore_stage_cycles_total{node=\"alpha\",lcore=\"1\",stage=\"protocol\"} 12345\n");
+	has("ordo_lcore_stage_items_total{node=\"alpha\",lcore=\"1\",stage=\"protocol\"} 67\n");
+	has("# TYPE ordo_lcore_loop_stall_max_cycles gauge\n");
+	has("ordo_lcore_loop_stall_max_cycles{node=\"alpha\",lcore=\"1\"} 8900\n");
 	has("ordo_client_backlog_records{node=\"alpha\",client=\"bo\\\"b\\\\\"} 7\n");
 	has("ordo_client_backlog_bytes{node=\"alpha\",client=\"alice\"} 4096\n");
 	/* ours: the mirror, the configuration, our counters */

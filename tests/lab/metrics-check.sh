@@ -162,6 +162,15 @@ wait_value 'count(increase(ordo_messages_delivered_total[30s]) > 0)' 20 3 || {
 }
 [ "$(value 'count(increase(ordo_token_rotations_total[30s]) > 0)')" = 3 ] ||
 	lab_die "token rotations did not move on every daemon"
+# The ring lcore's stage cycles (dataplane/stages.h): its timed turns
+# ordered messages on every daemon, and ordoctl counters shows them.
+wait_value 'count(increase(ordo_lcore_stage_items_total{stage="protocol"}[30s]) > 0)' 10 3 ||
+	lab_die "ordo_lcore_stage_items_total{stage=protocol} did not move on every daemon: $(query 'increase(ordo_lcore_stage_items_total{stage="protocol"}[30s])' | tr '\n' ';')"
+[ "$(value 'count(increase(ordo_lcore_stage_cycles_total{stage="deliver"}[30s]) > 0)')" = 3 ] ||
+	lab_die "ordo_lcore_stage_cycles_total{stage=deliver} did not move on every daemon"
+"$ORDOCTL" -s "$LAB_DIR/rt1/ordo.sock" counters > "$LAB_DIR/counters.txt" 2>&1 &&
+	grep -qE '^  stage_protocol_cycles_per_msg +[1-9]' "$LAB_DIR/counters.txt" ||
+	lab_die "ordoctl counters shows no protocol cycles per message: $(grep stage_protocol "$LAB_DIR/counters.txt" | tr '\n' ';')"
 lab_log "counters moved on every daemon after ${SECONDS} s"
 wait "$PERF_PID" || lab_die "ordo-perf failed: $(tail -3 "$LAB_DIR/perf.log")"
 PERF_PID=

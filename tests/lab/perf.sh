@@ -10,7 +10,10 @@
 #
 #   perf-lab: size=S nodes=N senders=K rx_msgs_per_s=R p50_us=A p99_us=B checked=yes|no
 #
-# with the median over nodes of each figure, and order=same|differ|unchecked:
+# with the median over nodes of each figure (and cyc_per_msg, the TSC
+# cycles each daemon's ring lcore spent per ordered message, then a
+# perf-lab-stages line with them stage by stage, cyc_timed their sum in
+# the turns it timed), and order=same|differ|unchecked:
 # the nodes' order digests (`perf: order` lines: per data group and for
 # all of them, of every message up to the round's last END, AGREED or
 # SAFE) compared by order-compare.sh. checked=yes only if every node
@@ -32,7 +35,11 @@
 # instead of being cut off; "disconnect" is the daemon's default),
 # IDLE (the daemons' idle strategy: backoff, or spin as in production),
 # PERF_CPUS (taskset ordo-perf onto these CPUs; with LAB_LCORES="0@0,1@1"
-# the ring lcore has CPU 1 to itself), BUILD_DIR, LAB_KEEP=1 keeps the logs.
+# the ring lcore has CPU 1 to itself), RECEIVERS (more receiving clients per
+# node: that many receive-only ordo-perf processes, --senders 0; the line
+# then adds rx_all_msgs_per_s, the messages/s delivered across every
+# receiver of every node: the fan-out), ORDOD_ARGS (more ordod options,
+# e.g. --stage-sample off), BUILD_DIR, LAB_KEEP=1 keeps the logs.
 # PORT (afpacket, the default, or afxdp: the veths' AF_XDP sockets, as
 # tests/lab/bench.sh measures testpmd on them) and LAB_CRYPTO (aes256gcm,
 # the default, or none: the generated configuration says `Crypto = none`)
@@ -52,6 +59,8 @@ SIZES=${SIZES:-1024}
 SECS=${SECS:-5}
 WARMUP=${WARMUP:-1}
 SENDERS=${SENDERS:-1}
+RECEIVERS=${RECEIVERS:-0}
+ORDOD_ARGS=${ORDOD_ARGS:-}
 SERVICE=${SERVICE:-agreed}
 PERF_ARGS=${PERF_ARGS:-}
 SLOW_CONSUMER=${SLOW_CONSUMER:-block}
@@ -131,6 +140,8 @@ sock() { echo "$LAB_DIR/rt$1/ordo.sock"; }
 
 field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
+# The ring lcore's stages, as ordo-perf names them (cyc_<stage>).
+STAGES="loop rx open protocol submit deliver seal tx slow"
 
 # The nodes' order digests for size $1, compared (order-compare.sh). Prints
 # same, differ or unchecked (a service without one total order, or no
@@ -180,7 +191,8 @@ export LAB_CONFIG
 write_config "$NODES" "$LAB_CONFIG"
 lab_netns_create "$NODES"
 for ((i = 1; i <= NODES; i++)); do
-	lab_start_client_node "$i" "$PORT" "$NODES"
+	# shellcheck disable=SC2086
+	lab_start_client_node "$i" "$PORT" "$NODES" $ORDOD_ARGS
 done
 lab_wait_ring "$NODES" 60 "$NODES" || {
 	for ((i = 1; i <= NODES; i++)); do
@@ -195,20 +207,32 @@ lab_log "ordo-perf: sizes $SIZES, $SECS s, $SENDERS sender(s) per node, $SERVICE
 bad=0
 printf '%-5s %-6s %12s %12s %10s %10s %10s %6s %6s %8s\n' node size sent received \
 	rx_msgs/s p50_us p99_us lost misord checked
+# One ordo-perf: node $1, size $2, log name $3, then its own options.
+perf_start() {
+	local i=$1 s=$2 log=$3
+	shift 3
+	# shellcheck disable=SC2086
+	${PERF_CPUS:+taskset -c "$PERF_CPUS"} \
+	"$PERF" --socket "$(sock "$i")" --size "$s" --secs "$SECS" \
+		--warmup "$WARMUP" --service "$SERVICE" \
+		--members $((NODES * (1 + RECEIVERS))) \
+		--expect-senders $((NODES * SENDERS)) \
+		--label "lab$NODES" ${CSV:+--csv "$CSV"} $PERF_ARGS "$@" \
+		> "$LAB_DIR/$log.log" 2> "$LAB_DIR/$log.err" &
+	pids+=("$!")
+}
+
 for s in $SIZES; do
 	pids=()
 	for ((i = 1; i <= NODES; i++)); do
-		# shellcheck disable=SC2086
-		${PERF_CPUS:+taskset -c "$PERF_CPUS"} \
-		"$PERF" --socket "$(sock "$i")" --size "$s" --secs "$SECS" \
-			--warmup "$WARMUP" --senders "$SENDERS" --service "$SERVICE" \
-			--members "$NODES" --expect-senders $((NODES * SENDERS)) \
-			--label "lab$NODES" ${CSV:+--csv "$CSV"} $PERF_ARGS \
-			> "$LAB_DIR/perf$i-$s.log" 2> "$LAB_DIR/perf$i-$s.err" &
-		pids+=("$!")
+		perf_start "$i" "$s" "perf$i-$s" --senders "$SENDERS"
+		for ((j = 1; j <= RECEIVERS; j++)); do
+			perf_start "$i" "$s" "perf$i-$s-r$j" --senders 0
+		done
 	done
 	for p in "${pids[@]}"; do wait "$p"; done
-	rates=() p50s=() p99s=() ok=yes
+	rates=() p50s=() p99s=() cycs=() ok=yes
+	declare -A stage=()
 	for ((i = 1; i <= NODES; i++)); do
 		line=$(tail -1 "$LAB_DIR/perf$i-$s.log")
 		if [[ "$line" != "perf: node="* ]]; then
@@ -224,6 +248,10 @@ for s in $SIZES; do
 			"$(field "$line" lost)" "$(field "$line" misordered)" \
 			"$(field "$line" checked)"
 		rates+=("$(field "$line" rx_msgs_per_s)")
+		# The daemon's ring lcore, cycles per ordered message (round).
+		sum=$(grep '^perf: summary' "$LAB_DIR/perf$i-$s.log" | tail -1)
+		cycs+=("$(field "$sum" cyc_per_msg)")
+		for st in timed $STAGES; do stage[$st]+=" $(field "$sum" "cyc_$st")"; done
 		p50s+=("$(field "$line" p50_us)")
 		p99s+=("$(field "$line" p99_us)")
 		[ "$(field "$line" checked)" = yes ] || {
@@ -231,13 +259,38 @@ for s in $SIZES; do
 			grep -h 'ordo-perf' "$LAB_DIR/perf$i-$s.err" | head -3 >&2
 		}
 	done
+	all=0 fan=""
+	for ((i = 1; i <= NODES; i++)); do
+		for f in "$LAB_DIR/perf$i-$s.log" "$LAB_DIR/perf$i-$s"-r*.log; do
+			[ -e "$f" ] || continue
+			line=$(tail -1 "$f")
+			[ "$(field "$line" checked)" = yes ] || {
+				lab_log "$(basename "$f"): not checked clean"
+				ok=no
+				continue
+			}
+			all=$(awk -v a="$all" -v b="$(field "$line" rx_msgs_per_s)" \
+				'BEGIN { printf "%.0f", a + b }')
+		done
+	done
+	[ "$RECEIVERS" = 0 ] ||
+		fan=" receivers_per_node=$((1 + RECEIVERS)) rx_all_msgs_per_s=$all"
 	order=$(order_check "$s") || ok=no
 	[ "$ok" = yes ] || bad=1
 	echo "perf-lab: size=$s nodes=$NODES senders=$SENDERS" \
 	     "rx_msgs_per_s=$(printf '%s\n' "${rates[@]}" | median)" \
 	     "p50_us=$(printf '%s\n' "${p50s[@]}" | median)" \
 	     "p99_us=$(printf '%s\n' "${p99s[@]}" | median)" \
-	     "order=$order checked=$ok"
+	     "cyc_per_msg=$(printf '%s\n' "${cycs[@]}" | median)" \
+	     "order=$order checked=$ok$fan"
+	# The ring lcore's cycles per ordered message by stage (medians over
+	# nodes; docs/performance.md, "Cycles per stage").
+	line="perf-lab-stages: size=$s nodes=$NODES"
+	for st in timed $STAGES; do
+		# shellcheck disable=SC2086
+		line+=" cyc_$st=$(printf '%s\n' ${stage[$st]} | median)"
+	done
+	echo "$line"
 done
 [ "$bad" = 0 ] || LAB_KEEP=1
 lab_stop_ctrld
