@@ -94,6 +94,8 @@ python-check: build
 		bash tests/lab/python-check.sh
 
 # Issue 6: ordo next to Corosync and testpmd on the same lab (tests/lab/compare.sh).
+# ordo runs on the port its testpmd baseline measures (PORT=afpacket|afxdp),
+# sealed and in the clear; Corosync with and without knet crypto (issues 11, 14).
 .PHONY: bench-compare
 bench-compare: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \

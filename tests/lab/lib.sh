@@ -192,11 +192,13 @@ lab_config() {
 		echo "$LAB_CONFIG"
 		return
 	fi
-	if [ ! -f "$out" ] || [ "$LAB_CONFIG" -nt "$out" ]; then
-		# Whole or not at all: a daemon starting meanwhile must never
-		# read a half-written file (it refused one: "no Spread_Segment").
-		{ cat "$LAB_CONFIG"; echo "# The lab's timers (tests/lab/lib.sh)"
-		  lab_timeout_lines; } > "$out.$BASHPID"
+	# Written whole, then renamed: daemons started in the background
+	# read it while a later call may write it again.
+	{ cat "$LAB_CONFIG"; echo "# The lab's timers (tests/lab/lib.sh)"
+	  lab_timeout_lines; } > "$out.$BASHPID"
+	if cmp -s "$out.$BASHPID" "$out"; then
+		rm -f "$out.$BASHPID"
+	else
 		mv -f "$out.$BASHPID" "$out"
 	fi
 	echo "$out"

@@ -18,8 +18,10 @@
 #   WARMUP (s, default 1), WINDOW (own messages in flight, default 256),
 #   CPG_FLOOD (default build/bench/cpg/cpg_flood), COROSYNC_TOTEM (extra
 #   lines for the totem section, ';' between lines, e.g.
-#   "window_size: 300; max_messages: 100"), LAB_KEEP=1 keeps
-#   configurations and logs in $LAB_DIR.
+#   "window_size: 300; max_messages: 100"), COROSYNC_CRYPTO (none, the
+#   default, or aes256: knet's crypto_cipher aes256 with crypto_hash
+#   sha256, the combination `secauth: on` and pcs set up, with a key made
+#   for this run), LAB_KEEP=1 keeps configurations and logs in $LAB_DIR.
 #
 # How each node is isolated (see README.md): its own network namespace
 # (the IP stack for knet, and libqb's abstract Unix sockets, so a client
@@ -45,6 +47,7 @@ WINDOW=${WINDOW:-256}
 NODES=3
 CPG_FLOOD=${CPG_FLOOD:-$LAB_ROOT/build/bench/cpg/cpg_flood}
 COROSYNC_TOTEM=${COROSYNC_TOTEM:-}
+COROSYNC_CRYPTO=${COROSYNC_CRYPTO:-none}
 NET=10.77.0            # node i is $NET.i/24 on its veth0
 RING_WAIT=60           # s for the three corosyncs to form a quorate ring
 STOP_WAIT=10           # s for a corosync to stop on SIGTERM
@@ -63,6 +66,10 @@ command -v corosync > /dev/null ||
 command -v corosync-quorumtool > /dev/null || die "no corosync-quorumtool"
 command -v unshare > /dev/null || die "no unshare (util-linux)"
 [ -x "$CPG_FLOOD" ] || die "no cpg_flood at $CPG_FLOOD: build first (make build)"
+case $COROSYNC_CRYPTO in
+none | aes256) ;;
+*) die "COROSYNC_CRYPTO '$COROSYNC_CRYPTO': want none or aes256" ;;
+esac
 for s in $SIZES; do
 	if ! [[ $s =~ ^[0-9]+$ ]] || [ "$s" -lt 40 ]; then
 		die "SIZES: '$s' is not a size in bytes >= 40 (cpg_flood's header)"
@@ -143,6 +150,56 @@ teardown() {
 	done
 }
 
+# --- crypto ------------------------------------------------------------------
+# knet's crypto: every packet encrypted (AES-256 in CBC mode) and
+# authenticated (HMAC-SHA-256) by the crypto library knet loads
+# (crypto_model, NSS unless COROSYNC_TOTEM names another). One key for the
+# three nodes, made for this run in the lab directory (never
+# /etc/corosync/authkey): corosync-keygen, or 256 bytes of /dev/urandom as
+# corosync-keygen writes them when it is not installed.
+KEYFILE=$LAB_DIR/authkey
+make_authkey() {
+	rm -f "$KEYFILE"
+	if command -v corosync-keygen > /dev/null; then
+		corosync-keygen -k "$KEYFILE" > /dev/null 2>&1 ||
+			die "corosync-keygen -k $KEYFILE failed"
+	else
+		(umask 077 && dd if=/dev/urandom of="$KEYFILE" bs=256 count=1 status=none) ||
+			die "cannot write $KEYFILE"
+	fi
+	chmod 0400 "$KEYFILE"
+}
+
+# The totem section's crypto lines.
+crypto_conf() {
+	if [ "$COROSYNC_CRYPTO" = none ]; then
+		echo "    # In the clear (COROSYNC_CRYPTO=none)."
+		echo "    crypto_cipher: none"
+		echo "    crypto_hash: none"
+	else
+		echo "    # Encrypted and authenticated (COROSYNC_CRYPTO=aes256)."
+		echo "    crypto_cipher: aes256"
+		echo "    crypto_hash: sha256"
+		echo "    keyfile: $KEYFILE"
+	fi
+}
+
+# That knet really sealed the run's packets: node 1's knet handle
+# statistics (corosync-cmapctl -m stats) count packets encrypted and
+# decrypted. Zero or missing counters fail the run.
+crypto_evidence() {
+	local st tx rx
+	st=$(ip netns exec "$LAB_NAME-n1" corosync-cmapctl -m stats stats.knet.handle 2> /dev/null)
+	tx=$(sed -n 's/^stats\.knet\.handle\.tx_crypt_packets ([a-z0-9]*) = //p' <<< "$st")
+	rx=$(sed -n 's/^stats\.knet\.handle\.rx_crypt_packets ([a-z0-9]*) = //p' <<< "$st")
+	if [ "${tx:-0}" -gt 0 ] && [ "${rx:-0}" -gt 0 ]; then
+		log "knet crypto on node 1: $tx packets encrypted, $rx decrypted"
+		return 0
+	fi
+	log "knet crypto on node 1 counted tx=${tx:-none} rx=${rx:-none} packets: not sealed?"
+	return 1
+}
+
 # --- corosync per node ---------------------------------------------------
 write_conf() {
 	local i=$1 d=$LAB_DIR/n$1 j
@@ -153,10 +210,9 @@ write_conf() {
 		    version: 2
 		    cluster_name: ordobench
 		    # knet is Corosync 3's transport (udpu is deprecated); one link
-		    # over the lab's veth. No crypto: ordo does not encrypt either.
+		    # over the lab's veth.
 		    transport: knet
-		    crypto_cipher: none
-		    crypto_hash: none
+		$(crypto_conf)
 		    # Ordering and flow control as Corosync ships them
 		    # (window_size 50, max_messages 17, token 3000 ms):
 		    # we measure the peer as its users run it.
@@ -270,11 +326,12 @@ trap teardown EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$LAB_DIR"
 note_system_corosync
+[ "$COROSYNC_CRYPTO" = none ] || make_authkey
 lab_netns_create "$NODES"
 for ((i = 1; i <= NODES; i++)); do start_node "$i"; done
 wait_ring
 log "ring of $NODES quorate in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s" \
-    "(corosync $(corosync -v | sed -n 's/.*version .\([0-9.]*\).*/\1/p'))"
+    "(corosync $(corosync -v | sed -n 's/.*version .\([0-9.]*\).*/\1/p'), crypto $COROSYNC_CRYPTO)"
 
 fail=0
 summary=()
@@ -309,6 +366,7 @@ for size in $SIZES; do
 		median=$(printf '%s\n' "${rates[@]}" | sort -n | sed -n "$(((${#rates[@]} + 1) / 2))p")
 	summary+=("corosync: size=$size msgs_per_s=$median ordered=$ordered")
 done
+[ "$COROSYNC_CRYPTO" = none ] || crypto_evidence || fail=1
 log "load average $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)," \
     "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", e - s }') s so far"
 printf '%s\n' "${summary[@]}"

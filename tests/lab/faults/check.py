@@ -283,9 +283,13 @@ def relay_stats(lab):
 
 
 def check_effect(lab, r, relays, fails):
-    """A fault that changed nothing would make a test that cannot fail."""
+    """A fault that changed nothing would make a test that cannot fail.
+    A flap is the exception: its link is down 200 ms at a time, as long as
+    the lab's TokenTimeout, and a ring that rides it through without
+    leaving the victim out is the goal (issue 12), not a broken injector
+    (the flap's ip link calls fail the run themselves if they fail)."""
     v = r["victim"]
-    if r["name"] in ("cut", "flap", "stop", "kill") and not r["excluded"]:
+    if r["name"] in ("cut", "stop", "kill") and not r["excluded"]:
         fails.append(f"{lab.name}: {r['name']} of n{v} had no effect: no "
                      f"other node ever left it out (injector broken?)")
     if r["name"] == "cut" and relays.get(v, {}).get("egress", {}).get(

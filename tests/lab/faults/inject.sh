@@ -163,7 +163,8 @@ fault_flap() {
 	fault_ev "fault name=flap victim=$v phase=start"
 	for ((k = 0; k < 25; k++)); do
 		state=$([ $((k % 2)) = 0 ] && echo down || echo up)
-		ip -n "$ns" link set veth0 "$state"
+		ip -n "$ns" link set veth0 "$state" ||
+			lab_die "flap: ip link set veth0 $state in $ns failed"
 		fault_sleep_until $((t0 + (k + 1) * 200000))
 	done
 	ip -n "$ns" link set veth0 up
