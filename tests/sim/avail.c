@@ -23,17 +23,6 @@ void avail_stats_fini(struct avail_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static uint32_t members_set(const struct sim_log_entry *e)
-{
-	uint32_t set = 0, i;
-
-	for (i = 0; i < e->conf.n_members && i < ORDO_MAX_MEMBERS; i++)
-		if (e->conf.members[i] >= 1 &&
-		    e->conf.members[i] <= ORDO_MAX_MEMBERS)
-			set |= 1u << (e->conf.members[i] - 1);
-	return set;
-}
-
 static bool is_regular(const struct sim_log_entry *e)
 {
 	return e->kind == SIM_LOG_CONFIG && !e->trans;
@@ -105,7 +94,7 @@ static void check_split(const struct check_input *in,
 			const struct sim_log_entry *e = &l->e[k];
 			uint32_t miss;
 
-			if (!is_regular(e) || (miss = want & ~members_set(e)) == 0)
+			if (!is_regular(e) || (miss = want & ~simlog_members(e)) == 0)
 				continue;
 			report_violation(out, CHK_SPLIT,
 					 "node %u installed ring "
@@ -267,7 +256,7 @@ static void advance(const struct sim_log *l, struct cursor *c, uint64_t t)
 		c->any = true;
 		c->rep = e->ring_rep;
 		c->seq = e->ring_seq;
-		c->members = members_set(e);
+		c->members = simlog_members(e);
 	}
 }
 

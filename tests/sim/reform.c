@@ -21,17 +21,6 @@ void reform_fini(struct reform_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static uint32_t members_set(const struct sim_log_entry *e)
-{
-	uint32_t set = 0, i;
-
-	for (i = 0; i < e->conf.n_members && i < ORDO_MAX_MEMBERS; i++)
-		if (e->conf.members[i] >= 1 &&
-		    e->conf.members[i] <= ORDO_MAX_MEMBERS)
-			set |= 1u << (e->conf.members[i] - 1);
-	return set;
-}
-
 /* When process p installed its first regular configuration after t that
  * excludes every node in lost; 0 if the one it was in at t already did;
  * UINT64_MAX if it never did. */
@@ -46,12 +35,12 @@ static uint64_t reformed_at(const struct sim_log *l, uint64_t t, uint32_t lost)
 		if (e->kind != SIM_LOG_CONFIG || e->trans)
 			continue;
 		if (e->time <= t) {
-			excluded = (members_set(e) & lost) == 0;
+			excluded = (simlog_members(e) & lost) == 0;
 			continue;
 		}
 		if (excluded)
 			return 0;
-		if ((members_set(e) & lost) == 0)
+		if ((simlog_members(e) & lost) == 0)
 			return e->time;
 	}
 	return excluded ? 0 : UINT64_MAX;

@@ -82,6 +82,19 @@ struct sim_log_entry {
 	};
 };
 
+/* A configuration entry's members as a bit set (node id n is bit n-1),
+ * for the checkers that compare rings (reform.c, avail.c). */
+static inline uint32_t simlog_members(const struct sim_log_entry *e)
+{
+	uint32_t set = 0, i;
+
+	for (i = 0; i < e->conf.n_members && i < ORDO_MAX_MEMBERS; i++)
+		if (e->conf.members[i] >= 1 &&
+		    e->conf.members[i] <= ORDO_MAX_MEMBERS)
+			set |= 1u << (e->conf.members[i] - 1);
+	return set;
+}
+
 struct sim_log {
 	struct sim_log_entry *e;
 	uint32_t n, cap;
