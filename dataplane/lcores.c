@@ -110,10 +110,16 @@ int ordod_lcores_pick(const char *conf_list, const char *conf_name,
 			avail++;
 		}
 	if (workers > (int)avail) {
-		snprintf(err, errlen, "--workers %d: the lcores leave %u after "
-			 "the main (%u) and ring (%u) lcores: give one more "
-			 "(EAL -l/--lcores, or Lcores)", workers, avail,
-			 out->main, out->ring);
+		if (out->ring == out->main)
+			snprintf(err, errlen, "--workers %d: the lcores give only "
+				 "the main lcore (%u), which runs the ring too: "
+				 "give two more (EAL -l/--lcores, or Lcores)",
+				 workers, out->main);
+		else
+			snprintf(err, errlen, "--workers %d: the lcores leave %u "
+				 "after the main (%u) and ring (%u) lcores: give "
+				 "one more (EAL -l/--lcores, or Lcores)", workers,
+				 avail, out->main, out->ring);
 		return -EINVAL;
 	}
 	out->n_workers = workers >= 0 ? (unsigned)workers

@@ -453,13 +453,20 @@ int main(int argc, char **argv)
 		rc = dp_io_create(&io, job.ring, lc.worker,
 				  (int)rte_lcore_to_socket_id(lc.worker), err,
 				  sizeof(err));
-		if (rc < 0) {
+		if (rc == -ENOTSUP && o.workers < 0) {
+			/* Not asked for by name: the ring lcore keeps them. */
+			fprintf(stderr, "ordod: note: no worker lcore: %s\n",
+				err);
+			lc.unused += lc.n_workers;
+			lc.n_workers = 0;
+		} else if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);
 			status = EXIT_USAGE;
 			dp_ring_destroy(job.ring);
 			goto out_traffic;
+		} else {
+			io_on = true;
 		}
-		io_on = true;
 	}
 	static struct ordod_counters_src csrc;
 	static struct ordod_keyctl keyctl;
@@ -505,7 +512,7 @@ int main(int argc, char **argv)
 	if (io_on)
 		printf(" worker=%u (ports and crypto)", lc.worker);
 	if (lc.unused)
-		printf(" unused=%u (this version runs one worker)", lc.unused);
+		printf(" unused=%u", lc.unused);
 	printf("\n");
 	if (job.ring->seal != NULL)
 		printf("ordod: crypto aes256gcm on %s (driver %s), sending key "

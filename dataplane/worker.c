@@ -34,7 +34,7 @@ int dp_io_create(struct dp_io *w, struct dp_ring *r, unsigned lcore,
 			snprintf(err, errlen, "port %s (%s): a worker lcore owns "
 				 "only LAN ports (NIC, af_packet, af_xdp, tap); "
 				 "a memif port is restarted from the ring lcore: "
-				 "run it without worker lcores",
+				 "run it without (--workers 0)",
 				 r->ports[i].name, r->ports[i].driver);
 			return -ENOTSUP;
 		}

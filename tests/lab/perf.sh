@@ -292,6 +292,19 @@ for s in $SIZES; do
 	done
 	echo "$line"
 done
+# A crypto/io worker (LAB_LCORES with a third lcore, dataplane/worker.h):
+# node 1's worker lcore over the whole run (warm-up and every size), per
+# frame it handled, and by stage per item; its back-pressure counters.
+wk=$("$ORDOCTL" -s "$(sock 1)" counters 2>/dev/null | awk '$1 ~ /^worker_/ { printf " %s=%s", substr($1, 8), $2 }')
+if [ -n "$wk" ]; then
+	line="perf-lab-worker: node=1"
+	for k in lcore busy_frames busy_cycles_per_frame stage_rx_cycles_per_item \
+		stage_open_cycles_per_item stage_seal_cycles_per_item \
+		stage_tx_cycles_per_item rx_held_turns tx_staged_turns tx_dropped_full; do
+		line+=" $k=$(field "$wk" "$k")"
+	done
+	echo "$line"
+fi
 [ "$bad" = 0 ] || LAB_KEEP=1
 lab_stop_ctrld
 lab_stop_all || { lab_log "a daemon crashed"; bad=1; }
