@@ -22,8 +22,10 @@
  * one lcore and scaling out is more rings (one agent, one group address and
  * one queue pair per port each), not more threads per ring. Work that can
  * leave the ring's lcore without a lock goes through rte_rings to other
- * lcores: client delivery fan-out and submission gathering (a gateway
- * lcore), and frame building for very large messages. docs/deploy.md.
+ * lcores: the ports and the crypto to a crypto/io worker (worker.h; io
+ * set: rx takes opened frames from it, tx hands it built frames, the seal
+ * is the worker's), and, not built yet, client delivery fan-out and
+ * submission gathering.
  */
 #ifndef ORDO_DP_RING_H
 #define ORDO_DP_RING_H
