@@ -124,8 +124,8 @@ static unsigned rx_port(struct dp_io *w, struct dp_port *p)
 	}
 	if (nbad)
 		rte_pktmbuf_free_bulk(bad, nbad);
-	if (!give_held(w))
-		w->w.rx_held_turns++;
+	/* What does not fit waits (counted when the next turn finds it). */
+	give_held(w);
 	stage_out(w, st);
 	return n;
 }
