@@ -67,6 +67,7 @@ for s in $SIZES; do
 	}
 	echo "workers: size=$s msgs_per_s=$(field "$a" rx_msgs_per_s)/$(field "$b" rx_msgs_per_s)" \
 	     "ring_cyc_per_msg=$(field "$a" cyc_per_msg)/$(field "$b" cyc_per_msg)" \
+	     "worker_cyc_per_msg=-/$(field "$b" worker_cyc_per_msg)" \
 	     "order=$(field "$a" order)/$(field "$b" order)"
 	echo "  no worker:  $sa"
 	echo "  one worker: $sb"
