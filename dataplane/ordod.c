@@ -193,20 +193,38 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 {
 	struct dp_envcheck c = { .out = stdout };
 	struct ordod_setup s;
-	char err[256];
-	int rc;
+	struct ordod_lcores lc;
+	char err[256], *eal[eal_argc + 3];
+	int rc, built, n = eal_argc;
 
 	memset(&s, 0, sizeof(s));
 	dp_envcheck_host(&c, eal_argc, argv, o->port_args, o->n_port_args);
-	if (rte_eal_init(eal_argc, argv) < 0) {
+	/* The file's Lcores, as a real start would pass them (main). */
+	built = ordod_setup_build(&s, o, err, sizeof(err));
+	memcpy(eal, argv, sizeof(char *) * (size_t)eal_argc);
+	if (built == 0 && s.lcores[0] && !ordod_eal_sets_lcores(eal_argc, argv)) {
+		eal[n++] = "-l";
+		eal[n++] = s.lcores;
+	}
+	eal[n] = NULL;
+	if (rte_eal_init(n, eal) < 0) {
 		printf("FAIL EAL: cannot start (%s): the FAILs above, or the "
 		       "EAL messages, say why\n", rte_strerror(rte_errno));
 		c.fails++;
 	} else {
-		if (ordod_setup_build(&s, o, err, sizeof(err)) < 0) {
+		if (built < 0) {
 			printf("warn configuration: %s\n", err);
 			for (unsigned i = 0; i < o->n_port_args; i++)
 				s.port_args[s.n_port_args++] = o->port_args[i];
+		}
+		if (ordod_lcores_pick(s.lcores, o->config, o->workers, &lc, err,
+				      sizeof(err)) < 0) {
+			printf("FAIL lcores: %s\n", err);
+			c.fails++;
+		} else {
+			printf("ok   lcores: main %u, ring %u, %s\n", lc.main,
+			       lc.ring, lc.n_workers ? "a crypto/io worker" :
+			       "no worker (the ring lcore owns ports and crypto)");
 		}
 		rc = resolve_ports(&s);
 		if (rc < 0)
