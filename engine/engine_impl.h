@@ -128,10 +128,18 @@ static inline bool rec_next(struct rec_iter *it, struct rec *r)
 }
 
 /* ---- store.c: packets by sequence number --------------------------------*/
+/* A slot's packet is either in the store's own buffer for its index
+ * (copied in) or in a frame held by handle (engine.h, ops->frame_*):
+ * pkt says where, held says which. Invariant: held implies seq != 0;
+ * a slot is emptied only by eng_store_free(), which hands a held frame
+ * back and points pkt at the own buffer again. */
 struct slot {
 	uint64_t seq; /* 0: empty */
 	uint32_t len;
-	uint32_t pad;
+	uint8_t  held;
+	uint8_t  pad[3];
+	uint8_t *pkt;
+	uint64_t handle;
 };
 
 struct store {
@@ -141,11 +149,18 @@ struct store {
 	uint32_t stride;   /* mtu rounded up to a cache line */
 };
 
+struct ordo_engine;
 int eng_store_init(struct store *s, const struct ordo_engine_mem *m,
 		   uint32_t capacity, uint32_t mtu);
-void eng_store_fini(struct store *s, const struct ordo_engine_mem *m);
+void eng_store_fini(struct ordo_engine *e, struct store *s);
 
+/* The packet held for seq (valid while store_has(s, seq)). */
 static inline uint8_t *store_buf(const struct store *s, uint64_t seq)
+{
+	return s->slots[seq & (s->capacity - 1)].pkt;
+}
+/* The store's own buffer for seq's index: where a copied packet goes. */
+static inline uint8_t *store_own(const struct store *s, uint64_t seq)
 {
 	return s->bufs + (size_t)(seq & (s->capacity - 1)) * s->stride;
 }
@@ -156,6 +171,20 @@ static inline struct slot *store_slot(const struct store *s, uint64_t seq)
 static inline bool store_has(const struct store *s, uint64_t seq)
 {
 	return store_slot(s, seq)->seq == seq;
+}
+/* Fill seq's slot: a copy into the own buffer (handle ignored, held
+ * false) or a frame held by handle. Any packet still in the slot is
+ * freed first (store.c). */
+void eng_store_put_copy(struct ordo_engine *e, struct store *s, uint64_t seq,
+			const void *pkt, uint32_t len);
+void eng_store_put_frame(struct ordo_engine *e, struct store *s, uint64_t seq,
+			 uint8_t *pkt, uint32_t len, uint64_t handle);
+/* Empty one slot / every slot, releasing held frames. */
+void eng_store_free(struct ordo_engine *e, struct store *s, struct slot *sl);
+void eng_store_clear(struct ordo_engine *e, struct store *s);
+static inline bool eng_frames(const struct ordo_engine_ops *o)
+{
+	return o->frame_alloc != NULL;
 }
 
 /* ---- submit.c: queue of messages waiting for the token ------------------*/
@@ -365,6 +394,11 @@ struct ordo_engine {
 
 	struct ordo_engine_stats stats;
 	uint64_t now;
+	/* ordo_engine_rx_frame(): the packet on offer and whether the store
+	 * kept it (data.c). pkt NULL: nothing on offer. */
+	const uint8_t *offer_pkt;
+	uint64_t offer_handle;
+	bool offer_kept;
 };
 
 /* engine.c */
@@ -469,7 +503,6 @@ void eng_deliver_packet(struct ordo_engine *e, const struct store *st,
 			uint64_t seq, const struct ring_view *r, bool trans);
 bool eng_packet_is_safe(const struct store *st, uint64_t seq);
 void eng_reasm_reset_all(struct ordo_engine *e);
-void eng_store_clear(struct store *s);
 
 static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static inline uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }

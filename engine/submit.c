@@ -244,18 +244,37 @@ static inline uint8_t *put_rec(uint8_t *p, const struct qent *h,
 	return p + sizeof(r) + len;
 }
 
-/* Pack one packet at sequence seq; returns false if the queue was empty. */
+/* Pack one packet at sequence seq; returns false if the queue was empty
+ * (or, with the frame ops, no frame was free). The packet is built where
+ * the store keeps it: its own buffer for seq, or a frame from
+ * ops->frame_alloc that the store then holds by handle. */
 static bool build_one(struct ordo_engine *e, uint64_t seq)
 {
 	struct submit_q *q;
-	uint8_t *pkt = store_buf(&e->store, seq);
-	uint8_t *start = pkt + sizeof(struct ordo_wire_hdr) +
-			 sizeof(struct ordo_wire_data);
-	uint8_t *p = start;
+	struct slot *sl = store_slot(&e->store, seq);
+	uint64_t handle = 0;
+	uint8_t *pkt, *start, *p;
 	uint32_t room = e->payload_cap;
 	uint16_t nrec = 0;
 	uint8_t dflags = 0;
 	struct qent *h;
+
+	if (next_queue(e) == NULL)
+		return false;
+	if (sl->seq != 0) /* released long ago (store.c); never here */
+		eng_store_free(e, &e->store, sl);
+	if (eng_frames(&e->ops)) {
+		pkt = e->ops.frame_alloc(e->ctx, e->cfg.mtu, &handle);
+		if (pkt == NULL) {
+			e->stats.frame_alloc_fails++;
+			return false;
+		}
+		e->stats.frames_alloc++;
+	} else {
+		pkt = store_own(&e->store, seq);
+	}
+	start = pkt + sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_data);
+	p = start;
 
 	while (room >= sizeof(struct ordo_wire_rec) &&
 	       (q = next_queue(e)) != NULL && (h = q_peek(q)) != NULL) {
@@ -284,8 +303,13 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 			break;
 		}
 	}
-	if (nrec == 0)
+	if (nrec == 0) {
+		if (eng_frames(&e->ops)) {
+			e->stats.frames_released++;
+			e->ops.frame_release(e->ctx, handle);
+		}
 		return false;
+	}
 	{
 		uint32_t len = (uint32_t)(p - pkt);
 		struct ordo_wire_data d = {
@@ -294,13 +318,16 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 			.nrec = be16(nrec),
 			.flags = dflags,
 		};
-		struct slot *s = store_slot(&e->store, seq);
 
 		eng_codec_write_hdr(pkt, ORDO_PKT_DATA, e->cfg.config_hash,
 				    e->cfg.my_id, len, e->ring_rep, e->ring_seq);
 		memcpy(pkt + sizeof(struct ordo_wire_hdr), &d, sizeof(d));
-		s->seq = seq;
-		s->len = len;
+		if (eng_frames(&e->ops)) {
+			eng_store_put_frame(e, &e->store, seq, pkt, len, handle);
+		} else {
+			sl->seq = seq;
+			sl->len = len;
+		}
 	}
 	return true;
 }
