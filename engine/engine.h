@@ -102,8 +102,9 @@ struct ordo_engine_ops {
 	 * ops (NULL) the engine copies packets into its own store.
 	 *
 	 * frame_alloc: a writable buffer of at least len bytes and its
-	 * handle, or NULL when none is free (the visit then packs fewer
-	 * packets; counted in stats.frame_alloc_fails).
+	 * handle, or NULL when none is free (the packet is then built in
+	 * the store's own buffer and sent with send, as without the frame
+	 * ops; counted in stats.frame_alloc_fails).
 	 * frame_send: as send, for a packet held in frame handle (pkt points
 	 * into it). The engine still owns the frame: the callee takes its
 	 * own reference if the frame must outlive the call (a retransmission
@@ -288,8 +289,8 @@ struct ordo_engine_stats {
 	uint64_t flap_holds;        /* members we began to hold out for
 				     * flapping (engine/flap.c) */
 	/* Frames by handle (ops->frame_*): packets kept from rx, frames
-	 * allocated, released, held now, and visits that packed fewer
-	 * packets because frame_alloc() had none. */
+	 * allocated, released, held now, and packets built in the store's
+	 * own buffer because frame_alloc() had none. */
 	uint64_t frames_kept, frames_alloc, frames_released, frames_held;
 	uint64_t frame_alloc_fails;
 	uint64_t drops[ORDO_DROP_REASON_MAX];

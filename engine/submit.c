@@ -244,8 +244,8 @@ static inline uint8_t *put_rec(uint8_t *p, const struct qent *h,
 	return p + sizeof(r) + len;
 }
 
-/* Pack one packet at sequence seq; returns false if the queue was empty
- * (or, with the frame ops, no frame was free). The packet is built where
+/* Pack one packet at sequence seq; returns false if the queue was empty.
+ * The packet is built where
  * the store keeps it: its own buffer for seq, or a frame from
  * ops->frame_alloc that the store then holds by handle. */
 static bool build_one(struct ordo_engine *e, uint64_t seq)
@@ -263,14 +263,14 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 		return false;
 	if (sl->seq != 0) /* released long ago (store.c); never here */
 		eng_store_free(e, &e->store, sl);
-	if (eng_frames(&e->ops)) {
-		pkt = e->ops.frame_alloc(e->ctx, e->cfg.mtu, &handle);
-		if (pkt == NULL) {
-			e->stats.frame_alloc_fails++;
-			return false;
-		}
+	pkt = eng_frames(&e->ops) ?
+		      e->ops.frame_alloc(e->ctx, e->cfg.mtu, &handle) : NULL;
+	if (pkt != NULL) {
 		e->stats.frames_alloc++;
 	} else {
+		/* No frame (or no frame ops): the store's own buffer, and
+		 * the packet goes out through send, copied. */
+		e->stats.frame_alloc_fails += eng_frames(&e->ops);
 		pkt = store_own(&e->store, seq);
 	}
 	start = pkt + sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_data);
@@ -304,7 +304,7 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 		}
 	}
 	if (nrec == 0) {
-		if (eng_frames(&e->ops)) {
+		if (pkt != store_own(&e->store, seq)) {
 			e->stats.frames_released++;
 			e->ops.frame_release(e->ctx, handle);
 		}
@@ -322,7 +322,7 @@ static bool build_one(struct ordo_engine *e, uint64_t seq)
 		eng_codec_write_hdr(pkt, ORDO_PKT_DATA, e->cfg.config_hash,
 				    e->cfg.my_id, len, e->ring_rep, e->ring_seq);
 		memcpy(pkt + sizeof(struct ordo_wire_hdr), &d, sizeof(d));
-		if (eng_frames(&e->ops)) {
+		if (pkt != store_own(&e->store, seq)) {
 			eng_store_put_frame(e, &e->store, seq, pkt, len, handle);
 		} else {
 			sl->seq = seq;

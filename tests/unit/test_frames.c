@@ -289,8 +289,8 @@ static void test_destroy_mid_traffic_releases_all(void **state)
 	h_net_fini(&net); /* and the rest, held mid-flight, at destroy */
 }
 
-/* frame_alloc has none for a while: the visits pack fewer packets,
- * counted, and everything goes once frames are back. */
+/* frame_alloc has none for a while: those packets are built in the
+ * store's own buffers and copied out (counted); nothing is held up. */
 static void test_alloc_failure_delays_only(void **state)
 {
 	struct ordo_engine_config c;
