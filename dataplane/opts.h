@@ -31,6 +31,7 @@ struct ordod_opts {
 	const char *idle;
 	uint64_t idle_max_sleep_us;
 	uint32_t stage_sample;       /* 0: DP_STAGE_SAMPLE_DEFAULT */
+	bool     copy_store;         /* --copy-store: no frames by handle */
 	uint64_t token_timeout_us;
 	uint64_t token_loss_ms, consensus_ms, token_hold_us;
 	uint32_t window, personal_window, accel_window;

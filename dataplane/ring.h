@@ -66,6 +66,9 @@ struct dp_ring_conf {
 	 * timed stage by stage; 0 means DP_STAGE_SAMPLE_DEFAULT, and
 	 * DP_STAGE_SAMPLE_OFF none (the longest stall is kept anyway). */
 	uint32_t stage_sample;
+	/* The engine copies every packet into its own store instead of
+	 * holding frames by handle (ring_frames.c); for comparisons. */
+	bool     copy_store;
 };
 
 #define DP_STAGE_SAMPLE_DEFAULT 64u
@@ -87,6 +90,15 @@ struct dp_ring {
 	struct dp_idle idle;
 	struct dp_peers peers;
 	struct dp_seal *seal;  /* NULL: crypto off */
+	/* Frames held by the engine (ring_frames.c): on unless copy_store;
+	 * where the packet starts in an mbuf (framing, envelope header);
+	 * how many the engine holds and may hold (the pool's spare). */
+	bool     frames;
+	uint32_t frame_off;
+	int64_t  frames_held, frames_budget;
+	uint64_t frames_tx_ref;   /* sent as the stored frame itself */
+	uint64_t frames_tx_copy;  /* stored frames sent as a copy */
+	uint64_t frames_short;    /* frame_alloc over budget: copied */
 	struct dp_stages stg;  /* what each stage of a turn costs */
 	uint64_t loops;
 	uint64_t events;     /* frames built + deliveries + config changes */
@@ -115,6 +127,10 @@ struct dp_ring {
 	struct dp_snapshot scratch;
 	struct dp_published pub __attribute__((aligned(64)));
 };
+
+/* The engine ops: copying packets, or holding frames by handle. */
+extern const struct ordo_engine_ops dp_ring_engine_ops;
+extern const struct ordo_engine_ops dp_ring_frame_ops;
 
 /* Build the ring: mempool on conf->socket, ports started, engine created
  * and started. local may be NULL (deliveries are only counted). Returns
