@@ -48,6 +48,7 @@ int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
 				    v->len, e->offer_handle);
 		e->offer_kept = true;
 		e->stats.frames_kept++;
+		e->stats.frames_held++;
 	} else {
 		eng_store_put_copy(e, &e->store, v->seq, pkt, v->len);
 	}

@@ -246,8 +246,8 @@ void ordo_engine_destroy(struct ordo_engine *e)
 	/* Held frames go back before the slots that name them. */
 	eng_store_fini(e, &e->store);
 	eng_store_fini(e, &e->old.store);
-	eng_submit_fini(&e->sq, &e->mem);
-	eng_submit_fini(&e->iq, &e->mem);
+	eng_submit_fini(e, &e->sq);
+	eng_submit_fini(e, &e->iq);
 	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
 		if (e->reasm[0][i].buf != NULL)
 			e->mem.free(e->mem.ctx, e->reasm[0][i].buf);

@@ -179,6 +179,10 @@ void eng_store_put_copy(struct ordo_engine *e, struct store *s, uint64_t seq,
 			const void *pkt, uint32_t len);
 void eng_store_put_frame(struct ordo_engine *e, struct store *s, uint64_t seq,
 			 uint8_t *pkt, uint32_t len, uint64_t handle);
+/* A frame from ops->frame_alloc (NULL without the frame ops or when it
+ * has none), and one handed back; both counted (frames_*). */
+uint8_t *eng_frame_alloc(struct ordo_engine *e, uint64_t *handle);
+void eng_frame_release(struct ordo_engine *e, uint64_t handle);
 /* Empty one slot / every slot, releasing held frames. */
 void eng_store_free(struct ordo_engine *e, struct store *s, struct slot *sl);
 void eng_store_clear(struct ordo_engine *e, struct store *s);
@@ -193,13 +197,18 @@ struct submit_q {
 	uint32_t cap;        /* bytes */
 	uint32_t head, tail; /* byte offsets: read at head, write at tail */
 	uint32_t used;       /* bytes in use, including skipped tails */
+	uint32_t held;       /* record bytes in queued frames (submit.c) */
 	uint32_t count;      /* messages queued */
+	uint32_t entries;    /* entries: messages, and frames of messages */
+	uint32_t open;       /* offset of the frame still filled, or
+			      * SUBMIT_NO_FRAME */
 	uint32_t head_sent;  /* bytes of the head message already packed */
 };
+#define SUBMIT_NO_FRAME UINT32_MAX
 
 int eng_submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
 		    uint32_t cap);
-void eng_submit_fini(struct submit_q *q, const struct ordo_engine_mem *m);
+void eng_submit_fini(struct ordo_engine *e, struct submit_q *q);
 
 /* ---- per-sender reassembly of fragmented messages -----------------------*/
 struct reasm {
@@ -493,7 +502,7 @@ int eng_submit_enqueue(struct ordo_engine *e, struct submit_q *q,
 		       uint8_t service, uint16_t msg_type,
 		       const struct iovec *iov, int iovcnt);
 void eng_submit_restart_partial(struct submit_q *q);
-void eng_submit_clear(struct submit_q *q);
+void eng_submit_clear(struct ordo_engine *e, struct submit_q *q);
 uint32_t eng_submit_backlog_packets(const struct ordo_engine *e);
 
 /* deliver.c */

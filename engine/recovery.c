@@ -92,7 +92,7 @@ void eng_recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 		o->low = e->low;
 	}
 	reset_ring_state(e);
-	eng_submit_clear(&e->iq);
+	eng_submit_clear(e, &e->iq);
 	eng_submit_restart_partial(&e->sq);
 
 	for (i = 0; i < n; i++) {

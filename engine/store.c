@@ -59,14 +59,35 @@ void eng_store_fini(struct ordo_engine *e, struct store *s)
 	s->bufs = NULL;
 }
 
+uint8_t *eng_frame_alloc(struct ordo_engine *e, uint64_t *handle)
+{
+	uint8_t *p;
+
+	if (!eng_frames(&e->ops))
+		return NULL;
+	p = e->ops.frame_alloc(e->ctx, e->cfg.mtu, handle);
+	if (p == NULL) {
+		e->stats.frame_alloc_fails++;
+		return NULL;
+	}
+	e->stats.frames_alloc++;
+	e->stats.frames_held++;
+	return p;
+}
+
+void eng_frame_release(struct ordo_engine *e, uint64_t handle)
+{
+	e->stats.frames_released++;
+	e->stats.frames_held--;
+	e->ops.frame_release(e->ctx, handle);
+}
+
 void eng_store_free(struct ordo_engine *e, struct store *s, struct slot *sl)
 {
 	if (sl->held) {
 		sl->held = 0;
 		sl->pkt = s->bufs + (size_t)(sl - s->slots) * s->stride;
-		e->stats.frames_released++;
-		e->stats.frames_held--;
-		e->ops.frame_release(e->ctx, sl->handle);
+		eng_frame_release(e, sl->handle);
 	}
 	sl->seq = 0;
 }
@@ -104,5 +125,4 @@ void eng_store_put_frame(struct ordo_engine *e, struct store *s, uint64_t seq,
 	sl->held = 1;
 	sl->seq = seq;
 	sl->len = len;
-	e->stats.frames_held++;
 }
