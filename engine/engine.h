@@ -5,6 +5,7 @@
  * state machine. It performs no I/O, owns no thread and reads no clock:
  *
  *   in:  ordo_engine_rx()      a received packet
+ *        ordo_engine_rx_frame() the same, in a frame it may keep by handle
  *        ordo_engine_tick()    the current time, to fire expired timers
  *        ordo_engine_submit()  a message from a local client
  *   out: ops->send()           a packet to multicast or to one member
@@ -12,12 +13,15 @@
  *        ordo_engine_next_deadline()  when the engine next needs a tick
  *
  *        ops->config_change()  a membership change, in order with messages
+ *        ops->frame_*()        optional: frames held by handle instead of
+ *                              copies in the store (see the ops)
  *
  * All state lives in one struct ordo_engine, so the same code runs on a
  * DPDK lcore and inside the deterministic simulator. Memory is allocated
  * only by ordo_engine_create() (or _create_mem(), from the caller's
  * allocator); the steady state never allocates, except to
- * grow a reassembly buffer the first time a larger message arrives.
+ * grow a reassembly buffer the first time a larger message arrives, and
+ * frames, which come from ops->frame_alloc when the caller gives it.
  *
  * Return values: 0 or a negative errno; constructors return NULL and set
  * errno. See docs/protocol.md for the protocol and our deviations.
