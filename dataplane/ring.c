@@ -424,6 +424,12 @@ void dp_ring_publish(struct dp_ring *r)
 	s->tx_no_port = r->tx_no_port;
 	s->tx_alone = r->tx_alone;
 	s->rx_stranger = r->rx_stranger;
+	s->frames = r->frames;
+	s->frames_held = r->frames_held;
+	s->frames_budget = r->frames_budget;
+	s->frames_tx_ref = r->frames_tx_ref;
+	s->frames_tx_copy = r->frames_tx_copy;
+	s->frames_short = r->frames_short;
 	s->announces_rx = r->announces_rx;
 	s->announces_tx = r->announces_tx;
 	s->announces_bad = r->announces_bad;
