@@ -9,7 +9,8 @@
  * File map (one concern each):
  *   engine.c   create/destroy, configuration, rx dispatch, timers, stats
  *   codec.c    parse and validate packets; byte order; encode the token
- *   store.c    packets held by sequence number, for delivery/retransmission
+ *   store.c    packets held by sequence number, for delivery/retransmission:
+ *              copied in, or frames held by handle (ops->frame_*)
  *   submit.c   the submit queue; packing and fragmentation into packets
  *   token.c    the token visit: retransmit, send, update, pass (the paper)
  *   data.c     receiving a DATA packet
