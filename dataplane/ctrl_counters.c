@@ -136,6 +136,7 @@ static void worker(struct out *o, const struct dp_io_report *w)
 	kv(o, "worker_rx_handed", w->rx_handed);
 	kv(o, "worker_rx_held_turns", w->rx_held_turns);
 	kv(o, "worker_tx_taken", w->tx_taken);
+	kv(o, "worker_tx_held_frames", w->tx_held);
 	kv(o, "worker_tx_staged_turns", w->tx_staged_turns);
 	kv(o, "worker_tx_dropped_full", w->tx_dropped);
 	kv(o, "worker_key_changes", w->key_marks);
@@ -205,6 +206,19 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		kv(&o, "peers_moved", s.peers_moved);
 		kv(&o, "rx_stranger_accepted", s.rx_stranger);
 		section(&o, "drops", false);
+	}
+	if (s.frames) {
+		/* Frames held by handle (dataplane/ring_frames.h). */
+		section(&o, "frames", true);
+		kv(&o, "held", (uint64_t)s.frames_held);
+		kv(&o, "budget", (uint64_t)s.frames_budget);
+		kv(&o, "kept", s.eng.frames_kept);
+		kv(&o, "allocated", s.eng.frames_alloc);
+		kv(&o, "released", s.eng.frames_released);
+		kv(&o, "tx_ref", s.frames_tx_ref);
+		kv(&o, "tx_copy", s.frames_tx_copy);
+		kv(&o, "short", s.frames_short);
+		section(&o, "frames", false);
 	}
 	stages(&o, &s.stages);
 	if (s.io.on)

@@ -135,6 +135,14 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 	}
 	if (s->tx_no_port)
 		fprintf(f, "ordod: drop no_port=%" PRIu64 "\n", s->tx_no_port);
+	if (s->frames)
+		fprintf(f, "ordod: frames held=%" PRId64 " budget=%" PRId64
+			" kept=%" PRIu64 " allocated=%" PRIu64 " released=%"
+			PRIu64 " tx_ref=%" PRIu64 " tx_copy=%" PRIu64
+			" short=%" PRIu64 "\n", s->frames_held,
+			s->frames_budget, s->eng.frames_kept,
+			s->eng.frames_alloc, s->eng.frames_released,
+			s->frames_tx_ref, s->frames_tx_copy, s->frames_short);
 	if (s->crypto)
 		fprintf(f, "ordod: crypto sealed=%" PRIu64 " opened=%" PRIu64
 			" sending_key=%08x keys=%u key_changes=%" PRIu64
@@ -143,10 +151,12 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 			s->seal.use_applied, s->seal.use_missing);
 	if (s->io.on)
 		fprintf(f, "ordod: worker lcore=%u rx_handed=%" PRIu64
-			" tx_taken=%" PRIu64 " rx_held_turns=%" PRIu64
+			" tx_taken=%" PRIu64 " tx_held_frames=%" PRIu64
+			" rx_held_turns=%" PRIu64
 			" tx_staged_turns=%" PRIu64 " tx_dropped_full=%" PRIu64
 			" key_changes=%" PRIu64 " key_changes_lost=%" PRIu64 "\n",
 			s->io.lcore, s->io.rx_handed, s->io.tx_taken,
+			s->io.tx_held,
 			s->io.rx_held_turns, s->io.tx_staged_turns,
 			s->io.tx_dropped, s->io.key_marks, s->io.marks_lost);
 	fflush(f);
