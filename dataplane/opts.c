@@ -62,7 +62,7 @@ static const struct opt_doc docs[] = {
 	{ NULL, 0, NULL, "lcore" },
 	{ "idle", O_IDLE, "spin|yield|backoff", "idle strategy: spin for production, backoff for labs" },
 	{ "idle-max-sleep-us", O_IDLE_SLEEP, "US", "backoff: longest sleep (1000)" },
-	{ "workers", O_WORKERS, "0|1", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto (default: 1 if the lcores give one; docs/architecture.md)" },
+	{ "workers", O_WORKERS, "0|1|2", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto, the next one writes the clients' delivery rings (default: 1 if the lcores give one; docs/architecture.md)" },
 	{ "copy-store", O_COPY_STORE, NULL, "the engine copies packets into its own store, as before frames by handle (comparisons)" },
 	{ "stage-sample", O_STAGE_SAMPLE, "N|off", "time one loop turn in N stage by stage (64; 1: all; docs/performance.md)" },
 	{ NULL, 0, NULL, "built-in traffic" },
@@ -266,8 +266,8 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 		uint32_t v;
 
 		if (parse_u32(arg, DP_MAX_WORKERS, &v))
-			return bad(name, arg, "0 or 1: this version has one "
-				   "kind of worker (ports and crypto)");
+			return bad(name, arg, "0, 1 or 2: ports and crypto, "
+				   "then the clients' delivery rings");
 		o->workers = (int)v;
 		return 0;
 	}

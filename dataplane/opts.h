@@ -13,7 +13,7 @@
 #include "dataplane/traffic.h"
 
 #define OPTS_MAX_PORTS DP_MAX_PORTS
-#define DP_MAX_WORKERS 1u /* the crypto/io worker (worker.h) */
+#define DP_MAX_WORKERS 2u /* crypto/io (worker.h), clients (cworker.h) */
 
 struct ordod_opts {
 	const char *config;          /* --config FILE */

@@ -72,6 +72,9 @@ struct dp_ring_conf {
 	/* A crypto/io worker lcore will own the ports (worker.h): room in
 	 * the pool for the frames in its hand-off rings. */
 	bool     io_worker;
+	/* A client worker (cworker.h) keeps delivered frames by reference:
+	 * room in the pool for one per item it may have in flight. */
+	uint32_t client_refs;
 	/* The engine copies every packet into its own store instead of
 	 * holding frames by handle (ring_frames.c); for comparisons. */
 	bool     copy_store;

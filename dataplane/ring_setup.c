@@ -138,6 +138,7 @@ static uint32_t port_need(const struct dp_ring_conf *c)
 	if (c->io_worker)
 		n += 2 * DP_IO_RING_SIZE + DP_IO_STAGE + DP_RX_BURST +
 		     DP_SEAL_BURST + POOL_CACHE;
+	n += c->client_refs;
 	return n;
 }
 

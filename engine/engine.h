@@ -60,6 +60,12 @@ struct ordo_delivery {
 	uint32_t    len;
 	uint32_t    ring_rep; /* the ring (regular configuration) it was */
 	uint32_t    ring_seq; /* sent and ordered in */
+	/* With the frame ops: the handle of the held frame data lies in (a
+	 * message that came in one packet), which the caller may keep alive
+	 * past the call by its own means (a reference count); 0: data is in
+	 * the engine's memory (copied store, reassembly), valid during the
+	 * call only. */
+	uint64_t    frame;
 };
 
 enum ordo_config_kind {

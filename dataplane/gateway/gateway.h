@@ -27,6 +27,14 @@
  * Either way a reliable message is never dropped silently: it is delivered
  * or the client is told why it was cut off.
  *
+ * A client worker (dataplane/cworker.h, ordod --workers 2) may own the
+ * delivery rings instead: the gateway then hands each delivery, once, with
+ * the list of local clients it is for, and every record, close and
+ * disconnect for a client, through one ordered channel (struct
+ * dp_gw_fanout); the worker writes them with the very functions below
+ * (dp_gw_writer_*, on a second struct dp_gateway of its own that shares
+ * the slots). Per client the order is the gateway's, whoever writes.
+ *
  * Stages (dataplane/stages.h): on the loop's timed turns the gateway
  * charges its engine submissions to protocol, publishing delivery rings
  * and draining overflows to deliver, and counts submit records (read) and
@@ -92,6 +100,14 @@ struct dp_client {
 	uint8_t  ovf_counted;        /* counted in n_behind */
 	uint64_t submitted, delivered, overflowed, rejected;
 
+	/* With a client worker: its ring is written by the worker while
+	 * w_live (set by the gateway at attach, before any hand-off, cleared
+	 * by the worker when it closes it); w_done: the worker is finished
+	 * with it (release), so the slot may be given back. */
+	bool     w_live;
+	bool     gone_wait;          /* client_gone came before w_done */
+	uint32_t w_done;
+
 	/* Main lcore only. */
 	bool     detach_posted;
 
@@ -110,6 +126,27 @@ struct dp_gw_stats {
 	uint64_t blocked_turns;      /* SlowConsumer=block held senders back */
 	uint64_t partial_dropped;    /* messages a client died in the middle of */
 	uint64_t names_dropped;      /* deliveries with more names than a record holds */
+};
+
+/* The hand-off to a client worker (dataplane/cworker.c): every call in the
+ * gateway's order. */
+struct dp_gw_fanout {
+	/* One message for the local clients slots[0..n): frame is the
+	 * delivery's held frame (struct ordo_delivery), 0 if none. */
+	void (*msg)(void *ctx, uint64_t frame, const struct ordo_groups_msg *m,
+		    const uint32_t *slots, uint32_t n);
+	/* One record for one client (REJECT, MEMBERSHIP). */
+	void (*record)(void *ctx, uint32_t slot, const struct ordo_cr_send *s);
+	/* Write no more to slot's ring; tell it why (its region). */
+	void (*close)(void *ctx, uint32_t slot, uint32_t reason,
+		      uint32_t detail);
+	/* A client the worker cut off (slow consumer, a ring it broke): 1 and
+	 * its slot and reason, or 0. */
+	int (*cut)(void *ctx, uint32_t *slot, uint32_t *reason,
+		   uint32_t *detail);
+	/* Clients with records in their overflow (SlowConsumer = block). */
+	uint32_t (*behind)(void *ctx);
+	void *ctx;
 };
 
 struct dp_gateway {
@@ -142,6 +179,19 @@ struct dp_gateway {
 				       * payloads, names of big deliveries */
 	struct dp_stages *stages;     /* the ring lcore's (NULL: untimed) */
 	struct dp_gw_stats st;
+
+	/* A client worker writes the delivery rings (NULL: we do). */
+	const struct dp_gw_fanout *fan;
+	uint32_t batch[DP_GW_MAX_CLIENTS]; /* one delivery's clients */
+	uint32_t batch_n;
+	uint64_t batch_frame;
+	struct ordo_groups_msg batch_m;
+	uint32_t n_gone_wait;         /* slots waiting for the worker's w_done */
+	/* The worker's own gateway (dp_gw_writer_init): closes what it cuts
+	 * through this, not the group layer. */
+	void (*cut)(struct dp_gateway *w, uint32_t slot, uint32_t reason,
+		    uint32_t detail);
+	void *cut_ctx;
 };
 
 /* Commands, main -> gateway (the low 8 bits; the slot above). */
@@ -173,5 +223,31 @@ int dp_gw_post(struct dp_gateway *gw, enum dp_gw_cmd cmd, uint32_t slot);
  * follows), or NULL. Valid until dp_gw_event_done(). */
 const void *dp_gw_event(struct dp_gateway *gw, uint32_t *len);
 void dp_gw_event_done(struct dp_gateway *gw, uint32_t len);
+
+/* Main lcore, before the ring starts: deliveries go through fan (which
+ * must outlive the gateway). */
+void dp_gw_set_fanout(struct dp_gateway *gw, const struct dp_gw_fanout *fan);
+
+/* --- the client worker's side (dataplane/cworker.c) -------------------- */
+
+/* w: the worker's own gateway over gw's slots (its dirty list, overflow
+ * count and counters); cut is called for a client it cuts off. Returns 0
+ * or -ENOMEM. */
+int dp_gw_writer_init(struct dp_gateway *w, const struct dp_gateway *gw,
+		      void (*cut)(struct dp_gateway *w, uint32_t slot,
+				  uint32_t reason, uint32_t detail),
+		      void *cut_ctx);
+void dp_gw_writer_fini(struct dp_gateway *w);
+/* One message, one record, or a close, for one client (skipped once the
+ * worker closed it). */
+void dp_gw_writer_msg(struct dp_gateway *w, uint32_t slot,
+		      const struct ordo_groups_msg *m);
+void dp_gw_writer_record(struct dp_gateway *w, uint32_t slot,
+			 const struct ordo_cr_send *s);
+void dp_gw_writer_close(struct dp_gateway *w, uint32_t slot, uint32_t reason,
+			uint32_t detail);
+/* End of a worker turn: overflows drained, written rings published.
+ * Returns the records moved. */
+unsigned dp_gw_writer_turn(struct dp_gateway *w);
 
 #endif /* ORDO_DP_GATEWAY_H */
