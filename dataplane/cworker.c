@@ -20,7 +20,7 @@
 
 #include "dataplane/cworker.h"
 
-enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3 };
+enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5 };
 
 #define NAME ORDO_CR_NAME_LEN
 
@@ -44,6 +44,17 @@ struct cw_item {
 #define VAR_ROOM (DP_CW_ITEM_SIZE - offsetof(struct cw_item, var))
 _Static_assert(DP_CW_ITEM_SIZE > sizeof(struct cw_item) + 4 * NAME,
 	       "an item holds a few names at least");
+
+/* A submission, worker -> ring lcore: the gateway's view, then (unless
+ * gathered: in the client's reassembly buffer) the names and payload. */
+struct cw_sub {
+	struct dp_gw_sub s;
+	uint8_t *heap;             /* the copy past the item's room, or NULL */
+	bool     gathered;         /* in the client's msg: clear w_busy */
+	uint8_t var[] __attribute__((aligned(8)));
+};
+
+#define SUB_ROOM (DP_CW_SUB_SIZE - offsetof(struct cw_sub, var))
 
 /* A cut-off client, worker -> ring lcore. */
 struct cw_cut {
@@ -183,6 +194,55 @@ static void fan_close(void *ctx, uint32_t slot, uint32_t reason,
 	item_put(cw, it);
 }
 
+static void fan_slot(struct dp_cw *cw, uint8_t kind, uint32_t slot)
+{
+	struct cw_item *it = item_get(cw);
+
+	it->kind = kind;
+	it->slot = slot;
+	it->frame = NULL;
+	it->big = NULL;
+	item_put(cw, it);
+}
+
+static void fan_open(void *ctx, uint32_t slot)
+{
+	fan_slot(ctx, CW_OPEN, slot);
+}
+
+static void fan_detach(void *ctx, uint32_t slot)
+{
+	fan_slot(ctx, CW_DETACH, slot);
+}
+
+static int fan_take(void *ctx, struct dp_gw_sub *s)
+{
+	struct dp_cw *cw = ctx;
+	struct cw_sub *it;
+
+	if (rte_ring_sc_dequeue(cw->in, (void **)&it) != 0)
+		return 0;
+	*s = it->s;
+	s->item = it;
+	return 1;
+}
+
+static void fan_done(void *ctx, struct dp_gw_sub *s)
+{
+	struct dp_cw *cw = ctx;
+	struct cw_sub *it = s->item;
+
+	struct dp_client *c = &cw->wr.slots[it->s.slot];
+
+	/* The worker may gather the client's next message (the same client:
+	 * a slot given to another since starts with w_busy clear). */
+	if (it->gathered && c->client_id == it->s.client_id)
+		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
+	if (it->heap != NULL)
+		rte_free(it->heap);
+	rte_mempool_put(cw->subs, it);
+}
+
 static int fan_cut(void *ctx, uint32_t *slot, uint32_t *reason,
 		   uint32_t *detail)
 {
@@ -206,6 +266,165 @@ static uint32_t fan_behind(void *ctx)
 
 /* ---------------------------------------------------- worker side */
 
+static void rd_remove(struct dp_cw *cw, uint32_t slot)
+{
+	for (uint32_t i = 0; i < cw->n_rd; i++)
+		if (cw->rd[i] == slot) {
+			cw->rd[i] = cw->rd[--cw->n_rd];
+			return;
+		}
+}
+
+static void rd_add(struct dp_cw *cw, uint32_t slot)
+{
+	rd_remove(cw, slot);
+	cw->rd[cw->n_rd++] = slot;
+}
+
+/* One item to the gateway (the ring holds the whole pool). */
+static void sub_hand(struct dp_cw *cw, struct cw_sub *it)
+{
+	rte_ring_sp_enqueue(cw->in, it);
+}
+
+static struct cw_sub *sub_item(struct dp_cw *cw, uint32_t what,
+			       const struct dp_client *c, uint32_t slot)
+{
+	struct cw_sub *it;
+
+	if (rte_mempool_get(cw->subs, (void **)&it) != 0)
+		return NULL;
+	memset(&it->s, 0, sizeof(it->s));
+	it->s.what = what;
+	it->s.slot = slot;
+	it->s.client_id = c->client_id;
+	it->heap = NULL;
+	it->gathered = false;
+	return it;
+}
+
+/* A request read in place: its names and payload copied into the item
+ * (the one copy out of the ring, of what was validated). */
+static bool sub_copy(struct dp_cw *cw, struct cw_sub *it,
+		     const struct ordo_cr_msg *m)
+{
+	size_t names = (size_t)m->hdr.n_names * NAME;
+	uint8_t *v = it->var;
+
+	if (names + m->payload_len > SUB_ROOM) {
+		it->heap = rte_malloc("ordo_cw_sub", names + m->payload_len, 8);
+		if (it->heap == NULL)
+			return false;
+		v = it->heap;
+		cw->w.sub_heap++;
+	}
+	memcpy(v, m->names, names);
+	memcpy(v + names, m->payload, m->payload_len);
+	it->s.m = *m;
+	it->s.m.names = (const char (*)[NAME])v;
+	it->s.m.payload = v + names;
+	it->s.data = v + names;
+	it->s.len = m->payload_len;
+	return true;
+}
+
+/* Read client slot's submit ring. Returns the records read; *dry when no
+ * item was free (nothing more is read this turn). */
+static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
+{
+	struct dp_client *c = &cw->wr.slots[slot];
+	unsigned n = 0;
+
+	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE))
+		return 0;
+	while (n < DP_CW_SERVE) {
+		struct cw_sub *it = sub_item(cw, DP_GW_SUB_MSG, c, slot);
+		struct ordo_cr_msg m;
+		const uint8_t *data;
+		uint32_t len;
+		int rc;
+
+		if (it == NULL) {
+			*dry = true;
+			break;
+		}
+		rc = ordo_cr_read_in_place(&c->rd, &m, c->rbuf,
+					   c->map.max_rec);
+		if (rc <= 0) {
+			if (rc < 0) { /* behind its requests, then no more */
+				it->s.what = DP_GW_SUB_CORRUPT;
+				it->s.detail = (uint32_t)-rc;
+				sub_hand(cw, it);
+				rd_remove(cw, slot);
+			} else {
+				rte_mempool_put(cw->subs, it);
+			}
+			break;
+		}
+		n++;
+		if (m.hdr.kind == ORDO_CR_MSG &&
+		    (m.hdr.flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) !=
+			    (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) {
+			if (!dp_gw_gather(c, &m, &data, &len)) {
+				rte_mempool_put(cw->subs, it);
+				continue;
+			}
+			/* Whole, in its reassembly buffer: handed from there;
+			 * nothing more is read until the gateway is done. */
+			it->s.m = m;
+			it->s.data = data;
+			it->s.len = len;
+			it->gathered = true;
+			__atomic_store_n(&c->w_busy, 1, __ATOMIC_RELAXED);
+			sub_hand(cw, it);
+			cw->w.subs++;
+			break;
+		}
+		if (!sub_copy(cw, it, &m)) { /* no heap: read it again later */
+			rte_mempool_put(cw->subs, it);
+			*dry = true;
+			break;
+		}
+		sub_hand(cw, it);
+		cw->w.subs++;
+	}
+	ordo_cr_reader_release(&c->rd);
+	/* Asked to leave and read to the end: DRAINED, behind the rest. */
+	if (c->w_detach && !__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE) &&
+	    ordo_cr_cons_avail(&c->rd.cons) == 0) {
+		struct cw_sub *it = sub_item(cw, DP_GW_SUB_DRAINED, c, slot);
+
+		if (it != NULL) {
+			it->s.partial = c->in_msg;
+			c->in_msg = false;
+			sub_hand(cw, it);
+			rd_remove(cw, slot);
+		}
+	}
+	return n;
+}
+
+static unsigned serve_all(struct dp_cw *cw)
+{
+	uint32_t n = cw->n_rd, start;
+	unsigned work = 0;
+	bool dry = false;
+
+	if (n == 0)
+		return 0;
+	if (cw->wr.policy == DP_SLOW_BLOCK && cw->wr.n_behind > 0) {
+		cw->w.blocked_turns++;
+		return 0;
+	}
+	/* Round robin from a moving start, as the gateway does. */
+	start = cw->rr++ % n;
+	for (uint32_t k = 0; k < n && k < cw->n_rd && !dry; k++)
+		work += serve(cw, cw->rd[(start + k) % cw->n_rd], &dry);
+	if (dry)
+		cw->w.sub_full_turns++;
+	return work;
+}
+
 static void cut_off(struct dp_gateway *w, uint32_t slot, uint32_t reason,
 		    uint32_t detail)
 {
@@ -213,6 +432,7 @@ static void cut_off(struct dp_gateway *w, uint32_t slot, uint32_t reason,
 	struct cw_cut c = { .slot = slot, .reason = reason, .detail = detail };
 
 	cw->w.cuts++;
+	rd_remove(cw, slot);
 	/* One per client until the gateway closes it: the ring (twice the
 	 * clients) has room. */
 	(void)rte_ring_sp_enqueue_elem(cw->cut, &c, sizeof(c));
@@ -258,6 +478,13 @@ static void item_do(struct dp_cw *cw, struct cw_item *it)
 		break;
 	case CW_CLOSE:
 		dp_gw_writer_close(&cw->wr, it->slot, it->reason, it->detail);
+		rd_remove(cw, it->slot);
+		break;
+	case CW_OPEN:
+		rd_add(cw, it->slot);
+		break;
+	case CW_DETACH:
+		cw->wr.slots[it->slot].w_detach = true;
 		break;
 	}
 	cw->w.items++;
@@ -290,6 +517,8 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 		item_do(cw, objs[i]);
 	}
 	work = n + dp_gw_writer_turn(&cw->wr);
+	if (likely(!cw->draining))
+		work += serve_all(cw);
 	__atomic_store_n(&cw->behind, cw->wr.n_behind, __ATOMIC_RELAXED);
 	if (work) {
 		cw->w.busy_cycles += rte_rdtsc() - t0;
@@ -307,7 +536,9 @@ void dp_cw_run(struct dp_cw *cw, volatile bool *quit)
 	while (!__atomic_load_n(quit, __ATOMIC_RELAXED) ||
 	       !__atomic_load_n(&cw->ring_stopped, __ATOMIC_ACQUIRE))
 		dp_idle_turn(&cw->idle, dp_cw_do_work(cw));
-	/* What the ring lcore handed over last reaches its clients. */
+	/* What the ring lcore handed over last reaches its clients; no more
+	 * is read (no one would take it). */
+	cw->draining = true;
 	while (dp_cw_do_work(cw) != 0)
 		;
 	publish(cw);
@@ -334,11 +565,18 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 	snprintf(name, sizeof(name), "ordo_cw_out_%x", gw->my_id);
 	cw->out = rte_ring_create(name, DP_CW_ITEMS + 1, socket,
 				  RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "ordo_cw_subs_%x", gw->my_id);
+	cw->subs = rte_mempool_create(name, DP_CW_SUBS, DP_CW_SUB_SIZE, 64,
+				      0, NULL, NULL, NULL, NULL, socket, 0);
+	snprintf(name, sizeof(name), "ordo_cw_in_%x", gw->my_id);
+	cw->in = rte_ring_create(name, DP_CW_SUBS + 1, socket,
+				 RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "ordo_cw_cut_%x", gw->my_id);
 	cw->cut = rte_ring_create_elem(name, sizeof(struct cw_cut),
 				       2 * DP_GW_MAX_CLIENTS, socket,
 				       RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (cw->items == NULL || cw->out == NULL || cw->cut == NULL) {
+	if (cw->items == NULL || cw->out == NULL || cw->cut == NULL ||
+	    cw->subs == NULL || cw->in == NULL) {
 		snprintf(err, errlen, "client worker: %u items of %u bytes and "
 			 "their rings on NUMA node %d: %s", DP_CW_ITEMS,
 			 DP_CW_ITEM_SIZE, socket, rte_strerror(rte_errno));
@@ -353,6 +591,10 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 	dp_idle_init(&cw->idle, idle != NULL ? idle : &dp_idle_spin,
 		     idle_max_park_ns);
 	cw->fan = (struct dp_gw_fanout){
+		.open = fan_open,
+		.detach = fan_detach,
+		.take = fan_take,
+		.done = fan_done,
 		.msg = fan_msg,
 		.record = fan_record,
 		.close = fan_close,
@@ -368,7 +610,9 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 fail:
 	rte_ring_free(cw->out);
 	rte_ring_free(cw->cut);
+	rte_ring_free(cw->in);
 	rte_mempool_free(cw->items);
+	rte_mempool_free(cw->subs);
 	memset(cw, 0, sizeof(*cw));
 	return rc;
 }
@@ -381,10 +625,17 @@ void dp_cw_destroy(struct dp_cw *cw)
 		return;
 	while (rte_ring_dequeue(cw->out, &it) == 0)
 		item_free(cw, it);
+	while (rte_ring_dequeue(cw->in, &it) == 0) {
+		struct dp_gw_sub s = { .item = it };
+
+		fan_done(cw, &s);
+	}
 	dp_gw_writer_fini(&cw->wr);
 	rte_ring_free(cw->out);
 	rte_ring_free(cw->cut);
+	rte_ring_free(cw->in);
 	rte_mempool_free(cw->items);
+	rte_mempool_free(cw->subs);
 	memset(cw, 0, sizeof(*cw));
 }
 

@@ -28,8 +28,20 @@
  * ring lcore, so the wait ends. A client the worker cannot keep up with
  * is the gateway's slow-consumer policy, applied on the worker.
  *
- * The submit rings stay with the ring lcore (gw_submit.c): the worker
- * writes, it does not read.
+ *   in   worker -> ring lcore: submissions. The worker reads every
+ *        client's submit ring with the validating reader and copies each
+ *        request (its names and payload, the validated copy) into an item
+ *        the gateway gives to the group layer and the engine, which packs
+ *        it into its frame; the ring space goes back at once. A message a
+ *        client sent in fragments is gathered in its reassembly buffer and
+ *        handed from there (no further copy; the client is not read again
+ *        until the gateway is done with it). A client asked to leave comes
+ *        back DRAINED once its ring is empty, one whose ring broke
+ *        CORRUPT, both in order behind its requests.
+ *
+ * Copies from a client to the wire with a client worker: client buffer ->
+ * submit ring -> item (worker) -> frame (engine, ring lcore): three, one
+ * more than without it, and the one on the ring lcore is the engine's.
  */
 #ifndef ORDO_DP_CWORKER_H
 #define ORDO_DP_CWORKER_H
@@ -46,6 +58,9 @@
 #define DP_CW_ITEMS     4095u /* items in flight (a mempool's best size) */
 #define DP_CW_ITEM_SIZE 1024u /* bytes of one; larger ones go to the heap */
 #define DP_CW_BURST     32u
+#define DP_CW_SUBS      2047u /* submissions in flight */
+#define DP_CW_SUB_SIZE  2048u /* bytes of one; larger ones go to the heap */
+#define DP_CW_SERVE     256u  /* records per client per turn: fairness */
 
 /* What the worker publishes. */
 struct dp_cw_report {
@@ -56,6 +71,10 @@ struct dp_cw_report {
 	uint64_t records;      /* client records written (the fan-out) */
 	uint64_t busy_cycles;  /* TSC cycles of turns that did work */
 	uint64_t cuts;         /* clients it cut off */
+	uint64_t subs;         /* submissions read and handed over */
+	uint64_t sub_heap;     /* ... of them past an item's room (heap) */
+	uint64_t sub_full_turns; /* turns it stopped reading: no free item */
+	uint64_t blocked_turns;  /* SlowConsumer = block held readers back */
 	uint64_t loops, idle_turns, parks;
 	/* ring side (filled in when the ring lcore publishes) */
 	uint64_t held_refs;    /* messages handed as a held frame's reference */
@@ -68,11 +87,16 @@ struct dp_cw {
 	struct rte_ring *out;        /* ring lcore -> worker */
 	struct rte_ring *cut;        /* worker -> ring lcore */
 	struct rte_mempool *items;
+	struct rte_ring *in;         /* worker -> ring lcore: submissions */
+	struct rte_mempool *subs;
 	struct dp_gateway wr;        /* the worker's writer (gateway.h) */
+	uint32_t rd[DP_GW_MAX_CLIENTS]; /* slots whose submit rings we read */
+	uint32_t n_rd, rr;
 	struct dp_idle idle;
 	struct dp_cw_report w;
 	uint32_t behind;             /* published: wr.n_behind */
 	bool     ring_stopped;
+	bool     draining;           /* stopping: write, read no more */
 
 	/* ring side */
 	struct dp_gw_fanout fan __attribute__((aligned(64)));

@@ -153,6 +153,8 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	 * rte_ring's release carries these stores to it). */
 	c->w_live = gw->fan != NULL && rc == 0;
 	c->gone_wait = false;
+	c->w_detach = false;
+	__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->w_done, 0, __ATOMIC_RELAXED);
 	if (rc < 0) {
 		__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);
@@ -164,6 +166,8 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	}
 	__atomic_store_n(&c->state, DP_SLOT_ACTIVE, __ATOMIC_RELEASE);
 	active_add(gw, slot);
+	if (gw->fan != NULL)
+		gw->fan->open(gw->fan->ctx, slot);
 	gw->st.attached++;
 	emit_attached(gw, c, 0);
 }
@@ -403,8 +407,11 @@ static unsigned commands(struct dp_gateway *gw)
 			break;
 		case DP_GW_DETACH:
 			/* Served until its ring is empty (gw_serve). */
-			if (gw->slots[slot].state == DP_SLOT_ACTIVE)
-				gw->slots[slot].detach_req = true;
+			if (gw->slots[slot].state != DP_SLOT_ACTIVE)
+				break;
+			gw->slots[slot].detach_req = true;
+			if (gw->fan != NULL)
+				gw->fan->detach(gw->fan->ctx, slot);
 			break;
 		case DP_GW_DUMP:
 			dump(gw);
@@ -464,6 +471,10 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 	}
 	if (gw->policy == DP_SLOW_BLOCK && gw->n_behind > 0) {
 		gw->st.blocked_turns++;
+	} else if (gw->fan != NULL) {
+		work += gw_fan_serve(gw, &full);
+		if (full)
+			gw->st.engine_full++;
 	} else if (gw->n_active > 0) {
 		uint32_t n = gw->n_active, start = gw->rr++ % n;
 

@@ -107,6 +107,12 @@ struct dp_client {
 	bool     w_live;
 	bool     gone_wait;          /* client_gone came before w_done */
 	uint32_t w_done;
+	/* ... and reads its submit ring (rd, rbuf, msg, in_msg are the
+	 * worker's then): w_detach, the gateway asked it to close once
+	 * drained; w_busy, a gathered message handed over from msg, not yet
+	 * done (the gateway clears it, release). */
+	bool     w_detach;
+	uint32_t w_busy;
 
 	/* Main lcore only. */
 	bool     detach_posted;
@@ -128,9 +134,33 @@ struct dp_gw_stats {
 	uint64_t names_dropped;      /* deliveries with more names than a record holds */
 };
 
+/* A submission a client worker read (validated) and handed over. */
+enum dp_gw_sub_what {
+	DP_GW_SUB_MSG = 1,     /* a request (m, data, len) */
+	DP_GW_SUB_DRAINED = 2, /* asked to leave, its ring read to the end */
+	DP_GW_SUB_CORRUPT = 3, /* its submit ring broke (detail) */
+};
+
+struct dp_gw_sub {
+	uint32_t what, slot, client_id, detail;
+	bool     partial;        /* DRAINED: a message died half gathered */
+	struct ordo_cr_msg m;    /* names and payload: the worker's copies */
+	const uint8_t *data;
+	uint32_t len;
+	void    *item;           /* the worker's */
+};
+
 /* The hand-off to a client worker (dataplane/cworker.c): every call in the
  * gateway's order. */
 struct dp_gw_fanout {
+	/* A client attached (read and write its rings from now on), or asked
+	 * to leave (DRAINED comes back once its submit ring is empty). */
+	void (*open)(void *ctx, uint32_t slot);
+	void (*detach)(void *ctx, uint32_t slot);
+	/* The next submission the worker read (1), or none (0); done gives
+	 * it back once the gateway is finished with it. */
+	int (*take)(void *ctx, struct dp_gw_sub *s);
+	void (*done)(void *ctx, struct dp_gw_sub *s);
 	/* One message for the local clients slots[0..n): frame is the
 	 * delivery's held frame (struct ordo_delivery), 0 if none. */
 	void (*msg)(void *ctx, uint64_t frame, const struct ordo_groups_msg *m,
@@ -187,6 +217,8 @@ struct dp_gateway {
 	uint64_t batch_frame;
 	struct ordo_groups_msg batch_m;
 	uint32_t n_gone_wait;         /* slots waiting for the worker's w_done */
+	struct dp_gw_sub sub;         /* taken, not yet done (engine full) */
+	bool     sub_held;
 	/* The worker's own gateway (dp_gw_writer_init): closes what it cuts
 	 * through this, not the group layer. */
 	void (*cut)(struct dp_gateway *w, uint32_t slot, uint32_t reason,
@@ -249,5 +281,10 @@ void dp_gw_writer_close(struct dp_gateway *w, uint32_t slot, uint32_t reason,
 /* End of a worker turn: overflows drained, written rings published.
  * Returns the records moved. */
 unsigned dp_gw_writer_turn(struct dp_gateway *w);
+/* A fragment of a message into c's reassembly buffer (the reader checked
+ * its bounds): true when the message is complete, then m, *data and *len
+ * describe it (names and payload in c->msg). */
+bool dp_gw_gather(struct dp_client *c, struct ordo_cr_msg *m,
+		  const uint8_t **data, uint32_t *len);
 
 #endif /* ORDO_DP_GATEWAY_H */

@@ -79,6 +79,8 @@ void gw_close_writer(struct dp_gateway *gw, struct dp_client *c,
  * worker's writer (gw->cut set) closes its ring and tells the gateway. */
 void gw_cut(struct dp_gateway *gw, struct dp_client *c, uint32_t reason,
 	    uint32_t detail);
+/* With a client worker: the submissions it read (gw_submit.c). */
+unsigned gw_fan_serve(struct dp_gateway *gw, bool *engine_full);
 /* Flush the delivery collected for a client worker (gw->fan). */
 void gw_fan_flush(struct dp_gateway *gw);
 

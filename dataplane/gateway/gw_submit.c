@@ -136,8 +136,8 @@ static int submit(struct dp_gateway *gw, struct dp_client *c,
 /* A fragment of a message: gather it. Returns true when the message is
  * complete (then *data / *len point at the reassembled payload and the
  * names at the buffer's start). */
-static bool gather(struct dp_client *c, struct ordo_cr_msg *m,
-		   const uint8_t **data, uint32_t *len)
+bool dp_gw_gather(struct dp_client *c, struct ordo_cr_msg *m,
+		  const uint8_t **data, uint32_t *len)
 {
 	uint32_t names = ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN;
 
@@ -193,7 +193,7 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		if (m.hdr.kind == ORDO_CR_MSG &&
 		    (m.hdr.flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) !=
 			    (ORDO_CR_F_FIRST | ORDO_CR_F_LAST) &&
-		    !gather(c, &m, &data, &len))
+		    !dp_gw_gather(c, &m, &data, &len))
 			continue;
 		if (submit(gw, c, &m, data, len) == -EAGAIN) {
 			/* Kept past this turn: out of the ring, behind its
@@ -229,6 +229,56 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		gw_close_client(gw, (uint32_t)(c - gw->slots),
 				ORDO_CR_DISC_CLIENT_CLOSED, 0);
 	}
+	return n;
+}
+
+/* With a client worker: what it read, in its order. A request the engine
+ * cannot take yet stays taken (gw->sub) and is tried first next turn. */
+unsigned gw_fan_serve(struct dp_gateway *gw, bool *engine_full)
+{
+	const struct dp_gw_fanout *f = gw->fan;
+	unsigned n = 0;
+
+	while (n < SERVE_BUDGET) {
+		struct dp_gw_sub *s = &gw->sub;
+		struct dp_client *c;
+
+		if (!gw->sub_held) {
+			if (!f->take(f->ctx, s))
+				break;
+			gw->sub_held = true;
+		}
+		c = &gw->slots[s->slot];
+		/* A slot given to another client since: not its request. */
+		if (c->state == DP_SLOT_ACTIVE && c->client_id == s->client_id) {
+			switch (s->what) {
+			case DP_GW_SUB_MSG:
+				if (submit(gw, c, &s->m, s->data, s->len) ==
+				    -EAGAIN) {
+					*engine_full = true;
+					goto out;
+				}
+				break;
+			case DP_GW_SUB_DRAINED:
+				if (s->partial)
+					gw->st.partial_dropped++;
+				gw_close_client(gw, s->slot,
+						ORDO_CR_DISC_CLIENT_CLOSED, 0);
+				break;
+			case DP_GW_SUB_CORRUPT:
+				gw->st.ring_corrupt++;
+				gw_close_client(gw, s->slot,
+						ORDO_CR_DISC_RING_CORRUPT,
+						s->detail);
+				break;
+			}
+		}
+		f->done(f->ctx, s);
+		gw->sub_held = false;
+		n++;
+	}
+out:
+	gw_stage_items(gw, DP_STAGE_SUBMIT, n);
 	return n;
 }
 

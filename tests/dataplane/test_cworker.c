@@ -15,6 +15,13 @@
  *   slow_cut         a client that never reads: its overflow fills, the
  *                    worker cuts it off (its region says why) and reports
  *                    it; the gateway's close comes back, the slot is let go
+ *   submit_order     two clients' submit rings read by the worker: each
+ *                    one's requests reach the gateway's side in its order
+ *                    with their names and payloads, a fragmented message
+ *                    whole (nothing more read from that client until it
+ *                    is done), then DRAINED after a leave and CORRUPT for a
+ *                    ring the client broke, each behind the client's
+ *                    requests; every item back
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -60,7 +67,7 @@ static bool for_client(uint32_t i, uint32_t s)
 static void attach(uint32_t s, uint32_t deliver_size)
 {
 	struct dp_client *c = &gw.slots[s];
-	struct ordo_cr_params p = { .submit_size = 4096,
+	struct ordo_cr_params p = { .submit_size = 1u << 16,
 				    .deliver_size = deliver_size };
 	struct ordo_cr_params op = { .submit_size = 4096,
 				     .deliver_size = 1u << 16 };
@@ -282,6 +289,149 @@ static void slow_cut(void **state)
 	detach(0);
 }
 
+/* A client's submit side: the reader the worker uses, the producer the
+ * client writes with. */
+static struct ordo_cr_prod sub_p[CLIENTS];
+
+static void attach_submit(uint32_t s)
+{
+	struct dp_client *c = &gw.slots[s];
+
+	attach(s, 1u << 16);
+	c->client_id = 100 + s;
+	assert_int_equal(ordo_cr_reader_init(&c->rd, &c->map, ORDO_CR_SUBMIT,
+					     -1, -1), 0);
+	assert_int_equal(ordo_cr_prod_init(&sub_p[s], &c->map, ORDO_CR_SUBMIT,
+					   -1, -1), 0);
+	c->rbuf = malloc(c->map.max_rec);
+	c->msg = malloc((size_t)ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN +
+			c->map.max_msg);
+	assert_non_null(c->rbuf);
+	assert_non_null(c->msg);
+	cw.fan.open(cw.fan.ctx, s);
+}
+
+static void send_msg(uint32_t s, uint32_t i, uint32_t len)
+{
+	char name[1][ORDO_CR_NAME_LEN] = { "grp" };
+	uint8_t *p = malloc(len);
+	struct ordo_cr_send x = {
+		.kind = ORDO_CR_MSG,
+		.service = ORDO_SVC_AGREED,
+		.n_names = 1,
+		.msg_type = (int16_t)s,
+		.msg_id = i,
+		.names = (const char (*)[ORDO_CR_NAME_LEN])name,
+		.payload = p,
+		.len = len,
+	};
+
+	assert_non_null(p);
+	memset(p, (int)(uint8_t)(i + s), len);
+	memcpy(p, &i, sizeof(i));
+	assert_int_equal(ordo_cr_write_msg(&sub_p[s], &x), 0);
+	free(p);
+}
+
+struct taken {
+	uint32_t next[CLIENTS];
+	uint32_t drained[CLIENTS], corrupt[CLIENTS], big[CLIENTS], bad;
+};
+
+/* The gateway's side: take everything the worker handed over. */
+static void take_all(struct taken *t, bool hold_big)
+{
+	struct dp_gw_sub s;
+
+	while (cw.fan.take(cw.fan.ctx, &s) == 1) {
+		uint32_t i, k = s.slot;
+
+		if (k >= CLIENTS || s.client_id != 100 + k) {
+			t->bad++;
+		} else if (s.what == DP_GW_SUB_DRAINED) {
+			t->drained[k]++;
+		} else if (s.what == DP_GW_SUB_CORRUPT) {
+			t->corrupt[k]++;
+		} else {
+			memcpy(&i, s.data, sizeof(i));
+			if (i != t->next[k] || s.m.hdr.msg_type != (int16_t)k ||
+			    strcmp(s.m.names[0], "grp") != 0 ||
+			    s.data[s.len - 1] != (uint8_t)(i + k))
+				t->bad++;
+			if (s.len > 1000)
+				t->big[k]++;
+			t->next[k]++;
+			/* Held: the worker reads that client no further. */
+			if (hold_big && s.len > 1000) {
+				for (unsigned n = 0; n < 10; n++)
+					dp_cw_do_work(&cw);
+				if (cw.fan.take(cw.fan.ctx, &s) == 1 &&
+				    s.slot == k)
+					t->bad++;
+				else if (s.item != NULL)
+					cw.fan.done(cw.fan.ctx, &s);
+				s.item = NULL;
+				continue;
+			}
+		}
+		cw.fan.done(cw.fan.ctx, &s);
+	}
+}
+
+static void submit_order(void **state)
+{
+	struct taken t;
+	uint32_t big_len;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	cw.wr.max_session_messages = 1000;
+	attach_submit(0);
+	attach_submit(1);
+	big_len = 3 * gw.slots[1].map.max_rec + 100;
+	for (uint32_t i = 0; i < 100; i++)
+		send_msg(0, i, 40);
+	send_msg(1, 0, big_len);
+	for (uint32_t i = 1; i < 11; i++)
+		send_msg(1, i, 40);
+	for (unsigned n = 0; n < 50; n++) {
+		dp_cw_do_work(&cw);
+		take_all(&t, n == 0);
+	}
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.next[0], 100);
+	assert_int_equal(t.next[1], 11);
+	assert_int_equal(t.big[1], 1);
+	/* Client 0 leaves: DRAINED once its ring is read, after the rest. */
+	send_msg(0, 100, 40);
+	cw.fan.detach(cw.fan.ctx, 0);
+	/* Client 1 breaks its ring: a record of a kind that does not exist. */
+	struct ordo_cr_rec h;
+	void *raw = ordo_cr_reserve(&sub_p[1], 64);
+	assert_non_null(raw);
+	memset(&h, 0, sizeof(h));
+	h.len = 64;
+	h.kind = 99;
+	h.flags = ORDO_CR_F_FIRST | ORDO_CR_F_LAST;
+	memcpy(raw, &h, sizeof(h));
+	ordo_cr_commit(&sub_p[1]);
+	for (unsigned n = 0; n < 20; n++) {
+		dp_cw_do_work(&cw);
+		take_all(&t, false);
+	}
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.next[0], 101);
+	assert_int_equal(t.drained[0], 1);
+	assert_int_equal(t.corrupt[1], 1);
+	assert_int_equal(cw.n_rd, 0);
+	assert_int_equal(rte_mempool_avail_count(cw.subs), DP_CW_SUBS);
+	for (uint32_t s = 0; s < 2; s++) {
+		free(gw.slots[s].rbuf);
+		free(gw.slots[s].msg);
+		detach(s);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char prefix[64], err[256];
@@ -316,6 +466,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(order_and_refs),
 		cmocka_unit_test(full_waits),
 		cmocka_unit_test(slow_cut),
+		cmocka_unit_test(submit_order),
 	};
 	status = cmocka_run_group_tests(tests, NULL, NULL);
 	dp_cw_destroy(&cw);
