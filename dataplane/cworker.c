@@ -19,6 +19,7 @@
 #include <rte_pause.h>
 
 #include "dataplane/cworker.h"
+#include "dataplane/stages.h"
 
 enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5 };
 
@@ -506,22 +507,34 @@ static void publish(struct dp_cw *cw)
 unsigned dp_cw_do_work(struct dp_cw *cw)
 {
 	void *objs[DP_CW_BURST];
-	uint64_t t0 = rte_rdtsc();
+	uint64_t t0 = rte_rdtsc(), msgs0 = cw->w.msgs, d;
 	unsigned n, work;
 
 	cw->w.loops++;
-	n = rte_ring_sc_dequeue_burst(cw->out, objs, DP_CW_BURST, NULL);
-	for (unsigned i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(objs[i + 1]);
-		item_do(cw, objs[i]);
-	}
-	work = n + dp_gw_writer_turn(&cw->wr);
+	/* Up to DP_CW_TURN items before the rings are published: one
+	 * release (and at most one doorbell) per client for all of them. */
+	work = 0;
+	do {
+		n = rte_ring_sc_dequeue_burst(cw->out, objs, DP_CW_BURST, NULL);
+		for (unsigned i = 0; i < n; i++) {
+			if (i + 1 < n)
+				rte_prefetch0(objs[i + 1]);
+			item_do(cw, objs[i]);
+		}
+		work += n;
+	} while (n == DP_CW_BURST && work < DP_CW_TURN);
+	work += dp_gw_writer_turn(&cw->wr);
 	if (likely(!cw->draining))
 		work += serve_all(cw);
 	__atomic_store_n(&cw->behind, cw->wr.n_behind, __ATOMIC_RELAXED);
 	if (work) {
-		cw->w.busy_cycles += rte_rdtsc() - t0;
+		d = rte_rdtsc() - t0;
+		if (likely(d <= cw->long_len)) {
+			cw->w.busy_cycles += d;
+			cw->w.busy_msgs += cw->w.msgs - msgs0;
+		} else {
+			cw->w.long_turns++;
+		}
 		/* Counters for other threads, about every 64 busy turns. */
 		if ((cw->w.loops & 63) == 0)
 			publish(cw);
@@ -602,6 +615,7 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		.behind = fan_behind,
 		.ctx = cw,
 	};
+	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
 	cw->lcore = lcore;
 	cw->w.on = true;
 	cw->w.lcore = lcore;
@@ -637,6 +651,11 @@ void dp_cw_destroy(struct dp_cw *cw)
 	rte_mempool_free(cw->items);
 	rte_mempool_free(cw->subs);
 	memset(cw, 0, sizeof(*cw));
+}
+
+void dp_cw_read_any(const void *cw, struct dp_cw_report *out)
+{
+	dp_cw_read(cw, out);
 }
 
 void dp_cw_read(const struct dp_cw *cw, struct dp_cw_report *out)

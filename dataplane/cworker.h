@@ -58,6 +58,7 @@
 #define DP_CW_ITEMS     4095u /* items in flight (a mempool's best size) */
 #define DP_CW_ITEM_SIZE 1024u /* bytes of one; larger ones go to the heap */
 #define DP_CW_BURST     32u
+#define DP_CW_TURN      256u  /* items per worker turn, at most */
 #define DP_CW_SUBS      2047u /* submissions in flight */
 #define DP_CW_SUB_SIZE  2048u /* bytes of one; larger ones go to the heap */
 #define DP_CW_SERVE     256u  /* records per client per turn: fairness */
@@ -69,7 +70,10 @@ struct dp_cw_report {
 	uint64_t items;        /* items written out */
 	uint64_t msgs;         /* messages handed over (once each) */
 	uint64_t records;      /* client records written (the fan-out) */
-	uint64_t busy_cycles;  /* TSC cycles of turns that did work */
+	/* TSC cycles of turns that did work, and the messages handed over
+	 * in them, but turns past DP_STAGE_LONG_NS (the lcore lost its CPU:
+	 * counted apart, as stages.h does) */
+	uint64_t busy_cycles, busy_msgs, long_turns;
 	uint64_t cuts;         /* clients it cut off */
 	uint64_t subs;         /* submissions read and handed over */
 	uint64_t sub_heap;     /* ... of them past an item's room (heap) */
@@ -97,6 +101,7 @@ struct dp_cw {
 	uint32_t behind;             /* published: wr.n_behind */
 	bool     ring_stopped;
 	bool     draining;           /* stopping: write, read no more */
+	uint64_t long_len;           /* DP_STAGE_LONG_NS in TSC cycles */
 
 	/* ring side */
 	struct dp_gw_fanout fan __attribute__((aligned(64)));
@@ -138,5 +143,7 @@ void dp_cw_destroy(struct dp_cw *cw);
 /* The worker's counters with the ring side's; any thread (the ring side's
  * are read as they are). */
 void dp_cw_read(const struct dp_cw *cw, struct dp_cw_report *out);
+/* The same for struct ordod_counters_src (dataplane/ctrl_counters.h). */
+void dp_cw_read_any(const void *cw, struct dp_cw_report *out);
 
 #endif /* ORDO_DP_CWORKER_H */

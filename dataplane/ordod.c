@@ -535,6 +535,10 @@ int main(int argc, char **argv)
 
 		csrc.ring = job.ring;
 		csrc.gw = &gw;
+		if (cw_on) {
+			csrc.cw_read = dp_cw_read_any;
+			csrc.cw = &cw;
+		}
 		keyctl.ring = job.ring;
 		keyctl.ring_here = lcore == rte_get_main_lcore();
 		rc = dp_link_open(&link_, &gw, &lp, err, sizeof(err));
@@ -637,8 +641,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)cwr.items,
 		       (unsigned long long)cwr.msgs,
 		       (unsigned long long)cwr.records,
-		       (unsigned long long)(cwr.msgs ? cwr.busy_cycles /
-							   cwr.msgs : 0),
+		       (unsigned long long)(cwr.busy_msgs ?
+					    cwr.busy_cycles / cwr.busy_msgs : 0),
 		       (unsigned long long)cwr.held_refs,
 		       (unsigned long long)cwr.copied_msgs,
 		       (unsigned long long)cwr.copied_bytes,

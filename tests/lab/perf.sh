@@ -307,6 +307,18 @@ if [ -n "$wk" ]; then
 	done
 	echo "$line"
 fi
+# A client worker (ORDOD_ARGS=--workers 2, dataplane/cworker.h): node 1's
+# over the whole run, per message handed over to it (written to every
+# receiving client), and its hand-off's references, copies and waits.
+cw=$("$ORDOCTL" -s "$(sock 1)" counters 2>/dev/null | awk '$1 ~ /^client_worker_/ { printf " %s=%s", substr($1, 15), $2 }')
+if [ -n "$cw" ]; then
+	line="perf-lab-cworker: node=1"
+	for k in lcore msgs records busy_cycles_per_msg long_turns held_refs \
+		copied_msgs full_waits subs sub_full_turns; do
+		line+=" $k=$(field "$cw" "$k")"
+	done
+	echo "$line"
+fi
 [ "$bad" = 0 ] || LAB_KEEP=1
 lab_stop_ctrld
 lab_stop_all || { lab_log "a daemon crashed"; bad=1; }
