@@ -9,6 +9,7 @@
 #include <rte_cycles.h>
 
 #include "dataplane/ring_frames.h"
+#include "dataplane/worker.h"
 
 void *dp_ring_frame_alloc(void *ctx, uint32_t len, uint64_t *handle)
 {
@@ -63,11 +64,13 @@ static inline bool alone(struct dp_ring *r, const uint8_t *pkt)
 /* The held frame itself to the ring's group, on our one port:
  *   crypto off: framed in place the first time (a frame we built, never
  *     a received one, whose framing is the sender's), then the same mbuf
- *     with one more reference per send;
+ *     with one more reference per send (to the port, or to the crypto/io
+ *     worker, which sends frames in the clear as they are);
  *   crypto on: sealed out of place, the stored plaintext in and a fresh
  *     wire frame out (seal.h, dp_seal_tx_add_ref).
  * Anything else (a member's address, several ports, a device that seals
- * in place only, a received frame in the clear) goes as a copy. */
+ * in place only, a crypto/io worker with crypto on, which seals in place,
+ * a received frame in the clear) goes as a copy. */
 void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 			const void *pkt, uint32_t len)
 {
@@ -80,7 +83,7 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 
 	if (dest != ORDO_DEST_RING || r->n_ports != 1 || !p->up ||
 	    (const uint8_t *)pkt != base + r->frame_off || len > r->mtu ||
-	    (r->seal != NULL ? !r->seal->oop
+	    (r->seal != NULL ? !r->seal->oop || r->io != NULL
 			     : m->port != RTE_MBUF_PORT_INVALID)) {
 		r->frames_tx_copy++;
 		dp_ring_send_copy(ctx, dest, pkt, len);
@@ -104,7 +107,10 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 			m->pkt_len = hl + len;
 		}
 		rte_mbuf_refcnt_update(m, 1); /* the port's, freed on tx */
-		dp_port_enqueue(p, m);
+		if (r->io != NULL) /* the worker sends it as it is */
+			dp_io_tx_frame(r->io, m, hl, len, p->index);
+		else
+			dp_port_enqueue(p, m);
 		r->frames_tx_ref++;
 		goto out;
 	}
