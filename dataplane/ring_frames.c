@@ -67,10 +67,11 @@ static inline bool alone(struct dp_ring *r, const uint8_t *pkt)
  *     with one more reference per send (to the port, or to the crypto/io
  *     worker, which sends frames in the clear as they are);
  *   crypto on: sealed out of place, the stored plaintext in and a fresh
- *     wire frame out (seal.h, dp_seal_tx_add_ref).
+ *     wire frame out (seal.h, dp_seal_tx_add_ref), here or on the
+ *     crypto/io worker (worker.h, DP_IO_F_HELD).
  * Anything else (a member's address, several ports, a device that seals
- * in place only, a crypto/io worker with crypto on, which seals in place,
- * a received frame in the clear) goes as a copy. */
+ * in place only, a received frame in the clear or trimmed by the worker)
+ * goes as a copy. */
 void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 			const void *pkt, uint32_t len)
 {
@@ -83,7 +84,7 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 
 	if (dest != ORDO_DEST_RING || r->n_ports != 1 || !p->up ||
 	    (const uint8_t *)pkt != base + r->frame_off || len > r->mtu ||
-	    (r->seal != NULL ? !r->seal->oop || r->io != NULL
+	    (r->seal != NULL ? !r->seal->oop
 			     : m->port != RTE_MBUF_PORT_INVALID)) {
 		r->frames_tx_copy++;
 		dp_ring_send_copy(ctx, dest, pkt, len);
@@ -99,6 +100,26 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 	r->events++;
 	if (unlikely(r->stg.on))
 		dp_stage_items(&r->stg, DP_STAGE_TX, 1);
+	if (r->io != NULL) {
+		/* The worker sends it: in the clear as it is, sealed out of
+		 * place (worker.h, DP_IO_F_HELD). Framed once, here, in the
+		 * clear; sealed, it only needs its data to cover the packet. */
+		if (m->data_len == 0) {
+			if (r->seal == NULL)
+				dp_frame_write(&r->framer, base,
+					       r->framer.group_mac, p->mac,
+					       r->framer.group_ip_be, len);
+			m->data_len = (uint16_t)(r->frame_off + len);
+			m->pkt_len = r->frame_off + len;
+		}
+		rte_mbuf_refcnt_update(m, 1); /* the worker's */
+		if (r->seal == NULL)
+			dp_io_tx_frame(r->io, m, hl, len, p->index);
+		else
+			dp_io_tx_held(r->io, m, hl, len, p->index);
+		r->frames_tx_ref++;
+		goto out;
+	}
 	if (r->seal == NULL) {
 		if (m->data_len == 0) {
 			dp_frame_write(&r->framer, base, r->framer.group_mac,
@@ -107,10 +128,7 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 			m->pkt_len = hl + len;
 		}
 		rte_mbuf_refcnt_update(m, 1); /* the port's, freed on tx */
-		if (r->io != NULL) /* the worker sends it as it is */
-			dp_io_tx_frame(r->io, m, hl, len, p->index);
-		else
-			dp_port_enqueue(p, m);
+		dp_port_enqueue(p, m);
 		r->frames_tx_ref++;
 		goto out;
 	}
