@@ -132,7 +132,14 @@ void gr_notify(struct ordo_groups *g, uint32_t gi, uint32_t svc,
 	int len;
 
 	set_gid(g, gr);
-	gr->owed = false;
+	/* Only a network view pays the debt of a transitional signal: a
+	 * join, leave or disconnect delivered in the transitional period is
+	 * still in it, and its members are owed the regular configuration's
+	 * view (else they would see the signal, a join, and never the end
+	 * of the period; and clients that moved between the same two views
+	 * would have no signal to tell them they may differ). */
+	if (svc & CAUSED_BY_NETWORK)
+		gr->owed = false;
 	gr->changed = false;
 	if (g->exchanging)
 		return; /* the exchange's end announces every group */
