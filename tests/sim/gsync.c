@@ -132,9 +132,8 @@ static int by_move(const void *a, const void *b)
 }
 
 /* The next message of group g at or after position *k of move mv, left out
- * a SELF_DISCARD message of a or b; encoded msg * 2 + (after the
- * transitional signal), or -1 at the end. */
-static int64_t next_in(const struct gchecker *c, const struct glog *l,
+ * a SELF_DISCARD message of a or b; -1 at the end. */
+static int32_t next_in(const struct gchecker *c, const struct glog *l,
 		       const struct gchk_move *mv, uint32_t g, uint32_t a,
 		       uint32_t b, uint32_t *k)
 {
@@ -148,12 +147,10 @@ static int64_t next_in(const struct gchecker *c, const struct glog *l,
 		if (!msg_ok(l, e))
 			continue;
 		m = &l->sent[e->msg];
-		if (!(m->groups & (1u << g)) ||
-		    ((m->flags & ORDO_GM_F_SELF_DISCARD) &&
-		     (m->conn == a || m->conn == b)))
-			continue;
-		return (int64_t)e->msg * 2 +
-		       (mv->k_trans >= 0 && *k > (uint32_t)mv->k_trans);
+		if ((m->groups & (1u << g)) &&
+		    !((m->flags & ORDO_GM_F_SELF_DISCARD) &&
+		      (m->conn == a || m->conn == b)))
+			return e->msg;
 	}
 	return -1;
 }
@@ -165,7 +162,7 @@ static void compare_moves(const struct gchecker *c, const struct glog *l,
 	const struct gev *v = &l->ev[c->vfirst[a->from]];
 	const struct gev *w = &l->ev[c->vfirst[a->to]];
 	uint32_t ka = a->k_from + 1, kb = b->k_from + 1;
-	int64_t x, y;
+	int32_t x, y;
 
 	/* A transitional signal between: the view Y was reached in a
 	 * transitional configuration at one of them, and two daemons in
@@ -182,11 +179,10 @@ static void compare_moves(const struct gchecker *c, const struct glog *l,
 		if (x != y) {
 			report_violation(out, CHK_G_SYNC, "clients c%u and c%u "
 				"moved from view g%u %u/%u/%u to %u/%u/%u, but "
-				"got different messages in it (message %lld "
-				"vs %lld)", a->conn, b->conn, v->group,
+				"got different messages in it (message %d "
+				"vs %d)", a->conn, b->conn, v->group,
 				v->gid[0], v->gid[1], v->gid[2], w->gid[0],
-				w->gid[1], w->gid[2], (long long)(x < 0 ? x : x / 2),
-				(long long)(y < 0 ? y : y / 2));
+				w->gid[1], w->gid[2], x, y);
 			return;
 		}
 	} while (x >= 0);
