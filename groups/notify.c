@@ -12,8 +12,35 @@
 
 #include "groups/groups_impl.h"
 
+/* Top bit of gid[2]: a view made in a transitional configuration. */
+#define GR_GID_TRANS 0x80000000u
+
+static uint32_t mix31(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint64_t x = ((uint64_t)a << 32 | b) ^ ((uint64_t)c * 0x9e3779b97f4a7c15ull);
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)(x ^ (x >> 31)) & ~GR_GID_TRANS;
+}
+
+/* In a regular configuration every daemon delivers a prefix of one
+ * sequence, so (ring, deliveries since it began) names one point of it.
+ * In a transitional one, daemons that lost each other deliver different
+ * messages of the old ring, so that count names different points at
+ * each: the id is then (the ring it leads to, with the top bit a digest of
+ * the old ring and the count), equal at daemons that move on together
+ * (they delivered the same messages), different elsewhere but for a
+ * 2^-31 digest collision. */
 static void set_gid(struct ordo_groups *g, struct gr_group *gr)
 {
+	if (g->have_trans) {
+		gr->gid[0] = g->trans_rep;
+		gr->gid[1] = g->trans_seq;
+		gr->gid[2] = GR_GID_TRANS |
+			     mix31(g->ring_rep, g->ring_seq, g->n_deliv);
+		return;
+	}
 	gr->gid[0] = g->ring_rep;
 	gr->gid[1] = g->ring_seq;
 	gr->gid[2] = g->n_deliv;
