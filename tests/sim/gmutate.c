@@ -426,6 +426,7 @@ static bool safe_victim(const struct gmut_target *t, uint32_t i, uint32_t *aux)
 	const struct gchecker *c = t->chk;
 	uint32_t x = l->ev[i].conn, n, k, g, j, nd, kd;
 	int32_t view[GLOG_MAX_GROUPS];
+	bool trans[GLOG_MAX_GROUPS] = { false };
 	const uint32_t *ev;
 	const struct gsent *m;
 
@@ -433,8 +434,6 @@ static bool safe_victim(const struct gmut_target *t, uint32_t i, uint32_t *aux)
 	    l->sent[l->ev[i].msg].service != ORDO_SVC_SAFE)
 		return false;
 	m = &l->sent[l->ev[i].msg];
-	bool trans[GLOG_MAX_GROUPS] = { false };
-
 	memset(view, 0xff, sizeof(view));
 	ev = gchk_events(c, x, &n);
 	for (k = 0; k < n && ev[k] != i; k++)
