@@ -561,7 +561,7 @@ static int reset(struct sim *s, uint64_t seed)
 		return rc;
 	net_reset(&s->net, &s->o.net, seed, s->o.nodes, &s->q, &s->pool);
 	hostile_reset(&s->hostile, &s->o.hostile, seed, s->o.nodes,
-		      wl_last_due(&s->wl));
+		      s->gs != NULL ? s->gs->last_due : wl_last_due(&s->wl));
 	tap_reset(&s->tap, &s->wl.plan, s->o.nodes);
 	s->tap.opaque = s->gs != NULL;
 
