@@ -137,7 +137,6 @@ static void worker(struct out *o, const struct dp_io_report *w)
 	kv(o, "worker_rx_handed", w->rx_handed);
 	kv(o, "worker_rx_held_turns", w->rx_held_turns);
 	kv(o, "worker_tx_taken", w->tx_taken);
-	kv(o, "worker_tx_held_frames", w->tx_held);
 	kv(o, "worker_tx_staged_turns", w->tx_staged_turns);
 	kv(o, "worker_tx_dropped_full", w->tx_dropped);
 	kv(o, "worker_key_changes", w->key_marks);

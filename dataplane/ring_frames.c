@@ -64,14 +64,14 @@ static inline bool alone(struct dp_ring *r, const uint8_t *pkt)
 /* The held frame itself to the ring's group, on our one port:
  *   crypto off: framed in place the first time (a frame we built, never
  *     a received one, whose framing is the sender's), then the same mbuf
- *     with one more reference per send;
+ *     with one more reference per send (to the port, or to the crypto/io
+ *     worker, which sends frames in the clear as they are);
  *   crypto on: sealed out of place, the stored plaintext in and a fresh
- *     wire frame out (seal.h, dp_seal_tx_add_ref).
- * With a worker lcore (worker.h) the same, on the worker: the frame goes
- * by reference through its tx ring, in the clear as itself, sealed tagged
- * as held so the worker seals it out of place, never in place.
+ *     wire frame out (seal.h, dp_seal_tx_add_ref), here or on the
+ *     crypto/io worker (worker.h, DP_IO_F_HELD).
  * Anything else (a member's address, several ports, a device that seals
- * in place only, a received frame in the clear) goes as a copy. */
+ * in place only, a received frame in the clear or trimmed by the worker)
+ * goes as a copy. */
 void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 			const void *pkt, uint32_t len)
 {
@@ -100,6 +100,26 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 	r->events++;
 	if (unlikely(r->stg.on))
 		dp_stage_items(&r->stg, DP_STAGE_TX, 1);
+	if (r->io != NULL) {
+		/* The worker sends it: in the clear as it is, sealed out of
+		 * place (worker.h, DP_IO_F_HELD). Framed once, here, in the
+		 * clear; sealed, it only needs its data to cover the packet. */
+		if (m->data_len == 0) {
+			if (r->seal == NULL)
+				dp_frame_write(&r->framer, base,
+					       r->framer.group_mac, p->mac,
+					       r->framer.group_ip_be, len);
+			m->data_len = (uint16_t)(r->frame_off + len);
+			m->pkt_len = r->frame_off + len;
+		}
+		rte_mbuf_refcnt_update(m, 1); /* the worker's */
+		if (r->seal == NULL)
+			dp_io_tx_frame(r->io, m, hl, len, p->index);
+		else
+			dp_io_tx_held(r->io, m, hl, len, p->index);
+		r->frames_tx_ref++;
+		goto out;
+	}
 	if (r->seal == NULL) {
 		if (m->data_len == 0) {
 			dp_frame_write(&r->framer, base, r->framer.group_mac,
@@ -108,23 +128,8 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 			m->pkt_len = hl + len;
 		}
 		rte_mbuf_refcnt_update(m, 1); /* the port's, freed on tx */
-		if (r->io != NULL) /* the worker sends it as it is */
-			dp_io_tx_frame(r->io, m, hl, len, p->index);
-		else
-			dp_port_enqueue(p, m);
+		dp_port_enqueue(p, m);
 		r->frames_tx_ref++;
-		goto out;
-	}
-	if (m->data_len == 0) { /* the device reads the frame's data */
-		m->data_len = (uint16_t)(r->frame_off + len);
-		m->pkt_len = r->frame_off + len;
-	}
-	if (r->io != NULL) {
-		/* The worker seals it out of place (worker.h): the held
-		 * plaintext stays as it is for the next resend. */
-		rte_mbuf_refcnt_update(m, 1); /* the worker's, dropped there */
-		if (dp_io_tx_held(r->io, m, hl, len, p->index))
-			r->frames_tx_ref++;
 		goto out;
 	}
 	{
@@ -146,6 +151,11 @@ void dp_ring_frame_send(void *ctx, uint32_t dest, uint64_t handle,
 		}
 		dp_frame_write(&r->framer, buf, r->framer.group_mac, p->mac,
 			       r->framer.group_ip_be, env + len);
+		/* The device reads the plaintext from the frame's data. */
+		if (m->data_len == 0) {
+			m->data_len = (uint16_t)(r->frame_off + len);
+			m->pkt_len = r->frame_off + len;
+		}
 		s2 = unlikely(r->stg.on) ?
 			     dp_stage_enter(&r->stg, DP_STAGE_SEAL, rte_rdtsc()) :
 			     DP_STAGE_MAX;

@@ -122,19 +122,16 @@ static void eng_free(void *ctx, void *p)
 }
 
 /* mbufs the ports need (rx rings full, tx rings full, a burst each,
- * the lcore caches, and slack). */
+ * the lcore caches, and slack), and a worker's (below). */
 static uint32_t port_need(const struct dp_ring_conf *c)
 {
 	uint32_t rx = c->port.rx_desc ? c->port.rx_desc : 1024;
 	uint32_t tx = c->port.tx_desc ? c->port.tx_desc : 1024;
-
 	uint32_t n = c->n_ports * (rx + tx + DP_TX_BURST) + 4 * POOL_CACHE +
 		     2048;
 
 	/* Frames in a worker's hand-off rings, the ring lcore's stage, the
-	 * worker's held burst and seal batch, and its pool cache (held
-	 * frames travel there by reference: the fresh wire frames they are
-	 * sealed into, and in-place frames, are what these count). */
+	 * worker's held burst and seal batch, and its pool cache. */
 	if (c->io_worker)
 		n += 2 * DP_IO_RING_SIZE + DP_IO_STAGE + DP_RX_BURST +
 		     DP_SEAL_BURST + POOL_CACHE;

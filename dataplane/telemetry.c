@@ -180,8 +180,6 @@ static int cmd_stats(const char *cmd, const char *params,
 		rte_tel_data_add_dict_u64(d, "worker_rx_held_turns",
 					  s->io.rx_held_turns);
 		rte_tel_data_add_dict_u64(d, "worker_tx_taken", s->io.tx_taken);
-		rte_tel_data_add_dict_u64(d, "worker_tx_held_frames",
-					  s->io.tx_held);
 		rte_tel_data_add_dict_u64(d, "worker_tx_staged_turns",
 					  s->io.tx_staged_turns);
 		rte_tel_data_add_dict_u64(d, "worker_tx_dropped_full",

@@ -88,8 +88,11 @@ int dp_io_create(struct dp_io *w, struct dp_ring *r, unsigned lcore,
 
 static void free_objs(void **objs, unsigned n)
 {
+	uint32_t key_id;
+
 	for (unsigned i = 0; i < n; i++)
-		dp_io_obj_free(objs[i]);
+		if (!dp_io_is_mark(objs[i], &key_id))
+			rte_pktmbuf_free(objs[i]);
 }
 
 static void drain(struct rte_ring *ring)

@@ -6,20 +6,13 @@
  * mbufs join them:
  *
  *   rx  worker -> ring lcore: frames burst from the ports, framing
- *       parsed, envelope checked and opened (seal.h); the mbuf keeps its
- *       framing (the packet at the offset a received frame has on one
- *       lcore, so the engine can hold it and a resend can seal it out of
- *       place), its metadata (dynfield, struct dp_io_meta) says where the
- *       plaintext packet is, the port, the authenticated sender and
- *       where the source station is written;
+ *       parsed, envelope checked and opened (seal.h); the mbuf's data is
+ *       the plaintext packet, its metadata (dynfield, struct dp_io_meta)
+ *       the port, the authenticated sender and where the source station
+ *       is written;
  *   tx  ring lcore -> worker: frames the ring lcore built (framing, room
  *       for the envelope, the packet); the worker seals them in bursts
- *       and sends them. A frame the engine holds (ring_frames.c) goes
- *       by reference: in the clear the frame itself with one more
- *       reference; sealed, tagged (dp_io_held): the worker seals its
- *       plaintext out of place into a fresh frame and drops the
- *       reference, never in place (the store resends that plaintext).
- *       A key change the ring ordered (USE delivered)
+ *       and sends them. A key change the ring ordered (USE delivered)
  *       travels in the same ring, between the frames before and after
  *       it, so a frame is sealed with the key in force at its place in
  *       the total order, as on one lcore.
@@ -71,12 +64,17 @@
 struct dp_io_meta {
 	uint32_t sender;     /* rx: authenticated transmitter (0: clear) */
 	uint32_t src_ip_be;  /* rx: UDP source, else 0 */
-	uint32_t plen;       /* packet bytes (tx: behind the envelope room) */
+	uint32_t plen;       /* tx: packet bytes behind the envelope room */
 	uint16_t mac_off;    /* rx: source MAC, from the buffer's start */
 	uint16_t port;       /* index into the ring's ports */
 	uint16_t hl;         /* tx: framing bytes */
-	uint16_t pkt_off;    /* rx: the plaintext packet, from the data */
+	uint16_t flags;      /* tx: DP_IO_F_* */
 };
+
+/* tx: a frame the engine holds (dataplane/ring_frames.h): the worker
+ * seals it out of place into a new frame and drops the reference it was
+ * given; the held frame stays plaintext. */
+#define DP_IO_F_HELD 1u
 
 extern int dp_io_meta_off; /* dynfield offset, set by dp_io_create */
 
@@ -102,34 +100,6 @@ static inline bool dp_io_is_mark(const void *p, uint32_t *key_id)
 	return true;
 }
 
-/* A held frame to seal out of place to the group (crypto on): the mbuf
- * with bit 1 set (a reference the worker drops once it is sealed). */
-static inline void *dp_io_held(struct rte_mbuf *m)
-{
-	return (void *)((uintptr_t)m | 2u);
-}
-
-static inline struct rte_mbuf *dp_io_is_held(const void *p)
-{
-	uintptr_t v = (uintptr_t)p;
-
-	if (likely(!(v & 2u)))
-		return NULL;
-	return (struct rte_mbuf *)(v & ~(uintptr_t)2u);
-}
-
-/* Any object of the tx ring or stage freed (destroy, drain). */
-static inline void dp_io_obj_free(void *p)
-{
-	uint32_t key_id;
-	struct rte_mbuf *h = dp_io_is_held(p);
-
-	if (h != NULL)
-		rte_pktmbuf_free(h);
-	else if (!dp_io_is_mark(p, &key_id))
-		rte_pktmbuf_free(p);
-}
-
 /* What the worker publishes (its own sequence count). */
 struct dp_io_report {
 	bool     on;
@@ -138,7 +108,6 @@ struct dp_io_report {
 	uint64_t rx_handed;     /* frames handed to the ring lcore */
 	uint64_t rx_held_turns; /* turns the rx ring was full */
 	uint64_t tx_taken;      /* frames taken from the ring lcore */
-	uint64_t tx_held;       /* ... of them held frames sealed out of place */
 	uint64_t key_marks;     /* key changes applied in order */
 	uint64_t use_forwarded; /* USE submissions handed to the ring lcore */
 	uint64_t loops, idle_turns, parks;
@@ -230,15 +199,20 @@ static inline unsigned dp_io_tx_push(struct dp_io *w)
 }
 
 /* A built frame for port (index), hl bytes of framing, plen of packet
- * behind the envelope's room. Returns false if it was dropped (freed). */
-static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
-				  uint32_t hl, uint32_t plen, uint16_t port)
+ * behind the envelope's room. Returns false if it was dropped (freed).
+ * dp_io_tx_held: a frame the engine holds, sealed out of place (the
+ * caller took a reference for the worker; the seal must work out of
+ * place, seal.h oop). */
+static inline bool dp_io__tx(struct dp_io *w, struct rte_mbuf *m,
+			     uint32_t hl, uint32_t plen, uint16_t port,
+			     uint16_t flags)
 {
 	struct dp_io_meta *meta = dp_io_meta(m);
 
 	meta->port = port;
 	meta->hl = (uint16_t)hl;
 	meta->plen = plen;
+	meta->flags = flags;
 	if (unlikely(w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE)) {
 		dp_io_tx_push(w);
 		if (w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE) {
@@ -251,29 +225,16 @@ static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
 	return true;
 }
 
-/* A frame the engine holds, to the group on port (index), sealed out of
- * place by the worker: plen bytes of plaintext at hl + the envelope
- * header. The caller took the reference this hands over (the worker, or
- * a drop, frees it). Every send of one frame writes the same metadata,
- * so one still in the ring reads what it was given. */
+static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
+				  uint32_t hl, uint32_t plen, uint16_t port)
+{
+	return dp_io__tx(w, m, hl, plen, port, 0);
+}
+
 static inline bool dp_io_tx_held(struct dp_io *w, struct rte_mbuf *m,
 				 uint32_t hl, uint32_t plen, uint16_t port)
 {
-	struct dp_io_meta *meta = dp_io_meta(m);
-
-	meta->port = port;
-	meta->hl = (uint16_t)hl;
-	meta->plen = plen;
-	if (unlikely(w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE)) {
-		dp_io_tx_push(w);
-		if (w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE) {
-			w->tx_dropped++;
-			rte_pktmbuf_free(m);
-			return false;
-		}
-	}
-	w->stage[w->stage_n++] = (struct rte_mbuf *)dp_io_held(m);
-	return true;
+	return dp_io__tx(w, m, hl, plen, port, DP_IO_F_HELD);
 }
 
 /* Up to n plaintext frames from the worker. */
@@ -289,8 +250,8 @@ static inline void dp_io_rx_view(struct rte_mbuf *m, struct dp_frame_view *v,
 {
 	const struct dp_io_meta *meta = dp_io_meta(m);
 
-	v->pkt = rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->pkt_off);
-	v->len = meta->plen;
+	v->pkt = rte_pktmbuf_mtod(m, const uint8_t *);
+	v->len = m->data_len;
 	v->src_mac = (const uint8_t *)m->buf_addr + meta->mac_off;
 	v->src_ip_be = meta->src_ip_be;
 	*port = meta->port;

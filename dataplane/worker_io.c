@@ -71,20 +71,20 @@ static inline int parse(struct dp_io *w, struct dp_port *p, struct rte_mbuf *m,
 	return rc < 0 ? rc : 0;
 }
 
-/* Where the plaintext packet is, and the rest, ride in the metadata; the
- * frame keeps its layout (the engine may hold it, a resend seal it out of
- * place from the same offset). */
+/* The mbuf's data becomes the plaintext packet; the rest rides in the
+ * metadata. */
 static inline void to_plain(struct rte_mbuf *m, const struct dp_seal_rx *x,
 			    uint16_t port)
 {
 	struct dp_io_meta *meta = dp_io_meta(m);
+	uint16_t off = (uint16_t)(x->v.pkt - rte_pktmbuf_mtod(m, const uint8_t *));
 
 	meta->sender = x->sender;
 	meta->src_ip_be = x->v.src_ip_be;
 	meta->mac_off = (uint16_t)(x->v.src_mac - (const uint8_t *)m->buf_addr);
 	meta->port = port;
-	meta->pkt_off = (uint16_t)(x->v.pkt - rte_pktmbuf_mtod(m, const uint8_t *));
-	meta->plen = x->v.len;
+	rte_pktmbuf_adj(m, off);
+	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - x->v.len));
 }
 
 static unsigned rx_port(struct dp_io *w, struct dp_port *p)
@@ -143,49 +143,37 @@ static void key_mark(struct dp_io *w, uint32_t key_id)
 		dp_seal_use_delivered(w->seal, &u);
 }
 
-/* A frame the engine holds (crypto on): its plaintext sealed out of
- * place into a fresh frame to the group; the ring lcore's reference on it
- * dropped (the seal keeps its own until the op is done). */
-static void tx_held(struct dp_io *w, struct rte_mbuf *m)
+/* A frame the engine holds (DP_IO_F_HELD): sealed out of place into a
+ * new frame toward the group, so the held one stays plaintext for its
+ * retransmission; the reference we were given goes once the op holds
+ * its own. Returns 0 or a negative enum dp_drop (m still ours). */
+static int seal_held(struct dp_io *w, struct dp_port *p, struct rte_mbuf *m,
+		     const struct dp_io_meta *meta)
 {
-	const struct dp_io_meta *meta = dp_io_meta(m);
-	struct dp_port *p = &w->ports[meta->port];
 	uint32_t env = (uint32_t)ORDO_SEAL_OVERHEAD;
-	struct rte_mbuf *out;
+	struct rte_mbuf *d = rte_pktmbuf_alloc(m->pool);
 	uint8_t *buf;
-	unsigned s2;
 	int rc;
 
-	w->w.tx_taken++;
-	w->w.tx_held++;
-	dp_stages_msg(&w->stg);
-	out = rte_pktmbuf_alloc(m->pool);
-	if (unlikely(out == NULL)) {
-		p->c.drops[DP_DROP_NO_MBUF]++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	buf = (uint8_t *)rte_pktmbuf_append(out, (uint16_t)(meta->hl + env +
-							     meta->plen));
+	if (unlikely(d == NULL))
+		return -DP_DROP_NO_MBUF;
+	buf = (uint8_t *)rte_pktmbuf_append(d, (uint16_t)(meta->hl + env +
+							  meta->plen));
 	if (unlikely(buf == NULL)) {
-		p->c.drops[DP_DROP_TOO_BIG]++;
-		rte_pktmbuf_free(out);
-		rte_pktmbuf_free(m);
-		return;
+		rte_pktmbuf_free(d);
+		return -DP_DROP_TOO_BIG;
 	}
 	dp_frame_write(&w->framer, buf, w->framer.group_mac, p->mac,
 		       w->framer.group_ip_be, env + meta->plen);
-	s2 = stage_in(w, DP_STAGE_SEAL);
-	rc = dp_seal_tx_add_ref(w->seal, w->ports, m, out, meta->hl,
-				meta->plen, p->mac, w->framer.ethertype_be,
+	rc = dp_seal_tx_add_ref(w->seal, w->ports, m, d, meta->hl, meta->plen,
+				p->mac, w->framer.ethertype_be,
 				w->framer.my_ip_be, meta->port);
-	stage_out(w, s2);
-	stage_items(w, DP_STAGE_SEAL, 1);
 	if (unlikely(rc < 0)) {
-		rte_pktmbuf_free(out);
-		p->c.drops[-rc]++;
+		rte_pktmbuf_free(d);
+		return rc;
 	}
 	rte_pktmbuf_free(m);
+	return 0;
 }
 
 static unsigned tx_ring(struct dp_io *w)
@@ -209,10 +197,6 @@ static unsigned tx_ring(struct dp_io *w)
 			key_mark(w, key_id);
 			continue;
 		}
-		if (dp_io_is_held(objs[i]) != NULL) {
-			tx_held(w, dp_io_is_held(objs[i]));
-			continue;
-		}
 		w->w.tx_taken++;
 		dp_stages_msg(&w->stg);
 		meta = dp_io_meta(m);
@@ -222,9 +206,12 @@ static unsigned tx_ring(struct dp_io *w)
 			continue;
 		}
 		s2 = stage_in(w, DP_STAGE_SEAL);
-		rc = dp_seal_tx_add(w->seal, w->ports, m, meta->hl, meta->plen,
-				    p->mac, w->framer.ethertype_be,
-				    w->framer.my_ip_be, meta->port);
+		rc = (meta->flags & DP_IO_F_HELD) ?
+			     seal_held(w, p, m, meta) :
+			     dp_seal_tx_add(w->seal, w->ports, m, meta->hl,
+					    meta->plen, p->mac,
+					    w->framer.ethertype_be,
+					    w->framer.my_ip_be, meta->port);
 		stage_out(w, s2);
 		stage_items(w, DP_STAGE_SEAL, 1);
 		if (unlikely(rc < 0)) {

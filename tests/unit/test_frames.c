@@ -356,6 +356,58 @@ static void test_alloc_failure_delays_only(void **state)
 	h_net_fini(&net);
 }
 
+/* Back-pressure with frames: the queue's byte bound holds for messages
+ * packed at submit time too; a refused message queues nothing (no frame
+ * kept), and once the ring drains the queue takes messages again. */
+static void test_full_queue_with_frames(void **state)
+{
+	struct ordo_engine_config c;
+	struct h_net net;
+	struct ordo_engine *e;
+	uint32_t ok = 0, space0;
+	const uint32_t len = 300;
+
+	(void)state;
+	config(&c, 3);
+	c.max_msg_size = 16 << 10;
+	c.submit_bytes = 64 << 10;
+	h_net_init_frames(&net, &c);
+	e = h_node(&net, 2)->e;
+	space0 = ordo_engine_submit_space(e);
+	/* Not formed: nothing drains while we fill. */
+	for (;;) {
+		uint32_t before = ordo_engine_submit_space(e);
+		uint64_t held = ordo_engine_stats(e)->frames_held;
+		uint8_t *m = pattern_msg(ok, len);
+		int rc = ordo_engine_submit(e, ORDO_SVC_AGREED, (uint16_t)ok, m,
+					    len);
+
+		free(m);
+		if (rc == -EAGAIN) {
+			assert_int_equal(ordo_engine_submit_space(e), before);
+			assert_int_equal(ordo_engine_stats(e)->frames_held, held);
+			break;
+		}
+		assert_int_equal(rc, 0);
+		assert_true(before - ordo_engine_submit_space(e) >= len);
+		ok++;
+		assert_true(ok <= (64u << 10) / len);
+	}
+	assert_true(ok >= (64u << 10) / (len + 64));
+	assert_true(net.frame_allocs > 0);
+	assert_frames_consistent(&net);
+	h_net_form(&net);
+	run_until_delivered(&net, ok);
+	assert_int_equal(ordo_engine_submit_space(e), space0);
+	submit_pattern(e, ORDO_SVC_AGREED, (uint16_t)ok, len);
+	run_until_delivered(&net, ok + 1);
+	for (uint32_t i = 0; i < net.n; i++)
+		for (uint32_t k = 0; k <= ok; k++)
+			assert_pattern(&net.node[i].dv[k], k, len);
+	assert_frames_consistent(&net);
+	h_net_fini(&net);
+}
+
 /* One member: its own packets delivered and stable within the visit. */
 static void test_one_member(void **state)
 {
@@ -427,6 +479,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_token_loss_recovery_and_ring_change),
 		cmocka_unit_test(test_destroy_mid_traffic_releases_all),
 		cmocka_unit_test(test_alloc_failure_delays_only),
+		cmocka_unit_test(test_full_queue_with_frames),
 		cmocka_unit_test(test_one_member),
 		cmocka_unit_test(test_ops_all_or_none),
 	};
