@@ -524,6 +524,10 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 		work += n;
 	} while (n == DP_CW_BURST && work < DP_CW_TURN);
 	work += dp_gw_writer_turn(&cw->wr);
+	/* The gateway's counters of what only we write now (readers on
+	 * other threads take them as they are, as the gateway's own). */
+	cw->gw->st.overflowed = cw->wr.st.overflowed;
+	cw->gw->st.names_dropped = cw->wr.st.names_dropped;
 	if (likely(!cw->draining))
 		work += serve_all(cw);
 	__atomic_store_n(&cw->behind, cw->wr.n_behind, __ATOMIC_RELAXED);
@@ -615,6 +619,7 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		.behind = fan_behind,
 		.ctx = cw,
 	};
+	cw->gw = gw;
 	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
 	cw->lcore = lcore;
 	cw->w.on = true;

@@ -94,6 +94,7 @@ struct dp_cw {
 	struct rte_ring *in;         /* worker -> ring lcore: submissions */
 	struct rte_mempool *subs;
 	struct dp_gateway wr;        /* the worker's writer (gateway.h) */
+	struct dp_gateway *gw;       /* the gateway: the counters we own */
 	uint32_t rd[DP_GW_MAX_CLIENTS]; /* slots whose submit rings we read */
 	uint32_t n_rd, rr;
 	struct dp_idle idle;
