@@ -8,13 +8,13 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 
@@ -81,13 +81,33 @@ static struct cw_item *item_get(struct dp_cw *cw)
 	return it;
 }
 
+/* A heap block for what does not fit an item (rare: many names or
+ * receivers, a copied message past the item's room). Memory running out
+ * is waited for like items, counted: never a delivery lost. */
+static uint8_t *heap(struct dp_cw *cw, size_t need, uint64_t *waits,
+		     bool ring_side)
+{
+	uint8_t *p = malloc(need);
+
+	if (likely(p != NULL))
+		return p;
+	(*waits)++;
+	while ((p = malloc(need)) == NULL) {
+		if (ring_side && cw->on_full != NULL)
+			cw->on_full(cw->on_full_ctx);
+		else
+			rte_pause();
+	}
+	return p;
+}
+
 /* Room for need bytes behind the header: the item's own, or the heap. */
-static uint8_t *item_room(struct cw_item *it, size_t need)
+static uint8_t *item_room(struct dp_cw *cw, struct cw_item *it, size_t need)
 {
 	it->big = NULL;
 	if (likely(need <= VAR_ROOM))
 		return it->var;
-	it->big = rte_malloc("ordo_cw_big", need, 8);
+	it->big = heap(cw, need, &cw->full_waits, true);
 	return it->big;
 }
 
@@ -121,13 +141,8 @@ static void fan_msg(void *ctx, uint64_t frame, const struct ordo_groups_msg *m,
 	struct cw_item *it = item_get(cw);
 	bool ref = f != NULL && in_frame(f, m->data, m->len);
 	size_t fixed = (size_t)n * 4 + (size_t)n_names * NAME;
-	uint8_t *v = item_room(it, fixed + (ref ? 0 : m->len));
+	uint8_t *v = item_room(cw, it, fixed + (ref ? 0 : m->len));
 
-	if (unlikely(v == NULL)) { /* no heap: told like a full pool */
-		rte_mempool_put(cw->items, it);
-		cw->full_waits++;
-		return;
-	}
 	it->kind = CW_MSG;
 	it->service = m->service;
 	it->msg_type = m->msg_type;
@@ -160,13 +175,8 @@ static void fan_record(void *ctx, uint32_t slot, const struct ordo_cr_send *s)
 	struct dp_cw *cw = ctx;
 	struct cw_item *it = item_get(cw);
 	size_t names = (size_t)s->n_names * NAME;
-	uint8_t *v = item_room(it, names + s->len);
+	uint8_t *v = item_room(cw, it, names + s->len);
 
-	if (unlikely(v == NULL)) {
-		rte_mempool_put(cw->items, it);
-		cw->full_waits++;
-		return;
-	}
 	it->kind = CW_REC;
 	it->slot = slot;
 	it->frame = NULL;
@@ -239,8 +249,7 @@ static void fan_done(void *ctx, struct dp_gw_sub *s)
 	 * a slot given to another since starts with w_busy clear). */
 	if (it->gathered && c->client_id == it->s.client_id)
 		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
-	if (it->heap != NULL)
-		rte_free(it->heap);
+	free(it->heap);
 	rte_mempool_put(cw->subs, it);
 }
 
@@ -306,16 +315,16 @@ static struct cw_sub *sub_item(struct dp_cw *cw, uint32_t what,
 
 /* A request read in place: its names and payload copied into the item
  * (the one copy out of the ring, of what was validated). */
-static bool sub_copy(struct dp_cw *cw, struct cw_sub *it,
+static void sub_copy(struct dp_cw *cw, struct cw_sub *it,
 		     const struct ordo_cr_msg *m)
 {
 	size_t names = (size_t)m->hdr.n_names * NAME;
 	uint8_t *v = it->var;
 
 	if (names + m->payload_len > SUB_ROOM) {
-		it->heap = rte_malloc("ordo_cw_sub", names + m->payload_len, 8);
-		if (it->heap == NULL)
-			return false;
+		/* The record is read: memory is waited for (counted). */
+		it->heap = heap(cw, names + m->payload_len,
+				&cw->w.sub_full_turns, false);
 		v = it->heap;
 		cw->w.sub_heap++;
 	}
@@ -326,7 +335,6 @@ static bool sub_copy(struct dp_cw *cw, struct cw_sub *it,
 	it->s.m.payload = v + names;
 	it->s.data = v + names;
 	it->s.len = m->payload_len;
-	return true;
 }
 
 /* Read client slot's submit ring. Returns the records read; *dry when no
@@ -381,11 +389,7 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 			cw->w.subs++;
 			break;
 		}
-		if (!sub_copy(cw, it, &m)) { /* no heap: read it again later */
-			rte_mempool_put(cw->subs, it);
-			*dry = true;
-			break;
-		}
+		sub_copy(cw, it, &m);
 		sub_hand(cw, it);
 		cw->w.subs++;
 	}
@@ -443,8 +447,7 @@ static void item_free(struct dp_cw *cw, struct cw_item *it)
 {
 	if (it->frame != NULL)
 		rte_pktmbuf_free(it->frame);
-	if (it->big != NULL)
-		rte_free(it->big);
+	free(it->big);
 	rte_mempool_put(cw->items, it);
 }
 

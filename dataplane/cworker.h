@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * The client worker: an lcore that writes the clients' delivery rings for
- * the gateway (ordod --workers 2, the lcore after the crypto/io worker), so
- * the ring lcore hands each delivery over once however many local clients
- * receive it, instead of copying it into every one of their rings.
+ * The client worker: an lcore that owns the clients' rings for the gateway
+ * (ordod --workers 2, the lcore after the crypto/io worker): it reads
+ * their submissions, and the ring lcore hands each delivery over once
+ * however many local clients receive it, instead of copying it into every
+ * one of their rings.
  *
  *   out  ring lcore -> worker, one rte_ring of items in the gateway's
  *        order: a message (the delivery's held frame by reference, its
@@ -56,7 +57,8 @@
 #include "dataplane/idle.h"
 
 #define DP_CW_ITEMS     4095u /* items in flight (a mempool's best size) */
-#define DP_CW_ITEM_SIZE 1024u /* bytes of one; larger ones go to the heap */
+#define DP_CW_ITEM_SIZE 1024u /* bytes of one; the rest of larger ones on
+			       * the heap (malloc) */
 #define DP_CW_BURST     32u
 #define DP_CW_TURN      256u  /* items per worker turn, at most */
 #define DP_CW_SUBS      2047u /* submissions in flight */

@@ -568,7 +568,7 @@ int main(int argc, char **argv)
 	if (io_on)
 		printf(" worker=%u (ports and crypto)", lc.worker);
 	if (cw_on)
-		printf(" client_worker=%u (delivery rings)", lc.cworker);
+		printf(" client_worker=%u (client rings)", lc.cworker);
 	if (lc.unused)
 		printf(" unused=%u", lc.unused);
 	printf("\n");

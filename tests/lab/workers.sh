@@ -6,7 +6,7 @@
 # two lcores (main and ring: no worker, the ring lcore owns the ports and
 # the crypto) and with three (the third is the crypto/io worker,
 # dataplane/worker.h), and with four (--workers 2: the fourth is the
-# client worker, dataplane/cworker.h, writing the delivery rings). Passes
+# client worker, dataplane/cworker.h, owning the clients' rings). Passes
 # when every run checks clean with the same
 # order on every node, every node of the second and third runs started
 # its workers (the third: its client worker wrote deliveries),
@@ -48,7 +48,7 @@ for ((i = 1; i <= NODES; i++)); do
 		echo "workers: node $i of the worker run did not start its worker" >&2
 		bad=1
 	}
-	grep -q '^ordod: lcores main=0 ring=1 worker=2 (ports and crypto) client_worker=3' "$out/w2/node$i.log" || {
+	grep -q '^ordod: lcores main=0 ring=1 worker=2 (ports and crypto) client_worker=3 (client rings)' "$out/w2/node$i.log" || {
 		echo "workers: node $i of the client worker run did not start it" >&2
 		bad=1
 	}
