@@ -249,8 +249,16 @@ static void fan_done(void *ctx, struct dp_gw_sub *s)
 	 * a slot given to another since starts with w_busy clear). */
 	if (it->gathered && c->client_id == it->s.client_id)
 		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&cw->subs_done, cw->subs_done + 1, __ATOMIC_RELEASE);
 	free(it->heap);
 	rte_mempool_put(cw->subs, it);
+}
+
+static void fan_hold(void *ctx, bool on)
+{
+	struct dp_cw *cw = ctx;
+
+	__atomic_store_n(&cw->hold, on, __ATOMIC_RELAXED);
 }
 
 static int fan_cut(void *ctx, uint32_t *slot, uint32_t *reason,
@@ -294,6 +302,7 @@ static void rd_add(struct dp_cw *cw, uint32_t slot)
 /* One item to the gateway (the ring holds the whole pool). */
 static void sub_hand(struct dp_cw *cw, struct cw_sub *it)
 {
+	cw->handed++;
 	rte_ring_sp_enqueue(cw->in, it);
 }
 
@@ -347,7 +356,14 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE))
 		return 0;
 	while (n < DP_CW_SERVE) {
-		struct cw_sub *it = sub_item(cw, DP_GW_SUB_MSG, c, slot);
+		struct cw_sub *it;
+
+		if (cw->handed - __atomic_load_n(&cw->subs_done,
+						 __ATOMIC_ACQUIRE) >= cw->ahead) {
+			*dry = true;
+			break;
+		}
+		it = sub_item(cw, DP_GW_SUB_MSG, c, slot);
 		struct ordo_cr_msg m;
 		const uint8_t *data;
 		uint32_t len;
@@ -419,6 +435,10 @@ static unsigned serve_all(struct dp_cw *cw)
 		return 0;
 	if (cw->wr.policy == DP_SLOW_BLOCK && cw->wr.n_behind > 0) {
 		cw->w.blocked_turns++;
+		return 0;
+	}
+	if (__atomic_load_n(&cw->hold, __ATOMIC_RELAXED)) {
+		cw->w.hold_turns++;
 		return 0;
 	}
 	/* Round robin from a moving start, as the gateway does. */
@@ -615,6 +635,7 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		.detach = fan_detach,
 		.take = fan_take,
 		.done = fan_done,
+		.hold = fan_hold,
 		.msg = fan_msg,
 		.record = fan_record,
 		.close = fan_close,
@@ -623,6 +644,7 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		.ctx = cw,
 	};
 	cw->gw = gw;
+	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_AHEAD;
 	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
 	cw->lcore = lcore;
 	cw->w.on = true;

@@ -64,6 +64,12 @@
 #define DP_CW_SUBS      2047u /* submissions in flight */
 #define DP_CW_SUB_SIZE  2048u /* bytes of one; larger ones go to the heap */
 #define DP_CW_SERVE     256u  /* records per client per turn: fairness */
+/* Submissions read and not yet taken by the gateway, at most: what the
+ * worker reads ahead of the engine. With SlowConsumer = block, fewer: a
+ * sender is held back as soon as a receiver falls behind, and what was
+ * read ahead still reaches that receiver. */
+#define DP_CW_AHEAD       256u
+#define DP_CW_AHEAD_BLOCK 32u
 
 /* What the worker publishes. */
 struct dp_cw_report {
@@ -79,7 +85,9 @@ struct dp_cw_report {
 	uint64_t cuts;         /* clients it cut off */
 	uint64_t subs;         /* submissions read and handed over */
 	uint64_t sub_heap;     /* ... of them past an item's room (heap) */
-	uint64_t sub_full_turns; /* turns it stopped reading: no free item */
+	uint64_t sub_full_turns; /* turns it stopped reading: no free item,
+				  * or DP_CW_AHEAD read and not taken */
+	uint64_t hold_turns;     /* ... the engine full */
 	uint64_t blocked_turns;  /* SlowConsumer = block held readers back */
 	uint64_t loops, idle_turns, parks;
 	/* ring side (filled in when the ring lcore publishes) */
@@ -99,6 +107,10 @@ struct dp_cw {
 	struct dp_gateway *gw;       /* the gateway: the counters we own */
 	uint32_t rd[DP_GW_MAX_CLIENTS]; /* slots whose submit rings we read */
 	uint32_t n_rd, rr;
+	uint32_t ahead;              /* DP_CW_AHEAD or _BLOCK */
+	uint64_t handed;             /* submissions handed over */
+	uint64_t subs_done;          /* written by the ring lcore (relaxed) */
+	bool     hold;               /* ring lcore: the engine is full */
 	struct dp_idle idle;
 	struct dp_cw_report w;
 	uint32_t behind;             /* published: wr.n_behind */

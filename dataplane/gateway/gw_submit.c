@@ -256,6 +256,10 @@ unsigned gw_fan_serve(struct dp_gateway *gw, bool *engine_full)
 				if (submit(gw, c, &s->m, s->data, s->len) ==
 				    -EAGAIN) {
 					*engine_full = true;
+					if (!gw->sub_hold) {
+						gw->sub_hold = true;
+						f->hold(f->ctx, true);
+					}
 					goto out;
 				}
 				break;
@@ -275,6 +279,10 @@ unsigned gw_fan_serve(struct dp_gateway *gw, bool *engine_full)
 		}
 		f->done(f->ctx, s);
 		gw->sub_held = false;
+		if (gw->sub_hold) {
+			gw->sub_hold = false;
+			f->hold(f->ctx, false);
+		}
 		n++;
 	}
 out:

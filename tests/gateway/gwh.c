@@ -21,6 +21,7 @@
 #include "dataplane/ctrl_link.h"
 #include "lib/conf/conf.h"
 #include "tests/gateway/gwh.h"
+#include "tests/gateway/gwh_fan.h"
 
 #ifndef ORDO_CTRLD
 #error "ORDO_CTRLD: path of the ordo-ctrld binary"
@@ -54,6 +55,9 @@ struct gwh_node {
 	 * kept from the fake port and frames it allocated, each a gwh_pkt. */
 	int64_t frames_held;
 	uint32_t mtu;
+	/* GWH_FAN=1: a client worker owns the clients' rings (gwh_fan.h). */
+	struct gwh_fan fan;
+	bool fan_up;
 };
 
 struct gwh {
@@ -198,6 +202,8 @@ static unsigned node_turn(struct gwh_node *n, uint64_t now)
 	if (now >= ordo_engine_next_deadline(n->e))
 		ordo_engine_tick(n->e, now);
 	work += dp_gateway_ops.produce(&n->gw, n->e, now);
+	if (n->fan_up)
+		work += gwh_fan_turn(&n->fan);
 	return work;
 }
 
@@ -281,6 +287,12 @@ static int node_init(struct gwh *h, unsigned i)
 	if (rc < 0)
 		return rc;
 	n->gw_up = true;
+	if (getenv("GWH_FAN") != NULL) {
+		rc = gwh_fan_init(&n->fan, &n->gw);
+		if (rc < 0)
+			return rc;
+		n->fan_up = true;
+	}
 	if (ordo_engine_config_check(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "gwh: engine configuration: %s\n", err);
 		return -EINVAL;
@@ -403,6 +415,13 @@ void gwh_stop(struct gwh *h)
 		atomic_store(&h->stop, true);
 		pthread_join(h->thr, NULL);
 	}
+	/* A client worker writes what it was handed last (ordod: before the
+	 * link tells the clients). */
+	for (unsigned i = 0; i < h->n; i++)
+		if (h->nodes[i].fan_up) {
+			gwh_fan_fini(&h->nodes[i].fan);
+			h->nodes[i].fan_up = false;
+		}
 	for (unsigned i = 0; i < h->n; i++)
 		if (h->nodes[i].link_up) {
 			dp_link_close(&h->nodes[i].link);
