@@ -167,7 +167,6 @@ static void cworker(struct out *o, const struct dp_cw_report *c)
 	kv(o, "client_worker_subs", c->subs);
 	kv(o, "client_worker_sub_heap", c->sub_heap);
 	kv(o, "client_worker_sub_full_turns", c->sub_full_turns);
-	kv(o, "client_worker_hold_turns", c->hold_turns);
 	kv(o, "client_worker_blocked_turns", c->blocked_turns);
 	section(o, "client_worker", false);
 }

@@ -249,7 +249,11 @@ static void fan_done(void *ctx, struct dp_gw_sub *s)
 	 * a slot given to another since starts with w_busy clear). */
 	if (it->gathered && c->client_id == it->s.client_id)
 		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&cw->subs_done, cw->subs_done + 1, __ATOMIC_RELEASE);
+	/* Counted for the read-ahead bound only where there is one: the
+	 * line moves between the lcores at every store. */
+	if (cw->ahead < DP_CW_SUBS)
+		__atomic_store_n(&cw->subs_done, cw->subs_done + 1,
+				 __ATOMIC_RELEASE);
 	free(it->heap);
 	rte_mempool_put(cw->subs, it);
 }
@@ -358,7 +362,8 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 	while (n < DP_CW_SERVE) {
 		struct cw_sub *it;
 
-		if (cw->handed - __atomic_load_n(&cw->subs_done,
+		if (cw->ahead < DP_CW_SUBS &&
+		    cw->handed - __atomic_load_n(&cw->subs_done,
 						 __ATOMIC_ACQUIRE) >= cw->ahead) {
 			*dry = true;
 			break;
@@ -433,14 +438,13 @@ static unsigned serve_all(struct dp_cw *cw)
 
 	if (n == 0)
 		return 0;
-	if (cw->wr.policy == DP_SLOW_BLOCK && cw->wr.n_behind > 0) {
+	if (cw->wr.policy == DP_SLOW_BLOCK &&
+	    (cw->wr.n_behind > 0 || __atomic_load_n(&cw->hold,
+						     __ATOMIC_RELAXED))) {
 		cw->w.blocked_turns++;
 		return 0;
 	}
-	if (__atomic_load_n(&cw->hold, __ATOMIC_RELAXED)) {
-		cw->w.hold_turns++;
-		return 0;
-	}
+
 	/* Round robin from a moving start, as the gateway does. */
 	start = cw->rr++ % n;
 	for (uint32_t k = 0; k < n && k < cw->n_rd && !dry; k++)
@@ -548,12 +552,23 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 	} while (n == DP_CW_BURST && work < DP_CW_TURN);
 	work += dp_gw_writer_turn(&cw->wr);
 	/* The gateway's counters of what only we write now (readers on
-	 * other threads take them as they are, as the gateway's own). */
-	cw->gw->st.overflowed = cw->wr.st.overflowed;
-	cw->gw->st.names_dropped = cw->wr.st.names_dropped;
+	 * other threads take them as they are, as the gateway's own). Only
+	 * when they moved: their cache line is the ring lcore's, written at
+	 * every delivery. */
+	if (unlikely(cw->wr.st.overflowed != cw->pub_overflowed ||
+		     cw->wr.st.names_dropped != cw->pub_names_dropped)) {
+		cw->pub_overflowed = cw->wr.st.overflowed;
+		cw->pub_names_dropped = cw->wr.st.names_dropped;
+		cw->gw->st.overflowed = cw->pub_overflowed;
+		cw->gw->st.names_dropped = cw->pub_names_dropped;
+	}
 	if (likely(!cw->draining))
 		work += serve_all(cw);
-	__atomic_store_n(&cw->behind, cw->wr.n_behind, __ATOMIC_RELAXED);
+	/* Stored when it moved: the ring lcore reads it every turn. */
+	if (unlikely(__atomic_load_n(&cw->behind, __ATOMIC_RELAXED) !=
+		     cw->wr.n_behind))
+		__atomic_store_n(&cw->behind, cw->wr.n_behind,
+				 __ATOMIC_RELAXED);
 	if (work) {
 		d = rte_rdtsc() - t0;
 		if (likely(d <= cw->long_len)) {
@@ -644,7 +659,7 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		.ctx = cw,
 	};
 	cw->gw = gw;
-	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_AHEAD;
+	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_SUBS;
 	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
 	cw->lcore = lcore;
 	cw->w.on = true;

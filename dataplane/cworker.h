@@ -64,11 +64,11 @@
 #define DP_CW_SUBS      2047u /* submissions in flight */
 #define DP_CW_SUB_SIZE  2048u /* bytes of one; larger ones go to the heap */
 #define DP_CW_SERVE     256u  /* records per client per turn: fairness */
-/* Submissions read and not yet taken by the gateway, at most: what the
- * worker reads ahead of the engine. With SlowConsumer = block, fewer: a
- * sender is held back as soon as a receiver falls behind, and what was
- * read ahead still reaches that receiver. */
-#define DP_CW_AHEAD       256u
+/* With SlowConsumer = block, submissions read and not yet done by the
+ * gateway, at most: a sender is to be held back as soon as a receiver
+ * falls behind, and what was read ahead still reaches that receiver.
+ * Otherwise the item pool is the bound (a tighter one cost throughput in
+ * the fan-out measurement, docs/performance.md 4c). */
 #define DP_CW_AHEAD_BLOCK 32u
 
 /* What the worker publishes. */
@@ -86,9 +86,9 @@ struct dp_cw_report {
 	uint64_t subs;         /* submissions read and handed over */
 	uint64_t sub_heap;     /* ... of them past an item's room (heap) */
 	uint64_t sub_full_turns; /* turns it stopped reading: no free item,
-				  * or DP_CW_AHEAD read and not taken */
-	uint64_t hold_turns;     /* ... the engine full */
-	uint64_t blocked_turns;  /* SlowConsumer = block held readers back */
+				  * or its read-ahead bound reached */
+	uint64_t blocked_turns;  /* SlowConsumer = block held readers back (a
+				  * receiver behind, or the engine full) */
 	uint64_t loops, idle_turns, parks;
 	/* ring side (filled in when the ring lcore publishes) */
 	uint64_t held_refs;    /* messages handed as a held frame's reference */
@@ -107,10 +107,9 @@ struct dp_cw {
 	struct dp_gateway *gw;       /* the gateway: the counters we own */
 	uint32_t rd[DP_GW_MAX_CLIENTS]; /* slots whose submit rings we read */
 	uint32_t n_rd, rr;
-	uint32_t ahead;              /* DP_CW_AHEAD or _BLOCK */
+	uint32_t ahead;              /* DP_CW_SUBS, or DP_CW_AHEAD_BLOCK */
 	uint64_t handed;             /* submissions handed over */
-	uint64_t subs_done;          /* written by the ring lcore (relaxed) */
-	bool     hold;               /* ring lcore: the engine is full */
+	uint64_t pub_overflowed, pub_names_dropped; /* last put in gw->st */
 	struct dp_idle idle;
 	struct dp_cw_report w;
 	uint32_t behind;             /* published: wr.n_behind */
@@ -121,6 +120,8 @@ struct dp_cw {
 	/* ring side */
 	struct dp_gw_fanout fan __attribute__((aligned(64)));
 	uint64_t held_refs, copied_msgs, copied_bytes, full_waits;
+	uint64_t subs_done;          /* the worker reads it (release) */
+	bool     hold;               /* the engine is full (relaxed) */
 	/* Tests: called instead of pausing while no item is free (a test
 	 * drives the worker from the same thread). */
 	void (*on_full)(void *ctx);

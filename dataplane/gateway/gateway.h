@@ -161,8 +161,9 @@ struct dp_gw_fanout {
 	 * it back once the gateway is finished with it. */
 	int (*take)(void *ctx, struct dp_gw_sub *s);
 	void (*done)(void *ctx, struct dp_gw_sub *s);
-	/* The engine took no more (on) or takes again (off): the worker
-	 * reads no further meanwhile, as the gateway would not. */
+	/* The engine takes no more (on) or takes again (off): with
+	 * SlowConsumer = block the worker reads no further meanwhile, as the
+	 * gateway would not. */
 	void (*hold)(void *ctx, bool on);
 	/* One message for the local clients slots[0..n): frame is the
 	 * delivery's held frame (struct ordo_delivery), 0 if none. */
@@ -222,7 +223,7 @@ struct dp_gateway {
 	uint32_t n_gone_wait;         /* slots waiting for the worker's w_done */
 	struct dp_gw_sub sub;         /* taken, not yet done (engine full) */
 	bool     sub_held;
-	bool     sub_hold;            /* the worker told to read no further */
+	bool     sub_hold;            /* the worker told the engine is full */
 	/* The worker's own gateway (dp_gw_writer_init): closes what it cuts
 	 * through this, not the group layer. */
 	void (*cut)(struct dp_gateway *w, uint32_t slot, uint32_t reason,

@@ -12,8 +12,8 @@
 
 #define NAME ORDO_CR_NAME_LEN
 #define SERVE 256u
-#define AHEAD       256u /* as cworker.h's DP_CW_AHEAD */
-#define AHEAD_BLOCK 32u  /* ... and DP_CW_AHEAD_BLOCK */
+#define AHEAD       2047u /* as cworker.h's DP_CW_SUBS */
+#define AHEAD_BLOCK 32u   /* ... and DP_CW_AHEAD_BLOCK */
 
 enum { OP_MSG = 1, OP_REC, OP_CLOSE, OP_OPEN, OP_DETACH };
 
@@ -339,7 +339,7 @@ unsigned gwh_fan_turn(struct gwh_fan *f)
 {
 	unsigned n = write_all(f);
 
-	if ((f->wr.policy == DP_SLOW_BLOCK && f->wr.n_behind > 0) || f->hold)
+	if (f->wr.policy == DP_SLOW_BLOCK && (f->wr.n_behind > 0 || f->hold))
 		return n;
 	for (uint32_t i = 0; i < f->n_rd; i++)
 		n += serve(f, f->rd[i]);
