@@ -578,7 +578,7 @@ void dp_ring_flush(struct dp_ring *r)
 	unsigned st = stage_in(r, DP_STAGE_TX);
 
 	if (r->io != NULL) {
-		dp_io_tx_push(r->io);
+		dp_io_tx_turn(r->io);
 		stage_out(r, st);
 		return;
 	}

@@ -185,11 +185,20 @@ static inline unsigned dp_io_tx_push(struct dp_io *w)
 	if (n == 0)
 		return 0;
 	k = rte_ring_sp_enqueue_burst(w->tx, (void *const *)w->stage, n, NULL);
-	if (unlikely(k < n)) {
-		w->tx_staged_turns++;
+	if (unlikely(k < n))
 		memmove(w->stage, w->stage + k, (n - k) * sizeof(w->stage[0]));
-	}
 	w->stage_n = (uint16_t)(n - k);
+	return k;
+}
+
+/* The end of a ring turn: push, and count the turn if frames stay staged
+ * (once per turn, however many frames were built against a full ring). */
+static inline unsigned dp_io_tx_turn(struct dp_io *w)
+{
+	unsigned k = dp_io_tx_push(w);
+
+	if (unlikely(w->stage_n != 0))
+		w->tx_staged_turns++;
 	return k;
 }
 
