@@ -146,6 +146,8 @@ struct dp_io {
 	uint32_t use_pending;      /* a USE submitted, not yet delivered */
 	struct ordo_seal_use use_sent; /* ... which, to submit again */
 	bool     ring_stopped;     /* the ring lcore will put no more */
+	struct dp_io_pub seen;     /* the worker's last complete publication
+				    * the ring lcore read (dp_io_report_into) */
 
 	/* cold */
 	unsigned lcore;
@@ -171,8 +173,12 @@ void dp_io_run(struct dp_io *w, volatile bool *quit);
  * rings. */
 void dp_io_destroy(struct dp_io *w);
 
-/* Read the worker's published counters; any thread. */
+/* Read the worker's published counters; any thread. Waits while the
+ * worker is publishing. */
 void dp_io_read(const struct dp_io *w, struct dp_io_pub *out);
+
+/* One try: false (out undefined) if the worker was publishing. */
+bool dp_io_try_read(const struct dp_io *w, struct dp_io_pub *out);
 
 /* --- ring side: called by ring.c on the ring lcore -------------------- */
 
@@ -261,8 +267,9 @@ void dp_io_ring_changed(struct dp_io *w, dp_seal_submit_fn submit,
 void dp_io_ring_stop(struct dp_io *w);
 
 /* Into the ring's snapshot: ports' counters added, the seal's, the
- * worker's report with the ring side's counters. */
+ * worker's report with the ring side's counters. Never waits for the
+ * worker: if it is publishing, its previous publication is used. */
 struct dp_snapshot;
-void dp_io_report_into(const struct dp_io *w, struct dp_snapshot *s);
+void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s);
 
 #endif /* ORDO_DP_WORKER_H */

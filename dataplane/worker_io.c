@@ -229,20 +229,21 @@ static void publish(struct dp_io *w)
 	__atomic_store_n(&p->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
+bool dp_io_try_read(const struct dp_io *w, struct dp_io_pub *out)
+{
+	uint32_t a = __atomic_load_n(&w->pub.seq, __ATOMIC_ACQUIRE);
+
+	if (a & 1)
+		return false;
+	memcpy(out, &w->pub, sizeof(*out));
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&w->pub.seq, __ATOMIC_RELAXED) == a;
+}
+
 void dp_io_read(const struct dp_io *w, struct dp_io_pub *out)
 {
-	for (;;) {
-		uint32_t a = __atomic_load_n(&w->pub.seq, __ATOMIC_ACQUIRE);
-
-		if (a & 1) {
-			rte_pause();
-			continue;
-		}
-		memcpy(out, &w->pub, sizeof(*out));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&w->pub.seq, __ATOMIC_RELAXED) == a)
-			return;
-	}
+	while (!dp_io_try_read(w, out))
+		rte_pause();
 }
 
 static void __attribute__((noinline)) slow_path(struct dp_io *w)

@@ -19,6 +19,9 @@
  *                    filled): the worker holds what it opened and bursts
  *                    no more, counted; once there is room, nothing was
  *                    lost and both deliver the same again
+ *   publish_never_waits  the worker stopped in the middle of publishing:
+ *                    the ring lcore's snapshot does not wait for it and
+ *                    keeps the worker's last complete counters
  *   full_and_drain   the ring side with the worker stopped: frames staged
  *                    past the tx ring (counted once per turn), then
  *                    dropped and counted, a key change still fits;
@@ -271,6 +274,37 @@ static void rx_full_holds(void **state)
 	assert_true(na.digest == nb.digest);
 }
 
+/* The worker is preempted in the middle of publishing its counters (its
+ * sequence odd): the ring lcore's publish must not wait for it, and its
+ * snapshot keeps the worker's last complete copy. */
+static void publish_never_waits(void **state)
+{
+	struct dp_snapshot s0, s1;
+	uint32_t seq = io.pub.seq;
+
+	(void)state;
+	dp_ring_publish(ra);
+	dp_ring_read(ra, &s0);
+	assert_true(s0.io.on);
+	assert_true(s0.io.tx_taken > 0);
+	__atomic_store_n(&io.pub.seq, seq + 1, __ATOMIC_RELEASE);
+	io.pub.r.tx_taken = 0; /* half written */
+	alarm(5); /* a ring lcore that spins here never returns */
+	dp_ring_publish(ra);
+	alarm(0);
+	dp_ring_read(ra, &s1);
+	__atomic_store_n(&io.pub.seq, seq, __ATOMIC_RELEASE);
+	assert_true(s1.io.on);
+	assert_true(s1.io.tx_taken == s0.io.tx_taken);
+	/* The worker finishes: the next publish takes its new copy. */
+	for (unsigned t = 0; t < MAX_TURNS && io.pub.seq == seq; t++)
+		dp_io_do_work(&io);
+	assert_true(io.pub.seq != seq);
+	dp_ring_publish(ra);
+	dp_ring_read(ra, &s1);
+	assert_true(s1.io.tx_taken == io.w.tx_taken);
+}
+
 static void full_and_drain(void **state)
 {
 	struct rte_mempool *pool = ra->pool;
@@ -413,6 +447,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(handoff_orders),
 		cmocka_unit_test(key_change),
 		cmocka_unit_test(rx_full_holds),
+		cmocka_unit_test(publish_never_waits),
 		cmocka_unit_test(full_and_drain),
 	};
 	status = cmocka_run_group_tests(tests, NULL, NULL);
