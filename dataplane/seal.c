@@ -143,13 +143,15 @@ int dp_seal_tx_add(struct dp_seal *s, struct dp_port *ports,
 	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, hl), &h, sizeof(h));
 	fill_op(op, m, hl, plen, &h, src_mac, ethertype_be, src_ip_be, k->enc);
 	s->tx_ops[s->tx_n] = op;
+	s->tx_slot[s->tx_n] = (uint8_t)s->tx_key;
 	s->tx_port[s->tx_n++] = port;
 	return 0;
 }
 
+_Static_assert(ORDO_SEAL_MAX_KEYS <= UINT8_MAX, "a key slot fits tx_slot");
+
 unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 {
-	struct dp_seal_key *k = &s->keys[s->tx_key];
 	uint16_t n = s->tx_n;
 	unsigned ok = 0, st = DP_STAGE_MAX;
 
@@ -169,6 +171,7 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 		}
 		if (likely(op->status == RTE_CRYPTO_OP_STATUS_SUCCESS)) {
 			dp_port_enqueue(p, op->sym->m_src);
+			s->keys[s->tx_slot[i]].sealed++;
 			ok++;
 		} else {
 			p->c.drops[DP_DROP_SEAL_DEV]++;
@@ -178,7 +181,6 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 	}
 	if (st != DP_STAGE_MAX)
 		dp_stage_leave(s->stages, st, rte_rdtsc());
-	k->sealed += ok;
 	s->st.sealed += ok;
 	return ok;
 }

@@ -19,6 +19,8 @@
  *                    filled): the worker holds what it opened and bursts
  *                    no more, counted; once there is room, nothing was
  *                    lost and both deliver the same again
+ *   key_mark_mid_burst  a key change inside one seal burst: each key
+ *                    counts the frames sealed with it
  *   publish_never_waits  the worker stopped in the middle of publishing:
  *                    the ring lcore's snapshot does not wait for it and
  *                    keeps the worker's last complete counters
@@ -274,6 +276,66 @@ static void rx_full_holds(void **state)
 	assert_true(na.digest == nb.digest);
 }
 
+static uint64_t key_sealed(const struct dp_seal *seal, uint32_t id)
+{
+	for (unsigned i = 0; i < ORDO_SEAL_MAX_KEYS; i++)
+		if (seal->keys[i].used && seal->keys[i].id == id)
+			return seal->keys[i].sealed;
+	fail_msg("key %08x not loaded", id);
+	return 0;
+}
+
+/* Stand-in frames (garbage to B, which drops them) staged on A's ring
+ * side for its worker. */
+static void stage_frames(unsigned n)
+{
+	uint32_t hl = dp_frame_hdr_len(&ra->framer);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(ra->pool);
+
+		assert_non_null(m);
+		assert_non_null(rte_pktmbuf_append(m, (uint16_t)(hl + 64 +
+						       ORDO_SEAL_OVERHEAD)));
+		assert_true(dp_io_tx_frame(&io, m, hl, 64, 0));
+	}
+}
+
+/* A key change in the middle of one of the worker's seal bursts: each
+ * key's count of frames sealed with it (`ordoctl key list`, what an
+ * operator reads before retiring the old key) gets its own frames. */
+static void key_mark_mid_burst(void **state)
+{
+	struct ordo_seal_use u1 = { .key_id = __builtin_bswap32(key1.id) };
+	struct ordo_seal_use u2 = { .key_id = __builtin_bswap32(key2.id) };
+	uint64_t k1, k2;
+
+	(void)state;
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+	for (unsigned t = 0; t < MAX_TURNS && (io.stage_n || !rte_ring_empty(io.tx));
+	     t++) {
+		dp_io_tx_push(&io);
+		dp_io_do_work(&io);
+	}
+	k1 = key_sealed(ra->seal, key1.id);
+	k2 = key_sealed(ra->seal, key2.id);
+	stage_frames(3);
+	dp_io_key_use(&io, &u1);
+	stage_frames(2);
+	dp_io_tx_push(&io);
+	assert_int_equal(rte_ring_count(io.tx), 6);
+	dp_io_do_work(&io); /* one burst: the six, in order */
+	assert_true(rte_ring_empty(io.tx));
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key1.id);
+	assert_int_equal(key_sealed(ra->seal, key2.id) - k2, 3);
+	assert_int_equal(key_sealed(ra->seal, key1.id) - k1, 2);
+	/* Back to key 2, as B sends. */
+	dp_io_key_use(&io, &u2);
+	dp_io_tx_push(&io);
+	dp_io_do_work(&io);
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+}
+
 /* The worker is preempted in the middle of publishing its counters (its
  * sequence odd): the ring lcore's publish must not wait for it, and its
  * snapshot keeps the worker's last complete copy. */
@@ -447,6 +509,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(handoff_orders),
 		cmocka_unit_test(key_change),
 		cmocka_unit_test(rx_full_holds),
+		cmocka_unit_test(key_mark_mid_burst),
 		cmocka_unit_test(publish_never_waits),
 		cmocka_unit_test(full_and_drain),
 	};
