@@ -26,9 +26,10 @@
  * the opened frames and bursts no more until they fit (counted:
  * rx_held_turns); the port's queue absorbs or drops, as it would for a
  * busy ring lcore. tx: the ring lcore stages what the ring cannot take
- * yet and retries every turn; past DP_IO_STAGE frames it drops data and
- * token frames (counted: tx_dropped), which the protocol recovers (the
- * engine retransmits lost data, the token is resent on its timer). A
+ * yet and retries every turn; past DP_IO_STAGE - DP_IO_RESERVE frames it
+ * drops every frame it builds (counted: tx_dropped), which the protocol
+ * recovers (the engine retransmits lost data, the token and membership
+ * messages are resent on their timers). A
  * client message the engine accepted stays in the engine until it is
  * delivered everywhere: dropping a frame never loses it.
  *
