@@ -373,6 +373,7 @@ static void full_and_drain(void **state)
 	unsigned before, built = 0, cap = rte_ring_get_capacity(io.tx);
 	uint32_t hl = dp_frame_hdr_len(&ra->framer);
 	uint64_t staged0 = io.tx_staged_turns, staged_turns = 0;
+	uint32_t mark_id = 0;
 
 	(void)state;
 	/* Settle: nothing in flight in either ring. */
@@ -409,6 +410,9 @@ static void full_and_drain(void **state)
 	dp_io_key_use(&io, &u);
 	assert_int_equal(io.marks_lost, 0);
 	assert_int_equal(io.stage_n, DP_IO_STAGE - DP_IO_RESERVE + 1);
+	assert_true(dp_io_is_mark(io.stage[io.stage_n - 1], &mark_id));
+	assert_int_equal(mark_id, 0xabcd);
+	assert_false(dp_io_is_mark(io.stage[io.stage_n - 2], &mark_id));
 	/* Teardown frees the staged, the queued and the held. */
 	dp_io_destroy(&io);
 	ra->io = NULL;
