@@ -240,14 +240,20 @@ static void __attribute__((noinline)) slow_path(struct dp_io *w)
 
 unsigned dp_io_do_work(struct dp_io *w)
 {
-	uint64_t t0 = rte_rdtsc();
+	uint64_t t0 = rte_rdtsc(), handed;
 	unsigned work = 0, st;
+	bool clear;
 
 	w->now = dp_clock_ns_at(&w->clock, t0);
 	dp_stages_begin(&w->stg, t0);
 	w->w.loops++;
-	/* Frames the ring lcore has no room for yet hold the ports back. */
-	if (give_held(w)) {
+	/* Frames the ring lcore has no room for yet hold the ports back.
+	 * Handing them on is work: the idle strategy must not park us
+	 * while the ring lcore takes them. */
+	handed = w->w.rx_handed;
+	clear = give_held(w);
+	work += (unsigned)(w->w.rx_handed - handed);
+	if (clear) {
 		for (uint16_t i = 0; i < w->n_ports && w->held_n == 0; i++)
 			work += rx_port(w, &w->ports[i]);
 	} else {
