@@ -69,8 +69,13 @@ struct dp_io_meta {
 	uint16_t mac_off;    /* rx: source MAC, from the buffer's start */
 	uint16_t port;       /* index into the ring's ports */
 	uint16_t hl;         /* tx: framing bytes */
-	uint16_t pad;
+	uint16_t flags;      /* tx: DP_IO_F_* */
 };
+
+/* tx: a frame the engine holds (dataplane/ring_frames.h): the worker
+ * seals it out of place into a new frame and drops the reference it was
+ * given; the held frame stays plaintext. */
+#define DP_IO_F_HELD 1u
 
 extern int dp_io_meta_off; /* dynfield offset, set by dp_io_create */
 
@@ -210,15 +215,20 @@ static inline unsigned dp_io_tx_turn(struct dp_io *w)
 }
 
 /* A built frame for port (index), hl bytes of framing, plen of packet
- * behind the envelope's room. Returns false if it was dropped (freed). */
-static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
-				  uint32_t hl, uint32_t plen, uint16_t port)
+ * behind the envelope's room. Returns false if it was dropped (freed).
+ * dp_io_tx_held: a frame the engine holds, sealed out of place (the
+ * caller took a reference for the worker; the seal must work out of
+ * place, seal.h oop). */
+static inline bool dp_io__tx(struct dp_io *w, struct rte_mbuf *m,
+			     uint32_t hl, uint32_t plen, uint16_t port,
+			     uint16_t flags)
 {
 	struct dp_io_meta *meta = dp_io_meta(m);
 
 	meta->port = port;
 	meta->hl = (uint16_t)hl;
 	meta->plen = plen;
+	meta->flags = flags;
 	if (unlikely(w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE)) {
 		dp_io_tx_push(w);
 		if (w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE) {
@@ -229,6 +239,18 @@ static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
 	}
 	w->stage[w->stage_n++] = m;
 	return true;
+}
+
+static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
+				  uint32_t hl, uint32_t plen, uint16_t port)
+{
+	return dp_io__tx(w, m, hl, plen, port, 0);
+}
+
+static inline bool dp_io_tx_held(struct dp_io *w, struct rte_mbuf *m,
+				 uint32_t hl, uint32_t plen, uint16_t port)
+{
+	return dp_io__tx(w, m, hl, plen, port, DP_IO_F_HELD);
 }
 
 /* Up to n plaintext frames from the worker. */

@@ -125,6 +125,39 @@ static void key_mark(struct dp_io *w, uint32_t key_id)
 		dp_seal_use_delivered(w->seal, &u);
 }
 
+/* A frame the engine holds (DP_IO_F_HELD): sealed out of place into a
+ * new frame toward the group, so the held one stays plaintext for its
+ * retransmission; the reference we were given goes once the op holds
+ * its own. Returns 0 or a negative enum dp_drop (m still ours). */
+static int seal_held(struct dp_io *w, struct dp_port *p, struct rte_mbuf *m,
+		     const struct dp_io_meta *meta)
+{
+	uint32_t env = (uint32_t)ORDO_SEAL_OVERHEAD;
+	struct rte_mbuf *d = rte_pktmbuf_alloc(m->pool);
+	uint8_t *buf;
+	int rc;
+
+	if (unlikely(d == NULL))
+		return -DP_DROP_NO_MBUF;
+	buf = (uint8_t *)rte_pktmbuf_append(d, (uint16_t)(meta->hl + env +
+							  meta->plen));
+	if (unlikely(buf == NULL)) {
+		rte_pktmbuf_free(d);
+		return -DP_DROP_TOO_BIG;
+	}
+	dp_frame_write(&w->framer, buf, w->framer.group_mac, p->mac,
+		       w->framer.group_ip_be, env + meta->plen);
+	rc = dp_seal_tx_add_ref(w->seal, w->ports, m, d, meta->hl, meta->plen,
+				p->mac, w->framer.ethertype_be,
+				w->framer.my_ip_be, meta->port);
+	if (unlikely(rc < 0)) {
+		rte_pktmbuf_free(d);
+		return rc;
+	}
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
 static unsigned tx_ring(struct dp_io *w)
 {
 	void *objs[DP_SEAL_BURST];
@@ -155,9 +188,12 @@ static unsigned tx_ring(struct dp_io *w)
 			continue;
 		}
 		s2 = dp_stage_in(&w->stg, DP_STAGE_SEAL);
-		rc = dp_seal_tx_add(w->seal, w->ports, m, meta->hl, meta->plen,
-				    p->mac, w->framer.ethertype_be,
-				    w->framer.my_ip_be, meta->port);
+		rc = (meta->flags & DP_IO_F_HELD) ?
+			     seal_held(w, p, m, meta) :
+			     dp_seal_tx_add(w->seal, w->ports, m, meta->hl,
+					    meta->plen, p->mac,
+					    w->framer.ethertype_be,
+					    w->framer.my_ip_be, meta->port);
 		dp_stage_out(&w->stg, s2);
 		dp_stage_count(&w->stg, DP_STAGE_SEAL, 1);
 		if (unlikely(rc < 0)) {

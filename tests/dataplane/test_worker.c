@@ -173,6 +173,15 @@ static void handoff_orders(void **state)
 	/* The snapshot adds the worker's port counters to the ring's. */
 	assert_true(s.ports[0].c.rx_pkts >= w.ports[0].rx_pkts);
 	assert_true(s.ports[0].c.rx_ordo > 0);
+	/* Frames by handle (ring_frames.h): A's engine kept what the worker
+	 * opened, and its own frames went to the worker as themselves, to be
+	 * sealed out of place (the crypto device here can). */
+	assert_true(s.frames);
+	assert_true(s.eng.frames_kept > 0);
+	if (ra->seal->oop) {
+		assert_true(s.frames_tx_ref > 0);
+		assert_int_equal(s.frames_tx_copy, 0);
+	}
 }
 
 static void key_change(void **state)
