@@ -17,6 +17,7 @@
 
 #include "dataplane/ring.h"
 #include "dataplane/ring_frames.h"
+#include "dataplane/stages_tsc.h"
 
 #define SLOW_PERIOD_NS     1000000ull    /* 1 ms */
 #define ANNOUNCE_PERIOD_NS 1000000000ull /* 1 s */
@@ -24,25 +25,20 @@
 
 static void announce_port(struct dp_ring *r, struct dp_port *p);
 
-/* Enter a stage; returns the one to go back to. A TSC read on a timed
- * turn, a predicted branch on the others. */
+/* The ring lcore's stage boundaries (stages_tsc.h). */
 static inline unsigned stage_in(struct dp_ring *r, unsigned stage)
 {
-	if (likely(!r->stg.on))
-		return 0;
-	return dp_stage_enter(&r->stg, stage, rte_rdtsc());
+	return dp_stage_in(&r->stg, stage);
 }
 
 static inline void stage_out(struct dp_ring *r, unsigned prev)
 {
-	if (unlikely(r->stg.on))
-		dp_stage_leave(&r->stg, prev, rte_rdtsc());
+	dp_stage_out(&r->stg, prev);
 }
 
 static inline void stage_items(struct dp_ring *r, unsigned stage, uint32_t n)
 {
-	if (unlikely(r->stg.on))
-		dp_stage_items(&r->stg, stage, n);
+	dp_stage_count(&r->stg, stage, n);
 }
 static void announce_rx(struct dp_ring *r, struct dp_port *p,
 			const struct dp_frame_view *v, uint32_t sender);
@@ -601,7 +597,7 @@ void dp_ring_flush(struct dp_ring *r)
 	unsigned st = stage_in(r, DP_STAGE_TX);
 
 	if (r->io != NULL) {
-		dp_io_tx_push(r->io);
+		dp_io_tx_turn(r->io);
 		stage_out(r, st);
 		return;
 	}

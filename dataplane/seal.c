@@ -152,6 +152,7 @@ static int tx_add(struct dp_seal *s, struct dp_port *ports,
 	if (out != NULL)
 		rte_mbuf_refcnt_update(m, 1); /* until the op is done */
 	s->tx_ops[s->tx_n] = op;
+	s->tx_slot[s->tx_n] = (uint8_t)s->tx_key;
 	s->tx_port[s->tx_n++] = port;
 	return 0;
 }
@@ -174,9 +175,10 @@ int dp_seal_tx_add_ref(struct dp_seal *s, struct dp_port *ports,
 		      src_ip_be, port);
 }
 
+_Static_assert(ORDO_SEAL_MAX_KEYS <= UINT8_MAX, "a key slot fits tx_slot");
+
 unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 {
-	struct dp_seal_key *k = &s->keys[s->tx_key];
 	uint16_t n = s->tx_n;
 	unsigned ok = 0, st = DP_STAGE_MAX;
 
@@ -204,6 +206,7 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 		}
 		if (likely(op->status == RTE_CRYPTO_OP_STATUS_SUCCESS)) {
 			dp_port_enqueue(p, wire);
+			s->keys[s->tx_slot[i]].sealed++;
 			ok++;
 		} else {
 			p->c.drops[DP_DROP_SEAL_DEV]++;
@@ -213,7 +216,6 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 	}
 	if (st != DP_STAGE_MAX)
 		dp_stage_leave(s->stages, st, rte_rdtsc());
-	k->sealed += ok;
 	s->st.sealed += ok;
 	return ok;
 }

@@ -111,6 +111,8 @@ struct dp_seal {
 	bool     oop;                  /* the device seals out of place */
 	struct rte_crypto_op *tx_ops[DP_SEAL_BURST];
 	uint16_t tx_port[DP_SEAL_BURST];
+	uint8_t  tx_slot[DP_SEAL_BURST]; /* the key each was sealed with: a
+					  * USE may land mid-burst */
 	struct dp_seal_key keys[ORDO_SEAL_MAX_KEYS];
 	struct ordo_replay replay[ORDO_MAX_MEMBERS];
 	struct dp_seal_stats st;
