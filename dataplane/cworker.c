@@ -251,7 +251,7 @@ static void fan_done(void *ctx, struct dp_gw_sub *s)
 		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
 	/* Counted for the read-ahead bound only where there is one: the
 	 * line moves between the lcores at every store. */
-	if (cw->ahead < DP_CW_SUBS)
+	if (cw->count_done) /* our copy: cw->ahead's line is the worker's */
 		__atomic_store_n(&cw->subs_done, cw->subs_done + 1,
 				 __ATOMIC_RELEASE);
 	free(it->heap);
@@ -660,6 +660,7 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 	};
 	cw->gw = gw;
 	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_SUBS;
+	cw->count_done = cw->ahead < DP_CW_SUBS;
 	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
 	cw->lcore = lcore;
 	cw->w.on = true;

@@ -65,11 +65,11 @@
 #define DP_CW_SUB_SIZE  2048u /* bytes of one; larger ones go to the heap */
 #define DP_CW_SERVE     256u  /* records per client per turn: fairness */
 /* With SlowConsumer = block, submissions read and not yet done by the
- * gateway, at most: a sender is to be held back as soon as a receiver
- * falls behind, and what was read ahead still reaches that receiver.
- * Otherwise the item pool is the bound (a tighter one cost throughput in
- * the fan-out measurement, docs/performance.md 4c). */
-#define DP_CW_AHEAD_BLOCK 32u
+ * gateway, at most (and none while the engine takes no more): a sender
+ * is to be held back as soon as a receiver falls behind, and what was read
+ * ahead still reaches that receiver. 32 halved the fan-out's throughput
+ * (docs/performance.md 4c); without block the item pool is the bound. */
+#define DP_CW_AHEAD_BLOCK 256u
 
 /* What the worker publishes. */
 struct dp_cw_report {
@@ -121,6 +121,7 @@ struct dp_cw {
 	struct dp_gw_fanout fan __attribute__((aligned(64)));
 	uint64_t held_refs, copied_msgs, copied_bytes, full_waits;
 	uint64_t subs_done;          /* the worker reads it (release) */
+	bool     count_done;         /* ahead bounded: subs_done kept */
 	bool     hold;               /* the engine is full (relaxed) */
 	/* Tests: called instead of pausing while no item is free (a test
 	 * drives the worker from the same thread). */

@@ -12,8 +12,12 @@
 
 #define NAME ORDO_CR_NAME_LEN
 #define SERVE 256u
-#define AHEAD       2047u /* as cworker.h's DP_CW_SUBS */
-#define AHEAD_BLOCK 32u   /* ... and DP_CW_AHEAD_BLOCK */
+/* Read-ahead: as cworker.h's DP_CW_SUBS, and under SlowConsumer = block
+ * 32, tighter than the daemon's DP_CW_AHEAD_BLOCK (256, what the fan-out
+ * measurement needed): test_gw_slow's MaxSessionMessages = 50 leaves a
+ * receiver that little room for what was read before the block began. */
+#define AHEAD       2047u
+#define AHEAD_BLOCK 32u
 
 enum { OP_MSG = 1, OP_REC, OP_CLOSE, OP_OPEN, OP_DETACH };
 
