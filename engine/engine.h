@@ -202,6 +202,15 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 /* Fire every timer that expired at or before now. */
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now);
 
+/* Our own link (the port the ring runs on) went down or came up at time
+ * now, as the dataplane reads it from the device. A member whose link went
+ * down twice within flap_hold_ns holds itself out of the ring until its
+ * link has stayed up for flap_hold_ns: it runs a ring of its own and says
+ * so in its joins and beacons, so the others neither wait for it nor
+ * re-form at its packets (link-flap dampening; engine/flap.c). Reporting
+ * the same state twice is harmless. Without calls the link counts as up. */
+void ordo_engine_link(struct ordo_engine *e, bool up, uint64_t now);
+
 /* Earliest time the engine wants ordo_engine_tick(), or UINT64_MAX. */
 uint64_t ordo_engine_next_deadline(const struct ordo_engine *e);
 
@@ -249,6 +258,8 @@ struct ordo_engine_stats {
 	uint64_t excluded;          /* members held down (cannot receive) */
 	uint64_t flap_holds;        /* members we began to hold out for
 				     * flapping (engine/flap.c) */
+	uint64_t self_holds;        /* times our own link flapped and we
+				     * began to hold ourselves out */
 	uint64_t drops[ORDO_DROP_REASON_MAX];
 	/* The last peer refused for running another configuration, so the
 	 * daemon can name it (as Spread does); 0 if none yet. */
@@ -275,6 +286,7 @@ struct ordo_engine_status {
 	uint32_t n_held_out;
 	uint32_t held_out[ORDO_MAX_MEMBERS];
 	bool     held_by_ring;
+	bool     self_held;     /* our own link flaps: we hold ourselves out */
 };
 
 enum ordo_memb_state {

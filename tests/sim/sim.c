@@ -456,6 +456,8 @@ int sim_proc_start(struct sim *s, uint32_t i)
 	if (n->e == NULL)
 		return -errno;
 	ordo_engine_start(n->e, s->now);
+	n->link_down = false; /* a new engine takes its link as up */
+	sim_link_sync(s, n);
 	sim_arm_timer(s, n);
 	sim_arm_submit(s, n, wl_next_due(&s->wl, i));
 	s->dirty = true;
