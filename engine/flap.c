@@ -36,6 +36,33 @@
  *
  * A flapping link then costs four ring changes however long it flaps: lost,
  * back, lost again (now held out), and back once stable.
+ *
+ * That rule sees only what the ring sees, and misses the commonest case:
+ * a link down for about one token loss timeout at a time. The ring loses
+ * its token, but by the time the others gather the member's link is back,
+ * and the ring re-forms at every outage with the same members: no member
+ * is ever lost. The member whose own NIC or cable flaps sees it, though,
+ * as the dataplane reads the port's link state (ordo_engine_link()), and
+ * dampens itself as switches and routers dampen a flapping port:
+ *
+ *   - its link went down twice within 4 x flap_hold_ns: it holds itself
+ *     out until its link has stayed up for flap_hold_ns. It leaves a ring
+ *     it shares at once, runs a ring of its own, treats every other member
+ *     as out of reach (their packets do not make it gather), and lists
+ *     itself in its joins' out list and in its beacons' out mask;
+ *   - the others take that from the member itself: it is held out
+ *     (eng_held_out) until a join or beacon of it no longer says so, so
+ *     they neither gather on its packets nor wait for it. Not from a
+ *     member of a ring whose token still comes round through it (stale or
+ *     forged: left_while_alive);
+ *   - the window is 4 holds: a link down longer than a token loss timeout
+ *     costs two ring changes per cycle (lost, back), so cycles up to 4
+ *     holds long are caught and 5 s of flapping of any period costs at
+ *     most four: the outage before the second down (one or two), the
+ *     hold, the return.
+ *
+ * A link flapping between two members (a switch in between) is seen by
+ * neither port: only the first rule applies.
  */
 #include "engine/engine_impl.h"
 
