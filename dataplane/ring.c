@@ -500,6 +500,22 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
 	}
 }
 
+/* The engine dampens its own flapping link (engine/flap.c): tell it when
+ * our link goes down or comes up. Up while any port is (a mesh of memif
+ * ports is up while one peer is reachable). */
+static void link_feed(struct dp_ring *r)
+{
+	bool up = false;
+
+	for (uint16_t i = 0; i < r->n_ports; i++)
+		up |= r->ports[i].up;
+	if (up == r->link_up)
+		return;
+	r->link_up = up;
+	ordo_engine_link(r->engine, up, r->now);
+	r->deadline = ordo_engine_next_deadline(r->engine);
+}
+
 static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 {
 	r->next_slow = r->now + SLOW_PERIOD_NS;
@@ -521,6 +537,7 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 		else
 			dp_peers_forget_port(&r->peers, p->index);
 	}
+	link_feed(r);
 	if (r->now >= r->next_announce)
 		dp_ring_announce(r);
 	dp_ring_publish(r);
