@@ -535,15 +535,20 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
 }
 
 /* The engine dampens its own flapping link (engine/flap.c): tell it when
- * our link goes down or comes up. Up while any port is (a mesh of memif
- * ports is up while one peer is reachable). */
+ * our link goes down or comes up. Up while any LAN port is. A
+ * point-to-point port (memif) goes down when its one peer goes away: that
+ * is the peer's fault, not our link's, and is not reported. */
 static void link_feed(struct dp_ring *r)
 {
-	bool up = false;
+	bool up = false, lan = false;
 
-	for (uint16_t i = 0; i < r->n_ports; i++)
+	for (uint16_t i = 0; i < r->n_ports; i++) {
+		if (r->ports[i].p2p)
+			continue;
+		lan = true;
 		up |= r->ports[i].up;
-	if (up == r->link_up)
+	}
+	if (!lan || up == r->link_up)
 		return;
 	r->link_up = up;
 	ordo_engine_link(r->engine, up, r->now);
