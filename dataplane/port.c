@@ -115,9 +115,16 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 			    strstr(da->args, "role=client") != NULL;
 	}
 	p->next_redial = REDIAL_PERIOD_NS; /* the ring's clock starts near 0 */
-	if (info.if_index != 0 && !p->fragile &&
-	    if_indextoname(info.if_index, p->kif_name) != NULL)
-		p->kif_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (info.if_index != 0 && !p->fragile) {
+		if (if_indextoname(info.if_index, p->kif_name) != NULL)
+			p->kif_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+					   0);
+		if (p->kif_fd < 0)
+			fprintf(stderr, "ordod: port %s: cannot watch its "
+				"interface (index %u): %s; its link is the "
+				"device's word\n", p->name, info.if_index,
+				strerror(errno));
+	}
 	p->socket = rte_eth_dev_socket_id(port_id);
 	p->link_period = p->fragile ? LINK_PERIOD_FRAGILE_NS
 				    : LINK_PERIOD_DEFAULT_NS;

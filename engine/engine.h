@@ -7,6 +7,7 @@
  *   in:  ordo_engine_rx()      a received packet
  *        ordo_engine_tick()    the current time, to fire expired timers
  *        ordo_engine_submit()  a message from a local client
+ *        ordo_engine_link()    our own link went down or came up
  *   out: ops->send()           a packet to multicast or to one member
  *        ops->deliver()        a message, in the ring's total order
  *        ordo_engine_next_deadline()  when the engine next needs a tick
