@@ -208,6 +208,19 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		kv(&o, "rx_stranger_accepted", s.rx_stranger);
 		section(&o, "drops", false);
 	}
+	if (s.frames) {
+		/* Frames held by handle (dataplane/ring_frames.h). */
+		section(&o, "frames", true);
+		kv(&o, "held", (uint64_t)s.frames_held);
+		kv(&o, "budget", (uint64_t)s.frames_budget);
+		kv(&o, "kept", s.eng.frames_kept);
+		kv(&o, "allocated", s.eng.frames_alloc);
+		kv(&o, "released", s.eng.frames_released);
+		kv(&o, "tx_ref", s.frames_tx_ref);
+		kv(&o, "tx_copy", s.frames_tx_copy);
+		kv(&o, "short", s.frames_short);
+		section(&o, "frames", false);
+	}
 	stages(&o, &s.stages);
 	if (s.io.on)
 		worker(&o, &s.io);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * ordod: the DPDK dataplane daemon. A primary process whose ring lcore
- * owns the ports and drives the protocol engine; the main lcore prints
- * stats and waits for SIGINT/SIGTERM.
+ * drives the protocol engine and, unless a crypto/io worker lcore does
+ * (worker.h, lcores.h), owns the ports and the crypto; the main lcore
+ * prints stats and waits for SIGINT/SIGTERM.
  *
  *   ordod [EAL options] -- [ordod options]      (ordod -- --help)
  *

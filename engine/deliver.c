@@ -23,11 +23,6 @@ void eng_advance_aru(struct ordo_engine *e)
 		e->my_aru++;
 }
 
-void eng_store_clear(struct store *s)
-{
-	memset(s->slots, 0, (size_t)s->capacity * sizeof(*s->slots));
-}
-
 void eng_reasm_reset_all(struct ordo_engine *e)
 {
 	uint32_t c, i;
@@ -176,8 +171,10 @@ static void release_stable(struct ordo_engine *e)
 	uint64_t upto = min_u64(e->delivered, e->safe);
 
 	while (e->low < upto) {
-		e->low++;
-		store_slot(&e->store, e->low)->seq = 0;
+		struct slot *sl = store_slot(&e->store, ++e->low);
+
+		if (sl->seq == e->low)
+			eng_store_free(e, &e->store, sl);
 	}
 }
 

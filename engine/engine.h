@@ -5,6 +5,7 @@
  * state machine. It performs no I/O, owns no thread and reads no clock:
  *
  *   in:  ordo_engine_rx()      a received packet
+ *        ordo_engine_rx_frame() the same, in a frame it may keep by handle
  *        ordo_engine_tick()    the current time, to fire expired timers
  *        ordo_engine_submit()  a message from a local client
  *        ordo_engine_link()    our own link went down or came up
@@ -13,12 +14,15 @@
  *        ordo_engine_next_deadline()  when the engine next needs a tick
  *
  *        ops->config_change()  a membership change, in order with messages
+ *        ops->frame_*()        optional: frames held by handle instead of
+ *                              copies in the store (see the ops)
  *
  * All state lives in one struct ordo_engine, so the same code runs on a
  * DPDK lcore and inside the deterministic simulator. Memory is allocated
  * only by ordo_engine_create() (or _create_mem(), from the caller's
  * allocator); the steady state never allocates, except to
- * grow a reassembly buffer the first time a larger message arrives.
+ * grow a reassembly buffer the first time a larger message arrives, and
+ * frames, which come from ops->frame_alloc when the caller gives it.
  *
  * Return values: 0 or a negative errno; constructors return NULL and set
  * errno. See docs/protocol.md for the protocol and our deviations.
@@ -86,6 +90,34 @@ struct ordo_engine_ops {
 	void (*deliver)(void *ctx, const struct ordo_delivery *d);
 	/* A configuration change, in order with deliveries. May be NULL. */
 	void (*config_change)(void *ctx, const struct ordo_config_change *c);
+
+	/* Frames held by handle (optional: all three or none). With them the
+	 * engine's store keeps packets where they already are instead of
+	 * copying them into its own buffers:
+	 *   - a received DATA packet offered through ordo_engine_rx_frame()
+	 *     is kept by handle (the dataplane's mbuf);
+	 *   - a packet the engine builds is packed into a frame it takes
+	 *     from frame_alloc() on the token visit, and sent (and resent
+	 *     on a retransmission request) with frame_send();
+	 * and every frame the engine took (allocated, or kept from rx) is
+	 * handed back through frame_release() exactly once, when its store
+	 * slot is freed: stable and delivered, the ring's store reset, the
+	 * old ring finished in recovery, or ordo_engine_destroy(). The
+	 * engine never touches a frame after releasing it. Without these
+	 * ops (NULL) the engine copies packets into its own store.
+	 *
+	 * frame_alloc: a writable buffer of at least len bytes and its
+	 * handle, or NULL when none is free (the packet is then built in
+	 * the store's own buffer and sent with send, as without the frame
+	 * ops; counted in stats.frame_alloc_fails).
+	 * frame_send: as send, for a packet held in frame handle (pkt points
+	 * into it). The engine still owns the frame: the callee takes its
+	 * own reference if the frame must outlive the call (a retransmission
+	 * sends the very frame again). */
+	void *(*frame_alloc)(void *ctx, uint32_t len, uint64_t *handle);
+	void  (*frame_send)(void *ctx, uint32_t dest, uint64_t handle,
+			    const void *pkt, uint32_t len);
+	void  (*frame_release)(void *ctx, uint64_t handle);
 };
 
 struct ordo_engine_config {
@@ -200,6 +232,17 @@ uint32_t ordo_engine_submit_space(const struct ordo_engine *e);
 int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 		   uint64_t now);
 
+/* As ordo_engine_rx(), for a packet inside a frame the caller may leave
+ * with the engine: when *kept comes back true the engine holds the frame
+ * by handle (pkt stays valid and unchanged until the engine calls
+ * ops->frame_release(handle), exactly once); when false the caller keeps
+ * it. The release may come before this call returns (a packet delivered
+ * and stable at once): a caller that still reads the frame afterwards
+ * takes its own reference first. Only an engine created with the frame ops keeps frames; without
+ * them this is ordo_engine_rx() and *kept is false. */
+int ordo_engine_rx_frame(struct ordo_engine *e, const void *pkt, uint32_t len,
+			 uint64_t now, uint64_t handle, bool *kept);
+
 /* Fire every timer that expired at or before now. */
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now);
 
@@ -261,6 +304,11 @@ struct ordo_engine_stats {
 				     * flapping (engine/flap.c) */
 	uint64_t self_holds;        /* times our own link flapped and we
 				     * began to hold ourselves out */
+	/* Frames by handle (ops->frame_*): packets kept from rx, frames
+	 * allocated, released, held now, and packets built in the store's
+	 * own buffer because frame_alloc() had none. */
+	uint64_t frames_kept, frames_alloc, frames_released, frames_held;
+	uint64_t frame_alloc_fails;
 	uint64_t drops[ORDO_DROP_REASON_MAX];
 	/* The last peer refused for running another configuration, so the
 	 * daemon can name it (as Spread does); 0 if none yet. */

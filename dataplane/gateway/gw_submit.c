@@ -6,13 +6,19 @@
  * write to a client that sleeps waiting for room is the one exception, and
  * only then).
  *
- * The reader copies each record once into the client's record buffer
- * before anything looks at it (the client may scribble on the ring at any
- * time), so what is validated is what is used. Fragments are gathered in
- * the client's reassembly buffer: names first, then the payload at its
- * fragment offset. A message the engine cannot take yet (-EAGAIN) stays
- * "pending" and the client's ring is not read further until it went: its
- * record buffer still holds it, and the client's order is kept.
+ * The reader copies each record's header and names into the client's
+ * record buffer before anything looks at them (the client may scribble on
+ * the ring at any time), so what is validated is what is used. The
+ * payload it leaves in the ring (ordo_cr_read_in_place): nothing here
+ * reads it, its length is the validated one, and its one copy is the
+ * engine's, straight into the packet it will be sent in (engine/submit.c)
+ * before the ring space is released at the end of the turn. Fragments are
+ * gathered in the client's reassembly buffer: names first, then the
+ * payload at its fragment offset (the one copy out of the ring; the
+ * engine's is a second). A message the engine cannot take yet (-EAGAIN)
+ * stays "pending" and the client's ring is not read further until it
+ * went: its payload is copied behind its names in the record buffer
+ * (the ring space goes back), and the client's order is kept.
  */
 #include <errno.h>
 #include <string.h>
@@ -170,7 +176,8 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		struct ordo_cr_msg m;
 		const uint8_t *data;
 		uint32_t len;
-		int rc = ordo_cr_read(&c->rd, &m, c->rbuf, c->map.max_rec);
+		int rc = ordo_cr_read_in_place(&c->rd, &m, c->rbuf,
+					       c->map.max_rec);
 
 		if (rc == 0)
 			break;
@@ -189,6 +196,16 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		    !gather(c, &m, &data, &len))
 			continue;
 		if (submit(gw, c, &m, data, len) == -EAGAIN) {
+			/* Kept past this turn: out of the ring, behind its
+			 * names (a record fits the buffer). A gathered
+			 * message is in the reassembly buffer already. */
+			if (data == m.payload) {
+				uint8_t *keep = c->rbuf + (size_t)m.hdr.n_names *
+								 ORDO_CR_NAME_LEN;
+
+				memcpy(keep, data, len);
+				data = keep;
+			}
 			c->pmsg = m;
 			c->pdata = data;
 			c->plen = len;

@@ -50,6 +50,10 @@ struct gwh_node {
 	char dir[96], sock[128], log[128];
 	pid_t ctrld;
 	struct gwh_pkt *in_head, *in_tail;
+	/* Frames the engine holds by handle (engine.h frame ops): packets
+	 * kept from the fake port and frames it allocated, each a gwh_pkt. */
+	int64_t frames_held;
+	uint32_t mtu;
 };
 
 struct gwh {
@@ -125,6 +129,47 @@ static const struct ordo_engine_ops gwh_engine_ops = {
 	.config_change = eng_config,
 };
 
+/* As ordod (dataplane/ring_frames.c): the engine keeps received packets
+ * by handle and packs its own into frames it allocates; a gwh_pkt each.
+ * GWH_COPY=1 runs the copying store instead. */
+static void *frame_alloc(void *ctx, uint32_t len, uint64_t *handle)
+{
+	struct gwh_node *n = ctx;
+	struct gwh_pkt *p = malloc(sizeof(*p) + len);
+
+	if (p == NULL)
+		return NULL;
+	p->next = NULL;
+	p->len = len;
+	n->frames_held++;
+	*handle = (uint64_t)(uintptr_t)p;
+	return p->data;
+}
+
+static void frame_send(void *ctx, uint32_t dest, uint64_t handle,
+		       const void *pkt, uint32_t len)
+{
+	(void)handle;
+	port_send(ctx, dest, pkt, len);
+}
+
+static void frame_release(void *ctx, uint64_t handle)
+{
+	struct gwh_node *n = ctx;
+
+	n->frames_held--;
+	free((struct gwh_pkt *)(uintptr_t)handle);
+}
+
+static const struct ordo_engine_ops gwh_frame_ops = {
+	.send = port_send,
+	.deliver = eng_deliver,
+	.config_change = eng_config,
+	.frame_alloc = frame_alloc,
+	.frame_send = frame_send,
+	.frame_release = frame_release,
+};
+
 /* ------------------------------------------------------------ the loop */
 
 static unsigned node_turn(struct gwh_node *n, uint64_t now)
@@ -138,8 +183,15 @@ static unsigned node_turn(struct gwh_node *n, uint64_t now)
 	while (p) {
 		struct gwh_pkt *next = p->next;
 
-		ordo_engine_rx(n->e, p->data, p->len, now);
-		free(p);
+		bool kept;
+
+		n->frames_held++; /* offered: a release may come at once */
+		ordo_engine_rx_frame(n->e, p->data, p->len, now,
+				     (uint64_t)(uintptr_t)p, &kept);
+		if (!kept) {
+			n->frames_held--;
+			free(p);
+		}
 		p = next;
 		work++;
 	}
@@ -233,7 +285,8 @@ static int node_init(struct gwh *h, unsigned i)
 		fprintf(stderr, "gwh: engine configuration: %s\n", err);
 		return -EINVAL;
 	}
-	n->e = ordo_engine_create(&cfg, &gwh_engine_ops, n);
+	n->e = ordo_engine_create(&cfg, getenv("GWH_COPY") ? &gwh_engine_ops
+							  : &gwh_frame_ops, n);
 	if (n->e == NULL)
 		return -errno;
 	dp_gateway_ops.bind(&n->gw, n->e);
@@ -370,8 +423,16 @@ void gwh_stop(struct gwh *h)
 
 		if (n->link_up)
 			dp_link_close(&n->link);
-		if (n->e)
+		if (n->e) {
 			ordo_engine_destroy(n->e);
+			/* Every frame the engine took came back. */
+			if (n->frames_held != 0) {
+				fprintf(stderr, "gwh: node %u: engine destroyed "
+					"holding %lld frames\n", n->id,
+					(long long)n->frames_held);
+				abort();
+			}
+		}
 		if (n->gw_up)
 			dp_gw_fini(&n->gw);
 		while (n->in_head) {

@@ -216,6 +216,13 @@ static int set_avail_report(struct cli *c, const char *f, const char *v)
 	return 0;
 }
 
+static int set_frames(struct cli *c, const char *f, const char *v)
+{
+	(void)f, (void)v;
+	c->o.frames = true;
+	return 0;
+}
+
 static int set_timing(struct cli *c, const char *f, const char *v)
 {
 	(void)f, (void)v;
@@ -319,6 +326,10 @@ static const struct flag flags[] = {
 	  set_ggroups },
 	{ "mutate", NULL, "test the checker: corrupt logs of passing runs, "
 			  "expect every corruption caught", set_mutate },
+	{ "frames", NULL, "the engines hold packets in frames by handle "
+			  "(engine.h frame ops) over a checking allocator: "
+			  "a frame released twice, used after release or "
+			  "never released fails the seed", set_frames },
 	{ "timing", NULL, "wall-clock time per seed, on stderr", set_timing },
 };
 
@@ -509,6 +520,8 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 		MORE(" --max-changes %u", c->max_changes);
 	if (c->avail_report)
 		MORE(" --avail-report");
+	if (o->frames)
+		MORE(" --frames");
 	if (c->avail_max_loss != 0.05)
 		MORE(" --avail-max-loss %g", c->avail_max_loss);
 #define TIMER(field, flag)                                                     \
