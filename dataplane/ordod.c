@@ -592,10 +592,12 @@ int main(int argc, char **argv)
 		const struct dp_port *p = &job.ring->ports[i];
 
 		printf("ordod: port %u %s driver=%s mac=%02x:%02x:%02x:%02x:"
-		       "%02x:%02x link=%s%s\n", p->port_id, p->name, p->driver,
-		       p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4],
-		       p->mac[5], p->up ? "up" : "down",
-		       p->p2p ? " point-to-point" : "");
+		       "%02x:%02x link=%s%s%s%s\n", p->port_id, p->name,
+		       p->driver, p->mac[0], p->mac[1], p->mac[2], p->mac[3],
+		       p->mac[4], p->mac[5], p->up ? "up" : "down",
+		       p->p2p ? " point-to-point" : "",
+		       p->kif_fd >= 0 ? " kernel_if=" : "",
+		       p->kif_fd >= 0 ? p->kif_name : "");
 	}
 	fflush(stdout);
 

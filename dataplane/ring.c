@@ -553,6 +553,27 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
 	}
 }
 
+/* The engine dampens its own flapping link (engine/flap.c): tell it when
+ * our link goes down or comes up. Up while any LAN port is. A
+ * point-to-point port (memif) goes down when its one peer goes away: that
+ * is the peer's fault, not our link's, and is not reported. */
+static void link_feed(struct dp_ring *r)
+{
+	bool up = false, lan = false;
+
+	for (uint16_t i = 0; i < r->n_ports; i++) {
+		if (r->ports[i].p2p)
+			continue;
+		lan = true;
+		up |= r->ports[i].up;
+	}
+	if (!lan || up == r->link_up)
+		return;
+	r->link_up = up;
+	ordo_engine_link(r->engine, up, r->now);
+	r->deadline = ordo_engine_next_deadline(r->engine);
+}
+
 static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 {
 	r->next_slow = r->now + SLOW_PERIOD_NS;
@@ -576,6 +597,7 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 		else
 			dp_peers_forget_port(&r->peers, p->index);
 	}
+	link_feed(r);
 	if (r->now >= r->next_announce)
 		dp_ring_announce(r);
 	dp_ring_publish(r);

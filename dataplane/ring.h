@@ -128,6 +128,8 @@ struct dp_ring {
 	uint64_t engine_heap_bytes;  /* ... and from the heap (short) */
 	uint8_t  ring_no;
 	uint64_t next_announce;     /* ns: periodic announcement */
+	bool     link_up;           /* what the engine was last told of our
+				     * link: up while any port is */
 	uint64_t next_answer;       /* ns: earliest answer to a stranger */
 	uint64_t announces_rx, announces_tx, announces_bad;
 	uint64_t config_changes;

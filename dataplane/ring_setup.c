@@ -282,6 +282,7 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	r->now = dp_clock_ns(&r->clock);
 	dp_ring_announce(r);
 	ordo_engine_start(r->engine, r->now);
+	r->link_up = true; /* the engine's own assumption until told */
 	r->deadline = ordo_engine_next_deadline(r->engine);
 	/* Whatever start sent goes out now, before the first turn. */
 	dp_ring_flush(r);

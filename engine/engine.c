@@ -464,6 +464,7 @@ void ordo_engine_status(const struct ordo_engine *e,
 					e->cfg.members[i];
 		st->held_by_ring = e->m.held_by_at != 0 &&
 				   eng_flap_held_recently(e);
+		st->self_held = eng_flap_self_held(e);
 	}
 }
 

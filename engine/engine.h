@@ -8,6 +8,7 @@
  *        ordo_engine_rx_frame() the same, in a frame it may keep by handle
  *        ordo_engine_tick()    the current time, to fire expired timers
  *        ordo_engine_submit()  a message from a local client
+ *        ordo_engine_link()    our own link went down or came up
  *   out: ops->send()           a packet to multicast or to one member
  *        ops->deliver()        a message, in the ring's total order
  *        ordo_engine_next_deadline()  when the engine next needs a tick
@@ -251,6 +252,15 @@ int ordo_engine_rx_frame(struct ordo_engine *e, const void *pkt, uint32_t len,
 /* Fire every timer that expired at or before now. */
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now);
 
+/* Our own link (the port the ring runs on) went down or came up at time
+ * now, as the dataplane reads it from the device. A member whose link went
+ * down twice within flap_hold_ns holds itself out of the ring until its
+ * link has stayed up for flap_hold_ns: it runs a ring of its own and says
+ * so in its joins and beacons, so the others neither wait for it nor
+ * re-form at its packets (link-flap dampening; engine/flap.c). Reporting
+ * the same state twice is harmless. Without calls the link counts as up. */
+void ordo_engine_link(struct ordo_engine *e, bool up, uint64_t now);
+
 /* Earliest time the engine wants ordo_engine_tick(), or UINT64_MAX. */
 uint64_t ordo_engine_next_deadline(const struct ordo_engine *e);
 
@@ -298,6 +308,8 @@ struct ordo_engine_stats {
 	uint64_t excluded;          /* members held down (cannot receive) */
 	uint64_t flap_holds;        /* members we began to hold out for
 				     * flapping (engine/flap.c) */
+	uint64_t self_holds;        /* times our own link flapped and we
+				     * began to hold ourselves out */
 	/* Frames by handle (ops->frame_*): packets kept from rx, frames
 	 * allocated, released, held now, and packets built in the store's
 	 * own buffer because frame_alloc() had none. */
@@ -329,6 +341,7 @@ struct ordo_engine_status {
 	uint32_t n_held_out;
 	uint32_t held_out[ORDO_MAX_MEMBERS];
 	bool     held_by_ring;
+	bool     self_held;     /* our own link flaps: we hold ourselves out */
 };
 
 enum ordo_memb_state {

@@ -339,6 +339,14 @@ struct memb {
 	mset     their_out[ORDO_MAX_MEMBERS];   /* what each holds out (join) */
 	mset     tok_out;     /* the ring's union, from the last token */
 	uint64_t tok_out_at;  /* when that token came, +1 */
+	/* Our own link (ordo_engine_link): down now, its last change of each
+	 * kind (+1, 0: never), and whether we hold ourselves out. */
+	bool     link_down;
+	bool     self_hold;
+	uint64_t link_down_at, link_up_at;
+	/* Members that say they hold themselves out (their own link flaps):
+	 * when they last said so, +1; 0: they do not. */
+	uint64_t self_out_at[ORDO_MAX_MEMBERS];
 	/* A ring that holds us out, by its last beacon saying so. */
 	uint32_t held_by_rep, held_by_seq;
 	uint64_t held_by_at;  /* that beacon came, +1 */
@@ -477,6 +485,9 @@ bool eng_flap_held_recently(const struct ordo_engine *e);
 void eng_flap_ring_change(struct ordo_engine *e, const struct ring_view *from,
 			  const struct ring_view *to);
 void eng_flap_token(struct ordo_engine *e, struct ordo_wire_token *t);
+bool eng_flap_self_held(const struct ordo_engine *e);
+mset eng_flap_self_bit(const struct ordo_engine *e);
+bool eng_flap_self_out(struct ordo_engine *e, int idx, bool says);
 
 /* join.c */
 void eng_join_send(struct ordo_engine *e);

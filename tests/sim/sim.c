@@ -550,6 +550,8 @@ int sim_proc_start(struct sim *s, uint32_t i)
 			return rc;
 	}
 	ordo_engine_start(n->e, s->now);
+	n->link_down = false; /* a new engine takes its link as up */
+	sim_link_sync(s, n);
 	sim_arm_timer(s, n);
 	sim_arm_submit(s, n, sim_next_due(s, i));
 	s->dirty = true;

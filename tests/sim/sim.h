@@ -103,6 +103,7 @@ struct sim_node {
 	int32_t pause_k;        /* the pause fault it is in, or -1 */
 	int32_t slow_k;         /* the slow fault it is in, or -1 */
 	uint64_t wake_at;       /* pending EV_WAKE (end of an off part), or 0 */
+	bool link_down;         /* its engine was last told its link is down */
 };
 
 /* A node's receive queue while it does not run (paused, or in the off part
