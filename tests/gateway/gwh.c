@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -325,8 +326,15 @@ static pid_t spawn_ctrld(struct gwh *h, struct gwh_node *n)
 	pid_t pid;
 
 	snprintf(name, sizeof(name), "n%u", n->idx + 1);
+	pid_t parent = getpid();
+
 	pid = fork();
 	if (pid == 0) {
+		/* A test that fails an assertion exits without gwh_stop: the
+		 * daemon goes with it instead of outliving the run. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(0);
 		const char *argv[] = { ORDO_CTRLD, "--config", h->conf_path,
 				       "-n", name, "--runtime-dir", n->dir,
 				       "--log-level", "info", NULL };
