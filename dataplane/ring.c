@@ -205,6 +205,14 @@ static inline unsigned rx_io(struct dp_ring *r)
 		uint16_t port;
 
 		dp_io_rx_view(pkts[i], &v, &port, &sender);
+		/* The worker bursts every port; a port this lcore holds down
+		 * (its link poll, slow_path) is one the one-lcore loop does
+		 * not poll: its frames reach neither the engine nor the peer
+		 * table, here counted. */
+		if (unlikely(!r->ports[port].up)) {
+			r->ports[port].c.drops[DP_DROP_LINK_DOWN]++;
+			continue;
+		}
 		rx_plain(r, &r->ports[port], pkts[i], &v, sender);
 	}
 	if (n)
@@ -614,14 +622,14 @@ int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here)
 	return dp_seal_post(r->seal, c, 2000);
 }
 
-void dp_ring_flush(struct dp_ring *r)
+unsigned dp_ring_flush(struct dp_ring *r)
 {
-	unsigned st = stage_in(r, DP_STAGE_TX);
+	unsigned st = stage_in(r, DP_STAGE_TX), k;
 
 	if (r->io != NULL) {
-		dp_io_tx_turn(r->io);
+		k = dp_io_tx_turn(r->io);
 		stage_out(r, st);
-		return;
+		return k;
 	}
 	if (r->seal != NULL) {
 		unsigned s2 = stage_in(r, DP_STAGE_SEAL);
@@ -632,6 +640,7 @@ void dp_ring_flush(struct dp_ring *r)
 	for (uint16_t i = 0; i < r->n_ports; i++)
 		dp_port_flush(&r->ports[i]);
 	stage_out(r, st);
+	return 0;
 }
 
 unsigned dp_ring_do_work(struct dp_ring *r)
@@ -665,7 +674,10 @@ unsigned dp_ring_do_work(struct dp_ring *r)
 		stage_out(r, st);
 	}
 	r->deadline = ordo_engine_next_deadline(r->engine);
-	dp_ring_flush(r);
+	/* Frames a full tx ring kept staged that now went to the worker are
+	 * work: a backing-off ring lcore that parked with frames staged
+	 * would hold them back for as long as it sleeps. */
+	work += dp_ring_flush(r);
 	if (unlikely(r->now >= r->next_slow)) {
 		st = stage_in(r, DP_STAGE_SLOW);
 		slow_path(r);

@@ -160,8 +160,10 @@ unsigned dp_ring_do_work(struct dp_ring *r);
  * outcome in c) or -errno (-ENOTSUP: crypto is off; -ETIMEDOUT). */
 int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here);
 
-/* Seal what is waiting (crypto on) and send every port's tx buffer. */
-void dp_ring_flush(struct dp_ring *r);
+/* Seal what is waiting (crypto on) and send every port's tx buffer; with
+ * a worker, hand it the staged frames. Returns the frames handed to the
+ * worker (0 without one: the port flush is the same turn's work). */
+unsigned dp_ring_flush(struct dp_ring *r);
 
 /* Loop until *quit: an lcore entry point's body. */
 void dp_ring_run(struct dp_ring *r, volatile bool *quit);

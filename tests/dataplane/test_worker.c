@@ -24,6 +24,12 @@
  *   publish_never_waits  the worker stopped in the middle of publishing:
  *                    the ring lcore's snapshot does not wait for it and
  *                    keeps the worker's last complete counters
+ *   staged_push_is_work  frames staged past a full tx ring, handed
+ *                    over once there is room: that turn did work (the
+ *                    idle strategy must not park the ring lcore)
+ *   rx_down_port     a port the ring lcore holds down: what the worker
+ *                    still bursts from it never reaches the engine
+ *                    (counted link_down), as without a worker
  *   full_and_drain   the ring side with the worker stopped: frames staged
  *                    past the tx ring (counted once per turn), then
  *                    dropped and counted, a key change still fits;
@@ -388,6 +394,78 @@ static void publish_never_waits(void **state)
 	assert_true(s1.io.tx_taken == io.w.tx_taken);
 }
 
+/* Frames a full tx ring kept staged go to the worker once it made room:
+ * the ring turn that hands them over did work, or a backing-off ring
+ * lcore (idle.h) parks with frames staged and holds them back. */
+static void staged_push_is_work(void **state)
+{
+	/* k above what else a turn can do here: one rx burst from the
+	 * worker (DP_RX_BURST) and a timer's few frames. */
+	unsigned cap = rte_ring_get_capacity(io.tx), k = 200, n;
+	uint64_t taken = io.w.tx_taken;
+	void *objs[64];
+
+	(void)state;
+	assert_true(k > 2 * DP_RX_BURST && k < DP_IO_STAGE - DP_IO_RESERVE);
+	for (unsigned t = 0; t < MAX_TURNS && (io.stage_n || !rte_ring_empty(io.tx));
+	     t++) {
+		dp_io_tx_push(&io);
+		dp_io_do_work(&io);
+	}
+	assert_int_equal(io.stage_n, 0);
+	assert_true(rte_ring_empty(io.tx));
+	/* The worker falls behind: its tx ring full, k more staged. */
+	stage_frames(cap + k);
+	assert_int_equal(rte_ring_count(io.tx), cap);
+	assert_int_equal(io.stage_n, k);
+	/* It takes the lot (here: we take and free them for it). */
+	while ((n = rte_ring_dequeue_burst(io.tx, objs, 64, NULL)) != 0)
+		rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
+	/* A ring turn with nothing else to do but hand the k over (A's own
+	 * traffic is all delivered; what it builds, if a timer fires, is
+	 * staged behind them and handed over too). */
+	assert_int_equal(na.submitted, MSGS);
+	assert_true(dp_ring_do_work(ra) >= k);
+	assert_int_equal(io.stage_n, 0);
+	assert_true(rte_ring_count(io.tx) >= k);
+	/* The worker sends them (garbage to B, which drops them). */
+	for (unsigned t = 0; t < MAX_TURNS && !rte_ring_empty(io.tx); t++)
+		dp_io_do_work(&io);
+	assert_true(io.w.tx_taken - taken >= k);
+}
+
+/* A port the ring lcore holds down: the frames the worker still bursts
+ * from it reach neither the engine nor the peer table, as the one-lcore
+ * loop, which does not poll a port while it is down; counted link_down.
+ * (Last but one: A's engine is told its link went down and up.) */
+static void rx_down_port(void **state)
+{
+	struct dp_port *p = &ra->ports[0];
+	uint64_t check = p->next_link_check, handed = io.w.rx_handed;
+	uint64_t ordo0 = p->c.rx_ordo, down0 = p->c.drops[DP_DROP_LINK_DOWN];
+	unsigned t;
+
+	(void)state;
+	p->up = false;
+	p->next_link_check = UINT64_MAX; /* the link poll would put it back */
+	/* B keeps sending (the token, then its joins when A goes quiet). */
+	for (t = 0; t < MAX_TURNS && io.w.rx_handed - handed < 8; t++)
+		turn();
+	assert_true(io.w.rx_handed - handed >= 8);
+	for (t = 0; t < MAX_TURNS && !rte_ring_empty(io.rx); t++)
+		dp_ring_do_work(ra);
+	assert_true(rte_ring_empty(io.rx));
+	assert_true(p->c.rx_ordo == ordo0);
+	assert_true(p->c.drops[DP_DROP_LINK_DOWN] - down0 >=
+		    io.w.rx_handed - handed);
+	/* Up again: the engine takes B's frames again. */
+	p->up = true;
+	p->next_link_check = check;
+	for (t = 0; t < MAX_TURNS && p->c.rx_ordo == ordo0; t++)
+		turn();
+	assert_true(p->c.rx_ordo > ordo0);
+}
+
 static void full_and_drain(void **state)
 {
 	struct rte_mempool *pool = ra->pool;
@@ -536,6 +614,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(rx_full_holds),
 		cmocka_unit_test(key_mark_mid_burst),
 		cmocka_unit_test(publish_never_waits),
+		cmocka_unit_test(staged_push_is_work),
+		cmocka_unit_test(rx_down_port),
 		cmocka_unit_test(full_and_drain),
 	};
 	status = cmocka_run_group_tests(tests, NULL, NULL);
