@@ -342,19 +342,26 @@ void dp_envcheck_host(struct dp_envcheck *c, int eal_argc, char **eal_argv,
 		    " (without them EAL takes every NIC bound to vfio-pci)");
 }
 
-void dp_envcheck_eal(struct dp_envcheck *c, const uint16_t *port_ids,
-		     unsigned n_ports, unsigned ring_lcore)
+/* The first CPU lcore l may run on (-1: none). */
+static int lcore_cpu(unsigned l)
 {
-	int lsock = (int)rte_lcore_to_socket_id(ring_lcore);
-	int cpu = -1;
-	char iso[256] = "";
-	rte_cpuset_t set = rte_lcore_cpuset(ring_lcore);
+	rte_cpuset_t set = rte_lcore_cpuset(l);
 
 	for (int i = 0; i < CPU_SETSIZE; i++)
-		if (CPU_ISSET(i, &set)) {
-			cpu = i;
-			break;
-		}
+		if (CPU_ISSET(i, &set))
+			return i;
+	return -1;
+}
+
+void dp_envcheck_eal(struct dp_envcheck *c, const uint16_t *port_ids,
+		     unsigned n_ports, unsigned ring_lcore,
+		     unsigned port_lcore)
+{
+	int lsock = (int)rte_lcore_to_socket_id(port_lcore);
+	int cpu = lcore_cpu(ring_lcore), pcpu = lcore_cpu(port_lcore);
+	const char *who = port_lcore == ring_lcore ? "ring" : "worker";
+	char iso[256] = "";
+
 	for (unsigned i = 0; i < n_ports; i++) {
 		char name[RTE_ETH_NAME_MAX_LEN] = "?";
 		int psock = rte_eth_dev_socket_id(port_ids[i]);
@@ -364,13 +371,13 @@ void dp_envcheck_eal(struct dp_envcheck *c, const uint16_t *port_ids,
 			say(c, "ok", "NUMA: port %s has no NUMA node (virtual)",
 			    name);
 		else if (psock != lsock)
-			say(c, "FAIL", "NUMA: port %s is on node %d but ring "
+			say(c, "FAIL", "NUMA: port %s is on node %d but %s "
 			    "lcore %u (cpu %d) is on node %d: pick an lcore on "
-			    "node %d (-l)", name, psock, ring_lcore, cpu, lsock,
-			    psock);
+			    "node %d (-l)", name, psock, who, port_lcore, pcpu,
+			    lsock, psock);
 		else
-			say(c, "ok", "NUMA: port %s and ring lcore %u are both "
-			    "on node %d", name, ring_lcore, lsock);
+			say(c, "ok", "NUMA: port %s and %s lcore %u are both "
+			    "on node %d", name, who, port_lcore, lsock);
 	}
 	read_line("/sys/devices/system/cpu/isolated", iso, sizeof(iso));
 	if (ring_lcore == rte_get_main_lcore())

@@ -33,9 +33,11 @@ void dp_envcheck_host(struct dp_envcheck *c, int eal_argc, char **eal_argv,
 void dp_envcheck_device(struct dp_envcheck *c, const char *devargs);
 
 /* After EAL: NUMA placement of each port against the lcore that would
- * poll it, and the isolation of that lcore's CPU. */
+ * poll it (port_lcore: the worker's when there is one, else ring_lcore),
+ * and the isolation of the ring lcore's CPU. */
 void dp_envcheck_eal(struct dp_envcheck *c, const uint16_t *port_ids,
-		     unsigned n_ports, unsigned ring_lcore);
+		     unsigned n_ports, unsigned ring_lcore,
+		     unsigned port_lcore);
 
 /* Hugepages reserved on this host, all sizes, in bytes. */
 uint64_t dp_envcheck_hugepage_bytes(void);

@@ -167,11 +167,45 @@ static int resolve_ports(struct ordod_setup *s)
 	return 0;
 }
 
-static unsigned pick_ring_lcore(void)
+/* --check: the lcores' jobs as a start would leave them (main: no client
+ * worker without clients, no crypto/io worker beside a memif port unless
+ * asked for by name, then refused), and the ports' NUMA node against the
+ * lcore that polls them. ports: s's ports resolved. */
+static void check_lcores(struct dp_envcheck *c, struct ordod_lcores *lc,
+			 const struct ordod_opts *o,
+			 const struct ordod_setup *s, bool ports)
 {
-	unsigned l = rte_get_next_lcore(-1, 1, 0);
+	char fragile[RTE_ETH_NAME_MAX_LEN] = "";
 
-	return l < RTE_MAX_LCORE ? l : rte_get_main_lcore();
+	for (uint16_t i = 0; ports && i < s->ring.n_ports && !fragile[0]; i++)
+		if (dp_port_id_fragile(s->ring.port_ids[i]))
+			rte_eth_dev_get_name_by_port(s->ring.port_ids[i],
+						     fragile);
+	if (lc->n_workers > 1 && (o->traffic_on || o->no_clients)) {
+		lc->n_workers = 1;
+		lc->unused++;
+	}
+	if (lc->n_workers > 0 && fragile[0] && o->workers >= 0) {
+		printf("FAIL lcores: --workers %d: port %s is memif, restarted "
+		       "from the ring lcore, and a worker lcore owns only LAN "
+		       "ports: run it with --workers 0\n", o->workers, fragile);
+		c->fails++;
+	} else if (lc->n_workers > 0 && fragile[0]) {
+		lc->unused += lc->n_workers;
+		lc->n_workers = 0;
+		printf("ok   lcores: main %u, ring %u, no worker: port %s is "
+		       "memif, which the ring lcore keeps (with its crypto)\n",
+		       lc->main, lc->ring, fragile);
+	} else {
+		printf("ok   lcores: main %u, ring %u, %s\n", lc->main, lc->ring,
+		       lc->n_workers > 1 ?
+		       "a crypto/io worker and a client worker" :
+		       lc->n_workers ? "a crypto/io worker" :
+		       "no worker (the ring lcore owns ports and crypto)");
+	}
+	if (ports)
+		dp_envcheck_eal(c, s->ring.port_ids, s->ring.n_ports, lc->ring,
+				lc->n_workers ? lc->worker : lc->ring);
 }
 
 /* EAL said no: say why in plain words, from the host checks. */
@@ -203,7 +237,7 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 	struct ordod_setup s;
 	struct ordod_lcores lc;
 	char err[256], *eal[eal_argc + 3];
-	int rc, built, n = eal_argc;
+	int rc, built, picked, n = eal_argc;
 
 	memset(&s, 0, sizeof(s));
 	dp_envcheck_host(&c, eal_argc, argv, o->port_args, o->n_port_args);
@@ -225,27 +259,40 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 			for (unsigned i = 0; i < o->n_port_args; i++)
 				s.port_args[s.n_port_args++] = o->port_args[i];
 		}
-		if (ordod_lcores_pick(s.lcores, o->config, o->workers, &lc, err,
-				      sizeof(err)) < 0) {
+		picked = ordod_lcores_pick(s.lcores, o->config, o->workers,
+					   &lc, err, sizeof(err));
+		if (picked < 0) {
 			printf("FAIL lcores: %s\n", err);
 			c.fails++;
-		} else {
-			printf("ok   lcores: main %u, ring %u, %s\n", lc.main,
-			       lc.ring, lc.n_workers > 1 ?
-			       "a crypto/io worker and a client worker" :
-			       lc.n_workers ? "a crypto/io worker" :
-			       "no worker (the ring lcore owns ports and crypto)");
 		}
 		rc = resolve_ports(&s);
 		if (rc < 0)
 			c.fails++;
-		else
-			dp_envcheck_eal(&c, s.ring.port_ids, s.ring.n_ports,
-					pick_ring_lcore());
+		/* Refused lcores: no job to place against the ports. */
+		if (picked == 0)
+			check_lcores(&c, &lc, o, &s, rc == 0);
 		rte_eal_cleanup();
 	}
 	printf("check: %u problem(s), %u warning(s)\n", c.fails, c.warns);
 	return c.fails ? EXIT_CHECK : 0;
+}
+
+/* A port on another NUMA node than the lcore that polls it. */
+static void numa_warn(const struct ordod_setup *s, unsigned lcore,
+		      bool worker)
+{
+	int ls = (int)rte_lcore_to_socket_id(lcore);
+
+	for (uint16_t i = 0; i < s->ring.n_ports; i++) {
+		int ps = rte_eth_dev_socket_id(s->ring.port_ids[i]);
+
+		if (ps >= 0 && ps != ls)
+			fprintf(stderr, "ordod: warning: port %u is on NUMA node "
+				"%d, the %s lcore %u on node %d: remote "
+				"memory on every packet (see --check)\n",
+				s->ring.port_ids[i], ps,
+				worker ? "worker" : "ring", lcore, ls);
+	}
 }
 
 static void link_poll(struct dp_link *l, int ms)
@@ -410,16 +457,6 @@ int main(int argc, char **argv)
 	setup.ring.io_worker = lc.n_workers > 0;
 	setup.ring.client_refs = lc.n_workers > 1 ? DP_CW_ITEMS : 0;
 	setup.ring.socket = (int)rte_lcore_to_socket_id(lcore);
-	for (uint16_t i = 0; i < setup.ring.n_ports; i++) {
-		int ps = rte_eth_dev_socket_id(setup.ring.port_ids[i]);
-
-		if (ps >= 0 && ps != setup.ring.socket)
-			fprintf(stderr, "ordod: warning: port %u is on NUMA node "
-				"%d, the ring lcore %u on node %d: remote "
-				"memory on every packet (see --check)\n",
-				setup.ring.port_ids[i], ps, lcore,
-				setup.ring.socket);
-	}
 
 	memset(&job, 0, sizeof(job));
 	job.setup = &setup;
@@ -519,6 +556,9 @@ int main(int argc, char **argv)
 			io_on = true;
 		}
 	}
+	/* Once it is known which lcore polls the ports (a worker, or the
+	 * ring lcore when there is none or it fell back). */
+	numa_warn(&setup, io_on ? lc.worker : lcore, io_on);
 	static struct ordod_counters_src csrc;
 	static struct ordod_keyctl keyctl;
 	if (gw_on) {

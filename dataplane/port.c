@@ -78,6 +78,20 @@ static int start_port(struct dp_port *p, uint32_t wait_ms)
 	}
 }
 
+
+static bool driver_fragile(const char *driver)
+{
+	return strstr(driver, "memif") != NULL;
+}
+
+bool dp_port_id_fragile(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	return rte_eth_dev_info_get(port_id, &info) == 0 &&
+	       info.driver_name != NULL && driver_fragile(info.driver_name);
+}
+
 int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 		  struct rte_mempool *pool, const struct dp_port_conf *conf,
 		  char *err, size_t errlen)
@@ -102,7 +116,7 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 	}
 	snprintf(p->driver, sizeof(p->driver), "%s",
 		 info.driver_name ? info.driver_name : "?");
-	p->p2p = p->fragile = strstr(p->driver, "memif") != NULL;
+	p->p2p = p->fragile = driver_fragile(p->driver);
 	if (p->fragile && dp_fault_install() < 0) {
 		snprintf(err, errlen, "port %s: cannot install the fault guard",
 			 p->name);

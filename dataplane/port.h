@@ -69,6 +69,10 @@ struct dp_port_conf {
  * -errno (-ENODEV: probed but no ethdev port appeared). */
 int dp_port_probe(const char *devargs, uint16_t *port_id);
 
+/* Is the port memif (point-to-point, fragile)? Such a port stays with
+ * the ring lcore: no worker owns it (worker.c). False if unknown. */
+bool dp_port_id_fragile(uint16_t port_id);
+
 /* Configure one rx and one tx queue on pool, enable multicast reception,
  * start the port. The port's own tx/rx never allocate after this.
  * Returns 0 or -errno; err gets a one-line reason. */

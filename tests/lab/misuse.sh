@@ -89,6 +89,14 @@ expect "Lcores against EAL -l" 1 "says Lcores = 1, the EAL arguments give lcores
 expect "a worker asked for on memif" 1 "a worker lcore owns only LAN ports" -- \
 	"$ORDOD" $E --lcores=0@0,1@1,2@1 --file-prefix=${LAB_NAME}u -- $RING \
 	--workers 1 --port "net_memif0,role=server,socket=$LAB_DIR/m.sock,socket-abstract=no"
+# --check says what a start would do with the same lcores: beside a memif
+# port no worker (not asked for by name), or refused (asked for).
+expect "--check: no worker beside memif" 0 "ok   lcores: main 0, ring 1, no worker: port net_memif0 is memif" -- \
+	"$ORDOD" $E --lcores=0@0,1@1,2@1 --file-prefix=${LAB_NAME}v -- $RING \
+	--port "net_memif0,role=server,socket=$LAB_DIR/m2.sock,socket-abstract=no" --check
+expect "--check: a worker asked for on memif" 4 "FAIL lcores: --workers 1: port net_memif0 is memif" -- \
+	"$ORDOD" $E --lcores=0@0,1@1,2@1 --file-prefix=${LAB_NAME}w -- $RING \
+	--workers 1 --port "net_memif0,role=server,socket=$LAB_DIR/m3.sock,socket-abstract=no" --check
 }
 
 # Missing hugepages, without taking the host's away: a hugetlbfs mount of
