@@ -46,6 +46,11 @@ static void kv(struct out *o, const char *key, uint64_t v)
 	o->first = false;
 }
 
+static void kv_put(void *o, const char *key, uint64_t v)
+{
+	kv(o, key, v);
+}
+
 static void section(struct out *o, const char *name, bool open)
 {
 	if (o->json) {
@@ -67,7 +72,6 @@ static void section(struct out *o, const char *name, bool open)
 static void stages(struct out *o, const struct dp_stage_stats *st)
 {
 	uint64_t msgs = st->items[DP_STAGE_PROTOCOL], all = 0;
-	char key[48];
 
 	section(o, "stages", true);
 	kv(o, "lcore", st->lcore);
@@ -87,19 +91,10 @@ static void stages(struct out *o, const struct dp_stage_stats *st)
 	   st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
 	kv(o, "lcore_stall_max_cycles", st->stall_max);
 	kv(o, "lcore_stall_recent_cycles", st->stall_recent);
-	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
-		const char *n = dp_stage_name(i);
-
+	dp_stages_kv(st, "", DP_STAGE_KV_PER_ITEM | DP_STAGE_KV_PER_MSG, msgs,
+		     kv_put, o);
+	for (unsigned i = 0; i < DP_STAGE_MAX; i++)
 		all += st->cycles[i];
-		snprintf(key, sizeof(key), "stage_%s_cycles", n);
-		kv(o, key, st->cycles[i]);
-		snprintf(key, sizeof(key), "stage_%s_items", n);
-		kv(o, key, st->items[i]);
-		snprintf(key, sizeof(key), "stage_%s_cycles_per_item", n);
-		kv(o, key, st->items[i] ? st->cycles[i] / st->items[i] : 0);
-		snprintf(key, sizeof(key), "stage_%s_cycles_per_msg", n);
-		kv(o, key, msgs ? st->cycles[i] / msgs : 0);
-	}
 	kv(o, "lcore_timed_cycles", all);
 	kv(o, "lcore_timed_cycles_per_msg", msgs ? all / msgs : 0);
 	section(o, "stages", false);
@@ -111,7 +106,6 @@ static void stages(struct out *o, const struct dp_stage_stats *st)
 static void worker(struct out *o, const struct dp_io_report *w)
 {
 	const struct dp_stage_stats *st = &w->stages;
-	char key[48];
 
 	section(o, "worker", true);
 	kv(o, "worker_lcore", w->lcore);
@@ -124,16 +118,7 @@ static void worker(struct out *o, const struct dp_io_report *w)
 	   st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
 	kv(o, "worker_stall_max_cycles", st->stall_max);
 	kv(o, "worker_stall_recent_cycles", st->stall_recent);
-	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
-		const char *n = dp_stage_name(i);
-
-		snprintf(key, sizeof(key), "worker_stage_%s_cycles", n);
-		kv(o, key, st->cycles[i]);
-		snprintf(key, sizeof(key), "worker_stage_%s_items", n);
-		kv(o, key, st->items[i]);
-		snprintf(key, sizeof(key), "worker_stage_%s_cycles_per_item", n);
-		kv(o, key, st->items[i] ? st->cycles[i] / st->items[i] : 0);
-	}
+	dp_stages_kv(st, "worker_", DP_STAGE_KV_PER_ITEM, 0, kv_put, o);
 	kv(o, "worker_rx_handed", w->rx_handed);
 	kv(o, "worker_rx_held_turns", w->rx_held_turns);
 	kv(o, "worker_tx_taken", w->tx_taken);

@@ -606,6 +606,23 @@ void dp_cw_ring_stop(struct dp_cw *cw)
 
 /* ------------------------------------------------------- life cycle */
 
+/* A pool of n objects of size bytes, and the single-producer,
+ * single-consumer ring that carries them (room for the whole pool, so an
+ * enqueue never fails); either NULL if it could not be made. */
+static void pool_and_ring(struct rte_mempool **pool, const char *pool_name,
+			  struct rte_ring **ring, const char *ring_name,
+			  uint32_t id, unsigned n, unsigned size, int socket)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	snprintf(name, sizeof(name), "ordo_cw_%s_%x", pool_name, id);
+	*pool = rte_mempool_create(name, n, size, 64, 0, NULL, NULL, NULL,
+				   NULL, socket, 0);
+	snprintf(name, sizeof(name), "ordo_cw_%s_%x", ring_name, id);
+	*ring = rte_ring_create(name, n + 1, socket,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+}
+
 int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		 int socket, const struct dp_idle_ops *idle,
 		 uint64_t idle_max_park_ns, char *err, size_t errlen)
@@ -614,18 +631,10 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 	int rc;
 
 	memset(cw, 0, sizeof(*cw));
-	snprintf(name, sizeof(name), "ordo_cw_items_%x", gw->my_id);
-	cw->items = rte_mempool_create(name, DP_CW_ITEMS, DP_CW_ITEM_SIZE, 64,
-				       0, NULL, NULL, NULL, NULL, socket, 0);
-	snprintf(name, sizeof(name), "ordo_cw_out_%x", gw->my_id);
-	cw->out = rte_ring_create(name, DP_CW_ITEMS + 1, socket,
-				  RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "ordo_cw_subs_%x", gw->my_id);
-	cw->subs = rte_mempool_create(name, DP_CW_SUBS, DP_CW_SUB_SIZE, 64,
-				      0, NULL, NULL, NULL, NULL, socket, 0);
-	snprintf(name, sizeof(name), "ordo_cw_in_%x", gw->my_id);
-	cw->in = rte_ring_create(name, DP_CW_SUBS + 1, socket,
-				 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	pool_and_ring(&cw->items, "items", &cw->out, "out", gw->my_id,
+		      DP_CW_ITEMS, DP_CW_ITEM_SIZE, socket);
+	pool_and_ring(&cw->subs, "subs", &cw->in, "in", gw->my_id, DP_CW_SUBS,
+		      DP_CW_SUB_SIZE, socket);
 	snprintf(name, sizeof(name), "ordo_cw_cut_%x", gw->my_id);
 	cw->cut = rte_ring_create_elem(name, sizeof(struct cw_cut),
 				       2 * DP_GW_MAX_CLIENTS, socket,

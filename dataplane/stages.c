@@ -2,6 +2,7 @@
  *
  * Per-stage cycle accounting: the cold parts (stages.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "dataplane/stages.h"
@@ -15,6 +16,34 @@ static const char *const names[DP_STAGE_MAX] = {
 const char *dp_stage_name(unsigned stage)
 {
 	return stage < DP_STAGE_MAX ? names[stage] : NULL;
+}
+
+void dp_stages_kv(const struct dp_stage_stats *st, const char *prefix,
+		  unsigned what, uint64_t msgs,
+		  void (*put)(void *ctx, const char *key, uint64_t v),
+		  void *ctx)
+{
+	char key[64];
+
+	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
+		const char *n = names[i];
+
+		snprintf(key, sizeof(key), "%sstage_%s_cycles", prefix, n);
+		put(ctx, key, st->cycles[i]);
+		snprintf(key, sizeof(key), "%sstage_%s_items", prefix, n);
+		put(ctx, key, st->items[i]);
+		if (what & DP_STAGE_KV_PER_ITEM) {
+			snprintf(key, sizeof(key), "%sstage_%s_cycles_per_item",
+				 prefix, n);
+			put(ctx, key, st->items[i] ? st->cycles[i] /
+						     st->items[i] : 0);
+		}
+		if (what & DP_STAGE_KV_PER_MSG) {
+			snprintf(key, sizeof(key), "%sstage_%s_cycles_per_msg",
+				 prefix, n);
+			put(ctx, key, msgs ? st->cycles[i] / msgs : 0);
+		}
+	}
 }
 
 void dp_stages_init(struct dp_stages *s, uint32_t sample_every,

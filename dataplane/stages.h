@@ -61,6 +61,21 @@ _Static_assert(DP_STAGE_MAX == ORDO_LOOP_STAGE_MAX, "stage count");
 /* "rx", "protocol", ...; NULL past the last. */
 const char *dp_stage_name(unsigned stage);
 
+struct dp_stage_stats;
+
+/* What dp_stages_kv gives per stage besides cycles and items. */
+#define DP_STAGE_KV_PER_ITEM 1u /* <prefix>stage_<name>_cycles_per_item */
+#define DP_STAGE_KV_PER_MSG  2u /* <prefix>stage_<name>_cycles_per_msg */
+
+/* Each stage's figures, stage by stage, as put(ctx, key, value):
+ * "<prefix>stage_<name>_cycles", "..._items", then what `what` asks
+ * (DP_STAGE_KV_*; per msg over msgs; 0 where the divisor is). The one
+ * naming of the stage keys for ordoctl counters and the telemetry. */
+void dp_stages_kv(const struct dp_stage_stats *st, const char *prefix,
+		  unsigned what, uint64_t msgs,
+		  void (*put)(void *ctx, const char *key, uint64_t v),
+		  void *ctx);
+
 /* What the lcore publishes. Cycles and items are those of the timed turns
  * that did work; a timed turn that did none is only counted (empty_*), so
  * the cost of polling idle ports does not dilute a stage's per-item cost. */

@@ -72,12 +72,15 @@ static void add_port_totals(struct rte_tel_data *d, const struct dp_snapshot *s)
 	rte_tel_data_add_dict_u64(d, "dp_tx_no_port", s->tx_no_port);
 }
 
+static void tel_put(void *d, const char *key, uint64_t v)
+{
+	rte_tel_data_add_dict_u64(d, key, v);
+}
+
 /* The ring lcore's cost per stage (stages.h), as ordoctl counters names
  * them: cycles and items per stage, the longest stalls. */
 static void add_stages(struct rte_tel_data *d, const struct dp_stage_stats *st)
 {
-	char name[64];
-
 	rte_tel_data_add_dict_u64(d, "lcore", st->lcore);
 	rte_tel_data_add_dict_u64(d, "lcore_tsc_hz", st->tsc_hz);
 	rte_tel_data_add_dict_u64(d, "lcore_sample_every", st->sample_every);
@@ -93,12 +96,7 @@ static void add_stages(struct rte_tel_data *d, const struct dp_stage_stats *st)
 	rte_tel_data_add_dict_u64(d, "lcore_stall_max_cycles", st->stall_max);
 	rte_tel_data_add_dict_u64(d, "lcore_stall_recent_cycles",
 				  st->stall_recent);
-	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
-		snprintf(name, sizeof(name), "stage_%s_cycles", dp_stage_name(i));
-		rte_tel_data_add_dict_u64(d, name, st->cycles[i]);
-		snprintf(name, sizeof(name), "stage_%s_items", dp_stage_name(i));
-		rte_tel_data_add_dict_u64(d, name, st->items[i]);
-	}
+	dp_stages_kv(st, "", 0, 0, tel_put, d);
 }
 
 static int cmd_stats(const char *cmd, const char *params,

@@ -5,7 +5,8 @@
  * to the turn; a turn without work is counted apart; untimed turns cost
  * no stage time but keep the longest stall; a turn longer than
  * DP_STAGE_LONG_NS is counted apart; the stall window rolls; the sampler
- * times about one turn in sample_every, never all or none.
+ * times about one turn in sample_every, never all or none; the stage
+ * keys the printers share (dp_stages_kv).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,6 +269,59 @@ static void names(void **state)
 	assert_null(dp_stage_name(DP_STAGE_MAX));
 }
 
+/* dp_stages_kv: the keys ordoctl counters and the telemetry print. */
+struct kvs {
+	unsigned n;
+	char key[4 * DP_STAGE_MAX][64];
+	uint64_t v[4 * DP_STAGE_MAX];
+};
+
+static void kvs_put(void *ctx, const char *key, uint64_t v)
+{
+	struct kvs *k = ctx;
+
+	assert_true(k->n < 4 * DP_STAGE_MAX);
+	strcpy(k->key[k->n], key);
+	k->v[k->n++] = v;
+}
+
+static void stage_keys(void **state)
+{
+	struct dp_stage_stats st;
+	static struct kvs k;
+	unsigned p = DP_STAGE_PROTOCOL, r = DP_STAGE_RX;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.cycles[p] = 900;
+	st.items[p] = 30;
+	st.cycles[r] = 70; /* no items: per item 0, not a division by 0 */
+	memset(&k, 0, sizeof(k));
+	dp_stages_kv(&st, "", DP_STAGE_KV_PER_ITEM | DP_STAGE_KV_PER_MSG, 10,
+		     kvs_put, &k);
+	assert_int_equal(k.n, 4 * DP_STAGE_MAX);
+	assert_string_equal(k.key[4 * p], "stage_protocol_cycles");
+	assert_int_equal(k.v[4 * p], 900);
+	assert_string_equal(k.key[4 * p + 1], "stage_protocol_items");
+	assert_int_equal(k.v[4 * p + 1], 30);
+	assert_string_equal(k.key[4 * p + 2], "stage_protocol_cycles_per_item");
+	assert_int_equal(k.v[4 * p + 2], 30);
+	assert_string_equal(k.key[4 * p + 3], "stage_protocol_cycles_per_msg");
+	assert_int_equal(k.v[4 * p + 3], 90);
+	assert_int_equal(k.v[4 * r + 2], 0);
+	assert_int_equal(k.v[4 * r + 3], 7);
+	/* The worker's: prefixed, per item, no per message (it orders none). */
+	memset(&k, 0, sizeof(k));
+	dp_stages_kv(&st, "worker_", DP_STAGE_KV_PER_ITEM, 0, kvs_put, &k);
+	assert_int_equal(k.n, 3 * DP_STAGE_MAX);
+	assert_string_equal(k.key[3 * p + 2],
+			    "worker_stage_protocol_cycles_per_item");
+	memset(&k, 0, sizeof(k));
+	dp_stages_kv(&st, "", 0, 0, kvs_put, &k);
+	assert_int_equal(k.n, 2 * DP_STAGE_MAX);
+	assert_string_equal(k.key[2 * r + 1], "stage_rx_items");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +334,7 @@ int main(void)
 		cmocka_unit_test(stall_window),
 		cmocka_unit_test(sampling_rate),
 		cmocka_unit_test(names),
+		cmocka_unit_test(stage_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
