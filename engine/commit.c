@@ -217,6 +217,25 @@ static int commit_refused(struct ordo_engine *e, const struct pkt_view *v,
 	return -ORDO_DROP_STATE;
 }
 
+/* The incarnations the members before us wrote into the token, their own
+ * word: a member that restarted and at once formed this ring with us is no
+ * news when its joins from before the commit arrive late. Taken for a
+ * restart, such a join made us gather and the commit died, and the
+ * representative, silent in it, was left out (issue 12). */
+static void learn_incarnations(struct ordo_engine *e,
+			       const struct ordo_wire_memb *memb, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		int idx = eng_cfg_index(e, memb[i].id);
+
+		if (memb[i].filled && memb[i].incarnation != 0 && idx >= 0 &&
+		    idx != (int)e->my_idx)
+			e->m.inc[idx] = memb[i].incarnation;
+	}
+}
+
 int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct memb *m = &e->m;
@@ -274,6 +293,7 @@ int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 			return -ORDO_DROP_BAD_JOIN;
 		}
 		m->ring_seq_max = rseq_max(m->ring_seq_max, v->ring_seq);
+		learn_incarnations(e, memb, n);
 		my_entry(e, &memb[me]);
 		eng_codec_memb_put(entries, me, &memb[me]);
 		eng_enter_commit(e, set, v->ring_seq, "commit token");
