@@ -437,8 +437,19 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		eng_enter_gather(e, bit(idx), "join");
 	}
 
-	if (!fresh(e, idx))
+	if (!fresh(e, idx)) {
 		m->speak_since[idx] = e->now;
+		/* Silent a while, it begins a gather of its own (its join
+		 * is not mature): what it did not agree to before is no
+		 * reason to count it unheard now. Kept given up for the
+		 * rest of our long gather, it was split off from the
+		 * members that took it (issue 12). One that keeps
+		 * disagreeing in one gather stays given up. */
+		if (!(v->jflags & ORDO_JOIN_F_MATURE)) {
+			m->given_up &= ~bit(idx);
+			m->disagree[idx] = 0;
+		}
+	}
 	m->their_heard[idx] = heard;
 	m->their_heard_at[idx] = e->now;
 	m->their_out[idx] = out;
