@@ -104,6 +104,45 @@ static void stages(struct out *o, const struct dp_stage_stats *st)
 	section(o, "stages", false);
 }
 
+/* The crypto/io worker (dataplane/worker.h), when one runs: its own
+ * lcore's cycles, per frame (it orders nothing), apart from the ring
+ * lcore's above; and the hand-off's back-pressure by reason. */
+static void worker(struct out *o, const struct dp_io_report *w)
+{
+	const struct dp_stage_stats *st = &w->stages;
+	char key[48];
+
+	section(o, "worker", true);
+	kv(o, "worker_lcore", w->lcore);
+	kv(o, "worker_turns", st->turns);
+	kv(o, "worker_idle_turns", w->idle_turns);
+	kv(o, "worker_busy_turns", st->busy_turns);
+	kv(o, "worker_busy_cycles", st->busy_cycles);
+	kv(o, "worker_busy_frames", st->busy_msgs);
+	kv(o, "worker_busy_cycles_per_frame",
+	   st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
+	kv(o, "worker_stall_max_cycles", st->stall_max);
+	kv(o, "worker_stall_recent_cycles", st->stall_recent);
+	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
+		const char *n = dp_stage_name(i);
+
+		snprintf(key, sizeof(key), "worker_stage_%s_cycles", n);
+		kv(o, key, st->cycles[i]);
+		snprintf(key, sizeof(key), "worker_stage_%s_items", n);
+		kv(o, key, st->items[i]);
+		snprintf(key, sizeof(key), "worker_stage_%s_cycles_per_item", n);
+		kv(o, key, st->items[i] ? st->cycles[i] / st->items[i] : 0);
+	}
+	kv(o, "worker_rx_handed", w->rx_handed);
+	kv(o, "worker_rx_held_turns", w->rx_held_turns);
+	kv(o, "worker_tx_taken", w->tx_taken);
+	kv(o, "worker_tx_staged_turns", w->tx_staged_turns);
+	kv(o, "worker_tx_dropped_full", w->tx_dropped);
+	kv(o, "worker_key_changes", w->key_marks);
+	kv(o, "worker_key_changes_lost", w->marks_lost);
+	section(o, "worker", false);
+}
+
 size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 {
 	const struct ordod_counters_src *src = arg;
@@ -168,6 +207,8 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		section(&o, "drops", false);
 	}
 	stages(&o, &s.stages);
+	if (s.io.on)
+		worker(&o, &s.io);
 	section(&o, "clients", true);
 	kv(&o, "attached", g->attached);
 	kv(&o, "detached", g->detached);

@@ -124,7 +124,7 @@ static uint32_t u32_at(const void *base, uint16_t off)
 /* Page 0 holds every global record, whatever the port count. */
 static_assert(N(snap_fields) + 4 + ORDO_DROP_REASON_MAX +
 		      DP_MAX_PORTS * (7 + DP_DROP_MAX) + N(gw_fields) + 3 + 1 +
-		      N(groups_u64) + N(groups_u32) + STAGE_RECORDS <=
+		      N(groups_u64) + N(groups_u32) + 2 * STAGE_RECORDS <=
 		      DP_STATS_GLOBAL_MAX,
 	      "page 0 bound");
 static_assert(DP_STATS_GLOBAL_MAX <= ORDO_CP_STATS_MAX, "page 0 fits");
@@ -199,6 +199,8 @@ static void global(const struct ordod_counters_src *src, struct page *p)
 			    dp_drop_name((enum dp_drop)k), c->drops[k]);
 	}
 	stages(&s.stages, p);
+	if (s.io.on) /* the worker's lcore: records apart by their lcore */
+		stages(&s.io.stages, p);
 	for (i = 0; i < N(gw_fields); i++)
 		put(p, gw_fields[i].id, 0, NULL,
 		    __atomic_load_n((const uint64_t *)((const char *)&gw->st +

@@ -21,6 +21,6 @@
 size_t ordod_stats(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
 		   size_t max, uint32_t *next);
 
-#define DP_STATS_GLOBAL_MAX 512u
+#define DP_STATS_GLOBAL_MAX 640u
 
 #endif /* ORDO_DP_CTRL_STATS_H */

@@ -20,7 +20,7 @@ enum opt_id {
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
 	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS, O_TOKEN_HOLD,
 	O_RUNTIME_DIR, O_NO_CLIENTS, O_CRYPTO, O_KEY_FILE, O_CRYPTO_DEV,
-	O_STAGE_SAMPLE,
+	O_STAGE_SAMPLE, O_WORKERS,
 };
 
 struct opt_doc {
@@ -62,6 +62,7 @@ static const struct opt_doc docs[] = {
 	{ NULL, 0, NULL, "lcore" },
 	{ "idle", O_IDLE, "spin|yield|backoff", "idle strategy: spin for production, backoff for labs" },
 	{ "idle-max-sleep-us", O_IDLE_SLEEP, "US", "backoff: longest sleep (1000)" },
+	{ "workers", O_WORKERS, "0|1", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto (default: 1 if the lcores give one; docs/architecture.md)" },
 	{ "stage-sample", O_STAGE_SAMPLE, "N|off", "time one loop turn in N stage by stage (64; 1: all; docs/performance.md)" },
 	{ NULL, 0, NULL, "built-in traffic" },
 	{ "traffic-msgs", O_T_MSGS, "N", "messages this node submits" },
@@ -219,6 +220,7 @@ static void set_defaults(struct ordod_opts *o)
 	o->lock_dir = "/run/ordo";
 	o->traffic.size = 1024;
 	o->traffic.service = ORDO_SVC_AGREED;
+	o->workers = -1;
 }
 
 /* One option; name is its long name for messages. */
@@ -259,6 +261,15 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 			return bad(name, arg, "use spin, yield or backoff");
 		o->idle = arg;
 		return 0;
+	case O_WORKERS: {
+		uint32_t v;
+
+		if (parse_u32(arg, DP_MAX_WORKERS, &v))
+			return bad(name, arg, "0 or 1: this version has one "
+				   "kind of worker (ports and crypto)");
+		o->workers = (int)v;
+		return 0;
+	}
 	case O_STAGE_SAMPLE: {
 		uint64_t v;
 

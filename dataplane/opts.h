@@ -13,6 +13,7 @@
 #include "dataplane/traffic.h"
 
 #define OPTS_MAX_PORTS DP_MAX_PORTS
+#define DP_MAX_WORKERS 1u /* the crypto/io worker (worker.h) */
 
 struct ordod_opts {
 	const char *config;          /* --config FILE */
@@ -31,6 +32,7 @@ struct ordod_opts {
 	const char *idle;
 	uint64_t idle_max_sleep_us;
 	uint32_t stage_sample;       /* 0: DP_STAGE_SAMPLE_DEFAULT */
+	int      workers;            /* --workers, -1: as the lcores allow */
 	uint64_t token_timeout_us;
 	uint64_t token_loss_ms, consensus_ms, token_hold_us;
 	uint32_t window, personal_window, accel_window;

@@ -25,6 +25,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
+#include "dataplane/lcores.h"
 #include "dataplane/lock.h"
 #include "dataplane/incarnation.h"
 #include "dataplane/keyctl.h"
@@ -41,6 +42,7 @@
 #include "dataplane/ring.h"
 #include "dataplane/telemetry.h"
 #include "dataplane/traffic.h"
+#include "dataplane/worker.h"
 
 enum { EXIT_USAGE = 1, EXIT_EAL = 2, EXIT_RUNNING = 3, EXIT_CHECK = 4 };
 
@@ -107,6 +109,12 @@ static int run_on_lcore(void *arg)
 	struct ring_job *j = arg;
 
 	dp_ring_run(j->ring, &quit);
+	return 0;
+}
+
+static int run_io_on_lcore(void *arg)
+{
+	dp_io_run(arg, &quit);
 	return 0;
 }
 
@@ -185,20 +193,38 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 {
 	struct dp_envcheck c = { .out = stdout };
 	struct ordod_setup s;
-	char err[256];
-	int rc;
+	struct ordod_lcores lc;
+	char err[256], *eal[eal_argc + 3];
+	int rc, built, n = eal_argc;
 
 	memset(&s, 0, sizeof(s));
 	dp_envcheck_host(&c, eal_argc, argv, o->port_args, o->n_port_args);
-	if (rte_eal_init(eal_argc, argv) < 0) {
+	/* The file's Lcores, as a real start would pass them (main). */
+	built = ordod_setup_build(&s, o, err, sizeof(err));
+	memcpy(eal, argv, sizeof(char *) * (size_t)eal_argc);
+	if (built == 0 && s.lcores[0] && !ordod_eal_sets_lcores(eal_argc, argv)) {
+		eal[n++] = "-l";
+		eal[n++] = s.lcores;
+	}
+	eal[n] = NULL;
+	if (rte_eal_init(n, eal) < 0) {
 		printf("FAIL EAL: cannot start (%s): the FAILs above, or the "
 		       "EAL messages, say why\n", rte_strerror(rte_errno));
 		c.fails++;
 	} else {
-		if (ordod_setup_build(&s, o, err, sizeof(err)) < 0) {
+		if (built < 0) {
 			printf("warn configuration: %s\n", err);
 			for (unsigned i = 0; i < o->n_port_args; i++)
 				s.port_args[s.n_port_args++] = o->port_args[i];
+		}
+		if (ordod_lcores_pick(s.lcores, o->config, o->workers, &lc, err,
+				      sizeof(err)) < 0) {
+			printf("FAIL lcores: %s\n", err);
+			c.fails++;
+		} else {
+			printf("ok   lcores: main %u, ring %u, %s\n", lc.main,
+			       lc.ring, lc.n_workers ? "a crypto/io worker" :
+			       "no worker (the ring lcore owns ports and crypto)");
 		}
 		rc = resolve_ports(&s);
 		if (rc < 0)
@@ -303,6 +329,9 @@ int main(int argc, char **argv)
 	unsigned lcore;
 	bool traffic_on = false;
 	struct dp_link *link = NULL;
+	struct ordod_lcores lc;
+	static struct dp_io io;
+	bool io_on = false;
 	static struct dp_gateway gw;
 	static struct dp_link link_;
 	bool gw_on = false;
@@ -318,14 +347,28 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	/* EAL permutes argv: keep the original order to explain a failure. */
-	char *eal_argv[dash + 1];
+	/* EAL permutes argv: keep the original order to explain a failure.
+	 * The file's Lcores become EAL's -l unless EAL's own arguments give
+	 * a list (then the two must agree: ordod_lcores_pick). */
+	char *eal_argv[dash + 3], *eal_run[dash + 3];
+	int eal_argc = dash;
 	memcpy(eal_argv, argv, sizeof(char *) * (size_t)dash);
-	eal_argv[dash] = NULL;
-	rc = rte_eal_init(dash, argv);
+	if (setup.lcores[0] && !ordod_eal_sets_lcores(dash, argv)) {
+		eal_argv[eal_argc++] = "-l";
+		eal_argv[eal_argc++] = setup.lcores;
+	}
+	eal_argv[eal_argc] = NULL;
+	memcpy(eal_run, eal_argv, sizeof(eal_run));
+	rc = rte_eal_init(eal_argc, eal_run);
 	if (rc < 0) {
-		explain_eal_failure(dash, eal_argv, &o);
+		explain_eal_failure(eal_argc, eal_argv, &o);
 		return EXIT_EAL;
+	}
+	if (ordod_lcores_pick(setup.lcores, o.config, o.workers, &lc, err,
+			      sizeof(err)) < 0) {
+		fprintf(stderr, "ordod: %s\n", err);
+		rte_eal_cleanup();
+		return EXIT_USAGE;
 	}
 	install_signals();
 	lock_fd = ordod_lock_node(o.lock_dir, setup.ring.engine.my_id, err,
@@ -350,7 +393,8 @@ int main(int argc, char **argv)
 		status = EXIT_EAL;
 		goto out_eal;
 	}
-	lcore = pick_ring_lcore();
+	lcore = lc.ring;
+	setup.ring.io_worker = lc.n_workers > 0;
 	setup.ring.socket = (int)rte_lcore_to_socket_id(lcore);
 	for (uint16_t i = 0; i < setup.ring.n_ports; i++) {
 		int ps = rte_eth_dev_socket_id(setup.ring.port_ids[i]);
@@ -423,6 +467,25 @@ int main(int argc, char **argv)
 		status = EXIT_EAL;
 		goto out_traffic;
 	}
+	if (lc.n_workers > 0) {
+		rc = dp_io_create(&io, job.ring, lc.worker,
+				  (int)rte_lcore_to_socket_id(lc.worker), err,
+				  sizeof(err));
+		if (rc == -ENOTSUP && o.workers < 0) {
+			/* Not asked for by name: the ring lcore keeps them. */
+			fprintf(stderr, "ordod: note: no worker lcore: %s\n",
+				err);
+			lc.unused += lc.n_workers;
+			lc.n_workers = 0;
+		} else if (rc < 0) {
+			fprintf(stderr, "ordod: %s\n", err);
+			status = EXIT_USAGE;
+			dp_ring_destroy(job.ring);
+			goto out_traffic;
+		} else {
+			io_on = true;
+		}
+	}
 	static struct ordod_counters_src csrc;
 	static struct ordod_keyctl keyctl;
 	if (gw_on) {
@@ -446,6 +509,8 @@ int main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);
 			status = EXIT_USAGE;
+			if (io_on)
+				dp_io_destroy(&io);
 			dp_ring_destroy(job.ring);
 			goto out_traffic;
 		}
@@ -461,6 +526,12 @@ int main(int argc, char **argv)
 	       setup.ring.n_ports, lcore, setup.ring.socket, setup.idle_name,
 	       setup.ring.engine.mtu, setup.ring.udp ? "udp" : "ethernet",
 	       (int)getpid());
+	printf("ordod: lcores main=%u ring=%u", lc.main, lcore);
+	if (io_on)
+		printf(" worker=%u (ports and crypto)", lc.worker);
+	if (lc.unused)
+		printf(" unused=%u", lc.unused);
+	printf("\n");
 	if (job.ring->seal != NULL)
 		printf("ordod: crypto aes256gcm on %s (driver %s), sending key "
 		       "%08x, incarnation %u\n", job.ring->seal->dev_name,
@@ -487,10 +558,15 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 
+	if (io_on)
+		rte_eal_remote_launch(run_io_on_lcore, &io, lc.worker);
 	if (lcore != rte_get_main_lcore()) {
 		rte_eal_remote_launch(run_on_lcore, &job, lcore);
 		supervise(job.ring, o.stats_period, false, o.lock_dir, link);
 		rte_eal_wait_lcore(lcore);
+		/* The worker drains what the ring lcore sent last. */
+		if (io_on)
+			rte_eal_wait_lcore(lc.worker);
 	} else {
 		supervise(job.ring, o.stats_period, true, o.lock_dir, link);
 	}
@@ -508,6 +584,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)fin.traffic.digest,
 		       (unsigned long long)fin.traffic.fifo_errors);
 	dp_telemetry_unregister();
+	if (io_on)
+		dp_io_destroy(&io);
 	dp_ring_destroy(job.ring);
 out_traffic:
 	if (traffic_on)

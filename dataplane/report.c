@@ -141,6 +141,14 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 			" key_change_missing=%" PRIu64 "\n", s->seal.sealed,
 			s->seal.opened, s->seal.tx_key_id, s->seal.n_keys,
 			s->seal.use_applied, s->seal.use_missing);
+	if (s->io.on)
+		fprintf(f, "ordod: worker lcore=%u rx_handed=%" PRIu64
+			" tx_taken=%" PRIu64 " rx_held_turns=%" PRIu64
+			" tx_staged_turns=%" PRIu64 " tx_dropped_full=%" PRIu64
+			" key_changes=%" PRIu64 " key_changes_lost=%" PRIu64 "\n",
+			s->io.lcore, s->io.rx_handed, s->io.tx_taken,
+			s->io.rx_held_turns, s->io.tx_staged_turns,
+			s->io.tx_dropped, s->io.key_marks, s->io.marks_lost);
 	fflush(f);
 }
 

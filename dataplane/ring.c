@@ -193,6 +193,28 @@ static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 	return n;
 }
 
+/* A worker owns the ports (worker.h): it parsed and opened these. */
+static inline unsigned rx_io(struct dp_ring *r)
+{
+	struct rte_mbuf *pkts[DP_RX_BURST];
+	unsigned st = stage_in(r, DP_STAGE_RX);
+	unsigned n = dp_io_rx_take(r->io, pkts, DP_RX_BURST);
+
+	stage_items(r, DP_STAGE_RX, n);
+	for (unsigned i = 0; i < n; i++) {
+		struct dp_frame_view v;
+		uint32_t sender;
+		uint16_t port;
+
+		dp_io_rx_view(pkts[i], &v, &port, &sender);
+		rx_plain(r, &r->ports[port], &v, sender);
+	}
+	if (n)
+		rte_pktmbuf_free_bulk(pkts, n);
+	stage_out(r, st);
+	return n;
+}
+
 /* Build one frame toward dst on port p. */
 static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 			    const uint8_t *dst_mac, uint32_t dst_ip_be,
@@ -223,6 +245,12 @@ static inline void tx_frame(struct dp_ring *r, struct dp_port *p,
 	dp_frame_write(&r->framer, buf, dst_mac, p->mac, dst_ip_be, env + len);
 	r->events++;
 	stage_items(r, DP_STAGE_TX, 1);
+	if (r->io != NULL) { /* the worker seals and sends it */
+		memcpy(buf + hl + (env ? sizeof(struct ordo_seal_hdr) : 0), pkt,
+		       len);
+		dp_io_tx_frame(r->io, m, hl, len, p->index);
+		return;
+	}
 	if (r->seal == NULL) {
 		memcpy(buf + hl, pkt, len);
 		dp_port_enqueue(p, m);
@@ -326,7 +354,9 @@ static void ring_deliver(void *ctx, const struct ordo_delivery *d)
 
 		memcpy(&u, d->data, sizeof(u));
 		if (u.magic == __builtin_bswap32(ORDO_SEAL_USE_MAGIC)) {
-			if (r->seal != NULL)
+			if (r->io != NULL)
+				dp_io_key_use(r->io, &u);
+			else if (r->seal != NULL)
 				dp_seal_use_delivered(r->seal, &u);
 			return;
 		}
@@ -367,7 +397,9 @@ static void ring_config_change(void *ctx, const struct ordo_config_change *c)
 		if (r->seal == NULL)
 			dp_peers_forget_absent(&r->peers, c->members,
 					       c->n_members);
-		if (r->seal != NULL)
+		if (r->io != NULL && r->seal != NULL)
+			dp_io_ring_changed(r->io, ring_submit_control, r);
+		else if (r->seal != NULL)
 			dp_seal_ring_changed(r->seal, ring_submit_control, r);
 	}
 	if (r->local != NULL && r->local->config_change != NULL)
@@ -417,7 +449,9 @@ void dp_ring_publish(struct dp_ring *r)
 	s->parks = r->idle.parks;
 	s->stages = r->stg.st;
 	s->crypto = r->seal != NULL;
-	if (r->seal != NULL)
+	if (r->io != NULL)
+		dp_io_report_into(r->io, s); /* its ports, seal and stages */
+	else if (r->seal != NULL)
 		dp_seal_report(r->seal, &s->seal);
 	if (r->local != NULL && r->local->report != NULL)
 		r->local->report(r->local_ctx, &s->traffic);
@@ -505,7 +539,9 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 	r->next_slow = r->now + SLOW_PERIOD_NS;
 	stage_items(r, DP_STAGE_SLOW, 1);
 	dp_stages_roll(&r->stg, rte_rdtsc());
-	if (r->seal != NULL)
+	if (r->io != NULL)
+		dp_io_ring_slow(r->io, ring_submit_control, r);
+	else if (r->seal != NULL)
 		dp_seal_slow(r->seal, ring_submit_control, r);
 	for (uint16_t i = 0; i < r->n_ports; i++) {
 		struct dp_port *p = &r->ports[i];
@@ -530,7 +566,7 @@ int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here)
 {
 	if (r->seal == NULL)
 		return -ENOTSUP;
-	if (here) {
+	if (here && r->io == NULL) {
 		dp_seal_apply(r->seal, c, ring_submit_control, r);
 		return 0;
 	}
@@ -541,6 +577,11 @@ void dp_ring_flush(struct dp_ring *r)
 {
 	unsigned st = stage_in(r, DP_STAGE_TX);
 
+	if (r->io != NULL) {
+		dp_io_tx_push(r->io);
+		stage_out(r, st);
+		return;
+	}
 	if (r->seal != NULL) {
 		unsigned s2 = stage_in(r, DP_STAGE_SEAL);
 
@@ -560,9 +601,12 @@ unsigned dp_ring_do_work(struct dp_ring *r)
 	r->now = dp_clock_ns_at(&r->clock, t0);
 	dp_stages_begin(&r->stg, t0);
 	r->loops++;
-	for (uint16_t i = 0; i < r->n_ports; i++)
-		if (likely(r->ports[i].up))
-			work += rx_port(r, &r->ports[i]);
+	if (r->io != NULL)
+		work += rx_io(r);
+	else
+		for (uint16_t i = 0; i < r->n_ports; i++)
+			if (likely(r->ports[i].up))
+				work += rx_port(r, &r->ports[i]);
 	if (r->now >= r->deadline) {
 		/* A timer is work only if it made something happen: a member
 		 * alone on its ring passes the token to itself on every tick,
@@ -597,5 +641,7 @@ void dp_ring_run(struct dp_ring *r, volatile bool *quit)
 	dp_idle_start(&r->idle);
 	while (!__atomic_load_n(quit, __ATOMIC_RELAXED))
 		dp_idle_turn(&r->idle, dp_ring_do_work(r));
+	if (r->io != NULL)
+		dp_io_ring_stop(r->io);
 	dp_ring_publish(r);
 }

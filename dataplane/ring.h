@@ -22,8 +22,10 @@
  * one lcore and scaling out is more rings (one agent, one group address and
  * one queue pair per port each), not more threads per ring. Work that can
  * leave the ring's lcore without a lock goes through rte_rings to other
- * lcores: client delivery fan-out and submission gathering (a gateway
- * lcore), and frame building for very large messages. docs/deploy.md.
+ * lcores: the ports and the crypto to a crypto/io worker (worker.h; io
+ * set: rx takes opened frames from it, tx hands it built frames, the seal
+ * is the worker's), and, not built yet, client delivery fan-out and
+ * submission gathering.
  */
 #ifndef ORDO_DP_RING_H
 #define ORDO_DP_RING_H
@@ -42,6 +44,7 @@
 #include "dataplane/seal.h"
 #include "dataplane/snapshot.h"
 #include "dataplane/stages.h"
+#include "dataplane/worker.h"
 #include "engine/engine.h"
 
 struct dp_ring_conf {
@@ -66,6 +69,9 @@ struct dp_ring_conf {
 	 * timed stage by stage; 0 means DP_STAGE_SAMPLE_DEFAULT, and
 	 * DP_STAGE_SAMPLE_OFF none (the longest stall is kept anyway). */
 	uint32_t stage_sample;
+	/* A crypto/io worker lcore will own the ports (worker.h): room in
+	 * the pool for the frames in its hand-off rings. */
+	bool     io_worker;
 };
 
 #define DP_STAGE_SAMPLE_DEFAULT 64u
@@ -87,6 +93,7 @@ struct dp_ring {
 	struct dp_idle idle;
 	struct dp_peers peers;
 	struct dp_seal *seal;  /* NULL: crypto off */
+	struct dp_io *io;      /* NULL: this lcore owns ports and crypto */
 	struct dp_stages stg;  /* what each stage of a turn costs */
 	uint64_t loops;
 	uint64_t events;     /* frames built + deliveries + config changes */

@@ -131,6 +131,11 @@ static uint32_t pool_size(const struct dp_ring_conf *c)
 	if (n == 0)
 		n = c->n_ports * (rx + tx + DP_TX_BURST) + 4 * POOL_CACHE +
 		    2048;
+	/* Frames in a worker's hand-off rings, the ring lcore's stage, the
+	 * worker's held burst and seal batch, and its pool cache. */
+	if (c->n_mbufs == 0 && c->io_worker)
+		n += 2 * DP_IO_RING_SIZE + DP_IO_STAGE + DP_RX_BURST +
+		     DP_SEAL_BURST + POOL_CACHE;
 	/* A mempool is most compact at 2^k - 1 elements. */
 	uint32_t p = 1;
 	while (p - 1 < n)

@@ -108,6 +108,7 @@ static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 		       : conf.idle == ORDO_IDLE_BACKOFF ? "backoff"
 							: "spin";
 	s->conf = &conf;
+	snprintf(s->lcores, sizeof(s->lcores), "%s", me->lcores);
 	snprintf(s->daemon_name, sizeof(s->daemon_name), "%s", me->name);
 	s->n_names = conf.n_daemons;
 	for (uint32_t i = 0; i < conf.n_daemons && i < ORDO_MAX_MEMBERS; i++) {
@@ -279,3 +280,6 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 	rc = ordo_engine_config_check(e, err, errlen);
 	return rc;
 }
+
+_Static_assert(sizeof(((struct ordod_setup *)0)->lcores) == ORDO_CONF_LCORES_MAX,
+	       "the file's Lcores fits");

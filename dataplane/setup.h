@@ -34,6 +34,8 @@ struct ordod_setup {
 	bool     crypto;
 	struct ordo_seal_key key;
 	char     key_file[256];
+	/* Our daemon's Lcores in the file ("": not given). */
+	char     lcores[64];
 };
 
 /* Fill s from o (and o->config). Returns 0 or -EINVAL with err set. */

@@ -18,6 +18,7 @@
 #include "dataplane/port.h"
 #include "dataplane/seal.h"
 #include "dataplane/stages.h"
+#include "dataplane/worker.h"
 #include "engine/engine.h"
 
 struct dp_traffic_report {
@@ -61,6 +62,7 @@ struct dp_snapshot {
 	struct dp_stage_stats stages; /* the ring lcore's, stages.h */
 	bool     crypto;          /* frames are sealed (seal.h) */
 	struct dp_seal_stats seal;
+	struct dp_io_report io;   /* the crypto/io worker's (io.on), worker.h */
 	struct dp_traffic_report traffic;
 };
 

@@ -157,6 +157,34 @@ static int cmd_stats(const char *cmd, const char *params,
 	rte_tel_data_add_dict_u64(d, "idle_turns", s->idle_turns);
 	rte_tel_data_add_dict_u64(d, "idle_parks", s->parks);
 	add_stages(d, &s->stages);
+	if (s->io.on) {
+		const struct dp_stage_stats *w = &s->io.stages;
+		char name[64];
+
+		rte_tel_data_add_dict_u64(d, "worker_lcore", s->io.lcore);
+		rte_tel_data_add_dict_u64(d, "worker_busy_cycles",
+					  w->busy_cycles);
+		rte_tel_data_add_dict_u64(d, "worker_busy_frames", w->busy_msgs);
+		rte_tel_data_add_dict_u64(d, "worker_stall_max_cycles",
+					  w->stall_max);
+		for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
+			snprintf(name, sizeof(name), "worker_stage_%s_cycles",
+				 dp_stage_name(i));
+			rte_tel_data_add_dict_u64(d, name, w->cycles[i]);
+			snprintf(name, sizeof(name), "worker_stage_%s_items",
+				 dp_stage_name(i));
+			rte_tel_data_add_dict_u64(d, name, w->items[i]);
+		}
+		rte_tel_data_add_dict_u64(d, "worker_rx_handed",
+					  s->io.rx_handed);
+		rte_tel_data_add_dict_u64(d, "worker_rx_held_turns",
+					  s->io.rx_held_turns);
+		rte_tel_data_add_dict_u64(d, "worker_tx_taken", s->io.tx_taken);
+		rte_tel_data_add_dict_u64(d, "worker_tx_staged_turns",
+					  s->io.tx_staged_turns);
+		rte_tel_data_add_dict_u64(d, "worker_tx_dropped_full",
+					  s->io.tx_dropped);
+	}
 	if (s->traffic.enabled) {
 		rte_tel_data_add_dict_u64(d, "traffic_submitted",
 					  s->traffic.submitted);

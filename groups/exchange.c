@@ -255,6 +255,8 @@ static void on_transitional(struct ordo_groups *g,
 			    const struct ordo_config_change *c)
 {
 	g->have_trans = true;
+	g->trans_rep = c->ring_rep;
+	g->trans_seq = c->ring_seq;
 	g->n_trans = c->n_members;
 	memcpy(g->trans, c->members, c->n_members * sizeof(uint32_t));
 	if (g->exchanging) {

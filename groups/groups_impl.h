@@ -96,6 +96,7 @@ struct ordo_groups {
 	uint32_t view_rep, view_seq;          /* last ring clients saw views of */
 	uint32_t n_reg, reg[ORDO_MAX_MEMBERS];
 	uint32_t n_trans, trans[ORDO_MAX_MEMBERS];
+	uint32_t trans_rep, trans_seq;        /* the ring it leads to */
 	bool     have_trans;
 
 	/* Merge state exchange. */

@@ -12,8 +12,35 @@
 
 #include "groups/groups_impl.h"
 
+/* Top bit of gid[2]: a view made in a transitional configuration. */
+#define GR_GID_TRANS 0x80000000u
+
+static uint32_t mix31(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint64_t x = ((uint64_t)a << 32 | b) ^ ((uint64_t)c * 0x9e3779b97f4a7c15ull);
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)(x ^ (x >> 31)) & ~GR_GID_TRANS;
+}
+
+/* In a regular configuration every daemon delivers a prefix of one
+ * sequence, so (ring, deliveries since it began) names one point of it.
+ * In a transitional one, daemons that lost each other deliver different
+ * messages of the old ring, so that count names different points at
+ * each: the id is then (the ring it leads to, with the top bit a digest of
+ * the old ring and the count), equal at daemons that move on together
+ * (they delivered the same messages), different elsewhere but for a
+ * 2^-31 digest collision. */
 static void set_gid(struct ordo_groups *g, struct gr_group *gr)
 {
+	if (g->have_trans) {
+		gr->gid[0] = g->trans_rep;
+		gr->gid[1] = g->trans_seq;
+		gr->gid[2] = GR_GID_TRANS |
+			     mix31(g->ring_rep, g->ring_seq, g->n_deliv);
+		return;
+	}
 	gr->gid[0] = g->ring_rep;
 	gr->gid[1] = g->ring_seq;
 	gr->gid[2] = g->n_deliv;
@@ -132,7 +159,14 @@ void gr_notify(struct ordo_groups *g, uint32_t gi, uint32_t svc,
 	int len;
 
 	set_gid(g, gr);
-	gr->owed = false;
+	/* Only a network view pays the debt of a transitional signal: a
+	 * join, leave or disconnect delivered in the transitional period is
+	 * still in it, and its members are owed the regular configuration's
+	 * view (else they would see the signal, a join, and never the end
+	 * of the period; and clients that moved between the same two views
+	 * would have no signal to tell them they may differ). */
+	if (svc & CAUSED_BY_NETWORK)
+		gr->owed = false;
 	gr->changed = false;
 	if (g->exchanging)
 		return; /* the exchange's end announces every group */

@@ -13,6 +13,10 @@
 #   make lab-key-rotation                    (the ring's key changes under
 #                                             traffic: nothing lost, no ring
 #                                             change; docs/security.md)
+#   make lab-workers                         (3 nodes with clients, without and
+#                                             with a crypto/io worker lcore:
+#                                             order, the ring lcore's cycles;
+#                                             SIZES="64 1024" SECS=5)
 #   make lab-bigmsg                          (1..16 MiB messages between 3
 #                                             nodes, default and 64 KiB rings)
 #   make lab-flush                           (the flush library on 3 nodes:
@@ -42,7 +46,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
 	client-check lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
-	lab-hostile python-check lab-flush
+	lab-hostile python-check lab-flush lab-workers
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -72,6 +76,9 @@ client-check: build
 lab-key-rotation: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/key-rotation.sh
+lab-workers: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/workers.sh
 lab-bigmsg: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/bigmsg.sh

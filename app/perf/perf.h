@@ -117,6 +117,10 @@ struct perf_daemon_sample {
 	uint64_t busy_cycles, busy_msgs; /* every busy turn, timed or not */
 	uint64_t stall_recent;          /* longest turn, last whole second */
 	uint64_t tsc_hz;
+	/* A crypto/io worker lcore (ordod's dataplane/worker.h), if any: its
+	 * busy turns' cycles and the frames it handled in them. */
+	bool     worker;
+	uint64_t w_busy_cycles, w_busy_frames;
 };
 
 /* 0 (s->ok), or a negative errno (s all unknown). */
@@ -133,6 +137,10 @@ struct perf_stage_fig {
 	double   stage[PERF_STAGES];
 	uint64_t msgs;                  /* timed ordered messages between */
 	double   stall_us;
+	/* The worker's cycles per message the ring lcore ordered, and per
+	 * frame it handled (w_known: a worker runs, messages were ordered). */
+	bool     w_known;
+	double   w_per_msg, w_per_frame;
 };
 
 void perf_stage_delta(const struct perf_daemon_sample *a,

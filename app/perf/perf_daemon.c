@@ -165,6 +165,15 @@ void perf_stage_delta(const struct perf_daemon_sample *a,
 			     (double)(b->busy_msgs - a->busy_msgs);
 		f->known = true;
 	}
+	if (a->worker && b->worker && b->busy_msgs > a->busy_msgs &&
+	    b->w_busy_frames > a->w_busy_frames) {
+		double cyc = (double)(b->w_busy_cycles - a->w_busy_cycles);
+
+		f->w_per_msg = cyc / (double)(b->busy_msgs - a->busy_msgs);
+		f->w_per_frame = cyc / (double)(b->w_busy_frames -
+						a->w_busy_frames);
+		f->w_known = true;
+	}
 	f->msgs = b->msgs - a->msgs;
 	if (b->msgs <= a->msgs)
 		return;
@@ -197,6 +206,9 @@ int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
 		    counter(text, "lcore_busy_msgs", &s->busy_msgs) == 0 &&
 		    counter(text, "lcore_stall_recent_cycles",
 			    &s->stall_recent) == 0;
+	s->worker = s->stages &&
+		    counter(text, "worker_busy_cycles", &s->w_busy_cycles) == 0 &&
+		    counter(text, "worker_busy_frames", &s->w_busy_frames) == 0;
 	for (unsigned i = 0; s->stages && i < PERF_STAGES; i++) {
 		snprintf(key, sizeof(key), "stage_%s_cycles", stage[i]);
 		s->stages = counter(text, key, &s->cycles[i]) == 0;

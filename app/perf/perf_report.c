@@ -33,6 +33,11 @@ static void print_stages(const struct perf_stage_fig *f, bool stall)
 	}
 	if (stall)
 		printf(" stall_us=%.1f", f->stall_us);
+	/* A crypto/io worker's lcore, apart: per ordered message (to set
+	 * beside cyc_per_msg) and per frame it handled. */
+	if (f->w_known)
+		printf(" wcyc_per_msg=%.0f wcyc_per_frame=%.0f", f->w_per_msg,
+		       f->w_per_frame);
 }
 
 void perf_report_second(const struct perf_run *r, const struct perf_second *s)

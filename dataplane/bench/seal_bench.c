@@ -35,6 +35,7 @@
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 
+#include "dataplane/bench/bench_cpu.h"
 #include "dataplane/seal.h"
 #include "dataplane/seal_impl.h"
 
@@ -52,37 +53,13 @@ struct bench {
 	void *raw_enc, *raw_dec;
 };
 
-/* This thread's CPU time: the software PMDs work on the calling thread,
- * so it is the cost, and a machine shared with other work (labs, CI)
- * does not inflate it the way wall time would. */
-static double cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* ns per frame for seal+open of `frames` frames of len bytes, or -1. */
 static double run_ordo(struct bench *b, uint32_t len, unsigned frames)
 {
 	uint16_t et = __builtin_bswap16(ORDO_ETHERTYPE);
 	struct rte_mbuf *m[BURST];
 	struct dp_seal_rx rx[BURST];
-	double t0 = cpu_ns();
+	double t0 = bench_cpu_ns();
 
 	for (unsigned done = 0; done < frames; done += BURST) {
 		if (rte_pktmbuf_alloc_bulk(b->pool, m, BURST) != 0)
@@ -123,7 +100,7 @@ static double run_ordo(struct bench *b, uint32_t len, unsigned frames)
 		rte_pktmbuf_free_bulk(b->port.tx_buf, BURST);
 		b->port.tx_n = 0;
 	}
-	return (cpu_ns() - t0) / frames;
+	return (bench_cpu_ns() - t0) / frames;
 }
 
 /* One burst through the device: encrypt or decrypt m[] in place. */
@@ -183,14 +160,14 @@ static double run_raw(struct bench *b, uint32_t len, unsigned frames)
 			m[i], (uint16_t)(len + ORDO_SEAL_TAG_LEN));
 		memcpy(buf, b->payload, len);
 	}
-	t0 = cpu_ns();
+	t0 = bench_cpu_ns();
 	for (unsigned done = 0; done < frames; done += BURST)
 		if (raw_burst(b, m, len, b->raw_enc, done) < 0 ||
 		    raw_burst(b, m, len, b->raw_dec, done) < 0) {
 			rte_pktmbuf_free_bulk(m, BURST);
 			return -1;
 		}
-	t0 = cpu_ns() - t0;
+	t0 = bench_cpu_ns() - t0;
 	rte_pktmbuf_free_bulk(m, BURST);
 	return t0 / frames;
 }
@@ -266,8 +243,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		mo = median(o, reps);
-		mr = median(r, reps);
+		mo = bench_median(o, reps);
+		mr = bench_median(r, reps);
 		printf("seal-bench: size=%u seal_open_ns=%.1f raw_ns=%.1f "
 		       "seal_open_gbit_per_s=%.2f raw_gbit_per_s=%.2f "
 		       "ordo/raw=%.2f\n", sizes[s], mo, mr,

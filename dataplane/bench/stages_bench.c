@@ -38,6 +38,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
+#include "dataplane/bench/bench_cpu.h"
 #include "dataplane/ring.h"
 
 #define MSG_LEN   64u
@@ -112,27 +113,6 @@ static const struct dp_local_ops local_ops = {
 	.deliver = l_deliver,
 };
 
-static double cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static uint64_t bench_tsc(void)
 {
 	return rte_rdtsc();
@@ -150,7 +130,7 @@ static double run(struct dp_ring *r, struct local *l, uint32_t every,
 		       rte_lcore_id());
 	dp_stages_set_bias(&r->stg, bias);
 	l->limit = l->submitted + msgs;
-	t0 = cpu_ns();
+	t0 = bench_cpu_ns();
 	w0 = rte_rdtsc();
 	while (l->delivered < goal) {
 		dp_ring_do_work(r);
@@ -160,7 +140,7 @@ static double run(struct dp_ring *r, struct local *l, uint32_t every,
 	*wall = (double)(rte_rdtsc() - w0) * 1e9 / (double)r->clock.hz /
 		(double)msgs;
 	*st = r->stg.st;
-	return (cpu_ns() - t0) / (double)msgs;
+	return (bench_cpu_ns() - t0) / (double)msgs;
 }
 
 int main(int argc, char **argv)
@@ -233,8 +213,8 @@ int main(int argc, char **argv)
 			}
 		}
 	for (unsigned m = 0; m < N_MODES; m++) {
-		med[m] = median(ns[m], reps);
-		wmed[m] = median(wall[m], reps);
+		med[m] = bench_median(ns[m], reps);
+		wmed[m] = bench_median(wall[m], reps);
 	}
 	for (unsigned m = 0; m < N_MODES; m++) {
 		const struct dp_stage_stats *s = &st[m];

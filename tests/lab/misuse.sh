@@ -37,6 +37,11 @@ RING="$RING0 --key-file $LAB_KEY"
 (umask 077; head -c 16 /dev/urandom > "$LAB_DIR/short.key")
 (umask 077; head -c 32 /dev/urandom > "$LAB_DIR/open.key")
 chmod 0644 "$LAB_DIR/open.key"
+# A file whose daemon n1 names its lcores (Lcores = 1).
+printf '%s\n' 'Spread_Segment 239.192.0.1:4803 {' '	n1	10.77.0.1' \
+	'	n2	10.77.0.2' '}' 'Ordo {' '	Crypto = none' \
+	'	Daemon n1 { Port = "net_null0"  Lcores = 1 }' \
+	'	Daemon n2 { Port = "net_null0" }' '}' > "$LAB_DIR/lcores.conf"
 E="--no-pci --huge-dir=$LAB_DIR/huge --huge-unlink -m 64 --log-level=lib.eal:error"
 VDEV="--vdev net_null0"
 
@@ -70,6 +75,20 @@ expect "key file open to others" 1 "open to its group or to others \\(mode 0644\
 	--key-file "$LAB_DIR/open.key"
 expect "bad --crypto" 1 "aes256gcm or none" -- \
 	"$ORDOD" $E --file-prefix=${LAB_NAME}q $VDEV -- $RING --crypto des
+# Lcores (docs/architecture.md): a worker needs an lcore after the ring's;
+# the file's Lcores become EAL's list (Lcores = 1: main and ring on 1),
+# and contradicting it on the command line is refused.
+expect "--workers without its lcore" 1 "--workers 1: the lcores leave 0 after the main \\(0\\) and ring \\(1\\)" -- \
+	"$ORDOD" $E -l 0-1 --file-prefix=${LAB_NAME}r $VDEV -- $RING --workers 1
+expect "Lcores from the file" 1 "only the main lcore \\(1\\), which runs the ring too" -- \
+	"$ORDOD" $E --file-prefix=${LAB_NAME}s -- --config "$LAB_DIR/lcores.conf" \
+	--name n1 --lock-dir "$LAB_DIR/lock" --workers 1
+expect "Lcores against EAL -l" 1 "says Lcores = 1, the EAL arguments give lcores 0,1" -- \
+	"$ORDOD" $E -l 0-1 --file-prefix=${LAB_NAME}t -- --config "$LAB_DIR/lcores.conf" \
+	--name n1 --lock-dir "$LAB_DIR/lock"
+expect "a worker asked for on memif" 1 "a worker lcore owns only LAN ports" -- \
+	"$ORDOD" $E --lcores=0@0,1@1,2@1 --file-prefix=${LAB_NAME}u -- $RING \
+	--workers 1 --port "net_memif0,role=server,socket=$LAB_DIR/m.sock,socket-abstract=no"
 }
 
 # Missing hugepages, without taking the host's away: a hugetlbfs mount of

@@ -231,7 +231,7 @@ for s in $SIZES; do
 		done
 	done
 	for p in "${pids[@]}"; do wait "$p"; done
-	rates=() p50s=() p99s=() cycs=() ok=yes
+	rates=() p50s=() p99s=() cycs=() wcycs=() ok=yes
 	declare -A stage=()
 	for ((i = 1; i <= NODES; i++)); do
 		line=$(tail -1 "$LAB_DIR/perf$i-$s.log")
@@ -251,6 +251,8 @@ for s in $SIZES; do
 		# The daemon's ring lcore, cycles per ordered message (round).
 		sum=$(grep '^perf: summary' "$LAB_DIR/perf$i-$s.log" | tail -1)
 		cycs+=("$(field "$sum" cyc_per_msg)")
+		w=$(field "$sum" wcyc_per_msg)
+		[ -z "$w" ] || wcycs+=("$w")
 		for st in timed $STAGES; do stage[$st]+=" $(field "$sum" "cyc_$st")"; done
 		p50s+=("$(field "$line" p50_us)")
 		p99s+=("$(field "$line" p99_us)")
@@ -282,7 +284,7 @@ for s in $SIZES; do
 	     "p50_us=$(printf '%s\n' "${p50s[@]}" | median)" \
 	     "p99_us=$(printf '%s\n' "${p99s[@]}" | median)" \
 	     "cyc_per_msg=$(printf '%s\n' "${cycs[@]}" | median)" \
-	     "order=$order checked=$ok$fan"
+	     "order=$order checked=$ok$fan${wcycs[0]:+ worker_cyc_per_msg=$(printf '%s\n' "${wcycs[@]}" | median)}"
 	# The ring lcore's cycles per ordered message by stage (medians over
 	# nodes; docs/performance.md, "Cycles per stage").
 	line="perf-lab-stages: size=$s nodes=$NODES"
@@ -292,6 +294,19 @@ for s in $SIZES; do
 	done
 	echo "$line"
 done
+# A crypto/io worker (LAB_LCORES with a third lcore, dataplane/worker.h):
+# node 1's worker lcore over the whole run (warm-up and every size), per
+# frame it handled, and by stage per item; its back-pressure counters.
+wk=$("$ORDOCTL" -s "$(sock 1)" counters 2>/dev/null | awk '$1 ~ /^worker_/ { printf " %s=%s", substr($1, 8), $2 }')
+if [ -n "$wk" ]; then
+	line="perf-lab-worker: node=1"
+	for k in lcore busy_frames busy_cycles_per_frame stage_rx_cycles_per_item \
+		stage_open_cycles_per_item stage_seal_cycles_per_item \
+		stage_tx_cycles_per_item rx_held_turns tx_staged_turns tx_dropped_full; do
+		line+=" $k=$(field "$wk" "$k")"
+	done
+	echo "$line"
+fi
 [ "$bad" = 0 ] || LAB_KEEP=1
 lab_stop_ctrld
 lab_stop_all || { lab_log "a daemon crashed"; bad=1; }

@@ -11,6 +11,8 @@
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
 #   keys          make lab-key-rotation: the key changes under traffic
+#   workers       3 nodes with clients, without and with a crypto/io worker
+#                 lcore (tests/lab/workers.sh): same order on every node
 #
 # Every lab seals its frames (Crypto on, a key made per run: lib.sh).
 #   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
@@ -55,6 +57,7 @@ check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
 check keys     BUILD_DIR="$PWD/$B" SECS=5 bash $LAB/key-rotation.sh
+check workers  BUILD_DIR="$PWD/$B" SECS=2 SIZES=1024 bash $LAB/workers.sh
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check flush    BUILD_DIR="$PWD/$B" ROUNDS=1 bash $LAB/flush.sh

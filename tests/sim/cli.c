@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tests/sim/cli.h"
+#include "tests/sim/gsim.h"
 #include "tests/sim/payload.h"
 
 /* ---- flags: one table, which also prints the help ------------------------*/
@@ -80,6 +81,15 @@ U64_FLAG(set_consensus, o.consensus_ns, 1, 10000000, 1000ull)
 U64_FLAG(set_merge_detect, o.merge_detect_ns, 1, 10000000, 1000ull)
 U64_FLAG(set_holddown, o.holddown_ns, 1, 100000000, 1000ull)
 U64_FLAG(set_fail_recv, o.fail_recv_rounds, 1, 1000000, 1)
+U64_FLAG(set_gclients, o.gclients, 1, GSIM_MAX_CLIENTS, 1)
+U64_FLAG(set_ggroups, o.ggroups, 1, GLOG_MAX_GROUPS, 1)
+
+static int set_groups(struct cli *c, const char *f, const char *v)
+{
+	(void)f, (void)v;
+	c->o.groups = true;
+	return 0;
+}
 
 static int set_flap_hold(struct cli *c, const char *f, const char *v)
 {
@@ -286,6 +296,13 @@ static const struct flag flags[] = {
 	  set_flap_hold },
 	{ "fail-recv-rounds", "R", "engine fail-to-receive rotations (engine "
 				   "default)", set_fail_recv },
+	{ "groups", NULL, "run the group layer above each engine with "
+			  "simulated clients (gsim.h); --msgs counts client "
+			  "actions", set_groups },
+	{ "gclients", "C", "--groups: client slots per node (1..16; default 3)",
+	  set_gclients },
+	{ "ggroups", "G", "--groups: named groups g0.. (1..8; default 4)",
+	  set_ggroups },
 	{ "mutate", NULL, "test the checker: corrupt logs of passing runs, "
 			  "expect every corruption caught", set_mutate },
 	{ "timing", NULL, "wall-clock time per seed, on stderr", set_timing },
@@ -326,7 +343,8 @@ static void usage(FILE *f)
 		"Exit status: 0 if V == 0 and U == 0 (C == K), 1 otherwise, "
 		"2 on bad usage.\n",
 		"-v", "one line per seed (-vv: engine counters and node "
-		      "states; -vvv: every configuration change)",
+		      "states; -vvv: every configuration change; -vvvv: with "
+		      "--groups, every client event)",
 		"-h, --help", "this text");
 }
 
@@ -353,7 +371,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			c->verbose++;
 			continue;
 		}
-		if (strcmp(a, "-vv") == 0 || strcmp(a, "-vvv") == 0) {
+		if (strcmp(a, "-vv") == 0 || strcmp(a, "-vvv") == 0 ||
+		    strcmp(a, "-vvvv") == 0) {
 			c->verbose += (int)strlen(a) - 1;
 			continue;
 		}
@@ -413,6 +432,9 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 	} while (0)
 	if (o->hostile.rate > 0)
 		MORE(" --hostile %g", o->hostile.rate);
+	if (o->groups)
+		MORE(" --groups --gclients %u --ggroups %u", o->gclients,
+		     o->ggroups);
 	if (o->wl.size)
 		MORE(" --size %u", o->wl.size);
 	if (o->wl.big)

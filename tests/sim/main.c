@@ -25,11 +25,19 @@
 #include "tests/sim/avail.h"
 #include "tests/sim/checker.h"
 #include "tests/sim/cli.h"
+#include "tests/sim/gcheck.h"
+#include "tests/sim/gmutate.h"
+#include "tests/sim/gsim.h"
 #include "tests/sim/mutate.h"
 #include "tests/sim/reform.h"
 #include "tests/sim/sim.h"
 
 #define CMD_LEN 1024
+
+/* --groups: the group checker and its mutator, one per process like the
+ * engine checker's buffers (reused seed after seed). */
+static struct gchecker gchk;
+static struct gmutator gmut;
 
 /* ---- output ---------------------------------------------------------------*/
 /* Where a node's engine stands at the end of the run. */
@@ -100,6 +108,39 @@ static void print_changes(const struct sim *s, uint32_t p)
 		printf("    (%u deliveries)\n", msgs);
 }
 
+/* -vvvv with --groups: every client's connection and what it was given. */
+static void print_gevents(const struct sim *s)
+{
+	const struct glog *l = &s->gs->log;
+	uint32_t i, k;
+
+	for (i = 0; i < l->n_conns; i++)
+		printf("  client c%u: node %u process %u slot %u, %.3fms..%.3fms%s"
+		       ", asked for groups 0x%x\n", i, l->conns[i].node,
+		       l->conns[i].proc, l->conns[i].slot,
+		       (double)l->conns[i].start / 1e6,
+		       l->conns[i].end == UINT64_MAX ? -1.0 :
+		       (double)l->conns[i].end / 1e6,
+		       l->conns[i].crashed ? " (crashed)" : "",
+		       l->conns[i].joined);
+	for (i = 0; i < l->n_ev; i++) {
+		const struct gev *e = &l->ev[i];
+
+		printf("    %.3fms c%u ", (double)e->time / 1e6, e->conn);
+		if (e->kind == GEV_MSG) {
+			printf("msg %d from c%d to 0x%x/%d svc %u len %u\n",
+			       e->msg, e->sender, e->groups, e->priv,
+			       e->service, e->len);
+			continue;
+		}
+		printf("memb g%u 0x%x %u/%u/%u {", e->group, e->mservice,
+		       e->gid[0], e->gid[1], e->gid[2]);
+		for (k = 0; k < e->n_members; k++)
+			printf("%s%d", k ? "," : "", glog_members(l, e)[k]);
+		printf("}\n");
+	}
+}
+
 static void print_seed(const struct cli *c, const struct sim *s,
 		       uint64_t seed, const struct report *r)
 {
@@ -123,6 +164,17 @@ static void print_seed(const struct cli *c, const struct sim *s,
 	       (unsigned long long)s->net.stats.cut,
 	       (unsigned long long)e->tx_retrans,
 	       (unsigned long long)e->token_retrans);
+	if (s->gs != NULL)
+		printf("  groups: %u connections, %llu connects, %llu sends, "
+		       "%llu joins, %llu leaves, %llu disconnects, %llu "
+		       "refused for now; %u client deliveries\n",
+		       s->gs->log.n_conns,
+		       (unsigned long long)s->gs->connects,
+		       (unsigned long long)s->gs->sends,
+		       (unsigned long long)s->gs->joins,
+		       (unsigned long long)s->gs->leaves,
+		       (unsigned long long)s->gs->disconnects,
+		       (unsigned long long)s->gs->eagain, s->gs->log.n_ev);
 	for (k = 0; k < s->faults.n; k++) {
 		char line[256];
 
@@ -170,6 +222,8 @@ static void print_seed(const struct cli *c, const struct sim *s,
 	if (c->verbose >= 3)
 		for (k = 0; k < s->n_procs; k++)
 			print_changes(s, k);
+	if (c->verbose >= 4 && s->gs != NULL)
+		print_gevents(s);
 }
 
 static void print_fail(const struct cli *c, const struct sim *s,
@@ -282,6 +336,20 @@ static int run_seed(const struct cli *c, struct sim *s, struct checker *chk,
 	if (rc == 0)
 		rc = avail_check(in, &s->faults, &ap, c->avail_report ? ra : r,
 				 st);
+	if (rc == 0 && s->gs != NULL) {
+		struct gcheck_input gin = { .l = &s->gs->log,
+					    .settled = s->res.end ==
+						       SIM_END_QUIET };
+
+		/* Clients are owed an end: a run that never settled keeps
+		 * some of them paused, or waiting for their own message. */
+		if (!gin.settled)
+			report_violation(r, CHK_G_LIVE, "the run did not "
+					 "settle (%s at %.3fms)",
+					 sim_end_name(s->res.end),
+					 (double)s->res.end_time / 1e6);
+		rc = gcheck_run(&gchk, &gin, r);
+	}
 	return rc;
 }
 
@@ -391,6 +459,45 @@ static int mutate_seed(const struct cli *c, struct mutator *m,
 	return 0;
 }
 
+/* The group checker's mutations (gmutate.h): each must be reported as
+ * the property it breaks. */
+static int gmutate_seed(const struct cli *c, const struct sim *s,
+			uint64_t seed, struct totals *t)
+{
+	struct gcheck_input gin = { .l = &s->gs->log,
+				    .settled = s->res.end == SIM_END_QUIET };
+	uint32_t k;
+
+	for (k = 0; k < gmutation_count; k++) {
+		struct gmut_result r;
+		char cmd[CMD_LEN];
+		int rc = gmutate_one(&gmut, &gchk, &gin, k, seed, &r);
+
+		if (rc != 0)
+			return rc;
+		if (!r.applied) {
+			if (c->verbose)
+				printf("  mutation %s: nothing to mutate\n",
+				       gmutation_table[k].name);
+			continue;
+		}
+		t->mutations++;
+		t->caught += r.caught;
+		if (r.caught && c->verbose)
+			printf("  mutation %s caught: %s -> %s\n",
+			       gmutation_table[k].name, r.desc, r.rep.first);
+		if (!r.caught) {
+			cli_replay(c, seed, cmd, sizeof(cmd));
+			printf("MISSED mutation %s seed %llu: %s (reported: "
+			       "%s); replay: %s\n", gmutation_table[k].name,
+			       (unsigned long long)seed, r.desc,
+			       r.rep.violations ? r.rep.first : "nothing",
+			       cmd);
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -429,6 +536,8 @@ int main(int argc, char **argv)
 	}
 	checker_init(&chk);
 	mutator_init(&mut);
+	gcheck_init(&gchk);
+	gmutator_init(&gmut);
 	reform_init(&rst);
 	avail_stats_init(&ast);
 
@@ -470,6 +579,8 @@ int main(int argc, char **argv)
 					    s->n_procs, s->logs);
 		if (rc == 0 && c.mutate && r.violations == 0)
 			rc = mutate_seed(&c, &mut, &chk, &in, &r, seed, &t);
+		if (rc == 0 && c.mutate && r.violations == 0 && s->gs != NULL)
+			rc = gmutate_seed(&c, s, seed, &t);
 		if (rc == 0 && !c.mutate && shrunk < c.shrink &&
 		    (r.violations > 0 || r.undelivered > 0)) {
 			shrunk++;
@@ -532,6 +643,8 @@ int main(int argc, char **argv)
 	avail_stats_fini(&ast);
 	mutator_fini(&mut);
 	checker_fini(&chk);
+	gmutator_fini(&gmut);
+	gcheck_fini(&gchk);
 	sim_fini(s);
 	free(s);
 	if (rc != 0)

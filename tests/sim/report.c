@@ -32,6 +32,16 @@ const char *chk_kind_name(enum chk_kind k)
 		[CHK_SPLIT] = "healthy-split",
 		[CHK_ALONE] = "ring-of-one",
 		[CHK_CHANGES] = "ring-changes",
+		[CHK_G_ONCE] = "g-once",
+		[CHK_G_MEMBER] = "g-member",
+		[CHK_G_VIEW] = "g-view",
+		[CHK_G_ORDER] = "g-order",
+		[CHK_G_TRANS] = "g-trans",
+		[CHK_G_SYNC] = "g-sync",
+		[CHK_G_SELF] = "g-self",
+		[CHK_G_SAFE] = "g-safe",
+		[CHK_G_FINAL] = "g-final",
+		[CHK_G_LIVE] = "g-live",
 	};
 
 	return (unsigned)k < CHK_KIND_MAX ? names[k] : "unknown";

@@ -35,6 +35,18 @@ enum chk_kind {
 	CHK_SPLIT,     /* two members never faulty were in rings apart */
 	CHK_ALONE,     /* a ring of one while a peer was reachable */
 	CHK_CHANGES,   /* a fault cost more ring changes than allowed */
+	/* The group layer (--groups, gcheck.h): what Spread promises clients. */
+	CHK_G_ONCE,    /* a client got a message twice, one never sent, or
+			* one that differs from what was sent */
+	CHK_G_MEMBER,  /* a message to a client not in its destination */
+	CHK_G_VIEW,    /* one group id, different members (or a bad list) */
+	CHK_G_ORDER,   /* two clients saw views or messages in other orders */
+	CHK_G_TRANS,   /* a transitional signal out of place */
+	CHK_G_SYNC,    /* clients that moved together saw different things */
+	CHK_G_SELF,    /* a connected client missed its own message */
+	CHK_G_SAFE,    /* a SAFE message a member of its view never got */
+	CHK_G_FINAL,   /* at the end, a view that is not the live members */
+	CHK_G_LIVE,    /* a --groups run that did not settle */
 	CHK_KIND_MAX
 };
 

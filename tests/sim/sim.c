@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/sim/gsim.h"
 #include "tests/sim/sim_impl.h"
 
 /* An engine that asks for a tick "now" or earlier gets it this much later:
@@ -36,6 +37,8 @@ void sim_opts_default(struct sim_opts *o)
 	o->stall_ns = 2ull * 1000 * 1000 * 1000;
 	o->max_events = 200ull * 1000 * 1000;
 	o->wl.msgs = 200;
+	o->gclients = 3;
+	o->ggroups = 4;
 	net_params_default(&o->net);
 	fault_params_default(&o->faults);
 }
@@ -160,6 +163,13 @@ int sim_init(struct sim *s, const struct sim_opts *o, char *err,
 		s->grace_ns = 1000000;
 	if (ordo_engine_config_check(&c, err, errlen) != 0)
 		return -EINVAL;
+	if (o->groups) {
+		s->gs = gsim_new(o->gclients, o->ggroups);
+		if (s->gs == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -210,6 +220,8 @@ void sim_fini(struct sim *s)
 	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
 		free(s->rxq[i].pkt);
 	free(s->self_got);
+	gsim_free(s->gs);
+	s->gs = NULL;
 }
 
 /* ---- scheduling ----------------------------------------------------------*/
@@ -320,10 +332,15 @@ static void op_deliver(void *ctx, const struct ordo_delivery *d)
 	struct sim *s = n->sim;
 	const struct plan *pl = &s->wl.plan;
 	struct sim_proc *sp = &s->sp[n->proc];
-	struct sim_log_entry *x = sim_log_delivery(&s->logs[n->proc], s->now,
-						   d);
+	struct sim_log_entry *x;
 	int32_t idx;
 
+	if (s->gs != NULL) {
+		/* Group messages: the group checker judges them. */
+		gsim_on_deliver(s, n, d);
+		return;
+	}
+	x = sim_log_delivery(&s->logs[n->proc], s->now, d);
 	s->res.deliveries++;
 	if (x == NULL) {
 		report_violation(&s->res.run, CHK_SIM, "log: no memory");
@@ -376,6 +393,8 @@ static void op_config(void *ctx, const struct ordo_config_change *c)
 				x->conf.held_out |= 1u << (st.held_out[i] - 1);
 		x->conf.held_by_ring = st.held_by_ring;
 	}
+	if (s->gs != NULL)
+		gsim_on_config(s, n, c);
 	/* Not progress: an engine that keeps changing its mind must still
 	 * settle (stall_ns after the last fault), or it stalled. */
 	s->conf_seen = true;
@@ -455,9 +474,15 @@ int sim_proc_start(struct sim *s, uint32_t i)
 	n->e = ordo_engine_create(&c, &sim_ops, n);
 	if (n->e == NULL)
 		return -errno;
+	if (s->gs != NULL) {
+		int rc = gsim_proc_start(s, i);
+
+		if (rc != 0)
+			return rc;
+	}
 	ordo_engine_start(n->e, s->now);
 	sim_arm_timer(s, n);
-	sim_arm_submit(s, n, wl_next_due(&s->wl, i));
+	sim_arm_submit(s, n, sim_next_due(s, i));
 	s->dirty = true;
 	return 0;
 }
@@ -473,6 +498,8 @@ void sim_proc_crash(struct sim *s, uint32_t i)
 	 * sequence it used or saw, so no ring id is ever used twice. */
 	ordo_engine_status(n->e, &st);
 	n->ring_seq_floor = st.ring_seq_max; /* it wraps: the latest */
+	if (s->gs != NULL)
+		gsim_proc_crash(s, i);
 	add_stats(&s->res.engine, ordo_engine_stats(n->e));
 	ordo_engine_destroy(n->e);
 	n->e = NULL;
@@ -482,6 +509,11 @@ void sim_proc_crash(struct sim *s, uint32_t i)
 	n->tick_at = n->submit_at = UINT64_MAX;
 	s->res.crashes++;
 	s->dirty = true;
+}
+
+uint64_t sim_next_due(const struct sim *s, uint32_t i)
+{
+	return s->gs != NULL ? gsim_next_due(s, i) : wl_next_due(&s->wl, i);
 }
 
 /* ---- a run ---------------------------------------------------------------*/
@@ -517,13 +549,21 @@ static int reset(struct sim *s, uint64_t seed)
 	if (wp.spread_ns == 0)
 		wp.spread_ns = s->faults.n ? s->faults.window :
 			       (uint64_t)wp.msgs * SPREAD_PER_MSG_NS;
+	if (s->gs != NULL) {
+		/* Client actions instead of engine messages (gsim.h). */
+		rc = gsim_reset(s->gs, s, seed, wp.msgs, wp.spread_ns);
+		if (rc != 0)
+			return rc;
+		wp.msgs = 0;
+	}
 	rc = wl_plan(&s->wl, &wp, seed, s->o.nodes);
 	if (rc != 0)
 		return rc;
 	net_reset(&s->net, &s->o.net, seed, s->o.nodes, &s->q, &s->pool);
 	hostile_reset(&s->hostile, &s->o.hostile, seed, s->o.nodes,
-		      wl_last_due(&s->wl));
+		      s->gs != NULL ? s->gs->last_due : wl_last_due(&s->wl));
 	tap_reset(&s->tap, &s->wl.plan, s->o.nodes);
+	s->tap.opaque = s->gs != NULL;
 
 	if (s->wl.plan.n > s->self_got_cap) {
 		uint8_t *g = realloc(s->self_got, s->wl.plan.n);
@@ -555,7 +595,8 @@ static bool settled(const struct sim *s)
 			continue;
 		sp = &s->sp[n->proc];
 		live |= 1u << i;
-		if (wl_next_due(&s->wl, i) != UINT64_MAX ||
+		if (sim_next_due(s, i) != UINT64_MAX ||
+		    (s->gs != NULL && !gsim_node_settled(s, i)) ||
 		    sp->self_delivered != sp->accepted ||
 		    (s->conf_seen && !sp->in_regular))
 			return false;
@@ -640,9 +681,13 @@ static int on_event(struct sim *s, const struct ev *ev)
 		if (ev->time != n->submit_at)
 			return 0;
 		n->submit_at = UINT64_MAX;
-		sim_arm_submit(s, n, wl_submit_due(&s->wl, n->idx, s->now, n->e,
-					       n->proc, n->last_delivered,
-					       &sp->accepted));
+		if (s->gs != NULL)
+			sim_arm_submit(s, n, gsim_run_due(s, n->idx));
+		else
+			sim_arm_submit(s, n, wl_submit_due(&s->wl, n->idx,
+						s->now, n->e, n->proc,
+						n->last_delivered,
+						&sp->accepted));
 		if (sp->accepted != before) {
 			s->res.progress_at = s->now;
 			s->dirty = true;
@@ -675,6 +720,8 @@ int sim_run(struct sim *s, uint64_t seed)
 	}
 	quiet_after = wl_last_due(&s->wl) > s->faults.last ?
 			      wl_last_due(&s->wl) : s->faults.last;
+	if (s->gs != NULL && s->gs->last_due > quiet_after)
+		quiet_after = s->gs->last_due;
 	/* After faults, a member the engines hold out for flapping waits for
 	 * flap_hold_ns of stability, twice when holds chain (one member's
 	 * return costs another its place): not a stall. */

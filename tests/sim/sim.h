@@ -61,6 +61,11 @@ struct sim_opts {
 	struct net_params net;
 	struct fault_params faults;
 	struct hostile_params hostile;
+	/* --groups (gsim.h): the group layer above each engine, with
+	 * gclients client slots per node and ggroups named groups; the
+	 * workload's msgs are then client actions. */
+	bool groups;
+	uint32_t gclients, ggroups;
 };
 
 void sim_opts_default(struct sim_opts *o);
@@ -132,8 +137,11 @@ struct sim_result {
 	struct ordo_engine_stats engine; /* summed over every engine */
 };
 
+struct gsim;
+
 struct sim {
 	struct sim_opts o;
+	struct gsim *gs;        /* --groups, else NULL */
 	uint64_t token_retx_ns;
 	uint64_t fault_unit_ns;  /* token loss + consensus timeouts */
 	uint64_t flap_hold_ns;   /* how long the engine may hold a flapping
@@ -170,5 +178,9 @@ void sim_fini(struct sim *s);
 /* Run one seed. The logs, plan, fault plan and tap then describe it until
  * the next run; s->res says how it ended. Returns 0 or -ENOMEM. */
 int sim_run(struct sim *s, uint64_t seed);
+
+/* When node index i next has something to submit (UINT64_MAX: nothing):
+ * a planned message, or with --groups a client action. */
+uint64_t sim_next_due(const struct sim *s, uint32_t i);
 
 #endif /* SIM_SIM_H */

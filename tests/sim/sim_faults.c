@@ -240,5 +240,5 @@ void sim_resume(struct sim *s, struct sim_node *n)
 	tick_if_due(s, n);
 	s->dirty = true;
 	sim_arm_timer(s, n);
-	sim_arm_submit(s, n, wl_next_due(&s->wl, n->idx));
+	sim_arm_submit(s, n, sim_next_due(s, n->idx));
 }

@@ -7,8 +7,9 @@
 # restarts, partitions, merges, one-way links, pauses, slow nodes, flapping
 # links) across loss 0-10 %, where the runs marked --avail-report count
 # availability violations without failing (README.md says why); 2,200
-# with pauses where availability is judged; plus the checker's mutation
-# test, with and without faults. Runs as many ordo-sim processes
+# with pauses where availability is judged; the group layer (--groups)
+# under crashes, restarts, pauses, partitions and merges, and under every
+# fault; plus the checkers' mutation tests, with and without faults. Runs as many ordo-sim processes
 # at once as there are cores; prints each run's last line (and reform_ms
 # line) and any FAIL/SHRUNK line (with its replay command); exits non-zero
 # if any run failed.
@@ -34,6 +35,7 @@ runs=(
   "--nodes 3 --faults all --loss 0.1 --dup 0.02 --reorder 0.05"
   "--nodes 8 --faults all --loss 0.02 --reorder 0.02 --avail-report"
   "--nodes 2 --faults all --loss 0.05 --service safe"
+  "--groups --nodes 3 --faults pause,crash,restart,partition,merge --seed 10001"
 )
 # Pauses, availability judged (healthy-split, ring-of-one): 10 x K seeds.
 pauses=(
@@ -47,6 +49,7 @@ small=(
   "--nodes 6 --loss 0.1 --size 100000 --msgs 20"
   "--nodes 16 --faults all --loss 0.05 --reorder 0.02 --avail-report"
   "--nodes 4 --faults all --max-faults 6 --loss 0.08 --msgs 400"
+  "--groups --nodes 5 --faults all --loss 0.05 --avail-report --seed 20001"
 )
 
 tmp=$(mktemp -d)
@@ -75,6 +78,7 @@ for r in "${small[@]}"; do
 done
 launch --mutate --seeds $(( (K + 9) / 10 ))
 launch --mutate --faults all --loss 0.05 --avail-report --seeds $(( (K + 9) / 10 ))
+launch --groups --mutate --faults all --loss 0.05 --avail-report --seed 30001 --seeds $(( (K + 9) / 10 ))
 wait
 
 fail=0

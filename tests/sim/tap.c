@@ -278,6 +278,10 @@ static void stream_rec(struct tap *t, struct tap_stream *st,
 				 "never started", (unsigned long long)s, origin);
 		return;
 	}
+	if (t->opaque) {
+		st->open = !(flags & ORDO_REC_F_LAST);
+		return;
+	}
 	if (st->got < PAYLOAD_HDR_LEN) {
 		uint32_t n = PAYLOAD_HDR_LEN - st->got;
 

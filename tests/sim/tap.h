@@ -77,6 +77,9 @@ struct tap_stream {
 
 struct tap {
 	struct plan *plan;
+	/* Messages are not the plan's (--groups: group messages, judged by
+	 * the group checker): not identified, sizes not judged. */
+	bool opaque;
 	uint32_t n_nodes;
 	uint32_t proc_node[SIM_MAX_PROCS]; /* node id of each process */
 	struct tap_ring *rings;

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Which lcore does what (docs/architecture.md, "Processes, threads and
+ * lcores"): the EAL's main lcore supervises, the first lcore after it runs
+ * the ring (the protocol), the next one the crypto/io worker
+ * (dataplane/worker.h). The list comes from the daemon's Lcores in the
+ * configuration file or from EAL's own -l / --lcores / -c; both given and
+ * different is refused, so a deployment never runs on lcores it did not
+ * mean.
+ */
+#ifndef ORDO_DP_LCORES_H
+#define ORDO_DP_LCORES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ordod_lcores {
+	unsigned main, ring;
+	unsigned n_workers;
+	unsigned worker;      /* valid when n_workers */
+	unsigned unused;      /* enabled lcores given no job */
+};
+
+/* Do EAL's arguments argv[1..argc) choose the lcores (-l, -c, --lcores)? */
+bool ordod_eal_sets_lcores(int argc, char **argv);
+
+/* After rte_eal_init: the file's list (NULL or "": none) must name exactly
+ * the EAL's lcores; then the jobs. workers: --workers, -1 for as many as
+ * the lcores allow. Returns 0, or -EINVAL with the reason in err. */
+int ordod_lcores_pick(const char *conf_list, const char *conf_name,
+		      int workers, struct ordod_lcores *out, char *err,
+		      size_t errlen);
+
+#endif /* ORDO_DP_LCORES_H */

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The crypto/io worker's hand-off (dataplane/worker.h), end to end: two
+ * real ring agents in one process, sealed, joined by two net_ring ports
+ * crossed over a pair of rte_rings (A's tx is B's rx and back). A runs
+ * its ports and crypto on a worker, B on its ring lcore as before. One
+ * thread drives the three loops in turn (the rings are their only
+ * coupling), so every count below is exact and nothing is timed.
+ *
+ *   handoff_orders   both submit; both deliver every message in the same
+ *                    order (digest); A's frames crossed the worker both
+ *                    ways, and A's ring lcore did no crypto at all
+ *   key_change       a key rotation asked of A's worker (its mailbox):
+ *                    the USE goes through A's ring lcore to the engine,
+ *                    comes back ordered, and reaches the worker between
+ *                    the frames before and after it; both now seal with
+ *                    the new key and B opens A's frames with it
+ *   rx_full_holds    the ring lcore stops taking frames (its rx ring
+ *                    filled): the worker holds what it opened and bursts
+ *                    no more, counted; once there is room, nothing was
+ *                    lost and both deliver the same again
+ *   full_and_drain   the ring side with the worker stopped: frames staged
+ *                    past the tx ring, then dropped and counted, a key
+ *                    change still fits; tearing down returns every mbuf
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+
+#include "dataplane/ring.h"
+#include "dataplane/worker.h"
+
+#define MSGS      3000u
+#define BURST     16u
+#define MSG_LEN   200u
+#define MSG_TYPE  7u
+#define MAX_TURNS 20000000u /* a bound, not a time */
+
+struct node {
+	struct ordo_engine *e;
+	uint32_t id, submitted, delivered;
+	uint64_t digest;
+};
+
+static void n_bind(void *ctx, struct ordo_engine *e)
+{
+	((struct node *)ctx)->e = e;
+}
+
+static unsigned n_produce(void *ctx, struct ordo_engine *e, uint64_t now)
+{
+	struct node *n = ctx;
+	uint8_t msg[MSG_LEN];
+	unsigned k = 0;
+
+	(void)now;
+	while (k < BURST && n->submitted < MSGS) {
+		memset(msg, (int)(n->id * 31 + n->submitted), sizeof(msg));
+		memcpy(msg, &n->submitted, sizeof(n->submitted));
+		if (ordo_engine_submit(e, ORDO_SVC_AGREED, MSG_TYPE, msg,
+				       sizeof(msg)) != 0)
+			break;
+		n->submitted++;
+		k++;
+	}
+	return k;
+}
+
+/* FNV-1a over (sender, payload) of each delivery, in order. */
+static void n_deliver(void *ctx, const struct ordo_delivery *d, uint64_t now)
+{
+	struct node *n = ctx;
+	const uint8_t *p = d->data;
+
+	(void)now;
+	if (d->msg_type != MSG_TYPE)
+		return;
+	n->delivered++;
+	n->digest = (n->digest ^ d->sender) * 0x100000001b3ull;
+	for (uint32_t i = 0; i < d->len; i++)
+		n->digest = (n->digest ^ p[i]) * 0x100000001b3ull;
+}
+
+static const struct dp_local_ops node_ops = {
+	.name = "test",
+	.bind = n_bind,
+	.produce = n_produce,
+	.deliver = n_deliver,
+};
+
+static struct dp_ring *ra, *rb;
+static struct dp_io io;
+static struct node na = { .id = 1, .digest = 0xcbf29ce484222325ull };
+static struct node nb = { .id = 2, .digest = 0xcbf29ce484222325ull };
+static struct ordo_seal_key key1, key2;
+static uint64_t sealed0; /* by A's ring lcore, before its worker took over */
+
+static void turn(void)
+{
+	dp_ring_do_work(ra);
+	dp_io_do_work(&io);
+	dp_ring_do_work(rb);
+}
+
+static bool all_delivered(void)
+{
+	return na.delivered == 2 * MSGS && nb.delivered == 2 * MSGS;
+}
+
+static void handoff_orders(void **state)
+{
+	struct dp_snapshot s;
+	struct dp_io_pub w;
+	unsigned t;
+
+	(void)state;
+	for (t = 0; t < MAX_TURNS && !all_delivered(); t++)
+		turn();
+	assert_int_equal(na.submitted, MSGS);
+	assert_int_equal(nb.submitted, MSGS);
+	assert_int_equal(na.delivered, 2 * MSGS);
+	assert_int_equal(nb.delivered, 2 * MSGS);
+	assert_true(na.digest == nb.digest);
+
+	/* Let the slow paths publish (every millisecond of TSC time). */
+	for (t = 0; t < MAX_TURNS; t++) {
+		turn();
+		dp_ring_publish(ra);
+		dp_ring_read(ra, &s);
+		if (s.io.tx_taken > 0 && s.seal.opened > 0 &&
+		    s.io.stages.busy_msgs > 0)
+			break;
+	}
+	dp_io_read(&io, &w);
+	assert_true(s.io.on);
+	/* Everything A sent crossed the worker and left on its port; every
+	 * frame A's engine saw was opened by the worker. */
+	assert_true(w.r.tx_taken > 0);
+	assert_true(w.r.rx_handed > 0);
+	assert_true(w.seal.sealed > 0);
+	assert_true(w.seal.opened > 0);
+	assert_true(w.r.rx_handed <= w.seal.opened);
+	assert_true(w.ports[0].tx_pkts == w.seal.sealed - sealed0);
+	assert_int_equal(s.io.tx_dropped, 0);
+	assert_int_equal(s.io.marks_lost, 0);
+	/* A's ring lcore opened and sealed nothing itself: the worker's
+	 * stages have it, every turn timed here. */
+	assert_true(s.stages.items[DP_STAGE_OPEN] == 0);
+	assert_true(s.stages.items[DP_STAGE_SEAL] == 0);
+	assert_true(s.stages.items[DP_STAGE_PROTOCOL] >= 2 * MSGS);
+	assert_true(w.r.stages.items[DP_STAGE_OPEN] > 0);
+	assert_true(w.r.stages.items[DP_STAGE_SEAL] > 0);
+	/* The snapshot adds the worker's port counters to the ring's. */
+	assert_true(s.ports[0].c.rx_pkts >= w.ports[0].rx_pkts);
+	assert_true(s.ports[0].c.rx_ordo > 0);
+}
+
+static void key_change(void **state)
+{
+	struct dp_seal_cmd load_a, load_b, use;
+	struct dp_snapshot sb;
+	uint32_t opened_k2 = 0;
+	unsigned t;
+
+	(void)state;
+	memset(&load_a, 0, sizeof(load_a));
+	load_a.op = DP_SEAL_LOAD;
+	load_a.key = key2;
+	load_b = load_a;
+	/* B has no worker: applied at once on this thread. */
+	assert_int_equal(dp_ring_key_cmd(rb, &load_b, true), 0);
+	assert_int_equal(load_b.result, 0);
+	/* A's key table is its worker's: posted to the worker's mailbox
+	 * (what dp_seal_post does, without waiting on this thread). */
+	__atomic_store_n(&ra->seal->cmd, &load_a, __ATOMIC_RELEASE);
+	for (t = 0; t < MAX_TURNS && __atomic_load_n(&ra->seal->cmd,
+						      __ATOMIC_ACQUIRE); t++)
+		turn();
+	assert_int_equal(load_a.result, 0);
+	memset(&use, 0, sizeof(use));
+	use.op = DP_SEAL_USE;
+	use.key_id = key2.id;
+	__atomic_store_n(&ra->seal->cmd, &use, __ATOMIC_RELEASE);
+	for (t = 0; t < MAX_TURNS && __atomic_load_n(&ra->seal->cmd,
+						      __ATOMIC_ACQUIRE); t++)
+		turn();
+	assert_int_equal(use.result, 0);
+	/* Ordered by the ring, applied by both, and more traffic after. */
+	na.submitted = nb.submitted = 0;
+	na.delivered = nb.delivered = 0;
+	for (t = 0; t < MAX_TURNS && !(all_delivered() &&
+				       ra->seal->keys[ra->seal->tx_key].id ==
+					       key2.id); t++)
+		turn();
+	assert_true(na.digest == nb.digest);
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+	assert_int_equal(rb->seal->keys[rb->seal->tx_key].id, key2.id);
+	assert_int_equal(io.w.key_marks, 1);
+	assert_int_equal(io.w.use_forwarded, 1);
+	assert_int_equal(io.use_pending, 0);
+	/* B opened frames A sealed with key 2. */
+	dp_ring_publish(rb);
+	dp_ring_read(rb, &sb);
+	for (uint32_t i = 0; i < sb.seal.n_keys; i++)
+		if (sb.seal.key_ids[i] == key2.id)
+			opened_k2 = (uint32_t)sb.seal.key_opened[i];
+	assert_true(opened_k2 > 0);
+}
+
+static void rx_full_holds(void **state)
+{
+	struct rte_mbuf *dummy;
+	void *objs[64];
+	unsigned t, n, filled = 0;
+	uint64_t held_before = io.w.rx_held_turns;
+
+	(void)state;
+	/* The ring lcore falls behind: its rx ring fills with frames it has
+	 * not taken (stand-ins, taken back below). */
+	while (!rte_ring_full(io.rx)) {
+		dummy = rte_pktmbuf_alloc(ra->pool);
+		assert_non_null(dummy);
+		assert_int_equal(rte_ring_enqueue(io.rx, dummy), 0);
+		filled++;
+	}
+	/* B keeps the token moving toward A; A's worker opens what comes and
+	 * cannot hand it on. */
+	for (t = 0; t < MAX_TURNS && io.held_n == 0; t++) {
+		dp_io_do_work(&io);
+		dp_ring_do_work(rb);
+	}
+	assert_true(io.held_n > 0);
+	for (t = 0; t < 100; t++) {
+		dp_io_do_work(&io);
+		dp_ring_do_work(rb);
+	}
+	assert_true(io.w.rx_held_turns >= held_before + 100);
+	assert_true(io.held_n <= DP_RX_BURST);
+	/* Room again: the stand-ins come out first (FIFO), the held frames
+	 * follow, and the ring carries on. */
+	while ((n = rte_ring_dequeue_burst(io.rx, objs, 64, NULL)) != 0 &&
+	       filled > 0) {
+		unsigned k = n < filled ? n : filled;
+
+		rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, k);
+		filled -= k;
+		assert_int_equal(k, n);
+	}
+	assert_int_equal(filled, 0);
+	na.submitted = nb.submitted = 0;
+	na.delivered = nb.delivered = 0;
+	for (t = 0; t < MAX_TURNS && !all_delivered(); t++)
+		turn();
+	assert_int_equal(na.delivered, 2 * MSGS);
+	assert_int_equal(nb.delivered, 2 * MSGS);
+	assert_true(na.digest == nb.digest);
+}
+
+static void full_and_drain(void **state)
+{
+	struct rte_mempool *pool = ra->pool;
+	unsigned before, built = 0, cap = rte_ring_get_capacity(io.tx);
+	uint32_t hl = dp_frame_hdr_len(&ra->framer);
+
+	(void)state;
+	/* Settle: nothing in flight in either ring. */
+	for (unsigned t = 0; t < 1000; t++)
+		turn();
+	before = rte_mempool_avail_count(pool);
+	/* The worker stops; the ring side keeps building frames. */
+	for (unsigned i = 0; i < cap + DP_IO_STAGE + 10; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+		assert_non_null(m);
+		assert_non_null(rte_pktmbuf_append(m, (uint16_t)(hl + 64 +
+						       ORDO_SEAL_OVERHEAD)));
+		built += dp_io_tx_frame(&io, m, hl, 64, 0);
+		if ((i & 63) == 63)
+			dp_io_tx_push(&io);
+	}
+	dp_io_tx_push(&io);
+	assert_int_equal(rte_ring_count(io.tx), cap);
+	assert_int_equal(io.stage_n, DP_IO_STAGE - DP_IO_RESERVE);
+	assert_int_equal(built, cap + DP_IO_STAGE - DP_IO_RESERVE);
+	assert_int_equal(io.tx_dropped, DP_IO_STAGE + 10 - (DP_IO_STAGE -
+							  DP_IO_RESERVE));
+	assert_true(io.tx_staged_turns > 0);
+	/* A key change the ring ordered still finds room, behind them. */
+	struct ordo_seal_use u = { .key_id = __builtin_bswap32(0xabcd) };
+	dp_io_key_use(&io, &u);
+	assert_int_equal(io.marks_lost, 0);
+	assert_int_equal(io.stage_n, DP_IO_STAGE - DP_IO_RESERVE + 1);
+	/* Teardown frees the staged, the queued and the held. */
+	dp_io_destroy(&io);
+	ra->io = NULL;
+	assert_int_equal(rte_mempool_avail_count(pool), before);
+}
+
+/* A net_ring port reading rx and writing tx. */
+static int ring_port(const char *name, struct rte_ring *rx,
+		     struct rte_ring *tx)
+{
+	return rte_eth_from_rings(name, &rx, 1, &tx, 1, rte_socket_id());
+}
+
+static struct dp_ring *make(uint32_t id, uint16_t port, struct node *n,
+			    const char *dev, bool io_worker)
+{
+	struct dp_ring_conf rc;
+	char err[256];
+	struct dp_ring *r;
+
+	memset(&rc, 0, sizeof(rc));
+	ordo_engine_config_defaults(&rc.engine);
+	rc.engine.my_id = id;
+	rc.engine.incarnation = 10 + id;
+	rc.engine.n_members = 2;
+	rc.engine.members[0] = 1;
+	rc.engine.members[1] = 2;
+	rc.engine.config_hash = 0x3017;
+	rc.engine.mtu -= (uint32_t)ORDO_SEAL_OVERHEAD;
+	rc.n_ports = 1;
+	rc.port_ids[0] = port;
+	rc.idle = &dp_idle_spin;
+	rc.socket = (int)rte_socket_id();
+	rc.stage_sample = 1;
+	rc.key = &key1;
+	rc.crypto_dev = dev;
+	rc.io_worker = io_worker;
+	r = dp_ring_create(&rc, &node_ops, n, err, sizeof(err));
+	if (r == NULL) {
+		fprintf(stderr, "test_worker: node %u: %s\n", id, err);
+		return NULL;
+	}
+	/* The ring PMD gives every port 00:00:00:00:00:00 and cannot change
+	 * it: each agent gets its own station address here, or each would
+	 * take the other's frames for its own (DP_DROP_FROM_SELF). */
+	r->ports[0].mac[0] = 0x02;
+	r->ports[0].mac[5] = (uint8_t)id;
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	char prefix[64], err[256];
+	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "512", "-l", "0",
+			prefix, "--log-level=lib.eal:error",
+			"--log-level=pmd.crypto.*:error", NULL };
+	struct rte_ring *ab, *ba;
+	uint8_t m1[32], m2[32];
+	int pa, pb, status;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-worker-%d",
+		 (int)getpid());
+	if (rte_eal_init(10, eal) < 0) {
+		fprintf(stderr, "test_worker: EAL failed\n");
+		return 1;
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		m1[i] = (uint8_t)(3 * i);
+		m2[i] = (uint8_t)(200 - i);
+	}
+	ordo_seal_key_init(&key1, m1, 32);
+	ordo_seal_key_init(&key2, m2, 32);
+	ab = rte_ring_create("test_ab", 4096, (int)rte_socket_id(),
+			     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	ba = rte_ring_create("test_ba", 4096, (int)rte_socket_id(),
+			     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	pa = ring_port("net_ring_a", ba, ab);
+	pb = ring_port("net_ring_b", ab, ba);
+	if (ab == NULL || ba == NULL || pa < 0 || pb < 0) {
+		fprintf(stderr, "test_worker: net_ring ports failed\n");
+		return 1;
+	}
+	ra = make(1, (uint16_t)pa, &na, "crypto_openssl_wa", true);
+	rb = make(2, (uint16_t)pb, &nb, "crypto_openssl_wb", false);
+	if (ra == NULL || rb == NULL)
+		return 1;
+	sealed0 = ra->seal->st.sealed;
+	if (dp_io_create(&io, ra, rte_lcore_id(), (int)rte_socket_id(), err,
+			 sizeof(err)) < 0) {
+		fprintf(stderr, "test_worker: %s\n", err);
+		return 1;
+	}
+	/* Tests never time: no turn of this test is "long" (stages.h). */
+	ra->stg.long_len = UINT64_MAX;
+	io.stg.long_len = UINT64_MAX;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(handoff_orders),
+		cmocka_unit_test(key_change),
+		cmocka_unit_test(rx_full_holds),
+		cmocka_unit_test(full_and_drain),
+	};
+	status = cmocka_run_group_tests(tests, NULL, NULL);
+	if (ra->io != NULL)
+		dp_io_destroy(&io);
+	dp_ring_destroy(ra);
+	dp_ring_destroy(rb);
+	rte_eal_cleanup();
+	return status;
+}

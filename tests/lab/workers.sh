@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The same 3-node lab (perf.sh: ordod + ordo-ctrld per node, ordo-perf
+# clients, order digests compared) twice in one session: the daemons with
+# two lcores (main and ring: no worker, the ring lcore owns the ports and
+# the crypto) and with three (the third is the crypto/io worker,
+# dataplane/worker.h). Passes when both runs check clean with the same
+# order on every node, every node of the second run started its worker,
+# and the worker took the crypto off the ring lcore (its open and seal
+# stages cost the ring lcore nothing; they cost the ring lcore something
+# without one). Prints, for each size, both runs' messages/s and the ring
+# lcore's cycles per ordered message side by side:
+#
+#   workers: size=S msgs_per_s=R0/R1 ring_cyc_per_msg=C0/C1 order=same/same
+#
+# Figures are measured; nothing here compares them against a bound (tests
+# never time). Environment: as perf.sh (SIZES, SECS, NODES, IDLE, ...).
+set -u
+cd "$(dirname "$0")/../.."
+LAB=tests/lab
+NODES=${NODES:-3}
+SIZES=${SIZES:-1024}
+SECS=${SECS:-2}
+export NODES SIZES SECS
+out=$(mktemp -d /tmp/ordo-workers.XXXXXX)
+bad=0
+
+run() { # name lcores
+	LAB_LCORES=$2 LAB_KEEP=1 LAB_DIR="$out/$1" LAB_NAME="ordow$1$$" \
+		bash $LAB/perf.sh > "$out/$1.out" 2> "$out/$1.err" || {
+		echo "workers: the $1 run failed:" >&2
+		tail -n 15 "$out/$1.err" "$out/$1.out" >&2
+		bad=1
+	}
+}
+field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
+
+run w0 "0@(0,1),1@(0,1)"
+run w1 "0@(0,1),1@(0,1),2@(0,1)"
+for ((i = 1; i <= NODES; i++)); do
+	grep -q '^ordod: lcores main=0 ring=1 worker=2' "$out/w1/node$i.log" || {
+		echo "workers: node $i of the worker run did not start its worker" >&2
+		bad=1
+	}
+	grep -q '^ordod: lcores main=0 ring=1$' "$out/w0/node$i.log" || {
+		echo "workers: node $i of the run without a worker is not on main+ring" >&2
+		bad=1
+	}
+done
+for s in $SIZES; do
+	a=$(grep "^perf-lab: size=$s " "$out/w0.out")
+	b=$(grep "^perf-lab: size=$s " "$out/w1.out")
+	sa=$(grep "^perf-lab-stages: size=$s " "$out/w0.out")
+	sb=$(grep "^perf-lab-stages: size=$s " "$out/w1.out")
+	for l in "$a" "$b"; do
+		[ "$(field "$l" checked)" = yes ] && [ "$(field "$l" order)" = same ] || bad=1
+	done
+	# Crypto on the ring lcore without a worker, never on it with one.
+	[ "$(field "$sb" cyc_open)" = 0 ] && [ "$(field "$sb" cyc_seal)" = 0 ] || {
+		echo "workers: size $s: the ring lcore still opens or seals with a worker" >&2
+		bad=1
+	}
+	[ "$(field "$sa" cyc_open)" != 0 ] || {
+		echo "workers: size $s: no crypto cycles on the ring lcore without a worker" >&2
+		bad=1
+	}
+	echo "workers: size=$s msgs_per_s=$(field "$a" rx_msgs_per_s)/$(field "$b" rx_msgs_per_s)" \
+	     "ring_cyc_per_msg=$(field "$a" cyc_per_msg)/$(field "$b" cyc_per_msg)" \
+	     "worker_cyc_per_msg=-/$(field "$b" worker_cyc_per_msg)" \
+	     "order=$(field "$a" order)/$(field "$b" order)"
+	echo "  no worker:  $sa"
+	echo "  one worker: $sb"
+done
+grep -h '^perf-lab-worker:' "$out/w1.out" | sed 's/^/  /'
+if [ "$bad" = 0 ]; then
+	rm -rf "$out"
+	echo "workers: 0 and 1 worker lcores, order checked on $NODES nodes: ok"
+else
+	echo "workers: FAILED (logs in $out)"
+fi
+exit "$bad"
