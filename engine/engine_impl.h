@@ -270,6 +270,7 @@ struct memb {
 	mset     agreed;      /* membership being committed */
 	uint64_t last_heard[ORDO_MAX_MEMBERS]; /* last packet from each */
 	uint64_t since;       /* this membership change started */
+	uint64_t started;     /* this engine started */
 	mset     heard_mature; /* whose heard sets are evidence */
 	mset     their_heard[ORDO_MAX_MEMBERS]; /* what each says it hears */
 	uint64_t their_heard_at[ORDO_MAX_MEMBERS]; /* when it said so */

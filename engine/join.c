@@ -311,6 +311,14 @@ static void consensus_check(struct ordo_engine *e)
 	    (eng_heard_now(e) & ~memb) != 0 &&
 	    e->now - m->since < LONELY_ROUNDS * e->cfg.consensus_ns)
 		return;
+	/* Just started (or restarted), we may hear no one yet although
+	 * others run: the members of a ring we were in ignore our joins while
+	 * its token still seems alive to them, and find it lost only after
+	 * token_loss_ns. A restart that formed a ring of itself at the first
+	 * consensus timeout stood alone beside a live peer (issue 12). */
+	if (memb == bit((int)e->my_idx) && (m->proc & ~memb) != 0 &&
+	    e->now - m->started < e->cfg.token_loss_ns + e->cfg.consensus_ns)
+		return;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
 			lowest = e->cfg.members[i];

@@ -179,6 +179,7 @@ void eng_memb_start(struct ordo_engine *e)
 	mset all = (mset)((1ull << e->cfg.n_members) - 1);
 
 	e->m.since = e->now;
+	e->m.started = e->now;
 
 	/* Optimistic: every configured member. Those absent are failed by the
 	 * consensus timeout, so a lone member still forms a ring. */
