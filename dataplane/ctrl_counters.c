@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dataplane/ctrl_counters.h"
+#include "dataplane/cworker.h"
 #include "dataplane/gateway/gateway.h"
 
 struct out {
@@ -143,6 +144,33 @@ static void worker(struct out *o, const struct dp_io_report *w)
 	section(o, "worker", false);
 }
 
+/* The client worker (dataplane/cworker.h), when one runs: its lcore's
+ * cycles per message handed over (written to every receiving client), the
+ * hand-off's references and copies, its back-pressure. */
+static void cworker(struct out *o, const struct dp_cw_report *c)
+{
+	section(o, "client_worker", true);
+	kv(o, "client_worker_lcore", c->lcore);
+	kv(o, "client_worker_items", c->items);
+	kv(o, "client_worker_msgs", c->msgs);
+	kv(o, "client_worker_records", c->records);
+	kv(o, "client_worker_busy_cycles", c->busy_cycles);
+	kv(o, "client_worker_busy_msgs", c->busy_msgs);
+	kv(o, "client_worker_busy_cycles_per_msg",
+	   c->busy_msgs ? c->busy_cycles / c->busy_msgs : 0);
+	kv(o, "client_worker_long_turns", c->long_turns);
+	kv(o, "client_worker_held_refs", c->held_refs);
+	kv(o, "client_worker_copied_msgs", c->copied_msgs);
+	kv(o, "client_worker_copied_bytes", c->copied_bytes);
+	kv(o, "client_worker_full_waits", c->full_waits);
+	kv(o, "client_worker_cuts", c->cuts);
+	kv(o, "client_worker_subs", c->subs);
+	kv(o, "client_worker_sub_heap", c->sub_heap);
+	kv(o, "client_worker_sub_full_turns", c->sub_full_turns);
+	kv(o, "client_worker_blocked_turns", c->blocked_turns);
+	section(o, "client_worker", false);
+}
+
 size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 {
 	const struct ordod_counters_src *src = arg;
@@ -166,6 +194,8 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "delivered_bytes", s.eng.delivered_bytes);
 	kv(&o, "ring_changes", s.eng.ring_changes);
 	kv(&o, "token_losses", s.eng.token_losses);
+	kv(&o, "flap_holds", s.eng.flap_holds);
+	kv(&o, "self_holds", s.eng.self_holds);
 	section(&o, "engine", false);
 	for (uint16_t i = 0; i < s.n_ports; i++) {
 		char name[48];
@@ -206,9 +236,28 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		kv(&o, "rx_stranger_accepted", s.rx_stranger);
 		section(&o, "drops", false);
 	}
+	if (s.frames) {
+		/* Frames held by handle (dataplane/ring_frames.h). */
+		section(&o, "frames", true);
+		kv(&o, "held", (uint64_t)s.frames_held);
+		kv(&o, "budget", (uint64_t)s.frames_budget);
+		kv(&o, "kept", s.eng.frames_kept);
+		kv(&o, "allocated", s.eng.frames_alloc);
+		kv(&o, "released", s.eng.frames_released);
+		kv(&o, "tx_ref", s.frames_tx_ref);
+		kv(&o, "tx_copy", s.frames_tx_copy);
+		kv(&o, "short", s.frames_short);
+		section(&o, "frames", false);
+	}
 	stages(&o, &s.stages);
 	if (s.io.on)
 		worker(&o, &s.io);
+	if (src->cw_read != NULL) {
+		struct dp_cw_report c;
+
+		src->cw_read(src->cw, &c);
+		cworker(&o, &c);
+	}
 	section(&o, "clients", true);
 	kv(&o, "attached", g->attached);
 	kv(&o, "detached", g->detached);

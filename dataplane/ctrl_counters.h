@@ -13,9 +13,15 @@
 
 struct dp_gateway;
 
+struct dp_cw_report;
+
 struct ordod_counters_src {
 	struct dp_ring *ring;
 	struct dp_gateway *gw;
+	/* The client worker, when one runs (dataplane/cworker.h): its
+	 * reader, so this file links without it. */
+	void (*cw_read)(const void *cw, struct dp_cw_report *out);
+	const void *cw;
 };
 
 /* snprintf-like: the length it needed. arg: struct ordod_counters_src. */

@@ -107,6 +107,8 @@ int ordod_lcores_pick(const char *conf_list, const char *conf_name,
 		     l = rte_get_next_lcore(l, 1, 0)) {
 			if (avail == 0)
 				out->worker = l;
+			else if (avail == 1)
+				out->cworker = l;
 			avail++;
 		}
 	if (workers > (int)avail) {
@@ -122,9 +124,9 @@ int ordod_lcores_pick(const char *conf_list, const char *conf_name,
 				 avail, out->main, out->ring);
 		return -EINVAL;
 	}
-	out->n_workers = workers >= 0 ? (unsigned)workers
-				      : avail < DP_MAX_WORKERS ? avail
-							       : DP_MAX_WORKERS;
+	/* Left to us, one: the client worker is asked for by name (on
+	 * 2 vCPUs a third busy lcore only takes turns from the others). */
+	out->n_workers = workers >= 0 ? (unsigned)workers : avail ? 1 : 0;
 	out->unused = avail - out->n_workers;
 	return 0;
 }

@@ -3,7 +3,8 @@
  * Which lcore does what (docs/architecture.md, "Processes, threads and
  * lcores"): the EAL's main lcore supervises, the first lcore after it runs
  * the ring (the protocol), the next one the crypto/io worker
- * (dataplane/worker.h). The list comes from the daemon's Lcores in the
+ * (dataplane/worker.h), and with --workers 2 the next one the client
+ * worker (dataplane/cworker.h). The list comes from the daemon's Lcores in the
  * configuration file or from EAL's own -l / --lcores / -c; both given and
  * different is refused, so a deployment never runs on lcores it did not
  * mean.
@@ -18,6 +19,7 @@ struct ordod_lcores {
 	unsigned main, ring;
 	unsigned n_workers;
 	unsigned worker;      /* valid when n_workers */
+	unsigned cworker;     /* the client worker: valid when n_workers > 1 */
 	unsigned unused;      /* enabled lcores given no job */
 };
 

@@ -20,7 +20,7 @@ enum opt_id {
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
 	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS, O_TOKEN_HOLD,
 	O_RUNTIME_DIR, O_NO_CLIENTS, O_CRYPTO, O_KEY_FILE, O_CRYPTO_DEV,
-	O_STAGE_SAMPLE, O_WORKERS,
+	O_STAGE_SAMPLE, O_WORKERS, O_COPY_STORE,
 };
 
 struct opt_doc {
@@ -62,7 +62,8 @@ static const struct opt_doc docs[] = {
 	{ NULL, 0, NULL, "lcore" },
 	{ "idle", O_IDLE, "spin|yield|backoff", "idle strategy: spin for production, backoff for labs" },
 	{ "idle-max-sleep-us", O_IDLE_SLEEP, "US", "backoff: longest sleep (1000)" },
-	{ "workers", O_WORKERS, "0|1", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto (default: 1 if the lcores give one; docs/architecture.md)" },
+	{ "workers", O_WORKERS, "0|1|2", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto, the next one reads and writes the clients' rings (--workers 2) (default: 1 if the lcores give one; docs/architecture.md)" },
+	{ "copy-store", O_COPY_STORE, NULL, "the engine copies packets into its own store, as before frames by handle (comparisons)" },
 	{ "stage-sample", O_STAGE_SAMPLE, "N|off", "time one loop turn in N stage by stage (64; 1: all; docs/performance.md)" },
 	{ NULL, 0, NULL, "built-in traffic" },
 	{ "traffic-msgs", O_T_MSGS, "N", "messages this node submits" },
@@ -265,8 +266,8 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 		uint32_t v;
 
 		if (parse_u32(arg, DP_MAX_WORKERS, &v))
-			return bad(name, arg, "0 or 1: this version has one "
-				   "kind of worker (ports and crypto)");
+			return bad(name, arg, "0, 1 or 2: ports and crypto, "
+				   "then the clients' delivery rings");
 		o->workers = (int)v;
 		return 0;
 	}
@@ -335,6 +336,7 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 			return bad(name, arg, "milliseconds");
 		return 0;
 	case O_PROMISC: o->promisc = true; return 0;
+	case O_COPY_STORE: o->copy_store = true; return 0;
 	case O_T_MSGS:
 		if (parse_u64(arg, UINT64_MAX / ORDO_MAX_MEMBERS, &o->traffic.msgs))
 			return bad(name, arg, "a message count");

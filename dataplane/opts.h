@@ -13,7 +13,7 @@
 #include "dataplane/traffic.h"
 
 #define OPTS_MAX_PORTS DP_MAX_PORTS
-#define DP_MAX_WORKERS 1u /* the crypto/io worker (worker.h) */
+#define DP_MAX_WORKERS 2u /* crypto/io (worker.h), clients (cworker.h) */
 
 struct ordod_opts {
 	const char *config;          /* --config FILE */
@@ -33,6 +33,7 @@ struct ordod_opts {
 	uint64_t idle_max_sleep_us;
 	uint32_t stage_sample;       /* 0: DP_STAGE_SAMPLE_DEFAULT */
 	int      workers;            /* --workers, -1: as the lcores allow */
+	bool     copy_store;         /* --copy-store: no frames by handle */
 	uint64_t token_timeout_us;
 	uint64_t token_loss_ms, consensus_ms, token_hold_us;
 	uint32_t window, personal_window, accel_window;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * ordod: the DPDK dataplane daemon. A primary process whose ring lcore
- * owns the ports and drives the protocol engine; the main lcore prints
- * stats and waits for SIGINT/SIGTERM.
+ * drives the protocol engine and, unless a crypto/io worker lcore does
+ * (worker.h, lcores.h), owns the ports and the crypto; the main lcore
+ * prints stats and waits for SIGINT/SIGTERM.
  *
  *   ordod [EAL options] -- [ordod options]      (ordod -- --help)
  *
@@ -43,6 +44,7 @@
 #include "dataplane/telemetry.h"
 #include "dataplane/traffic.h"
 #include "dataplane/worker.h"
+#include "dataplane/cworker.h"
 
 enum { EXIT_USAGE = 1, EXIT_EAL = 2, EXIT_RUNNING = 3, EXIT_CHECK = 4 };
 
@@ -115,6 +117,12 @@ static int run_on_lcore(void *arg)
 static int run_io_on_lcore(void *arg)
 {
 	dp_io_run(arg, &quit);
+	return 0;
+}
+
+static int run_cw_on_lcore(void *arg)
+{
+	dp_cw_run(arg, &quit);
 	return 0;
 }
 
@@ -223,7 +231,9 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 			c.fails++;
 		} else {
 			printf("ok   lcores: main %u, ring %u, %s\n", lc.main,
-			       lc.ring, lc.n_workers ? "a crypto/io worker" :
+			       lc.ring, lc.n_workers > 1 ?
+			       "a crypto/io worker and a client worker" :
+			       lc.n_workers ? "a crypto/io worker" :
 			       "no worker (the ring lcore owns ports and crypto)");
 		}
 		rc = resolve_ports(&s);
@@ -332,6 +342,9 @@ int main(int argc, char **argv)
 	struct ordod_lcores lc;
 	static struct dp_io io;
 	bool io_on = false;
+	static struct dp_cw cw;
+	struct dp_cw_report cwr;
+	bool cw_on = false;
 	static struct dp_gateway gw;
 	static struct dp_link link_;
 	bool gw_on = false;
@@ -395,6 +408,7 @@ int main(int argc, char **argv)
 	}
 	lcore = lc.ring;
 	setup.ring.io_worker = lc.n_workers > 0;
+	setup.ring.client_refs = lc.n_workers > 1 ? DP_CW_ITEMS : 0;
 	setup.ring.socket = (int)rte_lcore_to_socket_id(lcore);
 	for (uint16_t i = 0; i < setup.ring.n_ports; i++) {
 		int ps = rte_eth_dev_socket_id(setup.ring.port_ids[i]);
@@ -454,6 +468,25 @@ int main(int argc, char **argv)
 		gw_on = true;
 		job.local = &dp_gateway_ops;
 		job.local_ctx = &gw;
+		if (lc.n_workers > 1) {
+			rc = dp_cw_create(&cw, &gw, lc.cworker,
+					  (int)rte_lcore_to_socket_id(lc.cworker),
+					  setup.ring.idle,
+					  setup.ring.idle_max_park_ns, err,
+					  sizeof(err));
+			if (rc < 0) {
+				fprintf(stderr, "ordod: %s\n", err);
+				status = EXIT_USAGE;
+				goto out_traffic;
+			}
+			cw_on = true;
+		}
+	} else if (lc.n_workers > 1) {
+		fprintf(stderr, "ordod: note: no clients here (built-in "
+			"traffic or --no-clients): the client worker lcore "
+			"%u stays unused\n", lc.cworker);
+		lc.unused++;
+		lc.n_workers = 1;
 	}
 
 	if (lcore != rte_get_main_lcore()) {
@@ -503,6 +536,10 @@ int main(int argc, char **argv)
 
 		csrc.ring = job.ring;
 		csrc.gw = &gw;
+		if (cw_on) {
+			csrc.cw_read = dp_cw_read_any;
+			csrc.cw = &cw;
+		}
 		keyctl.ring = job.ring;
 		keyctl.ring_here = lcore == rte_get_main_lcore();
 		rc = dp_link_open(&link_, &gw, &lp, err, sizeof(err));
@@ -511,6 +548,8 @@ int main(int argc, char **argv)
 			status = EXIT_USAGE;
 			if (io_on)
 				dp_io_destroy(&io);
+			if (cw_on)
+				dp_cw_destroy(&cw);
 			dp_ring_destroy(job.ring);
 			goto out_traffic;
 		}
@@ -529,6 +568,8 @@ int main(int argc, char **argv)
 	printf("ordod: lcores main=%u ring=%u", lc.main, lcore);
 	if (io_on)
 		printf(" worker=%u (ports and crypto)", lc.worker);
+	if (cw_on)
+		printf(" client_worker=%u (client rings)", lc.cworker);
 	if (lc.unused)
 		printf(" unused=%u", lc.unused);
 	printf("\n");
@@ -551,15 +592,19 @@ int main(int argc, char **argv)
 		const struct dp_port *p = &job.ring->ports[i];
 
 		printf("ordod: port %u %s driver=%s mac=%02x:%02x:%02x:%02x:"
-		       "%02x:%02x link=%s%s\n", p->port_id, p->name, p->driver,
-		       p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4],
-		       p->mac[5], p->up ? "up" : "down",
-		       p->p2p ? " point-to-point" : "");
+		       "%02x:%02x link=%s%s%s%s\n", p->port_id, p->name,
+		       p->driver, p->mac[0], p->mac[1], p->mac[2], p->mac[3],
+		       p->mac[4], p->mac[5], p->up ? "up" : "down",
+		       p->p2p ? " point-to-point" : "",
+		       p->kif_fd >= 0 ? " kernel_if=" : "",
+		       p->kif_fd >= 0 ? p->kif_name : "");
 	}
 	fflush(stdout);
 
 	if (io_on)
 		rte_eal_remote_launch(run_io_on_lcore, &io, lc.worker);
+	if (cw_on)
+		rte_eal_remote_launch(run_cw_on_lcore, &cw, lc.cworker);
 	if (lcore != rte_get_main_lcore()) {
 		rte_eal_remote_launch(run_on_lcore, &job, lcore);
 		supervise(job.ring, o.stats_period, false, o.lock_dir, link);
@@ -567,6 +612,12 @@ int main(int argc, char **argv)
 		/* The worker drains what the ring lcore sent last. */
 		if (io_on)
 			rte_eal_wait_lcore(lc.worker);
+		/* So does the client worker, before the link tells the
+		 * clients and reclaims their slots. */
+		if (cw_on) {
+			dp_cw_ring_stop(&cw);
+			rte_eal_wait_lcore(lc.cworker);
+		}
 	} else {
 		supervise(job.ring, o.stats_period, true, o.lock_dir, link);
 	}
@@ -584,6 +635,24 @@ int main(int argc, char **argv)
 		       (unsigned long long)fin.traffic.digest,
 		       (unsigned long long)fin.traffic.fifo_errors);
 	dp_telemetry_unregister();
+	if (cw_on) {
+		dp_cw_read(&cw, &cwr);
+		printf("ordod: client worker lcore=%u items=%llu msgs=%llu "
+		       "records=%llu busy_cycles_per_msg=%llu held_refs=%llu "
+		       "copied_msgs=%llu copied_bytes=%llu full_waits=%llu "
+		       "cuts=%llu\n", cwr.lcore,
+		       (unsigned long long)cwr.items,
+		       (unsigned long long)cwr.msgs,
+		       (unsigned long long)cwr.records,
+		       (unsigned long long)(cwr.busy_msgs ?
+					    cwr.busy_cycles / cwr.busy_msgs : 0),
+		       (unsigned long long)cwr.held_refs,
+		       (unsigned long long)cwr.copied_msgs,
+		       (unsigned long long)cwr.copied_bytes,
+		       (unsigned long long)cwr.full_waits,
+		       (unsigned long long)cwr.cuts);
+		dp_cw_destroy(&cw);
+	}
 	if (io_on)
 		dp_io_destroy(&io);
 	dp_ring_destroy(job.ring);

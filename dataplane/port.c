@@ -14,8 +14,11 @@
  * that. tests/lab/memif-crash.sh kills peers mid-traffic to check it.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <rte_bus.h>
@@ -87,6 +90,7 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 	int rc;
 
 	memset(p, 0, sizeof(*p));
+	p->kif_fd = -1;
 	p->port_id = port_id;
 	p->index = index;
 	rte_eth_dev_get_name_by_port(port_id, p->name);
@@ -111,6 +115,16 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 			    strstr(da->args, "role=client") != NULL;
 	}
 	p->next_redial = REDIAL_PERIOD_NS; /* the ring's clock starts near 0 */
+	if (info.if_index != 0 && !p->fragile) {
+		if (if_indextoname(info.if_index, p->kif_name) != NULL)
+			p->kif_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+					   0);
+		if (p->kif_fd < 0)
+			fprintf(stderr, "ordod: port %s: cannot watch its "
+				"interface (index %u): %s; its link is the "
+				"device's word\n", p->name, info.if_index,
+				strerror(errno));
+	}
 	p->socket = rte_eth_dev_socket_id(port_id);
 	p->link_period = p->fragile ? LINK_PERIOD_FRAGILE_NS
 				    : LINK_PERIOD_DEFAULT_NS;
@@ -184,6 +198,23 @@ void dp_port_retire(struct dp_port *p)
 	p->c.link_changes++;
 }
 
+/* The kernel interface under the PMD is up (administratively) and running
+ * (carrier). The af_packet and af_xdp PMDs of DPDK 22.11 do not follow it:
+ * their link stays up from start to stop. If the flags cannot be read,
+ * the device's word stands. */
+static bool kernel_link_up(const struct dp_port *p)
+{
+	struct ifreq ifr;
+
+	if (p->kif_fd < 0)
+		return true;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, p->kif_name, sizeof(ifr.ifr_name) - 1);
+	if (ioctl(p->kif_fd, SIOCGIFFLAGS, &ifr) < 0)
+		return true;
+	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
 bool dp_port_link_poll(struct dp_port *p, uint64_t now)
 {
 	struct rte_eth_link link;
@@ -195,7 +226,7 @@ bool dp_port_link_poll(struct dp_port *p, uint64_t now)
 	memset(&link, 0, sizeof(link));
 	if (rte_eth_link_get_nowait(p->port_id, &link) < 0)
 		return false;
-	up = link.link_status == RTE_ETH_LINK_UP;
+	up = link.link_status == RTE_ETH_LINK_UP && kernel_link_up(p);
 	if (up == p->up)
 		return false;
 	p->up = up;
@@ -226,6 +257,10 @@ void dp_port_close(struct dp_port *p)
 		p->tx_n = 0;
 	}
 	p->up = false;
+	if (p->kif_fd >= 0) {
+		close(p->kif_fd);
+		p->kif_fd = -1;
+	}
 	rte_eth_dev_stop(p->port_id);
 	rte_eth_dev_close(p->port_id);
 }

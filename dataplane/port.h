@@ -46,6 +46,11 @@ struct dp_port {
 	uint64_t next_link_check; /* ns */
 	uint64_t link_period;     /* ns */
 	uint64_t next_redial;     /* ns */
+	/* A PMD over a kernel interface (af_packet, af_xdp) reports its link
+	 * up from start to stop whatever the interface does: we read the
+	 * interface's own flags too. -1: no kernel interface. */
+	int      kif_fd;
+	char     kif_name[DP_NAME_MAX];
 	struct rte_mbuf *tx_buf[DP_TX_BURST];
 	struct dp_port_counters c;
 	char     name[DP_NAME_MAX];
@@ -71,8 +76,10 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 		  struct rte_mempool *pool, const struct dp_port_conf *conf,
 		  char *err, size_t errlen);
 
-/* Read the link state (cheap: called from the slow path on a period).
- * Returns true when it changed. */
+/* Read the link state (cheap: called from the slow path on a period):
+ * the device's, and for a PMD over a kernel interface also whether that
+ * interface is up and running (ip link set down, carrier lost). Returns
+ * true when it changed. */
 bool dp_port_link_poll(struct dp_port *p, uint64_t now);
 
 /* A memif client whose link stayed down: stop and start it again, which

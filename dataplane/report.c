@@ -135,6 +135,14 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 	}
 	if (s->tx_no_port)
 		fprintf(f, "ordod: drop no_port=%" PRIu64 "\n", s->tx_no_port);
+	if (s->frames)
+		fprintf(f, "ordod: frames held=%" PRId64 " budget=%" PRId64
+			" kept=%" PRIu64 " allocated=%" PRIu64 " released=%"
+			PRIu64 " tx_ref=%" PRIu64 " tx_copy=%" PRIu64
+			" short=%" PRIu64 "\n", s->frames_held,
+			s->frames_budget, s->eng.frames_kept,
+			s->eng.frames_alloc, s->eng.frames_released,
+			s->frames_tx_ref, s->frames_tx_copy, s->frames_short);
 	if (s->crypto)
 		fprintf(f, "ordod: crypto sealed=%" PRIu64 " opened=%" PRIu64
 			" sending_key=%08x keys=%u key_changes=%" PRIu64

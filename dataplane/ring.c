@@ -16,6 +16,8 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/ring.h"
+#include "dataplane/ring_frames.h"
+#include "dataplane/stages_tsc.h"
 
 #define SLOW_PERIOD_NS     1000000ull    /* 1 ms */
 #define ANNOUNCE_PERIOD_NS 1000000000ull /* 1 s */
@@ -23,25 +25,20 @@
 
 static void announce_port(struct dp_ring *r, struct dp_port *p);
 
-/* Enter a stage; returns the one to go back to. A TSC read on a timed
- * turn, a predicted branch on the others. */
+/* The ring lcore's stage boundaries (stages_tsc.h). */
 static inline unsigned stage_in(struct dp_ring *r, unsigned stage)
 {
-	if (likely(!r->stg.on))
-		return 0;
-	return dp_stage_enter(&r->stg, stage, rte_rdtsc());
+	return dp_stage_in(&r->stg, stage);
 }
 
 static inline void stage_out(struct dp_ring *r, unsigned prev)
 {
-	if (unlikely(r->stg.on))
-		dp_stage_leave(&r->stg, prev, rte_rdtsc());
+	dp_stage_out(&r->stg, prev);
 }
 
 static inline void stage_items(struct dp_ring *r, unsigned stage, uint32_t n)
 {
-	if (unlikely(r->stg.on))
-		dp_stage_items(&r->stg, stage, n);
+	dp_stage_count(&r->stg, stage, n);
 }
 static void announce_rx(struct dp_ring *r, struct dp_port *p,
 			const struct dp_frame_view *v, uint32_t sender);
@@ -84,7 +81,8 @@ from_other_station(const struct dp_ring *r, const struct dp_frame_view *v)
  * can send a well-formed one — and forgotten when a ring forms without
  * that member, so a wrong first sighting cannot last). */
 static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
-			    const struct dp_frame_view *v, uint32_t sender)
+			    struct rte_mbuf *m, const struct dp_frame_view *v,
+			    uint32_t sender)
 {
 	unsigned st;
 	int rc;
@@ -96,7 +94,7 @@ static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
 	}
 	p->c.rx_ordo++;
 	st = stage_in(r, DP_STAGE_PROTOCOL);
-	rc = ordo_engine_rx(r->engine, v->pkt, v->len, r->now);
+	rc = dp_ring_engine_rx(r, m, v->pkt, v->len);
 	stage_out(r, st);
 	if (rc == 0 && unlikely(from_other_station(r, v)))
 		r->rx_stranger++;
@@ -158,7 +156,7 @@ static inline void rx_sealed(struct dp_ring *r, struct dp_port *p,
 	stage_items(r, DP_STAGE_OPEN, n);
 	for (uint16_t i = 0; i < n; i++) {
 		if (likely(rx[i].rc == 0))
-			rx_plain(r, p, &rx[i].v, rx[i].sender);
+			rx_plain(r, p, rx[i].m, &rx[i].v, rx[i].sender);
 		else if (rx[i].rc < 0)
 			p->c.drops[-rx[i].rc]++;
 	}
@@ -185,7 +183,7 @@ static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1],
 							       void *));
 			if (rx_frame(r, p, pkts[i], &v))
-				rx_plain(r, p, &v, 0);
+				rx_plain(r, p, pkts[i], &v, 0);
 		}
 	}
 	rte_pktmbuf_free_bulk(pkts, n);
@@ -207,7 +205,7 @@ static inline unsigned rx_io(struct dp_ring *r)
 		uint16_t port;
 
 		dp_io_rx_view(pkts[i], &v, &port, &sender);
-		rx_plain(r, &r->ports[port], &v, sender);
+		rx_plain(r, &r->ports[port], pkts[i], &v, sender);
 	}
 	if (n)
 		rte_pktmbuf_free_bulk(pkts, n);
@@ -283,6 +281,12 @@ static void ring_send(void *ctx, uint32_t dest, const void *pkt, uint32_t len)
 
 	ring_send_frames(r, dest, pkt, len);
 	stage_out(r, st);
+}
+
+void dp_ring_send_copy(void *ctx, uint32_t dest, const void *pkt,
+		       uint32_t len)
+{
+	ring_send(ctx, dest, pkt, len);
 }
 
 static void ring_send_frames(struct dp_ring *r, uint32_t dest,
@@ -412,6 +416,15 @@ const struct ordo_engine_ops dp_ring_engine_ops = {
 	.config_change = ring_config_change,
 };
 
+const struct ordo_engine_ops dp_ring_frame_ops = {
+	.send = ring_send,
+	.deliver = ring_deliver,
+	.config_change = ring_config_change,
+	.frame_alloc = dp_ring_frame_alloc,
+	.frame_send = dp_ring_frame_send,
+	.frame_release = dp_ring_frame_release,
+};
+
 void dp_ring_publish(struct dp_ring *r)
 {
 	struct dp_snapshot *s = &r->scratch;
@@ -439,6 +452,12 @@ void dp_ring_publish(struct dp_ring *r)
 	s->tx_no_port = r->tx_no_port;
 	s->tx_alone = r->tx_alone;
 	s->rx_stranger = r->rx_stranger;
+	s->frames = r->frames;
+	s->frames_held = r->frames_held;
+	s->frames_budget = r->frames_budget;
+	s->frames_tx_ref = r->frames_tx_ref;
+	s->frames_tx_copy = r->frames_tx_copy;
+	s->frames_short = r->frames_short;
 	s->announces_rx = r->announces_rx;
 	s->announces_tx = r->announces_tx;
 	s->announces_bad = r->announces_bad;
@@ -534,6 +553,27 @@ announce_rx(struct dp_ring *r, struct dp_port *p, const struct dp_frame_view *v,
 	}
 }
 
+/* The engine dampens its own flapping link (engine/flap.c): tell it when
+ * our link goes down or comes up. Up while any LAN port is. A
+ * point-to-point port (memif) goes down when its one peer goes away: that
+ * is the peer's fault, not our link's, and is not reported. */
+static void link_feed(struct dp_ring *r)
+{
+	bool up = false, lan = false;
+
+	for (uint16_t i = 0; i < r->n_ports; i++) {
+		if (r->ports[i].p2p)
+			continue;
+		lan = true;
+		up |= r->ports[i].up;
+	}
+	if (!lan || up == r->link_up)
+		return;
+	r->link_up = up;
+	ordo_engine_link(r->engine, up, r->now);
+	r->deadline = ordo_engine_next_deadline(r->engine);
+}
+
 static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 {
 	r->next_slow = r->now + SLOW_PERIOD_NS;
@@ -557,6 +597,7 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 		else
 			dp_peers_forget_port(&r->peers, p->index);
 	}
+	link_feed(r);
 	if (r->now >= r->next_announce)
 		dp_ring_announce(r);
 	dp_ring_publish(r);
@@ -578,7 +619,7 @@ void dp_ring_flush(struct dp_ring *r)
 	unsigned st = stage_in(r, DP_STAGE_TX);
 
 	if (r->io != NULL) {
-		dp_io_tx_push(r->io);
+		dp_io_tx_turn(r->io);
 		stage_out(r, st);
 		return;
 	}

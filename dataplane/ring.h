@@ -72,6 +72,12 @@ struct dp_ring_conf {
 	/* A crypto/io worker lcore will own the ports (worker.h): room in
 	 * the pool for the frames in its hand-off rings. */
 	bool     io_worker;
+	/* A client worker (cworker.h) keeps delivered frames by reference:
+	 * room in the pool for one per item it may have in flight. */
+	uint32_t client_refs;
+	/* The engine copies every packet into its own store instead of
+	 * holding frames by handle (ring_frames.c); for comparisons. */
+	bool     copy_store;
 };
 
 #define DP_STAGE_SAMPLE_DEFAULT 64u
@@ -94,6 +100,15 @@ struct dp_ring {
 	struct dp_peers peers;
 	struct dp_seal *seal;  /* NULL: crypto off */
 	struct dp_io *io;      /* NULL: this lcore owns ports and crypto */
+	/* Frames held by the engine (ring_frames.c): on unless copy_store;
+	 * where the packet starts in an mbuf (framing, envelope header);
+	 * how many the engine holds and may hold (the pool's spare). */
+	bool     frames;
+	uint32_t frame_off;
+	int64_t  frames_held, frames_budget;
+	uint64_t frames_tx_ref;   /* sent as the stored frame itself */
+	uint64_t frames_tx_copy;  /* stored frames sent as a copy */
+	uint64_t frames_short;    /* frame_alloc over budget: copied */
 	struct dp_stages stg;  /* what each stage of a turn costs */
 	uint64_t loops;
 	uint64_t events;     /* frames built + deliveries + config changes */
@@ -113,6 +128,8 @@ struct dp_ring {
 	uint64_t engine_heap_bytes;  /* ... and from the heap (short) */
 	uint8_t  ring_no;
 	uint64_t next_announce;     /* ns: periodic announcement */
+	bool     link_up;           /* what the engine was last told of our
+				     * link: up while any port is */
 	uint64_t next_answer;       /* ns: earliest answer to a stranger */
 	uint64_t announces_rx, announces_tx, announces_bad;
 	uint64_t config_changes;
@@ -122,6 +139,10 @@ struct dp_ring {
 	struct dp_snapshot scratch;
 	struct dp_published pub __attribute__((aligned(64)));
 };
+
+/* The engine ops: copying packets, or holding frames by handle. */
+extern const struct ordo_engine_ops dp_ring_engine_ops;
+extern const struct ordo_engine_ops dp_ring_frame_ops;
 
 /* Build the ring: mempool on conf->socket, ports started, engine created
  * and started. local may be NULL (deliveries are only counted). Returns

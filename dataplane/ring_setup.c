@@ -15,7 +15,6 @@
 
 #include "dataplane/ring.h"
 
-extern const struct ordo_engine_ops dp_ring_engine_ops;
 
 #define POOL_CACHE 256u
 
@@ -122,20 +121,35 @@ static void eng_free(void *ctx, void *p)
 		free(p);
 }
 
-static uint32_t pool_size(const struct dp_ring_conf *c)
+/* mbufs the ports need (rx rings full, tx rings full, a burst each,
+ * the lcore caches, and slack), and a worker's (below). */
+static uint32_t port_need(const struct dp_ring_conf *c)
 {
 	uint32_t rx = c->port.rx_desc ? c->port.rx_desc : 1024;
 	uint32_t tx = c->port.tx_desc ? c->port.tx_desc : 1024;
+	uint32_t n = c->n_ports * (rx + tx + DP_TX_BURST) + 4 * POOL_CACHE +
+		     2048;
+
+	/* Frames in a worker's hand-off rings, the ring lcore's stage, the
+	 * worker's held burst and seal batch, and its pool cache. */
+	if (c->io_worker)
+		n += 2 * DP_IO_RING_SIZE + DP_IO_STAGE + DP_RX_BURST +
+		     DP_SEAL_BURST + POOL_CACHE;
+	n += c->client_refs;
+	return n;
+}
+
+/* Frames the engine holds by handle (ring_frames.h): a store in the
+ * steady state holds about two rotations of packets (stability trails
+ * the aru), a few global windows; beyond the budget it copies. */
+#define FRAMES_MIN 2048u
+
+static uint32_t pool_size(const struct dp_ring_conf *c)
+{
 	uint32_t n = c->n_mbufs;
 
 	if (n == 0)
-		n = c->n_ports * (rx + tx + DP_TX_BURST) + 4 * POOL_CACHE +
-		    2048;
-	/* Frames in a worker's hand-off rings, the ring lcore's stage, the
-	 * worker's held burst and seal batch, and its pool cache. */
-	if (c->n_mbufs == 0 && c->io_worker)
-		n += 2 * DP_IO_RING_SIZE + DP_IO_STAGE + DP_RX_BURST +
-		     DP_SEAL_BURST + POOL_CACHE;
+		n = port_need(c) + (c->copy_store ? 0 : FRAMES_MIN);
 	/* A mempool is most compact at 2^k - 1 elements. */
 	uint32_t p = 1;
 	while (p - 1 < n)
@@ -241,7 +255,16 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	r->engine_mem = (struct ordo_engine_mem){
 		.alloc = eng_alloc, .grow = eng_grow, .free = eng_free, .ctx = r,
 	};
-	r->engine = ordo_engine_create_mem(&conf->engine, &dp_ring_engine_ops,
+	/* Frames by handle: what the pool holds beyond the ports' need. */
+	r->frames = !conf->copy_store &&
+		    pool_size(conf) > port_need(conf) + DP_RX_BURST;
+	r->frame_off = dp_frame_hdr_len(&r->framer) +
+		       (r->seal != NULL ? (uint32_t)sizeof(struct ordo_seal_hdr)
+					: 0);
+	r->frames_budget = r->frames ? pool_size(conf) - port_need(conf) : 0;
+	r->engine = ordo_engine_create_mem(&conf->engine,
+					   r->frames ? &dp_ring_frame_ops
+						     : &dp_ring_engine_ops,
 					   r, &r->engine_mem);
 	if (r->engine == NULL) {
 		rc = -errno;
@@ -259,6 +282,7 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	r->now = dp_clock_ns(&r->clock);
 	dp_ring_announce(r);
 	ordo_engine_start(r->engine, r->now);
+	r->link_up = true; /* the engine's own assumption until told */
 	r->deadline = ordo_engine_next_deadline(r->engine);
 	/* Whatever start sent goes out now, before the first turn. */
 	dp_ring_flush(r);

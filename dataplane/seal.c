@@ -58,6 +58,8 @@ void dp_seal_fini(struct dp_seal *s)
 	/* Frames built after the last flush never leave. */
 	for (uint16_t i = 0; i < s->tx_n; i++) {
 		rte_pktmbuf_free(s->tx_ops[i]->sym->m_src);
+		if (s->tx_ops[i]->sym->m_dst != NULL)
+			rte_pktmbuf_free(s->tx_ops[i]->sym->m_dst);
 		rte_crypto_op_free(s->tx_ops[i]);
 	}
 	s->tx_n = 0;
@@ -91,7 +93,7 @@ static void run(struct dp_seal *s, struct rte_crypto_op **ops, uint16_t n)
 }
 
 static inline void fill_op(struct rte_crypto_op *op, struct rte_mbuf *m,
-			   uint32_t env_off, uint32_t plen,
+			   struct rte_mbuf *out, uint32_t env_off, uint32_t plen,
 			   const struct ordo_seal_hdr *h, const uint8_t *src_mac,
 			   uint16_t ethertype_be, uint32_t src_ip_be, void *sess)
 {
@@ -108,21 +110,24 @@ static inline void fill_op(struct rte_crypto_op *op, struct rte_mbuf *m,
 	aad->ethertype = ethertype_be;
 	aad->src_ip = src_ip_be;
 	aad->pad = 0;
+	/* Out of place (out != NULL): the same offsets in both frames. */
 	sym->m_src = m;
-	sym->m_dst = NULL;
+	sym->m_dst = out;
+	if (out == NULL)
+		out = m;
 	sym->aead.data.offset = env_off + (uint32_t)sizeof(*h);
 	sym->aead.data.length = plen;
-	sym->aead.digest.data = rte_pktmbuf_mtod_offset(m, uint8_t *, tag_off);
-	sym->aead.digest.phys_addr = rte_pktmbuf_iova_offset(m, tag_off);
+	sym->aead.digest.data = rte_pktmbuf_mtod_offset(out, uint8_t *, tag_off);
+	sym->aead.digest.phys_addr = rte_pktmbuf_iova_offset(out, tag_off);
 	sym->aead.aad.data = (uint8_t *)aad;
 	sym->aead.aad.phys_addr = rte_crypto_op_ctophys_offset(op, SEAL_AAD_OFF);
 	rte_crypto_op_attach_sym_session(op, sess);
 }
 
-int dp_seal_tx_add(struct dp_seal *s, struct dp_port *ports,
-		   struct rte_mbuf *m, uint32_t hl, uint32_t plen,
-		   const uint8_t *src_mac, uint16_t ethertype_be,
-		   uint32_t src_ip_be, uint16_t port)
+static int tx_add(struct dp_seal *s, struct dp_port *ports,
+		  struct rte_mbuf *m, struct rte_mbuf *out, uint32_t hl,
+		  uint32_t plen, const uint8_t *src_mac, uint16_t ethertype_be,
+		  uint32_t src_ip_be, uint16_t port)
 {
 	const struct dp_seal_key *k = &s->keys[s->tx_key];
 	struct rte_crypto_op *op;
@@ -140,16 +145,40 @@ int dp_seal_tx_add(struct dp_seal *s, struct dp_port *ports,
 	h.sender = __builtin_bswap32(s->my_id);
 	h.incarnation = s->incarnation_be;
 	h.counter = __builtin_bswap64(++s->counter);
-	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, hl), &h, sizeof(h));
-	fill_op(op, m, hl, plen, &h, src_mac, ethertype_be, src_ip_be, k->enc);
+	memcpy(rte_pktmbuf_mtod_offset(out != NULL ? out : m, uint8_t *, hl),
+	       &h, sizeof(h));
+	fill_op(op, m, out, hl, plen, &h, src_mac, ethertype_be, src_ip_be,
+		k->enc);
+	if (out != NULL)
+		rte_mbuf_refcnt_update(m, 1); /* until the op is done */
 	s->tx_ops[s->tx_n] = op;
+	s->tx_slot[s->tx_n] = (uint8_t)s->tx_key;
 	s->tx_port[s->tx_n++] = port;
 	return 0;
 }
 
+int dp_seal_tx_add(struct dp_seal *s, struct dp_port *ports,
+		   struct rte_mbuf *m, uint32_t hl, uint32_t plen,
+		   const uint8_t *src_mac, uint16_t ethertype_be,
+		   uint32_t src_ip_be, uint16_t port)
+{
+	return tx_add(s, ports, m, NULL, hl, plen, src_mac, ethertype_be,
+		      src_ip_be, port);
+}
+
+int dp_seal_tx_add_ref(struct dp_seal *s, struct dp_port *ports,
+		       struct rte_mbuf *src, struct rte_mbuf *dst, uint32_t hl,
+		       uint32_t plen, const uint8_t *src_mac,
+		       uint16_t ethertype_be, uint32_t src_ip_be, uint16_t port)
+{
+	return tx_add(s, ports, src, dst, hl, plen, src_mac, ethertype_be,
+		      src_ip_be, port);
+}
+
+_Static_assert(ORDO_SEAL_MAX_KEYS <= UINT8_MAX, "a key slot fits tx_slot");
+
 unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 {
-	struct dp_seal_key *k = &s->keys[s->tx_key];
 	uint16_t n = s->tx_n;
 	unsigned ok = 0, st = DP_STAGE_MAX;
 
@@ -162,23 +191,31 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_crypto_op *op = s->tx_ops[i];
 		struct dp_port *p = &ports[s->tx_port[i]];
+		struct rte_mbuf *wire;
 
 		if (unlikely(op == NULL)) {
 			p->c.drops[DP_DROP_SEAL_DEV]++;
 			continue;
 		}
+		/* Out of place: the wire frame is m_dst; our reference on
+		 * the plaintext frame (m_src) goes. */
+		wire = op->sym->m_src;
+		if (op->sym->m_dst != NULL) {
+			rte_pktmbuf_free(wire);
+			wire = op->sym->m_dst;
+		}
 		if (likely(op->status == RTE_CRYPTO_OP_STATUS_SUCCESS)) {
-			dp_port_enqueue(p, op->sym->m_src);
+			dp_port_enqueue(p, wire);
+			s->keys[s->tx_slot[i]].sealed++;
 			ok++;
 		} else {
 			p->c.drops[DP_DROP_SEAL_DEV]++;
-			rte_pktmbuf_free(op->sym->m_src);
+			rte_pktmbuf_free(wire);
 		}
 		rte_crypto_op_free(op);
 	}
 	if (st != DP_STAGE_MAX)
 		dp_stage_leave(s->stages, st, rte_rdtsc());
-	k->sealed += ok;
 	s->st.sealed += ok;
 	return ok;
 }
@@ -271,7 +308,7 @@ void dp_seal_rx_open(struct dp_seal *s, struct dp_seal_rx *rx, uint16_t n,
 		struct ordo_seal_hdr h;
 
 		memcpy(&h, x->v.pkt, sizeof(h));
-		fill_op(ops[j], x->m,
+		fill_op(ops[j], x->m, NULL,
 			(uint32_t)(x->v.pkt - rte_pktmbuf_mtod(x->m, uint8_t *)),
 			x->v.len - (uint32_t)ORDO_SEAL_OVERHEAD, &h, x->v.src_mac,
 			ethertype_be, x->v.src_ip_be,

@@ -108,8 +108,11 @@ struct dp_seal {
 	uint32_t members[ORDO_MAX_MEMBERS];
 	struct rte_mempool *op_pool;
 	uint16_t tx_n;
+	bool     oop;                  /* the device seals out of place */
 	struct rte_crypto_op *tx_ops[DP_SEAL_BURST];
 	uint16_t tx_port[DP_SEAL_BURST];
+	uint8_t  tx_slot[DP_SEAL_BURST]; /* the key each was sealed with: a
+					  * USE may land mid-burst */
 	struct dp_seal_key keys[ORDO_SEAL_MAX_KEYS];
 	struct ordo_replay replay[ORDO_MAX_MEMBERS];
 	struct dp_seal_stats st;
@@ -152,6 +155,19 @@ int dp_seal_tx_add(struct dp_seal *s, struct dp_port *ports,
 		   struct rte_mbuf *m, uint32_t hl, uint32_t plen,
 		   const uint8_t *src_mac, uint16_t ethertype_be,
 		   uint32_t src_ip_be, uint16_t port);
+
+/* As tx_add, out of place (only when s->oop): src holds the plaintext
+ * packet at offset hl + sizeof(struct ordo_seal_hdr) and is only read;
+ * dst is a fresh frame of hl + ORDO_SEAL_OVERHEAD + plen bytes whose
+ * framing the caller wrote. The cipher pass writes the wire frame into dst
+ * (the crypto transform, not an extra copy: in place it runs over a copy
+ * of the packet instead). Takes a reference on src until the op is done;
+ * dst is queued on the port. Same returns as tx_add (the caller frees
+ * dst and keeps its own reference on src). */
+int dp_seal_tx_add_ref(struct dp_seal *s, struct dp_port *ports,
+		       struct rte_mbuf *src, struct rte_mbuf *dst, uint32_t hl,
+		       uint32_t plen, const uint8_t *src_mac,
+		       uint16_t ethertype_be, uint32_t src_ip_be, uint16_t port);
 
 /* Seal what tx_add queued and put each frame on its port (dp_port_enqueue),
  * in the order added. Returns frames sealed. */

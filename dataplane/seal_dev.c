@@ -126,6 +126,9 @@ int seal_dev_open(struct dp_seal *s, const char *want, int socket,
 		return rc;
 	rte_cryptodev_info_get(s->dev_id, &info);
 	snprintf(s->driver, sizeof(s->driver), "%s", info.driver_name);
+	/* Out of place: the stored plaintext frame in, a new wire frame out
+	 * (dp_seal_tx_add_ref). A device without it seals a copy in place. */
+	s->oop = (info.feature_flags & RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT) != 0;
 	sess_size = rte_cryptodev_sym_get_private_session_size(s->dev_id);
 	snprintf(name, sizeof(name), "ordo_sess_%u", s->my_id);
 	s->sess_pool = rte_cryptodev_sym_session_pool_create(

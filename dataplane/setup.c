@@ -245,6 +245,7 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 	s->ring.idle = dp_idle_by_name(s->idle_name);
 	s->ring.idle_max_park_ns = o->idle_max_sleep_us * 1000;
 	s->ring.stage_sample = o->stage_sample;
+	s->ring.copy_store = o->copy_store;
 	if (s->conf == NULL) {
 		/* Without a file, daemons are named by their address. */
 		s->n_names = e->n_members;

@@ -55,6 +55,11 @@ struct dp_snapshot {
 	uint64_t tx_no_port;      /* frames with no port up to take them */
 	uint64_t tx_alone;        /* data packets of a ring of one, not sent */
 	uint64_t rx_stranger;     /* taken by the engine from no member's station */
+	/* Frames by handle (ring_frames.h): on, held now and the budget,
+	 * held frames sent as themselves or as a copy, allocations refused. */
+	bool     frames;
+	int64_t  frames_held, frames_budget;
+	uint64_t frames_tx_ref, frames_tx_copy, frames_short;
 	uint64_t announces_rx, announces_tx, announces_bad;
 	uint64_t config_changes;
 	uint32_t ring_members;    /* members of the ring we are in now */

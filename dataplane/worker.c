@@ -78,6 +78,7 @@ int dp_io_create(struct dp_io *w, struct dp_ring *r, unsigned lcore,
 	w->lcore = lcore;
 	w->w.on = true;
 	w->w.lcore = lcore;
+	w->seen.r = w->w; /* until the worker first publishes */
 	/* From here the seal is the worker's: its queued frames go out on
 	 * our ports, its port enqueue is our tx stage. */
 	if (w->seal != NULL)
@@ -174,11 +175,17 @@ void dp_io_ring_stop(struct dp_io *w)
 _Static_assert(sizeof(struct dp_port_counters) % sizeof(uint64_t) == 0,
 	       "port counters are 64-bit words");
 
-void dp_io_report_into(const struct dp_io *w, struct dp_snapshot *s)
+void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s)
 {
 	struct dp_io_pub p;
 
-	dp_io_read(w, &p);
+	/* The ring lcore never waits for another thread: a worker preempted
+	 * in the middle of publishing (lcores sharing CPUs) would stall the
+	 * protocol for as long as it stays off its CPU. */
+	if (dp_io_try_read(w, &p))
+		w->seen = p;
+	else
+		p = w->seen;
 	for (uint16_t i = 0; i < s->n_ports && i < w->n_ports; i++) {
 		uint64_t *a = (uint64_t *)&s->ports[i].c;
 		const uint64_t *b = (const uint64_t *)&p.ports[i];

@@ -26,9 +26,10 @@
  * the opened frames and bursts no more until they fit (counted:
  * rx_held_turns); the port's queue absorbs or drops, as it would for a
  * busy ring lcore. tx: the ring lcore stages what the ring cannot take
- * yet and retries every turn; past DP_IO_STAGE frames it drops data and
- * token frames (counted: tx_dropped), which the protocol recovers (the
- * engine retransmits lost data, the token is resent on its timer). A
+ * yet and retries every turn; past DP_IO_STAGE - DP_IO_RESERVE frames it
+ * drops every frame it builds (counted: tx_dropped), which the protocol
+ * recovers (the engine retransmits lost data, the token and membership
+ * messages are resent on their timers). A
  * client message the engine accepted stays in the engine until it is
  * delivered everywhere: dropping a frame never loses it.
  *
@@ -68,8 +69,13 @@ struct dp_io_meta {
 	uint16_t mac_off;    /* rx: source MAC, from the buffer's start */
 	uint16_t port;       /* index into the ring's ports */
 	uint16_t hl;         /* tx: framing bytes */
-	uint16_t pad;
+	uint16_t flags;      /* tx: DP_IO_F_* */
 };
+
+/* tx: a frame the engine holds (dataplane/ring_frames.h): the worker
+ * seals it out of place into a new frame and drops the reference it was
+ * given; the held frame stays plaintext. */
+#define DP_IO_F_HELD 1u
 
 extern int dp_io_meta_off; /* dynfield offset, set by dp_io_create */
 
@@ -146,6 +152,8 @@ struct dp_io {
 	uint32_t use_pending;      /* a USE submitted, not yet delivered */
 	struct ordo_seal_use use_sent; /* ... which, to submit again */
 	bool     ring_stopped;     /* the ring lcore will put no more */
+	struct dp_io_pub seen;     /* the worker's last complete publication
+				    * the ring lcore read (dp_io_report_into) */
 
 	/* cold */
 	unsigned lcore;
@@ -171,8 +179,12 @@ void dp_io_run(struct dp_io *w, volatile bool *quit);
  * rings. */
 void dp_io_destroy(struct dp_io *w);
 
-/* Read the worker's published counters; any thread. */
+/* Read the worker's published counters; any thread. Waits while the
+ * worker is publishing. */
 void dp_io_read(const struct dp_io *w, struct dp_io_pub *out);
+
+/* One try: false (out undefined) if the worker was publishing. */
+bool dp_io_try_read(const struct dp_io *w, struct dp_io_pub *out);
 
 /* --- ring side: called by ring.c on the ring lcore -------------------- */
 
@@ -185,24 +197,38 @@ static inline unsigned dp_io_tx_push(struct dp_io *w)
 	if (n == 0)
 		return 0;
 	k = rte_ring_sp_enqueue_burst(w->tx, (void *const *)w->stage, n, NULL);
-	if (unlikely(k < n)) {
-		w->tx_staged_turns++;
+	if (unlikely(k < n))
 		memmove(w->stage, w->stage + k, (n - k) * sizeof(w->stage[0]));
-	}
 	w->stage_n = (uint16_t)(n - k);
 	return k;
 }
 
+/* The end of a ring turn: push, and count the turn if frames stay staged
+ * (once per turn, however many frames were built against a full ring). */
+static inline unsigned dp_io_tx_turn(struct dp_io *w)
+{
+	unsigned k = dp_io_tx_push(w);
+
+	if (unlikely(w->stage_n != 0))
+		w->tx_staged_turns++;
+	return k;
+}
+
 /* A built frame for port (index), hl bytes of framing, plen of packet
- * behind the envelope's room. Returns false if it was dropped (freed). */
-static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
-				  uint32_t hl, uint32_t plen, uint16_t port)
+ * behind the envelope's room. Returns false if it was dropped (freed).
+ * dp_io_tx_held: a frame the engine holds, sealed out of place (the
+ * caller took a reference for the worker; the seal must work out of
+ * place, seal.h oop). */
+static inline bool dp_io__tx(struct dp_io *w, struct rte_mbuf *m,
+			     uint32_t hl, uint32_t plen, uint16_t port,
+			     uint16_t flags)
 {
 	struct dp_io_meta *meta = dp_io_meta(m);
 
 	meta->port = port;
 	meta->hl = (uint16_t)hl;
 	meta->plen = plen;
+	meta->flags = flags;
 	if (unlikely(w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE)) {
 		dp_io_tx_push(w);
 		if (w->stage_n >= DP_IO_STAGE - DP_IO_RESERVE) {
@@ -213,6 +239,18 @@ static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
 	}
 	w->stage[w->stage_n++] = m;
 	return true;
+}
+
+static inline bool dp_io_tx_frame(struct dp_io *w, struct rte_mbuf *m,
+				  uint32_t hl, uint32_t plen, uint16_t port)
+{
+	return dp_io__tx(w, m, hl, plen, port, 0);
+}
+
+static inline bool dp_io_tx_held(struct dp_io *w, struct rte_mbuf *m,
+				 uint32_t hl, uint32_t plen, uint16_t port)
+{
+	return dp_io__tx(w, m, hl, plen, port, DP_IO_F_HELD);
 }
 
 /* Up to n plaintext frames from the worker. */
@@ -252,8 +290,9 @@ void dp_io_ring_changed(struct dp_io *w, dp_seal_submit_fn submit,
 void dp_io_ring_stop(struct dp_io *w);
 
 /* Into the ring's snapshot: ports' counters added, the seal's, the
- * worker's report with the ring side's counters. */
+ * worker's report with the ring side's counters. Never waits for the
+ * worker: if it is publishing, its previous publication is used. */
 struct dp_snapshot;
-void dp_io_report_into(const struct dp_io *w, struct dp_snapshot *s);
+void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s);
 
 #endif /* ORDO_DP_WORKER_H */

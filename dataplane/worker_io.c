@@ -14,28 +14,10 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
+#include "dataplane/stages_tsc.h"
 #include "dataplane/worker.h"
 
 #define SLOW_PERIOD_NS 1000000ull /* 1 ms: key mailbox, stall window, publish */
-
-static inline unsigned stage_in(struct dp_io *w, unsigned stage)
-{
-	if (likely(!w->stg.on))
-		return 0;
-	return dp_stage_enter(&w->stg, stage, rte_rdtsc());
-}
-
-static inline void stage_out(struct dp_io *w, unsigned prev)
-{
-	if (unlikely(w->stg.on))
-		dp_stage_leave(&w->stg, prev, rte_rdtsc());
-}
-
-static inline void stage_items(struct dp_io *w, unsigned stage, uint32_t n)
-{
-	if (unlikely(w->stg.on))
-		dp_stage_items(&w->stg, stage, n);
-}
 
 /* Hand held frames to the ring lcore, in order. Returns true when none
  * are left. */
@@ -91,14 +73,14 @@ static unsigned rx_port(struct dp_io *w, struct dp_port *p)
 {
 	struct rte_mbuf *pkts[DP_RX_BURST], *bad[DP_RX_BURST];
 	struct dp_seal_rx rx[DP_RX_BURST];
-	unsigned st = stage_in(w, DP_STAGE_RX), s2, nbad = 0;
+	unsigned st = dp_stage_in(&w->stg, DP_STAGE_RX), s2, nbad = 0;
 	uint16_t n = dp_port_rx(p, pkts, DP_RX_BURST);
 
 	if (n == 0) {
-		stage_out(w, st);
+		dp_stage_out(&w->stg, st);
 		return 0;
 	}
-	stage_items(w, DP_STAGE_RX, n);
+	dp_stage_count(&w->stg, DP_STAGE_RX, n);
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -107,10 +89,10 @@ static unsigned rx_port(struct dp_io *w, struct dp_port *p)
 		rx[i].rc = parse(w, p, pkts[i], &rx[i].v);
 	}
 	if (w->seal != NULL) {
-		s2 = stage_in(w, DP_STAGE_OPEN);
+		s2 = dp_stage_in(&w->stg, DP_STAGE_OPEN);
 		dp_seal_rx_open(w->seal, rx, n, w->framer.ethertype_be, w->now);
-		stage_out(w, s2);
-		stage_items(w, DP_STAGE_OPEN, n);
+		dp_stage_out(&w->stg, s2);
+		dp_stage_count(&w->stg, DP_STAGE_OPEN, n);
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (likely(rx[i].rc == 0)) {
@@ -126,7 +108,7 @@ static unsigned rx_port(struct dp_io *w, struct dp_port *p)
 		rte_pktmbuf_free_bulk(bad, nbad);
 	/* What does not fit waits (counted when the next turn finds it). */
 	give_held(w);
-	stage_out(w, st);
+	dp_stage_out(&w->stg, st);
 	return n;
 }
 
@@ -143,6 +125,39 @@ static void key_mark(struct dp_io *w, uint32_t key_id)
 		dp_seal_use_delivered(w->seal, &u);
 }
 
+/* A frame the engine holds (DP_IO_F_HELD): sealed out of place into a
+ * new frame toward the group, so the held one stays plaintext for its
+ * retransmission; the reference we were given goes once the op holds
+ * its own. Returns 0 or a negative enum dp_drop (m still ours). */
+static int seal_held(struct dp_io *w, struct dp_port *p, struct rte_mbuf *m,
+		     const struct dp_io_meta *meta)
+{
+	uint32_t env = (uint32_t)ORDO_SEAL_OVERHEAD;
+	struct rte_mbuf *d = rte_pktmbuf_alloc(m->pool);
+	uint8_t *buf;
+	int rc;
+
+	if (unlikely(d == NULL))
+		return -DP_DROP_NO_MBUF;
+	buf = (uint8_t *)rte_pktmbuf_append(d, (uint16_t)(meta->hl + env +
+							  meta->plen));
+	if (unlikely(buf == NULL)) {
+		rte_pktmbuf_free(d);
+		return -DP_DROP_TOO_BIG;
+	}
+	dp_frame_write(&w->framer, buf, w->framer.group_mac, p->mac,
+		       w->framer.group_ip_be, env + meta->plen);
+	rc = dp_seal_tx_add_ref(w->seal, w->ports, m, d, meta->hl, meta->plen,
+				p->mac, w->framer.ethertype_be,
+				w->framer.my_ip_be, meta->port);
+	if (unlikely(rc < 0)) {
+		rte_pktmbuf_free(d);
+		return rc;
+	}
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
 static unsigned tx_ring(struct dp_io *w)
 {
 	void *objs[DP_SEAL_BURST];
@@ -152,8 +167,8 @@ static unsigned tx_ring(struct dp_io *w)
 	n = rte_ring_sc_dequeue_burst(w->tx, objs, DP_SEAL_BURST, NULL);
 	if (n == 0)
 		return 0;
-	st = stage_in(w, DP_STAGE_TX);
-	stage_items(w, DP_STAGE_TX, n);
+	st = dp_stage_in(&w->stg, DP_STAGE_TX);
+	dp_stage_count(&w->stg, DP_STAGE_TX, n);
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		const struct dp_io_meta *meta;
@@ -172,25 +187,28 @@ static unsigned tx_ring(struct dp_io *w)
 			dp_port_enqueue(p, m);
 			continue;
 		}
-		s2 = stage_in(w, DP_STAGE_SEAL);
-		rc = dp_seal_tx_add(w->seal, w->ports, m, meta->hl, meta->plen,
-				    p->mac, w->framer.ethertype_be,
-				    w->framer.my_ip_be, meta->port);
-		stage_out(w, s2);
-		stage_items(w, DP_STAGE_SEAL, 1);
+		s2 = dp_stage_in(&w->stg, DP_STAGE_SEAL);
+		rc = (meta->flags & DP_IO_F_HELD) ?
+			     seal_held(w, p, m, meta) :
+			     dp_seal_tx_add(w->seal, w->ports, m, meta->hl,
+					    meta->plen, p->mac,
+					    w->framer.ethertype_be,
+					    w->framer.my_ip_be, meta->port);
+		dp_stage_out(&w->stg, s2);
+		dp_stage_count(&w->stg, DP_STAGE_SEAL, 1);
 		if (unlikely(rc < 0)) {
 			rte_pktmbuf_free(m);
 			p->c.drops[-rc]++;
 		}
 	}
 	if (w->seal != NULL) {
-		s2 = stage_in(w, DP_STAGE_SEAL);
+		s2 = dp_stage_in(&w->stg, DP_STAGE_SEAL);
 		dp_seal_tx_flush(w->seal, w->ports);
-		stage_out(w, s2);
+		dp_stage_out(&w->stg, s2);
 	}
 	for (uint16_t i = 0; i < w->n_ports; i++)
 		dp_port_flush(&w->ports[i]);
-	stage_out(w, st);
+	dp_stage_out(&w->stg, st);
 	return n;
 }
 
@@ -229,26 +247,27 @@ static void publish(struct dp_io *w)
 	__atomic_store_n(&p->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
+bool dp_io_try_read(const struct dp_io *w, struct dp_io_pub *out)
+{
+	uint32_t a = __atomic_load_n(&w->pub.seq, __ATOMIC_ACQUIRE);
+
+	if (a & 1)
+		return false;
+	memcpy(out, &w->pub, sizeof(*out));
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&w->pub.seq, __ATOMIC_RELAXED) == a;
+}
+
 void dp_io_read(const struct dp_io *w, struct dp_io_pub *out)
 {
-	for (;;) {
-		uint32_t a = __atomic_load_n(&w->pub.seq, __ATOMIC_ACQUIRE);
-
-		if (a & 1) {
-			rte_pause();
-			continue;
-		}
-		memcpy(out, &w->pub, sizeof(*out));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&w->pub.seq, __ATOMIC_RELAXED) == a)
-			return;
-	}
+	while (!dp_io_try_read(w, out))
+		rte_pause();
 }
 
 static void __attribute__((noinline)) slow_path(struct dp_io *w)
 {
 	w->next_slow = w->now + SLOW_PERIOD_NS;
-	stage_items(w, DP_STAGE_SLOW, 1);
+	dp_stage_count(&w->stg, DP_STAGE_SLOW, 1);
 	dp_stages_roll(&w->stg, rte_rdtsc());
 	if (w->seal != NULL)
 		dp_seal_slow(w->seal, submit_to_ring, w);
@@ -257,14 +276,20 @@ static void __attribute__((noinline)) slow_path(struct dp_io *w)
 
 unsigned dp_io_do_work(struct dp_io *w)
 {
-	uint64_t t0 = rte_rdtsc();
+	uint64_t t0 = rte_rdtsc(), handed;
 	unsigned work = 0, st;
+	bool clear;
 
 	w->now = dp_clock_ns_at(&w->clock, t0);
 	dp_stages_begin(&w->stg, t0);
 	w->w.loops++;
-	/* Frames the ring lcore has no room for yet hold the ports back. */
-	if (give_held(w)) {
+	/* Frames the ring lcore has no room for yet hold the ports back.
+	 * Handing them on is work: the idle strategy must not park us
+	 * while the ring lcore takes them. */
+	handed = w->w.rx_handed;
+	clear = give_held(w);
+	work += (unsigned)(w->w.rx_handed - handed);
+	if (clear) {
 		for (uint16_t i = 0; i < w->n_ports && w->held_n == 0; i++)
 			work += rx_port(w, &w->ports[i]);
 	} else {
@@ -272,9 +297,9 @@ unsigned dp_io_do_work(struct dp_io *w)
 	}
 	work += tx_ring(w);
 	if (unlikely(w->now >= w->next_slow)) {
-		st = stage_in(w, DP_STAGE_SLOW);
+		st = dp_stage_in(&w->stg, DP_STAGE_SLOW);
 		slow_path(w);
-		stage_out(w, st);
+		dp_stage_out(&w->stg, st);
 	}
 	dp_stages_end(&w->stg, rte_rdtsc(), work);
 	return work;

@@ -3,7 +3,8 @@
  * Receiving a DATA packet: keep it in the store under its sequence number,
  * advance our aru, and deliver what became deliverable. A packet is kept
  * byte for byte, so a retransmission on another member's request is the
- * very packet its originator built.
+ * very packet its originator built: copied into the store, or, offered by
+ * handle (ordo_engine_rx_frame), the received frame itself.
  */
 #include "engine/engine_impl.h"
 
@@ -11,7 +12,6 @@ int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
 		const struct pkt_view *v)
 {
 	bool ours = v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq;
-	struct slot *s;
 
 	if (v->sender == e->cfg.my_id)
 		/* Our own multicast looped back, or a retransmission of a
@@ -42,10 +42,16 @@ int eng_data_rx(struct ordo_engine *e, const uint8_t *pkt,
 			e->token_retx_at = NEVER;
 	}
 
-	s = store_slot(&e->store, v->seq);
-	memcpy(store_buf(&e->store, v->seq), pkt, v->len);
-	s->seq = v->seq;
-	s->len = v->len;
+	if (e->offer_pkt == pkt) {
+		/* Offered by handle (ordo_engine_rx_frame): keep the frame. */
+		eng_store_put_frame(e, &e->store, v->seq, (uint8_t *)pkt,
+				    v->len, e->offer_handle);
+		e->offer_kept = true;
+		e->stats.frames_kept++;
+		e->stats.frames_held++;
+	} else {
+		eng_store_put_copy(e, &e->store, v->seq, pkt, v->len);
+	}
 	e->stats.rx_data++;
 	e->high_seq = max_u64(e->high_seq, v->seq);
 	if (v->seq == e->my_aru + 1) {

@@ -23,11 +23,6 @@ void eng_advance_aru(struct ordo_engine *e)
 		e->my_aru++;
 }
 
-void eng_store_clear(struct store *s)
-{
-	memset(s->slots, 0, (size_t)s->capacity * sizeof(*s->slots));
-}
-
 void eng_reasm_reset_all(struct ordo_engine *e)
 {
 	uint32_t c, i;
@@ -49,11 +44,12 @@ void eng_reasm_reset_all(struct ordo_engine *e)
 struct dctx {
 	const struct ring_view *ring;
 	bool trans;
+	uint64_t frame; /* the packet's held frame, 0: none */
 };
 
 static void hand_up(struct ordo_engine *e, const struct dctx *dc, uint64_t seq,
 		    uint32_t sender, uint16_t msg_type, uint8_t service,
-		    const void *data, uint32_t len)
+		    const void *data, uint32_t len, uint64_t frame)
 {
 	struct ordo_delivery d = {
 		.seq = seq,
@@ -65,6 +61,7 @@ static void hand_up(struct ordo_engine *e, const struct dctx *dc, uint64_t seq,
 		.len = len,
 		.ring_rep = dc->ring->rep,
 		.ring_seq = dc->ring->seq,
+		.frame = frame,
 	};
 
 	if (service == ORDO_SVC_INTERNAL) {
@@ -113,7 +110,7 @@ static void deliver_rec(struct ordo_engine *e, const struct dctx *dc,
 			ra->active = false;
 		}
 		hand_up(e, dc, seq, sender, r->msg_type, r->service, r->data,
-			r->len);
+			r->len, dc->frame);
 		return;
 	}
 	if (r->flags & ORDO_REC_F_FIRST) {
@@ -135,7 +132,7 @@ static void deliver_rec(struct ordo_engine *e, const struct dctx *dc,
 	if (r->flags & ORDO_REC_F_LAST) {
 		if (!ra->discard)
 			hand_up(e, dc, seq, sender, ra->msg_type, ra->service,
-				ra->buf, ra->len);
+				ra->buf, ra->len, 0);
 		ra->active = false;
 	}
 }
@@ -145,7 +142,8 @@ void eng_deliver_packet(struct ordo_engine *e, const struct store *st,
 {
 	const struct slot *s = store_slot(st, seq);
 	const uint8_t *pkt = store_buf(st, seq);
-	struct dctx dc = { .ring = ring, .trans = trans };
+	struct dctx dc = { .ring = ring, .trans = trans,
+			   .frame = s->held ? s->handle : 0 };
 	struct ordo_wire_hdr h;
 	struct rec_iter it;
 	struct rec r;
@@ -176,8 +174,10 @@ static void release_stable(struct ordo_engine *e)
 	uint64_t upto = min_u64(e->delivered, e->safe);
 
 	while (e->low < upto) {
-		e->low++;
-		store_slot(&e->store, e->low)->seq = 0;
+		struct slot *sl = store_slot(&e->store, ++e->low);
+
+		if (sl->seq == e->low)
+			eng_store_free(e, &e->store, sl);
 	}
 }
 

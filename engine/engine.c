@@ -185,6 +185,12 @@ struct ordo_engine *ordo_engine_create_mem(const struct ordo_engine_config *cfg,
 		errno = EINVAL;
 		return NULL;
 	}
+	/* The frame ops come together or not at all. */
+	if ((ops->frame_alloc != NULL) != (ops->frame_send != NULL) ||
+	    (ops->frame_alloc != NULL) != (ops->frame_release != NULL)) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if (mem == NULL || mem->alloc == NULL || mem->grow == NULL ||
 	    mem->free == NULL) {
 		errno = EINVAL;
@@ -237,10 +243,11 @@ void ordo_engine_destroy(struct ordo_engine *e)
 
 	if (e == NULL)
 		return;
-	eng_store_fini(&e->store, &e->mem);
-	eng_store_fini(&e->old.store, &e->mem);
-	eng_submit_fini(&e->sq, &e->mem);
-	eng_submit_fini(&e->iq, &e->mem);
+	/* Held frames go back before the slots that name them. */
+	eng_store_fini(e, &e->store);
+	eng_store_fini(e, &e->old.store);
+	eng_submit_fini(e, &e->sq);
+	eng_submit_fini(e, &e->iq);
 	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
 		if (e->reasm[0][i].buf != NULL)
 			e->mem.free(e->mem.ctx, e->reasm[0][i].buf);
@@ -365,6 +372,24 @@ int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 	return rc;
 }
 
+int ordo_engine_rx_frame(struct ordo_engine *e, const void *pkt, uint32_t len,
+			 uint64_t now, uint64_t handle, bool *kept)
+{
+	int rc;
+
+	if (!eng_frames(&e->ops)) {
+		*kept = false;
+		return ordo_engine_rx(e, pkt, len, now);
+	}
+	e->offer_pkt = pkt;
+	e->offer_handle = handle;
+	e->offer_kept = false;
+	rc = ordo_engine_rx(e, pkt, len, now);
+	*kept = e->offer_kept;
+	e->offer_pkt = NULL;
+	return rc;
+}
+
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now)
 {
 	set_now(e, now);
@@ -439,6 +464,7 @@ void ordo_engine_status(const struct ordo_engine *e,
 					e->cfg.members[i];
 		st->held_by_ring = e->m.held_by_at != 0 &&
 				   eng_flap_held_recently(e);
+		st->self_held = eng_flap_self_held(e);
 	}
 }
 

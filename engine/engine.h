@@ -5,19 +5,24 @@
  * state machine. It performs no I/O, owns no thread and reads no clock:
  *
  *   in:  ordo_engine_rx()      a received packet
+ *        ordo_engine_rx_frame() the same, in a frame it may keep by handle
  *        ordo_engine_tick()    the current time, to fire expired timers
  *        ordo_engine_submit()  a message from a local client
+ *        ordo_engine_link()    our own link went down or came up
  *   out: ops->send()           a packet to multicast or to one member
  *        ops->deliver()        a message, in the ring's total order
  *        ordo_engine_next_deadline()  when the engine next needs a tick
  *
  *        ops->config_change()  a membership change, in order with messages
+ *        ops->frame_*()        optional: frames held by handle instead of
+ *                              copies in the store (see the ops)
  *
  * All state lives in one struct ordo_engine, so the same code runs on a
  * DPDK lcore and inside the deterministic simulator. Memory is allocated
  * only by ordo_engine_create() (or _create_mem(), from the caller's
  * allocator); the steady state never allocates, except to
- * grow a reassembly buffer the first time a larger message arrives.
+ * grow a reassembly buffer the first time a larger message arrives, and
+ * frames, which come from ops->frame_alloc when the caller gives it.
  *
  * Return values: 0 or a negative errno; constructors return NULL and set
  * errno. See docs/protocol.md for the protocol and our deviations.
@@ -56,6 +61,12 @@ struct ordo_delivery {
 	uint32_t    len;
 	uint32_t    ring_rep; /* the ring (regular configuration) it was */
 	uint32_t    ring_seq; /* sent and ordered in */
+	/* With the frame ops: the handle of the held frame data lies in (a
+	 * message that came in one packet), which the caller may keep alive
+	 * past the call by its own means (a reference count); 0: data is in
+	 * the engine's memory (copied store, reassembly), valid during the
+	 * call only. */
+	uint64_t    frame;
 };
 
 enum ordo_config_kind {
@@ -85,6 +96,34 @@ struct ordo_engine_ops {
 	void (*deliver)(void *ctx, const struct ordo_delivery *d);
 	/* A configuration change, in order with deliveries. May be NULL. */
 	void (*config_change)(void *ctx, const struct ordo_config_change *c);
+
+	/* Frames held by handle (optional: all three or none). With them the
+	 * engine's store keeps packets where they already are instead of
+	 * copying them into its own buffers:
+	 *   - a received DATA packet offered through ordo_engine_rx_frame()
+	 *     is kept by handle (the dataplane's mbuf);
+	 *   - a packet the engine builds is packed into a frame it takes
+	 *     from frame_alloc() on the token visit, and sent (and resent
+	 *     on a retransmission request) with frame_send();
+	 * and every frame the engine took (allocated, or kept from rx) is
+	 * handed back through frame_release() exactly once, when its store
+	 * slot is freed: stable and delivered, the ring's store reset, the
+	 * old ring finished in recovery, or ordo_engine_destroy(). The
+	 * engine never touches a frame after releasing it. Without these
+	 * ops (NULL) the engine copies packets into its own store.
+	 *
+	 * frame_alloc: a writable buffer of at least len bytes and its
+	 * handle, or NULL when none is free (the packet is then built in
+	 * the store's own buffer and sent with send, as without the frame
+	 * ops; counted in stats.frame_alloc_fails).
+	 * frame_send: as send, for a packet held in frame handle (pkt points
+	 * into it). The engine still owns the frame: the callee takes its
+	 * own reference if the frame must outlive the call (a retransmission
+	 * sends the very frame again). */
+	void *(*frame_alloc)(void *ctx, uint32_t len, uint64_t *handle);
+	void  (*frame_send)(void *ctx, uint32_t dest, uint64_t handle,
+			    const void *pkt, uint32_t len);
+	void  (*frame_release)(void *ctx, uint64_t handle);
 };
 
 struct ordo_engine_config {
@@ -199,8 +238,28 @@ uint32_t ordo_engine_submit_space(const struct ordo_engine *e);
 int ordo_engine_rx(struct ordo_engine *e, const void *pkt, uint32_t len,
 		   uint64_t now);
 
+/* As ordo_engine_rx(), for a packet inside a frame the caller may leave
+ * with the engine: when *kept comes back true the engine holds the frame
+ * by handle (pkt stays valid and unchanged until the engine calls
+ * ops->frame_release(handle), exactly once); when false the caller keeps
+ * it. The release may come before this call returns (a packet delivered
+ * and stable at once): a caller that still reads the frame afterwards
+ * takes its own reference first. Only an engine created with the frame ops keeps frames; without
+ * them this is ordo_engine_rx() and *kept is false. */
+int ordo_engine_rx_frame(struct ordo_engine *e, const void *pkt, uint32_t len,
+			 uint64_t now, uint64_t handle, bool *kept);
+
 /* Fire every timer that expired at or before now. */
 void ordo_engine_tick(struct ordo_engine *e, uint64_t now);
+
+/* Our own link (the port the ring runs on) went down or came up at time
+ * now, as the dataplane reads it from the device. A member whose link went
+ * down twice within flap_hold_ns holds itself out of the ring until its
+ * link has stayed up for flap_hold_ns: it runs a ring of its own and says
+ * so in its joins and beacons, so the others neither wait for it nor
+ * re-form at its packets (link-flap dampening; engine/flap.c). Reporting
+ * the same state twice is harmless. Without calls the link counts as up. */
+void ordo_engine_link(struct ordo_engine *e, bool up, uint64_t now);
 
 /* Earliest time the engine wants ordo_engine_tick(), or UINT64_MAX. */
 uint64_t ordo_engine_next_deadline(const struct ordo_engine *e);
@@ -249,6 +308,13 @@ struct ordo_engine_stats {
 	uint64_t excluded;          /* members held down (cannot receive) */
 	uint64_t flap_holds;        /* members we began to hold out for
 				     * flapping (engine/flap.c) */
+	uint64_t self_holds;        /* times our own link flapped and we
+				     * began to hold ourselves out */
+	/* Frames by handle (ops->frame_*): packets kept from rx, frames
+	 * allocated, released, held now, and packets built in the store's
+	 * own buffer because frame_alloc() had none. */
+	uint64_t frames_kept, frames_alloc, frames_released, frames_held;
+	uint64_t frame_alloc_fails;
 	uint64_t drops[ORDO_DROP_REASON_MAX];
 	/* The last peer refused for running another configuration, so the
 	 * daemon can name it (as Spread does); 0 if none yet. */
@@ -275,6 +341,7 @@ struct ordo_engine_status {
 	uint32_t n_held_out;
 	uint32_t held_out[ORDO_MAX_MEMBERS];
 	bool     held_by_ring;
+	bool     self_held;     /* our own link flaps: we hold ourselves out */
 };
 
 enum ordo_memb_state {

@@ -9,7 +9,8 @@
  * File map (one concern each):
  *   engine.c   create/destroy, configuration, rx dispatch, timers, stats
  *   codec.c    parse and validate packets; byte order; encode the token
- *   store.c    packets held by sequence number, for delivery/retransmission
+ *   store.c    packets held by sequence number, for delivery/retransmission:
+ *              copied in, or frames held by handle (ops->frame_*)
  *   submit.c   the submit queue; packing and fragmentation into packets
  *   token.c    the token visit: retransmit, send, update, pass (the paper)
  *   data.c     receiving a DATA packet
@@ -128,10 +129,18 @@ static inline bool rec_next(struct rec_iter *it, struct rec *r)
 }
 
 /* ---- store.c: packets by sequence number --------------------------------*/
+/* A slot's packet is either in the store's own buffer for its index
+ * (copied in) or in a frame held by handle (engine.h, ops->frame_*):
+ * pkt says where, held says which. Invariant: held implies seq != 0;
+ * a slot is emptied only by eng_store_free(), which hands a held frame
+ * back and points pkt at the own buffer again. */
 struct slot {
 	uint64_t seq; /* 0: empty */
 	uint32_t len;
-	uint32_t pad;
+	uint8_t  held;
+	uint8_t  pad[3];
+	uint8_t *pkt;
+	uint64_t handle;
 };
 
 struct store {
@@ -141,11 +150,18 @@ struct store {
 	uint32_t stride;   /* mtu rounded up to a cache line */
 };
 
+struct ordo_engine;
 int eng_store_init(struct store *s, const struct ordo_engine_mem *m,
 		   uint32_t capacity, uint32_t mtu);
-void eng_store_fini(struct store *s, const struct ordo_engine_mem *m);
+void eng_store_fini(struct ordo_engine *e, struct store *s);
 
+/* The packet held for seq (valid while store_has(s, seq)). */
 static inline uint8_t *store_buf(const struct store *s, uint64_t seq)
+{
+	return s->slots[seq & (s->capacity - 1)].pkt;
+}
+/* The store's own buffer for seq's index: where a copied packet goes. */
+static inline uint8_t *store_own(const struct store *s, uint64_t seq)
 {
 	return s->bufs + (size_t)(seq & (s->capacity - 1)) * s->stride;
 }
@@ -157,6 +173,24 @@ static inline bool store_has(const struct store *s, uint64_t seq)
 {
 	return store_slot(s, seq)->seq == seq;
 }
+/* Fill seq's slot: a copy into the own buffer (handle ignored, held
+ * false) or a frame held by handle. Any packet still in the slot is
+ * freed first (store.c). */
+void eng_store_put_copy(struct ordo_engine *e, struct store *s, uint64_t seq,
+			const void *pkt, uint32_t len);
+void eng_store_put_frame(struct ordo_engine *e, struct store *s, uint64_t seq,
+			 uint8_t *pkt, uint32_t len, uint64_t handle);
+/* A frame from ops->frame_alloc (NULL without the frame ops or when it
+ * has none), and one handed back; both counted (frames_*). */
+uint8_t *eng_frame_alloc(struct ordo_engine *e, uint64_t *handle);
+void eng_frame_release(struct ordo_engine *e, uint64_t handle);
+/* Empty one slot / every slot, releasing held frames. */
+void eng_store_free(struct ordo_engine *e, struct store *s, struct slot *sl);
+void eng_store_clear(struct ordo_engine *e, struct store *s);
+static inline bool eng_frames(const struct ordo_engine_ops *o)
+{
+	return o->frame_alloc != NULL;
+}
 
 /* ---- submit.c: queue of messages waiting for the token ------------------*/
 struct submit_q {
@@ -164,13 +198,18 @@ struct submit_q {
 	uint32_t cap;        /* bytes */
 	uint32_t head, tail; /* byte offsets: read at head, write at tail */
 	uint32_t used;       /* bytes in use, including skipped tails */
+	uint32_t held;       /* record bytes in queued frames (submit.c) */
 	uint32_t count;      /* messages queued */
+	uint32_t entries;    /* entries: messages, and frames of messages */
+	uint32_t open;       /* offset of the frame still filled, or
+			      * SUBMIT_NO_FRAME */
 	uint32_t head_sent;  /* bytes of the head message already packed */
 };
+#define SUBMIT_NO_FRAME UINT32_MAX
 
 int eng_submit_init(struct submit_q *q, const struct ordo_engine_mem *m,
 		    uint32_t cap);
-void eng_submit_fini(struct submit_q *q, const struct ordo_engine_mem *m);
+void eng_submit_fini(struct ordo_engine *e, struct submit_q *q);
 
 /* ---- per-sender reassembly of fragmented messages -----------------------*/
 struct reasm {
@@ -302,6 +341,14 @@ struct memb {
 	mset     their_out[ORDO_MAX_MEMBERS];   /* what each holds out (join) */
 	mset     tok_out;     /* the ring's union, from the last token */
 	uint64_t tok_out_at;  /* when that token came, +1 */
+	/* Our own link (ordo_engine_link): down now, its last change of each
+	 * kind (+1, 0: never), and whether we hold ourselves out. */
+	bool     link_down;
+	bool     self_hold;
+	uint64_t link_down_at, link_up_at;
+	/* Members that say they hold themselves out (their own link flaps):
+	 * when they last said so, +1; 0: they do not. */
+	uint64_t self_out_at[ORDO_MAX_MEMBERS];
 	/* A ring that holds us out, by its last beacon saying so. */
 	uint32_t held_by_rep, held_by_seq;
 	uint64_t held_by_at;  /* that beacon came, +1 */
@@ -370,6 +417,11 @@ struct ordo_engine {
 
 	struct ordo_engine_stats stats;
 	uint64_t now;
+	/* ordo_engine_rx_frame(): the packet on offer and whether the store
+	 * kept it (data.c). pkt NULL: nothing on offer. */
+	const uint8_t *offer_pkt;
+	uint64_t offer_handle;
+	bool offer_kept;
 };
 
 /* engine.c */
@@ -438,6 +490,9 @@ bool eng_flap_held_recently(const struct ordo_engine *e);
 void eng_flap_ring_change(struct ordo_engine *e, const struct ring_view *from,
 			  const struct ring_view *to);
 void eng_flap_token(struct ordo_engine *e, struct ordo_wire_token *t);
+bool eng_flap_self_held(const struct ordo_engine *e);
+mset eng_flap_self_bit(const struct ordo_engine *e);
+bool eng_flap_self_out(struct ordo_engine *e, int idx, bool says);
 
 /* join.c */
 void eng_join_send(struct ordo_engine *e);
@@ -464,7 +519,7 @@ int eng_submit_enqueue(struct ordo_engine *e, struct submit_q *q,
 		       uint8_t service, uint16_t msg_type,
 		       const struct iovec *iov, int iovcnt);
 void eng_submit_restart_partial(struct submit_q *q);
-void eng_submit_clear(struct submit_q *q);
+void eng_submit_clear(struct ordo_engine *e, struct submit_q *q);
 uint32_t eng_submit_backlog_packets(const struct ordo_engine *e);
 
 /* deliver.c */
@@ -474,7 +529,6 @@ void eng_deliver_packet(struct ordo_engine *e, const struct store *st,
 			uint64_t seq, const struct ring_view *r, bool trans);
 bool eng_packet_is_safe(const struct store *st, uint64_t seq);
 void eng_reasm_reset_all(struct ordo_engine *e);
-void eng_store_clear(struct store *s);
 
 static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static inline uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }

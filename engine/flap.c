@@ -36,6 +36,33 @@
  *
  * A flapping link then costs four ring changes however long it flaps: lost,
  * back, lost again (now held out), and back once stable.
+ *
+ * That rule sees only what the ring sees, and misses the commonest case:
+ * a link down for about one token loss timeout at a time. The ring loses
+ * its token, but by the time the others gather the member's link is back,
+ * and the ring re-forms at every outage with the same members: no member
+ * is ever lost. The member whose own NIC or cable flaps sees it, though,
+ * as the dataplane reads the port's link state (ordo_engine_link()), and
+ * dampens itself as switches and routers dampen a flapping port:
+ *
+ *   - its link went down twice within 4 x flap_hold_ns: it holds itself
+ *     out until its link has stayed up for flap_hold_ns. It leaves a ring
+ *     it shares at once, runs a ring of its own, treats every other member
+ *     as out of reach (their packets do not make it gather), and lists
+ *     itself in its joins' out list and in its beacons' out mask;
+ *   - the others take that from the member itself: it is held out
+ *     (eng_held_out) until a join or beacon of it no longer says so, so
+ *     they neither gather on its packets nor wait for it. Not from a
+ *     member of a ring whose token still comes round through it (stale or
+ *     forged: left_while_alive);
+ *   - the window is 4 holds: a link down longer than a token loss timeout
+ *     costs two ring changes per cycle (lost, back), so cycles up to 4
+ *     holds long are caught and 5 s of flapping of any period costs at
+ *     most four: the outage before the second down (one or two), the
+ *     hold, the return.
+ *
+ * A link flapping between two members (a switch in between) is seen by
+ * neither port: only the first rule applies.
  */
 #include "engine/engine_impl.h"
 
@@ -100,6 +127,10 @@ mset eng_held_out(const struct ordo_engine *e)
 	const struct memb *m = &e->m;
 	mset out = eng_flap_own(e);
 	uint32_t i;
+
+	for (i = 0; i < e->cfg.n_members; i++)
+		if (m->self_out_at[i] != 0)
+			out |= bit((int)i);
 
 	if (m->tok_out_at != 0 &&
 	    e->now + 1 - m->tok_out_at <=
@@ -209,4 +240,78 @@ bool eng_flap_held_by(const struct ordo_engine *e, const struct pkt_view *v)
 	return m->held_by_at != 0 && v->ring_rep == m->held_by_rep &&
 	       v->ring_seq == m->held_by_seq &&
 	       e->now + 1 - m->held_by_at <= stable_gap(e);
+}
+
+/* ---- our own link: dampening -------------------------------------------*/
+
+bool eng_flap_self_held(const struct ordo_engine *e)
+{
+	const struct memb *m = &e->m;
+
+	return m->self_hold &&
+	       (m->link_down || e->now + 1 - m->link_up_at < e->cfg.flap_hold_ns);
+}
+
+/* Our own bit, for the out list of our joins and the out mask of our
+ * beacons, while we hold ourselves out. */
+mset eng_flap_self_bit(const struct ordo_engine *e)
+{
+	return eng_flap_self_held(e) ? bit((int)e->my_idx) : 0;
+}
+
+/* Two downs of our own link this close make it flapping. Longer than the
+ * hold: a link down longer than a token loss timeout each time costs two
+ * ring changes per cycle (lost, back), so a cycle of up to 4 holds is
+ * caught, and flapping of any period then costs at most four. */
+static uint64_t self_window(const struct ordo_engine *e)
+{
+	return 4 * e->cfg.flap_hold_ns;
+}
+
+void ordo_engine_link(struct ordo_engine *e, bool up, uint64_t now)
+{
+	struct memb *m = &e->m;
+	bool held;
+
+	e->now = now;
+	if (up) {
+		if (m->link_down) {
+			m->link_down = false;
+			m->link_up_at = now + 1;
+		}
+		return;
+	}
+	if (m->link_down)
+		return;
+	held = eng_flap_self_held(e);
+	/* Down again soon after the last time: flapping. */
+	if (!held && e->cfg.flap_hold_ns != 0 && m->link_down_at != 0 &&
+	    now + 1 - m->link_down_at <= self_window(e)) {
+		held = true;
+		e->stats.self_holds++;
+	}
+	m->self_hold = held;
+	m->link_down = true;
+	m->link_down_at = now + 1;
+	/* Leave a ring we share at once: its token cannot pass through us
+	 * now, and when the link is back we are not to be waited for. */
+	if (held && e->state != ORDO_STATE_GATHER &&
+	    (e->ring.mask & ~bit((int)e->my_idx)) != 0)
+		eng_enter_gather(e, 0, "own link flapping");
+}
+
+bool eng_flap_self_out(struct ordo_engine *e, int idx, bool says)
+{
+	struct memb *m = &e->m;
+
+	if (!says) {
+		m->self_out_at[idx] = 0;
+		return false;
+	}
+	/* A member of our working ring cannot have left it: stale or forged
+	 * (the caller's usual check drops it). */
+	if (left_while_alive(e, e->cfg.members[idx]))
+		return false;
+	m->self_out_at[idx] = e->now + 1;
+	return true;
 }

@@ -246,7 +246,8 @@ void eng_join_send(struct ordo_engine *e)
 	nf = put_ids(e, ids + 4 * np, e->m.fail);
 	e->m.heard_sent = eng_heard_now(e);
 	nh = put_ids(e, ids + 4 * (np + nf), e->m.heard_sent);
-	no = put_ids(e, ids + 4 * (np + nf + nh), eng_flap_own(e));
+	no = put_ids(e, ids + 4 * (np + nf + nh),
+		     eng_flap_own(e) | eng_flap_self_bit(e));
 	j.n_proc = (uint8_t)np;
 	j.n_fail = (uint8_t)nf;
 	j.n_heard = (uint8_t)nh;
@@ -435,7 +436,10 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 	first = m->inc[idx] == 0; /* never heard of: it cannot know our ring */
 	restarted = !first && m->inc[idx] != v->incarnation;
 	m->inc[idx] = v->incarnation;
-	/* Held out by it, or by us (flap.c). */
+	/* Held out by itself (its own link flaps), by it, or by us
+	 * (flap.c). */
+	if (eng_flap_self_out(e, idx, (out & bit(idx)) != 0))
+		return -ORDO_DROP_HELD_DOWN;
 	if (eng_held_down(e, idx) || (out & bit((int)e->my_idx)))
 		return -ORDO_DROP_HELD_DOWN;
 

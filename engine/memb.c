@@ -72,7 +72,10 @@ void eng_set_working_ring(struct ordo_engine *e, const struct ring_view *r)
 bool eng_held_down(const struct ordo_engine *e, int idx)
 {
 	return idx >= 0 && (e->now < e->m.holddown_until[idx] ||
-			    (eng_held_out(e) & bit(idx)));
+			    (eng_held_out(e) & bit(idx)) ||
+			    /* we hold ourselves out: everyone else is out
+			     * of reach (flap.c) */
+			    (idx != (int)e->my_idx && eng_flap_self_held(e)));
 }
 
 /* Repeats within this many hold-down periods count; a quiet spell that
@@ -192,7 +195,7 @@ static void beacon_send(struct ordo_engine *e)
 	struct ordo_wire_beacon b = {
 		.incarnation = be32(e->cfg.incarnation),
 		.n_members = be16((uint16_t)e->ring.n),
-		.out = be16((uint16_t)eng_held_out(e)),
+		.out = be16((uint16_t)(eng_held_out(e) | eng_flap_self_bit(e))),
 	};
 
 	eng_codec_write_hdr(buf, ORDO_PKT_BEACON, e->cfg.config_hash,
@@ -231,6 +234,9 @@ int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 		/* Our own ring, from its representative (the codec checked
 		 * that), as it was when it joined; else stale or forged. */
 		return e->m.inc[idx] == v->incarnation ? 0 : -ORDO_DROP_BAD_JOIN;
+	/* Its own link flaps: it holds itself out (flap.c). */
+	if (eng_flap_self_out(e, idx, (v->b_out & bit(idx)) != 0))
+		return -ORDO_DROP_HELD_DOWN;
 	if (e->m.inc[idx] != v->incarnation && in_ring(e, v->sender) &&
 	    e->state == ORDO_STATE_OPERATIONAL && !eng_held_down(e, idx)) {
 		/* It restarted since it joined our ring, unless our token

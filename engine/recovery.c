@@ -57,7 +57,7 @@ static void conf_change(struct ordo_engine *e, uint8_t kind,
 
 static void reset_ring_state(struct ordo_engine *e)
 {
-	eng_store_clear(&e->store);
+	eng_store_clear(e, &e->store);
 	e->my_aru = e->high_seq = e->delivered = e->safe = e->low = 0;
 	e->last_token_seq = e->passed_token_seq = 0;
 	e->rtr_bound = e->aru_fwd_prev = 0;
@@ -92,7 +92,7 @@ void eng_recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,
 		o->low = e->low;
 	}
 	reset_ring_state(e);
-	eng_submit_clear(&e->iq);
+	eng_submit_clear(e, &e->iq);
 	eng_submit_restart_partial(&e->sq);
 
 	for (i = 0; i < n; i++) {
@@ -152,7 +152,6 @@ static void recovery_store(struct ordo_engine *e, const uint8_t *data,
 {
 	struct old_ring *o = &e->old;
 	struct pkt_view v;
-	struct slot *s;
 
 	if (!o->pending ||
 	    eng_codec_parse(data, len, e->cfg.config_hash, &v) != 0 ||
@@ -161,10 +160,9 @@ static void recovery_store(struct ordo_engine *e, const uint8_t *data,
 	    v.seq > o->low + o->store.capacity ||
 	    eng_cfg_index(e, v.sender) < 0 || store_has(&o->store, v.seq))
 		return;
-	s = store_slot(&o->store, v.seq);
-	memcpy(store_buf(&o->store, v.seq), data, v.len);
-	s->seq = v.seq;
-	s->len = v.len;
+	/* A copy: data is a reassembled message or a record inside another
+	 * packet of the new ring, not a frame of its own. */
+	eng_store_put_copy(e, &o->store, v.seq, data, v.len);
 	o->high_seq = max_u64(o->high_seq, v.seq);
 }
 
@@ -201,7 +199,7 @@ static void recovery_finish(struct ordo_engine *e)
 				continue;
 			eng_deliver_packet(e, &o->store, s, &o->ring, true);
 		}
-		eng_store_clear(&o->store);
+		eng_store_clear(e, &o->store);
 		o->pending = false;
 	}
 	eng_reasm_reset_all(e);

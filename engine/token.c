@@ -27,7 +27,13 @@ static void send_stored(struct ordo_engine *e, uint64_t seq)
 {
 	const struct slot *s = store_slot(&e->store, seq);
 
-	eng_send_pkt(e, ORDO_DEST_RING, store_buf(&e->store, seq), s->len);
+	/* A frame held by handle goes out as itself (the dataplane takes a
+	 * reference); a copied one through send. */
+	if (s->held)
+		e->ops.frame_send(e->ctx, ORDO_DEST_RING, s->handle, s->pkt,
+				  s->len);
+	else
+		eng_send_pkt(e, ORDO_DEST_RING, s->pkt, s->len);
 }
 
 static void pass_token(struct ordo_engine *e)

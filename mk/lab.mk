@@ -13,10 +13,13 @@
 #   make lab-key-rotation                    (the ring's key changes under
 #                                             traffic: nothing lost, no ring
 #                                             change; docs/security.md)
-#   make lab-workers                         (3 nodes with clients, without and
-#                                             with a crypto/io worker lcore:
-#                                             order, the ring lcore's cycles;
+#   make lab-workers                         (3 nodes with clients, with 0, 1
+#                                             and 2 worker lcores (crypto/io,
+#                                             then clients): order, the ring
+#                                             lcore's cycles;
 #                                             SIZES="64 1024" SECS=5)
+#   make client-check-cworker                (client-check with a client
+#                                             worker lcore on every node)
 #   make lab-bigmsg                          (1..16 MiB messages between 3
 #                                             nodes, default and 64 KiB rings)
 #   make lab-flush                           (the flush library on 3 nodes:
@@ -45,7 +48,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 	MSGS=$(MSGS) SIZE=$(SIZE) ROUNDS=$(ROUNDS)
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
-	client-check lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
+	client-check client-check-cworker lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
 	lab-hostile python-check lab-flush lab-workers
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
@@ -72,6 +75,10 @@ lab-hostile: build
 	done
 client-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/client-check.sh
+client-check-cworker: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		ORDOD_ARGS="--workers 2" LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" \
 		bash tests/lab/client-check.sh
 lab-key-rotation: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \

@@ -149,6 +149,13 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	c->detach_req = false;
 	c->send_ok_valid = false;
 	c->reason = c->detail = 0;
+	/* A client worker writes its ring from the first hand-off on (the
+	 * rte_ring's release carries these stores to it). */
+	c->w_live = gw->fan != NULL && rc == 0;
+	c->gone_wait = false;
+	c->w_detach = false;
+	__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->w_done, 0, __ATOMIC_RELAXED);
 	if (rc < 0) {
 		__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);
 		emit_attached(gw, c, rc == -EEXIST ? ORDO_CP_REJECT_NOT_UNIQUE
@@ -159,6 +166,8 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	}
 	__atomic_store_n(&c->state, DP_SLOT_ACTIVE, __ATOMIC_RELEASE);
 	active_add(gw, slot);
+	if (gw->fan != NULL)
+		gw->fan->open(gw->fan->ctx, slot);
 	gw->st.attached++;
 	emit_attached(gw, c, 0);
 }
@@ -166,31 +175,44 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 /* Stop serving a client, tell it why, and have its groups told in order
  * (a DISCONNECT through the ring). The slot is DONE when the group layer
  * saw that DISCONNECT (gw_client_gone). */
-void gw_close_client(struct dp_gateway *gw, uint32_t slot, uint32_t reason,
-		     uint32_t detail)
+void gw_close_writer(struct dp_gateway *gw, struct dp_client *c,
+		     uint32_t reason, uint32_t detail)
 {
-	struct dp_client *c = &gw->slots[slot];
 	uint64_t one = 1;
 	ssize_t w;
 
-	if (c->state != DP_SLOT_ACTIVE)
-		return;
 	/* Publish what it was sent so far: a client reads to the end. */
 	if (c->dirty)
 		ordo_cr_commit(&c->dl);
-	c->state = DP_SLOT_CLOSING;
-	active_remove(gw, slot);
 	if (c->ovf_counted) {
 		c->ovf_counted = 0;
 		gw->n_behind--;
 	}
-	c->reason = reason;
-	c->detail = detail;
 	ordo_cr_region_disconnect(&c->map, reason, detail);
 	/* Wake it if it sleeps: it must see the reason now, not at its
 	 * timeout. Rare path; the one syscall is fine. */
 	w = write(c->client_efd, &one, sizeof(one));
 	(void)w;
+}
+
+void gw_close_client(struct dp_gateway *gw, uint32_t slot, uint32_t reason,
+		     uint32_t detail)
+{
+	struct dp_client *c = &gw->slots[slot];
+
+	if (c->state != DP_SLOT_ACTIVE)
+		return;
+	c->state = DP_SLOT_CLOSING;
+	active_remove(gw, slot);
+	c->reason = reason;
+	c->detail = detail;
+	if (gw->fan != NULL) {
+		/* Behind everything handed to the worker for it. */
+		gw_fan_flush(gw);
+		gw->fan->close(gw->fan->ctx, slot, reason, detail);
+	} else {
+		gw_close_writer(gw, c, reason, detail);
+	}
 	c->removing = true;
 	gw->n_removing++;
 }
@@ -266,17 +288,10 @@ static void gw_view(void *ctx, const char *group, const uint32_t gid[3],
 	gw_emit(gw, v, (uint32_t)(sizeof(*v) + k * ORDO_CP_NAME_LEN));
 }
 
-static void gw_client_gone(void *ctx, uint32_t client)
+static void gone(struct dp_gateway *gw, struct dp_client *c)
 {
-	struct dp_gateway *gw = ctx;
-	struct dp_client *c;
 	struct ordo_cp_detached d;
 
-	if (client >= DP_GW_MAX_CLIENTS)
-		return;
-	c = &gw->slots[client];
-	if (c->state != DP_SLOT_CLOSING)
-		return;
 	memset(&d, 0, sizeof(d));
 	d.hdr.type = ORDO_CP_DETACHED;
 	d.client_id = c->client_id;
@@ -286,6 +301,74 @@ static void gw_client_gone(void *ctx, uint32_t client)
 	__atomic_store_n(&c->state, DP_SLOT_DONE, __ATOMIC_RELEASE);
 	gw->st.detached++;
 	gw_emit(gw, &d, sizeof(d));
+}
+
+static void gw_client_gone(void *ctx, uint32_t client)
+{
+	struct dp_gateway *gw = ctx;
+	struct dp_client *c;
+
+	if (client >= DP_GW_MAX_CLIENTS)
+		return;
+	c = &gw->slots[client];
+	if (c->state != DP_SLOT_CLOSING)
+		return;
+	/* The main lcore unmaps a DONE slot's region: not while a client
+	 * worker may still write to it. */
+	if (gw->fan != NULL &&
+	    !__atomic_load_n(&c->w_done, __ATOMIC_ACQUIRE)) {
+		if (!c->gone_wait) {
+			c->gone_wait = true;
+			gw->n_gone_wait++;
+		}
+		return;
+	}
+	gone(gw, c);
+}
+
+/* With a client worker: slots it cut off, and slots whose DISCONNECT was
+ * ordered before the worker let them go. */
+static unsigned fan_poll(struct dp_gateway *gw)
+{
+	uint32_t slot, reason, detail;
+	unsigned n = 0;
+
+	while (gw->fan->cut(gw->fan->ctx, &slot, &reason, &detail) == 1) {
+		n++;
+		if (slot >= DP_GW_MAX_CLIENTS)
+			continue;
+		if (reason == ORDO_CR_DISC_SLOW_CONSUMER)
+			gw->st.slow_consumers++;
+		else
+			gw->st.ring_corrupt++;
+		gw_close_client(gw, slot, reason, detail);
+	}
+	for (uint32_t i = 0; i < DP_GW_MAX_CLIENTS && gw->n_gone_wait; i++) {
+		struct dp_client *c = &gw->slots[i];
+
+		if (!c->gone_wait ||
+		    !__atomic_load_n(&c->w_done, __ATOMIC_ACQUIRE))
+			continue;
+		c->gone_wait = false;
+		gw->n_gone_wait--;
+		gone(gw, c);
+		n++;
+	}
+	return n;
+}
+
+void gw_fan_flush(struct dp_gateway *gw)
+{
+	if (gw->batch_n == 0)
+		return;
+	gw->fan->msg(gw->fan->ctx, gw->batch_frame, &gw->batch_m, gw->batch,
+		     gw->batch_n);
+	gw->batch_n = 0;
+}
+
+void dp_gw_set_fanout(struct dp_gateway *gw, const struct dp_gw_fanout *fan)
+{
+	gw->fan = fan;
 }
 
 static void dump_view(void *arg, const char *group, const uint32_t gid[3],
@@ -324,8 +407,11 @@ static unsigned commands(struct dp_gateway *gw)
 			break;
 		case DP_GW_DETACH:
 			/* Served until its ring is empty (gw_serve). */
-			if (gw->slots[slot].state == DP_SLOT_ACTIVE)
-				gw->slots[slot].detach_req = true;
+			if (gw->slots[slot].state != DP_SLOT_ACTIVE)
+				break;
+			gw->slots[slot].detach_req = true;
+			if (gw->fan != NULL)
+				gw->fan->detach(gw->fan->ctx, slot);
 			break;
 		case DP_GW_DUMP:
 			dump(gw);
@@ -368,7 +454,11 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 	gw->now = now;
 	if (gw_unlikely(ordo_cr_cons_avail(&gw->cmd_c) != 0))
 		work += commands(gw);
-	if (gw_unlikely(gw->n_behind > 0)) {
+	if (gw->fan != NULL) {
+		/* The worker drains the overflows; block on its count. */
+		work += fan_poll(gw);
+		gw->n_behind = gw->fan->behind(gw->fan->ctx);
+	} else if (gw_unlikely(gw->n_behind > 0)) {
 		unsigned st = gw_stage_in(gw, DP_STAGE_DELIVER);
 
 		for (uint32_t i = 0; i < gw->n_active; i++) {
@@ -381,6 +471,10 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 	}
 	if (gw->policy == DP_SLOW_BLOCK && gw->n_behind > 0) {
 		gw->st.blocked_turns++;
+	} else if (gw->fan != NULL) {
+		work += gw_fan_serve(gw, &full);
+		if (full)
+			gw->st.engine_full++;
 	} else if (gw->n_active > 0) {
 		uint32_t n = gw->n_active, start = gw->rr++ % n;
 
@@ -411,6 +505,13 @@ static void gw_deliver(void *ctx, const struct ordo_delivery *d, uint64_t now)
 	struct dp_gateway *gw = ctx;
 
 	gw->now = now;
+	if (gw->fan != NULL) {
+		gw->batch_n = 0;
+		gw->batch_frame = d->frame;
+		ordo_groups_on_deliver(gw->groups, d);
+		gw_fan_flush(gw);
+		return;
+	}
 	ordo_groups_on_deliver(gw->groups, d);
 }
 

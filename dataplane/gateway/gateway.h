@@ -27,6 +27,14 @@
  * Either way a reliable message is never dropped silently: it is delivered
  * or the client is told why it was cut off.
  *
+ * A client worker (dataplane/cworker.h, ordod --workers 2) may own the
+ * delivery rings instead: the gateway then hands each delivery, once, with
+ * the list of local clients it is for, and every record, close and
+ * disconnect for a client, through one ordered channel (struct
+ * dp_gw_fanout); the worker writes them with the very functions below
+ * (dp_gw_writer_*, on a second struct dp_gateway of its own that shares
+ * the slots). Per client the order is the gateway's, whoever writes.
+ *
  * Stages (dataplane/stages.h): on the loop's timed turns the gateway
  * charges its engine submissions to protocol, publishing delivery rings
  * and draining overflows to deliver, and counts submit records (read) and
@@ -92,6 +100,20 @@ struct dp_client {
 	uint8_t  ovf_counted;        /* counted in n_behind */
 	uint64_t submitted, delivered, overflowed, rejected;
 
+	/* With a client worker: its ring is written by the worker while
+	 * w_live (set by the gateway at attach, before any hand-off, cleared
+	 * by the worker when it closes it); w_done: the worker is finished
+	 * with it (release), so the slot may be given back. */
+	bool     w_live;
+	bool     gone_wait;          /* client_gone came before w_done */
+	uint32_t w_done;
+	/* ... and reads its submit ring (rd, rbuf, msg, in_msg are the
+	 * worker's then): w_detach, the gateway asked it to close once
+	 * drained; w_busy, a gathered message handed over from msg, not yet
+	 * done (the gateway clears it, release). */
+	bool     w_detach;
+	uint32_t w_busy;
+
 	/* Main lcore only. */
 	bool     detach_posted;
 
@@ -110,6 +132,55 @@ struct dp_gw_stats {
 	uint64_t blocked_turns;      /* SlowConsumer=block held senders back */
 	uint64_t partial_dropped;    /* messages a client died in the middle of */
 	uint64_t names_dropped;      /* deliveries with more names than a record holds */
+};
+
+/* A submission a client worker read (validated) and handed over. */
+enum dp_gw_sub_what {
+	DP_GW_SUB_MSG = 1,     /* a request (m, data, len) */
+	DP_GW_SUB_DRAINED = 2, /* asked to leave, its ring read to the end */
+	DP_GW_SUB_CORRUPT = 3, /* its submit ring broke (detail) */
+};
+
+struct dp_gw_sub {
+	uint32_t what, slot, client_id, detail;
+	bool     partial;        /* DRAINED: a message died half gathered */
+	struct ordo_cr_msg m;    /* names and payload: the worker's copies */
+	const uint8_t *data;
+	uint32_t len;
+	void    *item;           /* the worker's */
+};
+
+/* The hand-off to a client worker (dataplane/cworker.c): every call in the
+ * gateway's order. */
+struct dp_gw_fanout {
+	/* A client attached (read and write its rings from now on), or asked
+	 * to leave (DRAINED comes back once its submit ring is empty). */
+	void (*open)(void *ctx, uint32_t slot);
+	void (*detach)(void *ctx, uint32_t slot);
+	/* The next submission the worker read (1), or none (0); done gives
+	 * it back once the gateway is finished with it. */
+	int (*take)(void *ctx, struct dp_gw_sub *s);
+	void (*done)(void *ctx, struct dp_gw_sub *s);
+	/* The engine takes no more (on) or takes again (off): with
+	 * SlowConsumer = block the worker reads no further meanwhile, as the
+	 * gateway would not. */
+	void (*hold)(void *ctx, bool on);
+	/* One message for the local clients slots[0..n): frame is the
+	 * delivery's held frame (struct ordo_delivery), 0 if none. */
+	void (*msg)(void *ctx, uint64_t frame, const struct ordo_groups_msg *m,
+		    const uint32_t *slots, uint32_t n);
+	/* One record for one client (REJECT, MEMBERSHIP). */
+	void (*record)(void *ctx, uint32_t slot, const struct ordo_cr_send *s);
+	/* Write no more to slot's ring; tell it why (its region). */
+	void (*close)(void *ctx, uint32_t slot, uint32_t reason,
+		      uint32_t detail);
+	/* A client the worker cut off (slow consumer, a ring it broke): 1 and
+	 * its slot and reason, or 0. */
+	int (*cut)(void *ctx, uint32_t *slot, uint32_t *reason,
+		   uint32_t *detail);
+	/* Clients with records in their overflow (SlowConsumer = block). */
+	uint32_t (*behind)(void *ctx);
+	void *ctx;
 };
 
 struct dp_gateway {
@@ -142,6 +213,22 @@ struct dp_gateway {
 				       * payloads, names of big deliveries */
 	struct dp_stages *stages;     /* the ring lcore's (NULL: untimed) */
 	struct dp_gw_stats st;
+
+	/* A client worker writes the delivery rings (NULL: we do). */
+	const struct dp_gw_fanout *fan;
+	uint32_t batch[DP_GW_MAX_CLIENTS]; /* one delivery's clients */
+	uint32_t batch_n;
+	uint64_t batch_frame;
+	struct ordo_groups_msg batch_m;
+	uint32_t n_gone_wait;         /* slots waiting for the worker's w_done */
+	struct dp_gw_sub sub;         /* taken, not yet done (engine full) */
+	bool     sub_held;
+	bool     sub_hold;            /* the worker told the engine is full */
+	/* The worker's own gateway (dp_gw_writer_init): closes what it cuts
+	 * through this, not the group layer. */
+	void (*cut)(struct dp_gateway *w, uint32_t slot, uint32_t reason,
+		    uint32_t detail);
+	void *cut_ctx;
 };
 
 /* Commands, main -> gateway (the low 8 bits; the slot above). */
@@ -173,5 +260,36 @@ int dp_gw_post(struct dp_gateway *gw, enum dp_gw_cmd cmd, uint32_t slot);
  * follows), or NULL. Valid until dp_gw_event_done(). */
 const void *dp_gw_event(struct dp_gateway *gw, uint32_t *len);
 void dp_gw_event_done(struct dp_gateway *gw, uint32_t len);
+
+/* Main lcore, before the ring starts: deliveries go through fan (which
+ * must outlive the gateway). */
+void dp_gw_set_fanout(struct dp_gateway *gw, const struct dp_gw_fanout *fan);
+
+/* --- the client worker's side (dataplane/cworker.c) -------------------- */
+
+/* w: the worker's own gateway over gw's slots (its dirty list, overflow
+ * count and counters); cut is called for a client it cuts off. Returns 0
+ * or -ENOMEM. */
+int dp_gw_writer_init(struct dp_gateway *w, const struct dp_gateway *gw,
+		      void (*cut)(struct dp_gateway *w, uint32_t slot,
+				  uint32_t reason, uint32_t detail),
+		      void *cut_ctx);
+void dp_gw_writer_fini(struct dp_gateway *w);
+/* One message, one record, or a close, for one client (skipped once the
+ * worker closed it). */
+void dp_gw_writer_msg(struct dp_gateway *w, uint32_t slot,
+		      const struct ordo_groups_msg *m);
+void dp_gw_writer_record(struct dp_gateway *w, uint32_t slot,
+			 const struct ordo_cr_send *s);
+void dp_gw_writer_close(struct dp_gateway *w, uint32_t slot, uint32_t reason,
+			uint32_t detail);
+/* End of a worker turn: overflows drained, written rings published.
+ * Returns the records moved. */
+unsigned dp_gw_writer_turn(struct dp_gateway *w);
+/* A fragment of a message into c's reassembly buffer (the reader checked
+ * its bounds): true when the message is complete, then m, *data and *len
+ * describe it (names and payload in c->msg). */
+bool dp_gw_gather(struct dp_client *c, struct ordo_cr_msg *m,
+		  const uint8_t **data, uint32_t *len);
 
 #endif /* ORDO_DP_GATEWAY_H */

@@ -68,6 +68,29 @@ void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c);
 void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 		   struct ordo_cr_send *s);
 void gw_commit_dirty(struct dp_gateway *gw);
+/* One message into one client's ring (its overflow when behind). */
+void gw_put_msg(struct dp_gateway *gw, struct dp_client *c,
+		const struct ordo_groups_msg *m);
+/* The writer's part of closing a client: what it was sent published, the
+ * reason in its region, the client woken. */
+void gw_close_writer(struct dp_gateway *gw, struct dp_client *c,
+		     uint32_t reason, uint32_t detail);
+/* A client whose ring we write must be cut off: the gateway closes it; the
+ * worker's writer (gw->cut set) closes its ring and tells the gateway. */
+void gw_cut(struct dp_gateway *gw, struct dp_client *c, uint32_t reason,
+	    uint32_t detail);
+/* With a client worker: the submissions it read (gw_submit.c). */
+unsigned gw_fan_serve(struct dp_gateway *gw, bool *engine_full);
+/* Flush the delivery collected for a client worker (gw->fan). */
+void gw_fan_flush(struct dp_gateway *gw);
+
+/* Do we write c's delivery ring now? The gateway while the slot is
+ * active; a client worker's writer while it has it live. */
+static inline bool gw_writable(const struct dp_gateway *gw,
+			       const struct dp_client *c)
+{
+	return gw->cut != NULL ? c->w_live : c->state == DP_SLOT_ACTIVE;
+}
 
 /* The group layer's outputs (struct ordo_groups_ops, wired in gateway.c):
  * gw_submit.c hands its messages to the engine, gw_deliver.c writes its

@@ -34,7 +34,7 @@ void gw_commit_dirty(struct dp_gateway *gw)
 		struct dp_client *c = &gw->slots[gw->dirty[i]];
 
 		c->dirty = false;
-		if (c->state == DP_SLOT_ACTIVE)
+		if (gw_writable(gw, c))
 			ordo_cr_commit(&c->dl);
 	}
 	gw->n_dirty = 0;
@@ -51,11 +51,24 @@ static void behind(struct dp_gateway *gw, struct dp_client *c, bool on)
 	}
 }
 
+void gw_cut(struct dp_gateway *gw, struct dp_client *c, uint32_t reason,
+	    uint32_t detail)
+{
+	uint32_t slot = (uint32_t)(c - gw->slots);
+
+	if (gw->cut == NULL) {
+		gw_close_client(gw, slot, reason, detail);
+		return;
+	}
+	gw_close_writer(gw, c, reason, detail);
+	c->w_live = false;
+	gw->cut(gw, slot, reason, detail);
+}
+
 static void slow(struct dp_gateway *gw, struct dp_client *c)
 {
 	gw->st.slow_consumers++;
-	gw_close_client(gw, (uint32_t)(c - gw->slots),
-			ORDO_CR_DISC_SLOW_CONSUMER, c->ovf_records);
+	gw_cut(gw, c, ORDO_CR_DISC_SLOW_CONSUMER, c->ovf_records);
 }
 
 void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
@@ -63,7 +76,14 @@ void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 {
 	int rc;
 
-	if (c->state != DP_SLOT_ACTIVE)
+	if (gw->fan != NULL) { /* the client worker writes it, in order */
+		gw_fan_flush(gw);
+		if (c->state == DP_SLOT_ACTIVE)
+			gw->fan->record(gw->fan->ctx,
+					(uint32_t)(c - gw->slots), s);
+		return;
+	}
+	if (!gw_writable(gw, c))
 		return;
 	s->done = 0;
 	s->started = false;
@@ -99,13 +119,12 @@ broken:
 	/* Our own ring refused our record: a gateway bug, or a client that
 	 * broke the tail it owns. Either way this session is over. */
 	gw->st.ring_corrupt++;
-	gw_close_client(gw, (uint32_t)(c - gw->slots),
-			ORDO_CR_DISC_RING_CORRUPT, ORDO_CR_ERR_INDEX);
+	gw_cut(gw, c, ORDO_CR_DISC_RING_CORRUPT, ORDO_CR_ERR_INDEX);
 }
 
 /* The common case, inline: one record straight into the ring. */
-static void put_msg(struct dp_gateway *gw, struct dp_client *c,
-		    const struct ordo_groups_msg *m)
+void gw_put_msg(struct dp_gateway *gw, struct dp_client *c,
+		const struct ordo_groups_msg *m)
 {
 	uint32_t names = (1u + m->n_groups) * ORDO_CR_NAME_LEN;
 	uint32_t len = (uint32_t)sizeof(struct ordo_cr_rec) + names + m->len;
@@ -165,7 +184,15 @@ void gw_deliver_msg(void *ctx, uint32_t client,
 
 	if (gw_unlikely(client >= DP_GW_MAX_CLIENTS))
 		return;
-	put_msg(gw, &gw->slots[client], m);
+	if (gw->fan != NULL) {
+		/* One hand-off per delivery, with its clients (gw_fan_flush,
+		 * at the end of gw_deliver). */
+		if (gw->batch_n == 0)
+			gw->batch_m = *m;
+		gw->batch[gw->batch_n++] = client;
+	} else {
+		gw_put_msg(gw, &gw->slots[client], m);
+	}
 	gw->st.delivered++;
 	gw_stage_items(gw, DP_STAGE_DELIVER, 1);
 }
@@ -204,7 +231,8 @@ void gw_deliver_memb(void *ctx, uint32_t client,
 		.n_names = 1,
 		.msg_type = (int16_t)m->my_index,
 		.aux = m->service,
-		.msg_id = ++c->delivered,
+		/* With a client worker its writer numbers it. */
+		.msg_id = gw->fan != NULL ? 0 : ++c->delivered,
 		.names = (const char (*)[ORDO_CR_NAME_LEN])gname,
 		.payload = p,
 		.len = (uint32_t)(need - ORDO_CR_NAME_LEN),
@@ -218,7 +246,7 @@ void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c)
 {
 	const struct ordo_cr_rec *r;
 
-	if (c->state != DP_SLOT_ACTIVE)
+	if (!gw_writable(gw, c))
 		return;
 	while ((r = ordo_cr_peek(&c->ovf_c)) != NULL) {
 		uint32_t len = r->len;
@@ -238,8 +266,7 @@ void gw_drain_overflow(struct dp_gateway *gw, struct dp_client *c)
 		 * client would wait forever for the rest; end it with a
 		 * reason instead. */
 		gw->st.ring_corrupt++;
-		gw_close_client(gw, (uint32_t)(c - gw->slots),
-				ORDO_CR_DISC_RING_CORRUPT, c->ovf_c.err);
+		gw_cut(gw, c, ORDO_CR_DISC_RING_CORRUPT, c->ovf_c.err);
 		return;
 	}
 	if (ordo_cr_cons_avail(&c->ovf_c) == 0)

@@ -6,13 +6,19 @@
  * write to a client that sleeps waiting for room is the one exception, and
  * only then).
  *
- * The reader copies each record once into the client's record buffer
- * before anything looks at it (the client may scribble on the ring at any
- * time), so what is validated is what is used. Fragments are gathered in
- * the client's reassembly buffer: names first, then the payload at its
- * fragment offset. A message the engine cannot take yet (-EAGAIN) stays
- * "pending" and the client's ring is not read further until it went: its
- * record buffer still holds it, and the client's order is kept.
+ * The reader copies each record's header and names into the client's
+ * record buffer before anything looks at them (the client may scribble on
+ * the ring at any time), so what is validated is what is used. The
+ * payload it leaves in the ring (ordo_cr_read_in_place): nothing here
+ * reads it, its length is the validated one, and its one copy is the
+ * engine's, straight into the packet it will be sent in (engine/submit.c)
+ * before the ring space is released at the end of the turn. Fragments are
+ * gathered in the client's reassembly buffer: names first, then the
+ * payload at its fragment offset (the one copy out of the ring; the
+ * engine's is a second). A message the engine cannot take yet (-EAGAIN)
+ * stays "pending" and the client's ring is not read further until it
+ * went: its payload is copied behind its names in the record buffer
+ * (the ring space goes back), and the client's order is kept.
  */
 #include <errno.h>
 #include <string.h>
@@ -130,8 +136,8 @@ static int submit(struct dp_gateway *gw, struct dp_client *c,
 /* A fragment of a message: gather it. Returns true when the message is
  * complete (then *data / *len point at the reassembled payload and the
  * names at the buffer's start). */
-static bool gather(struct dp_client *c, struct ordo_cr_msg *m,
-		   const uint8_t **data, uint32_t *len)
+bool dp_gw_gather(struct dp_client *c, struct ordo_cr_msg *m,
+		  const uint8_t **data, uint32_t *len)
 {
 	uint32_t names = ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN;
 
@@ -170,7 +176,8 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		struct ordo_cr_msg m;
 		const uint8_t *data;
 		uint32_t len;
-		int rc = ordo_cr_read(&c->rd, &m, c->rbuf, c->map.max_rec);
+		int rc = ordo_cr_read_in_place(&c->rd, &m, c->rbuf,
+					       c->map.max_rec);
 
 		if (rc == 0)
 			break;
@@ -186,9 +193,19 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		if (m.hdr.kind == ORDO_CR_MSG &&
 		    (m.hdr.flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) !=
 			    (ORDO_CR_F_FIRST | ORDO_CR_F_LAST) &&
-		    !gather(c, &m, &data, &len))
+		    !dp_gw_gather(c, &m, &data, &len))
 			continue;
 		if (submit(gw, c, &m, data, len) == -EAGAIN) {
+			/* Kept past this turn: out of the ring, behind its
+			 * names (a record fits the buffer). A gathered
+			 * message is in the reassembly buffer already. */
+			if (data == m.payload) {
+				uint8_t *keep = c->rbuf + (size_t)m.hdr.n_names *
+								 ORDO_CR_NAME_LEN;
+
+				memcpy(keep, data, len);
+				data = keep;
+			}
 			c->pmsg = m;
 			c->pdata = data;
 			c->plen = len;
@@ -212,6 +229,64 @@ unsigned gw_serve(struct dp_gateway *gw, struct dp_client *c,
 		gw_close_client(gw, (uint32_t)(c - gw->slots),
 				ORDO_CR_DISC_CLIENT_CLOSED, 0);
 	}
+	return n;
+}
+
+/* With a client worker: what it read, in its order. A request the engine
+ * cannot take yet stays taken (gw->sub) and is tried first next turn. */
+unsigned gw_fan_serve(struct dp_gateway *gw, bool *engine_full)
+{
+	const struct dp_gw_fanout *f = gw->fan;
+	unsigned n = 0;
+
+	while (n < SERVE_BUDGET) {
+		struct dp_gw_sub *s = &gw->sub;
+		struct dp_client *c;
+
+		if (!gw->sub_held) {
+			if (!f->take(f->ctx, s))
+				break;
+			gw->sub_held = true;
+		}
+		c = &gw->slots[s->slot];
+		/* A slot given to another client since: not its request. */
+		if (c->state == DP_SLOT_ACTIVE && c->client_id == s->client_id) {
+			switch (s->what) {
+			case DP_GW_SUB_MSG:
+				if (submit(gw, c, &s->m, s->data, s->len) ==
+				    -EAGAIN) {
+					*engine_full = true;
+					if (!gw->sub_hold) {
+						gw->sub_hold = true;
+						f->hold(f->ctx, true);
+					}
+					goto out;
+				}
+				break;
+			case DP_GW_SUB_DRAINED:
+				if (s->partial)
+					gw->st.partial_dropped++;
+				gw_close_client(gw, s->slot,
+						ORDO_CR_DISC_CLIENT_CLOSED, 0);
+				break;
+			case DP_GW_SUB_CORRUPT:
+				gw->st.ring_corrupt++;
+				gw_close_client(gw, s->slot,
+						ORDO_CR_DISC_RING_CORRUPT,
+						s->detail);
+				break;
+			}
+		}
+		f->done(f->ctx, s);
+		gw->sub_held = false;
+		if (gw->sub_hold) {
+			gw->sub_hold = false;
+			f->hold(f->ctx, false);
+		}
+		n++;
+	}
+out:
+	gw_stage_items(gw, DP_STAGE_SUBMIT, n);
 	return n;
 }
 

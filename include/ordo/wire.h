@@ -139,7 +139,8 @@ static_assert(ORDO_WIRE_TOKEN_MAX_LEN <= ORDO_WIRE_MIN_MTU, "token fits");
  * the sender itself received joins, tokens or beacons from lately; out the
  * members it holds out for flapping (lost twice lately, not yet stable):
  * every member leaves out the union of what the members it hears hold
- * out. */
+ * out. The sender itself in out: its own link flaps, it holds itself out
+ * (engine/flap.c); the same in a beacon's out mask. */
 struct ordo_wire_join {
 	uint32_t incarnation;  /* changes at every restart of the sender */
 	uint32_t ring_seq_max; /* highest ring sequence the sender has seen */

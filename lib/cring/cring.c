@@ -532,8 +532,23 @@ static enum ordo_cr_err check_hdr(struct ordo_cr_reader *r,
 	return ORDO_CR_OK;
 }
 
+static int read_rec(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
+		    void *buf, size_t buflen, bool in_place);
+
 int ordo_cr_read(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
 		 void *buf, size_t buflen)
+{
+	return read_rec(r, msg, buf, buflen, false);
+}
+
+int ordo_cr_read_in_place(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
+			  void *buf, size_t buflen)
+{
+	return read_rec(r, msg, buf, buflen, true);
+}
+
+static int read_rec(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
+		    void *buf, size_t buflen, bool in_place)
 {
 	struct ordo_cr_cons *c = &r->cons;
 	const uint32_t hl = sizeof(struct ordo_cr_rec);
@@ -569,7 +584,10 @@ int ordo_cr_read(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
 		if (e)
 			return fail(r, e);
 		uint32_t body = h.len - hl;
-		memcpy(buf, c->data + off + hl, body);
+		uint32_t nb = (uint32_t)h.n_names * ORDO_CR_NAME_LEN;
+		/* In place, only the names are copied (and checked); the
+		 * payload is left in the ring, its length the checked one. */
+		memcpy(buf, c->data + off + hl, in_place ? nb : body);
 		barrier();
 		const char (*names)[ORDO_CR_NAME_LEN] = buf;
 		for (unsigned i = 0; i < h.n_names; i++)
@@ -580,8 +598,9 @@ int ordo_cr_read(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
 		r->bytes += ORDO_CR_ALIGN(h.len);
 		msg->hdr = h;
 		msg->names = names;
-		msg->payload = (const uint8_t *)buf + (size_t)h.n_names * ORDO_CR_NAME_LEN;
-		msg->payload_len = body - (uint32_t)h.n_names * ORDO_CR_NAME_LEN;
+		msg->payload = in_place ? c->data + off + hl + nb
+					: (const uint8_t *)buf + nb;
+		msg->payload_len = body - nb;
 		return 1;
 	}
 }

@@ -365,6 +365,14 @@ int ordo_cr_reader_init(struct ordo_cr_reader *r, struct ordo_cr_map *m,
  * Consumed bytes are published by ordo_cr_reader_release() (per burst). */
 int ordo_cr_read(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
 		 void *buf, size_t buflen);
+/* As ordo_cr_read(), but only the header and the names are copied into
+ * buf and checked; msg->payload points into the ring itself, so its one
+ * copy can be the consumer's own (the daemon copies it straight into a
+ * frame). Its length is the validated one, its bytes are the producer's
+ * to scribble on: treat them as opaque, read them once, and before
+ * ordo_cr_reader_release() (which hands the space back). */
+int ordo_cr_read_in_place(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
+			  void *buf, size_t buflen);
 static inline int ordo_cr_reader_release(struct ordo_cr_reader *r)
 {
 	return ordo_cr_release(&r->cons);

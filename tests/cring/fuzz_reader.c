@@ -6,7 +6,8 @@
  * outside the ring (the page after it is PROT_NONE) and never loops.
  *
  * Input: u64 tail, u64 head - tail, u8 mode (bit 0: read as the delivery
- * ring; bit 1: also run the trusting peek path), then the ring's bytes
+ * ring; bit 1: also run the trusting peek path; bit 2: read in place,
+ * ordo_cr_read_in_place), then the ring's bytes
  * (a 4 KiB ring; shorter inputs leave zeros, longer are cut).
  *
  * Built with libFuzzer (clang) or with the shared driver of
@@ -81,7 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	unsigned reads = 0;
 	for (;;) {
 		struct ordo_cr_msg m;
-		int ret = ordo_cr_read(&r, &m, buf, sizeof(buf));
+		int ret = (mode & 4) ? ordo_cr_read_in_place(&r, &m, buf,
+							      sizeof(buf))
+				     : ordo_cr_read(&r, &m, buf, sizeof(buf));
 		if (ret <= 0) {
 			if (ret < 0 && ((int)r.err != -ret || r.errs[-ret] != 1))
 				FAIL();
@@ -103,7 +106,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		for (unsigned i = 0; i < h->n_names; i++)
 			if (!memchr(m.names[i], 0, ORDO_CR_NAME_LEN) || !m.names[i][0])
 				FAIL();
-		/* touch the payload: it must be inside buf */
+		/* touch the payload: it must be inside buf, or in place
+		 * inside the ring's data */
+		if ((mode & 4) && m.payload_len &&
+		    (m.payload < data || m.payload + m.payload_len > data + RING))
+			FAIL();
 		volatile uint8_t sum = 0;
 		for (uint32_t i = 0; i < m.payload_len; i++)
 			sum ^= m.payload[i];

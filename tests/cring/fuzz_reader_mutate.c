@@ -90,7 +90,8 @@ static size_t make_ring(uint8_t *in, struct fuzz_rng *r)
 	}
 	put64(in, tail);
 	put64(in + 8, p.head - tail);
-	in[16] = (uint8_t)(fuzz_rng_next(r) & 2); /* submit ring, maybe peek */
+	/* submit ring, maybe peek, maybe in place */
+	in[16] = (uint8_t)(fuzz_rng_next(r) & 6);
 	memcpy(in + HDR, data, RING); /* ring offset i is input HDR + i */
 	return HDR + RING;
 }

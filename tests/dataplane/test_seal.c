@@ -102,6 +102,52 @@ static void opens_once(void **state)
 	rte_pktmbuf_free(again);
 }
 
+/* Out of place (dp_seal_tx_add_ref, ring_frames.c): the stored plaintext
+ * frame is only read, the wire frame is a new one, our reference on the
+ * stored frame is dropped when the op is done, and sending the same frame
+ * twice (a retransmission) gives two wire frames that both open once. */
+static void out_of_place_keeps_plaintext(void **state)
+{
+	struct rte_mbuf *src = rte_pktmbuf_alloc(pool), *w[2];
+	uint8_t *buf;
+
+	(void)state;
+	if (!tx.oop)
+		skip(); /* the device seals in place only: ordod copies */
+	assert_non_null(src);
+	buf = (uint8_t *)rte_pktmbuf_append(src, HL + ORDO_SEAL_OVERHEAD + LEN);
+	memset(buf, 0x5a, HL + ORDO_SEAL_OVERHEAD + LEN);
+	memcpy(buf + HL + sizeof(struct ordo_seal_hdr), payload, LEN);
+	for (int i = 0; i < 2; i++) {
+		struct rte_mbuf *dst = rte_pktmbuf_alloc(pool);
+		uint8_t *d;
+
+		assert_non_null(dst);
+		d = (uint8_t *)rte_pktmbuf_append(dst, HL + ORDO_SEAL_OVERHEAD +
+						       LEN);
+		memset(d, 0xff, DP_ETH_ALEN);
+		memcpy(d + DP_ETH_ALEN, mac1, DP_ETH_ALEN);
+		memcpy(d + 12, &et, 2);
+		assert_int_equal(dp_seal_tx_add_ref(&tx, &port, src, dst, HL,
+						    LEN, mac1, et, 0, 0), 0);
+		assert_int_equal(rte_mbuf_refcnt_read(src), 2);
+		assert_int_equal(dp_seal_tx_flush(&tx, &port), 1);
+		assert_int_equal(port.tx_n, 1);
+		port.tx_n = 0;
+		w[i] = port.tx_buf[0];
+		assert_ptr_equal(w[i], dst);
+		assert_int_equal(rte_mbuf_refcnt_read(src), 1);
+		/* The stored frame is still the plaintext. */
+		assert_memory_equal(buf + HL + sizeof(struct ordo_seal_hdr),
+				    payload, LEN);
+	}
+	assert_int_equal(open_one(w[0], w[0]->data_len), 0);
+	assert_int_equal(open_one(w[1], w[1]->data_len), 0);
+	rte_pktmbuf_free(w[0]);
+	rte_pktmbuf_free(w[1]);
+	rte_pktmbuf_free(src);
+}
+
 /* Every byte of the envelope, the ciphertext and the tag is covered. */
 static void any_flipped_bit_fails(void **state)
 {
@@ -279,6 +325,7 @@ int main(int argc, char **argv)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(opens_once),
+		cmocka_unit_test(out_of_place_keeps_plaintext),
 		cmocka_unit_test(any_flipped_bit_fails),
 		cmocka_unit_test(source_binding),
 		cmocka_unit_test(header_reasons),

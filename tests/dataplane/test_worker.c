@@ -19,9 +19,15 @@
  *                    filled): the worker holds what it opened and bursts
  *                    no more, counted; once there is room, nothing was
  *                    lost and both deliver the same again
+ *   key_mark_mid_burst  a key change inside one seal burst: each key
+ *                    counts the frames sealed with it
+ *   publish_never_waits  the worker stopped in the middle of publishing:
+ *                    the ring lcore's snapshot does not wait for it and
+ *                    keeps the worker's last complete counters
  *   full_and_drain   the ring side with the worker stopped: frames staged
- *                    past the tx ring, then dropped and counted, a key
- *                    change still fits; tearing down returns every mbuf
+ *                    past the tx ring (counted once per turn), then
+ *                    dropped and counted, a key change still fits;
+ *                    tearing down returns every mbuf
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -167,6 +173,15 @@ static void handoff_orders(void **state)
 	/* The snapshot adds the worker's port counters to the ring's. */
 	assert_true(s.ports[0].c.rx_pkts >= w.ports[0].rx_pkts);
 	assert_true(s.ports[0].c.rx_ordo > 0);
+	/* Frames by handle (ring_frames.h): A's engine kept what the worker
+	 * opened, and its own frames went to the worker as themselves, to be
+	 * sealed out of place (the crypto device here can). */
+	assert_true(s.frames);
+	assert_true(s.eng.frames_kept > 0);
+	if (ra->seal->oop) {
+		assert_true(s.frames_tx_ref > 0);
+		assert_int_equal(s.frames_tx_copy, 0);
+	}
 }
 
 static void key_change(void **state)
@@ -250,15 +265,27 @@ static void rx_full_holds(void **state)
 	}
 	assert_true(io.w.rx_held_turns >= held_before + 100);
 	assert_true(io.held_n <= DP_RX_BURST);
+	/* Room for one of two held frames (a stand-in ahead of what B sent):
+	 * handing it over is work, or the idle strategy parks a worker that
+	 * still has frames to hand on. */
+	assert_true(io.held_n < DP_RX_BURST);
+	memmove(io.held + io.held_at + 1, io.held + io.held_at,
+		(size_t)(io.held_n - io.held_at) * sizeof(io.held[0]));
+	io.held[io.held_at] = rte_pktmbuf_alloc(ra->pool);
+	assert_non_null(io.held[io.held_at]);
+	io.held_n++;
+	assert_true(rte_ring_empty(io.tx));
+	assert_int_equal(rte_ring_dequeue(io.rx, objs), 0);
+	rte_pktmbuf_free(objs[0]); /* the stand-in that went in takes its place */
+	assert_int_equal(dp_io_do_work(&io), 1);
+	assert_true(io.held_n - io.held_at > 0);
 	/* Room again: the stand-ins come out first (FIFO), the held frames
 	 * follow, and the ring carries on. */
-	while ((n = rte_ring_dequeue_burst(io.rx, objs, 64, NULL)) != 0 &&
-	       filled > 0) {
-		unsigned k = n < filled ? n : filled;
-
-		rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, k);
-		filled -= k;
-		assert_int_equal(k, n);
+	while (filled > 0 &&
+	       (n = rte_ring_dequeue_burst(io.rx, objs, filled < 64 ? filled : 64,
+					   NULL)) != 0) {
+		rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
+		filled -= n;
 	}
 	assert_int_equal(filled, 0);
 	na.submitted = nb.submitted = 0;
@@ -270,11 +297,104 @@ static void rx_full_holds(void **state)
 	assert_true(na.digest == nb.digest);
 }
 
+static uint64_t key_sealed(const struct dp_seal *seal, uint32_t id)
+{
+	for (unsigned i = 0; i < ORDO_SEAL_MAX_KEYS; i++)
+		if (seal->keys[i].used && seal->keys[i].id == id)
+			return seal->keys[i].sealed;
+	fail_msg("key %08x not loaded", id);
+	return 0;
+}
+
+/* Stand-in frames (garbage to B, which drops them) staged on A's ring
+ * side for its worker. */
+static void stage_frames(unsigned n)
+{
+	uint32_t hl = dp_frame_hdr_len(&ra->framer);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(ra->pool);
+
+		assert_non_null(m);
+		assert_non_null(rte_pktmbuf_append(m, (uint16_t)(hl + 64 +
+						       ORDO_SEAL_OVERHEAD)));
+		assert_true(dp_io_tx_frame(&io, m, hl, 64, 0));
+	}
+}
+
+/* A key change in the middle of one of the worker's seal bursts: each
+ * key's count of frames sealed with it (`ordoctl key list`, what an
+ * operator reads before retiring the old key) gets its own frames. */
+static void key_mark_mid_burst(void **state)
+{
+	struct ordo_seal_use u1 = { .key_id = __builtin_bswap32(key1.id) };
+	struct ordo_seal_use u2 = { .key_id = __builtin_bswap32(key2.id) };
+	uint64_t k1, k2;
+
+	(void)state;
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+	for (unsigned t = 0; t < MAX_TURNS && (io.stage_n || !rte_ring_empty(io.tx));
+	     t++) {
+		dp_io_tx_push(&io);
+		dp_io_do_work(&io);
+	}
+	k1 = key_sealed(ra->seal, key1.id);
+	k2 = key_sealed(ra->seal, key2.id);
+	stage_frames(3);
+	dp_io_key_use(&io, &u1);
+	stage_frames(2);
+	dp_io_tx_push(&io);
+	assert_int_equal(rte_ring_count(io.tx), 6);
+	dp_io_do_work(&io); /* one burst: the six, in order */
+	assert_true(rte_ring_empty(io.tx));
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key1.id);
+	assert_int_equal(key_sealed(ra->seal, key2.id) - k2, 3);
+	assert_int_equal(key_sealed(ra->seal, key1.id) - k1, 2);
+	/* Back to key 2, as B sends. */
+	dp_io_key_use(&io, &u2);
+	dp_io_tx_push(&io);
+	dp_io_do_work(&io);
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+}
+
+/* The worker is preempted in the middle of publishing its counters (its
+ * sequence odd): the ring lcore's publish must not wait for it, and its
+ * snapshot keeps the worker's last complete copy. */
+static void publish_never_waits(void **state)
+{
+	struct dp_snapshot s0, s1;
+	uint32_t seq = io.pub.seq;
+
+	(void)state;
+	dp_ring_publish(ra);
+	dp_ring_read(ra, &s0);
+	assert_true(s0.io.on);
+	assert_true(s0.io.tx_taken > 0);
+	__atomic_store_n(&io.pub.seq, seq + 1, __ATOMIC_RELEASE);
+	io.pub.r.tx_taken = 0; /* half written */
+	alarm(5); /* a ring lcore that spins here never returns */
+	dp_ring_publish(ra);
+	alarm(0);
+	dp_ring_read(ra, &s1);
+	__atomic_store_n(&io.pub.seq, seq, __ATOMIC_RELEASE);
+	assert_true(s1.io.on);
+	assert_true(s1.io.tx_taken == s0.io.tx_taken);
+	/* The worker finishes: the next publish takes its new copy. */
+	for (unsigned t = 0; t < MAX_TURNS && io.pub.seq == seq; t++)
+		dp_io_do_work(&io);
+	assert_true(io.pub.seq != seq);
+	dp_ring_publish(ra);
+	dp_ring_read(ra, &s1);
+	assert_true(s1.io.tx_taken == io.w.tx_taken);
+}
+
 static void full_and_drain(void **state)
 {
 	struct rte_mempool *pool = ra->pool;
 	unsigned before, built = 0, cap = rte_ring_get_capacity(io.tx);
 	uint32_t hl = dp_frame_hdr_len(&ra->framer);
+	uint64_t staged0 = io.tx_staged_turns, staged_turns = 0;
+	uint32_t mark_id = 0;
 
 	(void)state;
 	/* Settle: nothing in flight in either ring. */
@@ -289,21 +409,31 @@ static void full_and_drain(void **state)
 		assert_non_null(rte_pktmbuf_append(m, (uint16_t)(hl + 64 +
 						       ORDO_SEAL_OVERHEAD)));
 		built += dp_io_tx_frame(&io, m, hl, 64, 0);
-		if ((i & 63) == 63)
-			dp_io_tx_push(&io);
+		/* The end of a ring turn (dp_ring_do_work's flush). */
+		if ((i & 63) == 63) {
+			dp_ring_flush(ra);
+			staged_turns += io.stage_n > 0;
+		}
 	}
-	dp_io_tx_push(&io);
+	dp_ring_flush(ra);
+	staged_turns += io.stage_n > 0;
 	assert_int_equal(rte_ring_count(io.tx), cap);
 	assert_int_equal(io.stage_n, DP_IO_STAGE - DP_IO_RESERVE);
 	assert_int_equal(built, cap + DP_IO_STAGE - DP_IO_RESERVE);
 	assert_int_equal(io.tx_dropped, DP_IO_STAGE + 10 - (DP_IO_STAGE -
 							  DP_IO_RESERVE));
-	assert_true(io.tx_staged_turns > 0);
+	/* Once per turn that left frames staged, not once per frame built
+	 * while the stage was over its mark. */
+	assert_true(staged_turns > 0);
+	assert_int_equal(io.tx_staged_turns - staged0, staged_turns);
 	/* A key change the ring ordered still finds room, behind them. */
 	struct ordo_seal_use u = { .key_id = __builtin_bswap32(0xabcd) };
 	dp_io_key_use(&io, &u);
 	assert_int_equal(io.marks_lost, 0);
 	assert_int_equal(io.stage_n, DP_IO_STAGE - DP_IO_RESERVE + 1);
+	assert_true(dp_io_is_mark(io.stage[io.stage_n - 1], &mark_id));
+	assert_int_equal(mark_id, 0xabcd);
+	assert_false(dp_io_is_mark(io.stage[io.stage_n - 2], &mark_id));
 	/* Teardown frees the staged, the queued and the held. */
 	dp_io_destroy(&io);
 	ra->io = NULL;
@@ -404,6 +534,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(handoff_orders),
 		cmocka_unit_test(key_change),
 		cmocka_unit_test(rx_full_holds),
+		cmocka_unit_test(key_mark_mid_burst),
+		cmocka_unit_test(publish_never_waits),
 		cmocka_unit_test(full_and_drain),
 	};
 	status = cmocka_run_group_tests(tests, NULL, NULL);

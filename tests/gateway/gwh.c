@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include "dataplane/ctrl_link.h"
 #include "lib/conf/conf.h"
 #include "tests/gateway/gwh.h"
+#include "tests/gateway/gwh_fan.h"
 
 #ifndef ORDO_CTRLD
 #error "ORDO_CTRLD: path of the ordo-ctrld binary"
@@ -50,6 +52,13 @@ struct gwh_node {
 	char dir[96], sock[128], log[128];
 	pid_t ctrld;
 	struct gwh_pkt *in_head, *in_tail;
+	/* Frames the engine holds by handle (engine.h frame ops): packets
+	 * kept from the fake port and frames it allocated, each a gwh_pkt. */
+	int64_t frames_held;
+	uint32_t mtu;
+	/* GWH_FAN=1: a client worker owns the clients' rings (gwh_fan.h). */
+	struct gwh_fan fan;
+	bool fan_up;
 };
 
 struct gwh {
@@ -125,6 +134,47 @@ static const struct ordo_engine_ops gwh_engine_ops = {
 	.config_change = eng_config,
 };
 
+/* As ordod (dataplane/ring_frames.c): the engine keeps received packets
+ * by handle and packs its own into frames it allocates; a gwh_pkt each.
+ * GWH_COPY=1 runs the copying store instead. */
+static void *frame_alloc(void *ctx, uint32_t len, uint64_t *handle)
+{
+	struct gwh_node *n = ctx;
+	struct gwh_pkt *p = malloc(sizeof(*p) + len);
+
+	if (p == NULL)
+		return NULL;
+	p->next = NULL;
+	p->len = len;
+	n->frames_held++;
+	*handle = (uint64_t)(uintptr_t)p;
+	return p->data;
+}
+
+static void frame_send(void *ctx, uint32_t dest, uint64_t handle,
+		       const void *pkt, uint32_t len)
+{
+	(void)handle;
+	port_send(ctx, dest, pkt, len);
+}
+
+static void frame_release(void *ctx, uint64_t handle)
+{
+	struct gwh_node *n = ctx;
+
+	n->frames_held--;
+	free((struct gwh_pkt *)(uintptr_t)handle);
+}
+
+static const struct ordo_engine_ops gwh_frame_ops = {
+	.send = port_send,
+	.deliver = eng_deliver,
+	.config_change = eng_config,
+	.frame_alloc = frame_alloc,
+	.frame_send = frame_send,
+	.frame_release = frame_release,
+};
+
 /* ------------------------------------------------------------ the loop */
 
 static unsigned node_turn(struct gwh_node *n, uint64_t now)
@@ -138,14 +188,23 @@ static unsigned node_turn(struct gwh_node *n, uint64_t now)
 	while (p) {
 		struct gwh_pkt *next = p->next;
 
-		ordo_engine_rx(n->e, p->data, p->len, now);
-		free(p);
+		bool kept;
+
+		n->frames_held++; /* offered: a release may come at once */
+		ordo_engine_rx_frame(n->e, p->data, p->len, now,
+				     (uint64_t)(uintptr_t)p, &kept);
+		if (!kept) {
+			n->frames_held--;
+			free(p);
+		}
 		p = next;
 		work++;
 	}
 	if (now >= ordo_engine_next_deadline(n->e))
 		ordo_engine_tick(n->e, now);
 	work += dp_gateway_ops.produce(&n->gw, n->e, now);
+	if (n->fan_up)
+		work += gwh_fan_turn(&n->fan);
 	return work;
 }
 
@@ -229,11 +288,18 @@ static int node_init(struct gwh *h, unsigned i)
 	if (rc < 0)
 		return rc;
 	n->gw_up = true;
+	if (getenv("GWH_FAN") != NULL) {
+		rc = gwh_fan_init(&n->fan, &n->gw);
+		if (rc < 0)
+			return rc;
+		n->fan_up = true;
+	}
 	if (ordo_engine_config_check(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "gwh: engine configuration: %s\n", err);
 		return -EINVAL;
 	}
-	n->e = ordo_engine_create(&cfg, &gwh_engine_ops, n);
+	n->e = ordo_engine_create(&cfg, getenv("GWH_COPY") ? &gwh_engine_ops
+							  : &gwh_frame_ops, n);
 	if (n->e == NULL)
 		return -errno;
 	dp_gateway_ops.bind(&n->gw, n->e);
@@ -260,8 +326,15 @@ static pid_t spawn_ctrld(struct gwh *h, struct gwh_node *n)
 	pid_t pid;
 
 	snprintf(name, sizeof(name), "n%u", n->idx + 1);
+	pid_t parent = getpid();
+
 	pid = fork();
 	if (pid == 0) {
+		/* A test that fails an assertion exits without gwh_stop: the
+		 * daemon goes with it instead of outliving the run. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(0);
 		const char *argv[] = { ORDO_CTRLD, "--config", h->conf_path,
 				       "-n", name, "--runtime-dir", n->dir,
 				       "--log-level", "info", NULL };
@@ -350,6 +423,13 @@ void gwh_stop(struct gwh *h)
 		atomic_store(&h->stop, true);
 		pthread_join(h->thr, NULL);
 	}
+	/* A client worker writes what it was handed last (ordod: before the
+	 * link tells the clients). */
+	for (unsigned i = 0; i < h->n; i++)
+		if (h->nodes[i].fan_up) {
+			gwh_fan_fini(&h->nodes[i].fan);
+			h->nodes[i].fan_up = false;
+		}
 	for (unsigned i = 0; i < h->n; i++)
 		if (h->nodes[i].link_up) {
 			dp_link_close(&h->nodes[i].link);
@@ -370,8 +450,16 @@ void gwh_stop(struct gwh *h)
 
 		if (n->link_up)
 			dp_link_close(&n->link);
-		if (n->e)
+		if (n->e) {
 			ordo_engine_destroy(n->e);
+			/* Every frame the engine took came back. */
+			if (n->frames_held != 0) {
+				fprintf(stderr, "gwh: node %u: engine destroyed "
+					"holding %lld frames\n", n->id,
+					(long long)n->frames_held);
+				abort();
+			}
+		}
 		if (n->gw_up)
 			dp_gw_fini(&n->gw);
 		while (n->in_head) {

@@ -78,7 +78,7 @@ static void *rx_main(void *arg)
 		int rc = ordo_receive(r->c, &ev, buf, cap, r->timeout_ms);
 
 		if (rc < 0) {
-			r->end = rc;
+			__atomic_store_n(&r->end, rc, __ATOMIC_RELEASE);
 			break;
 		}
 		if (ev.kind == ORDO_EV_MEMBERSHIP) {
@@ -98,7 +98,8 @@ static void *rx_main(void *arg)
 		}
 		if (seq != r->next[tag])
 			r->out_of_order++;
-		r->next[tag] = seq + 1;
+		/* Read by paced senders while we run (test_gw_big.c). */
+		__atomic_store_n(&r->next[tag], seq + 1, __ATOMIC_RELEASE);
 		r->digest = (r->digest ^ ((uint64_t)tag << 32 | seq)) *
 			    1099511628211ull;
 	}

@@ -8,7 +8,13 @@
  * with the default rings (4 MiB delivery), once with the smallest (64 KiB):
  * the big ones stream through the receiver's ring in fragments (with the
  * overflow behind it), and the slow-consumer policy does not fire for a
- * receiver that keeps reading.
+ * receiver that keeps reading. A sender sends its next big message only
+ * once every receiver has everything it sent before: the overflow holds
+ * two of the largest messages (ordod's bound is bytes as well as
+ * MaxSessionMessages), and on a loaded machine a receiver thread may lag
+ * as far as the scheduler makes it; paced, the backlog stays under the
+ * bound however the threads are scheduled, so the test says the same on
+ * every run.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -30,11 +36,22 @@
 
 struct sender {
 	ordo_client *c;
+	const struct gwt_rx *rx; /* every node's receiver */
 	uint32_t tag;
 	uint32_t sent;
 	int rc;
 	pthread_t thr;
 };
+
+/* Until every receiver has the sender's messages before seq. */
+static void wait_received(const struct sender *s, uint32_t seq)
+{
+	for (unsigned j = 0; j < NODES; j++)
+		while (__atomic_load_n(&s->rx[j].next[s->tag],
+				       __ATOMIC_ACQUIRE) < seq &&
+		       __atomic_load_n(&s->rx[j].end, __ATOMIC_ACQUIRE) == 0)
+			usleep(1000);
+}
 
 static void *send_main(void *arg)
 {
@@ -53,6 +70,8 @@ static void *send_main(void *arg)
 			size_t len = k == 0 ? sizes[i] : 16 + k * 37;
 			int rc;
 
+			if (k == 0)
+				wait_received(s, s->sent);
 			gwt_fill(buf, len, s->tag, s->sent);
 			rc = ordo_multicast(s->c, ORDO_AGREED, "big", 0, buf, len);
 			if (rc != (int)len) {
@@ -92,6 +111,7 @@ static void big_messages(const char *ordo_lines)
 		memset(&tx[i], 0, sizeof(tx[i]));
 		tx[i].c = gwt_connect(h, i, name, 0);
 		tx[i].tag = i + 1;
+		tx[i].rx = r;
 		assert_int_equal(pthread_create(&tx[i].thr, NULL, send_main,
 						&tx[i]), 0);
 	}

@@ -34,6 +34,8 @@
 # membership message. Last line `client-check: ok` (exit 0) or the reasons.
 #
 #   make client-check        (root; about 30 s)
+#   ORDOD_ARGS="--workers 2" LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" \
+#       bash tests/lab/client-check.sh   (the same with a client worker)
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -70,7 +72,8 @@ lab_netns_create "$NODES"
 sock() { echo "$LAB_DIR/rt$1/ordo.sock"; }
 
 for i in 1 2 3; do
-	lab_start_client_node "$i" afpacket "$NODES" --stats-period 1
+	# shellcheck disable=SC2086
+	lab_start_client_node "$i" afpacket "$NODES" --stats-period 1 ${ORDOD_ARGS:-}
 done
 
 # Every control plane sees its dataplane in a ring of three.

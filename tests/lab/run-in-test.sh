@@ -11,8 +11,10 @@
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
 #   keys          make lab-key-rotation: the key changes under traffic
-#   workers       3 nodes with clients, without and with a crypto/io worker
-#                 lcore (tests/lab/workers.sh): same order on every node
+#   workers       3 nodes with clients, with 0, 1 and 2 worker lcores
+#                 (tests/lab/workers.sh): same order on every node
+#   clients-cworker  client-check with a client worker lcore on every node
+#                 (--workers 2: it reads and writes the clients' rings)
 #
 # Every lab seals its frames (Crypto on, a key made per run: lib.sh).
 #   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
@@ -58,6 +60,8 @@ check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
 check keys     BUILD_DIR="$PWD/$B" SECS=5 bash $LAB/key-rotation.sh
 check workers  BUILD_DIR="$PWD/$B" SECS=2 SIZES=1024 bash $LAB/workers.sh
+check clients-cworker BUILD_DIR="$PWD/$B" ORDOD_ARGS="--workers 2" \
+	LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" bash $LAB/client-check.sh
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check flush    BUILD_DIR="$PWD/$B" ROUNDS=1 bash $LAB/flush.sh

@@ -108,6 +108,17 @@ U64_FLAG(set_max_changes, max_changes, 1, 1000000, 1)
 U64_FLAG(set_flap_period, o.faults.flap_period_ns, 1, 100000, 1000000ull)
 U64_FLAG(set_flap_len, o.faults.flap_ns, 1, 3600000, 1000000ull)
 
+static int set_flap_links(struct cli *c, const char *f, const char *v)
+{
+	if (strcmp(v, "node") == 0)
+		c->o.faults.flap_links = FLAP_LINKS_NODE;
+	else if (strcmp(v, "pair") == 0)
+		c->o.faults.flap_links = FLAP_LINKS_PAIR;
+	else
+		return bad(f, v, "node or pair");
+	return 0;
+}
+
 static int set_seeds(struct cli *c, const char *f, const char *v)
 {
 	c->seeds_given = true;
@@ -205,6 +216,13 @@ static int set_avail_report(struct cli *c, const char *f, const char *v)
 	return 0;
 }
 
+static int set_frames(struct cli *c, const char *f, const char *v)
+{
+	(void)f, (void)v;
+	c->o.frames = true;
+	return 0;
+}
+
 static int set_timing(struct cli *c, const char *f, const char *v)
 {
 	(void)f, (void)v;
@@ -272,6 +290,9 @@ static const struct flag flags[] = {
 	{ "flap-period-ms", "T", "a flapping link toggles every T ms (default: "
 				 "drawn)", set_flap_period },
 	{ "flap-ms", "T", "flapping lasts T ms (default: drawn)", set_flap_len },
+	{ "flap-links", "W", "a flap takes every link of a node (node: its NIC, "
+			     "which it sees) or one link between two (pair) "
+			     "(default: drawn)", set_flap_links },
 	{ "avail-max-loss", "P", "judge availability (healthy-split, "
 				 "ring-of-one) only with --loss <= P (default "
 				 "0.05)", set_avail_loss },
@@ -305,6 +326,10 @@ static const struct flag flags[] = {
 	  set_ggroups },
 	{ "mutate", NULL, "test the checker: corrupt logs of passing runs, "
 			  "expect every corruption caught", set_mutate },
+	{ "frames", NULL, "the engines hold packets in frames by handle "
+			  "(engine.h frame ops) over a checking allocator: "
+			  "a frame released twice, used after release or "
+			  "never released fails the seed", set_frames },
 	{ "timing", NULL, "wall-clock time per seed, on stderr", set_timing },
 };
 
@@ -486,11 +511,17 @@ void cli_replay(const struct cli *c, uint64_t seed, char *buf, size_t len)
 		if (o->faults.flap_ns)
 			MORE(" --flap-ms %llu",
 			     (unsigned long long)(o->faults.flap_ns / 1000000));
+		if (o->faults.flap_links != FLAP_LINKS_DRAWN)
+			MORE(" --flap-links %s",
+			     o->faults.flap_links == FLAP_LINKS_NODE ? "node" :
+								       "pair");
 	}
 	if (c->max_changes)
 		MORE(" --max-changes %u", c->max_changes);
 	if (c->avail_report)
 		MORE(" --avail-report");
+	if (o->frames)
+		MORE(" --frames");
 	if (c->avail_max_loss != 0.05)
 		MORE(" --avail-max-loss %g", c->avail_max_loss);
 #define TIMER(field, flag)                                                     \

@@ -36,6 +36,7 @@ void fault_params_default(struct fault_params *p)
 	p->keep = UINT32_MAX;
 	p->flap_period_ns = 0;
 	p->flap_ns = 0;
+	p->flap_links = FLAP_LINKS_DRAWN;
 }
 
 int faults_parse(const char *list, uint32_t *kinds, char *err, size_t errlen)
@@ -299,6 +300,13 @@ void faults_plan(struct fault_plan *fp, const struct fault_params *p,
 					  (f->node + 1 + (uint32_t)prng_below(
 							 &r, n_nodes - 1)) %
 						  n_nodes;
+			/* Imposed after the draws, so the stream is the
+			 * same whatever the option says. */
+			if (p->flap_links == FLAP_LINKS_NODE)
+				f->peer = FAULT_ALL_LINKS;
+			else if (p->flap_links == FLAP_LINKS_PAIR &&
+				 f->peer == FAULT_ALL_LINKS)
+				f->peer = (f->node + 1) % n_nodes;
 			break;
 		}
 		n++;

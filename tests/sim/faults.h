@@ -70,12 +70,19 @@ enum fault_kind {
 /* fault.peer of a flap that takes every link of fault.node. */
 #define FAULT_ALL_LINKS UINT32_MAX
 
+/* --flap-links: which links a flap takes. NODE: every link of one node
+ * (its NIC or cable: the node sees its link go down); PAIR: the link
+ * between two nodes (neither port sees it). */
+enum flap_links { FLAP_LINKS_DRAWN = 0, FLAP_LINKS_NODE, FLAP_LINKS_PAIR };
+
 struct fault_params {
 	uint32_t kinds;  /* FAULTS_*; 0: no faults */
 	uint32_t max;    /* faults per seed: 1..max, uniformly */
 	uint32_t keep;   /* bit i: keep the i-th drawn fault (shrinking) */
-	/* Flapping, when given (else drawn): toggle period, total length. */
+	/* Flapping, when given (else drawn): toggle period, total length,
+	 * and which links (FLAP_LINKS_*). */
 	uint64_t flap_period_ns, flap_ns;
+	uint32_t flap_links;
 };
 
 struct fault {

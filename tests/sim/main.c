@@ -47,11 +47,14 @@ static void print_node(const struct sim *s, uint32_t i)
 	struct ordo_engine_status st;
 	uint32_t k;
 
-	if (n->e == NULL) {
+	if (n->e == NULL && !n->has_final) {
 		printf("  node %u: down\n", i + 1);
 		return;
 	}
-	ordo_engine_status(n->e, &st);
+	if (n->e != NULL)
+		ordo_engine_status(n->e, &st);
+	else
+		st = n->final; /* --frames destroyed it to count its frames */
 	printf("  node %u (incarnation %u): %s in ring %u/%u {", i + 1,
 	       n->incarnations, ordo_memb_state_name(st.state), st.ring_rep,
 	       st.ring_seq);
@@ -633,6 +636,12 @@ int main(int argc, char **argv)
 					       t.avail_by_kind[k]);
 			printf("\n");
 		}
+		if (c.o.frames)
+			printf("frames: %llu taken by engines (%llu kept from "
+			       "rx), %llu released\n",
+			       (unsigned long long)s->frames.allocs,
+			       (unsigned long long)s->frames.kept,
+			       (unsigned long long)s->frames.releases);
 		printf("seeds: %llu, violations: %llu, undelivered: %llu\n",
 		       (unsigned long long)t.seeds,
 		       (unsigned long long)t.bad_seeds,

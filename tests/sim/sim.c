@@ -145,6 +145,7 @@ int sim_init(struct sim *s, const struct sim_opts *o, char *err,
 	pktpool_init(&s->pool);
 	wl_init(&s->wl);
 	tap_init(&s->tap);
+	sim_frames_init(&s->frames, o->mtu);
 	for (i = 0; i < SIM_MAX_PROCS; i++)
 		sim_log_init(&s->logs[i]);
 
@@ -195,14 +196,15 @@ static void release_events(struct sim *s)
 		sim_rxq_drop(s, i);
 }
 
+static void engine_gone(struct sim *s, struct sim_node *n);
+
 static void destroy_engines(struct sim *s)
 {
 	uint32_t i;
 
-	for (i = 0; i < ORDO_MAX_MEMBERS; i++) {
-		ordo_engine_destroy(s->node[i].e);
-		s->node[i].e = NULL;
-	}
+	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
+		if (s->node[i].e != NULL)
+			engine_gone(s, &s->node[i]);
 }
 
 void sim_fini(struct sim *s)
@@ -215,6 +217,7 @@ void sim_fini(struct sim *s)
 	pktpool_fini(&s->pool);
 	wl_fini(&s->wl);
 	tap_fini(&s->tap);
+	sim_frames_fini(&s->frames);
 	for (i = 0; i < SIM_MAX_PROCS; i++)
 		sim_log_fini(&s->logs[i]);
 	for (i = 0; i < ORDO_MAX_MEMBERS; i++)
@@ -418,6 +421,70 @@ static const struct ordo_engine_ops sim_ops = {
 	.config_change = op_config,
 };
 
+/* --frames: the frame ops over the checking allocator (frames.h). */
+static void *op_frame_alloc(void *ctx, uint32_t len, uint64_t *handle)
+{
+	struct sim_node *n = ctx;
+	struct sim_frames *fr = &n->sim->frames;
+
+	if (len > fr->cap_bytes) {
+		report_violation(&n->sim->res.run, CHK_SIM, "node %u asked for "
+				 "a %u-byte frame (mtu %u)", n->idx + 1, len,
+				 fr->cap_bytes);
+		return NULL;
+	}
+	return sim_frames_get(fr, n->idx, handle);
+}
+
+static void op_frame_send(void *ctx, uint32_t dest, uint64_t handle,
+			  const void *pkt, uint32_t len)
+{
+	struct sim_node *n = ctx;
+
+	if (sim_frames_check(&n->sim->frames, n->idx, handle, pkt, len))
+		op_send(ctx, dest, pkt, len);
+}
+
+static void op_frame_release(void *ctx, uint64_t handle)
+{
+	struct sim_node *n = ctx;
+
+	sim_frames_release(&n->sim->frames, n->idx, handle);
+}
+
+static const struct ordo_engine_ops sim_frame_ops = {
+	.send = op_send,
+	.deliver = op_deliver,
+	.config_change = op_config,
+	.frame_alloc = op_frame_alloc,
+	.frame_send = op_frame_send,
+	.frame_release = op_frame_release,
+};
+
+/* Destroy node i's engine; with frames, every frame it held must have come
+ * back. */
+static void engine_gone(struct sim *s, struct sim_node *n)
+{
+	ordo_engine_destroy(n->e);
+	n->e = NULL;
+	if (s->o.frames && s->frames.held[n->idx] != 0) {
+		report_violation(&s->res.run, CHK_SIM, "node %u: %llu frames "
+				 "never released by its engine", n->idx + 1,
+				 (unsigned long long)s->frames.held[n->idx]);
+		s->frames.held[n->idx] = 0;
+	}
+}
+
+/* The frame contract's first violation of this run, if any. */
+static void frames_report(struct sim *s)
+{
+	if (!s->o.frames || s->frames.bad == 0)
+		return;
+	report_violation(&s->res.run, CHK_SIM, "frames: %s (%llu violations)",
+			 s->frames.why, (unsigned long long)s->frames.bad);
+	s->frames.bad = 0;
+}
+
 /* ---- processes -----------------------------------------------------------*/
 static void add_stats(struct ordo_engine_stats *t,
 		      const struct ordo_engine_stats *e)
@@ -471,7 +538,9 @@ int sim_proc_start(struct sim *s, uint32_t i)
 	n->proc = (int32_t)p;
 	n->last_delivered = WL_NONE;
 	n->tick_at = n->submit_at = UINT64_MAX;
-	n->e = ordo_engine_create(&c, &sim_ops, n);
+	n->has_final = false;
+	n->e = ordo_engine_create(&c, s->o.frames ? &sim_frame_ops : &sim_ops,
+				  n);
 	if (n->e == NULL)
 		return -errno;
 	if (s->gs != NULL) {
@@ -481,6 +550,8 @@ int sim_proc_start(struct sim *s, uint32_t i)
 			return rc;
 	}
 	ordo_engine_start(n->e, s->now);
+	n->link_down = false; /* a new engine takes its link as up */
+	sim_link_sync(s, n);
 	sim_arm_timer(s, n);
 	sim_arm_submit(s, n, sim_next_due(s, i));
 	s->dirty = true;
@@ -501,8 +572,7 @@ void sim_proc_crash(struct sim *s, uint32_t i)
 	if (s->gs != NULL)
 		gsim_proc_crash(s, i);
 	add_stats(&s->res.engine, ordo_engine_stats(n->e));
-	ordo_engine_destroy(n->e);
-	n->e = NULL;
+	engine_gone(s, n);
 	sim_rxq_drop(s, i); /* a dead process's receive queue is gone */
 	s->procs[n->proc].crashed = s->now;
 	n->proc = -1;
@@ -627,7 +697,28 @@ static uint64_t drops_total(const struct ordo_engine *e)
 void sim_node_rx(struct sim *s, struct sim_node *n, struct pktbuf *b)
 {
 	uint64_t before = drops_total(n->e);
-	int rc = ordo_engine_rx(n->e, b->data, b->len, s->now);
+	int rc;
+
+	if (s->o.frames) {
+		/* As a dataplane does: the packet in a frame of its own,
+		 * offered by handle. */
+		uint64_t h;
+		uint8_t *f = b->len <= s->frames.cap_bytes ?
+				     sim_frames_get(&s->frames, n->idx, &h) :
+				     NULL;
+		bool kept;
+
+		if (f != NULL) {
+			memcpy(f, b->data, b->len);
+			rc = ordo_engine_rx_frame(n->e, f, b->len, s->now, h,
+						  &kept);
+			sim_frames_offered(&s->frames, n->idx, h, kept);
+		} else {
+			rc = ordo_engine_rx(n->e, b->data, b->len, s->now);
+		}
+	} else {
+		rc = ordo_engine_rx(n->e, b->data, b->len, s->now);
+	}
 
 	/* A packet counts as held only if the engine kept it: rx said 0 and
 	 * no drop counter moved. engine.h promises a negative reason for
@@ -781,5 +872,17 @@ int sim_run(struct sim *s, uint64_t seed)
 		if (s->node[i].e != NULL)
 			add_stats(&s->res.engine,
 				  ordo_engine_stats(s->node[i].e));
+	/* --frames: every engine gives back every frame it holds, checked in
+	 * this seed (where each stood is kept for the report). */
+	for (i = 0; s->o.frames && i < ORDO_MAX_MEMBERS; i++) {
+		struct sim_node *n = &s->node[i];
+
+		if (n->e == NULL)
+			continue;
+		ordo_engine_status(n->e, &n->final);
+		n->has_final = true;
+		engine_gone(s, n);
+	}
+	frames_report(s);
 	return 0;
 }

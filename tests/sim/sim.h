@@ -35,6 +35,7 @@
 #include "engine/engine.h"
 #include "tests/sim/evq.h"
 #include "tests/sim/faults.h"
+#include "tests/sim/frames.h"
 #include "tests/sim/hostile.h"
 #include "tests/sim/net.h"
 #include "tests/sim/pktbuf.h"
@@ -66,6 +67,8 @@ struct sim_opts {
 	 * workload's msgs are then client actions. */
 	bool groups;
 	uint32_t gclients, ggroups;
+	bool frames;             /* the engine holds frames by handle
+				  * (frames.h) instead of copying */
 };
 
 void sim_opts_default(struct sim_opts *o);
@@ -93,9 +96,14 @@ struct sim_node {
 	uint64_t tick_at;       /* pending EV_TICK, or UINT64_MAX */
 	uint64_t submit_at;     /* pending EV_SUBMIT, or UINT64_MAX */
 	int32_t last_delivered; /* plan index of its last verified delivery */
+	bool has_final;         /* --frames: the engine was destroyed at the
+				 * run's end to count its frames; final is
+				 * where it stood */
+	struct ordo_engine_status final;
 	int32_t pause_k;        /* the pause fault it is in, or -1 */
 	int32_t slow_k;         /* the slow fault it is in, or -1 */
 	uint64_t wake_at;       /* pending EV_WAKE (end of an off part), or 0 */
+	bool link_down;         /* its engine was last told its link is down */
 };
 
 /* A node's receive queue while it does not run (paused, or in the off part
@@ -155,6 +163,7 @@ struct sim {
 	struct tap tap;
 	struct fault_plan faults;
 	struct hostile hostile;
+	struct sim_frames frames; /* --frames */
 	bool fault_active[FAULT_MAX];
 	uint32_t faults_pending; /* fault steps still in the queue */
 	struct sim_node node[ORDO_MAX_MEMBERS];

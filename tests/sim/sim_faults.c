@@ -131,6 +131,8 @@ int sim_fault_step(struct sim *s, uint32_t k, uint32_t step)
 	if (step != FAULT_STEP_TOGGLE)
 		s->fault_active[k] = step == FAULT_STEP_START;
 	apply_links(s);
+	if (f->kind == FAULT_FLAP && f->peer == FAULT_ALL_LINKS)
+		sim_link_sync(s, &s->node[f->node]);
 	return 0;
 }
 
@@ -151,6 +153,42 @@ void sim_schedule_faults(struct sim *s)
 		if (f->heal != UINT64_MAX)
 			push_step(s, f->heal, k, FAULT_STEP_HEAL);
 	}
+}
+
+/* ---- a node's own link ------------------------------------------------------
+ * A flap of every link of a node is its NIC or cable flapping: the node
+ * sees its own link go down and up (the dataplane polls the port's link
+ * state), so its engine is told. A flapping link between two members is
+ * not seen by either port (a switch in between): their engines are not
+ * told, and must find out from silence (engine/flap.c). */
+static bool own_link_down(const struct sim *s, uint32_t node)
+{
+	uint32_t k;
+
+	for (k = 0; k < s->faults.n; k++) {
+		const struct fault *f = &s->faults.f[k];
+
+		if (s->fault_active[k] && f->kind == FAULT_FLAP &&
+		    f->peer == FAULT_ALL_LINKS && f->node == node &&
+		    fault_cuts(f, node, node, s->now))
+			return true;
+	}
+	return false;
+}
+
+static uint64_t off_until(const struct sim *s, const struct sim_node *n);
+
+void sim_link_sync(struct sim *s, struct sim_node *n)
+{
+	bool down = own_link_down(s, n->idx);
+
+	/* A node that does not run reads its link when it runs again (the
+	 * dataplane polls the state; changes meanwhile are not queued). */
+	if (n->e == NULL || down == n->link_down || off_until(s, n) != 0)
+		return;
+	n->link_down = down;
+	ordo_engine_link(n->e, !down, s->now);
+	sim_arm_timer(s, n);
 }
 
 /* ---- nodes that do not run ----------------------------------------------*/
@@ -237,6 +275,7 @@ void sim_resume(struct sim *s, struct sim_node *n)
 			tick_if_due(s, n);
 	}
 	q->n = 0;
+	sim_link_sync(s, n);
 	tick_if_due(s, n);
 	s->dirty = true;
 	sim_arm_timer(s, n);

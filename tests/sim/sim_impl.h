@@ -40,5 +40,7 @@ bool sim_hold(struct sim *s, struct sim_node *n, const struct ev *ev);
 /* Node n runs again: its queued input is handled at once, in bursts with
  * the timers fired between them (a poll loop's rx burst, then timers). */
 void sim_resume(struct sim *s, struct sim_node *n);
+/* Tell node n's engine its own link state if it changed (sim_faults.c). */
+void sim_link_sync(struct sim *s, struct sim_node *n);
 
 #endif /* SIM_IMPL_H */

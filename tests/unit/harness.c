@@ -128,6 +128,112 @@ static const struct ordo_engine_ops h_ops = {
 	.config_change = on_config_change,
 };
 
+/* ---- the checking frame allocator (harness.h) ----------------------------*/
+#define FRAME_MAGIC 0xf4a3e5u
+
+static void frame_bad(struct h_net *net, const char *what, uint32_t id)
+{
+	if (net->frame_bad++ == 0)
+		snprintf(net->frame_why, sizeof(net->frame_why),
+			 "node %u: %s", id, what);
+}
+
+static struct h_frame *frame_new(struct h_net *net, uint32_t owner,
+				 uint32_t cap)
+{
+	struct h_frame *f = xrealloc(NULL, sizeof(*f) + cap);
+
+	memset(f->buf, 0x11, cap);
+	f->magic = FRAME_MAGIC;
+	f->owner = owner;
+	f->from_rx = false;
+	f->cap = cap;
+	f->next = net->frame_list;
+	net->frame_list = f;
+	net->frame_live++;
+	return f;
+}
+
+/* Poisoned, never freed before fini: a stale handle stays readable. */
+static void frame_put(struct h_net *net, struct h_frame *f)
+{
+	f->owner = 0;
+	memset(f->buf, H_POISON, f->cap);
+	net->frame_live--;
+}
+
+static struct h_frame *frame_of(struct h_node *nd, uint64_t handle,
+				const char *what)
+{
+	struct h_frame *f = (struct h_frame *)(uintptr_t)handle;
+
+	if (f == NULL || f->magic != FRAME_MAGIC) {
+		frame_bad(nd->net, "a handle that is no frame", nd->id);
+		return NULL;
+	}
+	if (f->owner != nd->id) {
+		frame_bad(nd->net, what, nd->id);
+		return NULL;
+	}
+	return f;
+}
+
+static void *on_frame_alloc(void *ctx, uint32_t len, uint64_t *handle)
+{
+	struct h_node *nd = ctx;
+	struct h_net *net = nd->net;
+	struct h_frame *f;
+
+	if (net->frame_fail > 0) {
+		net->frame_fail--;
+		net->frame_alloc_refused++;
+		return NULL;
+	}
+	f = frame_new(net, nd->id, len);
+	net->frame_allocs++;
+	*handle = (uint64_t)(uintptr_t)f;
+	return f->buf;
+}
+
+static void on_frame_send(void *ctx, uint32_t dest, uint64_t handle,
+			  const void *pkt, uint32_t len)
+{
+	struct h_node *nd = ctx;
+	struct h_frame *f = frame_of(nd, handle, "sent a frame it released");
+	const uint8_t *p = pkt;
+
+	if (f == NULL)
+		return;
+	if (p < f->buf || len > f->cap || (size_t)(p - f->buf) > f->cap - len) {
+		frame_bad(nd->net, "sent bytes outside its frame", nd->id);
+		return;
+	}
+	nd->net->frame_sends++;
+	nd->net->frame_sends_rx += f->from_rx;
+	on_send(ctx, dest, pkt, len);
+}
+
+static void on_frame_release(void *ctx, uint64_t handle)
+{
+	struct h_node *nd = ctx;
+	struct h_frame *f = frame_of(nd, handle,
+				     "released a frame it does not hold");
+
+	if (f == NULL)
+		return;
+	nd->net->frame_releases++;
+	frame_put(nd->net, f);
+}
+
+static const struct ordo_engine_ops h_frame_ops = {
+	.send = on_send,
+	.deliver = on_deliver,
+	.config_change = on_config_change,
+	.frame_alloc = on_frame_alloc,
+	.frame_send = on_frame_send,
+	.frame_release = on_frame_release,
+};
+
 /* ---- lifecycle -----------------------------------------------------------*/
 void h_config(struct ordo_engine_config *c, uint32_t n)
 {
@@ -141,13 +247,15 @@ void h_config(struct ordo_engine_config *c, uint32_t n)
 	c->config_hash = H_HASH;
 }
 
-void h_net_init(struct h_net *net, const struct ordo_engine_config *tmpl)
+static void net_init(struct h_net *net, const struct ordo_engine_config *tmpl,
+		     bool frames)
 {
 	uint32_t i;
 
 	memset(net, 0, sizeof(*net));
 	net->n = tmpl->n_members;
 	net->keep_data = true;
+	net->frames = frames;
 	for (i = 0; i < net->n; i++) {
 		struct ordo_engine_config c = *tmpl;
 		struct h_node *nd = &net->node[i];
@@ -160,10 +268,49 @@ void h_net_init(struct h_net *net, const struct ordo_engine_config *tmpl)
 			DIE("config refused: %s", why);
 		nd->net = net;
 		nd->id = c.my_id;
-		nd->e = ordo_engine_create(&c, &h_ops, nd);
+		nd->e = ordo_engine_create(&c, frames ? &h_frame_ops : &h_ops,
+					   nd);
 		if (nd->e == NULL)
 			DIE("ordo_engine_create: %s", strerror(errno));
+		nd->cfg = c;
 	}
+}
+
+void h_net_init(struct h_net *net, const struct ordo_engine_config *tmpl)
+{
+	/* H_FRAMES=1: every test's engines hold frames (meson.build runs
+	 * some suites both ways). */
+	const char *f = getenv("H_FRAMES");
+
+	net_init(net, tmpl, f != NULL && f[0] == '1');
+}
+
+void h_net_init_frames(struct h_net *net, const struct ordo_engine_config *tmpl)
+{
+	net_init(net, tmpl, true);
+}
+
+uint64_t h_frames_held_by(const struct h_net *net, uint32_t id)
+{
+	const struct h_frame *f;
+	uint64_t n = 0;
+
+	for (f = net->frame_list; f != NULL; f = f->next)
+		n += f->owner == id;
+	return n;
+}
+
+void h_node_restart(struct h_net *net, uint32_t id)
+{
+	struct h_node *nd = h_node(net, id);
+
+	ordo_engine_destroy(nd->e);
+	nd->cfg.incarnation++;
+	nd->e = ordo_engine_create(&nd->cfg, net->frames ? &h_frame_ops :
+							    &h_ops, nd);
+	if (nd->e == NULL)
+		DIE("ordo_engine_create: %s", strerror(errno));
+	ordo_engine_start(nd->e, net->now);
 }
 
 void h_net_fini(struct h_net *net)
@@ -175,6 +322,11 @@ void h_net_fini(struct h_net *net)
 		struct h_node *nd = &net->node[i];
 
 		ordo_engine_destroy(nd->e);
+		nd->e = NULL;
+		/* Destroyed: it holds no frame any more. */
+		if (net->frames && h_frames_held_by(net, nd->id) != 0)
+			DIE("node %u: destroyed holding %llu frames", nd->id,
+			    (unsigned long long)h_frames_held_by(net, nd->id));
 		for (k = 0; k < nd->ndv; k++)
 			free(nd->dv[k].data);
 		free(nd->dv);
@@ -185,6 +337,15 @@ void h_net_fini(struct h_net *net)
 	for (k = 0; k < net->nlog; k++)
 		free(net->log[k].data);
 	free(net->log);
+	if (net->frame_bad)
+		DIE("frame contract broken %llu times; first: %s",
+		    (unsigned long long)net->frame_bad, net->frame_why);
+	while (net->frame_list != NULL) {
+		struct h_frame *f = net->frame_list;
+
+		net->frame_list = f->next;
+		free(f);
+	}
 	memset(net, 0, sizeof(*net));
 }
 
@@ -229,7 +390,25 @@ int h_rx(struct h_net *net, uint32_t id, const void *pkt, uint32_t len)
 		nd->tokens_rx++;
 		net->tokens_delivered++;
 	}
-	rc = ordo_engine_rx(nd->e, pkt, len, net->now);
+	if (net->frames && pkt != NULL) {
+		/* As a dataplane: the packet in a frame, offered by handle. */
+		struct h_frame *f = frame_new(net, id, len ? len : 1);
+		bool kept;
+
+		f->from_rx = true;
+		memcpy(f->buf, pkt, len);
+		rc = ordo_engine_rx_frame(nd->e, f->buf, len, net->now,
+					  (uint64_t)(uintptr_t)f, &kept);
+		if (kept) {
+			net->frame_kept++;
+		} else if (f->owner != id) {
+			frame_bad(net, "released a frame it did not keep", id);
+		} else {
+			frame_put(net, f);
+		}
+	} else {
+		rc = ordo_engine_rx(nd->e, pkt, len, net->now);
+	}
 	nd->rx_type = 0;
 	return rc;
 }

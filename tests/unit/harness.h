@@ -57,6 +57,7 @@ struct h_node {
 	uint64_t tokens_rx;  /* token packets handed to this node */
 	uint32_t nconf;      /* configuration changes delivered */
 	struct ordo_config_change last_conf;
+	struct ordo_engine_config cfg; /* what it was created with */
 };
 
 /* Return true to lose packet p on its way to node id `to`. */
@@ -82,6 +83,34 @@ struct h_net {
 	void *send_arg;
 	uint64_t dropped;
 	bool keep_data;   /* copy delivered bytes (default true) */
+
+	/* h_net_init_frames(): the engines hold frames by handle (engine.h
+	 * frame ops) from a checking allocator. A handle is the frame's
+	 * header; released frames are poisoned and kept until fini, so a
+	 * second release or a send after release is seen (counted in
+	 * frame_bad, the first described in frame_why), and a read after
+	 * release finds H_POISON bytes. */
+	bool frames;
+	uint32_t frame_fail;   /* refuse this many frame_alloc calls */
+	struct h_frame *frame_list; /* every frame ever made */
+	uint64_t frame_allocs, frame_kept, frame_releases, frame_live;
+	uint64_t frame_sends;      /* frame_send calls */
+	uint64_t frame_sends_rx;   /* ... of frames kept from rx */
+	uint64_t frame_alloc_refused;
+	uint64_t frame_bad;
+	char frame_why[160];
+};
+
+#define H_POISON 0xdbu
+
+/* One frame of the checking allocator. */
+struct h_frame {
+	struct h_frame *next;
+	uint32_t magic;
+	uint32_t owner;   /* node id that holds it; 0: released */
+	bool from_rx;     /* offered by h_rx, not frame_alloc */
+	uint32_t cap;
+	uint8_t buf[];
 };
 
 /* Defaults plus members 1..n (my_id is set per node by h_net_init). */
@@ -89,6 +118,15 @@ void h_config(struct ordo_engine_config *c, uint32_t n);
 
 /* Create nodes 1..tmpl->n_members from a configuration template. */
 void h_net_init(struct h_net *net, const struct ordo_engine_config *tmpl);
+void h_net_init_frames(struct h_net *net,
+		       const struct ordo_engine_config *tmpl);
+/* Destroy node id's engine and create a fresh one (a restart, same
+ * incarnation + 1), started at net->now. */
+void h_node_restart(struct h_net *net, uint32_t id);
+/* Frames node id's engine holds now (h_net_init_frames). h_net_fini
+ * aborts if an engine it destroys still holds one, or if the contract
+ * was broken (frame_bad). */
+uint64_t h_frames_held_by(const struct h_net *net, uint32_t id);
 void h_net_fini(struct h_net *net);
 void h_net_start(struct h_net *net);
 /* Start every node and run until all of them are operational in one ring

@@ -25,14 +25,18 @@ Availability, per fault, from the rings the daemons printed (ordod's
   - rings of one: a ring of a single daemon installed anywhere, except at
     the victim while its fault lasts (a node cut off or flapping is alone);
   - heal time: from the heal to the moment every node is in one ring of
-    all the daemons (for good, up to the next fault).
+    all the daemons (for good, up to the next fault). A flapping node
+    holds itself out until its link has stayed up for the engine's
+    flap_hold_ns (engine/flap.c): a flap's heal time counts from the end
+    of that hold (--flap-hold-ms, the engine's default 1 s, which the lab
+    keeps); heal_ms_incl_hold is the time from the heal itself.
 A baseline window (steady ring, no fault) is judged the same way.
 
 Last line: `lab-faults: ok runs=N healthy_splits=0 singleton_rings=0
 max_heal_ms=X` and exit 0, or `lab-faults: FAIL ...` with the reasons
 above it and exit 1.
 
-Usage: check.py [--max-heal-ms 500] [--max-flap-changes 4]
+Usage: check.py [--max-heal-ms 500] [--max-flap-changes 4] [--flap-hold-ms 1000]
                 [--availability enforce|report] LAB_DIR...
 """
 import argparse
@@ -218,7 +222,7 @@ def windows(lab):
     return out
 
 
-def judge_window(lab, w):
+def judge_window(lab, w, flap_hold_ms):
     name, victim, start, heal, end, settled = w
     n = lab.nodes
     healthy = {i for i in range(1, n + 1) if i != victim}
@@ -258,9 +262,12 @@ def judge_window(lab, w):
         heal_ms = None
     else:
         heal_ms = max(0.0, (full_since - heal) * 1000)
+    incl_hold = heal_ms
+    if name == "flap" and heal_ms is not None:
+        heal_ms = max(0.0, heal_ms - flap_hold_ms)
     return {
         "name": name, "victim": victim, "splits": splits, "singles": singles,
-        "heal_ms": heal_ms, "details": details,
+        "heal_ms": heal_ms, "heal_incl_hold_ms": incl_hold, "details": details,
         "healthy_changes": max((changes[i] for i in healthy), default=0),
         "victim_changes": changes[victim] if victim else 0,
         "fault_ms": ((heal - start) * 1000) if heal else 0,
@@ -309,6 +316,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-heal-ms", type=float, default=500)
     ap.add_argument("--max-flap-changes", type=int, default=4)
+    ap.add_argument("--flap-hold-ms", type=float, default=1000)
     ap.add_argument("--availability", choices=["enforce", "report"],
                     default="enforce")
     ap.add_argument("labs", nargs="+")
@@ -349,7 +357,7 @@ def main():
         if any(e["event"] == "end" and e.get("crashed") == "1" for e in ev):
             safety_fails.append(f"{lab.name}: a daemon crashed")
         for w in windows(lab):
-            r = judge_window(lab, w)
+            r = judge_window(lab, w, a.flap_hold_ms)
             results.append((lab, r))
             heal = "unhealed" if r["heal_ms"] is None else f"{r['heal_ms']:.0f}"
             print(f"lab-faults: {lab.name} {r['name']:8s} victim=n{r['victim']}"
@@ -357,6 +365,9 @@ def main():
                   f"{r['healthy_changes']},victim:{r['victim_changes']}"
                   f" healthy_splits={r['splits']} singleton_rings="
                   f"{r['singles']} heal_ms={heal}"
+                  + (f" heal_ms_incl_hold={r['heal_incl_hold_ms']:.0f}"
+                     if r["name"] == "flap" and r["heal_ms"] is not None
+                     else "")
                   + (f" e.g. {'; '.join(r['details'])}" if r["details"] else ""))
             check_effect(lab, r, relays, effect_fails)
             where = f"{lab.name} {r['name']} (victim n{r['victim']})"

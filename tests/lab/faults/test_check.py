@@ -203,6 +203,22 @@ def main():
             bad += 1
         else:
             print(f"ok   clean lab: {last}")
+        # A flap: the victim holds itself out for the engine's hold (1 s)
+        # after the heal; the heal time counts from the end of the hold.
+        for late, want_rc in ((14.1, 0), (14.7, 1)):
+            lab = clean()
+            lab["events"] = [e.replace("name=cut", "name=flap")
+                             for e in lab["events"]]
+            for i in (1, 2, 3):
+                replace_line(lab["nodes"][i], f"at={T0 + 13.2:.6f}",
+                             f"at={T0 + late:.6f}")
+            rc, out = run(lab, tmp, f"flap{late}")
+            if rc != want_rc or (want_rc == 0) != ("heal_ms=100 " in out):
+                print(f"FAIL flap healed {late - 13:.1f} s after: rc={rc}\n{out}")
+                bad += 1
+            else:
+                print(f"ok   flap healed {late - 13:.1f} s after the heal: "
+                      f"rc={rc}")
         for k, (name, want, mutate) in enumerate(mutations()):
             lab = clean()
             mutate(lab)

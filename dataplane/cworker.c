@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The client worker (cworker.h): the gateway's hand-off on the ring lcore
+ * (struct dp_gw_fanout) and the worker's loop. Hot path rules as ring.c:
+ * no lock, no log, no syscall but a client's doorbell; every fallback
+ * counted.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_pause.h>
+
+#include "dataplane/cworker.h"
+#include "dataplane/stages.h"
+
+enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5 };
+
+#define NAME ORDO_CR_NAME_LEN
+
+/* One hand-off. Behind the header, in var (or big when it does not fit):
+ * the client slots (MSG), the names, then the payload when it is a copy. */
+struct cw_item {
+	uint8_t  kind;
+	uint8_t  service;
+	int16_t  msg_type;
+	uint32_t slot;             /* REC, CLOSE */
+	uint32_t n_slots, n_names;
+	uint32_t len;              /* payload bytes */
+	uint32_t reason, detail;   /* CLOSE */
+	struct ordo_cr_send s;     /* REC: the record (pointers set here) */
+	struct rte_mbuf *frame;    /* MSG: our reference, or NULL */
+	const uint8_t *data;       /* the payload: in frame, or a copy */
+	uint8_t *big;              /* heap block, or NULL */
+	uint8_t var[] __attribute__((aligned(8)));
+};
+
+#define VAR_ROOM (DP_CW_ITEM_SIZE - offsetof(struct cw_item, var))
+_Static_assert(DP_CW_ITEM_SIZE > sizeof(struct cw_item) + 4 * NAME,
+	       "an item holds a few names at least");
+
+/* A submission, worker -> ring lcore: the gateway's view, then (unless
+ * gathered: in the client's reassembly buffer) the names and payload. */
+struct cw_sub {
+	struct dp_gw_sub s;
+	uint8_t *heap;             /* the copy past the item's room, or NULL */
+	bool     gathered;         /* in the client's msg: clear w_busy */
+	uint8_t var[] __attribute__((aligned(8)));
+};
+
+#define SUB_ROOM (DP_CW_SUB_SIZE - offsetof(struct cw_sub, var))
+
+/* A cut-off client, worker -> ring lcore. */
+struct cw_cut {
+	uint32_t slot, reason, detail, pad;
+};
+
+/* ------------------------------------------------------ ring side */
+
+static struct cw_item *item_get(struct dp_cw *cw)
+{
+	void *it;
+
+	if (likely(rte_mempool_get(cw->items, &it) == 0))
+		return it;
+	/* DP_CW_ITEMS behind: wait for the worker (it never waits for us). */
+	cw->full_waits++;
+	while (rte_mempool_get(cw->items, &it) != 0) {
+		if (cw->on_full != NULL)
+			cw->on_full(cw->on_full_ctx);
+		else
+			rte_pause();
+	}
+	return it;
+}
+
+/* A heap block for what does not fit an item (rare: many names or
+ * receivers, a copied message past the item's room). Memory running out
+ * is waited for like items, counted: never a delivery lost. */
+static uint8_t *heap(struct dp_cw *cw, size_t need, uint64_t *waits,
+		     bool ring_side)
+{
+	uint8_t *p = malloc(need);
+
+	if (likely(p != NULL))
+		return p;
+	(*waits)++;
+	while ((p = malloc(need)) == NULL) {
+		if (ring_side && cw->on_full != NULL)
+			cw->on_full(cw->on_full_ctx);
+		else
+			rte_pause();
+	}
+	return p;
+}
+
+/* Room for need bytes behind the header: the item's own, or the heap. */
+static uint8_t *item_room(struct dp_cw *cw, struct cw_item *it, size_t need)
+{
+	it->big = NULL;
+	if (likely(need <= VAR_ROOM))
+		return it->var;
+	it->big = heap(cw, need, &cw->full_waits, true);
+	return it->big;
+}
+
+static void item_put(struct dp_cw *cw, struct cw_item *it)
+{
+	/* The ring holds the whole pool: this cannot fail. */
+	rte_ring_sp_enqueue(cw->out, it);
+}
+
+static void put_name(char *dst, const char *src)
+{
+	size_t n = strnlen(src, NAME - 1);
+
+	memcpy(dst, src, n);
+	memset(dst + n, 0, NAME - n);
+}
+
+static bool in_frame(const struct rte_mbuf *f, const void *p, uint32_t len)
+{
+	const uint8_t *b = f->buf_addr, *q = p;
+
+	return q >= b && q + len <= b + f->buf_len;
+}
+
+static void fan_msg(void *ctx, uint64_t frame, const struct ordo_groups_msg *m,
+		    const uint32_t *slots, uint32_t n)
+{
+	struct dp_cw *cw = ctx;
+	struct rte_mbuf *f = (struct rte_mbuf *)(uintptr_t)frame;
+	uint32_t n_names = 1 + m->n_groups;
+	struct cw_item *it = item_get(cw);
+	bool ref = f != NULL && in_frame(f, m->data, m->len);
+	size_t fixed = (size_t)n * 4 + (size_t)n_names * NAME;
+	uint8_t *v = item_room(cw, it, fixed + (ref ? 0 : m->len));
+
+	it->kind = CW_MSG;
+	it->service = m->service;
+	it->msg_type = m->msg_type;
+	it->n_slots = n;
+	it->n_names = n_names;
+	it->len = m->len;
+	memcpy(v, slots, (size_t)n * 4);
+	put_name((char *)v + n * 4, m->sender);
+	for (uint32_t i = 0; i < m->n_groups; i++)
+		put_name((char *)v + n * 4 + (i + 1) * NAME, m->groups[i]);
+	if (ref) {
+		/* The engine may release the frame before the worker is done:
+		 * our own reference keeps it (dropped by the worker). */
+		rte_mbuf_refcnt_update(f, 1);
+		it->frame = f;
+		it->data = m->data;
+		cw->held_refs++;
+	} else {
+		memcpy(v + fixed, m->data, m->len);
+		it->frame = NULL;
+		it->data = v + fixed;
+		cw->copied_msgs++;
+		cw->copied_bytes += m->len;
+	}
+	item_put(cw, it);
+}
+
+static void fan_record(void *ctx, uint32_t slot, const struct ordo_cr_send *s)
+{
+	struct dp_cw *cw = ctx;
+	struct cw_item *it = item_get(cw);
+	size_t names = (size_t)s->n_names * NAME;
+	uint8_t *v = item_room(cw, it, names + s->len);
+
+	it->kind = CW_REC;
+	it->slot = slot;
+	it->frame = NULL;
+	it->s = *s;
+	if (names)
+		memcpy(v, s->names, names);
+	if (s->len)
+		memcpy(v + names, s->payload, s->len);
+	it->s.names = (const char (*)[NAME])v;
+	it->s.payload = v + names;
+	item_put(cw, it);
+}
+
+static void fan_close(void *ctx, uint32_t slot, uint32_t reason,
+		      uint32_t detail)
+{
+	struct dp_cw *cw = ctx;
+	struct cw_item *it = item_get(cw);
+
+	it->kind = CW_CLOSE;
+	it->slot = slot;
+	it->reason = reason;
+	it->detail = detail;
+	it->frame = NULL;
+	it->big = NULL;
+	item_put(cw, it);
+}
+
+static void fan_slot(struct dp_cw *cw, uint8_t kind, uint32_t slot)
+{
+	struct cw_item *it = item_get(cw);
+
+	it->kind = kind;
+	it->slot = slot;
+	it->frame = NULL;
+	it->big = NULL;
+	item_put(cw, it);
+}
+
+static void fan_open(void *ctx, uint32_t slot)
+{
+	fan_slot(ctx, CW_OPEN, slot);
+}
+
+static void fan_detach(void *ctx, uint32_t slot)
+{
+	fan_slot(ctx, CW_DETACH, slot);
+}
+
+static int fan_take(void *ctx, struct dp_gw_sub *s)
+{
+	struct dp_cw *cw = ctx;
+	struct cw_sub *it;
+
+	if (rte_ring_sc_dequeue(cw->in, (void **)&it) != 0)
+		return 0;
+	*s = it->s;
+	s->item = it;
+	return 1;
+}
+
+static void fan_done(void *ctx, struct dp_gw_sub *s)
+{
+	struct dp_cw *cw = ctx;
+	struct cw_sub *it = s->item;
+
+	struct dp_client *c = &cw->wr.slots[it->s.slot];
+
+	/* The worker may gather the client's next message (the same client:
+	 * a slot given to another since starts with w_busy clear). */
+	if (it->gathered && c->client_id == it->s.client_id)
+		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
+	/* Counted for the read-ahead bound only where there is one: the
+	 * line moves between the lcores at every store. */
+	if (cw->count_done) /* our copy: cw->ahead's line is the worker's */
+		__atomic_store_n(&cw->subs_done, cw->subs_done + 1,
+				 __ATOMIC_RELEASE);
+	free(it->heap);
+	rte_mempool_put(cw->subs, it);
+}
+
+static void fan_hold(void *ctx, bool on)
+{
+	struct dp_cw *cw = ctx;
+
+	__atomic_store_n(&cw->hold, on, __ATOMIC_RELAXED);
+}
+
+static int fan_cut(void *ctx, uint32_t *slot, uint32_t *reason,
+		   uint32_t *detail)
+{
+	struct dp_cw *cw = ctx;
+	struct cw_cut c;
+
+	if (rte_ring_sc_dequeue_elem(cw->cut, &c, sizeof(c)) != 0)
+		return 0;
+	*slot = c.slot;
+	*reason = c.reason;
+	*detail = c.detail;
+	return 1;
+}
+
+static uint32_t fan_behind(void *ctx)
+{
+	struct dp_cw *cw = ctx;
+
+	return __atomic_load_n(&cw->behind, __ATOMIC_RELAXED);
+}
+
+/* ---------------------------------------------------- worker side */
+
+static void rd_remove(struct dp_cw *cw, uint32_t slot)
+{
+	for (uint32_t i = 0; i < cw->n_rd; i++)
+		if (cw->rd[i] == slot) {
+			cw->rd[i] = cw->rd[--cw->n_rd];
+			return;
+		}
+}
+
+static void rd_add(struct dp_cw *cw, uint32_t slot)
+{
+	rd_remove(cw, slot);
+	cw->rd[cw->n_rd++] = slot;
+}
+
+/* One item to the gateway (the ring holds the whole pool). */
+static void sub_hand(struct dp_cw *cw, struct cw_sub *it)
+{
+	cw->handed++;
+	rte_ring_sp_enqueue(cw->in, it);
+}
+
+static struct cw_sub *sub_item(struct dp_cw *cw, uint32_t what,
+			       const struct dp_client *c, uint32_t slot)
+{
+	struct cw_sub *it;
+
+	if (rte_mempool_get(cw->subs, (void **)&it) != 0)
+		return NULL;
+	memset(&it->s, 0, sizeof(it->s));
+	it->s.what = what;
+	it->s.slot = slot;
+	it->s.client_id = c->client_id;
+	it->heap = NULL;
+	it->gathered = false;
+	return it;
+}
+
+/* A request read in place: its names and payload copied into the item
+ * (the one copy out of the ring, of what was validated). */
+static void sub_copy(struct dp_cw *cw, struct cw_sub *it,
+		     const struct ordo_cr_msg *m)
+{
+	size_t names = (size_t)m->hdr.n_names * NAME;
+	uint8_t *v = it->var;
+
+	if (names + m->payload_len > SUB_ROOM) {
+		/* The record is read: memory is waited for (counted). */
+		it->heap = heap(cw, names + m->payload_len,
+				&cw->w.sub_full_turns, false);
+		v = it->heap;
+		cw->w.sub_heap++;
+	}
+	memcpy(v, m->names, names);
+	memcpy(v + names, m->payload, m->payload_len);
+	it->s.m = *m;
+	it->s.m.names = (const char (*)[NAME])v;
+	it->s.m.payload = v + names;
+	it->s.data = v + names;
+	it->s.len = m->payload_len;
+}
+
+/* Read client slot's submit ring. Returns the records read; *dry when no
+ * item was free (nothing more is read this turn). */
+static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
+{
+	struct dp_client *c = &cw->wr.slots[slot];
+	unsigned n = 0;
+
+	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE))
+		return 0;
+	while (n < DP_CW_SERVE) {
+		struct cw_sub *it;
+
+		if (cw->ahead < DP_CW_SUBS &&
+		    cw->handed - __atomic_load_n(&cw->subs_done,
+						 __ATOMIC_ACQUIRE) >= cw->ahead) {
+			*dry = true;
+			break;
+		}
+		it = sub_item(cw, DP_GW_SUB_MSG, c, slot);
+		struct ordo_cr_msg m;
+		const uint8_t *data;
+		uint32_t len;
+		int rc;
+
+		if (it == NULL) {
+			*dry = true;
+			break;
+		}
+		rc = ordo_cr_read_in_place(&c->rd, &m, c->rbuf,
+					   c->map.max_rec);
+		if (rc <= 0) {
+			if (rc < 0) { /* behind its requests, then no more */
+				it->s.what = DP_GW_SUB_CORRUPT;
+				it->s.detail = (uint32_t)-rc;
+				sub_hand(cw, it);
+				rd_remove(cw, slot);
+			} else {
+				rte_mempool_put(cw->subs, it);
+			}
+			break;
+		}
+		n++;
+		if (m.hdr.kind == ORDO_CR_MSG &&
+		    (m.hdr.flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) !=
+			    (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) {
+			if (!dp_gw_gather(c, &m, &data, &len)) {
+				rte_mempool_put(cw->subs, it);
+				continue;
+			}
+			/* Whole, in its reassembly buffer: handed from there;
+			 * nothing more is read until the gateway is done. */
+			it->s.m = m;
+			it->s.data = data;
+			it->s.len = len;
+			it->gathered = true;
+			__atomic_store_n(&c->w_busy, 1, __ATOMIC_RELAXED);
+			sub_hand(cw, it);
+			cw->w.subs++;
+			break;
+		}
+		sub_copy(cw, it, &m);
+		sub_hand(cw, it);
+		cw->w.subs++;
+	}
+	ordo_cr_reader_release(&c->rd);
+	/* Asked to leave and read to the end: DRAINED, behind the rest. */
+	if (c->w_detach && !__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE) &&
+	    ordo_cr_cons_avail(&c->rd.cons) == 0) {
+		struct cw_sub *it = sub_item(cw, DP_GW_SUB_DRAINED, c, slot);
+
+		if (it != NULL) {
+			it->s.partial = c->in_msg;
+			c->in_msg = false;
+			sub_hand(cw, it);
+			rd_remove(cw, slot);
+		}
+	}
+	return n;
+}
+
+static unsigned serve_all(struct dp_cw *cw)
+{
+	uint32_t n = cw->n_rd, start;
+	unsigned work = 0;
+	bool dry = false;
+
+	if (n == 0)
+		return 0;
+	if (cw->wr.policy == DP_SLOW_BLOCK &&
+	    (cw->wr.n_behind > 0 || __atomic_load_n(&cw->hold,
+						     __ATOMIC_RELAXED))) {
+		cw->w.blocked_turns++;
+		return 0;
+	}
+
+	/* Round robin from a moving start, as the gateway does. */
+	start = cw->rr++ % n;
+	for (uint32_t k = 0; k < n && k < cw->n_rd && !dry; k++)
+		work += serve(cw, cw->rd[(start + k) % cw->n_rd], &dry);
+	if (dry)
+		cw->w.sub_full_turns++;
+	return work;
+}
+
+static void cut_off(struct dp_gateway *w, uint32_t slot, uint32_t reason,
+		    uint32_t detail)
+{
+	struct dp_cw *cw = w->cut_ctx;
+	struct cw_cut c = { .slot = slot, .reason = reason, .detail = detail };
+
+	cw->w.cuts++;
+	rd_remove(cw, slot);
+	/* One per client until the gateway closes it: the ring (twice the
+	 * clients) has room. */
+	(void)rte_ring_sp_enqueue_elem(cw->cut, &c, sizeof(c));
+}
+
+static void item_free(struct dp_cw *cw, struct cw_item *it)
+{
+	if (it->frame != NULL)
+		rte_pktmbuf_free(it->frame);
+	free(it->big);
+	rte_mempool_put(cw->items, it);
+}
+
+static void item_do(struct dp_cw *cw, struct cw_item *it)
+{
+	const uint8_t *v = it->big != NULL ? it->big : it->var;
+
+	switch (it->kind) {
+	case CW_MSG: {
+		const uint32_t *slots = (const uint32_t *)v;
+		const char (*names)[NAME] =
+			(const char (*)[NAME])(v + it->n_slots * 4);
+		struct ordo_groups_msg m = {
+			.service = it->service,
+			.msg_type = it->msg_type,
+			.sender = names[0],
+			.n_groups = it->n_names - 1,
+			.groups = names + 1,
+			.data = it->data,
+			.len = it->len,
+		};
+
+		for (uint32_t i = 0; i < it->n_slots; i++)
+			dp_gw_writer_msg(&cw->wr, slots[i], &m);
+		cw->w.msgs++;
+		cw->w.records += it->n_slots;
+		break;
+	}
+	case CW_REC:
+		dp_gw_writer_record(&cw->wr, it->slot, &it->s);
+		cw->w.records++;
+		break;
+	case CW_CLOSE:
+		dp_gw_writer_close(&cw->wr, it->slot, it->reason, it->detail);
+		rd_remove(cw, it->slot);
+		break;
+	case CW_OPEN:
+		rd_add(cw, it->slot);
+		break;
+	case CW_DETACH:
+		cw->wr.slots[it->slot].w_detach = true;
+		break;
+	}
+	cw->w.items++;
+	item_free(cw, it);
+}
+
+static void publish(struct dp_cw *cw)
+{
+	uint32_t seq = __atomic_load_n(&cw->pub.seq, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&cw->pub.seq, seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	cw->pub.r = cw->w;
+	cw->pub.r.idle_turns = cw->idle.idle_turns;
+	cw->pub.r.parks = cw->idle.parks;
+	__atomic_store_n(&cw->pub.seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+unsigned dp_cw_do_work(struct dp_cw *cw)
+{
+	void *objs[DP_CW_BURST];
+	uint64_t t0 = rte_rdtsc(), msgs0 = cw->w.msgs, d;
+	unsigned n, work;
+
+	cw->w.loops++;
+	/* Up to DP_CW_TURN items before the rings are published: one
+	 * release (and at most one doorbell) per client for all of them. */
+	work = 0;
+	do {
+		n = rte_ring_sc_dequeue_burst(cw->out, objs, DP_CW_BURST, NULL);
+		for (unsigned i = 0; i < n; i++) {
+			if (i + 1 < n)
+				rte_prefetch0(objs[i + 1]);
+			item_do(cw, objs[i]);
+		}
+		work += n;
+	} while (n == DP_CW_BURST && work < DP_CW_TURN);
+	work += dp_gw_writer_turn(&cw->wr);
+	/* The gateway's counters of what only we write now (readers on
+	 * other threads take them as they are, as the gateway's own). Only
+	 * when they moved: their cache line is the ring lcore's, written at
+	 * every delivery. */
+	if (unlikely(cw->wr.st.overflowed != cw->pub_overflowed ||
+		     cw->wr.st.names_dropped != cw->pub_names_dropped)) {
+		cw->pub_overflowed = cw->wr.st.overflowed;
+		cw->pub_names_dropped = cw->wr.st.names_dropped;
+		cw->gw->st.overflowed = cw->pub_overflowed;
+		cw->gw->st.names_dropped = cw->pub_names_dropped;
+	}
+	if (likely(!cw->draining))
+		work += serve_all(cw);
+	/* Stored when it moved: the ring lcore reads it every turn. */
+	if (unlikely(__atomic_load_n(&cw->behind, __ATOMIC_RELAXED) !=
+		     cw->wr.n_behind))
+		__atomic_store_n(&cw->behind, cw->wr.n_behind,
+				 __ATOMIC_RELAXED);
+	if (work) {
+		d = rte_rdtsc() - t0;
+		if (likely(d <= cw->long_len)) {
+			cw->w.busy_cycles += d;
+			cw->w.busy_msgs += cw->w.msgs - msgs0;
+		} else {
+			cw->w.long_turns++;
+		}
+		/* Counters for other threads, about every 64 busy turns. */
+		if ((cw->w.loops & 63) == 0)
+			publish(cw);
+	}
+	return work;
+}
+
+void dp_cw_run(struct dp_cw *cw, volatile bool *quit)
+{
+	cw->w.lcore = rte_lcore_id();
+	dp_idle_start(&cw->idle);
+	while (!__atomic_load_n(quit, __ATOMIC_RELAXED) ||
+	       !__atomic_load_n(&cw->ring_stopped, __ATOMIC_ACQUIRE))
+		dp_idle_turn(&cw->idle, dp_cw_do_work(cw));
+	/* What the ring lcore handed over last reaches its clients; no more
+	 * is read (no one would take it). */
+	cw->draining = true;
+	while (dp_cw_do_work(cw) != 0)
+		;
+	publish(cw);
+}
+
+void dp_cw_ring_stop(struct dp_cw *cw)
+{
+	__atomic_store_n(&cw->ring_stopped, true, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------- life cycle */
+
+int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
+		 int socket, const struct dp_idle_ops *idle,
+		 uint64_t idle_max_park_ns, char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+	int rc;
+
+	memset(cw, 0, sizeof(*cw));
+	snprintf(name, sizeof(name), "ordo_cw_items_%x", gw->my_id);
+	cw->items = rte_mempool_create(name, DP_CW_ITEMS, DP_CW_ITEM_SIZE, 64,
+				       0, NULL, NULL, NULL, NULL, socket, 0);
+	snprintf(name, sizeof(name), "ordo_cw_out_%x", gw->my_id);
+	cw->out = rte_ring_create(name, DP_CW_ITEMS + 1, socket,
+				  RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "ordo_cw_subs_%x", gw->my_id);
+	cw->subs = rte_mempool_create(name, DP_CW_SUBS, DP_CW_SUB_SIZE, 64,
+				      0, NULL, NULL, NULL, NULL, socket, 0);
+	snprintf(name, sizeof(name), "ordo_cw_in_%x", gw->my_id);
+	cw->in = rte_ring_create(name, DP_CW_SUBS + 1, socket,
+				 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "ordo_cw_cut_%x", gw->my_id);
+	cw->cut = rte_ring_create_elem(name, sizeof(struct cw_cut),
+				       2 * DP_GW_MAX_CLIENTS, socket,
+				       RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (cw->items == NULL || cw->out == NULL || cw->cut == NULL ||
+	    cw->subs == NULL || cw->in == NULL) {
+		snprintf(err, errlen, "client worker: %u items of %u bytes and "
+			 "their rings on NUMA node %d: %s", DP_CW_ITEMS,
+			 DP_CW_ITEM_SIZE, socket, rte_strerror(rte_errno));
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rc = dp_gw_writer_init(&cw->wr, gw, cut_off, cw);
+	if (rc < 0) {
+		snprintf(err, errlen, "client worker: %s", strerror(-rc));
+		goto fail;
+	}
+	dp_idle_init(&cw->idle, idle != NULL ? idle : &dp_idle_spin,
+		     idle_max_park_ns);
+	cw->fan = (struct dp_gw_fanout){
+		.open = fan_open,
+		.detach = fan_detach,
+		.take = fan_take,
+		.done = fan_done,
+		.hold = fan_hold,
+		.msg = fan_msg,
+		.record = fan_record,
+		.close = fan_close,
+		.cut = fan_cut,
+		.behind = fan_behind,
+		.ctx = cw,
+	};
+	cw->gw = gw;
+	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_SUBS;
+	cw->count_done = cw->ahead < DP_CW_SUBS;
+	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
+	cw->lcore = lcore;
+	cw->w.on = true;
+	cw->w.lcore = lcore;
+	dp_gw_set_fanout(gw, &cw->fan);
+	return 0;
+fail:
+	rte_ring_free(cw->out);
+	rte_ring_free(cw->cut);
+	rte_ring_free(cw->in);
+	rte_mempool_free(cw->items);
+	rte_mempool_free(cw->subs);
+	memset(cw, 0, sizeof(*cw));
+	return rc;
+}
+
+void dp_cw_destroy(struct dp_cw *cw)
+{
+	void *it;
+
+	if (cw->items == NULL)
+		return;
+	while (rte_ring_dequeue(cw->out, &it) == 0)
+		item_free(cw, it);
+	while (rte_ring_dequeue(cw->in, &it) == 0) {
+		struct dp_gw_sub s = { .item = it };
+
+		fan_done(cw, &s);
+	}
+	dp_gw_writer_fini(&cw->wr);
+	rte_ring_free(cw->out);
+	rte_ring_free(cw->cut);
+	rte_ring_free(cw->in);
+	rte_mempool_free(cw->items);
+	rte_mempool_free(cw->subs);
+	memset(cw, 0, sizeof(*cw));
+}
+
+void dp_cw_read_any(const void *cw, struct dp_cw_report *out)
+{
+	dp_cw_read(cw, out);
+}
+
+void dp_cw_read(const struct dp_cw *cw, struct dp_cw_report *out)
+{
+	for (;;) {
+		uint32_t a = __atomic_load_n(&cw->pub.seq, __ATOMIC_ACQUIRE);
+
+		if (a & 1) {
+			rte_pause();
+			continue;
+		}
+		memcpy(out, &cw->pub.r, sizeof(*out));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&cw->pub.seq, __ATOMIC_RELAXED) == a)
+			break;
+	}
+	out->held_refs = cw->held_refs;
+	out->copied_msgs = cw->copied_msgs;
+	out->copied_bytes = cw->copied_bytes;
+	out->full_waits = cw->full_waits;
+}

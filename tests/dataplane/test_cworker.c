@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * The client worker's hand-off (dataplane/cworker.h) over a real gateway's
+ * slots and real client regions: the ring side's calls (struct
+ * dp_gw_fanout) with frames from an mbuf pool, the worker's turns and the
+ * clients' reads, all from one thread, so every count is exact.
+ *
+ *   order_and_refs   messages for changing sets of clients, some in a held
+ *                    frame (by reference), some copied, membership records
+ *                    between them: each client reads exactly its own, in
+ *                    order; every frame reference and item is given back
+ *   full_waits       the ring side hands over more than the worker has
+ *                    items while the worker is not running: the hand-off
+ *                    waits (counted) and nothing is lost or reordered
+ *   slow_cut         a client that never reads: its overflow fills, the
+ *                    worker cuts it off (its region says why) and reports
+ *                    it; the gateway's close comes back, the slot is let go
+ *   submit_order     two clients' submit rings read by the worker: each
+ *                    one's requests reach the gateway's side in its order
+ *                    with their names and payloads, a fragmented message
+ *                    whole (nothing more read from that client until it
+ *                    is done), then DRAINED after a leave and CORRUPT for a
+ *                    ring the client broke, each behind the client's
+ *                    requests; every item back
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/cworker.h"
+
+#define CLIENTS 3u
+#define MSGS    6000u
+#define PLEN    48u
+
+static struct dp_gateway gw;
+static struct dp_cw cw;
+static struct rte_mempool *pool;
+
+struct reader {
+	struct ordo_cr_cons cons;
+	uint64_t last_id;
+	uint32_t next_msg;   /* the next message number it must see */
+	uint32_t memb;       /* membership records read */
+	uint32_t bad;        /* out of order, wrong payload */
+};
+static struct reader rd[CLIENTS];
+
+/* Is message i for client s? (A changing set, never empty.) */
+static bool for_client(uint32_t i, uint32_t s)
+{
+	return s == 0 || ((i + s) % 3) != 0;
+}
+
+static void attach(uint32_t s, uint32_t deliver_size)
+{
+	struct dp_client *c = &gw.slots[s];
+	struct ordo_cr_params p = { .submit_size = 1u << 16,
+				    .deliver_size = deliver_size };
+	struct ordo_cr_params op = { .submit_size = 4096,
+				     .deliver_size = 1u << 16 };
+
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(ordo_cr_region_create(&c->map, &p), 0);
+	assert_int_equal(ordo_cr_region_create(&c->ovf_map, &op), 0);
+	assert_int_equal(ordo_cr_prod_init(&c->dl, &c->map, ORDO_CR_DELIVER,
+					   -1, -1), 0);
+	assert_int_equal(ordo_cr_prod_init(&c->ovf_p, &c->ovf_map,
+					   ORDO_CR_DELIVER, -1, -1), 0);
+	assert_int_equal(ordo_cr_cons_init(&c->ovf_c, &c->ovf_map,
+					   ORDO_CR_DELIVER, -1, -1), 0);
+	c->ovf_p.max_rec = c->dl.max_rec;
+	c->ovf_c.max_rec = c->dl.max_rec;
+	c->client_efd = c->daemon_efd = -1;
+	c->flags = ORDO_CP_F_MEMBERSHIP;
+	c->state = DP_SLOT_ACTIVE;
+	c->w_live = true;
+	memset(&rd[s], 0, sizeof(rd[s]));
+	assert_int_equal(ordo_cr_cons_init(&rd[s].cons, &c->map,
+					   ORDO_CR_DELIVER, -1, -1), 0);
+}
+
+static void detach(uint32_t s)
+{
+	ordo_cr_region_unmap(&gw.slots[s].map);
+	ordo_cr_region_unmap(&gw.slots[s].ovf_map);
+}
+
+/* Everything client s can read now. */
+static void read_all(uint32_t s)
+{
+	struct reader *r = &rd[s];
+	const struct ordo_cr_rec *rec;
+
+	while ((rec = ordo_cr_peek(&r->cons)) != NULL) {
+		const uint8_t *pl = (const uint8_t *)(rec + 1) +
+				    (size_t)rec->n_names * ORDO_CR_NAME_LEN;
+		uint32_t i;
+
+		if (rec->msg_id <= r->last_id)
+			r->bad++;
+		r->last_id = rec->msg_id;
+		if (rec->kind == ORDO_CR_MEMBERSHIP) {
+			r->memb++;
+		} else if (rec->kind == ORDO_CR_MSG) {
+			memcpy(&i, pl, sizeof(i));
+			while (r->next_msg < MSGS && !for_client(r->next_msg, s))
+				r->next_msg++;
+			if (i != r->next_msg || rec->msg_len != PLEN ||
+			    pl[PLEN - 1] != (uint8_t)i)
+				r->bad++;
+			r->next_msg++;
+		} else {
+			r->bad++;
+		}
+		ordo_cr_advance(&r->cons, rec->len);
+	}
+	ordo_cr_release(&r->cons);
+}
+
+static void worker_turn(void *ctx)
+{
+	(void)ctx;
+	dp_cw_do_work(&cw);
+	for (uint32_t s = 0; s < CLIENTS; s++)
+		read_all(s);
+}
+
+/* Message i, in a frame of the pool (held: by reference) or not. */
+static void hand(uint32_t i, bool held)
+{
+	static const char groups[1][ORDO_GROUPS_NAME_LEN] = { "g" };
+	uint8_t buf[PLEN];
+	uint32_t slots[CLIENTS], n = 0;
+	struct rte_mbuf *f = NULL;
+	uint8_t *data = buf;
+
+	for (uint32_t s = 0; s < CLIENTS; s++)
+		if (for_client(i, s))
+			slots[n++] = s;
+	if (held) {
+		f = rte_pktmbuf_alloc(pool);
+		assert_non_null(f);
+		data = (uint8_t *)rte_pktmbuf_append(f, 64) + 16;
+	}
+	memset(data, (int)(uint8_t)i, PLEN);
+	memcpy(data, &i, sizeof(i));
+	struct ordo_groups_msg m = {
+		.service = ORDO_SVC_AGREED,
+		.msg_type = 5,
+		.sender = "#a#n1",
+		.n_groups = 1,
+		.groups = groups,
+		.data = data,
+		.len = PLEN,
+	};
+	cw.fan.msg(cw.fan.ctx, (uint64_t)(uintptr_t)f, &m, slots, n);
+	/* The engine lets its frame go at once: only the hand-off's
+	 * reference keeps it. */
+	if (f != NULL)
+		rte_pktmbuf_free(f);
+}
+
+static void memb(uint32_t s)
+{
+	char name[1][ORDO_CR_NAME_LEN] = { "g" };
+	uint8_t body[40] = { 0 };
+	struct ordo_cr_send x = {
+		.kind = ORDO_CR_MEMBERSHIP,
+		.n_names = 1,
+		.names = (const char (*)[ORDO_CR_NAME_LEN])name,
+		.payload = body,
+		.len = sizeof(body),
+	};
+
+	cw.fan.record(cw.fan.ctx, s, &x);
+}
+
+static void run(bool turns)
+{
+	unsigned pool0 = rte_mempool_avail_count(pool);
+	uint32_t memb_sent = 0;
+	struct dp_cw_report r;
+
+	for (uint32_t s = 0; s < CLIENTS; s++)
+		attach(s, 1u << 16);
+	for (uint32_t i = 0; i < MSGS; i++) {
+		hand(i, i % 7 != 0);
+		if (i % 500 == 0) {
+			memb(1);
+			memb_sent++;
+		}
+		if (turns && i % 16 == 15)
+			worker_turn(NULL);
+	}
+	for (unsigned t = 0; t < 100000 && rte_ring_count(cw.out); t++)
+		worker_turn(NULL);
+	worker_turn(NULL);
+	for (uint32_t s = 0; s < CLIENTS; s++) {
+		uint32_t want = 0;
+
+		for (uint32_t i = 0; i < MSGS; i++)
+			want += for_client(i, s);
+		assert_int_equal(rd[s].bad, 0);
+		while (rd[s].next_msg < MSGS && !for_client(rd[s].next_msg, s))
+			rd[s].next_msg++;
+		assert_int_equal(rd[s].next_msg, MSGS);
+		assert_int_equal(rd[s].memb, s == 1 ? memb_sent : 0);
+		assert_true(rd[s].last_id >= want);
+		assert_int_equal(gw.slots[s].ovf_records, 0);
+	}
+	/* Every frame reference dropped, every item back. */
+	assert_int_equal(rte_mempool_avail_count(pool), pool0);
+	assert_int_equal(rte_mempool_avail_count(cw.items), DP_CW_ITEMS);
+	dp_cw_read(&cw, &r);
+	assert_int_equal(r.held_refs + r.copied_msgs, MSGS);
+	assert_int_equal(r.copied_msgs, (MSGS + 6) / 7);
+	assert_int_equal(r.copied_bytes, r.copied_msgs * PLEN);
+	for (uint32_t s = 0; s < CLIENTS; s++)
+		detach(s);
+}
+
+static void order_and_refs(void **state)
+{
+	(void)state;
+	cw.full_waits = 0;
+	run(true);
+	assert_int_equal(cw.full_waits, 0);
+}
+
+static void full_waits(void **state)
+{
+	(void)state;
+	/* 6000 messages and 12 records, no turn but the ones the waits
+	 * make: more than the pool holds. */
+	cw.held_refs = cw.copied_msgs = cw.copied_bytes = 0;
+	cw.full_waits = 0;
+	run(false);
+	assert_true(cw.full_waits > 0);
+}
+
+static void slow_cut(void **state)
+{
+	uint32_t slot, reason, detail;
+	struct dp_client *c;
+
+	(void)state;
+	attach(0, 4096);
+	c = &gw.slots[0];
+	cw.wr.max_session_messages = 50;
+	/* Client 0 never reads: its ring, then 50 records of overflow. */
+	for (uint32_t i = 0; i < 400; i++) {
+		uint32_t s0 = 0;
+		uint8_t data[PLEN] = { 0 };
+		static const char groups[1][ORDO_GROUPS_NAME_LEN] = { "g" };
+		struct ordo_groups_msg m = {
+			.service = ORDO_SVC_AGREED, .sender = "#a#n1",
+			.n_groups = 1, .groups = groups, .data = data,
+			.len = PLEN,
+		};
+
+		cw.fan.msg(cw.fan.ctx, 0, &m, &s0, 1);
+		dp_cw_do_work(&cw);
+	}
+	assert_false(c->w_live);
+	assert_int_equal(cw.fan.cut(cw.fan.ctx, &slot, &reason, &detail), 1);
+	assert_int_equal(slot, 0);
+	assert_int_equal(reason, ORDO_CR_DISC_SLOW_CONSUMER);
+	assert_int_equal(cw.fan.cut(cw.fan.ctx, &slot, &reason, &detail), 0);
+	assert_int_equal(cw.fan.behind(cw.fan.ctx), 0);
+	/* The gateway's close, behind what it handed: the slot is let go. */
+	assert_int_equal(__atomic_load_n(&c->w_done, __ATOMIC_ACQUIRE), 0);
+	cw.fan.close(cw.fan.ctx, 0, ORDO_CR_DISC_SLOW_CONSUMER, detail);
+	dp_cw_do_work(&cw);
+	assert_int_equal(__atomic_load_n(&c->w_done, __ATOMIC_ACQUIRE), 1);
+	assert_int_equal(rte_mempool_avail_count(cw.items), DP_CW_ITEMS);
+	detach(0);
+}
+
+/* A client's submit side: the reader the worker uses, the producer the
+ * client writes with. */
+static struct ordo_cr_prod sub_p[CLIENTS];
+
+static void attach_submit(uint32_t s)
+{
+	struct dp_client *c = &gw.slots[s];
+
+	attach(s, 1u << 16);
+	c->client_id = 100 + s;
+	assert_int_equal(ordo_cr_reader_init(&c->rd, &c->map, ORDO_CR_SUBMIT,
+					     -1, -1), 0);
+	assert_int_equal(ordo_cr_prod_init(&sub_p[s], &c->map, ORDO_CR_SUBMIT,
+					   -1, -1), 0);
+	c->rbuf = malloc(c->map.max_rec);
+	c->msg = malloc((size_t)ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN +
+			c->map.max_msg);
+	assert_non_null(c->rbuf);
+	assert_non_null(c->msg);
+	cw.fan.open(cw.fan.ctx, s);
+}
+
+static void send_msg(uint32_t s, uint32_t i, uint32_t len)
+{
+	char name[1][ORDO_CR_NAME_LEN] = { "grp" };
+	uint8_t *p = malloc(len);
+	struct ordo_cr_send x = {
+		.kind = ORDO_CR_MSG,
+		.service = ORDO_SVC_AGREED,
+		.n_names = 1,
+		.msg_type = (int16_t)s,
+		.msg_id = i,
+		.names = (const char (*)[ORDO_CR_NAME_LEN])name,
+		.payload = p,
+		.len = len,
+	};
+
+	assert_non_null(p);
+	memset(p, (int)(uint8_t)(i + s), len);
+	memcpy(p, &i, sizeof(i));
+	assert_int_equal(ordo_cr_write_msg(&sub_p[s], &x), 0);
+	free(p);
+}
+
+struct taken {
+	uint32_t next[CLIENTS];
+	uint32_t drained[CLIENTS], corrupt[CLIENTS], big[CLIENTS], bad;
+};
+
+/* The gateway's side: take everything the worker handed over. */
+static void take_all(struct taken *t, bool hold_big)
+{
+	struct dp_gw_sub s;
+
+	while (cw.fan.take(cw.fan.ctx, &s) == 1) {
+		uint32_t i, k = s.slot;
+
+		if (k >= CLIENTS || s.client_id != 100 + k) {
+			t->bad++;
+		} else if (s.what == DP_GW_SUB_DRAINED) {
+			t->drained[k]++;
+		} else if (s.what == DP_GW_SUB_CORRUPT) {
+			t->corrupt[k]++;
+		} else {
+			memcpy(&i, s.data, sizeof(i));
+			if (i != t->next[k] || s.m.hdr.msg_type != (int16_t)k ||
+			    strcmp(s.m.names[0], "grp") != 0 ||
+			    s.data[s.len - 1] != (uint8_t)(i + k))
+				t->bad++;
+			if (s.len > 1000)
+				t->big[k]++;
+			t->next[k]++;
+			/* Held: the worker reads that client no further. */
+			if (hold_big && s.len > 1000) {
+				for (unsigned n = 0; n < 10; n++)
+					dp_cw_do_work(&cw);
+				if (cw.fan.take(cw.fan.ctx, &s) == 1 &&
+				    s.slot == k)
+					t->bad++;
+				else if (s.item != NULL)
+					cw.fan.done(cw.fan.ctx, &s);
+				s.item = NULL;
+				continue;
+			}
+		}
+		cw.fan.done(cw.fan.ctx, &s);
+	}
+}
+
+static void submit_order(void **state)
+{
+	struct taken t;
+	uint32_t big_len;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	cw.wr.max_session_messages = 1000;
+	attach_submit(0);
+	attach_submit(1);
+	big_len = 3 * gw.slots[1].map.max_rec + 100;
+	for (uint32_t i = 0; i < 100; i++)
+		send_msg(0, i, 40);
+	send_msg(1, 0, big_len);
+	for (uint32_t i = 1; i < 11; i++)
+		send_msg(1, i, 40);
+	for (unsigned n = 0; n < 50; n++) {
+		dp_cw_do_work(&cw);
+		take_all(&t, n == 0);
+	}
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.next[0], 100);
+	assert_int_equal(t.next[1], 11);
+	assert_int_equal(t.big[1], 1);
+	/* Client 0 leaves: DRAINED once its ring is read, after the rest. */
+	send_msg(0, 100, 40);
+	cw.fan.detach(cw.fan.ctx, 0);
+	/* Client 1 breaks its ring: a record of a kind that does not exist. */
+	struct ordo_cr_rec h;
+	void *raw = ordo_cr_reserve(&sub_p[1], 64);
+	assert_non_null(raw);
+	memset(&h, 0, sizeof(h));
+	h.len = 64;
+	h.kind = 99;
+	h.flags = ORDO_CR_F_FIRST | ORDO_CR_F_LAST;
+	memcpy(raw, &h, sizeof(h));
+	ordo_cr_commit(&sub_p[1]);
+	for (unsigned n = 0; n < 20; n++) {
+		dp_cw_do_work(&cw);
+		take_all(&t, false);
+	}
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.next[0], 101);
+	assert_int_equal(t.drained[0], 1);
+	assert_int_equal(t.corrupt[1], 1);
+	assert_int_equal(cw.n_rd, 0);
+	assert_int_equal(rte_mempool_avail_count(cw.subs), DP_CW_SUBS);
+	for (uint32_t s = 0; s < 2; s++) {
+		free(gw.slots[s].rbuf);
+		free(gw.slots[s].msg);
+		detach(s);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char prefix[64], err[256];
+	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "256", "-l", "0",
+			prefix, "--log-level=lib.eal:error", NULL };
+	struct dp_gw_params gp;
+	int status;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-cw-%d",
+		 (int)getpid());
+	if (rte_eal_init(9, eal) < 0) {
+		fprintf(stderr, "test_cworker: EAL failed\n");
+		return 1;
+	}
+	/* Room for a frame in every item. */
+	pool = rte_pktmbuf_pool_create("test_cw", 8191, 0, 0, 2048,
+				       (int)rte_socket_id());
+	memset(&gp, 0, sizeof(gp));
+	gp.my_id = 1;
+	gp.n_nodes = 1;
+	gp.nodes[0].id = 1;
+	snprintf(gp.nodes[0].name, sizeof(gp.nodes[0].name), "n1");
+	if (pool == NULL || dp_gw_init(&gw, &gp) < 0 ||
+	    dp_cw_create(&cw, &gw, rte_lcore_id(), (int)rte_socket_id(),
+			 NULL, 0, err, sizeof(err)) < 0) {
+		fprintf(stderr, "test_cworker: set-up failed %s\n", err);
+		return 1;
+	}
+	cw.on_full = worker_turn;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(order_and_refs),
+		cmocka_unit_test(full_waits),
+		cmocka_unit_test(slow_cut),
+		cmocka_unit_test(submit_order),
+	};
+	status = cmocka_run_group_tests(tests, NULL, NULL);
+	dp_cw_destroy(&cw);
+	dp_gw_fini(&gw);
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	return status;
+}
