@@ -178,6 +178,64 @@ void eng_commit_create(struct ordo_engine *e)
 	commit_send(e, buf, commit_len(n), 1, memb[1].id);
 }
 
+/* A commit token of a membership we no longer agree on (our evidence moved
+ * after its representative decided: a link came back, a join arrived):
+ * while we disagree we do not pass it on. Its representative waits for it
+ * silently, resending it to us, and without a word from us would wait a
+ * token loss timeout, while we, not hearing it for a consensus timeout,
+ * would leave it out of the next ring (issue 12: a healthy member split
+ * off). A disagreement of a moment is common on a lossy LAN, and the
+ * commit completes once we agree again (the token is resent); one that
+ * lasts two join periods is not: the commit is dead. Then claim its ring
+ * sequence in our joins, at once: a join from a member of the commit that
+ * claims it tells the representative so (join.c, stale_join), and it
+ * gathers with us again. Only a sequence near what the members claimed
+ * (the bound of a real commit, below): a forged one far ahead must not
+ * move ours. */
+static int commit_refused(struct ordo_engine *e, const struct pkt_view *v,
+			  uint32_t hi)
+{
+	struct memb *m = &e->m;
+	int idx = eng_cfg_index(e, v->ring_rep);
+
+	if (idx < 0 || !(m->proc & bit(idx)) ||
+	    !rseq_near(v->ring_seq, hi, RSEQ_JUMP + 1) ||
+	    !rseq_after(v->ring_seq, m->ring_seq_max))
+		return -ORDO_DROP_STATE;
+	if (m->refused_rep != v->ring_rep || m->refused_seq != v->ring_seq ||
+	    m->refused_at == 0) {
+		m->refused_rep = v->ring_rep;
+		m->refused_seq = v->ring_seq;
+		m->refused_at = e->now + 1;
+		return -ORDO_DROP_STATE;
+	}
+	if (e->now + 1 - m->refused_at < 2 * e->cfg.join_ns)
+		return -ORDO_DROP_STATE;
+	m->ring_seq_max = v->ring_seq;
+	eng_join_send(e);
+	m->join_at = e->now + e->cfg.join_ns;
+	return -ORDO_DROP_STATE;
+}
+
+/* The incarnations the members before us wrote into the token, their own
+ * word: a member that restarted and at once formed this ring with us is no
+ * news when its joins from before the commit arrive late. Taken for a
+ * restart, such a join made us gather and the commit died, and the
+ * representative, silent in it, was left out (issue 12). */
+static void learn_incarnations(struct ordo_engine *e,
+			       const struct ordo_wire_memb *memb, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		int idx = eng_cfg_index(e, memb[i].id);
+
+		if (memb[i].filled && memb[i].incarnation != 0 && idx >= 0 &&
+		    idx != (int)e->my_idx)
+			e->m.inc[idx] = memb[i].incarnation;
+	}
+}
+
 int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 {
 	struct memb *m = &e->m;
@@ -214,6 +272,10 @@ int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 		 * accept only the membership we agreed on while gathering. */
 		uint32_t hi = claimed_seq(e, set);
 
+		if (!rep && e->state == ORDO_STATE_GATHER &&
+		    set != (m->proc & ~m->fail) &&
+		    rseq_after(v->ring_seq, e->inst.seq))
+			return commit_refused(e, v, hi);
 		if (rep || e->state != ORDO_STATE_GATHER ||
 		    set != (m->proc & ~m->fail) ||
 		    !rseq_after(v->ring_seq, e->inst.seq))
@@ -231,6 +293,7 @@ int eng_commit_rx(struct ordo_engine *e, const struct pkt_view *v)
 			return -ORDO_DROP_BAD_JOIN;
 		}
 		m->ring_seq_max = rseq_max(m->ring_seq_max, v->ring_seq);
+		learn_incarnations(e, memb, n);
 		my_entry(e, &memb[me]);
 		eng_codec_memb_put(entries, me, &memb[me]);
 		eng_enter_commit(e, set, v->ring_seq, "commit token");

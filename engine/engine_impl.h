@@ -309,9 +309,11 @@ struct memb {
 	mset     agreed;      /* membership being committed */
 	uint64_t last_heard[ORDO_MAX_MEMBERS]; /* last packet from each */
 	uint64_t since;       /* this membership change started */
+	uint64_t started;     /* this engine started */
 	mset     heard_mature; /* whose heard sets are evidence */
 	mset     their_heard[ORDO_MAX_MEMBERS]; /* what each says it hears */
 	uint64_t their_heard_at[ORDO_MAX_MEMBERS]; /* when it said so */
+	uint64_t speak_since[ORDO_MAX_MEMBERS]; /* first of its recent joins */
 	mset     heard_sent;  /* the heard set our last join carried */
 	uint8_t  disagree[ORDO_MAX_MEMBERS]; /* timeouts it did not agree */
 	mset     given_up;    /* disagreed too long: not counted as heard */
@@ -351,6 +353,9 @@ struct memb {
 	uint32_t held_by_rep, held_by_seq;
 	uint64_t held_by_at;  /* that beacon came, +1 */
 
+	/* A commit token we refused (commit.c, commit_refused), +1. */
+	uint32_t refused_rep, refused_seq;
+	uint64_t refused_at;
 	/* The commit token we last sent, for retransmission. */
 	uint32_t commit_seq_seen;
 	uint16_t commit_hop_seen;

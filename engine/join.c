@@ -100,12 +100,41 @@ static mset row(const struct ordo_engine *e, int x, bool *mature)
 	return e->m.their_heard[x];
 }
 
+/* x multicasts joins every join_ns, as far as we know: we are x, or its
+ * word is fresh. Only then is a member that does not hear x evidence of a
+ * broken link. One that is not gathering yet (operational in another ring
+ * and not its representative, committing, just resumed) sends nothing
+ * that others hear: counted, the members that had not heard it yet split
+ * it off from the ones that had, healthy all (issue 12, a node back from
+ * a pause whose joins woke one member of a ring before the other). */
+static bool speaking(const struct ordo_engine *e, int x)
+{
+	return x == (int)e->my_idx || fresh(e, x);
+}
+
+/* a's word that it does not hear x is evidence: x speaks, and a said so
+ * after it could have heard x's first joins. a's join that crossed them
+ * on the wire, decided on at once at the consensus timeout, split a
+ * member back from a pause off from the ones it had just woken (issue 12).
+ * Our own word is always current; we speak since our gather began. */
+static bool misses(const struct ordo_engine *e, int a, mset ra, int x)
+{
+	uint64_t since;
+
+	if ((ra & bit(x)) || !speaking(e, x))
+		return false;
+	if (a == (int)e->my_idx)
+		return true;
+	since = x == (int)e->my_idx ? e->m.since : e->m.speak_since[x];
+	return e->m.their_heard_at[a] >= since + e->cfg.join_ns;
+}
+
 static bool link_ok(const struct ordo_engine *e, int a, int b)
 {
 	bool ma, mb;
 	mset ra = row(e, a, &ma), rb = row(e, b, &mb);
 
-	return (!ma || (ra & bit(b))) && (!mb || (rb & bit(a)));
+	return (!ma || !misses(e, a, ra, b)) && (!mb || !misses(e, b, rb, a));
 }
 
 /* Decide only on mature evidence from every candidate, or, at the latest,
@@ -152,10 +181,21 @@ static uint32_t by_id(const struct ordo_engine *e, mset set, uint32_t *order)
 static mset our_ring(const struct ordo_engine *e)
 {
 	uint32_t order[ORDO_MAX_MEMBERS], n, i, j;
-	mset left = e->m.proc, me = bit((int)e->my_idx);
+	mset left = e->m.proc, me = bit((int)e->my_idx), heard;
 
 	if (!evidence_ready(e))
 		return e->m.proc; /* no evidence yet: leave no one out */
+	/* A candidate we do not hear, that sent no join for a consensus
+	 * timeout, is not gathering: no ring with it can agree now. Left in,
+	 * it started a ring (as the lowest id) on other members' older word
+	 * that they heard it, took them, and left us apart from them, healthy
+	 * all (issue 12: a member silent in a commit that could not complete,
+	 * or behind a flapping link). Each member drops it once its own word
+	 * from it is a consensus timeout old; the others follow within one. */
+	heard = eng_heard_now(e);
+	for (i = 0; i < e->cfg.n_members; i++)
+		if (!(heard & bit((int)i)) && !fresh(e, (int)i))
+			left &= ~bit((int)i);
 	while (left & me) {
 		mset ring = 0;
 
@@ -271,6 +311,14 @@ static void consensus_check(struct ordo_engine *e)
 	if (memb == bit((int)e->my_idx) &&
 	    (eng_heard_now(e) & ~memb) != 0 &&
 	    e->now - m->since < LONELY_ROUNDS * e->cfg.consensus_ns)
+		return;
+	/* Just started (or restarted), we may hear no one yet although
+	 * others run: the members of a ring we were in ignore our joins while
+	 * its token still seems alive to them, and find it lost only after
+	 * token_loss_ns. A restart that formed a ring of itself at the first
+	 * consensus timeout stood alone beside a live peer (issue 12). */
+	if (memb == bit((int)e->my_idx) && (m->proc & ~memb) != 0 &&
+	    e->now - m->started < e->cfg.token_loss_ns + e->cfg.consensus_ns)
 		return;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
@@ -401,6 +449,19 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		eng_enter_gather(e, bit(idx), "join");
 	}
 
+	if (!fresh(e, idx)) {
+		m->speak_since[idx] = e->now;
+		/* Silent a while, it begins a gather of its own (its join
+		 * is not mature): what it did not agree to before is no
+		 * reason to count it unheard now. Kept given up for the
+		 * rest of our long gather, it was split off from the
+		 * members that took it (issue 12). One that keeps
+		 * disagreeing in one gather stays given up. */
+		if (!(v->jflags & ORDO_JOIN_F_MATURE)) {
+			m->given_up &= ~bit(idx);
+			m->disagree[idx] = 0;
+		}
+	}
 	m->their_heard[idx] = heard;
 	m->their_heard_at[idx] = e->now;
 	m->their_out[idx] = out;

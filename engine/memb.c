@@ -122,6 +122,12 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	struct memb *m = &e->m;
 
 	(void)why; /* kept for tracing; the engine does not log */
+	/* Back from a commit or recovery that failed: its members are our
+	 * candidates too. A member restarted just before has no installed
+	 * ring: its candidates were itself alone, a ring that needs nobody's
+	 * agreement, and it formed it at once (issue 12). */
+	if (e->state == ORDO_STATE_COMMIT || e->state == ORDO_STATE_RECOVERY)
+		add |= m->agreed;
 	/* Every gather starts a new evidence window. Kept across a failed
 	 * commit, it made a member that had waited in COMMIT (silent: no
 	 * joins there) decide at once, on heard sets that had gone stale
@@ -176,6 +182,7 @@ void eng_memb_start(struct ordo_engine *e)
 	mset all = (mset)((1ull << e->cfg.n_members) - 1);
 
 	e->m.since = e->now;
+	e->m.started = e->now;
 
 	/* Optimistic: every configured member. Those absent are failed by the
 	 * consensus timeout, so a lone member still forms a ring. */
