@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tests/sim/avail.h"
+#include "tests/sim/grow.h"
 
 void avail_stats_init(struct avail_stats *st)
 {
@@ -353,45 +354,27 @@ static uint64_t full_since(const struct check_input *in, uint64_t h,
 
 static int push_held(struct avail_stats *st, double ms)
 {
-	if (st->n_held == st->cap_held) {
-		size_t cap = st->cap_held ? 2 * st->cap_held : 64;
-		double *d = realloc(st->held_ms, cap * sizeof(*d));
-
-		if (d == NULL)
-			return -ENOMEM;
-		st->held_ms = d;
-		st->cap_held = cap;
-	}
+	if (sim_grow((void **)&st->held_ms, &st->cap_held, st->n_held + 1,
+		     sizeof(*st->held_ms)))
+		return -ENOMEM;
 	st->held_ms[st->n_held++] = ms;
 	return 0;
 }
 
 static int push_changes(struct avail_stats *st, uint32_t changes)
 {
-	if (st->n_changes == st->cap_changes) {
-		size_t cap = st->cap_changes ? 2 * st->cap_changes : 256;
-		uint32_t *c = realloc(st->changes, cap * sizeof(*c));
-
-		if (c == NULL)
-			return -ENOMEM;
-		st->changes = c;
-		st->cap_changes = cap;
-	}
+	if (sim_grow((void **)&st->changes, &st->cap_changes,
+		     st->n_changes + 1, sizeof(*st->changes)))
+		return -ENOMEM;
 	st->changes[st->n_changes++] = changes;
 	return 0;
 }
 
 static int push_sample(struct avail_stats *st, double ms, uint8_t kind)
 {
-	if (st->n_heal == st->cap_heal) {
-		size_t cap = st->cap_heal ? 2 * st->cap_heal : 256;
-		double *d = realloc(st->heal_ms, cap * sizeof(*d));
-
-		if (d == NULL)
-			return -ENOMEM;
-		st->heal_ms = d;
-		st->cap_heal = cap;
-	}
+	if (sim_grow((void **)&st->heal_ms, &st->cap_heal, st->n_heal + 1,
+		     sizeof(*st->heal_ms)))
+		return -ENOMEM;
 	st->heal_ms[st->n_heal++] = ms;
 	st->by_kind_n[kind]++;
 	if (ms > st->by_kind_max[kind])

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tests/sim/check_impl.h"
+#include "tests/sim/grow.h"
 
 void checker_init(struct checker *c)
 {
@@ -27,32 +28,6 @@ void checker_fini(struct checker *c)
 	free(c->segs);
 	free(c->rings);
 	memset(c, 0, sizeof(*c));
-}
-
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-
-	if (n <= *cap)
-		return 0;
-	q = realloc(*p, n * size);
-	if (q == NULL)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
-static int grow32(void **p, uint32_t *cap, uint32_t n, size_t size)
-{
-	size_t c = *cap;
-	int rc;
-
-	if (n <= *cap)
-		return 0;
-	rc = grow(p, &c, n < 64 ? 64 : 2 * (size_t)n, size);
-	*cap = (uint32_t)c;
-	return rc;
 }
 
 /* ---- rings and configurations --------------------------------------------*/
@@ -75,7 +50,7 @@ static int32_t ring_get(struct checker *c, const struct check_input *in,
 
 	if (i >= 0)
 		return i;
-	if (grow32((void **)&c->rings, &c->cap_rings, c->n_rings + 1,
+	if (sim_grow32((void **)&c->rings, &c->cap_rings, c->n_rings + 1,
 		   sizeof(*c->rings)))
 		return -1;
 	r = &c->rings[c->n_rings];
@@ -138,7 +113,7 @@ static int32_t seg_open(struct checker *c, const struct check_input *in,
 	struct chk_ring *r;
 	int32_t ri;
 
-	if (grow32((void **)&c->segs, &c->cap_segs, c->n_segs + 1,
+	if (sim_grow32((void **)&c->segs, &c->cap_segs, c->n_segs + 1,
 		   sizeof(*c->segs)))
 		return -1;
 	ri = ring_get(c, in, rep, seq, members, node);
@@ -511,9 +486,9 @@ int checker_run(struct checker *c, const struct check_input *in,
 
 	if (in->n_procs > SIM_MAX_PROCS)
 		return -EINVAL;
-	if (grow((void **)&c->pos, &c->pos_cap, np, sizeof(*c->pos)) ||
-	    grow((void **)&c->where, &c->where_cap, np, sizeof(*c->where)) ||
-	    grow((void **)&c->last_from, &c->last_cap, pp,
+	if (sim_grow((void **)&c->pos, &c->pos_cap, np, sizeof(*c->pos)) ||
+	    sim_grow((void **)&c->where, &c->where_cap, np, sizeof(*c->where)) ||
+	    sim_grow((void **)&c->last_from, &c->last_cap, pp,
 		 sizeof(*c->last_from)))
 		return -ENOMEM;
 	memset(c->pos, 0xff, np * sizeof(*c->pos));

@@ -12,6 +12,7 @@
 #include "sp.h"
 
 #include "tests/sim/gcheck.h"
+#include "tests/sim/grow.h"
 
 void gcheck_init(struct gchecker *c)
 {
@@ -32,23 +33,7 @@ void gcheck_fini(struct gchecker *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int gchk_grow(void **p, size_t *cap, size_t n, size_t sz)
-{
-	size_t want = n ? n : 1;
-	void *q;
-
-	if (want <= *cap)
-		return 0;
-	want = want < 2 * *cap ? 2 * *cap : want;
-	q = realloc(*p, want * sz);
-	if (q == NULL)
-		return -ENOMEM;
-	*p = q;
-	*cap = want;
-	return 0;
-}
-
-#define GROW(c, f, capf, n) gchk_grow((void **)&(c)->f, &(c)->capf, (n), \
+#define GROW(c, f, capf, n) sim_grow((void **)&(c)->f, &(c)->capf, (n), \
 				      sizeof(*(c)->f))
 
 static bool is_view(const struct glog *l, const struct gev *e)
@@ -117,7 +102,7 @@ static int name_views(struct gchecker *c, const struct gcheck_input *in,
 	uint32_t i, n = 0;
 
 	if (GROW(c, vid, cap_vid, l->n_ev) ||
-	    gchk_grow((void **)&c->keys, &c->cap_keys,
+	    sim_grow((void **)&c->keys, &c->cap_keys,
 		      (size_t)l->n_ev * sizeof(struct vkey) / sizeof(uint64_t) + 1,
 		      sizeof(uint64_t)))
 		return -ENOMEM;

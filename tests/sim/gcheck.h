@@ -94,7 +94,6 @@ static inline const uint32_t *gchk_events(const struct gchecker *c,
 	return c->byconn + c->off[conn];
 }
 
-int gchk_grow(void **p, size_t *cap, size_t n, size_t sz);
 /* A client's membership event ei of one group: its current view (event
  * index, -1 when not in the group) and whether it is in the transitional
  * period (from the signal to the network view it announces). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tests/sim/glog.h"
+#include "tests/sim/grow.h"
 
 void glog_init(struct glog *l)
 {
@@ -30,27 +31,8 @@ void glog_clear(struct glog *l, uint32_t n_nodes, uint32_t n_groups)
 	l->n_groups = n_groups;
 }
 
-/* Room for need elements in *p (capacity *cap, element size sz). */
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t sz)
-{
-	uint32_t n;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap : 64;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, (size_t)n * sz);
-	if (q == NULL)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 #define GROW(l, arr, nfield, capfield, need)                                   \
-	grow((void **)&(l)->arr, &(l)->capfield, (need), sizeof(*(l)->arr))
+	sim_grow32((void **)&(l)->arr, &(l)->capfield, (need), sizeof(*(l)->arr))
 
 int glog_copy(struct glog *dst, const struct glog *src)
 {

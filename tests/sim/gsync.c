@@ -13,6 +13,7 @@
 #include "sp.h"
 
 #include "tests/sim/gcheck.h"
+#include "tests/sim/grow.h"
 
 static bool is_view_ev(const struct gchecker *c, uint32_t ei)
 {
@@ -21,7 +22,7 @@ static bool is_view_ev(const struct gchecker *c, uint32_t ei)
 
 static int scratch(struct gchecker *c, size_t n)
 {
-	if (gchk_grow((void **)&c->pos, &c->cap_pos, n, sizeof(*c->pos)))
+	if (sim_grow((void **)&c->pos, &c->cap_pos, n, sizeof(*c->pos)))
 		return -ENOMEM;
 	memset(c->pos, 0xff, n * sizeof(*c->pos));
 	return 0;
