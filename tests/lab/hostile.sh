@@ -52,6 +52,9 @@
 #   CRYPTO=off|on SECS (injection) RATE (frames/s) MSG_RATE (messages/s per
 #   node) SEED KINDS (ordo-inject --kinds: a comma list, default all)
 #   BUILD_DIR LAB_KEEP=1
+#   WORKER=1 with LAB_LCORES="0@(0,1),1@(0,1),2@(0,1)": the frames go
+#   through a crypto/io worker lcore (checked), as in make test's
+#   hostile-worker
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -216,6 +219,15 @@ for ((i = 1; i <= NODES; i++)); do
 	kill -0 "${LAB_PIDS[$i]}" 2>/dev/null || fails+=("ordod of node $i died")
 done
 lab_wait_ring "$NODES" 10 "$NODES" || fails+=("the daemons are not in one ring of $NODES")
+# WORKER=1: every daemon opened the frames on a crypto/io worker lcore
+# (LAB_LCORES with a third lcore), so the hostile frames went through the
+# worker's rx and open path, not the ring lcore's.
+if [ "${WORKER:-0}" = 1 ]; then
+	for ((i = 1; i <= NODES; i++)); do
+		grep -q '^ordod: lcores .* worker=' "$LAB_DIR/node$i.log" ||
+			fails+=("node $i ran no crypto/io worker (WORKER=1)")
+	done
+fi
 [ "$moved" = 0 ] || fails+=("a member moved $moved times (peers_moved)")
 # Whether every node got every sender's END in round $1, and the same count.
 # The ring still orders after a clear-text attack: every node got every
