@@ -313,6 +313,7 @@ struct memb {
 	mset     heard_mature; /* whose heard sets are evidence */
 	mset     their_heard[ORDO_MAX_MEMBERS]; /* what each says it hears */
 	uint64_t their_heard_at[ORDO_MAX_MEMBERS]; /* when it said so */
+	mset     their_memb[ORDO_MAX_MEMBERS]; /* its join's proc - fail */
 	uint64_t speak_since[ORDO_MAX_MEMBERS]; /* first of its recent joins */
 	mset     heard_sent;  /* the heard set our last join carried */
 	uint8_t  disagree[ORDO_MAX_MEMBERS]; /* timeouts it did not agree */

@@ -293,6 +293,33 @@ static mset hearing_all(const struct ordo_engine *e, mset set)
 	return ok;
 }
 
+/* Candidates we no longer hear whose last word, within the longest
+ * silence of a live member (not_silent), was a join that took us into
+ * its ring: each may be waiting in COMMIT for a commit token of that
+ * ring, which a member that then crashed will never pass on, sending
+ * nothing until its state timeout sends it back to gathering,
+ * token_loss_ns after it entered the commit. One heard since its last
+ * join (tokens or beacons of a ring of its own) is not in a commit; one
+ * whose join left us out (the far end of a one-way cut) has no commit
+ * with us to wait for. Members we hold down, hold out or gave up on are
+ * not waited for: we would not take them anyway. */
+static mset committing_maybe(const struct ordo_engine *e)
+{
+	const struct memb *m = &e->m;
+	mset heard = eng_heard_now(e), maybe = 0;
+	uint32_t i;
+
+	for (i = 0; i < e->cfg.n_members; i++)
+		if ((m->proc & bit((int)i)) && !(heard & bit((int)i)) &&
+		    i != e->my_idx && not_silent(e, (int)i) &&
+		    m->their_heard_at[i] != 0 &&
+		    m->last_heard[i] == m->their_heard_at[i] + 1 &&
+		    (m->their_memb[i] & bit((int)e->my_idx)) &&
+		    !eng_held_down(e, (int)i) && !(m->given_up & bit((int)i)))
+			maybe |= bit((int)i);
+	return maybe;
+}
+
 static void consensus_check(struct ordo_engine *e)
 {
 	struct memb *m = &e->m;
@@ -319,6 +346,15 @@ static void consensus_check(struct ordo_engine *e)
 	 * consensus timeout stood alone beside a live peer (issue 12). */
 	if (memb == bit((int)e->my_idx) && (m->proc & ~memb) != 0 &&
 	    e->now - m->started < e->cfg.token_loss_ns + e->cfg.consensus_ns)
+		return;
+	/* A candidate gone quiet just now may be waiting in a commit whose
+	 * token died with a member that crashed: it gathers again at its
+	 * state timeout. A ring of ourselves formed meanwhile stood apart
+	 * from it, healthy both (issue 12: the representative of a merge
+	 * whose next member crashed as the commit token reached it). A
+	 * member that truly crashed is not waited for longer than before:
+	 * the token loss that made us gather took as long. */
+	if (memb == bit((int)e->my_idx) && committing_maybe(e) != 0)
 		return;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
@@ -463,6 +499,7 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		}
 	}
 	m->their_heard[idx] = heard;
+	m->their_memb[idx] = proc & ~fail;
 	m->their_heard_at[idx] = e->now;
 	m->their_out[idx] = out;
 	if (v->jflags & ORDO_JOIN_F_MATURE)

@@ -200,6 +200,46 @@ static bool held_out(const struct check_input *in,
 	return false;
 }
 
+/* Losses of node index b that faults began by t, as a sees them: b
+ * stopped (crash, pause, slow), cut from a (partition or merge, one-way
+ * either way), or its link to a flapping (counted twice: it goes down
+ * again and again). */
+static uint32_t losses(const struct fault_plan *fp, uint32_t a, uint32_t b,
+		       uint64_t t)
+{
+	uint32_t n = 0, k;
+
+	for (k = 0; k < fp->n; k++) {
+		const struct fault *f = &fp->f[k];
+
+		if (f->at > t)
+			continue;
+		if (fault_is_node(f->kind))
+			n += f->node == b;
+		else if (f->kind == FAULT_PARTITION || f->kind == FAULT_MERGE)
+			n += f->group[a] != f->group[b];
+		else if (f->kind == FAULT_ONEWAY)
+			n += (f->node == a && f->peer == b) ||
+			     (f->node == b && f->peer == a);
+		else if (f->kind == FAULT_FLAP && flap_touches(f, a, b))
+			n += 2;
+	}
+	return n;
+}
+
+/* Did a's engine hold b out for flapping (engine/flap.c) when it installed
+ * e, with reason: the faults had taken b from a at least twice? Then b is
+ * out of reach by the rule every member applies alike (b's own ring of one
+ * is exempt by held_out()), and a may be alone for want of anyone else.
+ * A hold with no such reason is still a violation; a hold of a healthy
+ * partner is one for check_split() anyway. */
+static bool held_for_flapping(const struct fault_plan *fp,
+			      const struct sim_log_entry *e, uint32_t a,
+			      uint32_t b)
+{
+	return (e->conf.held_out & (1u << b)) && losses(fp, a, b, e->time) >= 2;
+}
+
 static void check_alone(const struct check_input *in,
 			const struct fault_plan *fp,
 			const struct avail_params *prm, struct report *out)
@@ -220,7 +260,8 @@ static void check_alone(const struct check_input *in,
 			    e->conf.held_by_ring || held_out(in, prm, a, t))
 				continue;
 			for (b = 0; b < in->n_nodes; b++) {
-				if (b == a || !reachable(in, fp, prm, a, b, t0, t))
+				if (b == a || !reachable(in, fp, prm, a, b, t0, t) ||
+				    held_for_flapping(fp, e, a, b))
 					continue;
 				report_violation(out, CHK_ALONE,
 						 "node %u "

@@ -37,7 +37,10 @@
  * a run where the engines held a member out for flapping (engine/flap.c),
  * the full ring waits for it on purpose: such heal times are kept apart.
  * A ring of one is not judged for a node that a ring held out then (the
- * log says so: the engine's status at each regular configuration).
+ * log says so: the engine's status at each regular configuration), and a
+ * peer that the engine installing it holds out for flapping is not
+ * reachable if the faults took that peer from it at least twice (the flap
+ * rule's reason); a hold without that reason still fails.
  */
 #ifndef SIM_AVAIL_H
 #define SIM_AVAIL_H
