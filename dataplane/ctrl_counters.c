@@ -218,6 +218,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 			kv(&o, dp_drop_name(k), drops[k]);
 		kv(&o, "announces_bad", s.announces_bad);
 		kv(&o, "peers_moved", s.peers_moved);
+		kv(&o, "peers_contested", s.peers_contested);
 		kv(&o, "rx_stranger_accepted", s.rx_stranger);
 		section(&o, "drops", false);
 	}
