@@ -195,8 +195,9 @@ static int parse_beacon(struct pkt_view *v)
 	memcpy(&b, v->body, sizeof(b));
 	v->incarnation = be32(b.incarnation);
 	v->b_out = be16(b.out);
-	/* Only a ring's representative sends its beacons. */
-	if (v->incarnation == 0 || v->ring_seq == 0 || v->sender != v->ring_rep)
+	/* Sent by a member of the ring it names: its representative every
+	 * merge_detect_ns, any member in answer to an outsider (mend.c). */
+	if (v->incarnation == 0 || v->ring_seq == 0 || v->ring_rep == 0)
 		return -ORDO_DROP_BAD_JOIN;
 	return 0;
 }

@@ -55,8 +55,10 @@ static void strike_failed(struct ordo_engine *e)
 
 		if (!(e->m.fail & b))
 			continue;
-		if (heard & b)
+		if (heard & b) {
 			eng_back_off(e, (int)i);
+			eng_mend_note(e, (int)i, e->m.agreed);
+		}
 	}
 }
 

@@ -322,6 +322,8 @@ struct memb {
 	uint64_t backoff_until[ORDO_MAX_MEMBERS];
 	uint64_t last_backoff[ORDO_MAX_MEMBERS];
 	uint32_t backoffs[ORDO_MAX_MEMBERS];
+	mset     backoff_deaf[ORDO_MAX_MEMBERS]; /* whom it did not hear then */
+	uint64_t probe_at;    /* next beacon in answer to one (mend.c) */
 	/* Highest ring sequence we formed, took from a commit token, or were
 	 * started with; what our joins claim. */
 	uint32_t ring_seq_max;
@@ -477,9 +479,15 @@ bool eng_held_down(const struct ordo_engine *e, int idx);
 bool eng_merge_backoff(const struct ordo_engine *e, int idx);
 void eng_strike(struct ordo_engine *e, int idx);
 void eng_back_off(struct ordo_engine *e, int idx);
+void eng_beacon_send(struct ordo_engine *e);
 void eng_ring_view_set(struct ordo_engine *e, struct ring_view *r, uint32_t rep,
 		       uint32_t seq, mset members, const uint32_t *inc);
 void eng_set_working_ring(struct ordo_engine *e, const struct ring_view *r);
+
+/* mend.c */
+void eng_mend_note(struct ordo_engine *e, int idx, mset ring);
+void eng_mend_probe(struct ordo_engine *e, int idx);
+bool eng_mend_join(struct ordo_engine *e, int idx, mset heard);
 
 /* flap.c */
 void eng_flap_heard(struct ordo_engine *e, int idx);

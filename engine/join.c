@@ -480,6 +480,11 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 		return -ORDO_DROP_HELD_DOWN;
 
 	if (e->state != ORDO_STATE_GATHER) {
+		/* Left out for a link towards it that is mended now, or
+		 * maybe not hearing us: mend.c. */
+		if (e->state == ORDO_STATE_OPERATIONAL &&
+		    !eng_mend_join(e, idx, heard))
+			eng_mend_probe(e, idx);
 		if (!restarted && !first && stale_join(e, v, proc, fail))
 			return 0;
 		eng_enter_gather(e, bit(idx), "join");

@@ -189,7 +189,7 @@ void eng_memb_start(struct ordo_engine *e)
 	eng_enter_gather(e, all, "start");
 }
 
-static void beacon_send(struct ordo_engine *e)
+void eng_beacon_send(struct ordo_engine *e)
 {
 	uint8_t buf[sizeof(struct ordo_wire_hdr) + sizeof(struct ordo_wire_beacon)];
 	struct ordo_wire_beacon b = {
@@ -209,6 +209,8 @@ int eng_memb_foreign(struct ordo_engine *e, const struct pkt_view *v)
 {
 	int idx = eng_cfg_index(e, v->sender);
 
+	if (eng_merge_backoff(e, idx) && !eng_held_down(e, idx))
+		eng_mend_probe(e, idx); /* it may not hear us: tell it */
 	if (eng_held_down(e, idx) || eng_merge_backoff(e, idx) ||
 	    eng_flap_held_by(e, v))
 		return -ORDO_DROP_HELD_DOWN;
@@ -231,8 +233,8 @@ int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 	if (idx < 0) /* checked on receipt */
 		return -ORDO_DROP_NOT_MEMBER;
 	if (v->ring_rep == e->ring_rep && v->ring_seq == e->ring_seq)
-		/* Our own ring, from its representative (the codec checked
-		 * that), as it was when it joined; else stale or forged. */
+		/* Our own ring, from a member as it was when it joined;
+		 * else stale or forged. */
 		return e->m.inc[idx] == v->incarnation ? 0 : -ORDO_DROP_BAD_JOIN;
 	/* Its own link flaps: it holds itself out (flap.c). */
 	if (eng_flap_self_out(e, idx, (v->b_out & bit(idx)) != 0))
@@ -247,7 +249,8 @@ int eng_beacon_rx(struct ordo_engine *e, const struct pkt_view *v)
 		eng_enter_gather(e, bit(idx), "member restarted");
 		return 0;
 	}
-	eng_flap_beacon(e, v);
+	if (v->sender == v->ring_rep) /* its holds are the ring's word */
+		eng_flap_beacon(e, v);
 	return eng_memb_foreign(e, v);
 }
 
@@ -280,7 +283,7 @@ void eng_memb_timers(struct ordo_engine *e)
 	}
 	if (e->state == ORDO_STATE_OPERATIONAL && m->beacon_at <= e->now &&
 	    e->ring_rep == e->cfg.my_id) {
-		beacon_send(e);
+		eng_beacon_send(e);
 		m->beacon_at = e->now + e->cfg.merge_detect_ns;
 	}
 }

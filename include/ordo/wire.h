@@ -60,7 +60,7 @@ enum ordo_pkt_type {
 	ORDO_PKT_TOKEN  = 2, /* unicast to the successor: the ring's token */
 	ORDO_PKT_JOIN   = 3, /* multicast: membership view while gathering */
 	ORDO_PKT_COMMIT = 4, /* unicast around the new ring: commit token */
-	ORDO_PKT_BEACON = 5, /* multicast by a representative: merge detection */
+	ORDO_PKT_BEACON = 5, /* multicast by a ring member: merge detection */
 	ORDO_PKT_TYPE_MAX
 };
 
