@@ -196,6 +196,11 @@ static mset our_ring(const struct ordo_engine *e)
 	for (i = 0; i < e->cfg.n_members; i++)
 		if (!(heard & bit((int)i)) && !fresh(e, (int)i))
 			left &= ~bit((int)i);
+	/* One we gave up on (it kept disagreeing) is no candidate either.
+	 * Left in, as a member we do not hear, it started a ring (as the
+	 * lower id) with the others, who had not given up on it yet, and we
+	 * were left alone beside them (issue 12: a slow member). */
+	left &= ~e->m.given_up;
 	while (left & me) {
 		mset ring = 0;
 
@@ -348,13 +353,15 @@ static void consensus_check(struct ordo_engine *e)
 	    e->now - m->started < e->cfg.token_loss_ns + e->cfg.consensus_ns)
 		return;
 	/* A candidate gone quiet just now may be waiting in a commit whose
-	 * token died with a member that crashed: it gathers again at its
-	 * state timeout. A ring of ourselves formed meanwhile stood apart
-	 * from it, healthy both (issue 12: the representative of a merge
-	 * whose next member crashed as the commit token reached it). A
+	 * token died with a member that crashed or behind a link that went
+	 * down: it gathers again at its state timeout. A ring without it
+	 * formed meanwhile stood apart from it, healthy both (issue 12: the
+	 * representative of a merge whose next member crashed as the commit
+	 * token reached it, and we alone; a commit of four whose token a
+	 * flapping link stopped at the third, and the other two apart). A
 	 * member that truly crashed is not waited for longer than before:
 	 * the token loss that made us gather took as long. */
-	if (memb == bit((int)e->my_idx) && committing_maybe(e) != 0)
+	if ((committing_maybe(e) & ~memb) != 0)
 		return;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
@@ -414,10 +421,18 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 	 * which move no ring sequence): a node back from a pause, say. Take
 	 * it, unless we left it out although we heard it (a broken link:
 	 * the back-off of memb.c), or it would re-form us at every join. */
-	if (rseq_after(e->inst.seq, v->ring_seq_max))
-		return in_ring(e, v->sender) ||
-		       eng_merge_backoff(e, eng_cfg_index(e, v->sender));
-	/* COMMIT or RECOVERY: a member outside the ring being formed. Let
+	if (rseq_after(e->inst.seq, v->ring_seq_max)) {
+		if (in_ring(e, v->sender) ||
+		    eng_merge_backoff(e, eng_cfg_index(e, v->sender)))
+			return true;
+		if (e->state == ORDO_STATE_OPERATIONAL)
+			return false;
+	}
+	/* COMMIT or RECOVERY: a member outside the ring being formed, even
+	 * one that cannot know our ring (taken at once above only while we
+	 * are operational: a slow member heard now and then, whose late joins
+	 * killed every commit of the others, kept healthy members apart,
+	 * issue 12). Let
 	 * the ring form; the outsider merges later through beacons and
 	 * joins. Otherwise a member flapping outside can abort every commit
 	 * for good. */
@@ -502,6 +517,15 @@ int eng_join_rx(struct ordo_engine *e, const struct pkt_view *v)
 			m->given_up &= ~bit(idx);
 			m->disagree[idx] = 0;
 		}
+	} else if (!(v->jflags & ORDO_JOIN_F_MATURE) &&
+		   (m->heard_mature & bit(idx))) {
+		/* It begins a new gather (mature before, not now; a commit
+		 * of it died): what it did not agree to while it waited in
+		 * the commit, silent, counts no more. Counted on, it was
+		 * given up at once, and we formed a ring of ourselves beside
+		 * it (issue 12). */
+		m->given_up &= ~bit(idx);
+		m->disagree[idx] = 0;
 	}
 	m->their_heard[idx] = heard;
 	m->their_memb[idx] = proc & ~fail;

@@ -128,6 +128,13 @@ void eng_enter_gather(struct ordo_engine *e, mset add, const char *why)
 	 * agreement, and it formed it at once (issue 12). */
 	if (e->state == ORDO_STATE_COMMIT || e->state == ORDO_STATE_RECOVERY)
 		add |= m->agreed;
+	/* Back from a gather whose consensus never became a commit token
+	 * (its representative waited, silent, for a member that could not
+	 * be there yet): what we agreed on stays our candidates. Dropped, a
+	 * member alone in its last ring gathered with itself alone and
+	 * formed that ring again beside the representative (issue 12). */
+	if (e->state == ORDO_STATE_GATHER)
+		add |= m->proc & ~m->fail;
 	/* Every gather starts a new evidence window. Kept across a failed
 	 * commit, it made a member that had waited in COMMIT (silent: no
 	 * joins there) decide at once, on heard sets that had gone stale
