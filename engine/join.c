@@ -196,11 +196,6 @@ static mset our_ring(const struct ordo_engine *e)
 	for (i = 0; i < e->cfg.n_members; i++)
 		if (!(heard & bit((int)i)) && !fresh(e, (int)i))
 			left &= ~bit((int)i);
-	/* One we gave up on (it kept disagreeing) is no candidate either.
-	 * Left in, as a member we do not hear, it started a ring (as the
-	 * lower id) with the others, who had not given up on it yet, and we
-	 * were left alone beside them (issue 12: a slow member). */
-	left &= ~e->m.given_up;
 	while (left & me) {
 		mset ring = 0;
 
@@ -353,15 +348,16 @@ static void consensus_check(struct ordo_engine *e)
 	    e->now - m->started < e->cfg.token_loss_ns + e->cfg.consensus_ns)
 		return;
 	/* A candidate gone quiet just now may be waiting in a commit whose
-	 * token died with a member that crashed or behind a link that went
-	 * down: it gathers again at its state timeout. A ring without it
-	 * formed meanwhile stood apart from it, healthy both (issue 12: the
-	 * representative of a merge whose next member crashed as the commit
-	 * token reached it, and we alone; a commit of four whose token a
-	 * flapping link stopped at the third, and the other two apart). A
+	 * token died with a member that crashed: it gathers again at its
+	 * state timeout. A ring of ourselves formed meanwhile stood apart
+	 * from it, healthy both (issue 12: the representative of a merge
+	 * whose next member crashed as the commit token reached it). A
 	 * member that truly crashed is not waited for longer than before:
-	 * the token loss that made us gather took as long. */
-	if ((committing_maybe(e) & ~memb) != 0)
+	 * the token loss that made us gather took as long. Only for a ring
+	 * of one: waiting so before any ring (a commit of four whose token a
+	 * flapping link stopped, the other two apart) cost liveness at 10 %
+	 * loss on 16 nodes, where members in a commit are silent often. */
+	if (memb == bit((int)e->my_idx) && committing_maybe(e) != 0)
 		return;
 	for (i = 0; i < e->cfg.n_members; i++)
 		if ((memb & bit((int)i)) && e->cfg.members[i] < lowest)
