@@ -16,6 +16,8 @@
  *   data.c     receiving a DATA packet
  *   deliver.c  in-order and SAFE delivery, reassembly, garbage collection
  *   memb.c     membership states, timers, beacons, hold-down of bad members
+ *   mend.c     ending a back-off early once the broken link is mended
+ *   flap.c     flapping members held out until stable
  *   join.c     the gather phase: join messages and consensus
  *   commit.c   the commit token: agreeing on the new ring
  *   recovery.c finishing the old ring in the new one; EVS delivery
