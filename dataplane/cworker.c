@@ -19,7 +19,7 @@
 #include <rte_pause.h>
 
 #include "dataplane/cworker.h"
-#include "dataplane/stages.h"
+#include "dataplane/stages_tsc.h"
 
 enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5 };
 
@@ -498,11 +498,14 @@ static void item_do(struct dp_cw *cw, struct cw_item *it)
 			dp_gw_writer_msg(&cw->wr, slots[i], &m);
 		cw->w.msgs++;
 		cw->w.records += it->n_slots;
+		dp_stages_msg(&cw->stg);
+		dp_stage_count(&cw->stg, DP_STAGE_DELIVER, it->n_slots);
 		break;
 	}
 	case CW_REC:
 		dp_gw_writer_record(&cw->wr, it->slot, &it->s);
 		cw->w.records++;
+		dp_stage_count(&cw->stg, DP_STAGE_DELIVER, 1);
 		break;
 	case CW_CLOSE:
 		dp_gw_writer_close(&cw->wr, it->slot, it->reason, it->detail);
@@ -526,21 +529,34 @@ static void publish(struct dp_cw *cw)
 	__atomic_store_n(&cw->pub.seq, seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	cw->pub.r = cw->w;
+	cw->pub.r.stages = cw->stg.st;
 	cw->pub.r.idle_turns = cw->idle.idle_turns;
 	cw->pub.r.parks = cw->idle.parks;
 	__atomic_store_n(&cw->pub.seq, seq + 2, __ATOMIC_RELEASE);
 }
 
+/* About every millisecond, from the loop: the counters for other
+ * threads, and the stall window. */
+static void __attribute__((noinline)) slow_path(struct dp_cw *cw, uint64_t t)
+{
+	cw->next_slow = t + cw->slow_len;
+	dp_stage_count(&cw->stg, DP_STAGE_SLOW, 1);
+	dp_stages_roll(&cw->stg, t);
+	publish(cw);
+}
+
 unsigned dp_cw_do_work(struct dp_cw *cw)
 {
 	void *objs[DP_CW_BURST];
-	uint64_t t0 = rte_rdtsc(), msgs0 = cw->w.msgs, d;
-	unsigned n, work;
+	uint64_t t0 = rte_rdtsc();
+	unsigned n, work, st, read;
 
+	dp_stages_begin(&cw->stg, t0);
 	cw->w.loops++;
 	/* Up to DP_CW_TURN items before the rings are published: one
 	 * release (and at most one doorbell) per client for all of them. */
 	work = 0;
+	st = dp_stage_in(&cw->stg, DP_STAGE_DELIVER);
 	do {
 		n = rte_ring_sc_dequeue_burst(cw->out, objs, DP_CW_BURST, NULL);
 		for (unsigned i = 0; i < n; i++) {
@@ -551,6 +567,7 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 		work += n;
 	} while (n == DP_CW_BURST && work < DP_CW_TURN);
 	work += dp_gw_writer_turn(&cw->wr);
+	dp_stage_out(&cw->stg, st);
 	/* The gateway's counters of what only we write now (readers on
 	 * other threads take them as they are, as the gateway's own). Only
 	 * when they moved: their cache line is the ring lcore's, written at
@@ -562,31 +579,39 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 		cw->gw->st.overflowed = cw->pub_overflowed;
 		cw->gw->st.names_dropped = cw->pub_names_dropped;
 	}
-	if (likely(!cw->draining))
-		work += serve_all(cw);
+	if (likely(!cw->draining)) {
+		st = dp_stage_in(&cw->stg, DP_STAGE_SUBMIT);
+		read = serve_all(cw);
+		dp_stage_count(&cw->stg, DP_STAGE_SUBMIT, read);
+		dp_stage_out(&cw->stg, st);
+		work += read;
+	}
 	/* Stored when it moved: the ring lcore reads it every turn. */
 	if (unlikely(__atomic_load_n(&cw->behind, __ATOMIC_RELAXED) !=
 		     cw->wr.n_behind))
 		__atomic_store_n(&cw->behind, cw->wr.n_behind,
 				 __ATOMIC_RELAXED);
-	if (work) {
-		d = rte_rdtsc() - t0;
-		if (likely(d <= cw->long_len)) {
-			cw->w.busy_cycles += d;
-			cw->w.busy_msgs += cw->w.msgs - msgs0;
-		} else {
-			cw->w.long_turns++;
-		}
-		/* Counters for other threads, about every 64 busy turns. */
-		if ((cw->w.loops & 63) == 0)
-			publish(cw);
+	if (unlikely(t0 >= cw->next_slow)) {
+		st = dp_stage_in(&cw->stg, DP_STAGE_SLOW);
+		slow_path(cw, t0);
+		dp_stage_out(&cw->stg, st);
 	}
+	dp_stages_end(&cw->stg, rte_rdtsc(), work);
 	return work;
+}
+
+void dp_cw_set_stages(struct dp_cw *cw, uint32_t sample_every, uint64_t bias)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	dp_stages_init(&cw->stg, sample_every, hz, hz, NULL, cw->lcore);
+	dp_stages_set_bias(&cw->stg, bias);
 }
 
 void dp_cw_run(struct dp_cw *cw, volatile bool *quit)
 {
 	cw->w.lcore = rte_lcore_id();
+	cw->stg.st.lcore = cw->w.lcore;
 	dp_idle_start(&cw->idle);
 	while (!__atomic_load_n(quit, __ATOMIC_RELAXED) ||
 	       !__atomic_load_n(&cw->ring_stopped, __ATOMIC_ACQUIRE))
@@ -670,8 +695,9 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 	cw->gw = gw;
 	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_SUBS;
 	cw->count_done = cw->ahead < DP_CW_SUBS;
-	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
+	cw->slow_len = rte_get_tsc_hz() / 1000;
 	cw->lcore = lcore;
+	dp_cw_set_stages(cw, 0, 0);
 	cw->w.on = true;
 	cw->w.lcore = lcore;
 	dp_gw_set_fanout(gw, &cw->fan);
@@ -711,6 +737,14 @@ void dp_cw_destroy(struct dp_cw *cw)
 void dp_cw_read_any(const void *cw, struct dp_cw_report *out)
 {
 	dp_cw_read(cw, out);
+}
+
+void dp_cw_stages_any(const void *cw, struct dp_stage_stats *out)
+{
+	struct dp_cw_report r;
+
+	dp_cw_read(cw, &r);
+	*out = r.stages;
 }
 
 void dp_cw_read(const struct dp_cw *cw, struct dp_cw_report *out)

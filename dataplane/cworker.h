@@ -55,6 +55,7 @@
 
 #include "dataplane/gateway/gateway.h"
 #include "dataplane/idle.h"
+#include "dataplane/stages.h"
 
 #define DP_CW_ITEMS     4095u /* items in flight (a mempool's best size) */
 #define DP_CW_ITEM_SIZE 1024u /* bytes of one; the rest of larger ones on
@@ -78,10 +79,12 @@ struct dp_cw_report {
 	uint64_t items;        /* items written out */
 	uint64_t msgs;         /* messages handed over (once each) */
 	uint64_t records;      /* client records written (the fan-out) */
-	/* TSC cycles of turns that did work, and the messages handed over
-	 * in them, but turns past DP_STAGE_LONG_NS (the lcore lost its CPU:
-	 * counted apart, as stages.h does) */
-	uint64_t busy_cycles, busy_msgs, long_turns;
+	/* Its loop's cost (stages.h): per message handed over (the unit of
+	 * dp_stages_msg), stage by stage: deliver (the items: records
+	 * written into clients' delivery rings, their publication), submit
+	 * (records read and validated from clients' submit rings), slow
+	 * (publishing these), loop; the longest turn. */
+	struct dp_stage_stats stages;
 	uint64_t cuts;         /* clients it cut off */
 	uint64_t subs;         /* submissions read and handed over */
 	uint64_t sub_heap;     /* ... of them past an item's room (heap) */
@@ -115,7 +118,9 @@ struct dp_cw {
 	uint32_t behind;             /* published: wr.n_behind */
 	bool     ring_stopped;
 	bool     draining;           /* stopping: write, read no more */
-	uint64_t long_len;           /* DP_STAGE_LONG_NS in TSC cycles */
+	struct dp_stages stg;        /* its loop's cost (stages.h) */
+	uint64_t next_slow;          /* TSC: publish, roll the stall window */
+	uint64_t slow_len;           /* a millisecond of TSC */
 
 	/* ring side */
 	struct dp_gw_fanout fan __attribute__((aligned(64)));
@@ -144,6 +149,12 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		 int socket, const struct dp_idle_ops *idle,
 		 uint64_t idle_max_park_ns, char *err, size_t errlen);
 
+/* Time one loop turn in sample_every stage by stage (0: none; the
+ * longest turn is kept anyway), taking bias cycles off each boundary: the
+ * ring lcore's settings (dataplane/stages.h), once it has them. Before
+ * the worker runs; until then it times no turn. */
+void dp_cw_set_stages(struct dp_cw *cw, uint32_t sample_every, uint64_t bias);
+
 /* One turn of the worker. Returns the work done (0: idle). */
 unsigned dp_cw_do_work(struct dp_cw *cw);
 
@@ -162,5 +173,7 @@ void dp_cw_destroy(struct dp_cw *cw);
 void dp_cw_read(const struct dp_cw *cw, struct dp_cw_report *out);
 /* The same for struct ordod_counters_src (dataplane/ctrl_counters.h). */
 void dp_cw_read_any(const void *cw, struct dp_cw_report *out);
+/* Its stage counters alone, for the telemetry (dataplane/telemetry.h). */
+void dp_cw_stages_any(const void *cw, struct dp_stage_stats *out);
 
 #endif /* ORDO_DP_CWORKER_H */
