@@ -225,6 +225,15 @@ static void run(bool turns)
 	assert_int_equal(rte_mempool_avail_count(pool), pool0);
 	assert_int_equal(rte_mempool_avail_count(cw.items), DP_CW_ITEMS);
 	dp_cw_read(&cw, &r);
+	/* Its stage accounting (stages.h), every turn timed and none long
+	 * here: each record written is a deliver item, each message handed
+	 * over a message of the timed turns; those turns cost cycles. */
+	assert_int_equal(cw.stg.st.items[DP_STAGE_DELIVER], cw.w.records);
+	assert_int_equal(cw.stg.st.timed_msgs, cw.w.msgs);
+	assert_int_equal(cw.stg.st.busy_msgs, cw.w.msgs);
+	assert_true(cw.stg.st.cycles[DP_STAGE_DELIVER] > 0);
+	assert_true(cw.stg.st.stall_max > 0);
+	assert_int_equal(cw.stg.st.lcore, cw.lcore);
 	assert_int_equal(r.held_refs + r.copied_msgs, MSGS);
 	assert_int_equal(r.copied_msgs, (MSGS + 6) / 7);
 	assert_int_equal(r.copied_bytes, r.copied_msgs * PLEN);
@@ -424,6 +433,10 @@ static void submit_order(void **state)
 	assert_int_equal(t.drained[0], 1);
 	assert_int_equal(t.corrupt[1], 1);
 	assert_int_equal(cw.n_rd, 0);
+	/* Every submission read is a submit item of its (timed) turn. */
+	assert_true(cw.w.subs > 0);
+	assert_true(cw.stg.st.items[DP_STAGE_SUBMIT] >= cw.w.subs);
+	assert_true(cw.stg.st.cycles[DP_STAGE_SUBMIT] > 0);
 	assert_int_equal(rte_mempool_avail_count(cw.subs), DP_CW_SUBS);
 	for (uint32_t s = 0; s < 2; s++) {
 		free(gw.slots[s].rbuf);
@@ -462,6 +475,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cw.on_full = worker_turn;
+	/* Every turn timed, none "long" (tests never time). */
+	dp_cw_set_stages(&cw, 1, 0);
+	cw.stg.long_len = UINT64_MAX;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(order_and_refs),
 		cmocka_unit_test(full_waits),
