@@ -549,7 +549,7 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 {
 	void *objs[DP_CW_BURST];
 	uint64_t t0 = rte_rdtsc();
-	unsigned n, work, st, read;
+	unsigned n, work, st, subs;
 
 	dp_stages_begin(&cw->stg, t0);
 	cw->w.loops++;
@@ -581,10 +581,10 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 	}
 	if (likely(!cw->draining)) {
 		st = dp_stage_in(&cw->stg, DP_STAGE_SUBMIT);
-		read = serve_all(cw);
-		dp_stage_count(&cw->stg, DP_STAGE_SUBMIT, read);
+		subs = serve_all(cw);
+		dp_stage_count(&cw->stg, DP_STAGE_SUBMIT, subs);
 		dp_stage_out(&cw->stg, st);
-		work += read;
+		work += subs;
 	}
 	/* Stored when it moved: the ring lcore reads it every turn. */
 	if (unlikely(__atomic_load_n(&cw->behind, __ATOMIC_RELAXED) !=
