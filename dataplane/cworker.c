@@ -50,8 +50,10 @@ _Static_assert(DP_CW_ITEM_SIZE > sizeof(struct cw_item) + 4 * NAME,
  * gathered: in the client's reassembly buffer) the names and payload. */
 struct cw_sub {
 	struct dp_gw_sub s;
-	uint8_t *heap;             /* the copy past the item's room, or NULL */
+	uint8_t *heap;             /* the names past the item's room, or NULL */
 	bool     gathered;         /* in the client's msg: clear w_busy */
+	bool     in_place;         /* payload in the submit ring, up to end */
+	uint64_t end;              /* the reader's position after it */
 	uint8_t var[] __attribute__((aligned(8)));
 };
 
@@ -249,6 +251,10 @@ static void fan_done(void *ctx, struct dp_gw_sub *s)
 	 * a slot given to another since starts with w_busy clear). */
 	if (it->gathered && c->client_id == it->s.client_id)
 		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
+	/* Read in place and now copied by the engine (or rejected): its
+	 * space may go back to the client (give_back). */
+	if (it->in_place && c->client_id == it->s.client_id)
+		__atomic_store_n(&c->w_released, it->end, __ATOMIC_RELEASE);
 	/* Counted for the read-ahead bound only where there is one: the
 	 * line moves between the lcores at every store. */
 	if (cw->count_done) /* our copy: cw->ahead's line is the worker's */
@@ -299,8 +305,25 @@ static void rd_remove(struct dp_cw *cw, uint32_t slot)
 
 static void rd_add(struct dp_cw *cw, uint32_t slot)
 {
+	struct dp_client *c = &cw->wr.slots[slot];
+
 	rd_remove(cw, slot);
 	cw->rd[cw->n_rd++] = slot;
+	c->w_inplace_end = ordo_cr_reader_pos(&c->rd);
+	__atomic_store_n(&c->w_released, c->w_inplace_end, __ATOMIC_RELAXED);
+}
+
+/* The submit ring's space back to the client: up to the last submission
+ * read in place that the gateway is done with, or everything read once it
+ * is done with all of them (the rest read was copied: fragments into the
+ * reassembly buffer). */
+static void give_back(struct dp_client *c)
+{
+	uint64_t done = __atomic_load_n(&c->w_released, __ATOMIC_ACQUIRE);
+
+	ordo_cr_reader_release_to(&c->rd, done >= c->w_inplace_end ?
+						  ordo_cr_reader_pos(&c->rd) :
+						  done);
 }
 
 /* One item to the gateway (the ring holds the whole pool). */
@@ -323,31 +346,35 @@ static struct cw_sub *sub_item(struct dp_cw *cw, uint32_t what,
 	it->s.client_id = c->client_id;
 	it->heap = NULL;
 	it->gathered = false;
+	it->in_place = false;
 	return it;
 }
 
-/* A request read in place: its names and payload copied into the item
- * (the one copy out of the ring, of what was validated). */
-static void sub_copy(struct dp_cw *cw, struct cw_sub *it,
-		     const struct ordo_cr_msg *m)
+/* A request read in place: its names (validated) copied into the item,
+ * its payload left in the submit ring for the engine's one copy into the
+ * frame; the space stays the daemon's until the gateway is done with it
+ * (fan_done, give_back). The payload's bytes are the client's to scribble
+ * on meanwhile, as without a worker: only its own message can change. */
+static void sub_in_place(struct dp_cw *cw, struct dp_client *c,
+			 struct cw_sub *it, const struct ordo_cr_msg *m)
 {
 	size_t names = (size_t)m->hdr.n_names * NAME;
 	uint8_t *v = it->var;
 
-	if (names + m->payload_len > SUB_ROOM) {
+	if (names > SUB_ROOM) {
 		/* The record is read: memory is waited for (counted). */
-		it->heap = heap(cw, names + m->payload_len,
-				&cw->w.sub_full_turns, false);
+		it->heap = heap(cw, names, &cw->w.sub_full_turns, false);
 		v = it->heap;
 		cw->w.sub_heap++;
 	}
 	memcpy(v, m->names, names);
-	memcpy(v + names, m->payload, m->payload_len);
 	it->s.m = *m;
 	it->s.m.names = (const char (*)[NAME])v;
-	it->s.m.payload = v + names;
-	it->s.data = v + names;
+	it->s.data = m->payload;
 	it->s.len = m->payload_len;
+	it->in_place = true;
+	it->end = ordo_cr_reader_pos(&c->rd);
+	c->w_inplace_end = it->end;
 }
 
 /* Read client slot's submit ring. Returns the records read; *dry when no
@@ -357,8 +384,10 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 	struct dp_client *c = &cw->wr.slots[slot];
 	unsigned n = 0;
 
-	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE)) {
+		give_back(c);
 		return 0;
+	}
 	while (n < DP_CW_SERVE) {
 		struct cw_sub *it;
 
@@ -410,11 +439,11 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 			cw->w.subs++;
 			break;
 		}
-		sub_copy(cw, it, &m);
+		sub_in_place(cw, c, it, &m);
 		sub_hand(cw, it);
 		cw->w.subs++;
 	}
-	ordo_cr_reader_release(&c->rd);
+	give_back(c);
 	/* Asked to leave and read to the end: DRAINED, behind the rest. */
 	if (c->w_detach && !__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE) &&
 	    ordo_cr_cons_avail(&c->rd.cons) == 0) {
@@ -441,6 +470,10 @@ static unsigned serve_all(struct dp_cw *cw)
 	if (cw->wr.policy == DP_SLOW_BLOCK &&
 	    (cw->wr.n_behind > 0 || __atomic_load_n(&cw->hold,
 						     __ATOMIC_RELAXED))) {
+		/* Not read further, but what the gateway is done with goes
+		 * back to the clients. */
+		for (uint32_t k = 0; k < n; k++)
+			give_back(&cw->wr.slots[cw->rd[k]]);
 		cw->w.blocked_turns++;
 		return 0;
 	}

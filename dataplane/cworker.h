@@ -30,10 +30,12 @@
  * is the gateway's slow-consumer policy, applied on the worker.
  *
  *   in   worker -> ring lcore: submissions. The worker reads every
- *        client's submit ring with the validating reader and copies each
- *        request (its names and payload, the validated copy) into an item
- *        the gateway gives to the group layer and the engine, which packs
- *        it into its frame; the ring space goes back at once. A message a
+ *        client's submit ring in place with the validating reader, copies
+ *        each request's validated header and names into an item and
+ *        leaves its payload in the ring; the gateway gives it to the group
+ *        layer and the engine, which copies it into its frame, and the
+ *        ring space goes back once the gateway is done with it
+ *        (w_released; cworker.c, give_back). A message a
  *        client sent in fragments is gathered in its reassembly buffer and
  *        handed from there (no further copy; the client is not read again
  *        until the gateway is done with it). A client asked to leave comes
@@ -41,8 +43,8 @@
  *        CORRUPT, both in order behind its requests.
  *
  * Copies from a client to the wire with a client worker: client buffer ->
- * submit ring -> item (worker) -> frame (engine, ring lcore): three, one
- * more than without it, and the one on the ring lcore is the engine's.
+ * submit ring -> frame (the engine's, on the ring lcore): two, as without
+ * it.
  */
 #ifndef ORDO_DP_CWORKER_H
 #define ORDO_DP_CWORKER_H
