@@ -13,34 +13,9 @@
 
 #include <errno.h>
 
-#include "tests/cring/util.h"
+#include "tests/cring/cases.h"
 
-#define RING (4u << 10)
 #define PAYLOAD 200u
-
-static struct ordo_cr_map mk(void)
-{
-	struct ordo_cr_map m;
-	struct ordo_cr_params p = { .submit_size = RING, .deliver_size = RING };
-
-	assert_int_equal(ordo_cr_region_create(&m, &p), 0);
-	return m;
-}
-
-static int put(struct ordo_cr_prod *p, uint64_t id)
-{
-	char g[1][ORDO_CR_NAME_LEN];
-	uint8_t buf[PAYLOAD];
-	struct ordo_cr_send s = {
-		.kind = ORDO_CR_MSG, .service = ORDO_SVC_AGREED, .n_names = 1,
-		.msg_type = 7, .msg_id = id, .names = (const void *)g,
-		.payload = buf, .len = PAYLOAD,
-	};
-
-	cr_name(g[0], "g");
-	cr_fill(buf, id, 0, PAYLOAD);
-	return ordo_cr_write_msg(p, &s);
-}
 
 struct held {
 	const uint8_t *payload;
@@ -51,18 +26,18 @@ struct held {
  * write until the ring is full: nothing held may be overwritten. */
 static void test_held_records_survive(void **st)
 {
-	struct ordo_cr_map m = mk();
+	struct ordo_cr_map m = mk(SMALL, SMALL);
 	struct ordo_cr_prod p;
 	struct ordo_cr_reader r;
 	struct held h[64];
-	uint8_t buf[RING];
+	uint8_t buf[SMALL];
 	uint32_t n = 0, done;
 	uint64_t id = 1, wrote = 0;
 
 	(void)st;
 	assert_int_equal(ordo_cr_prod_init(&p, &m, ORDO_CR_SUBMIT, -1, -1), 0);
 	assert_int_equal(ordo_cr_reader_init(&r, &m, ORDO_CR_SUBMIT, -1, -1), 0);
-	while (put(&p, id) == 0)
+	while (put(&p, id, PAYLOAD) == 0)
 		id++;
 	wrote = id - 1;
 	assert_true(wrote > 4);
@@ -83,7 +58,7 @@ static void test_held_records_survive(void **st)
 	/* Half of them done: only their space goes back. */
 	done = n / 2;
 	ordo_cr_reader_release_to(&r, h[done - 1].end);
-	while (put(&p, id) == 0)
+	while (put(&p, id, PAYLOAD) == 0)
 		id++;
 	assert_true(id - 1 > wrote); /* the released room was used */
 	for (uint32_t i = done; i < n; i++)
@@ -104,10 +79,10 @@ static void test_held_records_survive(void **st)
  * arrives intact and in order, and the ring ends empty. */
 static void test_stream_released_late(void **st)
 {
-	struct ordo_cr_map m = mk();
+	struct ordo_cr_map m = mk(SMALL, SMALL);
 	struct ordo_cr_prod p;
 	struct ordo_cr_reader r;
-	uint8_t buf[RING];
+	uint8_t buf[SMALL];
 	uint64_t next_put = 1, next_get = 1, prev_end = 0;
 	const uint64_t total = 20000;
 
@@ -118,7 +93,7 @@ static void test_stream_released_late(void **st)
 		struct ordo_cr_msg msg;
 		int rc;
 
-		while (next_put <= total && put(&p, next_put) == 0)
+		while (next_put <= total && put(&p, next_put, PAYLOAD) == 0)
 			next_put++;
 		rc = ordo_cr_read_in_place(&r, &msg, buf, sizeof(buf));
 		assert_true(rc >= 0);
@@ -136,7 +111,7 @@ static void test_stream_released_late(void **st)
 		prev_end = ordo_cr_reader_pos(&r);
 	}
 	ordo_cr_reader_release(&r);
-	assert_int_equal(put(&p, total + 1), 0);
+	assert_int_equal(put(&p, total + 1, PAYLOAD), 0);
 	ordo_cr_region_unmap(&m);
 }
 
