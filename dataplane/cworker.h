@@ -113,6 +113,10 @@ struct dp_cw {
 	struct dp_idle idle;
 	struct dp_cw_report w;
 	uint32_t behind;             /* published: wr.n_behind */
+	/* SlowConsumer = block: its clients' room, for the gateway's
+	 * admission bound (gateway.h), and what was published last. */
+	struct dp_gw_room_pub room_pub;
+	struct dp_gw_room room_last;
 	bool     ring_stopped;
 	bool     draining;           /* stopping: write, read no more */
 	uint64_t long_len;           /* DP_STAGE_LONG_NS in TSC cycles */

@@ -296,10 +296,16 @@ int gw_submit_msg(void *ctx, bool control, uint8_t service,
 		  uint16_t msg_type, const struct iovec *iov, int iovcnt)
 {
 	struct dp_gateway *gw = ctx;
+	uint64_t cost = 0;
 	unsigned st;
 	int rc;
 
 	if (gw->engine == NULL)
+		return -EAGAIN;
+	/* SlowConsumer = block: a client's message waits (pending, as for a
+	 * full engine) until every local receiver has room for it. */
+	if (gw_unlikely(gw->adm.on) && !control &&
+	    gw_admit(gw, iov, iovcnt, &cost) < 0)
 		return -EAGAIN;
 	st = gw_stage_in(gw, DP_STAGE_PROTOCOL);
 	rc = control ? ordo_engine_submit_control(gw->engine, service,
@@ -307,6 +313,8 @@ int gw_submit_msg(void *ctx, bool control, uint8_t service,
 		     : ordo_engine_submitv(gw->engine, service, msg_type, iov,
 					   iovcnt);
 	gw_stage_out(gw, st);
+	if (gw_unlikely(cost != 0))
+		gw_admit_took(gw, cost, rc == 0);
 	return rc;
 }
 
