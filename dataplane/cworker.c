@@ -503,7 +503,8 @@ static void item_do(struct dp_cw *cw, struct cw_item *it)
 
 		for (uint32_t i = 0; i < it->n_slots; i++)
 			dp_gw_writer_msg(&cw->wr, slots[i], &m);
-		dp_gw_writer_done(&cw->wr, &m);
+		if (unlikely(cw->wr.policy == DP_SLOW_BLOCK))
+			dp_gw_writer_done(&cw->wr, &m);
 		cw->w.msgs++;
 		cw->w.records += it->n_slots;
 		break;

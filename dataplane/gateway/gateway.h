@@ -23,7 +23,11 @@
  * SlowConsumer): "disconnect" (default) disconnects a client whose overflow
  * holds more than MaxSessionMessages records, or is full, with reason
  * slow-consumer; "block" also stops reading local clients' submissions
- * while any local client has overflow (back-pressure on local senders).
+ * while any local client has overflow (back-pressure on local senders),
+ * and orders a local client's message only when every local client has
+ * room for it and for everything local ordered before it (gw_admit.c):
+ * a receiver is never cut off by its own daemon's senders, only by other
+ * daemons' traffic or membership notices, which no daemon can hold back.
  * Either way a reliable message is never dropped silently: it is delivered
  * or the client is told why it was cut off.
  *
