@@ -125,7 +125,7 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	/* Every delivery names its sender and up to ORDO_CR_MAX_GROUPS
 	 * groups in its FIRST record: ordo-ctrld never makes rings too
 	 * small for that (ORDO_CR_CLIENT_RING_MIN); refuse one that is. */
-	if (rc == 0 && c->dl.max_rec < gw_rec_min())
+	if (rc == 0 && c->dl.max_rec < dp_gw_rec_min())
 		rc = -EPROTO;
 	if (rc == 0)
 		rc = ordo_cr_prod_init(&c->ovf_p, &c->ovf_map, ORDO_CR_DELIVER,
@@ -361,7 +361,7 @@ void gw_fan_flush(struct dp_gateway *gw)
 	if (gw->batch_n == 0)
 		return;
 	if (gw_unlikely(gw->adm.on))
-		gw_admit_handed(gw, &gw->batch_m);
+		dp_gw_admit_handed(gw, &gw->batch_m);
 	gw->fan->msg(gw->fan->ctx, gw->batch_frame, &gw->batch_m, gw->batch,
 		     gw->batch_n);
 	gw->batch_n = 0;
@@ -516,7 +516,7 @@ static void gw_deliver(void *ctx, const struct ordo_delivery *d, uint64_t now)
 
 	gw->now = now;
 	if (gw_unlikely(gw->adm.on))
-		gw_admit_delivered(gw, d);
+		dp_gw_admit_delivered(gw, d);
 	if (gw->fan != NULL) {
 		gw->batch_n = 0;
 		gw->batch_frame = d->frame;

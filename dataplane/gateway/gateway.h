@@ -52,6 +52,7 @@
 
 #include "lib/cring/cring.h"
 #include "ordo/ctrl_proto.h"
+#include "dataplane/gateway/gw_admit.h"
 #include "dataplane/local.h"
 #include "dataplane/stages.h"
 #include "groups/groups.h"
@@ -140,47 +141,6 @@ struct dp_gw_stats {
 	uint64_t admit_resets;       /* in-flight counts found stale (never) */
 	uint64_t partial_dropped;    /* messages a client died in the middle of */
 	uint64_t names_dropped;      /* deliveries with more names than a record holds */
-};
-
-/* SlowConsumer = block's admission bound (gw_admit.c). The room left at
- * the local receivers, the smallest of each term over them: bytes, free
- * delivery-ring and overflow bytes less four records (ring wraps, and the
- * message that first misses the delivery ring); dl, free delivery-ring
- * bytes less two records (0 for a receiver behind); count, overflow
- * records still allowed (MaxSessionMessages less those waiting). done_n
- * and done_bytes: hand-offs a client worker had written when it measured
- * (gw_admit.c's costs), so the gateway knows which of its hand-offs the
- * measure includes. */
-struct dp_gw_room {
-	int64_t  bytes, dl, count;
-	uint64_t done_n, done_bytes;
-};
-
-/* A client worker's last measure, for the gateway to read (a seqlock). */
-struct dp_gw_room_pub {
-	uint32_t seq;
-	struct dp_gw_room r;
-} __attribute__((aligned(64)));
-
-/* The bound's state, on the gateway. */
-struct dp_gw_admit {
-	bool     on;                  /* policy block: bound local DATA */
-	bool     refused;             /* this turn held a sender back */
-	bool     idle;                /* nothing in flight, none behind */
-	bool     measured;            /* the budget is this turn's */
-	/* Local DATA messages the engine took, and those delivered back
-	 * here (the engine's total order keeps a sender's order, so the
-	 * difference is what is in flight), in messages and in bytes as a
-	 * client ring would take them (dp_gw_cost). */
-	uint64_t adm_n, adm_bytes, dlv_n, dlv_bytes;
-	uint64_t max_cost;            /* largest in flight (0: none) */
-	/* With a client worker: messages handed to it (every sender's). */
-	uint64_t hand_n, hand_bytes, hand_max;
-	/* This turn: the room measured, what was in flight then, what the
-	 * turn admitted since, and the largest cost the terms assume. */
-	struct dp_gw_room room;
-	uint64_t in_n, in_bytes, turn_n, turn_bytes, m;
-	bool     alone;               /* one went past the terms: no more */
 };
 
 /* A submission a client worker read (validated) and handed over. */
@@ -339,19 +299,6 @@ void dp_gw_writer_close(struct dp_gateway *w, uint32_t slot, uint32_t reason,
 /* End of a worker turn: overflows drained, written rings published.
  * Returns the records moved. */
 unsigned dp_gw_writer_turn(struct dp_gateway *w);
-/* SlowConsumer = block (gw_admit.c). A message written to every slot it
- * is for (once per hand-off); the room of the worker's clients slots[0..n)
- * (with what it wrote so far) into r; and publishing / reading it. */
-void dp_gw_writer_done(struct dp_gateway *w, const struct ordo_groups_msg *m);
-void dp_gw_writer_room(struct dp_gateway *w, const uint32_t *slots,
-		       uint32_t n, struct dp_gw_room *r);
-void dp_gw_room_publish(struct dp_gw_room_pub *p, const struct dp_gw_room *r);
-void dp_gw_room_read(const struct dp_gw_room_pub *p, struct dp_gw_room *r);
-/* The ring bytes a message of len payload bytes to n_groups groups takes
- * in any client's delivery ring at most (names, records, their headers
- * and padding; not a wrap's PAD). */
-uint64_t dp_gw_cost(uint32_t len, uint32_t n_groups);
-
 /* A fragment of a message into c's reassembly buffer (the reader checked
  * its bounds): true when the message is complete, then m, *data and *len
  * describe it (names and payload in c->msg). */

@@ -104,27 +104,4 @@ void gw_deliver_msg(void *ctx, uint32_t client,
 void gw_deliver_memb(void *ctx, uint32_t client,
 		     const struct ordo_groups_memb *m);
 
-/* SlowConsumer = block's admission bound (gw_admit.c). */
-uint32_t gw_rec_min(void);  /* smallest delivery-ring record allowed */
-void gw_room_empty(struct dp_gw_room *r);
-void gw_room_fold(struct dp_gw_room *r, struct dp_client *c, uint32_t msm);
-/* The turn's budget from room r with in_n messages (in_bytes, the
- * largest in_max) in flight; then take one of cost (false: it waits).
- * left: messages and bytes still admissible if the largest is m. */
-void gw_admit_budget(struct dp_gw_admit *a, const struct dp_gw_room *r,
-		     uint32_t msm, uint64_t in_n, uint64_t in_bytes,
-		     uint64_t in_max);
-bool gw_admit_take(struct dp_gw_admit *a, uint64_t cost);
-void gw_admit_left(const struct dp_gw_admit *a, uint64_t m, int64_t *n,
-		   int64_t *bytes);
-/* The gateway's: admit one engine submission (-EAGAIN: it waits; *cost
- * for took; the room is measured at the turn's first); the engine took
- * it (took) or not; one of ours delivered; a message handed to the
- * worker. */
-int gw_admit(struct dp_gateway *gw, const struct iovec *iov, int iovcnt,
-	     uint64_t *cost);
-void gw_admit_took(struct dp_gateway *gw, uint64_t cost, bool took);
-void gw_admit_delivered(struct dp_gateway *gw, const struct ordo_delivery *d);
-void gw_admit_handed(struct dp_gateway *gw, const struct ordo_groups_msg *m);
-
 #endif /* ORDO_DP_GATEWAY_IMPL_H */

@@ -65,18 +65,18 @@ uint64_t dp_gw_cost(uint32_t len, uint32_t n_groups)
 	       recs * (hl + 8);
 }
 
-uint32_t gw_rec_min(void)
+uint32_t dp_gw_rec_min(void)
 {
 	return GW_REC_MIN;
 }
 
-void gw_room_empty(struct dp_gw_room *r)
+void dp_gw_room_empty(struct dp_gw_room *r)
 {
 	r->bytes = r->dl = r->count = INT64_MAX;
 	r->done_n = r->done_bytes = 0;
 }
 
-void gw_room_fold(struct dp_gw_room *r, struct dp_client *c, uint32_t msm)
+void dp_gw_room_fold(struct dp_gw_room *r, struct dp_client *c, uint32_t msm)
 {
 	int64_t rec = c->dl.max_rec;
 	int64_t f = c->ovf_counted ? 0 : (int64_t)ordo_cr_prod_free(&c->dl);
@@ -93,7 +93,7 @@ void gw_room_fold(struct dp_gw_room *r, struct dp_client *c, uint32_t msm)
 		r->count = k;
 }
 
-void gw_admit_budget(struct dp_gw_admit *a, const struct dp_gw_room *r,
+void dp_gw_admit_budget(struct dp_gw_admit *a, const struct dp_gw_room *r,
 		     uint32_t msm, uint64_t in_n, uint64_t in_bytes,
 		     uint64_t in_max)
 {
@@ -106,12 +106,12 @@ void gw_admit_budget(struct dp_gw_admit *a, const struct dp_gw_room *r,
 	/* The smallest message at least: never a division by 0. */
 	a->m = in_max > least ? in_max : least;
 	/* Nothing in flight and no receiver behind: the turn's first
-	 * message goes even when the terms refuse it (gw_admit_take). */
+	 * message goes even when the terms refuse it (dp_gw_admit_take). */
 	a->idle = in_n == 0 && r->count >= (int64_t)msm;
 	a->alone = false;
 }
 
-void gw_admit_left(const struct dp_gw_admit *a, uint64_t m, int64_t *n,
+void dp_gw_admit_left(const struct dp_gw_admit *a, uint64_t m, int64_t *n,
 		   int64_t *bytes)
 {
 	const struct dp_gw_room *r = &a->room;
@@ -127,7 +127,7 @@ void gw_admit_left(const struct dp_gw_admit *a, uint64_t m, int64_t *n,
 	*bytes = r->bytes - (int64_t)m - (int64_t)(a->in_bytes + a->turn_bytes);
 }
 
-bool gw_admit_take(struct dp_gw_admit *a, uint64_t cost)
+bool dp_gw_admit_take(struct dp_gw_admit *a, uint64_t cost)
 {
 	/* The terms assume the largest message in flight: this one too. */
 	uint64_t m = cost > a->m ? cost : a->m;
@@ -135,7 +135,7 @@ bool gw_admit_take(struct dp_gw_admit *a, uint64_t cost)
 
 	if (a->alone)
 		return false;
-	gw_admit_left(a, m, &n, &bytes);
+	dp_gw_admit_left(a, m, &n, &bytes);
 	if (n < 1 || bytes < (int64_t)cost) {
 		if (!a->idle)
 			return false;
@@ -187,19 +187,19 @@ static void measure(struct dp_gateway *gw)
 			a->hand_max = 0;
 		}
 	} else {
-		gw_room_empty(&r);
+		dp_gw_room_empty(&r);
 		for (uint32_t i = 0; i < gw->n_active; i++) {
 			struct dp_client *c = &gw->slots[gw->active[i]];
 
 			if (c->state == DP_SLOT_ACTIVE)
-				gw_room_fold(&r, c, gw->max_session_messages);
+				dp_gw_room_fold(&r, c, gw->max_session_messages);
 		}
 	}
-	gw_admit_budget(a, &r, gw->max_session_messages, in_n, in_bytes,
+	dp_gw_admit_budget(a, &r, gw->max_session_messages, in_n, in_bytes,
 			in_max);
 }
 
-int gw_admit(struct dp_gateway *gw, const struct iovec *iov, int iovcnt,
+int dp_gw_admit(struct dp_gateway *gw, const struct iovec *iov, int iovcnt,
 	     uint64_t *cost)
 {
 	uint64_t len = 0;
@@ -213,14 +213,14 @@ int gw_admit(struct dp_gateway *gw, const struct iovec *iov, int iovcnt,
 		return 0; /* JOIN, LEAVE, DISCONNECT: not bounded */
 	if (!gw->adm.measured)
 		measure(gw);
-	if (gw_admit_take(&gw->adm, *cost))
+	if (dp_gw_admit_take(&gw->adm, *cost))
 		return 0;
 	gw->adm.refused = true;
 	*cost = 0;
 	return -EAGAIN;
 }
 
-void gw_admit_took(struct dp_gateway *gw, uint64_t cost, bool took)
+void dp_gw_admit_took(struct dp_gateway *gw, uint64_t cost, bool took)
 {
 	if (cost == 0)
 		return;
@@ -233,7 +233,7 @@ void gw_admit_took(struct dp_gateway *gw, uint64_t cost, bool took)
 	gw->adm.adm_bytes += cost;
 }
 
-void gw_admit_delivered(struct dp_gateway *gw, const struct ordo_delivery *d)
+void dp_gw_admit_delivered(struct dp_gateway *gw, const struct ordo_delivery *d)
 {
 	struct dp_gw_admit *a = &gw->adm;
 	uint64_t cost;
@@ -257,7 +257,7 @@ void gw_admit_delivered(struct dp_gateway *gw, const struct ordo_delivery *d)
 	}
 }
 
-void gw_admit_handed(struct dp_gateway *gw, const struct ordo_groups_msg *m)
+void dp_gw_admit_handed(struct dp_gateway *gw, const struct ordo_groups_msg *m)
 {
 	struct dp_gw_admit *a = &gw->adm;
 	uint64_t cost = dp_gw_cost(m->len, m->n_groups);
@@ -281,12 +281,12 @@ void dp_gw_writer_done(struct dp_gateway *w, const struct ordo_groups_msg *m)
 void dp_gw_writer_room(struct dp_gateway *w, const uint32_t *slots,
 		       uint32_t n, struct dp_gw_room *r)
 {
-	gw_room_empty(r);
+	dp_gw_room_empty(r);
 	for (uint32_t i = 0; i < n; i++) {
 		struct dp_client *c = &w->slots[slots[i]];
 
 		if (c->w_live)
-			gw_room_fold(r, c, w->max_session_messages);
+			dp_gw_room_fold(r, c, w->max_session_messages);
 	}
 	r->done_n = w->adm.hand_n;
 	r->done_bytes = w->adm.hand_bytes;

@@ -305,7 +305,7 @@ int gw_submit_msg(void *ctx, bool control, uint8_t service,
 	/* SlowConsumer = block: a client's message waits (pending, as for a
 	 * full engine) until every local receiver has room for it. */
 	if (gw_unlikely(gw->adm.on) && !control &&
-	    gw_admit(gw, iov, iovcnt, &cost) < 0)
+	    dp_gw_admit(gw, iov, iovcnt, &cost) < 0)
 		return -EAGAIN;
 	st = gw_stage_in(gw, DP_STAGE_PROTOCOL);
 	rc = control ? ordo_engine_submit_control(gw->engine, service,
@@ -314,7 +314,7 @@ int gw_submit_msg(void *ctx, bool control, uint8_t service,
 					   iovcnt);
 	gw_stage_out(gw, st);
 	if (gw_unlikely(cost != 0))
-		gw_admit_took(gw, cost, rc == 0);
+		dp_gw_admit_took(gw, cost, rc == 0);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * on real client regions, without a ring: a receiver with the gateway's
  * delivery ring and overflow (sized as ctrl_link.c does), messages
  * admitted by the bound's budget, delivered later in their order by the
- * gateway's own writer (gw_put_msg, gw_drain_overflow), the receiver
+ * gateway's own writer (as a client worker runs it: dp_gw_writer_*), the
+ * receiver
  * reading now and then or not at all. Thousands of random turns: never a
  * slow-consumer disconnect. The same scenarios admitted the way block did
  * before (everything while no receiver is behind) do cut receivers off:
@@ -23,12 +24,13 @@
 
 #include "lib/cring/cring.h"
 #include "ordo/gmsg.h"
-#include "dataplane/gateway/gateway_impl.h"
+#include "dataplane/gateway/gateway.h"
 
 #define MAX_FLIGHT 100000u
 
 struct rx {
-	struct dp_gateway gw;
+	struct dp_gateway gw;       /* the gateway: slots, the bound */
+	struct dp_gateway w;        /* its writer (gw_writer.c) */
 	struct dp_client *c;
 	struct ordo_cr_cons rd;     /* the client's end of its ring */
 	uint64_t got;
@@ -41,6 +43,16 @@ struct rx {
 };
 
 static uint64_t rnd_state;
+
+/* The writer cut a receiver off: only slow-consumer is expected. */
+static void on_cut(struct dp_gateway *w, uint32_t slot, uint32_t reason,
+		   uint32_t detail)
+{
+	(void)w;
+	(void)slot;
+	(void)detail;
+	assert_int_equal(reason, ORDO_CR_DISC_SLOW_CONSUMER);
+}
 /* How close the bound came: the fullest overflow seen, in records of
  * MaxSessionMessages and in bytes of its size (percent). */
 static unsigned peak_recs, peak_bytes;
@@ -73,18 +85,17 @@ static void rx_init(struct rx *x, uint32_t ring, uint32_t max_msg,
 
 	memset(&x->gw, 0, sizeof(x->gw));
 	x->gw.slots = calloc(DP_GW_MAX_CLIENTS, sizeof(*x->gw.slots));
-	x->gw.scratch = aligned_alloc(64, GW_SCRATCH);
 	assert_non_null(x->gw.slots);
-	assert_non_null(x->gw.scratch);
 	x->gw.policy = DP_SLOW_BLOCK;
 	x->gw.adm.on = true;
 	x->gw.max_session_messages = msm;
+	assert_int_equal(dp_gw_writer_init(&x->w, &x->gw, on_cut, x), 0);
 	c = x->c = &x->gw.slots[0];
 	c->client_efd = c->daemon_efd = -1;
 	assert_int_equal(ordo_cr_region_create(&c->map, &p), 0);
 	assert_int_equal(ordo_cr_prod_init(&c->dl, &c->map, ORDO_CR_DELIVER,
 					   -1, -1), 0);
-	assert_true(c->dl.max_rec >= gw_rec_min());
+	assert_true(c->dl.max_rec >= dp_gw_rec_min());
 	op.deliver_size = pow2_at_least(2ull * ring > 2ull * (max_msg + 8192) ?
 					2ull * ring : 2ull * (max_msg + 8192));
 	op.max_msg = max_msg;
@@ -97,6 +108,7 @@ static void rx_init(struct rx *x, uint32_t ring, uint32_t max_msg,
 	assert_int_equal(ordo_cr_cons_init(&x->rd, &c->map, ORDO_CR_DELIVER,
 					   -1, -1), 0);
 	c->state = DP_SLOT_ACTIVE;
+	c->w_live = true;
 	x->gw.active[0] = 0;
 	x->gw.n_active = 1;
 	x->got = 0;
@@ -112,24 +124,20 @@ static void rx_fini(struct rx *x)
 {
 	ordo_cr_region_unmap(&x->c->map);
 	ordo_cr_region_unmap(&x->c->ovf_map);
+	dp_gw_writer_fini(&x->w);
 	free(x->gw.slots);
-	free(x->gw.scratch);
 	free(x->payload);
 }
 
 static bool cut(const struct rx *x)
 {
-	return x->c->state != DP_SLOT_ACTIVE;
+	return !x->c->w_live;
 }
 
-/* The gateway's turn start: overflow into the ring, the ring published. */
+/* The writer's turn: overflow into the ring, the ring published. */
 static void rx_turn(struct rx *x)
 {
-	if (cut(x))
-		return;
-	if (x->c->ovf_counted)
-		gw_drain_overflow(&x->gw, x->c);
-	gw_commit_dirty(&x->gw);
+	dp_gw_writer_turn(&x->w);
 }
 
 /* The next message in flight, delivered by the gateway's writer. */
@@ -148,13 +156,15 @@ static void rx_deliver_one(struct rx *x)
 
 	x->head++;
 	x->in_bytes -= dp_gw_cost(m.len, m.n_groups);
-	if (x->head == x->tail) /* as gw_admit_delivered */
+	if (x->head == x->tail) /* as dp_gw_admit_delivered */
 		x->gw.adm.max_cost = 0;
 	if (!cut(x)) {
 		struct dp_client *c = x->c;
 		uint64_t used;
 
-		gw_put_msg(&x->gw, c, &m);
+		dp_gw_writer_msg(&x->w, 0, &m);
+		if (!c->w_live)
+			return;
 		used = c->ovf_p.size - ordo_cr_prod_free(&c->ovf_p);
 		if (c->ovf_records * 100u / x->gw.max_session_messages >
 		    peak_recs)
@@ -215,9 +225,8 @@ static bool scenario(uint64_t seed, bool bounded, uint32_t read_ahead,
 		uint32_t tries = 1 + rnd(read_ahead);
 
 		rx_turn(&x);
-		gw_room_empty(&r);
-		gw_room_fold(&r, x.c, msm);
-		gw_admit_budget(&x.gw.adm, &r, msm, x.tail - x.head,
+		dp_gw_writer_room(&x.w, (const uint32_t[]){ 0 }, 1, &r);
+		dp_gw_admit_budget(&x.gw.adm, &r, msm, x.tail - x.head,
 				x.in_bytes, x.gw.adm.max_cost);
 		while (tries-- > 0 && x.tail - x.head < MAX_FLIGHT) {
 			if (!pending) {
@@ -228,9 +237,9 @@ static bool scenario(uint64_t seed, bool bounded, uint32_t read_ahead,
 			uint64_t cost = dp_gw_cost(next_len, next_ng);
 
 			if (bounded) {
-				if (!gw_admit_take(&x.gw.adm, cost))
+				if (!dp_gw_admit_take(&x.gw.adm, cost))
 					break; /* the sender waits */
-			} else if (x.gw.n_behind > 0) {
+			} else if (x.w.n_behind > 0) {
 				break;
 			}
 			x.len[x.tail % MAX_FLIGHT] = next_len;
@@ -260,7 +269,7 @@ static bool scenario(uint64_t seed, bool bounded, uint32_t read_ahead,
 			    ordo_cr_cons_avail(&x.rd) == 0)
 				break;
 		}
-		assert_int_equal(x.gw.st.slow_consumers, 0);
+		assert_int_equal(x.w.st.slow_consumers, 0);
 		assert_int_equal(x.got, x.tail);
 	}
 	rx_fini(&x);
@@ -318,52 +327,52 @@ static void test_budget(void **state)
 	/* Nothing in flight, 10 overflow records: 10 + what the ring holds
 	 * ((50000 - M) / M messages of the largest cost M), and the bytes
 	 * less one largest message. */
-	gw_admit_budget(&a, &r, 10, 0, 0, 0);
-	gw_admit_left(&a, (uint64_t)c1, &n, &bytes);
+	dp_gw_admit_budget(&a, &r, 10, 0, 0, 0);
+	dp_gw_admit_left(&a, (uint64_t)c1, &n, &bytes);
 	assert_int_equal(n, 10 + (50000 - c1) / c1);
 	assert_int_equal(bytes, 100000 - c1);
 	int64_t want_n = n < bytes / c1 ? n : bytes / c1;
 	unsigned k = 0;
-	while (gw_admit_take(&a, (uint64_t)c1))
+	while (dp_gw_admit_take(&a, (uint64_t)c1))
 		k++;
 	assert_int_equal(k, want_n);
 	assert_true(k > 10);
 	assert_int_equal(a.max_cost, c1);
 	/* In flight: the budget is what is left. */
-	gw_admit_budget(&a, &r, 10, k, k * (uint64_t)c1, (uint64_t)c1);
-	assert_false(gw_admit_take(&a, (uint64_t)c1));
+	dp_gw_admit_budget(&a, &r, 10, k, k * (uint64_t)c1, (uint64_t)c1);
+	assert_false(dp_gw_admit_take(&a, (uint64_t)c1));
 	/* A larger one than those in flight: the terms assume it. */
-	gw_admit_budget(&a, &r, 10, 1, (uint64_t)c1, (uint64_t)c1);
-	assert_true(gw_admit_take(&a, 20000));
-	gw_admit_left(&a, 20000, &n, &bytes);
+	dp_gw_admit_budget(&a, &r, 10, 1, (uint64_t)c1, (uint64_t)c1);
+	assert_true(dp_gw_admit_take(&a, 20000));
+	dp_gw_admit_left(&a, 20000, &n, &bytes);
 	assert_int_equal(n, 10 + (50000 - 20000) / 20000 - 2);
 	assert_int_equal(bytes, 100000 - 20000 - c1 - 20000);
 	/* 9 more: the count term (11 with M = 20000, 2 taken). */
 	k = 0;
-	while (gw_admit_take(&a, (uint64_t)c1))
+	while (dp_gw_admit_take(&a, (uint64_t)c1))
 		k++;
 	assert_int_equal(k, 9);
 	/* Too big for any budget: it goes alone, when nothing is in flight
 	 * and no receiver is behind ... */
 	memset(&a, 0, sizeof(a));
-	gw_admit_budget(&a, &r, 10, 0, 0, 0);
-	assert_true(gw_admit_take(&a, big));
-	assert_false(gw_admit_take(&a, (uint64_t)c1)); /* alone */
+	dp_gw_admit_budget(&a, &r, 10, 0, 0, 0);
+	assert_true(dp_gw_admit_take(&a, big));
+	assert_false(dp_gw_admit_take(&a, (uint64_t)c1)); /* alone */
 	/* ... not while one is behind (its overflow holds records) ... */
 	struct dp_gw_room behind = r;
 	behind.count = 9;
 	memset(&a, 0, sizeof(a));
-	gw_admit_budget(&a, &behind, 10, 0, 0, 0);
-	assert_false(gw_admit_take(&a, big));
+	dp_gw_admit_budget(&a, &behind, 10, 0, 0, 0);
+	assert_false(dp_gw_admit_take(&a, big));
 	/* ... nor while anything is in flight. */
 	memset(&a, 0, sizeof(a));
-	gw_admit_budget(&a, &r, 10, 1, (uint64_t)c1, (uint64_t)c1);
-	assert_false(gw_admit_take(&a, big));
+	dp_gw_admit_budget(&a, &r, 10, 1, (uint64_t)c1, (uint64_t)c1);
+	assert_false(dp_gw_admit_take(&a, big));
 	/* No receiver at all: nothing to bound. */
-	gw_room_empty(&r);
+	dp_gw_room_empty(&r);
 	memset(&a, 0, sizeof(a));
-	gw_admit_budget(&a, &r, 10, 5000, 5000 * big, big);
-	assert_true(gw_admit_take(&a, big));
+	dp_gw_admit_budget(&a, &r, 10, 5000, 5000 * big, big);
+	assert_true(dp_gw_admit_take(&a, big));
 }
 
 /* What the gateway bounds: DATA group messages, by their engine form;
@@ -385,43 +394,43 @@ static void test_gateway_kinds(void **state)
 	h->kind = ORDO_GM_JOIN;
 	h->n_groups = 1;
 	x.gw.adm.measured = false;
-	assert_int_equal(gw_admit(&x.gw, iov, 1, &cost), 0);
+	assert_int_equal(dp_gw_admit(&x.gw, iov, 1, &cost), 0);
 	assert_int_equal(cost, 0);
 	assert_false(x.gw.adm.measured); /* not even measured */
 	h->kind = ORDO_GM_DATA;
-	assert_int_equal(gw_admit(&x.gw, iov, 2, &cost), 0);
+	assert_int_equal(dp_gw_admit(&x.gw, iov, 2, &cost), 0);
 	assert_int_equal(cost, dp_gw_cost(sizeof(*h) + 10 + sizeof(body), 1));
 	assert_true(x.gw.adm.measured);
 	before = (int64_t)x.gw.adm.turn_n;
-	gw_admit_took(&x.gw, cost, false); /* the engine was full */
+	dp_gw_admit_took(&x.gw, cost, false); /* the engine was full */
 	assert_int_equal(x.gw.adm.turn_n, before - 1);
 	assert_int_equal(x.gw.adm.adm_n, 0);
-	assert_int_equal(gw_admit(&x.gw, iov, 2, &cost), 0);
-	gw_admit_took(&x.gw, cost, true);
+	assert_int_equal(dp_gw_admit(&x.gw, iov, 2, &cost), 0);
+	dp_gw_admit_took(&x.gw, cost, true);
 	assert_int_equal(x.gw.adm.adm_n, 1);
 	/* Our own delivered back: nothing in flight. */
 	uint8_t eng[sizeof(*h) + 10 + sizeof(body)];
 	memcpy(eng, hdr, sizeof(*h) + 10);
 	struct ordo_delivery d = { .sender = 7, .data = eng, .len = sizeof(eng) };
 	x.gw.my_id = 7;
-	gw_admit_delivered(&x.gw, &d);
+	dp_gw_admit_delivered(&x.gw, &d);
 	assert_int_equal(x.gw.adm.dlv_n, 1);
 	assert_int_equal(x.gw.adm.dlv_bytes, x.gw.adm.adm_bytes);
 	/* Another daemon's: not ours to count. */
 	d.sender = 8;
-	gw_admit_delivered(&x.gw, &d);
+	dp_gw_admit_delivered(&x.gw, &d);
 	assert_int_equal(x.gw.adm.dlv_n, 1);
 	/* One more of ours than admitted: never below zero, counted. */
 	d.sender = 7;
-	gw_admit_delivered(&x.gw, &d);
+	dp_gw_admit_delivered(&x.gw, &d);
 	assert_int_equal(x.gw.adm.dlv_n, 1);
 	assert_int_equal(x.gw.st.admit_resets, 1);
 	/* MaxSessionMessages 3, the ring holds ~50 of these: more than 3
 	 * go, fewer than the ring and overflow hold. */
 	x.gw.adm.measured = false;
 	unsigned n = 0;
-	while (gw_admit(&x.gw, iov, 2, &cost) == 0) {
-		gw_admit_took(&x.gw, cost, true);
+	while (dp_gw_admit(&x.gw, iov, 2, &cost) == 0) {
+		dp_gw_admit_took(&x.gw, cost, true);
 		n++;
 	}
 	assert_true(n > 3);
