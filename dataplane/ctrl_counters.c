@@ -169,6 +169,16 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	section(&o, "engine", true);
 	kv(&o, "node_id", s.node_id);
 	kv(&o, "ring_members", s.ring_members);
+	/* Where the protocol stands (ordo_memb_state: 1 gather, 2 commit,
+	 * 3 recovery, 4 operational) and its sequence lines: what tells a
+	 * ring that rotates without ordering from one that has nothing to
+	 * order. */
+	kv(&o, "state", s.st.state);
+	kv(&o, "high_seq", s.st.high_seq);
+	kv(&o, "my_aru", s.st.my_aru);
+	kv(&o, "delivered_seq", s.st.delivered);
+	kv(&o, "safe_seq", s.st.safe);
+	kv(&o, "submit_queued", s.st.submit_queued);
 	kv(&o, "tx_data", s.eng.tx_data);
 	kv(&o, "rx_data", s.eng.rx_data);
 	kv(&o, "tx_retrans", s.eng.tx_retrans);
@@ -218,6 +228,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 			kv(&o, dp_drop_name(k), drops[k]);
 		kv(&o, "announces_bad", s.announces_bad);
 		kv(&o, "peers_moved", s.peers_moved);
+		kv(&o, "peers_contested", s.peers_contested);
 		kv(&o, "rx_stranger_accepted", s.rx_stranger);
 		section(&o, "drops", false);
 	}

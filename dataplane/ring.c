@@ -98,10 +98,11 @@ static inline void rx_plain(struct dp_ring *r, struct dp_port *p,
 	stage_out(r, st);
 	if (rc == 0 && unlikely(from_other_station(r, v)))
 		r->rx_stranger++;
-	/* Learn from every packet but DATA, which a retransmitting member
-	 * sends with its original sender (peers.h). */
+	/* Learn only from packets whose header names their transmitter:
+	 * DATA and COMMIT are relayed under another member's name (peers.h). */
 	if (v->len >= sizeof(struct ordo_wire_hdr) &&
-	    v->pkt[DP_ORDO_TYPE_OFF] != ORDO_PKT_DATA && proves_member(rc)) {
+	    dp_peers_names_transmitter(v->pkt[DP_ORDO_TYPE_OFF]) &&
+	    proves_member(rc)) {
 		uint32_t who;
 
 		memcpy(&who, v->pkt + DP_ORDO_SENDER_OFF, sizeof(who));
@@ -300,7 +301,7 @@ void dp_ring_send_copy(void *ctx, uint32_t dest, const void *pkt,
 static void ring_send_frames(struct dp_ring *r, uint32_t dest,
 			     const void *pkt, uint32_t len)
 {
-	struct dp_peer *peer = NULL;
+	const struct dp_peer *peer = NULL;
 	bool sent = false;
 
 	if (unlikely(len > r->mtu)) {
@@ -324,8 +325,8 @@ static void ring_send_frames(struct dp_ring *r, uint32_t dest,
 		}
 	}
 	if (dest != ORDO_DEST_RING)
-		peer = dp_peers_find(&r->peers, dest);
-	if (peer != NULL && peer->known && r->ports[peer->port].up) {
+		peer = dp_peers_reach(&r->peers, dest);
+	if (peer != NULL && r->ports[peer->port].up) {
 		struct dp_port *p = &r->ports[peer->port];
 
 		p->c.tx_ucast++;
@@ -457,6 +458,7 @@ void dp_ring_publish(struct dp_ring *r)
 	for (uint32_t i = 0; i < r->peers.n; i++)
 		s->peers_known += r->peers.p[i].known;
 	s->peers_moved = r->peers.moved;
+	s->peers_contested = r->peers.contested;
 	s->tx_no_port = r->tx_no_port;
 	s->tx_alone = r->tx_alone;
 	s->rx_stranger = r->rx_stranger;

@@ -52,6 +52,7 @@ struct dp_snapshot {
 	} ports[DP_MAX_PORTS];
 	uint32_t peers_known;
 	uint64_t peers_moved;
+	uint64_t peers_contested; /* crypto off: seen at two stations (peers.h) */
 	uint64_t tx_no_port;      /* frames with no port up to take them */
 	uint64_t tx_alone;        /* data packets of a ring of one, not sent */
 	uint64_t rx_stranger;     /* taken by the engine from no member's station */

@@ -148,6 +148,7 @@ static int cmd_stats(const char *cmd, const char *params,
 	rte_tel_data_add_dict_u64(d, "seal_stuck", s->seal.stuck);
 	rte_tel_data_add_dict_u64(d, "peers_known", s->peers_known);
 	rte_tel_data_add_dict_u64(d, "peers_moved", s->peers_moved);
+	rte_tel_data_add_dict_u64(d, "peers_contested", s->peers_contested);
 	rte_tel_data_add_dict_u64(d, "announces_rx", s->announces_rx);
 	rte_tel_data_add_dict_u64(d, "announces_tx", s->announces_tx);
 	rte_tel_data_add_dict_u64(d, "announces_bad", s->announces_bad);

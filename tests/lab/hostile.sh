@@ -18,10 +18,13 @@
 #   accepted       packets the engines took (ordo_engine_rx() returned 0)
 #                  from a station that is no member's: rx_stranger_accepted
 #                  of dataplane/ring.c, summed over the nodes. The injector
-#                  never spoofs a member's station, so this counts exactly
-#                  the forged or replayed frames that reached an engine as
+#                  never spoofs a member's station, so this counts the
+#                  forged or replayed frames that reached an engine as
 #                  valid protocol input (frames dropped by the dataplane,
-#                  by crypto or by the engine do not count).
+#                  by crypto or by the engine do not count). Exact with
+#                  crypto on; with it off an upper bound: when a forgery
+#                  was a member's first sighting, that member's real frames
+#                  count too until the next ring (dataplane/peers.h)
 #   ring_changes   regular configurations installed, summed over the nodes
 #   moved          peers_moved: a member's station re-learned elsewhere
 #   deliveries_checked  messages the ordo-perf receivers checked, both
@@ -269,6 +272,16 @@ fi
 [ "$during_ok" = 0 ] || during=0
 checked=$((during + after))
 
+# A failed run keeps what each daemon says of itself while still running:
+# its state, ring and counters (the logs only hold installed rings).
+if [ "${#fails[@]}" -gt 0 ]; then
+	for ((i = 1; i <= NODES; i++)); do
+		{ "$ORDOCTL" -s "$(sock "$i")" status
+		  "$ORDOCTL" -s "$(sock "$i")" counters; } \
+			> "$LAB_DIR/state$i.txt" 2>&1
+	done
+	lab_log "state of each daemon at the failure: $LAB_DIR/state*.txt"
+fi
 lab_stop_ctrld
 lab_stop_all || fails+=("a daemon crashed while stopping")
 for ((i = 1; i <= NODES; i++)); do
