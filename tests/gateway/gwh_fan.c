@@ -13,11 +13,11 @@
 #define NAME ORDO_CR_NAME_LEN
 #define SERVE 256u
 /* Read-ahead: as cworker.h's DP_CW_SUBS, and under SlowConsumer = block
- * 32, tighter than the daemon's DP_CW_AHEAD_BLOCK (256, what the fan-out
- * measurement needed): test_gw_slow's MaxSessionMessages = 50 leaves a
- * receiver that little room for what was read before the block began. */
+ * its DP_CW_AHEAD_BLOCK (256): far more than test_gw_slow's
+ * MaxSessionMessages = 50 leaves a receiver, which the gateway's
+ * admission bound (gw_admit.c) must hold back, as in the daemon. */
 #define AHEAD       2047u
-#define AHEAD_BLOCK 32u
+#define AHEAD_BLOCK 256u
 
 enum { OP_MSG = 1, OP_REC, OP_CLOSE, OP_OPEN, OP_DETACH };
 
