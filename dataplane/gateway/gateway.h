@@ -26,8 +26,8 @@
  * while any local client has overflow (back-pressure on local senders),
  * and orders a local client's message only when every local client has
  * room for it and for everything local ordered before it (gw_admit.c):
- * a receiver is never cut off by its own daemon's senders, only by other
- * daemons' traffic or membership notices, which no daemon can hold back.
+ * a receiver that gets only local traffic is never cut off; other
+ * daemons' messages and membership notices are not held back.
  * Either way a reliable message is never dropped silently: it is delivered
  * or the client is told why it was cut off.
  *
