@@ -40,7 +40,10 @@
  * delivery). Either can still take a slow receiver past its bound.
  *
  * Cost when the policy is not block: adm.on is false, one branch where a
- * message is submitted and one where one is delivered.
+ * message is submitted and one where one is delivered. Under block: per
+ * turn that submits, two ring indexes read for each local client (or the
+ * worker's measure, a seqlock read); per message, a few additions and a
+ * division; the worker measures its clients once a turn.
  */
 #include <errno.h>
 #include <string.h>
