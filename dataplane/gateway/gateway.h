@@ -118,6 +118,13 @@ struct dp_client {
 	 * done (the gateway clears it, release). */
 	bool     w_detach;
 	uint32_t w_busy;
+	/* Submissions the worker hands over read in place (their payload
+	 * left in the submit ring, copied once, by the engine): the reader's
+	 * position after the last one (the worker's), and after the last one
+	 * the gateway is done with (the ring lcore stores it, release). The
+	 * ring's space goes back up to the second only (cworker.c). */
+	uint64_t w_inplace_end;
+	uint64_t w_released;
 
 	/* Main lcore only. */
 	bool     detach_posted;
