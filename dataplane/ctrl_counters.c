@@ -234,6 +234,8 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "overflowed", g->overflowed);
 	kv(&o, "engine_full_turns", g->engine_full);
 	kv(&o, "blocked_turns", g->blocked_turns);
+	kv(&o, "admit_held_turns", g->admit_held);
+	kv(&o, "admit_resets", g->admit_resets);
 	kv(&o, "partial_dropped", g->partial_dropped);
 	kv(&o, "names_dropped", g->names_dropped);
 	kv(&o, "events_lost", g->events_lost);

@@ -292,6 +292,13 @@ static uint32_t fan_behind(void *ctx)
 	return __atomic_load_n(&cw->behind, __ATOMIC_RELAXED);
 }
 
+static void fan_room(void *ctx, struct dp_gw_room *r)
+{
+	struct dp_cw *cw = ctx;
+
+	dp_gw_room_read(&cw->room_pub, r);
+}
+
 /* ---------------------------------------------------- worker side */
 
 static void rd_remove(struct dp_cw *cw, uint32_t slot)
@@ -529,6 +536,8 @@ static void item_do(struct dp_cw *cw, struct cw_item *it)
 
 		for (uint32_t i = 0; i < it->n_slots; i++)
 			dp_gw_writer_msg(&cw->wr, slots[i], &m);
+		if (unlikely(cw->wr.policy == DP_SLOW_BLOCK))
+			dp_gw_writer_done(&cw->wr, &m);
 		cw->w.msgs++;
 		cw->w.records += it->n_slots;
 		dp_stages_msg(&cw->stg);
@@ -566,6 +575,20 @@ static void publish(struct dp_cw *cw)
 	cw->pub.r.idle_turns = cw->idle.idle_turns;
 	cw->pub.r.parks = cw->idle.parks;
 	__atomic_store_n(&cw->pub.seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+/* SlowConsumer = block: our clients' room as it is now, with what we
+ * wrote, for the gateway's admission bound; stored when it moved (the
+ * ring lcore reads the line every serving turn). */
+static void publish_room(struct dp_cw *cw)
+{
+	struct dp_gw_room r;
+
+	dp_gw_writer_room(&cw->wr, cw->rd, cw->n_rd, &r);
+	if (memcmp(&r, &cw->room_last, sizeof(r)) == 0)
+		return;
+	cw->room_last = r;
+	dp_gw_room_publish(&cw->room_pub, &r);
 }
 
 /* About every millisecond, from the loop: the counters for other
@@ -619,6 +642,8 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 		dp_stage_out(&cw->stg, st);
 		work += subs;
 	}
+	if (unlikely(cw->wr.policy == DP_SLOW_BLOCK))
+		publish_room(cw);
 	/* Stored when it moved: the ring lcore reads it every turn. */
 	if (unlikely(__atomic_load_n(&cw->behind, __ATOMIC_RELAXED) !=
 		     cw->wr.n_behind))
@@ -723,8 +748,12 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		.close = fan_close,
 		.cut = fan_cut,
 		.behind = fan_behind,
+		.room = fan_room,
 		.ctx = cw,
 	};
+	/* No measure yet: no room (the gateway admits nothing until the
+	 * worker's first turn). */
+	dp_gw_room_publish(&cw->room_pub, &cw->room_last);
 	cw->gw = gw;
 	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_SUBS;
 	cw->count_done = cw->ahead < DP_CW_SUBS;

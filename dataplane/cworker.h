@@ -118,6 +118,10 @@ struct dp_cw {
 	struct dp_idle idle;
 	struct dp_cw_report w;
 	uint32_t behind;             /* published: wr.n_behind */
+	/* SlowConsumer = block: its clients' room, for the gateway's
+	 * admission bound (gateway.h), and what was published last. */
+	struct dp_gw_room_pub room_pub;
+	struct dp_gw_room room_last;
 	bool     ring_stopped;
 	bool     draining;           /* stopping: write, read no more */
 	struct dp_stages stg;        /* its loop's cost (stages.h) */

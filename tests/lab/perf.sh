@@ -69,7 +69,7 @@ SLOW_CONSUMER=${SLOW_CONSUMER:-block}
 # bytes bound it too). The daemon's default, 1000, is a third of a
 # millisecond at 64 B and 3 M msgs/s: on two shared vCPUs a receiver the
 # scheduler leaves out for longer is cut off while it still reads, and
-# SlowConsumer = block holds back only what is not yet ordered. A
+# SlowConsumer = block holds back only its own daemon's senders. A
 # throughput run measures the ring, not that bound.
 MAX_SESSION=${MAX_SESSION:-100000}
 PORT=${PORT:-afpacket}
