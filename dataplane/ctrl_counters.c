@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * ordod's answer to a COUNTERS query (ordoctl counters): the engine's,
- * the ports', the ring lcore's stage cycles and the client gateway's
+ * the ports', every lcore's stage cycles and the client gateway's
  * counters, as text or JSON, from the
  * snapshot the ring lcore publishes and the gateway's counters (plain
  * 64-bit words the ring lcore writes; reading them may be a turn late,
@@ -14,6 +14,7 @@
 #include "dataplane/ctrl_counters.h"
 #include "dataplane/cworker.h"
 #include "dataplane/gateway/gateway.h"
+#include "dataplane/lcore_kv.h"
 
 struct out {
 	char *b;
@@ -63,40 +64,19 @@ static void section(struct out *o, const char *name, bool open)
 	}
 }
 
-/* The ring lcore's cost per stage (dataplane/stages.h). Keys are unique
- * in the whole answer (ordo-perf looks them up by name alone): "stage_"
- * and "lcore_" prefixes. Cycles per item and per ordered message are
- * there for people; programs divide the totals' differences.
- * lcore_busy_cycles_per_msg is the whole loop's, from every busy turn;
- * lcore_timed_cycles_per_msg the stages' sum, from the timed ones. */
+/* An lcore's cost per stage (dataplane/stages.h), one naming for every
+ * lcore (dataplane/lcore_kv.h): the ring lcore's per ordered message in
+ * section stages ("stage_" and "lcore_" keys), the crypto/io worker's
+ * per frame ("worker_"), the client worker's per message handed to the
+ * local clients ("client_worker_"). Keys are unique in the whole answer
+ * (ordo-perf looks them up by name alone). Cycles per item and per
+ * message are there for people; programs divide the totals' differences.
+ * <s>busy_cycles_per_<unit> is the whole loop's, from every busy turn;
+ * <s>timed_cycles_per_<unit> the stages' sum, from the timed ones. */
 static void stages(struct out *o, const struct dp_stage_stats *st)
 {
-	uint64_t msgs = st->items[DP_STAGE_PROTOCOL], all = 0;
-
 	section(o, "stages", true);
-	kv(o, "lcore", st->lcore);
-	kv(o, "lcore_tsc_hz", st->tsc_hz);
-	kv(o, "lcore_sample_every", st->sample_every);
-	kv(o, "lcore_stage_bias_cycles", st->bias);
-	kv(o, "lcore_turns", st->turns);
-	kv(o, "lcore_timed_turns", st->timed_turns);
-	kv(o, "lcore_empty_turns", st->empty_turns);
-	kv(o, "lcore_empty_cycles", st->empty_cycles);
-	kv(o, "lcore_long_turns", st->long_turns);
-	kv(o, "lcore_long_cycles", st->long_cycles);
-	kv(o, "lcore_busy_turns", st->busy_turns);
-	kv(o, "lcore_busy_cycles", st->busy_cycles);
-	kv(o, "lcore_busy_msgs", st->busy_msgs);
-	kv(o, "lcore_busy_cycles_per_msg",
-	   st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
-	kv(o, "lcore_stall_max_cycles", st->stall_max);
-	kv(o, "lcore_stall_recent_cycles", st->stall_recent);
-	dp_stages_kv(st, "", DP_STAGE_KV_PER_ITEM | DP_STAGE_KV_PER_MSG, msgs,
-		     kv_put, o);
-	for (unsigned i = 0; i < DP_STAGE_MAX; i++)
-		all += st->cycles[i];
-	kv(o, "lcore_timed_cycles", all);
-	kv(o, "lcore_timed_cycles_per_msg", msgs ? all / msgs : 0);
+	dp_lcore_kv(st, DP_LCORE_RING, kv_put, o);
 	section(o, "stages", false);
 }
 
@@ -105,20 +85,9 @@ static void stages(struct out *o, const struct dp_stage_stats *st)
  * lcore's above; and the hand-off's back-pressure by reason. */
 static void worker(struct out *o, const struct dp_io_report *w)
 {
-	const struct dp_stage_stats *st = &w->stages;
-
 	section(o, "worker", true);
-	kv(o, "worker_lcore", w->lcore);
-	kv(o, "worker_turns", st->turns);
+	dp_lcore_kv(&w->stages, DP_LCORE_WORKER, kv_put, o);
 	kv(o, "worker_idle_turns", w->idle_turns);
-	kv(o, "worker_busy_turns", st->busy_turns);
-	kv(o, "worker_busy_cycles", st->busy_cycles);
-	kv(o, "worker_busy_frames", st->busy_msgs);
-	kv(o, "worker_busy_cycles_per_frame",
-	   st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
-	kv(o, "worker_stall_max_cycles", st->stall_max);
-	kv(o, "worker_stall_recent_cycles", st->stall_recent);
-	dp_stages_kv(st, "worker_", DP_STAGE_KV_PER_ITEM, 0, kv_put, o);
 	kv(o, "worker_rx_handed", w->rx_handed);
 	kv(o, "worker_rx_held_turns", w->rx_held_turns);
 	kv(o, "worker_tx_taken", w->tx_taken);
@@ -130,20 +99,17 @@ static void worker(struct out *o, const struct dp_io_report *w)
 }
 
 /* The client worker (dataplane/cworker.h), when one runs: its lcore's
- * cycles per message handed over (written to every receiving client), the
- * hand-off's references and copies, its back-pressure. */
+ * cycles per message handed over (written to every receiving client),
+ * stage by stage (submit: reading and validating the clients' submit
+ * rings; deliver: the fan-out), the hand-off's references and copies,
+ * its back-pressure. */
 static void cworker(struct out *o, const struct dp_cw_report *c)
 {
 	section(o, "client_worker", true);
-	kv(o, "client_worker_lcore", c->lcore);
+	dp_lcore_kv(&c->stages, DP_LCORE_CLIENT_WORKER, kv_put, o);
 	kv(o, "client_worker_items", c->items);
 	kv(o, "client_worker_msgs", c->msgs);
 	kv(o, "client_worker_records", c->records);
-	kv(o, "client_worker_busy_cycles", c->busy_cycles);
-	kv(o, "client_worker_busy_msgs", c->busy_msgs);
-	kv(o, "client_worker_busy_cycles_per_msg",
-	   c->busy_msgs ? c->busy_cycles / c->busy_msgs : 0);
-	kv(o, "client_worker_long_turns", c->long_turns);
 	kv(o, "client_worker_held_refs", c->held_refs);
 	kv(o, "client_worker_copied_msgs", c->copied_msgs);
 	kv(o, "client_worker_copied_bytes", c->copied_bytes);
@@ -169,6 +135,16 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	section(&o, "engine", true);
 	kv(&o, "node_id", s.node_id);
 	kv(&o, "ring_members", s.ring_members);
+	/* Where the protocol stands (ordo_memb_state: 1 gather, 2 commit,
+	 * 3 recovery, 4 operational) and its sequence lines: what tells a
+	 * ring that rotates without ordering from one that has nothing to
+	 * order. */
+	kv(&o, "state", s.st.state);
+	kv(&o, "high_seq", s.st.high_seq);
+	kv(&o, "my_aru", s.st.my_aru);
+	kv(&o, "delivered_seq", s.st.delivered);
+	kv(&o, "safe_seq", s.st.safe);
+	kv(&o, "submit_queued", s.st.submit_queued);
 	kv(&o, "tx_data", s.eng.tx_data);
 	kv(&o, "rx_data", s.eng.rx_data);
 	kv(&o, "tx_retrans", s.eng.tx_retrans);
@@ -258,6 +234,8 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "overflowed", g->overflowed);
 	kv(&o, "engine_full_turns", g->engine_full);
 	kv(&o, "blocked_turns", g->blocked_turns);
+	kv(&o, "admit_held_turns", g->admit_held);
+	kv(&o, "admit_resets", g->admit_resets);
 	kv(&o, "partial_dropped", g->partial_dropped);
 	kv(&o, "names_dropped", g->names_dropped);
 	kv(&o, "events_lost", g->events_lost);

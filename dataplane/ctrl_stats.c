@@ -18,7 +18,9 @@
 
 #include "dataplane/ctrl_counters.h"
 #include "dataplane/ctrl_stats.h"
+#include "dataplane/cworker.h"
 #include "dataplane/gateway/gateway.h"
+#include "dataplane/lcore_kv.h"
 
 struct src_field {
 	uint16_t id;
@@ -118,13 +120,15 @@ static uint32_t u32_at(const void *base, uint16_t off)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The ring lcore's stage cycles (stages.h): 14 scalars and two per stage. */
-#define STAGE_RECORDS (14 + 2 * DP_STAGE_MAX)
+/* An lcore's stage cycles (stages.h): 16 scalars and two per stage; the
+ * ring lcore's and up to two workers'. */
+#define STAGE_RECORDS (16 + 2 * DP_STAGE_MAX)
+#define STAGE_LCORES  DP_LCORE_ROLE_MAX
 
 /* Page 0 holds every global record, whatever the port count. */
 static_assert(N(snap_fields) + 4 + ORDO_DROP_REASON_MAX +
 		      DP_MAX_PORTS * (7 + DP_DROP_MAX) + N(gw_fields) + 3 + 1 +
-		      N(groups_u64) + N(groups_u32) + 2 * STAGE_RECORDS <=
+		      N(groups_u64) + N(groups_u32) + STAGE_LCORES * STAGE_RECORDS <=
 		      DP_STATS_GLOBAL_MAX,
 	      "page 0 bound");
 static_assert(DP_STATS_GLOBAL_MAX <= ORDO_CP_STATS_MAX, "page 0 fits");
@@ -136,9 +140,15 @@ static bool is_u32_snap(uint16_t id)
 	       id == ORDO_ST_SUBMIT_QUEUED;
 }
 
-static void stages(const struct dp_stage_stats *st, struct page *p)
+/* One lcore's: records apart by their lcore label, its role named once
+ * (lcore_info). */
+static void stages(const struct dp_stage_stats *st, unsigned role,
+		   struct page *p)
 {
 	uint32_t lc = st->lcore;
+
+	put(p, ORDO_ST_LCORE_INFO, lc, dp_lcore_role_name(role), 1);
+	put(p, ORDO_ST_STAGE_TIMED_MSGS, lc, NULL, st->timed_msgs);
 
 	for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
 		put(p, ORDO_ST_STAGE_CYCLES, lc, dp_stage_name(i), st->cycles[i]);
@@ -198,9 +208,15 @@ static void global(const struct ordod_counters_src *src, struct page *p)
 			put(p, ORDO_ST_PORT_DROPS, id,
 			    dp_drop_name((enum dp_drop)k), c->drops[k]);
 	}
-	stages(&s.stages, p);
-	if (s.io.on) /* the worker's lcore: records apart by their lcore */
-		stages(&s.io.stages, p);
+	stages(&s.stages, DP_LCORE_RING, p);
+	if (s.io.on)
+		stages(&s.io.stages, DP_LCORE_WORKER, p);
+	if (src->cw_read != NULL) {
+		struct dp_cw_report c;
+
+		src->cw_read(src->cw, &c);
+		stages(&c.stages, DP_LCORE_CLIENT_WORKER, p);
+	}
 	for (i = 0; i < N(gw_fields); i++)
 		put(p, gw_fields[i].id, 0, NULL,
 		    __atomic_load_n((const uint64_t *)((const char *)&gw->st +

@@ -19,7 +19,7 @@
 #include <rte_pause.h>
 
 #include "dataplane/cworker.h"
-#include "dataplane/stages.h"
+#include "dataplane/stages_tsc.h"
 
 enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5 };
 
@@ -50,8 +50,10 @@ _Static_assert(DP_CW_ITEM_SIZE > sizeof(struct cw_item) + 4 * NAME,
  * gathered: in the client's reassembly buffer) the names and payload. */
 struct cw_sub {
 	struct dp_gw_sub s;
-	uint8_t *heap;             /* the copy past the item's room, or NULL */
+	uint8_t *heap;             /* the names past the item's room, or NULL */
 	bool     gathered;         /* in the client's msg: clear w_busy */
+	bool     in_place;         /* payload in the submit ring, up to end */
+	uint64_t end;              /* the reader's position after it */
 	uint8_t var[] __attribute__((aligned(8)));
 };
 
@@ -249,6 +251,10 @@ static void fan_done(void *ctx, struct dp_gw_sub *s)
 	 * a slot given to another since starts with w_busy clear). */
 	if (it->gathered && c->client_id == it->s.client_id)
 		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
+	/* Read in place and now copied by the engine (or rejected): its
+	 * space may go back to the client (give_back). */
+	if (it->in_place && c->client_id == it->s.client_id)
+		__atomic_store_n(&c->w_released, it->end, __ATOMIC_RELEASE);
 	/* Counted for the read-ahead bound only where there is one: the
 	 * line moves between the lcores at every store. */
 	if (cw->count_done) /* our copy: cw->ahead's line is the worker's */
@@ -286,6 +292,13 @@ static uint32_t fan_behind(void *ctx)
 	return __atomic_load_n(&cw->behind, __ATOMIC_RELAXED);
 }
 
+static void fan_room(void *ctx, struct dp_gw_room *r)
+{
+	struct dp_cw *cw = ctx;
+
+	dp_gw_room_read(&cw->room_pub, r);
+}
+
 /* ---------------------------------------------------- worker side */
 
 static void rd_remove(struct dp_cw *cw, uint32_t slot)
@@ -299,8 +312,25 @@ static void rd_remove(struct dp_cw *cw, uint32_t slot)
 
 static void rd_add(struct dp_cw *cw, uint32_t slot)
 {
+	struct dp_client *c = &cw->wr.slots[slot];
+
 	rd_remove(cw, slot);
 	cw->rd[cw->n_rd++] = slot;
+	c->w_inplace_end = ordo_cr_reader_pos(&c->rd);
+	__atomic_store_n(&c->w_released, c->w_inplace_end, __ATOMIC_RELAXED);
+}
+
+/* The submit ring's space back to the client: up to the last submission
+ * read in place that the gateway is done with, or everything read once it
+ * is done with all of them (the rest read was copied: fragments into the
+ * reassembly buffer). */
+static void give_back(struct dp_client *c)
+{
+	uint64_t done = __atomic_load_n(&c->w_released, __ATOMIC_ACQUIRE);
+
+	ordo_cr_reader_release_to(&c->rd, done >= c->w_inplace_end ?
+						  ordo_cr_reader_pos(&c->rd) :
+						  done);
 }
 
 /* One item to the gateway (the ring holds the whole pool). */
@@ -323,31 +353,35 @@ static struct cw_sub *sub_item(struct dp_cw *cw, uint32_t what,
 	it->s.client_id = c->client_id;
 	it->heap = NULL;
 	it->gathered = false;
+	it->in_place = false;
 	return it;
 }
 
-/* A request read in place: its names and payload copied into the item
- * (the one copy out of the ring, of what was validated). */
-static void sub_copy(struct dp_cw *cw, struct cw_sub *it,
-		     const struct ordo_cr_msg *m)
+/* A request read in place: its names (validated) copied into the item,
+ * its payload left in the submit ring for the engine's one copy into the
+ * frame; the space stays the daemon's until the gateway is done with it
+ * (fan_done, give_back). The payload's bytes are the client's to scribble
+ * on meanwhile, as without a worker: only its own message can change. */
+static void sub_in_place(struct dp_cw *cw, struct dp_client *c,
+			 struct cw_sub *it, const struct ordo_cr_msg *m)
 {
 	size_t names = (size_t)m->hdr.n_names * NAME;
 	uint8_t *v = it->var;
 
-	if (names + m->payload_len > SUB_ROOM) {
+	if (names > SUB_ROOM) {
 		/* The record is read: memory is waited for (counted). */
-		it->heap = heap(cw, names + m->payload_len,
-				&cw->w.sub_full_turns, false);
+		it->heap = heap(cw, names, &cw->w.sub_full_turns, false);
 		v = it->heap;
 		cw->w.sub_heap++;
 	}
 	memcpy(v, m->names, names);
-	memcpy(v + names, m->payload, m->payload_len);
 	it->s.m = *m;
 	it->s.m.names = (const char (*)[NAME])v;
-	it->s.m.payload = v + names;
-	it->s.data = v + names;
+	it->s.data = m->payload;
 	it->s.len = m->payload_len;
+	it->in_place = true;
+	it->end = ordo_cr_reader_pos(&c->rd);
+	c->w_inplace_end = it->end;
 }
 
 /* Read client slot's submit ring. Returns the records read; *dry when no
@@ -357,8 +391,10 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 	struct dp_client *c = &cw->wr.slots[slot];
 	unsigned n = 0;
 
-	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE)) {
+		give_back(c);
 		return 0;
+	}
 	while (n < DP_CW_SERVE) {
 		struct cw_sub *it;
 
@@ -410,11 +446,11 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 			cw->w.subs++;
 			break;
 		}
-		sub_copy(cw, it, &m);
+		sub_in_place(cw, c, it, &m);
 		sub_hand(cw, it);
 		cw->w.subs++;
 	}
-	ordo_cr_reader_release(&c->rd);
+	give_back(c);
 	/* Asked to leave and read to the end: DRAINED, behind the rest. */
 	if (c->w_detach && !__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE) &&
 	    ordo_cr_cons_avail(&c->rd.cons) == 0) {
@@ -441,6 +477,10 @@ static unsigned serve_all(struct dp_cw *cw)
 	if (cw->wr.policy == DP_SLOW_BLOCK &&
 	    (cw->wr.n_behind > 0 || __atomic_load_n(&cw->hold,
 						     __ATOMIC_RELAXED))) {
+		/* Not read further, but what the gateway is done with goes
+		 * back to the clients. */
+		for (uint32_t k = 0; k < n; k++)
+			give_back(&cw->wr.slots[cw->rd[k]]);
 		cw->w.blocked_turns++;
 		return 0;
 	}
@@ -496,13 +536,18 @@ static void item_do(struct dp_cw *cw, struct cw_item *it)
 
 		for (uint32_t i = 0; i < it->n_slots; i++)
 			dp_gw_writer_msg(&cw->wr, slots[i], &m);
+		if (unlikely(cw->wr.policy == DP_SLOW_BLOCK))
+			dp_gw_writer_done(&cw->wr, &m);
 		cw->w.msgs++;
 		cw->w.records += it->n_slots;
+		dp_stages_msg(&cw->stg);
+		dp_stage_count(&cw->stg, DP_STAGE_DELIVER, it->n_slots);
 		break;
 	}
 	case CW_REC:
 		dp_gw_writer_record(&cw->wr, it->slot, &it->s);
 		cw->w.records++;
+		dp_stage_count(&cw->stg, DP_STAGE_DELIVER, 1);
 		break;
 	case CW_CLOSE:
 		dp_gw_writer_close(&cw->wr, it->slot, it->reason, it->detail);
@@ -526,21 +571,48 @@ static void publish(struct dp_cw *cw)
 	__atomic_store_n(&cw->pub.seq, seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	cw->pub.r = cw->w;
+	cw->pub.r.stages = cw->stg.st;
 	cw->pub.r.idle_turns = cw->idle.idle_turns;
 	cw->pub.r.parks = cw->idle.parks;
 	__atomic_store_n(&cw->pub.seq, seq + 2, __ATOMIC_RELEASE);
 }
 
+/* SlowConsumer = block: our clients' room as it is now, with what we
+ * wrote, for the gateway's admission bound; stored when it moved (the
+ * ring lcore reads the line every serving turn). */
+static void publish_room(struct dp_cw *cw)
+{
+	struct dp_gw_room r;
+
+	dp_gw_writer_room(&cw->wr, cw->rd, cw->n_rd, &r);
+	if (memcmp(&r, &cw->room_last, sizeof(r)) == 0)
+		return;
+	cw->room_last = r;
+	dp_gw_room_publish(&cw->room_pub, &r);
+}
+
+/* About every millisecond, from the loop: the counters for other
+ * threads, and the stall window. */
+static void __attribute__((noinline)) slow_path(struct dp_cw *cw, uint64_t t)
+{
+	cw->next_slow = t + cw->slow_len;
+	dp_stage_count(&cw->stg, DP_STAGE_SLOW, 1);
+	dp_stages_roll(&cw->stg, t);
+	publish(cw);
+}
+
 unsigned dp_cw_do_work(struct dp_cw *cw)
 {
 	void *objs[DP_CW_BURST];
-	uint64_t t0 = rte_rdtsc(), msgs0 = cw->w.msgs, d;
-	unsigned n, work;
+	uint64_t t0 = rte_rdtsc();
+	unsigned n, work, st, subs;
 
+	dp_stages_begin(&cw->stg, t0);
 	cw->w.loops++;
 	/* Up to DP_CW_TURN items before the rings are published: one
 	 * release (and at most one doorbell) per client for all of them. */
 	work = 0;
+	st = dp_stage_in(&cw->stg, DP_STAGE_DELIVER);
 	do {
 		n = rte_ring_sc_dequeue_burst(cw->out, objs, DP_CW_BURST, NULL);
 		for (unsigned i = 0; i < n; i++) {
@@ -551,6 +623,7 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 		work += n;
 	} while (n == DP_CW_BURST && work < DP_CW_TURN);
 	work += dp_gw_writer_turn(&cw->wr);
+	dp_stage_out(&cw->stg, st);
 	/* The gateway's counters of what only we write now (readers on
 	 * other threads take them as they are, as the gateway's own). Only
 	 * when they moved: their cache line is the ring lcore's, written at
@@ -562,31 +635,41 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 		cw->gw->st.overflowed = cw->pub_overflowed;
 		cw->gw->st.names_dropped = cw->pub_names_dropped;
 	}
-	if (likely(!cw->draining))
-		work += serve_all(cw);
+	if (likely(!cw->draining)) {
+		st = dp_stage_in(&cw->stg, DP_STAGE_SUBMIT);
+		subs = serve_all(cw);
+		dp_stage_count(&cw->stg, DP_STAGE_SUBMIT, subs);
+		dp_stage_out(&cw->stg, st);
+		work += subs;
+	}
+	if (unlikely(cw->wr.policy == DP_SLOW_BLOCK))
+		publish_room(cw);
 	/* Stored when it moved: the ring lcore reads it every turn. */
 	if (unlikely(__atomic_load_n(&cw->behind, __ATOMIC_RELAXED) !=
 		     cw->wr.n_behind))
 		__atomic_store_n(&cw->behind, cw->wr.n_behind,
 				 __ATOMIC_RELAXED);
-	if (work) {
-		d = rte_rdtsc() - t0;
-		if (likely(d <= cw->long_len)) {
-			cw->w.busy_cycles += d;
-			cw->w.busy_msgs += cw->w.msgs - msgs0;
-		} else {
-			cw->w.long_turns++;
-		}
-		/* Counters for other threads, about every 64 busy turns. */
-		if ((cw->w.loops & 63) == 0)
-			publish(cw);
+	if (unlikely(t0 >= cw->next_slow)) {
+		st = dp_stage_in(&cw->stg, DP_STAGE_SLOW);
+		slow_path(cw, t0);
+		dp_stage_out(&cw->stg, st);
 	}
+	dp_stages_end(&cw->stg, rte_rdtsc(), work);
 	return work;
+}
+
+void dp_cw_set_stages(struct dp_cw *cw, uint32_t sample_every, uint64_t bias)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	dp_stages_init(&cw->stg, sample_every, hz, hz, NULL, cw->lcore);
+	dp_stages_set_bias(&cw->stg, bias);
 }
 
 void dp_cw_run(struct dp_cw *cw, volatile bool *quit)
 {
 	cw->w.lcore = rte_lcore_id();
+	cw->stg.st.lcore = cw->w.lcore;
 	dp_idle_start(&cw->idle);
 	while (!__atomic_load_n(quit, __ATOMIC_RELAXED) ||
 	       !__atomic_load_n(&cw->ring_stopped, __ATOMIC_ACQUIRE))
@@ -665,13 +748,18 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		.close = fan_close,
 		.cut = fan_cut,
 		.behind = fan_behind,
+		.room = fan_room,
 		.ctx = cw,
 	};
+	/* No measure yet: no room (the gateway admits nothing until the
+	 * worker's first turn). */
+	dp_gw_room_publish(&cw->room_pub, &cw->room_last);
 	cw->gw = gw;
 	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_SUBS;
 	cw->count_done = cw->ahead < DP_CW_SUBS;
-	cw->long_len = rte_get_tsc_hz() / (1000000000ull / DP_STAGE_LONG_NS);
+	cw->slow_len = rte_get_tsc_hz() / 1000;
 	cw->lcore = lcore;
+	dp_cw_set_stages(cw, 0, 0);
 	cw->w.on = true;
 	cw->w.lcore = lcore;
 	dp_gw_set_fanout(gw, &cw->fan);
@@ -711,6 +799,14 @@ void dp_cw_destroy(struct dp_cw *cw)
 void dp_cw_read_any(const void *cw, struct dp_cw_report *out)
 {
 	dp_cw_read(cw, out);
+}
+
+void dp_cw_stages_any(const void *cw, struct dp_stage_stats *out)
+{
+	struct dp_cw_report r;
+
+	dp_cw_read(cw, &r);
+	*out = r.stages;
 }
 
 void dp_cw_read(const struct dp_cw *cw, struct dp_cw_report *out)

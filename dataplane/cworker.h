@@ -30,10 +30,12 @@
  * is the gateway's slow-consumer policy, applied on the worker.
  *
  *   in   worker -> ring lcore: submissions. The worker reads every
- *        client's submit ring with the validating reader and copies each
- *        request (its names and payload, the validated copy) into an item
- *        the gateway gives to the group layer and the engine, which packs
- *        it into its frame; the ring space goes back at once. A message a
+ *        client's submit ring in place with the validating reader, copies
+ *        each request's validated header and names into an item and
+ *        leaves its payload in the ring; the gateway gives it to the group
+ *        layer and the engine, which copies it into its frame, and the
+ *        ring space goes back once the gateway is done with it
+ *        (w_released; cworker.c, give_back). A message a
  *        client sent in fragments is gathered in its reassembly buffer and
  *        handed from there (no further copy; the client is not read again
  *        until the gateway is done with it). A client asked to leave comes
@@ -41,8 +43,8 @@
  *        CORRUPT, both in order behind its requests.
  *
  * Copies from a client to the wire with a client worker: client buffer ->
- * submit ring -> item (worker) -> frame (engine, ring lcore): three, one
- * more than without it, and the one on the ring lcore is the engine's.
+ * submit ring -> frame (the engine's, on the ring lcore): two, as without
+ * it.
  */
 #ifndef ORDO_DP_CWORKER_H
 #define ORDO_DP_CWORKER_H
@@ -55,6 +57,7 @@
 
 #include "dataplane/gateway/gateway.h"
 #include "dataplane/idle.h"
+#include "dataplane/stages.h"
 
 #define DP_CW_ITEMS     4095u /* items in flight (a mempool's best size) */
 #define DP_CW_ITEM_SIZE 1024u /* bytes of one; the rest of larger ones on
@@ -78,10 +81,12 @@ struct dp_cw_report {
 	uint64_t items;        /* items written out */
 	uint64_t msgs;         /* messages handed over (once each) */
 	uint64_t records;      /* client records written (the fan-out) */
-	/* TSC cycles of turns that did work, and the messages handed over
-	 * in them, but turns past DP_STAGE_LONG_NS (the lcore lost its CPU:
-	 * counted apart, as stages.h does) */
-	uint64_t busy_cycles, busy_msgs, long_turns;
+	/* Its loop's cost (stages.h): per message handed over (the unit of
+	 * dp_stages_msg), stage by stage: deliver (the items: records
+	 * written into clients' delivery rings, their publication), submit
+	 * (records read and validated from clients' submit rings), slow
+	 * (publishing these), loop; the longest turn. */
+	struct dp_stage_stats stages;
 	uint64_t cuts;         /* clients it cut off */
 	uint64_t subs;         /* submissions read and handed over */
 	uint64_t sub_heap;     /* ... of them past an item's room (heap) */
@@ -113,9 +118,15 @@ struct dp_cw {
 	struct dp_idle idle;
 	struct dp_cw_report w;
 	uint32_t behind;             /* published: wr.n_behind */
+	/* SlowConsumer = block: its clients' room, for the gateway's
+	 * admission bound (gateway.h), and what was published last. */
+	struct dp_gw_room_pub room_pub;
+	struct dp_gw_room room_last;
 	bool     ring_stopped;
 	bool     draining;           /* stopping: write, read no more */
-	uint64_t long_len;           /* DP_STAGE_LONG_NS in TSC cycles */
+	struct dp_stages stg;        /* its loop's cost (stages.h) */
+	uint64_t next_slow;          /* TSC: publish, roll the stall window */
+	uint64_t slow_len;           /* a millisecond of TSC */
 
 	/* ring side */
 	struct dp_gw_fanout fan __attribute__((aligned(64)));
@@ -144,6 +155,12 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		 int socket, const struct dp_idle_ops *idle,
 		 uint64_t idle_max_park_ns, char *err, size_t errlen);
 
+/* Time one loop turn in sample_every stage by stage (0: none; the
+ * longest turn is kept anyway), taking bias cycles off each boundary: the
+ * ring lcore's settings (dataplane/stages.h), once it has them. Before
+ * the worker runs; until then it times no turn. */
+void dp_cw_set_stages(struct dp_cw *cw, uint32_t sample_every, uint64_t bias);
+
 /* One turn of the worker. Returns the work done (0: idle). */
 unsigned dp_cw_do_work(struct dp_cw *cw);
 
@@ -162,5 +179,7 @@ void dp_cw_destroy(struct dp_cw *cw);
 void dp_cw_read(const struct dp_cw *cw, struct dp_cw_report *out);
 /* The same for struct ordod_counters_src (dataplane/ctrl_counters.h). */
 void dp_cw_read_any(const void *cw, struct dp_cw_report *out);
+/* Its stage counters alone, for the telemetry (dataplane/telemetry.h). */
+void dp_cw_stages_any(const void *cw, struct dp_stage_stats *out);
 
 #endif /* ORDO_DP_CWORKER_H */

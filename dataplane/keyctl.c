@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -56,6 +57,66 @@ static size_t list(const struct dp_snapshot *s, char *buf, size_t len,
 	return n;
 }
 
+/* Key changes this daemon applied so far, as last published (the
+ * worker's seal when one runs): a count that only grows, read before a
+ * USE is asked. */
+static uint64_t use_applied(const struct ordod_keyctl *kc)
+{
+	struct dp_snapshot *s = malloc(sizeof(*s)); /* slow path */
+	uint64_t n = UINT64_MAX;
+
+	if (s != NULL) {
+		dp_ring_read(kc->ring, s);
+		n = s->seal.use_applied;
+		free(s);
+	}
+	return n;
+}
+
+/* A USE the seal took (submitted to the engine, or handed to the ring
+ * lcore by the crypto/io worker): wait until this daemon applied a key
+ * change since (before: use_applied() then) and seals with the key, read
+ * from the published snapshot, so success means in force here, as the
+ * operator reads it. The sending key alone would not do: the snapshot is
+ * up to a few milliseconds old, and may still show a key that was
+ * sending a moment ago. Returns 0, or -ETIMEDOUT / -ENOMEM with c->msg
+ * saying so. */
+static int use_wait(const struct ordod_keyctl *kc, struct dp_seal_cmd *c,
+		    uint64_t before)
+{
+	unsigned wait = kc->use_wait_ms ? kc->use_wait_ms
+					: ORDOD_KEY_USE_WAIT_MS;
+	struct dp_snapshot *s = malloc(sizeof(*s)); /* slow path */
+
+	if (s == NULL || before == UINT64_MAX) {
+		free(s);
+		snprintf(c->msg, sizeof(c->msg), "key %08x: asked of the ring; "
+			 "out of memory to see it taken", c->key_id);
+		return -ENOMEM;
+	}
+	for (unsigned ms = 0;; ms++) {
+		dp_ring_read(kc->ring, s);
+		if (s->seal.use_applied > before &&
+		    s->seal.tx_key_id == c->key_id) {
+			free(s);
+			snprintf(c->msg, sizeof(c->msg), "key %08x: the ring "
+				 "ordered it and this daemon seals with it now "
+				 "(every daemon does from the same point of the "
+				 "order)", c->key_id);
+			return 0;
+		}
+		if (ms >= wait)
+			break;
+		usleep(1000);
+	}
+	free(s);
+	snprintf(c->msg, sizeof(c->msg), "key %08x: asked of the ring, not in "
+		 "force here after %u ms (no ring, or it is re-forming): it "
+		 "still is asked for; `ordoctl key list` shows when this daemon "
+		 "sends with it", c->key_id, wait);
+	return -ETIMEDOUT;
+}
+
 size_t ordod_key(void *arg, const struct ordo_cp_key *m, char *buf,
 		 size_t len, int32_t *status)
 {
@@ -63,6 +124,7 @@ size_t ordod_key(void *arg, const struct ordo_cp_key *m, char *buf,
 	static uint8_t raw[ORDO_SEAL_KEY_MAX];
 	struct dp_seal_cmd c;
 	struct dp_snapshot *s;
+	uint64_t applied0 = 0;
 	size_t n;
 	int rc;
 
@@ -120,6 +182,8 @@ size_t ordod_key(void *arg, const struct ordo_cp_key *m, char *buf,
 		*status = -EINVAL;
 		return (size_t)snprintf(buf, len, "unknown key operation\n");
 	}
+	if (c.op == DP_SEAL_USE && !kc->ring_here)
+		applied0 = use_applied(kc);
 	rc = dp_ring_key_cmd(kc->ring, &c, kc->ring_here);
 	ordo_seal_key_wipe(&c.key);
 	if (rc < 0) {
@@ -127,6 +191,11 @@ size_t ordod_key(void *arg, const struct ordo_cp_key *m, char *buf,
 		return (size_t)snprintf(buf, len, "the ring lcore did not take "
 					"the request: %s\n", strerror(-rc));
 	}
+	/* Taken by the seal: a USE is done once it is in force here (with
+	 * a crypto/io worker the seal's answer only means the worker handed
+	 * it on to the ring lcore). */
+	if (c.op == DP_SEAL_USE && c.result == 0 && !kc->ring_here)
+		c.result = use_wait(kc, &c, applied0);
 	*status = c.result;
 	printf("ordod: key request: %s\n", c.msg);
 	fflush(stdout);

@@ -14,9 +14,18 @@
 #include "dataplane/ring.h"
 #include "ordo/ctrl_proto.h"
 
+/* `ordoctl key use ID` answers once this daemon seals with the key (the
+ * ring delivered the USE and the lcore that seals, the ring lcore or the
+ * crypto/io worker, took it), or says it has not after this long:
+ * within ordo-ctrld's wait for an answer (CTRLD_QUERY_MS, 1 s). */
+#define ORDOD_KEY_USE_WAIT_MS 800u
+
 struct ordod_keyctl {
 	struct dp_ring *ring;
-	bool ring_here;  /* the ring runs on the main lcore (one lcore) */
+	bool ring_here;  /* the ring runs on the main lcore (one lcore): a
+			  * USE is answered once submitted (waiting here
+			  * would stop the ring) */
+	unsigned use_wait_ms; /* 0: ORDOD_KEY_USE_WAIT_MS (tests set less) */
 };
 
 /* dp_link_params.key: arg is a struct ordod_keyctl. */

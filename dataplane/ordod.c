@@ -596,7 +596,8 @@ int main(int argc, char **argv)
 		link = &link_;
 		printf("ordod: clients: control link %s\n", link->path);
 	}
-	if (dp_telemetry_register(job.ring) < 0)
+	if (dp_telemetry_register(job.ring, cw_on ? dp_cw_stages_any : NULL,
+				  cw_on ? &cw : NULL) < 0)
 		fprintf(stderr, "ordod: warning: telemetry commands not "
 			"registered (is telemetry disabled?)\n");
 	printf("ordod: node=%u members=%u ports=%u ring_lcore=%u numa=%d "
@@ -641,6 +642,10 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 
+	/* The client worker times its turns as the ring lcore does. */
+	if (cw_on)
+		dp_cw_set_stages(&cw, job.ring->stg.st.sample_every,
+				 job.ring->stg.bias);
 	if (io_on)
 		rte_eal_remote_launch(run_io_on_lcore, &io, lc.worker);
 	if (cw_on)
@@ -684,8 +689,9 @@ int main(int argc, char **argv)
 		       (unsigned long long)cwr.items,
 		       (unsigned long long)cwr.msgs,
 		       (unsigned long long)cwr.records,
-		       (unsigned long long)(cwr.busy_msgs ?
-					    cwr.busy_cycles / cwr.busy_msgs : 0),
+		       (unsigned long long)(cwr.stages.busy_msgs ?
+					    cwr.stages.busy_cycles /
+					    cwr.stages.busy_msgs : 0),
 		       (unsigned long long)cwr.held_refs,
 		       (unsigned long long)cwr.copied_msgs,
 		       (unsigned long long)cwr.copied_bytes,

@@ -79,6 +79,7 @@ void dp_stages_fold(struct dp_stages *s, unsigned work, uint64_t turn_cycles)
 	} else {
 		s->st.timed_turns++;
 		s->st.items[DP_STAGE_LOOP]++;
+		s->st.timed_msgs += s->turn_msgs;
 		for (unsigned i = 0; i < DP_STAGE_MAX; i++) {
 			s->st.cycles[i] += s->turn_cycles[i];
 			s->st.items[i] += s->turn_items[i];

@@ -91,6 +91,10 @@ struct dp_stage_stats {
 	uint64_t busy_turns;
 	uint64_t busy_cycles;
 	uint64_t busy_msgs;            /* messages ordered in them */
+	/* Messages in the timed turns that did work (not long): the divisor
+	 * of the stages' cycles per message (dp_stages_msg; the ring lcore's
+	 * equals items[DP_STAGE_PROTOCOL]) */
+	uint64_t timed_msgs;
 	uint64_t turns;                /* every turn */
 	uint64_t stall_max;            /* cycles: longest turn ever */
 	uint64_t stall_recent;         /* ... in the last whole window */
@@ -176,9 +180,9 @@ static inline void dp_stages_msg(struct dp_stages *s)
 	s->turn_msgs++;
 }
 
-/* Fold a timed turn's cycles and items into the totals (work: the turn's
- * work count; 0 counts it as empty; a long turn is counted apart) and
- * clear them. */
+/* Fold a timed turn's cycles, items and messages (turn_msgs) into the
+ * totals (work: the turn's work count; 0 counts it as empty; a long turn
+ * is counted apart) and clear the cycles and items. */
 void dp_stages_fold(struct dp_stages *s, unsigned work, uint64_t turn_cycles);
 
 /* The turn that began at turn_start ends at TSC t having done work. */
@@ -197,11 +201,11 @@ static inline void dp_stages_end(struct dp_stages *s, uint64_t t,
 		s->st.busy_cycles += d;
 		s->st.busy_msgs += s->turn_msgs;
 	}
-	s->turn_msgs = 0;
 	if (s->on) {
 		s->turn_cycles[s->cur] += t - s->mark;
 		dp_stages_fold(s, work, d);
 	}
+	s->turn_msgs = 0;
 }
 
 /* Close the stall window if it is over (from the slow path): stall_recent

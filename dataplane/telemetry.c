@@ -3,19 +3,35 @@
  * The /ordo/ telemetry commands (telemetry.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <rte_pause.h>
 #include <rte_telemetry.h>
 
+#include "dataplane/lcore_kv.h"
 #include "dataplane/ring.h"
 #include "dataplane/telemetry.h"
 
 static const struct dp_ring *tel_ring;
+static void (*tel_cw_stages)(const void *cw, struct dp_stage_stats *out);
+static const void *tel_cw;
 static unsigned tel_readers; /* callbacks inside read_snapshot() */
 
+/* The ring's snapshot and, when cw is not NULL and a client worker runs,
+ * its stage counters (*has_cw): both read while the ring is registered
+ * (dp_telemetry_unregister waits for this). */
+static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
+		    bool *has_cw);
+
 static int read_snapshot(struct dp_snapshot **out)
+{
+	return read_all(out, NULL, NULL);
+}
+
+static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
+		    bool *has_cw)
 {
 	struct dp_snapshot *s;
 	const struct dp_ring *r;
@@ -26,10 +42,16 @@ static int read_snapshot(struct dp_snapshot **out)
 		return -ENOMEM;
 	__atomic_add_fetch(&tel_readers, 1, __ATOMIC_SEQ_CST);
 	r = __atomic_load_n(&tel_ring, __ATOMIC_SEQ_CST);
-	if (r != NULL)
+	if (r != NULL) {
 		dp_ring_read(r, s);
-	else
+		if (cw != NULL) {
+			*has_cw = tel_cw_stages != NULL;
+			if (*has_cw)
+				tel_cw_stages(tel_cw, cw);
+		}
+	} else {
 		rc = -ENODEV;
+	}
 	__atomic_sub_fetch(&tel_readers, 1, __ATOMIC_SEQ_CST);
 	if (rc < 0) {
 		free(s);
@@ -202,6 +224,35 @@ static int cmd_stats(const char *cmd, const char *params,
 	return 0;
 }
 
+/* Every lcore's counters, flat, with the keys of ordoctl counters
+ * (lcore_kv.h): 57 per lcore, three lcores at most, inside the 256 of a
+ * telemetry dictionary. */
+_Static_assert(DP_LCORE_ROLE_MAX * DP_LCORE_KV_KEYS <= RTE_TEL_MAX_DICT_ENTRIES,
+	       "/ordo/lcores fits one dictionary");
+
+static int cmd_lcores(const char *cmd, const char *params,
+		      struct rte_tel_data *d)
+{
+	struct dp_snapshot *s;
+	struct dp_stage_stats cw;
+	bool has_cw = false;
+	int rc;
+
+	(void)cmd;
+	(void)params;
+	rc = read_all(&s, &cw, &has_cw);
+	if (rc < 0)
+		return rc;
+	rte_tel_data_start_dict(d);
+	dp_lcore_kv(&s->stages, DP_LCORE_RING, tel_put, d);
+	if (s->io.on)
+		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
+	if (has_cw)
+		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
+	free(s);
+	return 0;
+}
+
 static int cmd_ports(const char *cmd, const char *params,
 		     struct rte_tel_data *d)
 {
@@ -275,10 +326,15 @@ static int cmd_status(const char *cmd, const char *params,
 	return 0;
 }
 
-int dp_telemetry_register(const struct dp_ring *r)
+int dp_telemetry_register(const struct dp_ring *r,
+			  void (*cw_stages)(const void *cw,
+					    struct dp_stage_stats *out),
+			  const void *cw)
 {
 	int rc;
 
+	tel_cw_stages = cw_stages;
+	tel_cw = cw;
 	__atomic_store_n(&tel_ring, r, __ATOMIC_SEQ_CST);
 	rc = rte_telemetry_register_cmd("/ordo/stats", cmd_stats,
 		"ordo engine, dataplane and traffic counters. No parameters");
@@ -288,5 +344,9 @@ int dp_telemetry_register(const struct dp_ring *r)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/ordo/status", cmd_status,
 			"ordo ring ordering state. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/ordo/lcores", cmd_lcores,
+			"ordo lcores' loop cost per stage (ring, worker, "
+			"client_worker). No parameters");
 	return rc;
 }

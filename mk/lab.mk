@@ -28,6 +28,10 @@
 #   make metrics-check                       (a real Prometheus scrapes a
 #                                             3-node lab: targets, ring size,
 #                                             counters that move)
+#   make lab-lcores                          (every lcore's cost counters on
+#                                             2 nodes with both workers:
+#                                             ordoctl counters, telemetry,
+#                                             /metrics (promtool), ordo-perf)
 #   make lab-hostile CRYPTO=off              (a hostile host on the LAN while
 #                                             clients order: issue 11)
 #   make python-check                        (the Python binding and a C
@@ -49,7 +53,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
 	client-check client-check-cworker lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
-	lab-hostile python-check lab-flush lab-workers
+	lab-hostile python-check lab-flush lab-workers lab-lcores
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -92,6 +96,9 @@ lab-bigmsg: build
 metrics-check: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/metrics-check.sh
+lab-lcores: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/lcores-check.sh
 lab-flush: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		ROUNDS=$(ROUNDS) bash tests/lab/flush.sh

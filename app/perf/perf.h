@@ -108,6 +108,17 @@ bool perf_run_rounds(struct perf_run *r);
  * COUNTERS answer (JSON) on the client socket. */
 #define PERF_STAGES ORDO_LOOP_STAGE_MAX /* include/ordo/ctrl_stats.h */
 
+/* A worker lcore's counters: busy turns' cycles and units (every busy
+ * turn), the timed turns' cycles per stage and units, the longest turn in
+ * its last whole second. */
+struct perf_lcore_sample {
+	bool     on;
+	uint64_t busy_cycles, busy_units;
+	uint64_t cycles[PERF_STAGES];
+	uint64_t timed_units;
+	uint64_t stall_recent;
+};
+
 struct perf_daemon_sample {
 	bool     ok;                    /* the daemon answered, retrans known */
 	bool     stages;                /* its ring lcore's stage cycles too */
@@ -117,14 +128,26 @@ struct perf_daemon_sample {
 	uint64_t busy_cycles, busy_msgs; /* every busy turn, timed or not */
 	uint64_t stall_recent;          /* longest turn, last whole second */
 	uint64_t tsc_hz;
-	/* A crypto/io worker lcore (ordod's dataplane/worker.h), if any: its
-	 * busy turns' cycles and the frames it handled in them. */
-	bool     worker;
-	uint64_t w_busy_cycles, w_busy_frames;
+	/* The worker lcores, if they run: the crypto/io worker (ordod's
+	 * dataplane/worker.h; its unit a frame) and the client worker
+	 * (dataplane/cworker.h; its unit a message handed to the local
+	 * clients), under the ring lcore's names (dataplane/lcore_kv.h). */
+	struct perf_lcore_sample w, cw;
 };
 
 /* 0 (s->ok), or a negative errno (s all unknown). */
 int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s);
+
+/* A worker lcore's between two samples: per_msg its busy cycles per
+ * message the ring lcore ordered (known: it runs, messages were
+ * ordered), per_unit per unit it handled; stage[] each stage's per unit
+ * in its timed turns (known_stages); stall_us b's last whole second. */
+struct perf_lcore_fig {
+	bool     known, known_stages;
+	double   per_msg, per_unit;
+	double   stage[PERF_STAGES];
+	double   stall_us;
+};
 
 /* Cycles per ordered message between two samples: per_msg the whole
  * loop's (every busy turn), stage[] each stage's and timed their sum (the
@@ -137,10 +160,8 @@ struct perf_stage_fig {
 	double   stage[PERF_STAGES];
 	uint64_t msgs;                  /* timed ordered messages between */
 	double   stall_us;
-	/* The worker's cycles per message the ring lcore ordered, and per
-	 * frame it handled (w_known: a worker runs, messages were ordered). */
-	bool     w_known;
-	double   w_per_msg, w_per_frame;
+	/* The crypto/io worker's and the client worker's */
+	struct perf_lcore_fig w, cw;
 };
 
 void perf_stage_delta(const struct perf_daemon_sample *a,

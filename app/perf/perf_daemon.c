@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * Asking the local daemon for its counters (retransmissions, the ring
+ * Asking the local daemon for its counters (retransmissions, each
  * lcore's cycles per stage) the way ordoctl does: a COUNTERS QUERY in
  * JSON on the client socket (include/ordo/ctrl_proto.h), answered by one
  * or more REPLYs, once per sample. The answer comes from another process:
@@ -149,6 +149,30 @@ const char *perf_stage_name(unsigned i)
 	return i < PERF_STAGES ? stage[i] : "?";
 }
 
+static void lcore_delta(const struct perf_lcore_sample *a,
+			const struct perf_lcore_sample *b, uint64_t msgs,
+			uint64_t tsc_hz, struct perf_lcore_fig *f)
+{
+	uint64_t units = b->timed_units - a->timed_units;
+
+	if (!a->on || !b->on)
+		return;
+	f->stall_us = (double)b->stall_recent * 1e6 / (double)tsc_hz;
+	if (msgs > 0 && b->busy_units > a->busy_units) {
+		double cyc = (double)(b->busy_cycles - a->busy_cycles);
+
+		f->per_msg = cyc / (double)msgs;
+		f->per_unit = cyc / (double)(b->busy_units - a->busy_units);
+		f->known = true;
+	}
+	if (b->timed_units <= a->timed_units)
+		return;
+	for (unsigned i = 0; i < PERF_STAGES; i++)
+		f->stage[i] = (double)(b->cycles[i] - a->cycles[i]) /
+			      (double)units;
+	f->known_stages = true;
+}
+
 void perf_stage_delta(const struct perf_daemon_sample *a,
 		      const struct perf_daemon_sample *b,
 		      struct perf_stage_fig *f)
@@ -165,15 +189,10 @@ void perf_stage_delta(const struct perf_daemon_sample *a,
 			     (double)(b->busy_msgs - a->busy_msgs);
 		f->known = true;
 	}
-	if (a->worker && b->worker && b->busy_msgs > a->busy_msgs &&
-	    b->w_busy_frames > a->w_busy_frames) {
-		double cyc = (double)(b->w_busy_cycles - a->w_busy_cycles);
-
-		f->w_per_msg = cyc / (double)(b->busy_msgs - a->busy_msgs);
-		f->w_per_frame = cyc / (double)(b->w_busy_frames -
-						a->w_busy_frames);
-		f->w_known = true;
-	}
+	lcore_delta(&a->w, &b->w, f->known ? b->busy_msgs - a->busy_msgs : 0,
+		    b->tsc_hz, &f->w);
+	lcore_delta(&a->cw, &b->cw, f->known ? b->busy_msgs - a->busy_msgs : 0,
+		    b->tsc_hz, &f->cw);
 	f->msgs = b->msgs - a->msgs;
 	if (b->msgs <= a->msgs)
 		return;
@@ -185,6 +204,30 @@ void perf_stage_delta(const struct perf_daemon_sample *a,
 	}
 	f->timed = (double)all / (double)f->msgs;
 	f->known_stages = true;
+}
+
+/* A worker lcore's keys (prefix "worker_" or "client_worker_", units
+ * "frames" or "msgs"): all of them, or it is taken for absent. */
+static bool lcore_sample(const char *text, const char *prefix,
+			 const char *units, struct perf_lcore_sample *l)
+{
+	char key[64];
+	bool ok;
+
+	snprintf(key, sizeof(key), "%sbusy_cycles", prefix);
+	ok = counter(text, key, &l->busy_cycles) == 0;
+	snprintf(key, sizeof(key), "%sbusy_%s", prefix, units);
+	ok = ok && counter(text, key, &l->busy_units) == 0;
+	snprintf(key, sizeof(key), "%stimed_%s", prefix, units);
+	ok = ok && counter(text, key, &l->timed_units) == 0;
+	snprintf(key, sizeof(key), "%sstall_recent_cycles", prefix);
+	ok = ok && counter(text, key, &l->stall_recent) == 0;
+	for (unsigned i = 0; ok && i < PERF_STAGES; i++) {
+		snprintf(key, sizeof(key), "%sstage_%s_cycles", prefix, stage[i]);
+		ok = counter(text, key, &l->cycles[i]) == 0;
+	}
+	l->on = ok;
+	return ok;
 }
 
 int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
@@ -206,9 +249,10 @@ int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
 		    counter(text, "lcore_busy_msgs", &s->busy_msgs) == 0 &&
 		    counter(text, "lcore_stall_recent_cycles",
 			    &s->stall_recent) == 0;
-	s->worker = s->stages &&
-		    counter(text, "worker_busy_cycles", &s->w_busy_cycles) == 0 &&
-		    counter(text, "worker_busy_frames", &s->w_busy_frames) == 0;
+	if (s->stages) {
+		lcore_sample(text, "worker_", "frames", &s->w);
+		lcore_sample(text, "client_worker_", "msgs", &s->cw);
+	}
 	for (unsigned i = 0; s->stages && i < PERF_STAGES; i++) {
 		snprintf(key, sizeof(key), "stage_%s_cycles", stage[i]);
 		s->stages = counter(text, key, &s->cycles[i]) == 0;

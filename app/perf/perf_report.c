@@ -17,6 +17,27 @@ static double us(const struct flood_hist *h, double q)
 	return (double)flood_hist_quantile(h, q) / 1000.0;
 }
 
+/* A worker lcore's figures, apart from the ring lcore's, under its names
+ * with a prefix (w: the crypto/io worker, cw: the client worker):
+ * <p>cyc_per_msg per message the ring lcore ordered (to set beside
+ * cyc_per_msg), <p>cyc_per_<unit> per unit it handled (a frame; a message
+ * handed to the local clients), <p>cyc_<stage> per unit in its timed
+ * turns, <p>stall_us. Nothing when the lcore does not run or did
+ * nothing in the interval. */
+static void print_lcore(const struct perf_lcore_fig *f, const char *p,
+			const char *unit, bool stall)
+{
+	if (f->known)
+		printf(" %scyc_per_msg=%.0f %scyc_per_%s=%.0f", p, f->per_msg, p,
+		       unit, f->per_unit);
+	if (f->known_stages)
+		for (unsigned i = 0; i < PERF_STAGES; i++)
+			printf(" %scyc_%s=%.0f", p, perf_stage_name(i),
+			       f->stage[i]);
+	if (stall && (f->known || f->known_stages))
+		printf(" %sstall_us=%.1f", p, f->stall_us);
+}
+
 /* " cyc_per_msg=C cyc_timed=T cyc_loop=.. cyc_rx=.. ... stall_us=S": the
  * ring lcore's TSC cycles per ordered message, the whole loop's, then the
  * timed turns' and their stages' ("?" when unknown). */
@@ -33,11 +54,8 @@ static void print_stages(const struct perf_stage_fig *f, bool stall)
 	}
 	if (stall)
 		printf(" stall_us=%.1f", f->stall_us);
-	/* A crypto/io worker's lcore, apart: per ordered message (to set
-	 * beside cyc_per_msg) and per frame it handled. */
-	if (f->w_known)
-		printf(" wcyc_per_msg=%.0f wcyc_per_frame=%.0f", f->w_per_msg,
-		       f->w_per_frame);
+	print_lcore(&f->w, "w", "frame", stall);
+	print_lcore(&f->cw, "cw", "handed", stall);
 }
 
 void perf_report_second(const struct perf_run *r, const struct perf_second *s)

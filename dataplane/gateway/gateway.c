@@ -125,8 +125,7 @@ static void attach(struct dp_gateway *gw, uint32_t slot)
 	/* Every delivery names its sender and up to ORDO_CR_MAX_GROUPS
 	 * groups in its FIRST record: ordo-ctrld never makes rings too
 	 * small for that (ORDO_CR_CLIENT_RING_MIN); refuse one that is. */
-	if (rc == 0 && c->dl.max_rec < sizeof(struct ordo_cr_rec) +
-					       ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN + 8)
+	if (rc == 0 && c->dl.max_rec < dp_gw_rec_min())
 		rc = -EPROTO;
 	if (rc == 0)
 		rc = ordo_cr_prod_init(&c->ovf_p, &c->ovf_map, ORDO_CR_DELIVER,
@@ -361,6 +360,8 @@ void gw_fan_flush(struct dp_gateway *gw)
 {
 	if (gw->batch_n == 0)
 		return;
+	if (gw_unlikely(gw->adm.on))
+		dp_gw_admit_handed(gw, &gw->batch_m);
 	gw->fan->msg(gw->fan->ctx, gw->batch_frame, &gw->batch_m, gw->batch,
 		     gw->batch_n);
 	gw->batch_n = 0;
@@ -471,10 +472,12 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 	}
 	if (gw->policy == DP_SLOW_BLOCK && gw->n_behind > 0) {
 		gw->st.blocked_turns++;
-	} else if (gw->fan != NULL) {
+		goto served;
+	}
+	if (gw_unlikely(gw->adm.on))
+		gw->adm.measured = false; /* the room is measured anew */
+	if (gw->fan != NULL) {
 		work += gw_fan_serve(gw, &full);
-		if (full)
-			gw->st.engine_full++;
 	} else if (gw->n_active > 0) {
 		uint32_t n = gw->n_active, start = gw->rr++ % n;
 
@@ -486,9 +489,16 @@ static unsigned gw_produce(void *ctx, struct ordo_engine *e, uint64_t now)
 
 			work += gw_serve(gw, &gw->slots[gw->active[i]], &full);
 		}
-		if (full)
-			gw->st.engine_full++;
 	}
+	if (gw_unlikely(gw->adm.refused)) {
+		/* The bound held a sender back, not the engine. */
+		gw->adm.refused = false;
+		gw->st.admit_held++;
+		gw->st.blocked_turns++;
+	} else if (full) {
+		gw->st.engine_full++;
+	}
+served:
 	if (gw_unlikely(gw->n_removing > 0))
 		removals(gw);
 	if (gw->n_dirty > 0) {
@@ -505,6 +515,8 @@ static void gw_deliver(void *ctx, const struct ordo_delivery *d, uint64_t now)
 	struct dp_gateway *gw = ctx;
 
 	gw->now = now;
+	if (gw_unlikely(gw->adm.on))
+		dp_gw_admit_delivered(gw, d);
 	if (gw->fan != NULL) {
 		gw->batch_n = 0;
 		gw->batch_frame = d->frame;
@@ -556,6 +568,7 @@ int dp_gw_init(struct dp_gateway *gw, const struct dp_gw_params *p)
 	memset(gw, 0, sizeof(*gw));
 	gw->conf = p->conf;
 	gw->policy = p->policy;
+	gw->adm.on = p->policy == DP_SLOW_BLOCK;
 	gw->max_session_messages = p->max_session_messages ?
 					   p->max_session_messages : 1000;
 	gw->my_id = p->my_id;

@@ -23,7 +23,11 @@
  * SlowConsumer): "disconnect" (default) disconnects a client whose overflow
  * holds more than MaxSessionMessages records, or is full, with reason
  * slow-consumer; "block" also stops reading local clients' submissions
- * while any local client has overflow (back-pressure on local senders).
+ * while any local client has overflow (back-pressure on local senders),
+ * and orders a local client's message only when every local client has
+ * room for it and for everything local ordered before it (gw_admit.c):
+ * a receiver that gets only local traffic is never cut off; other
+ * daemons' messages and membership notices are not held back.
  * Either way a reliable message is never dropped silently: it is delivered
  * or the client is told why it was cut off.
  *
@@ -48,6 +52,7 @@
 
 #include "lib/cring/cring.h"
 #include "ordo/ctrl_proto.h"
+#include "dataplane/gateway/gw_admit.h"
 #include "dataplane/local.h"
 #include "dataplane/stages.h"
 #include "groups/groups.h"
@@ -113,6 +118,13 @@ struct dp_client {
 	 * done (the gateway clears it, release). */
 	bool     w_detach;
 	uint32_t w_busy;
+	/* Submissions the worker hands over read in place (their payload
+	 * left in the submit ring, copied once, by the engine): the reader's
+	 * position after the last one (the worker's), and after the last one
+	 * the gateway is done with (the ring lcore stores it, release). The
+	 * ring's space goes back up to the second only (cworker.c). */
+	uint64_t w_inplace_end;
+	uint64_t w_released;
 
 	/* Main lcore only. */
 	bool     detach_posted;
@@ -130,6 +142,10 @@ struct dp_gw_stats {
 	uint64_t engine_full;        /* turns that stopped on a full engine */
 	uint64_t events_lost;        /* VIEW/RING events the main lcore missed */
 	uint64_t blocked_turns;      /* SlowConsumer=block held senders back */
+	uint64_t admit_held;         /* ... of them by the admission bound
+				      * (gw_admit.c): no receiver behind, but
+				      * one could not hold what was ordered */
+	uint64_t admit_resets;       /* in-flight counts found stale (never) */
 	uint64_t partial_dropped;    /* messages a client died in the middle of */
 	uint64_t names_dropped;      /* deliveries with more names than a record holds */
 };
@@ -180,6 +196,9 @@ struct dp_gw_fanout {
 		   uint32_t *detail);
 	/* Clients with records in their overflow (SlowConsumer = block). */
 	uint32_t (*behind)(void *ctx);
+	/* SlowConsumer = block: the worker's last measure of its clients'
+	 * room (dp_gw_room_read of what it published). */
+	void (*room)(void *ctx, struct dp_gw_room *r);
 	void *ctx;
 };
 
@@ -198,6 +217,7 @@ struct dp_gateway {
 	uint32_t rr;                  /* round-robin start for fairness */
 	uint32_t n_behind;            /* clients with overflow */
 	uint32_t n_removing;          /* closed clients whose DISCONNECT waits */
+	struct dp_gw_admit adm;       /* SlowConsumer = block's bound */
 
 	struct ordo_cr_map ev_map;    /* private region: both directions */
 	struct ordo_cr_prod cmd_p;    /* main -> gateway: commands (main) */

@@ -71,6 +71,18 @@ static void slow(struct dp_gateway *gw, struct dp_client *c)
 	gw_cut(gw, c, ORDO_CR_DISC_SLOW_CONSUMER, c->ovf_records);
 }
 
+/* A client's deliveries are numbered 1, 2, 3, ... in the order it gets
+ * them (msg_id: the native API's delivery sequence), messages and
+ * membership records alike. A message record here carries the next number
+ * (gw_put_msg), taken once it is written, to the ring or the overflow; a
+ * membership record was numbered by its caller; a reject echoes the
+ * client's own id. */
+static inline void took_seq(struct dp_client *c, const struct ordo_cr_send *s)
+{
+	if (s->kind == ORDO_CR_MSG)
+		c->delivered++;
+}
+
 void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 		   struct ordo_cr_send *s)
 {
@@ -94,7 +106,7 @@ void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 		 * it in the ring). */
 		rc = ordo_cr_write_msg(&c->dl, s);
 		if (rc == 0) {
-			c->delivered++;
+			took_seq(c, s);
 			return;
 		}
 		if (rc != -EAGAIN)
@@ -110,6 +122,7 @@ void gw_put_record(struct dp_gateway *gw, struct dp_client *c,
 	rc = ordo_cr_write_msg(&c->ovf_p, s);
 	if (rc != 0)
 		goto broken;
+	took_seq(c, s);
 	c->ovf_records++;
 	c->overflowed++;
 	gw->st.overflowed++;

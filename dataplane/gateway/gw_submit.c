@@ -290,6 +290,26 @@ out:
 	return n;
 }
 
+/* SlowConsumer = block: a client's message waits (-EAGAIN: pending, as
+ * for a full engine) until every local receiver has room for it. Apart,
+ * so the path without the bound is what it was. */
+static __attribute__((noinline)) int
+submit_bounded(struct dp_gateway *gw, uint8_t service, uint16_t msg_type,
+	       const struct iovec *iov, int iovcnt)
+{
+	uint64_t cost;
+	unsigned st;
+	int rc;
+
+	if (dp_gw_admit(gw, iov, iovcnt, &cost) < 0)
+		return -EAGAIN;
+	st = gw_stage_in(gw, DP_STAGE_PROTOCOL);
+	rc = ordo_engine_submitv(gw->engine, service, msg_type, iov, iovcnt);
+	gw_stage_out(gw, st);
+	dp_gw_admit_took(gw, cost, rc == 0);
+	return rc;
+}
+
 /* The group layer's messages (a client's, or its own control messages)
  * go to the engine: control ones ahead of every client message. */
 int gw_submit_msg(void *ctx, bool control, uint8_t service,
@@ -301,6 +321,8 @@ int gw_submit_msg(void *ctx, bool control, uint8_t service,
 
 	if (gw->engine == NULL)
 		return -EAGAIN;
+	if (gw_unlikely(gw->adm.on) && !control)
+		return submit_bounded(gw, service, msg_type, iov, iovcnt);
 	st = gw_stage_in(gw, DP_STAGE_PROTOCOL);
 	rc = control ? ordo_engine_submit_control(gw->engine, service,
 						  msg_type, iov, iovcnt)

@@ -27,7 +27,9 @@
  * one client, 80-99 groups, 100-139 ordo-ctrld's own, 140-199 free;
  * 200-249 reserved for authentication (failures and replays by reason),
  * 250-299 per-stage cycle counts of the dataplane's lcores (numeric label:
- * the lcore id; text label: the stage, ORDO_LOOP_STAGES below).
+ * the lcore id; text label: the stage, ORDO_LOOP_STAGES below): the ring
+ * lcore's, the crypto/io worker's and the client worker's alike, told
+ * apart by lcore_info's role.
  */
 #ifndef ORDO_CTRL_STATS_H
 #define ORDO_CTRL_STATS_H
@@ -225,7 +227,15 @@ static_assert(sizeof(struct ordo_cp_stat) == 40, "stat record");
 	X(264, LOOP_BUSY_CYCLES, COUNTER, "lcore_busy_cycles_total", "lcore",  \
 	  0, "TSC cycles of those turns: the loop's whole cost.")             \
 	X(265, LOOP_BUSY_MSGS, COUNTER, "lcore_busy_messages_total", "lcore",  \
-	  0, "Messages ordered in those turns.")
+	  0, "Messages in those turns: ordered (ring lcore), handed to "       \
+	  "local clients (client worker), frames (crypto/io worker).")        \
+	X(266, LCORE_INFO, GAUGE, "lcore_info", "lcore", "role",               \
+	  "1 for each dataplane lcore that runs a loop, by role: ring, "       \
+	  "worker (ports and crypto), client_worker (client rings).")         \
+	X(267, STAGE_TIMED_MSGS, COUNTER, "lcore_timed_messages_total",        \
+	  "lcore", 0, "Messages (frames, on the crypto/io worker) in the "     \
+	  "timed turns that did work: lcore_stage_cycles_total per message "  \
+	  "is the ratio of the two.")
 
 /* The stages of a dataplane lcore's poll loop: the text label of ids
  * 250-251 and the keys of `ordoctl counters` ("stage_<name>_cycles",

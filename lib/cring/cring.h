@@ -241,18 +241,35 @@ static inline void ordo_cr_advance(struct ordo_cr_cons *c, uint32_t len)
 	c->tail += ORDO_CR_ALIGN(len);
 }
 
-/* Publish the consumed bytes; rings the producer if it waits for room.
- * Call once per burst. Returns 1 when it rang. */
-static inline int ordo_cr_release(struct ordo_cr_cons *c)
+/* Where the consumer has read up to (the ring's own count of bytes):
+ * a record read in place stays valid until the space is released past
+ * the position after it. */
+static inline uint64_t ordo_cr_cons_pos(const struct ordo_cr_cons *c)
 {
-	if (c->published == c->tail)
+	return c->tail;
+}
+
+/* Publish the consumed bytes up to upto (at most what was read): space
+ * still read in place elsewhere stays the consumer's. Rings the producer
+ * if it waits for room. Returns 1 when it rang. */
+static inline int ordo_cr_release_to(struct ordo_cr_cons *c, uint64_t upto)
+{
+	if (upto > c->tail)
+		upto = c->tail;
+	if (upto <= c->published)
 		return 0;
-	c->published = c->tail;
-	atomic_store_explicit(&c->ctl->tail, c->tail, memory_order_release);
+	c->published = upto;
+	atomic_store_explicit(&c->ctl->tail, upto, memory_order_release);
 	atomic_thread_fence(memory_order_seq_cst);
 	uint32_t s = atomic_load_explicit(&c->ctl->prod_wait_seq,
 					  memory_order_relaxed);
 	return ordo_cr__ring(s, &c->rung_seq, c->peer_efd, &c->doorbells);
+}
+
+/* Publish everything consumed; call once per burst. */
+static inline int ordo_cr_release(struct ordo_cr_cons *c)
+{
+	return ordo_cr_release_to(c, c->tail);
 }
 
 /* ------------------------------------------------------------------ */
@@ -376,6 +393,18 @@ int ordo_cr_read_in_place(struct ordo_cr_reader *r, struct ordo_cr_msg *msg,
 static inline int ordo_cr_reader_release(struct ordo_cr_reader *r)
 {
 	return ordo_cr_release(&r->cons);
+}
+/* The reader's position and a release up to one (ordo_cr_cons_pos,
+ * ordo_cr_release_to): a consumer that hands records read in place to
+ * another thread gives their space back once that thread is done. */
+static inline uint64_t ordo_cr_reader_pos(const struct ordo_cr_reader *r)
+{
+	return ordo_cr_cons_pos(&r->cons);
+}
+static inline int ordo_cr_reader_release_to(struct ordo_cr_reader *r,
+					    uint64_t upto)
+{
+	return ordo_cr_release_to(&r->cons, upto);
 }
 
 const char *ordo_cr_err_name(enum ordo_cr_err e);

@@ -224,10 +224,39 @@ static void put_stat(struct ordo_cp_stat *r, uint32_t *n, uint16_t id,
 		snprintf(x->label, sizeof(x->label), "%s", label);
 }
 
+/* Every lcore metric of the catalogue (ids 250-299) for FDP_LCORES lcores
+ * (lcore FDP_LCORE0 + i has role fdp_lcore_roles[i]), as ordod sends
+ * them: the text label a stage, a role, or none. */
+const char *const fdp_lcore_roles[FDP_LCORES] = { "ring", "worker",
+						  "client_worker" };
+
+static void lcore_stats(struct ordo_cp_stat *r, uint32_t *n, uint16_t id,
+			const char *text)
+{
+	static const char *const stages[] = {
+#define FDP_STAGE(i, sid, name) name,
+		ORDO_LOOP_STAGES(FDP_STAGE)
+#undef FDP_STAGE
+	};
+
+	for (uint32_t i = 0; i < FDP_LCORES; i++) {
+		uint32_t lc = FDP_LCORE0 + i;
+
+		if (text == NULL)
+			put_stat(r, n, id, lc, NULL, 1000 * lc + id);
+		else if (strcmp(text, "role") == 0)
+			put_stat(r, n, id, lc, fdp_lcore_roles[i], 1);
+		else
+			for (uint32_t k = 0; k < ORDO_LOOP_STAGE_MAX; k++)
+				put_stat(r, n, id, lc, stages[k],
+					 100 * lc + k);
+	}
+}
+
 static void on_stats(struct fdp *f, const struct ordo_cp_stats_req *q)
 {
 	static uint8_t buf[sizeof(struct ordo_cp_stats) +
-			   32 * sizeof(struct ordo_cp_stat)];
+			   200 * sizeof(struct ordo_cp_stat)];
 	struct ordo_cp_stats *s = (void *)buf;
 	struct ordo_cp_stat *r = (void *)(s + 1);
 	uint64_t msgs = (uint64_t)(f->n_stats + 1) * FDP_STATS_MSGS;
@@ -263,6 +292,11 @@ static void on_stats(struct fdp *f, const struct ordo_cp_stats_req *q)
 		put_stat(r, &n, ORDO_ST_CLIENT_BACKLOG_RECORDS, 0, "bo\"b\\", 7);
 		put_stat(r, &n, ORDO_ST_CLIENT_BACKLOG_BYTES, 0, "alice", 4096);
 		put_stat(r, &n, ORDO_ST_CLIENT_DELIVERED, 0, "alice", msgs);
+#define FDP_LCORE_STAT(num, id, type, name, key, text, help)                  \
+		if ((num) >= 250)                                             \
+			lcore_stats(r, &n, (num), (const char *)(text));
+		ORDO_STATS(FDP_LCORE_STAT)
+#undef FDP_LCORE_STAT
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	s->now_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;

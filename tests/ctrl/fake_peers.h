@@ -4,7 +4,8 @@
  * dataplane (listens on DIR/ordod.link, answers LINK_HELLO, sends a state
  * dump, records ATTACH with its descriptors and answers ATTACHED, answers
  * DETACH with DETACHED, a COUNTERS query with a REPLY and STATS_REQ with
- * two pages of records, fdp_stats_page()) and a fake
+ * two pages of records, the second with every lcore metric for three
+ * lcores) and a fake
  * client, both with raw socket calls only: libordo and ordod are not
  * used, so a bug shared with them cannot hide here. Plus starting and
  * stopping the real binaries.
@@ -20,6 +21,12 @@
 #include "ordo/ctrl_proto.h"
 
 #define FDP_MAX_ATTACH 16
+
+/* The second page of STATS also has every lcore metric of the catalogue
+ * (ids 250-299) for lcores FDP_LCORE0.., one of each role. */
+#define FDP_LCORES 3u
+#define FDP_LCORE0 11u
+extern const char *const fdp_lcore_roles[FDP_LCORES];
 
 struct fdp_attach {
 	struct ordo_cp_attach msg;

@@ -206,6 +206,62 @@ static void has(const char *what)
 		fail_msg("no '%s' in:\n%s", what, text);
 }
 
+static void lcore_series_of(const char *name, const char *label,
+			    const char *const *stages, char *want, size_t len)
+{
+	for (unsigned i = 0; i < FDP_LCORES; i++) {
+		uint32_t lc = FDP_LCORE0 + i;
+
+		if (label == NULL) {
+			snprintf(want, len, "ordo_%s{node=\"alpha\",lcore=\"%u\"} ",
+				 name, lc);
+			has(want);
+		} else if (strcmp(label, "stage") == 0) {
+			for (unsigned k = 0; k < ORDO_LOOP_STAGE_MAX; k++) {
+				snprintf(want, len,
+					 "ordo_%s{node=\"alpha\",lcore=\"%u\",stage=\"%s\"} ",
+					 name, lc, stages[k]);
+				has(want);
+			}
+		}
+	}
+}
+
+/* Each lcore metric (ids 250-299) of each fake lcore is in the text,
+ * once per stage where it has a stage, with its role in lcore_info:
+ * missing one fails. And the catalogue has the ones the issue asks for
+ * (cycles per stage, messages, the longest stall). */
+static void lcore_series(void)
+{
+	static const char *const stages[] = {
+#define TM_STAGE(i, sid, name) name,
+		ORDO_LOOP_STAGES(TM_STAGE)
+#undef TM_STAGE
+	};
+	char want[256];
+	unsigned ids = 0;
+
+#define TM_LCORE(num, id, type, name, key, text, help)                        \
+	if ((num) >= 250) {                                                   \
+		ids++;                                                        \
+		lcore_series_of(name, (const char *)(text), stages, want,     \
+				sizeof(want));                                \
+	}
+	ORDO_STATS(TM_LCORE)
+#undef TM_LCORE
+	assert_true(ids >= 18);
+	for (unsigned i = 0; i < FDP_LCORES; i++) {
+		snprintf(want, sizeof(want),
+			 "ordo_lcore_info{node=\"alpha\",lcore=\"%u\",role=\"%s\"} 1\n",
+			 FDP_LCORE0 + i, fdp_lcore_roles[i]);
+		has(want);
+	}
+	has("# TYPE ordo_lcore_timed_messages_total counter\n");
+	has("# TYPE ordo_lcore_busy_messages_total counter\n");
+	has("# TYPE ordo_lcore_busy_cycles_total counter\n");
+	has("# TYPE ordo_lcore_loop_stall_recent_cycles gauge\n");
+}
+
 static void test_scrape(void **state)
 {
 	static struct env e;
@@ -237,6 +293,9 @@ static void test_scrape(void **state)
 	has("ordo_ring_member{node=\"alpha\",member=\"beta\"} 0\n");
 	has("ordo_group_members{node=\"alpha\",group=\"chat\"} 2\n");
 	has("ordo_configured_daemons{node=\"alpha\"} 2\n");
+	/* Every lcore metric of the catalogue, for every lcore, each role
+	 * (the ring lcore and both workers) under the same names. */
+	lcore_series();
 	/* The duplicate is written once, the unknown id not at all, every
 	 * metric has one HELP. */
 	for (n = 0, p = text; (p = strstr(p, "ordo_ring_members{")) != NULL; p++)

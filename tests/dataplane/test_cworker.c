@@ -22,6 +22,11 @@
  *                    is done), then DRAINED after a leave and CORRUPT for a
  *                    ring the client broke, each behind the client's
  *                    requests; every item back
+ *   submit_in_place  a one-record message is handed over with its payload
+ *                    where the client wrote it (one copy to the wire: the
+ *                    engine's), and its ring space goes back only once the
+ *                    gateway is done with it: a client that fills its ring
+ *                    meanwhile cannot overwrite what is still to be copied
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -225,6 +230,15 @@ static void run(bool turns)
 	assert_int_equal(rte_mempool_avail_count(pool), pool0);
 	assert_int_equal(rte_mempool_avail_count(cw.items), DP_CW_ITEMS);
 	dp_cw_read(&cw, &r);
+	/* Its stage accounting (stages.h), every turn timed and none long
+	 * here: each record written is a deliver item, each message handed
+	 * over a message of the timed turns; those turns cost cycles. */
+	assert_int_equal(cw.stg.st.items[DP_STAGE_DELIVER], cw.w.records);
+	assert_int_equal(cw.stg.st.timed_msgs, cw.w.msgs);
+	assert_int_equal(cw.stg.st.busy_msgs, cw.w.msgs);
+	assert_true(cw.stg.st.cycles[DP_STAGE_DELIVER] > 0);
+	assert_true(cw.stg.st.stall_max > 0);
+	assert_int_equal(cw.stg.st.lcore, cw.lcore);
 	assert_int_equal(r.held_refs + r.copied_msgs, MSGS);
 	assert_int_equal(r.copied_msgs, (MSGS + 6) / 7);
 	assert_int_equal(r.copied_bytes, r.copied_msgs * PLEN);
@@ -424,12 +438,145 @@ static void submit_order(void **state)
 	assert_int_equal(t.drained[0], 1);
 	assert_int_equal(t.corrupt[1], 1);
 	assert_int_equal(cw.n_rd, 0);
+	/* Every submission read is a submit item of its (timed) turn. */
+	assert_true(cw.w.subs > 0);
+	assert_true(cw.stg.st.items[DP_STAGE_SUBMIT] >= cw.w.subs);
+	assert_true(cw.stg.st.cycles[DP_STAGE_SUBMIT] > 0);
 	assert_int_equal(rte_mempool_avail_count(cw.subs), DP_CW_SUBS);
 	for (uint32_t s = 0; s < 2; s++) {
 		free(gw.slots[s].rbuf);
 		free(gw.slots[s].msg);
 		detach(s);
 	}
+}
+
+/* Whether p lies inside slot's submit ring. */
+static bool in_submit_ring(uint32_t slot, const uint8_t *p)
+{
+	const struct dp_client *c = &gw.slots[slot];
+	const uint8_t *base = c->rd.cons.data;
+
+	return p >= base && p < base + c->rd.cons.size;
+}
+
+static void submit_in_place(void **state)
+{
+	enum { MAX_HELD = 4096 };
+	static struct dp_gw_sub held[MAX_HELD];
+	uint64_t tail0, tail;
+	uint32_t n = 0, wrote = 0;
+	struct dp_client *c;
+
+	(void)state;
+	cw.wr.max_session_messages = 100000;
+	attach_submit(2);
+	c = &gw.slots[2];
+	tail0 = atomic_load(&c->rd.cons.ctl->tail);
+	/* Fill the ring; take everything the worker hands over, done with
+	 * none of it. */
+	for (;;) {
+		char name[1][ORDO_CR_NAME_LEN] = { "grp" };
+		uint8_t pay[200];
+		struct ordo_cr_send x = {
+			.kind = ORDO_CR_MSG, .service = ORDO_SVC_AGREED,
+			.n_names = 1, .msg_type = 2, .msg_id = wrote,
+			.names = (const char (*)[ORDO_CR_NAME_LEN])name,
+			.payload = pay, .len = sizeof(pay),
+		};
+
+		memset(pay, (int)(uint8_t)wrote, sizeof(pay));
+		memcpy(pay, &wrote, sizeof(wrote));
+		if (ordo_cr_write_msg(&sub_p[2], &x) != 0) {
+			dp_cw_do_work(&cw);
+			while (n < MAX_HELD && cw.fan.take(cw.fan.ctx, &held[n]))
+				n++;
+			if (ordo_cr_write_msg(&sub_p[2], &x) != 0)
+				break; /* full, and nothing came back */
+		}
+		wrote++;
+		assert_true(wrote < MAX_HELD);
+	}
+	for (unsigned k = 0; k < 4; k++) {
+		dp_cw_do_work(&cw);
+		while (n < MAX_HELD && cw.fan.take(cw.fan.ctx, &held[n]))
+			n++;
+	}
+	assert_int_equal(n, wrote);
+	/* None given back: the ring's published tail has not moved. */
+	assert_true(atomic_load(&c->rd.cons.ctl->tail) == tail0);
+	/* Each payload where the client wrote it, intact. */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t id;
+
+		assert_int_equal(held[i].what, DP_GW_SUB_MSG);
+		assert_true(in_submit_ring(2, held[i].data));
+		assert_false(in_submit_ring(2, (const uint8_t *)
+							held[i].m.names));
+		memcpy(&id, held[i].data, sizeof(id));
+		assert_int_equal(id, i);
+		assert_int_equal(held[i].data[held[i].len - 1], (uint8_t)i);
+	}
+	/* Done with the first half: exactly their space comes back. */
+	for (uint32_t i = 0; i < n / 2; i++)
+		cw.fan.done(cw.fan.ctx, &held[i]);
+	dp_cw_do_work(&cw);
+	tail = atomic_load(&c->rd.cons.ctl->tail);
+	assert_true(tail > tail0);
+	assert_true(tail < ordo_cr_reader_pos(&c->rd));
+	/* The client writes into it; the second half stays intact. */
+	{
+		static const char name[1][ORDO_CR_NAME_LEN] = { "x" };
+		static uint8_t junk[200];
+		struct ordo_cr_send x = {
+			.kind = ORDO_CR_MSG, .service = ORDO_SVC_AGREED,
+			.n_names = 1, .msg_type = 2, .names = name,
+			.payload = junk, .len = sizeof(junk),
+		};
+
+		memset(junk, 0xee, sizeof(junk));
+		/* One record each: written whole or not at all. */
+		for (x.msg_id = wrote;; x.msg_id++) {
+			x.done = 0;
+			x.started = 0;
+			if (ordo_cr_write_msg(&sub_p[2], &x) != 0)
+				break;
+		}
+	}
+	for (uint32_t i = n / 2; i < n; i++) {
+		uint32_t id;
+
+		memcpy(&id, held[i].data, sizeof(id));
+		assert_int_equal(id, i);
+		assert_int_equal(held[i].data[held[i].len - 1], (uint8_t)i);
+	}
+	/* The rest done: everything read is given back; the filler drained. */
+	for (uint32_t i = n / 2; i < n; i++)
+		cw.fan.done(cw.fan.ctx, &held[i]);
+	for (unsigned k = 0; k < 100; k++) {
+		struct dp_gw_sub x;
+
+		dp_cw_do_work(&cw);
+		while (cw.fan.take(cw.fan.ctx, &x)) {
+			assert_int_equal(x.what, DP_GW_SUB_MSG);
+			cw.fan.done(cw.fan.ctx, &x);
+		}
+	}
+	dp_cw_do_work(&cw); /* gives back what the last dones released */
+	assert_true(atomic_load(&c->rd.cons.ctl->tail) ==
+		    ordo_cr_reader_pos(&c->rd));
+	assert_int_equal(rte_mempool_avail_count(cw.subs), DP_CW_SUBS);
+	cw.fan.detach(cw.fan.ctx, 2);
+	for (unsigned k = 0; k < 5; k++) {
+		struct dp_gw_sub x;
+
+		dp_cw_do_work(&cw);
+		while (cw.fan.take(cw.fan.ctx, &x))
+			cw.fan.done(cw.fan.ctx, &x);
+	}
+	assert_int_equal(cw.n_rd, 0);
+	free(c->rbuf);
+	free(c->msg);
+	detach(2);
 }
 
 int main(int argc, char **argv)
@@ -462,11 +609,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cw.on_full = worker_turn;
+	/* Every turn timed, none "long" (tests never time). */
+	dp_cw_set_stages(&cw, 1, 0);
+	cw.stg.long_len = UINT64_MAX;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(order_and_refs),
 		cmocka_unit_test(full_waits),
 		cmocka_unit_test(slow_cut),
 		cmocka_unit_test(submit_order),
+		cmocka_unit_test(submit_in_place),
 	};
 	status = cmocka_run_group_tests(tests, NULL, NULL);
 	dp_cw_destroy(&cw);

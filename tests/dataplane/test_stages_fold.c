@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "dataplane/lcore_kv.h"
 #include "dataplane/stages.h"
 
 static uint64_t sum(const uint64_t *v)
@@ -322,10 +323,97 @@ static void stage_keys(void **state)
 	assert_string_equal(k.key[2 * r + 1], "stage_rx_items");
 }
 
+/* dp_lcore_kv (lcore_kv.h): each role's keys behind its prefix, in one
+ * order, with the ratios over its unit; a division by 0 is 0. */
+static struct {
+	unsigned n;
+	char key[DP_LCORE_KV_KEYS][64];
+	uint64_t v[DP_LCORE_KV_KEYS];
+} kl;
+
+static void kl_put(void *ctx, const char *key, uint64_t v)
+{
+	(void)ctx;
+	assert_true(kl.n < DP_LCORE_KV_KEYS);
+	assert_true(strlen(key) < sizeof(kl.key[0]));
+	for (unsigned i = 0; i < kl.n; i++)
+		assert_string_not_equal(kl.key[i], key); /* each once */
+	strcpy(kl.key[kl.n], key);
+	kl.v[kl.n++] = v;
+}
+
+static uint64_t kl_get(const char *key)
+{
+	for (unsigned i = 0; i < kl.n; i++)
+		if (strcmp(kl.key[i], key) == 0)
+			return kl.v[i];
+	fail_msg("no key %s", key);
+	return 0;
+}
+
+static void lcore_keys(void **state)
+{
+	struct dp_stage_stats st;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.lcore = 5;
+	st.busy_cycles = 1000;
+	st.busy_msgs = 40;
+	st.timed_msgs = 10;
+	st.stall_max = 77;
+	st.stall_recent = 66;
+	st.cycles[DP_STAGE_DELIVER] = 300;
+	st.items[DP_STAGE_DELIVER] = 60;
+	st.cycles[DP_STAGE_SUBMIT] = 50;
+	memset(&kl, 0, sizeof(kl));
+	dp_lcore_kv(&st, DP_LCORE_CLIENT_WORKER, kl_put, NULL);
+	assert_int_equal(kl.n, DP_LCORE_KV_KEYS);
+	assert_string_equal(kl.key[0], "client_worker_lcore");
+	assert_int_equal(kl.v[0], 5);
+	assert_int_equal(kl_get("client_worker_busy_msgs"), 40);
+	assert_int_equal(kl_get("client_worker_busy_cycles_per_msg"), 25);
+	assert_int_equal(kl_get("client_worker_timed_msgs"), 10);
+	assert_int_equal(kl_get("client_worker_stall_max_cycles"), 77);
+	assert_int_equal(kl_get("client_worker_stall_recent_cycles"), 66);
+	assert_int_equal(kl_get("client_worker_stage_deliver_cycles"), 300);
+	assert_int_equal(kl_get("client_worker_stage_deliver_items"), 60);
+	assert_int_equal(kl_get("client_worker_stage_deliver_cycles_per_item"), 5);
+	assert_int_equal(kl_get("client_worker_stage_deliver_cycles_per_msg"), 30);
+	assert_int_equal(kl_get("client_worker_stage_submit_cycles_per_item"), 0);
+	assert_int_equal(kl_get("client_worker_stage_submit_cycles_per_msg"), 5);
+	assert_int_equal(kl_get("client_worker_timed_cycles"), 350);
+	assert_int_equal(kl_get("client_worker_timed_cycles_per_msg"), 35);
+	/* The ring lcore's: the keys ordoctl counters always had. */
+	memset(&kl, 0, sizeof(kl));
+	dp_lcore_kv(&st, DP_LCORE_RING, kl_put, NULL);
+	assert_int_equal(kl.n, DP_LCORE_KV_KEYS);
+	assert_string_equal(kl.key[0], "lcore");
+	assert_int_equal(kl_get("lcore_busy_cycles_per_msg"), 25);
+	assert_int_equal(kl_get("stage_deliver_cycles_per_msg"), 30);
+	assert_int_equal(kl_get("lcore_timed_cycles_per_msg"), 35);
+	/* The crypto/io worker's: per frame. */
+	memset(&kl, 0, sizeof(kl));
+	dp_lcore_kv(&st, DP_LCORE_WORKER, kl_put, NULL);
+	assert_int_equal(kl.n, DP_LCORE_KV_KEYS);
+	assert_int_equal(kl_get("worker_busy_frames"), 40);
+	assert_int_equal(kl_get("worker_busy_cycles_per_frame"), 25);
+	assert_int_equal(kl_get("worker_timed_frames"), 10);
+	assert_int_equal(kl_get("worker_stage_deliver_cycles_per_frame"), 30);
+	/* No divisor: 0, not a crash. */
+	memset(&st, 0, sizeof(st));
+	memset(&kl, 0, sizeof(kl));
+	dp_lcore_kv(&st, DP_LCORE_WORKER, kl_put, NULL);
+	assert_int_equal(kl_get("worker_timed_cycles_per_frame"), 0);
+	assert_string_equal(dp_lcore_role_name(DP_LCORE_WORKER), "worker");
+	assert_null(dp_lcore_role_name(DP_LCORE_ROLE_MAX));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nested_turn),
+		cmocka_unit_test(lcore_keys),
 		cmocka_unit_test(empty_turn),
 		cmocka_unit_test(long_turn),
 		cmocka_unit_test(bias_taken_off),

@@ -30,12 +30,18 @@
  *   rx_down_port     a port the ring lcore holds down: what the worker
  *                    still bursts from it never reaches the engine
  *                    (counted link_down), as without a worker
+ *   key_use_answers_when_in_force  `ordoctl key use` on A (keyctl.c)
+ *                    answers once A seals with the key: with A's ring
+ *                    lcore standing still, a timeout that says so (the
+ *                    worker only handed the USE on); with it running,
+ *                    success when A seals with the key, not before
  *   full_and_drain   the ring side with the worker stopped: frames staged
  *                    past the tx ring (counted once per turn), then
  *                    dropped and counted, a key change still fits;
  *                    tearing down returns every mbuf
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,6 +59,7 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
+#include "dataplane/keyctl.h"
 #include "dataplane/ring.h"
 #include "dataplane/worker.h"
 
@@ -240,6 +247,88 @@ static void key_change(void **state)
 		if (sb.seal.key_ids[i] == key2.id)
 			opened_k2 = (uint32_t)sb.seal.key_opened[i];
 	assert_true(opened_k2 > 0);
+}
+
+/* `ordoctl key use` on a daemon with a worker (dataplane/keyctl.c): asked
+ * on another thread, as the main lcore asks, while this one drives. */
+struct key_ask {
+	struct ordod_keyctl kc;
+	uint32_t key_id;
+	int32_t status;
+	uint32_t sending_then; /* A's sending key when the answer came */
+	char answer[512];
+	bool done;
+};
+
+static void *key_ask_run(void *arg)
+{
+	struct key_ask *k = arg;
+	struct ordo_cp_key m;
+	struct dp_snapshot s;
+
+	memset(&m, 0, sizeof(m));
+	m.op = ORDO_CP_KEY_USE;
+	m.key_id = k->key_id;
+	ordod_key(&k->kc, &m, k->answer, sizeof(k->answer), &k->status);
+	dp_ring_read(k->kc.ring, &s);
+	k->sending_then = s.seal.tx_key_id;
+	__atomic_store_n(&k->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Ask for key_id on A; drive A's worker alone (its ring lcore and B stand
+ * still) or all three loops, until the answer comes. */
+static void key_ask(struct key_ask *k, uint32_t key_id, unsigned wait_ms,
+		    bool all)
+{
+	pthread_t th;
+
+	memset(k, 0, sizeof(*k));
+	k->kc.ring = ra;
+	k->kc.use_wait_ms = wait_ms;
+	k->key_id = key_id;
+	assert_int_equal(pthread_create(&th, NULL, key_ask_run, k), 0);
+	while (!__atomic_load_n(&k->done, __ATOMIC_ACQUIRE)) {
+		if (all)
+			turn();
+		else
+			dp_io_do_work(&io);
+	}
+	pthread_join(th, NULL);
+}
+
+/* The worker serves the key mailbox, and its answer to a USE only means
+ * it handed the USE to its ring lcore; `ordoctl key use` answers once A
+ * seals with the key. With A's ring lcore standing still the USE cannot
+ * be ordered: a timeout that says so, not a success. Once the loops run
+ * it is ordered and taken; asked again (the other key), the answer comes
+ * when A seals with it, not before. */
+static void key_use_answers_when_in_force(void **state)
+{
+	struct key_ask k;
+	unsigned t;
+
+	(void)state;
+	dp_ring_publish(ra);
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+	key_ask(&k, key1.id, 20, false);
+	assert_int_equal(k.status, -ETIMEDOUT);
+	assert_non_null(strstr(k.answer, "not in force here after 20 ms"));
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+	/* Still asked for: ordered once the ring lcore runs. */
+	for (t = 0; t < MAX_TURNS &&
+		    ra->seal->keys[ra->seal->tx_key].id != key1.id; t++)
+		turn();
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key1.id);
+	key_ask(&k, key2.id, 0, true);
+	assert_int_equal(k.status, 0);
+	assert_non_null(strstr(k.answer, "seals with it now"));
+	assert_int_equal(k.sending_then, key2.id);
+	/* Let B take it too before the next test. */
+	for (t = 0; t < MAX_TURNS &&
+		    rb->seal->keys[rb->seal->tx_key].id != key2.id; t++)
+		turn();
+	assert_int_equal(rb->seal->keys[rb->seal->tx_key].id, key2.id);
 }
 
 static void rx_full_holds(void **state)
@@ -613,6 +702,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(key_change),
 		cmocka_unit_test(rx_full_holds),
 		cmocka_unit_test(key_mark_mid_burst),
+		cmocka_unit_test(key_use_answers_when_in_force),
 		cmocka_unit_test(publish_never_waits),
 		cmocka_unit_test(staged_push_is_work),
 		cmocka_unit_test(rx_down_port),

@@ -13,11 +13,11 @@
 #define NAME ORDO_CR_NAME_LEN
 #define SERVE 256u
 /* Read-ahead: as cworker.h's DP_CW_SUBS, and under SlowConsumer = block
- * 32, tighter than the daemon's DP_CW_AHEAD_BLOCK (256, what the fan-out
- * measurement needed): test_gw_slow's MaxSessionMessages = 50 leaves a
- * receiver that little room for what was read before the block began. */
+ * its DP_CW_AHEAD_BLOCK (256): far more than test_gw_slow's
+ * MaxSessionMessages = 50 leaves a receiver, which the gateway's
+ * admission bound (gw_admit.c) must hold back, as in the daemon. */
 #define AHEAD       2047u
-#define AHEAD_BLOCK 32u
+#define AHEAD_BLOCK 256u
 
 enum { OP_MSG = 1, OP_REC, OP_CLOSE, OP_OPEN, OP_DETACH };
 
@@ -177,6 +177,11 @@ static uint32_t fan_behind(void *ctx)
 	return ((struct gwh_fan *)ctx)->wr.n_behind;
 }
 
+static void fan_room(void *ctx, struct dp_gw_room *r)
+{
+	dp_gw_room_read(&((struct gwh_fan *)ctx)->room_pub, r);
+}
+
 /* ------------------------------------------------------- the worker */
 
 static void rd_remove(struct gwh_fan *f, uint32_t slot)
@@ -299,6 +304,7 @@ static void op_do(struct gwh_fan *f, struct gwh_fan_op *op)
 	case OP_MSG:
 		for (uint32_t i = 0; i < op->n_slots; i++)
 			dp_gw_writer_msg(&f->wr, op->slots[i], &op->m);
+		dp_gw_writer_done(&f->wr, &op->m);
 		free(op->slots);
 		break;
 	case OP_REC:
@@ -343,10 +349,16 @@ unsigned gwh_fan_turn(struct gwh_fan *f)
 {
 	unsigned n = write_all(f);
 
-	if (f->wr.policy == DP_SLOW_BLOCK && (f->wr.n_behind > 0 || f->hold))
-		return n;
-	for (uint32_t i = 0; i < f->n_rd; i++)
-		n += serve(f, f->rd[i]);
+	if (!(f->wr.policy == DP_SLOW_BLOCK && (f->wr.n_behind > 0 || f->hold)))
+		for (uint32_t i = 0; i < f->n_rd; i++)
+			n += serve(f, f->rd[i]);
+	if (f->wr.policy == DP_SLOW_BLOCK) {
+		/* As cworker.c: the room after the turn, with what it wrote. */
+		struct dp_gw_room r;
+
+		dp_gw_writer_room(&f->wr, f->rd, f->n_rd, &r);
+		dp_gw_room_publish(&f->room_pub, &r);
+	}
 	return n;
 }
 
@@ -367,8 +379,10 @@ int gwh_fan_init(struct gwh_fan *f, struct dp_gateway *gw)
 		.close = fan_close,
 		.cut = fan_cut,
 		.behind = fan_behind,
+		.room = fan_room,
 		.ctx = f,
 	};
+	dp_gw_room_publish(&f->room_pub, &(struct dp_gw_room){ 0 });
 	dp_gw_set_fanout(gw, &f->ops);
 	return 0;
 }

@@ -31,6 +31,7 @@ struct gwh_fan {
 	uint32_t rd[DP_GW_MAX_CLIENTS], n_rd;
 	uint64_t ops_done, subs, subs_done;
 	bool hold;
+	struct dp_gw_room_pub room_pub;   /* SlowConsumer = block's measure */
 };
 
 /* Hand gw's deliveries to a fake worker. 0 or -ENOMEM. */

@@ -81,6 +81,12 @@ static void *rx_main(void *arg)
 			__atomic_store_n(&r->end, rc, __ATOMIC_RELEASE);
 			break;
 		}
+		if (ev.kind == ORDO_EV_MEMBERSHIP ||
+		    ev.kind == ORDO_EV_MESSAGE) {
+			if (r->last_seq != 0 && ev.seq != r->last_seq + 1)
+				r->seq_gaps++;
+			r->last_seq = ev.seq;
+		}
 		if (ev.kind == ORDO_EV_MEMBERSHIP) {
 			r->memb++;
 			continue;

@@ -39,6 +39,9 @@ struct gwt_rx {
 	int timeout_ms;
 	/* results, read after gwt_rx_join */
 	uint64_t got, bytes, bad, out_of_order, memb, rejects;
+	/* deliveries (messages and membership) whose delivery sequence
+	 * (ordo_event.seq) is not the one before plus one */
+	uint64_t seq_gaps, last_seq;
 	uint32_t next[GWT_MAX_TAGS];
 	uint64_t digest;       /* every (tag, seq), folded in delivery order */
 	int end;               /* 0, or the error that stopped it */

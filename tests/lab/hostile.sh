@@ -277,6 +277,8 @@ checked=$((during + after))
 if [ "${#fails[@]}" -gt 0 ]; then
 	for ((i = 1; i <= NODES; i++)); do
 		{ "$ORDOCTL" -s "$(sock "$i")" status
+		  "$ORDOCTL" -s "$(sock "$i")" clients
+		  "$ORDOCTL" -s "$(sock "$i")" groups
 		  "$ORDOCTL" -s "$(sock "$i")" counters; } \
 			> "$LAB_DIR/state$i.txt" 2>&1
 	done

@@ -11,7 +11,8 @@
 # of docs/security.md:
 #   1. a new key (ordoctl keygen), `ordoctl key load` on every daemon;
 #   2. `ordoctl key use NEW` on node 1: an ordered message, after which
-#      every daemon seals with the new key;
+#      every daemon seals with the new key (node 1 already when the
+#      command answers);
 #   3. once every daemon says it seals with it, `ordoctl key retire OLD`
 #      on every daemon.
 # Then every ordo-perf must have checked its run clean, every daemon must
@@ -81,6 +82,11 @@ lab_log "key $new loaded on every daemon"
 
 # 2. one daemon makes it the sending key, through the ring
 ctl 1 key use "$new" > /dev/null || fail "key use $new refused"
+# It answers once node 1 seals with it (dataplane/keyctl.c), also with a
+# crypto/io worker (LAB_LCORES with a third lcore), whose mailbox once
+# answered before the ring had ordered the change.
+ctl 1 key list | grep -q "^key $new sending" ||
+	fail "key use $new answered before node 1 sealed with it: $(ctl 1 key list | tr '\n' ';')"
 for ((t = 0; t < 50; t++)); do
 	ok=0
 	for ((i = 1; i <= NODES; i++)); do

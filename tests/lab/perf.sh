@@ -69,7 +69,7 @@ SLOW_CONSUMER=${SLOW_CONSUMER:-block}
 # bytes bound it too). The daemon's default, 1000, is a third of a
 # millisecond at 64 B and 3 M msgs/s: on two shared vCPUs a receiver the
 # scheduler leaves out for longer is cut off while it still reads, and
-# SlowConsumer = block holds back only what is not yet ordered. A
+# SlowConsumer = block holds back only its own daemon's senders. A
 # throughput run measures the ring, not that bound.
 MAX_SESSION=${MAX_SESSION:-100000}
 PORT=${PORT:-afpacket}
@@ -318,12 +318,16 @@ if [ -n "$wk" ]; then
 fi
 # A client worker (ORDOD_ARGS=--workers 2, dataplane/cworker.h): node 1's
 # over the whole run, per message handed over to it (written to every
-# receiving client), and its hand-off's references, copies and waits.
+# receiving client), by stage per item (submit: a record read from a
+# client's submit ring; deliver: one written into a client's delivery
+# ring) and per message, and its hand-off's references, copies and waits.
 cw=$("$ORDOCTL" -s "$(sock 1)" counters 2>/dev/null | awk '$1 ~ /^client_worker_/ { printf " %s=%s", substr($1, 15), $2 }')
 if [ -n "$cw" ]; then
 	line="perf-lab-cworker: node=1"
 	for k in lcore msgs records busy_cycles_per_msg long_turns held_refs \
-		copied_msgs full_waits subs sub_full_turns; do
+		copied_msgs full_waits subs sub_full_turns \
+		stage_submit_cycles_per_item stage_deliver_cycles_per_item \
+		stage_deliver_cycles_per_msg stall_max_cycles; do
 		line+=" $k=$(field "$cw" "$k")"
 	done
 	echo "$line"

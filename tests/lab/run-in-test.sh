@@ -11,6 +11,8 @@
 #   kill          a node SIGKILLed mid-traffic; survivors re-form, same order
 #   clients       make client-check: libordo and sp.h clients on 3 nodes
 #   keys          make lab-key-rotation: the key changes under traffic
+#   keys-worker   the same with a crypto/io worker lcore on every node
+#                 (`ordoctl key use` answers once the key is in force)
 #   workers       3 nodes with clients, with 0, 1 and 2 worker lcores
 #                 (tests/lab/workers.sh): same order on every node
 #   clients-cworker  client-check with a client worker lcore on every node
@@ -20,6 +22,9 @@
 #   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
 #   flush         the flush library: joins, members killed mid-flush, a leave
 #   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
+#   lcores        make lab-lcores: every lcore's cost counters (ring,
+#                 crypto/io worker, client worker) in ordoctl counters,
+#                 telemetry, Prometheus (promtool) and ordo-perf's lines
 #   faults        make lab-faults, short: each fault once on 3 nodes, EVS
 #                 safety and availability judged (no healthy split, no
 #                 ring of one, <= 4 ring changes for a flap, heal <= 500 ms)
@@ -60,11 +65,14 @@ check memif    NODES=3 PORT=memif    MSGS=20000 SIZE=1024 bash $LAB/lab-check.sh
 check kill     NODES=3 PORT=afpacket MSGS=50000 SIZE=1024 bash $LAB/lab-kill.sh
 check clients  BUILD_DIR="$PWD/$B" bash $LAB/client-check.sh
 check keys     BUILD_DIR="$PWD/$B" SECS=5 bash $LAB/key-rotation.sh
+check keys-worker BUILD_DIR="$PWD/$B" SECS=5 LAB_LCORES="0@(0,1),1@(0,1),2@(0,1)" \
+	bash $LAB/key-rotation.sh
 check workers  BUILD_DIR="$PWD/$B" SECS=2 SIZES=1024 bash $LAB/workers.sh
 check clients-cworker BUILD_DIR="$PWD/$B" ORDOD_ARGS="--workers 2" \
 	LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" bash $LAB/client-check.sh
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
+check lcores   BUILD_DIR="$PWD/$B" bash $LAB/lcores-check.sh
 check flush    BUILD_DIR="$PWD/$B" ROUNDS=1 bash $LAB/flush.sh
 check faults   BUILD_DIR="$PWD/$B" SIZES=3 RUNS=1 bash $LAB/lab-faults.sh
 check hostile-sealed BUILD_DIR="$PWD/$B" CRYPTO=on SECS=5 RATE=2000 bash $LAB/hostile.sh

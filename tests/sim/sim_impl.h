@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
- * What sim.c (the loop, the engine's glue, the processes) and sim_faults.c
- * (the fault schedule applied to a run) call on each other. Nothing else
- * includes this.
+ * What sim.c (the loop, the processes), sim_ops.c (the engine's ops) and
+ * sim_faults.c (the fault schedule applied to a run) call on each other.
+ * Nothing else includes this.
  */
 #ifndef SIM_IMPL_H
 #define SIM_IMPL_H
@@ -28,6 +28,14 @@ void sim_proc_crash(struct sim *s, uint32_t i);
 void sim_node_rx(struct sim *s, struct sim_node *n, struct pktbuf *b);
 /* Release node index i's receive queue. */
 void sim_rxq_drop(struct sim *s, uint32_t i);
+
+/* sim_ops.c: the engine's ops (frames: --frames, the frame ops too). */
+const struct ordo_engine_ops *sim_engine_ops(bool frames);
+/* Destroy node n's engine; with frames, every frame it held must have
+ * come back. */
+void sim_engine_gone(struct sim *s, struct sim_node *n);
+/* The frame contract's first violation of this run, if any. */
+void sim_frames_report(struct sim *s);
 
 /* sim_faults.c */
 void sim_schedule_faults(struct sim *s);
