@@ -426,12 +426,11 @@ static bool stale_join(const struct ordo_engine *e, const struct pkt_view *v,
 	}
 	/* COMMIT or RECOVERY: a member outside the ring being formed, even
 	 * one that cannot know our ring (taken at once above only while we
-	 * are operational: a slow member heard now and then, whose late joins
-	 * killed every commit of the others, kept healthy members apart,
-	 * issue 12). Let
-	 * the ring form; the outsider merges later through beacons and
-	 * joins. Otherwise a member flapping outside can abort every commit
-	 * for good. */
+	 * are operational). Let the ring form; the outsider merges later
+	 * through beacons and joins. Otherwise a member flapping outside can
+	 * abort every commit for good, and a slow one heard now and then did
+	 * (issue 12: its late joins killed every commit of the others, and
+	 * healthy members ended apart). */
 	if (e->state != ORDO_STATE_OPERATIONAL &&
 	    !(e->m.agreed & bit(eng_cfg_index(e, v->sender))))
 		return true;
