@@ -155,6 +155,7 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	kv(&o, "delivered_bytes", s.eng.delivered_bytes);
 	kv(&o, "ring_changes", s.eng.ring_changes);
 	kv(&o, "token_losses", s.eng.token_losses);
+	kv(&o, "recovery_stalls", s.eng.recovery_stalls);
 	kv(&o, "flap_holds", s.eng.flap_holds);
 	kv(&o, "self_holds", s.eng.self_holds);
 	section(&o, "engine", false);

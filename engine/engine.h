@@ -304,6 +304,8 @@ struct ordo_engine_stats {
 	uint64_t reassembly_drops;  /* fragmented messages that were invalid */
 	uint64_t ring_changes;      /* regular configurations installed */
 	uint64_t token_losses;      /* token loss timeouts */
+	uint64_t recovery_stalls;   /* recoveries given up: they could never
+				     * finish (a forged DONE slot, token.c) */
 	uint64_t joins_sent, commits;
 	uint64_t excluded;          /* members held down (cannot receive) */
 	uint64_t flap_holds;        /* members we began to hold out for

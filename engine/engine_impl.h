@@ -371,6 +371,8 @@ struct memb {
 	/* Fail to receive: the token's aru stuck at one member. */
 	uint64_t stuck_aru;
 	uint32_t stuck_id, stuck_rounds;
+	uint32_t recovery_idle; /* rotations of a recovery with nothing left
+				 * to order or deliver (token.c) */
 };
 
 /* ---- the instance --------------------------------------------------------*/

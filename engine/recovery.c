@@ -66,6 +66,7 @@ static void reset_ring_state(struct ordo_engine *e)
 	e->self_token_at = NEVER;
 	e->hold_until = NEVER;
 	e->m.stuck_rounds = 0;
+	e->m.recovery_idle = 0;
 }
 
 void eng_recovery_start(struct ordo_engine *e, uint32_t rep, uint32_t seq,

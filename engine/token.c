@@ -68,6 +68,31 @@ static bool member_cannot_receive(struct ordo_engine *e,
 	       t->aru_id != e->cfg.my_id;
 }
 
+/* A recovery that can never finish: for fail_recv_rounds rotations
+ * everything the ring assigned is held by every member and delivered here,
+ * no member has anything left to send, nothing is asked again, and still a
+ * member's DONE marker has not been delivered. Only a packet taken in the
+ * slot of that DONE explains it (crypto off: a forgery of the same ring,
+ * sender and sequence, tests/unit/test_recovery.c); no token loss would
+ * ever end the wait, as the token keeps going round. Gathering again is
+ * what a token loss in recovery does: the old ring stays pending and its
+ * recovery starts over in the next ring. Totem bounds no recovery; it
+ * expects no forgeries. */
+static bool recovery_cannot_finish(struct ordo_engine *e,
+				   const struct ordo_wire_token *t)
+{
+	struct memb *m = &e->m;
+
+	if (e->state != ORDO_STATE_RECOVERY || t->aru != t->seq ||
+	    t->backlog != 0 || t->rtr_count != 0 || e->my_aru != t->seq ||
+	    e->delivered != e->my_aru ||
+	    eng_submit_backlog_packets(e) != 0) {
+		m->recovery_idle = 0;
+		return false;
+	}
+	return ++m->recovery_idle >= e->cfg.fail_recv_rounds;
+}
+
 /* Step 2: retransmit what others asked for and we hold; keep the rest. */
 static uint32_t answer_rtr(struct ordo_engine *e, const struct pkt_view *v,
 			   uint64_t *keep, uint16_t *nkeep)
@@ -195,6 +220,12 @@ int eng_token_rx(struct ordo_engine *e, const struct pkt_view *v)
 			eng_enter_gather(e, 0, "member cannot receive");
 			return 0;
 		}
+	}
+
+	if (recovery_cannot_finish(e, &t)) {
+		e->stats.recovery_stalls++;
+		eng_enter_gather(e, 0, "recovery cannot finish");
+		return 0;
 	}
 
 	others = others_sent(e, &t);
