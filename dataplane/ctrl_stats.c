@@ -34,6 +34,7 @@ static const struct src_field snap_fields[] = {
 	SNAP(TOKEN_ROTATIONS, eng.rotations),
 	SNAP(TOKEN_RETRANS, eng.token_retrans),
 	SNAP(TOKEN_LOSSES, eng.token_losses),
+	SNAP(RECOVERY_STALLS, eng.recovery_stalls),
 	SNAP(DATA_SENT, eng.tx_data),
 	SNAP(DATA_RECEIVED, eng.rx_data),
 	SNAP(DATA_RETRANS, eng.tx_retrans),

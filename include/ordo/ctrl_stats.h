@@ -94,6 +94,8 @@ static_assert(sizeof(struct ordo_cp_stat) == 40, "stat record");
 	  "Tokens this daemon sent.")                                         \
 	X(20, TOKENS_RECEIVED, COUNTER, "tokens_received_total", 0, 0,         \
 	  "Tokens the engine accepted from the network.")                     \
+	X(21, RECOVERY_STALLS, COUNTER, "recovery_stalls_total", 0, 0,         \
+	  "Recoveries given up as they could never finish.")                  \
 	/* ports, from the dataplane */                                       \
 	X(30, PORT_UP, GAUGE, "port_up", "port", 0,                            \
 	  "1 if the port's link is up.")                                      \
