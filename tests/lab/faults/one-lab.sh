@@ -53,6 +53,17 @@ fault_settle "$SETTLE_MS" 60 || {
 	echo "one-lab: no full ring of $NODES within 60 s: $(fault_rings)"
 	exit 1
 }
+# A ring in ordod's log is not yet a daemon that takes clients: its
+# ordo-ctrld refuses them ("dataplane not running") until its link to
+# ordod is up, which a loaded machine can delay past the ring.
+for ((i = 1; i <= NODES; i++)); do
+	for ((t = 0; t < 300; t++)); do
+		grep -q 'link up' "$LAB_DIR/ctrld$i.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q 'link up' "$LAB_DIR/ctrld$i.log" 2>/dev/null ||
+		{ echo "one-lab: ordo-ctrld $i never linked to its ordod"; exit 1; }
+done
 for ((i = 1; i <= NODES; i++)); do fault_client_start "$i" "f$i"; done
 # Every client sees all NODES clients in F before the first fault.
 for ((t = 0; t < 200; t++)); do
