@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The client worker (cworker.h): the gateway's hand-off on the ring lcore
- * (struct dp_gw_fanout) and the worker's loop. Hot path rules as ring.c:
+ * (struct dp_gw_fanout) and the worker's loop; the submissions it reads
+ * are cworker_submit.c's. Hot path rules as ring.c:
  * no lock, no log, no syscall but a client's doorbell; every fallback
  * counted.
  */
@@ -19,11 +20,10 @@
 #include <rte_pause.h>
 
 #include "dataplane/cworker.h"
+#include "dataplane/cworker_impl.h"
 #include "dataplane/stages_tsc.h"
 
 enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5 };
-
-#define NAME ORDO_CR_NAME_LEN
 
 /* One hand-off. Behind the header, in var (or big when it does not fit):
  * the client slots (MSG), the names, then the payload when it is a copy. */
@@ -45,19 +45,6 @@ struct cw_item {
 #define VAR_ROOM (DP_CW_ITEM_SIZE - offsetof(struct cw_item, var))
 _Static_assert(DP_CW_ITEM_SIZE > sizeof(struct cw_item) + 4 * NAME,
 	       "an item holds a few names at least");
-
-/* A submission, worker -> ring lcore: the gateway's view, then (unless
- * gathered: in the client's reassembly buffer) the names and payload. */
-struct cw_sub {
-	struct dp_gw_sub s;
-	uint8_t *heap;             /* the names past the item's room, or NULL */
-	bool     gathered;         /* in the client's msg: clear w_busy */
-	bool     in_place;         /* payload in the submit ring, up to end */
-	uint64_t end;              /* the reader's position after it */
-	uint8_t var[] __attribute__((aligned(8)));
-};
-
-#define SUB_ROOM (DP_CW_SUB_SIZE - offsetof(struct cw_sub, var))
 
 /* A cut-off client, worker -> ring lcore. */
 struct cw_cut {
@@ -86,8 +73,8 @@ static struct cw_item *item_get(struct dp_cw *cw)
 /* A heap block for what does not fit an item (rare: many names or
  * receivers, a copied message past the item's room). Memory running out
  * is waited for like items, counted: never a delivery lost. */
-static uint8_t *heap(struct dp_cw *cw, size_t need, uint64_t *waits,
-		     bool ring_side)
+uint8_t *cw_heap(struct dp_cw *cw, size_t need, uint64_t *waits,
+	       bool ring_side)
 {
 	uint8_t *p = malloc(need);
 
@@ -109,7 +96,7 @@ static uint8_t *item_room(struct dp_cw *cw, struct cw_item *it, size_t need)
 	it->big = NULL;
 	if (likely(need <= VAR_ROOM))
 		return it->var;
-	it->big = heap(cw, need, &cw->full_waits, true);
+	it->big = cw_heap(cw, need, &cw->full_waits, true);
 	return it->big;
 }
 
@@ -228,42 +215,6 @@ static void fan_detach(void *ctx, uint32_t slot)
 	fan_slot(ctx, CW_DETACH, slot);
 }
 
-static int fan_take(void *ctx, struct dp_gw_sub *s)
-{
-	struct dp_cw *cw = ctx;
-	struct cw_sub *it;
-
-	if (rte_ring_sc_dequeue(cw->in, (void **)&it) != 0)
-		return 0;
-	*s = it->s;
-	s->item = it;
-	return 1;
-}
-
-static void fan_done(void *ctx, struct dp_gw_sub *s)
-{
-	struct dp_cw *cw = ctx;
-	struct cw_sub *it = s->item;
-
-	struct dp_client *c = &cw->wr.slots[it->s.slot];
-
-	/* The worker may gather the client's next message (the same client:
-	 * a slot given to another since starts with w_busy clear). */
-	if (it->gathered && c->client_id == it->s.client_id)
-		__atomic_store_n(&c->w_busy, 0, __ATOMIC_RELEASE);
-	/* Read in place and now copied by the engine (or rejected): its
-	 * space may go back to the client (give_back). */
-	if (it->in_place && c->client_id == it->s.client_id)
-		__atomic_store_n(&c->w_released, it->end, __ATOMIC_RELEASE);
-	/* Counted for the read-ahead bound only where there is one: the
-	 * line moves between the lcores at every store. */
-	if (cw->count_done) /* our copy: cw->ahead's line is the worker's */
-		__atomic_store_n(&cw->subs_done, cw->subs_done + 1,
-				 __ATOMIC_RELEASE);
-	free(it->heap);
-	rte_mempool_put(cw->subs, it);
-}
-
 static void fan_hold(void *ctx, bool on)
 {
 	struct dp_cw *cw = ctx;
@@ -301,199 +252,6 @@ static void fan_room(void *ctx, struct dp_gw_room *r)
 
 /* ---------------------------------------------------- worker side */
 
-static void rd_remove(struct dp_cw *cw, uint32_t slot)
-{
-	for (uint32_t i = 0; i < cw->n_rd; i++)
-		if (cw->rd[i] == slot) {
-			cw->rd[i] = cw->rd[--cw->n_rd];
-			return;
-		}
-}
-
-static void rd_add(struct dp_cw *cw, uint32_t slot)
-{
-	struct dp_client *c = &cw->wr.slots[slot];
-
-	rd_remove(cw, slot);
-	cw->rd[cw->n_rd++] = slot;
-	c->w_inplace_end = ordo_cr_reader_pos(&c->rd);
-	__atomic_store_n(&c->w_released, c->w_inplace_end, __ATOMIC_RELAXED);
-}
-
-/* The submit ring's space back to the client: up to the last submission
- * read in place that the gateway is done with, or everything read once it
- * is done with all of them (the rest read was copied: fragments into the
- * reassembly buffer). */
-static void give_back(struct dp_client *c)
-{
-	uint64_t done = __atomic_load_n(&c->w_released, __ATOMIC_ACQUIRE);
-
-	ordo_cr_reader_release_to(&c->rd, done >= c->w_inplace_end ?
-						  ordo_cr_reader_pos(&c->rd) :
-						  done);
-}
-
-/* One item to the gateway (the ring holds the whole pool). */
-static void sub_hand(struct dp_cw *cw, struct cw_sub *it)
-{
-	cw->handed++;
-	rte_ring_sp_enqueue(cw->in, it);
-}
-
-static struct cw_sub *sub_item(struct dp_cw *cw, uint32_t what,
-			       const struct dp_client *c, uint32_t slot)
-{
-	struct cw_sub *it;
-
-	if (rte_mempool_get(cw->subs, (void **)&it) != 0)
-		return NULL;
-	memset(&it->s, 0, sizeof(it->s));
-	it->s.what = what;
-	it->s.slot = slot;
-	it->s.client_id = c->client_id;
-	it->heap = NULL;
-	it->gathered = false;
-	it->in_place = false;
-	return it;
-}
-
-/* A request read in place: its names (validated) copied into the item,
- * its payload left in the submit ring for the engine's one copy into the
- * frame; the space stays the daemon's until the gateway is done with it
- * (fan_done, give_back). The payload's bytes are the client's to scribble
- * on meanwhile, as without a worker: only its own message can change. */
-static void sub_in_place(struct dp_cw *cw, struct dp_client *c,
-			 struct cw_sub *it, const struct ordo_cr_msg *m)
-{
-	size_t names = (size_t)m->hdr.n_names * NAME;
-	uint8_t *v = it->var;
-
-	if (names > SUB_ROOM) {
-		/* The record is read: memory is waited for (counted). */
-		it->heap = heap(cw, names, &cw->w.sub_full_turns, false);
-		v = it->heap;
-		cw->w.sub_heap++;
-	}
-	memcpy(v, m->names, names);
-	it->s.m = *m;
-	it->s.m.names = (const char (*)[NAME])v;
-	it->s.data = m->payload;
-	it->s.len = m->payload_len;
-	it->in_place = true;
-	it->end = ordo_cr_reader_pos(&c->rd);
-	c->w_inplace_end = it->end;
-}
-
-/* Read client slot's submit ring. Returns the records read; *dry when no
- * item was free (nothing more is read this turn). */
-static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
-{
-	struct dp_client *c = &cw->wr.slots[slot];
-	unsigned n = 0;
-
-	if (__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE)) {
-		give_back(c);
-		return 0;
-	}
-	while (n < DP_CW_SERVE) {
-		struct cw_sub *it;
-
-		if (cw->ahead < DP_CW_SUBS &&
-		    cw->handed - __atomic_load_n(&cw->subs_done,
-						 __ATOMIC_ACQUIRE) >= cw->ahead) {
-			*dry = true;
-			break;
-		}
-		it = sub_item(cw, DP_GW_SUB_MSG, c, slot);
-		struct ordo_cr_msg m;
-		const uint8_t *data;
-		uint32_t len;
-		int rc;
-
-		if (it == NULL) {
-			*dry = true;
-			break;
-		}
-		rc = ordo_cr_read_in_place(&c->rd, &m, c->rbuf,
-					   c->map.max_rec);
-		if (rc <= 0) {
-			if (rc < 0) { /* behind its requests, then no more */
-				it->s.what = DP_GW_SUB_CORRUPT;
-				it->s.detail = (uint32_t)-rc;
-				sub_hand(cw, it);
-				rd_remove(cw, slot);
-			} else {
-				rte_mempool_put(cw->subs, it);
-			}
-			break;
-		}
-		n++;
-		if (m.hdr.kind == ORDO_CR_MSG &&
-		    (m.hdr.flags & (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) !=
-			    (ORDO_CR_F_FIRST | ORDO_CR_F_LAST)) {
-			if (!dp_gw_gather(c, &m, &data, &len)) {
-				rte_mempool_put(cw->subs, it);
-				continue;
-			}
-			/* Whole, in its reassembly buffer: handed from there;
-			 * nothing more is read until the gateway is done. */
-			it->s.m = m;
-			it->s.data = data;
-			it->s.len = len;
-			it->gathered = true;
-			__atomic_store_n(&c->w_busy, 1, __ATOMIC_RELAXED);
-			sub_hand(cw, it);
-			cw->w.subs++;
-			break;
-		}
-		sub_in_place(cw, c, it, &m);
-		sub_hand(cw, it);
-		cw->w.subs++;
-	}
-	give_back(c);
-	/* Asked to leave and read to the end: DRAINED, behind the rest. */
-	if (c->w_detach && !__atomic_load_n(&c->w_busy, __ATOMIC_ACQUIRE) &&
-	    ordo_cr_cons_avail(&c->rd.cons) == 0) {
-		struct cw_sub *it = sub_item(cw, DP_GW_SUB_DRAINED, c, slot);
-
-		if (it != NULL) {
-			it->s.partial = c->in_msg;
-			c->in_msg = false;
-			sub_hand(cw, it);
-			rd_remove(cw, slot);
-		}
-	}
-	return n;
-}
-
-static unsigned serve_all(struct dp_cw *cw)
-{
-	uint32_t n = cw->n_rd, start;
-	unsigned work = 0;
-	bool dry = false;
-
-	if (n == 0)
-		return 0;
-	if (cw->wr.policy == DP_SLOW_BLOCK &&
-	    (cw->wr.n_behind > 0 || __atomic_load_n(&cw->hold,
-						     __ATOMIC_RELAXED))) {
-		/* Not read further, but what the gateway is done with goes
-		 * back to the clients. */
-		for (uint32_t k = 0; k < n; k++)
-			give_back(&cw->wr.slots[cw->rd[k]]);
-		cw->w.blocked_turns++;
-		return 0;
-	}
-
-	/* Round robin from a moving start, as the gateway does. */
-	start = cw->rr++ % n;
-	for (uint32_t k = 0; k < n && k < cw->n_rd && !dry; k++)
-		work += serve(cw, cw->rd[(start + k) % cw->n_rd], &dry);
-	if (dry)
-		cw->w.sub_full_turns++;
-	return work;
-}
-
 static void cut_off(struct dp_gateway *w, uint32_t slot, uint32_t reason,
 		    uint32_t detail)
 {
@@ -501,7 +259,7 @@ static void cut_off(struct dp_gateway *w, uint32_t slot, uint32_t reason,
 	struct cw_cut c = { .slot = slot, .reason = reason, .detail = detail };
 
 	cw->w.cuts++;
-	rd_remove(cw, slot);
+	cw_rd_remove(cw, slot);
 	/* One per client until the gateway closes it: the ring (twice the
 	 * clients) has room. */
 	(void)rte_ring_sp_enqueue_elem(cw->cut, &c, sizeof(c));
@@ -551,10 +309,10 @@ static void item_do(struct dp_cw *cw, struct cw_item *it)
 		break;
 	case CW_CLOSE:
 		dp_gw_writer_close(&cw->wr, it->slot, it->reason, it->detail);
-		rd_remove(cw, it->slot);
+		cw_rd_remove(cw, it->slot);
 		break;
 	case CW_OPEN:
-		rd_add(cw, it->slot);
+		cw_rd_add(cw, it->slot);
 		break;
 	case CW_DETACH:
 		cw->wr.slots[it->slot].w_detach = true;
@@ -637,7 +395,7 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 	}
 	if (likely(!cw->draining)) {
 		st = dp_stage_in(&cw->stg, DP_STAGE_SUBMIT);
-		subs = serve_all(cw);
+		subs = cw_serve_all(cw);
 		dp_stage_count(&cw->stg, DP_STAGE_SUBMIT, subs);
 		dp_stage_out(&cw->stg, st);
 		work += subs;
@@ -740,8 +498,8 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 	cw->fan = (struct dp_gw_fanout){
 		.open = fan_open,
 		.detach = fan_detach,
-		.take = fan_take,
-		.done = fan_done,
+		.take = cw_fan_take,
+		.done = cw_fan_done,
 		.hold = fan_hold,
 		.msg = fan_msg,
 		.record = fan_record,
@@ -785,7 +543,7 @@ void dp_cw_destroy(struct dp_cw *cw)
 	while (rte_ring_dequeue(cw->in, &it) == 0) {
 		struct dp_gw_sub s = { .item = it };
 
-		fan_done(cw, &s);
+		cw_fan_done(cw, &s);
 	}
 	dp_gw_writer_fini(&cw->wr);
 	rte_ring_free(cw->out);

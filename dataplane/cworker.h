@@ -35,7 +35,7 @@
  *        leaves its payload in the ring; the gateway gives it to the group
  *        layer and the engine, which copies it into its frame, and the
  *        ring space goes back once the gateway is done with it
- *        (w_released; cworker.c, give_back). A message a
+ *        (w_released; cworker_submit.c, give_back). A message a
  *        client sent in fragments is gathered in its reassembly buffer and
  *        handed from there (no further copy; the client is not read again
  *        until the gateway is done with it). A client asked to leave comes

@@ -122,7 +122,7 @@ struct dp_client {
 	 * left in the submit ring, copied once, by the engine): the reader's
 	 * position after the last one (the worker's), and after the last one
 	 * the gateway is done with (the ring lcore stores it, release). The
-	 * ring's space goes back up to the second only (cworker.c). */
+	 * ring's space goes back up to the second only (cworker_submit.c). */
 	uint64_t w_inplace_end;
 	uint64_t w_released;
 
