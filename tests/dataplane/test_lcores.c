@@ -48,6 +48,7 @@
 #include "dataplane/ring.h"
 #include "dataplane/telemetry.h"
 #include "dataplane/worker.h"
+#include "tests/dataplane/null_ring.h"
 
 #define TURNS     20000u
 #define IO_LCORE  7u  /* the workers' lcore ids as their records say */
@@ -354,34 +355,17 @@ static void telemetry(void **state)
 
 int main(int argc, char **argv)
 {
-	char prefix[64], err[256];
-	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "256", "-l", "0",
-			prefix, "--vdev", "net_null0", "--log-level=lib.eal:error",
-			NULL };
+	char err[256];
 	struct dp_ring_conf rc;
 	struct dp_gw_params gp;
 	int status;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-lcores-%d",
-		 (int)getpid());
-	if (rte_eal_init(11, eal) < 0) {
+	if (null_ring_eal(argv[0], "lcores") < 0) {
 		fprintf(stderr, "test_lcores: EAL failed\n");
 		return 1;
 	}
-	memset(&rc, 0, sizeof(rc));
-	ordo_engine_config_defaults(&rc.engine);
-	rc.engine.my_id = 1;
-	rc.engine.incarnation = 1;
-	rc.engine.n_members = 1;
-	rc.engine.members[0] = 1;
-	rc.engine.config_hash = 0x5748;
-	rc.n_ports = 1;
-	rc.port_ids[0] = 0;
-	rc.n_mbufs = 8191;
-	rc.idle = &dp_idle_spin;
-	rc.socket = (int)rte_socket_id();
-	rc.stage_sample = 1;
+	null_ring_conf(&rc, 0x5748, 8191);
 	rc.io_worker = true;
 	ring = dp_ring_create(&rc, &idle_ops, NULL, err, sizeof(err));
 	if (ring == NULL ||
@@ -390,11 +374,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test_lcores: %s\n", err);
 		return 1;
 	}
-	memset(&gp, 0, sizeof(gp));
-	gp.my_id = 1;
-	gp.n_nodes = 1;
-	gp.nodes[0].id = 1;
-	snprintf(gp.nodes[0].name, sizeof(gp.nodes[0].name), "n1");
+	null_ring_gw_params(&gp);
 	if (dp_gw_init(&gw, &gp) < 0 ||
 	    dp_cw_create(&cw, &gw, CW_LCORE, (int)rte_socket_id(), NULL, 0,
 			 err, sizeof(err)) < 0) {

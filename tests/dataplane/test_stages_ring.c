@@ -32,6 +32,7 @@
 #include "dataplane/ctrl_stats.h"
 #include "dataplane/gateway/gateway.h"
 #include "dataplane/ring.h"
+#include "tests/dataplane/null_ring.h"
 
 #define MSGS      2000u
 #define BURST     32u
@@ -230,34 +231,17 @@ static void catalogue_records(void **state)
 
 int main(int argc, char **argv)
 {
-	char prefix[64], err[256];
-	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "256", "-l", "0",
-			prefix, "--vdev", "net_null0", "--log-level=lib.eal:error",
-			NULL };
+	char err[256];
 	struct dp_ring_conf rc;
 	struct dp_gw_params gp;
 	int status;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-stages-%d",
-		 (int)getpid());
-	if (rte_eal_init(11, eal) < 0) {
+	if (null_ring_eal(argv[0], "stages") < 0) {
 		fprintf(stderr, "test_stages_ring: EAL failed\n");
 		return 1;
 	}
-	memset(&rc, 0, sizeof(rc));
-	ordo_engine_config_defaults(&rc.engine);
-	rc.engine.my_id = 1;
-	rc.engine.incarnation = 1;
-	rc.engine.n_members = 1;
-	rc.engine.members[0] = 1;
-	rc.engine.config_hash = 0x5747;
-	rc.n_ports = 1;
-	rc.port_ids[0] = 0;
-	rc.n_mbufs = 4095;
-	rc.idle = &dp_idle_spin;
-	rc.socket = (int)rte_socket_id();
-	rc.stage_sample = 1;
+	null_ring_conf(&rc, 0x5747, 4095);
 	ring = dp_ring_create(&rc, &fake_ops, &fl, err, sizeof(err));
 	if (ring == NULL) {
 		fprintf(stderr, "test_stages_ring: %s\n", err);
@@ -272,11 +256,7 @@ int main(int argc, char **argv)
 	 * counter): tests/dataplane/test_stages_fold.c checks the bias. */
 	dp_stages_set_bias(&ring->stg, 0);
 	/* ordod_counters reads the gateway's counters too: an idle one. */
-	memset(&gp, 0, sizeof(gp));
-	gp.my_id = 1;
-	gp.n_nodes = 1;
-	gp.nodes[0].id = 1;
-	snprintf(gp.nodes[0].name, sizeof(gp.nodes[0].name), "n1");
+	null_ring_gw_params(&gp);
 	if (dp_gw_init(&gw, &gp) < 0) {
 		fprintf(stderr, "test_stages_ring: gateway init failed\n");
 		return 1;
