@@ -72,6 +72,14 @@ static inline struct dp_peer *dp_peers_find(struct dp_peers *t, uint32_t id)
 	return NULL;
 }
 
+/* Is the station we know for p the one a frame came from? */
+static inline bool dp_peer_is_at(const struct dp_peer *p, uint16_t port,
+				 const uint8_t *mac, uint32_t ip_be)
+{
+	return p->port == port && p->ip_be == ip_be &&
+	       memcmp(p->mac, mac, DP_ETH_ALEN) == 0;
+}
+
 /* A token from member id arrived on port from mac (and ip_be). */
 static inline void dp_peers_learn(struct dp_peers *t, uint32_t id,
 				  uint16_t port, const uint8_t *mac,
@@ -81,8 +89,7 @@ static inline void dp_peers_learn(struct dp_peers *t, uint32_t id,
 
 	if (p == NULL)
 		return;
-	if (p->known && p->port == port && p->ip_be == ip_be &&
-	    memcmp(p->mac, mac, DP_ETH_ALEN) == 0)
+	if (p->known && dp_peer_is_at(p, port, mac, ip_be))
 		return;
 	if (p->known)
 		t->moved++;
@@ -110,9 +117,7 @@ static inline void dp_peers_learn_once(struct dp_peers *t, uint32_t id,
 		dp_peers_learn(t, id, port, mac, ip_be);
 		return;
 	}
-	if (!p->contested &&
-	    (p->port != port || p->ip_be != ip_be ||
-	     memcmp(p->mac, mac, DP_ETH_ALEN) != 0)) {
+	if (!p->contested && !dp_peer_is_at(p, port, mac, ip_be)) {
 		p->contested = true;
 		t->contested++;
 	}
