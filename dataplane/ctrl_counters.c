@@ -155,6 +155,50 @@ static void cworker(struct out *o, const struct dp_cw_report *c)
 	section(o, "client_worker", false);
 }
 
+/* The client workers after the first (dataplane/cworkers.h): the same
+ * keys, prefixed client_worker<K>_ (K = 2, 3, ...), in a section of
+ * their own so the first's keys stay as they were. */
+static void cworkers(struct out *o, const struct ordod_counters_src *src)
+{
+	section(o, "client_workers", true);
+	for (unsigned k = 1; k < src->n_cw && k < 4; k++) {
+		struct dp_cw_report c;
+		const struct dp_stage_stats *st = &c.stages;
+		char key[64];
+
+		src->cw_read(src->cws[k], &c);
+#define CW_KV(name, v)                                                   \
+	do {                                                             \
+		snprintf(key, sizeof(key), "client_worker%u_%s", k + 1, name); \
+		kv(o, key, (v));                                         \
+	} while (0)
+		CW_KV("lcore", c.lcore);
+		CW_KV("items", c.items);
+		CW_KV("msgs", c.msgs);
+		CW_KV("records", c.records);
+		CW_KV("held_refs", c.held_refs);
+		CW_KV("copied_msgs", c.copied_msgs);
+		CW_KV("copied_bytes", c.copied_bytes);
+		CW_KV("full_waits", c.full_waits);
+		CW_KV("cuts", c.cuts);
+		CW_KV("subs", c.subs);
+		CW_KV("sub_full_turns", c.sub_full_turns);
+		CW_KV("blocked_turns", c.blocked_turns);
+		CW_KV("busy_msgs", st->busy_msgs);
+		CW_KV("busy_cycles_per_msg",
+		      st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
+		CW_KV("deliver_cycles_per_msg",
+		      st->timed_msgs ? st->cycles[DP_STAGE_DELIVER] /
+					       st->timed_msgs : 0);
+		CW_KV("submit_cycles_per_msg",
+		      st->timed_msgs ? st->cycles[DP_STAGE_SUBMIT] /
+					       st->timed_msgs : 0);
+		CW_KV("stall_max_cycles", st->stall_max);
+#undef CW_KV
+	}
+	section(o, "client_workers", false);
+}
+
 size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 {
 	const struct ordod_counters_src *src = arg;
@@ -256,6 +300,8 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 		src->cw_read(src->cw, &c);
 		cworker(&o, &c);
 	}
+	if (src->cw_read != NULL && src->n_cw > 1)
+		cworkers(&o, src);
 	section(&o, "clients", true);
 	kv(&o, "attached", g->attached);
 	kv(&o, "detached", g->detached);

@@ -22,6 +22,10 @@ struct ordod_counters_src {
 	 * reader, so this file links without it. */
 	void (*cw_read)(const void *cw, struct dp_cw_report *out);
 	const void *cw;
+	/* All of them (cw is the first): the others in section
+	 * client_workers, keys client_worker<K>_* (K from 2). */
+	unsigned n_cw;
+	const void *cws[4];
 };
 
 /* snprintf-like: the length it needed. arg: struct ordod_counters_src. */

@@ -23,7 +23,10 @@
 #include "dataplane/cworker_impl.h"
 #include "dataplane/stages_tsc.h"
 
-enum { CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5 };
+enum {
+	CW_MSG = 1, CW_REC = 2, CW_CLOSE = 3, CW_OPEN = 4, CW_DETACH = 5,
+	CW_TICK = 6,
+};
 
 /* One hand-off. Behind the header, in var (or big when it does not fit):
  * the client slots (MSG), the names, then the payload when it is a copy. */
@@ -205,6 +208,18 @@ static void fan_slot(struct dp_cw *cw, uint8_t kind, uint32_t slot)
 	item_put(cw, it);
 }
 
+void cw_fan_tick(struct dp_cw *cw, const struct ordo_groups_msg *m)
+{
+	struct cw_item *it = item_get(cw);
+
+	it->kind = CW_TICK;
+	it->len = m->len;
+	it->n_names = 1 + m->n_groups;
+	it->frame = NULL;
+	it->big = NULL;
+	item_put(cw, it);
+}
+
 static void fan_open(void *ctx, uint32_t slot)
 {
 	fan_slot(ctx, CW_OPEN, slot);
@@ -317,6 +332,14 @@ static void item_do(struct dp_cw *cw, struct cw_item *it)
 	case CW_DETACH:
 		cw->wr.slots[it->slot].w_detach = true;
 		break;
+	case CW_TICK: {
+		/* Only its cost counts (dp_gw_writer_done). */
+		struct ordo_groups_msg m = { .n_groups = it->n_names - 1,
+					     .len = it->len };
+
+		dp_gw_writer_done(&cw->wr, &m);
+		break;
+	}
 	}
 	cw->w.items++;
 	item_free(cw, it);
@@ -388,10 +411,16 @@ unsigned dp_cw_do_work(struct dp_cw *cw)
 	 * every delivery. */
 	if (unlikely(cw->wr.st.overflowed != cw->pub_overflowed ||
 		     cw->wr.st.names_dropped != cw->pub_names_dropped)) {
+		/* Added, not stored: other client workers add theirs. */
+		__atomic_fetch_add(&cw->gw->st.overflowed,
+				   cw->wr.st.overflowed - cw->pub_overflowed,
+				   __ATOMIC_RELAXED);
+		__atomic_fetch_add(&cw->gw->st.names_dropped,
+				   cw->wr.st.names_dropped -
+					   cw->pub_names_dropped,
+				   __ATOMIC_RELAXED);
 		cw->pub_overflowed = cw->wr.st.overflowed;
 		cw->pub_names_dropped = cw->wr.st.names_dropped;
-		cw->gw->st.overflowed = cw->pub_overflowed;
-		cw->gw->st.names_dropped = cw->pub_names_dropped;
 	}
 	if (likely(!cw->draining)) {
 		st = dp_stage_in(&cw->stg, DP_STAGE_SUBMIT);
@@ -452,14 +481,15 @@ void dp_cw_ring_stop(struct dp_cw *cw)
  * enqueue never fails); either NULL if it could not be made. */
 static void pool_and_ring(struct rte_mempool **pool, const char *pool_name,
 			  struct rte_ring **ring, const char *ring_name,
-			  uint32_t id, unsigned n, unsigned size, int socket)
+			  uint32_t idx, uint32_t id, unsigned n, unsigned size,
+			  int socket)
 {
 	char name[RTE_RING_NAMESIZE];
 
-	snprintf(name, sizeof(name), "ordo_cw_%s_%x", pool_name, id);
+	snprintf(name, sizeof(name), "ordo_cw%u_%s_%x", idx, pool_name, id);
 	*pool = rte_mempool_create(name, n, size, 64, 0, NULL, NULL, NULL,
 				   NULL, socket, 0);
-	snprintf(name, sizeof(name), "ordo_cw_%s_%x", ring_name, id);
+	snprintf(name, sizeof(name), "ordo_cw%u_%s_%x", idx, ring_name, id);
 	*ring = rte_ring_create(name, n + 1, socket,
 				RING_F_SP_ENQ | RING_F_SC_DEQ);
 }
@@ -468,15 +498,23 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		 int socket, const struct dp_idle_ops *idle,
 		 uint64_t idle_max_park_ns, char *err, size_t errlen)
 {
+	return dp_cw_create_nth(cw, gw, 0, lcore, socket, idle,
+				idle_max_park_ns, err, errlen);
+}
+
+int dp_cw_create_nth(struct dp_cw *cw, struct dp_gateway *gw, uint32_t idx,
+		     unsigned lcore, int socket, const struct dp_idle_ops *idle,
+		     uint64_t idle_max_park_ns, char *err, size_t errlen)
+{
 	char name[RTE_RING_NAMESIZE];
 	int rc;
 
 	memset(cw, 0, sizeof(*cw));
-	pool_and_ring(&cw->items, "items", &cw->out, "out", gw->my_id,
+	pool_and_ring(&cw->items, "items", &cw->out, "out", idx, gw->my_id,
 		      DP_CW_ITEMS, DP_CW_ITEM_SIZE, socket);
-	pool_and_ring(&cw->subs, "subs", &cw->in, "in", gw->my_id, DP_CW_SUBS,
-		      DP_CW_SUB_SIZE, socket);
-	snprintf(name, sizeof(name), "ordo_cw_cut_%x", gw->my_id);
+	pool_and_ring(&cw->subs, "subs", &cw->in, "in", idx, gw->my_id,
+		      DP_CW_SUBS, DP_CW_SUB_SIZE, socket);
+	snprintf(name, sizeof(name), "ordo_cw%u_cut_%x", idx, gw->my_id);
 	cw->cut = rte_ring_create_elem(name, sizeof(struct cw_cut),
 				       2 * DP_GW_MAX_CLIENTS, socket,
 				       RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -513,6 +551,7 @@ int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 	 * worker's first turn). */
 	dp_gw_room_publish(&cw->room_pub, &cw->room_last);
 	cw->gw = gw;
+	cw->idx = idx;
 	cw->ahead = gw->policy == DP_SLOW_BLOCK ? DP_CW_AHEAD_BLOCK : DP_CW_SUBS;
 	cw->count_done = cw->ahead < DP_CW_SUBS;
 	cw->slow_len = rte_get_tsc_hz() / 1000;

@@ -118,6 +118,12 @@ struct dp_cw {
 	struct dp_idle idle;
 	struct dp_cw_report w;
 	uint32_t behind;             /* published: wr.n_behind */
+	/* With several client workers (cworkers.h): all of them, for
+	 * SlowConsumer = block's "any local receiver behind" (NULL: this one
+	 * alone). */
+	struct dp_cw *const *peers;
+	uint32_t n_peers;
+	uint32_t idx;                /* which one (names of its rings) */
 	/* SlowConsumer = block: its clients' room, for the gateway's
 	 * admission bound (gateway.h), and what was published last. */
 	struct dp_gw_room_pub room_pub;
@@ -154,6 +160,11 @@ struct dp_cw {
 int dp_cw_create(struct dp_cw *cw, struct dp_gateway *gw, unsigned lcore,
 		 int socket, const struct dp_idle_ops *idle,
 		 uint64_t idle_max_park_ns, char *err, size_t errlen);
+/* The same for the idx-th of several (its rings and pools named apart;
+ * dataplane/cworkers.h then takes the gateway's hand-off over). */
+int dp_cw_create_nth(struct dp_cw *cw, struct dp_gateway *gw, uint32_t idx,
+		     unsigned lcore, int socket, const struct dp_idle_ops *idle,
+		     uint64_t idle_max_park_ns, char *err, size_t errlen);
 
 /* Time one loop turn in sample_every stage by stage (0: none; the
  * longest turn is kept anyway), taking bias cycles off each boundary: the

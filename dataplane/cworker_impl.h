@@ -32,6 +32,12 @@ struct cw_sub {
 uint8_t *cw_heap(struct dp_cw *cw, size_t need, uint64_t *waits,
 		 bool ring_side);
 
+/* cworker.c: SlowConsumer = block with several workers
+ * (cworkers.c): a message with no receiver here, handed anyway so this
+ * worker's count of hand-offs written (the room it publishes, done_n)
+ * moves with every other worker's. No frame, no names, no payload. */
+void cw_fan_tick(struct dp_cw *cw, const struct ordo_groups_msg *m);
+
 /* cworker_submit.c */
 int cw_fan_take(void *ctx, struct dp_gw_sub *s);
 void cw_fan_done(void *ctx, struct dp_gw_sub *s);

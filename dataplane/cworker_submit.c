@@ -220,6 +220,19 @@ static unsigned serve(struct dp_cw *cw, uint32_t slot, bool *dry)
 	return n;
 }
 
+/* SlowConsumer = block: a local receiver behind, on this worker or
+ * (several of them) on any. */
+static bool any_behind(const struct dp_cw *cw)
+{
+	if (cw->wr.n_behind > 0)
+		return true;
+	for (uint32_t i = 0; i < cw->n_peers; i++)
+		if (cw->peers[i] != cw &&
+		    __atomic_load_n(&cw->peers[i]->behind, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 unsigned cw_serve_all(struct dp_cw *cw)
 {
 	uint32_t n = cw->n_rd, start;
@@ -229,7 +242,7 @@ unsigned cw_serve_all(struct dp_cw *cw)
 	if (n == 0)
 		return 0;
 	if (cw->wr.policy == DP_SLOW_BLOCK &&
-	    (cw->wr.n_behind > 0 || __atomic_load_n(&cw->hold,
+	    (any_behind(cw) || __atomic_load_n(&cw->hold,
 						     __ATOMIC_RELAXED))) {
 		/* Not read further, but what the gateway is done with goes
 		 * back to the clients. */

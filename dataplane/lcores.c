@@ -130,8 +130,8 @@ int ordod_lcores_pick(const char *conf_list, const char *conf_name,
 	}
 	if (avail > 0)
 		out->worker = after[0];
-	if (avail > 1)
-		out->cworker = after[1];
+	for (unsigned i = 1; i < avail && i <= 4; i++)
+		out->cworker[i - 1] = after[i];
 	if (workers > (int)avail) {
 		if (out->ring == out->main)
 			snprintf(err, errlen, "--workers %d: the lcores give only "
@@ -141,8 +141,9 @@ int ordod_lcores_pick(const char *conf_list, const char *conf_name,
 		else
 			snprintf(err, errlen, "--workers %d: the lcores leave %u "
 				 "after the main (%u) and ring (%u) lcores: give "
-				 "one more (EAL -l/--lcores, or Lcores)", workers,
-				 avail, out->main, out->ring);
+				 "%d more (EAL -l/--lcores, or Lcores)", workers,
+				 avail, out->main, out->ring,
+				 workers - (int)avail);
 		return -EINVAL;
 	}
 	/* Left to us, one: the client worker is asked for by name (on

@@ -3,8 +3,8 @@
  * Which lcore does what (docs/architecture.md, "Processes, threads and
  * lcores"): the EAL's main lcore supervises, the first lcore after it runs
  * the ring (the protocol), the next one the crypto/io worker
- * (dataplane/worker.h), with --workers 2 the next one the client
- * worker (dataplane/cworker.h), and with RxQueues n the n - 1 after
+ * (dataplane/worker.h), with --workers N >= 2 the next N - 1 the client
+ * workers (dataplane/cworker.h, cworkers.h), and with RxQueues n the n - 1 after
  * those the rx workers of the other rx queues (worker.h
  * dp_io_create_rx). The list comes from the daemon's Lcores in the
  * configuration file or from EAL's own -l / --lcores / -c; both given and
@@ -21,7 +21,7 @@ struct ordod_lcores {
 	unsigned main, ring;
 	unsigned n_workers;
 	unsigned worker;      /* valid when n_workers */
-	unsigned cworker;     /* the client worker: valid when n_workers > 1 */
+	unsigned cworker[4];  /* client workers: n_workers - 1 of them */
 	unsigned n_rxw;       /* rx workers: rx queues - 1 */
 	unsigned rxw[8];      /* their lcores, for queues 1..n_rxw */
 	unsigned unused;      /* enabled lcores given no job */

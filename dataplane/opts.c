@@ -62,7 +62,7 @@ static const struct opt_doc docs[] = {
 	{ NULL, 0, NULL, "lcore" },
 	{ "idle", O_IDLE, "spin|yield|backoff", "idle strategy: spin for production, backoff for labs" },
 	{ "idle-max-sleep-us", O_IDLE_SLEEP, "US", "backoff: longest sleep (1000)" },
-	{ "workers", O_WORKERS, "0|1|2", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto, the next one reads and writes the clients' rings (--workers 2) (default: 1 if the lcores give one; docs/architecture.md)" },
+	{ "workers", O_WORKERS, "0..5", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto, each of the next N - 1 reads and writes the rings of its share of the clients (slot % (N - 1); --workers 2: one client worker) (default: 1 if the lcores give one; docs/architecture.md)" },
 	{ "rx-queues", O_RX_QUEUES, "N", "rx queues per port, 1-8; each after the first owned by an rx worker lcore of its own (RSS; af_packet: qpairs=N); overrides RxQueues (docs/architecture.md)" },
 	{ "copy-store", O_COPY_STORE, NULL, "the engine copies packets into its own store, as before frames by handle (comparisons)" },
 	{ "stage-sample", O_STAGE_SAMPLE, "N|off", "time one loop turn in N stage by stage (64; 1: all; docs/performance.md)" },

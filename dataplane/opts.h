@@ -13,7 +13,9 @@
 #include "dataplane/traffic.h"
 
 #define OPTS_MAX_PORTS DP_MAX_PORTS
-#define DP_MAX_WORKERS 2u /* crypto/io (worker.h), clients (cworker.h) */
+/* crypto/io (worker.h), then up to 4 client workers (cworkers.h
+ * DP_CW_MAX) */
+#define DP_MAX_WORKERS 5u
 
 struct ordod_opts {
 	const char *config;          /* --config FILE */

@@ -45,6 +45,7 @@
 #include "dataplane/traffic.h"
 #include "dataplane/worker.h"
 #include "dataplane/cworker.h"
+#include "dataplane/cworkers.h"
 
 enum { EXIT_USAGE = 1, EXIT_EAL = 2, EXIT_RUNNING = 3, EXIT_CHECK = 4 };
 
@@ -198,6 +199,8 @@ static void check_lcores(struct dp_envcheck *c, struct ordod_lcores *lc,
 		       lc->main, lc->ring, fragile);
 	} else {
 		printf("ok   lcores: main %u, ring %u, %s\n", lc->main, lc->ring,
+		       lc->n_workers > 2 ?
+		       "a crypto/io worker and client workers" :
 		       lc->n_workers > 1 ?
 		       "a crypto/io worker and a client worker" :
 		       lc->n_workers ? "a crypto/io worker" :
@@ -391,8 +394,11 @@ int main(int argc, char **argv)
 	static struct dp_io io;
 	static struct dp_io rxw[DP_MAX_RX_WORKERS];
 	bool io_on = false;
-	static struct dp_cw cw;
+	static struct dp_cw cws[DP_CW_MAX];
+	static struct dp_cw *cwp[DP_CW_MAX];
+	static struct dp_cws cwm;
 	struct dp_cw_report cwr;
+	unsigned n_cw = 0;
 	bool cw_on = false;
 	static struct dp_gateway gw;
 	static struct dp_link link_;
@@ -458,7 +464,9 @@ int main(int argc, char **argv)
 	}
 	lcore = lc.ring;
 	setup.ring.io_worker = lc.n_workers > 0;
-	setup.ring.client_refs = lc.n_workers > 1 ? DP_CW_ITEMS : 0;
+	/* Each client worker holds up to its items' frame references. */
+	setup.ring.client_refs = lc.n_workers > 1 ?
+					 (lc.n_workers - 1) * DP_CW_ITEMS : 0;
 	setup.ring.socket = (int)rte_lcore_to_socket_id(lcore);
 
 	memset(&job, 0, sizeof(job));
@@ -508,24 +516,35 @@ int main(int argc, char **argv)
 		gw_on = true;
 		job.local = &dp_gateway_ops;
 		job.local_ctx = &gw;
-		if (lc.n_workers > 1) {
-			rc = dp_cw_create(&cw, &gw, lc.cworker,
-					  (int)rte_lcore_to_socket_id(lc.cworker),
-					  setup.ring.idle,
-					  setup.ring.idle_max_park_ns, err,
-					  sizeof(err));
+		/* Client slot s is client worker s % n's (cworkers.h). */
+		for (unsigned i = 0; i + 1 < lc.n_workers; i++) {
+			unsigned l = lc.cworker[i];
+
+			rc = dp_cw_create_nth(&cws[i], &gw, i, l,
+					      (int)rte_lcore_to_socket_id(l),
+					      setup.ring.idle,
+					      setup.ring.idle_max_park_ns, err,
+					      sizeof(err));
 			if (rc < 0) {
 				fprintf(stderr, "ordod: %s\n", err);
 				status = EXIT_USAGE;
+				while (i-- > 0)
+					dp_cw_destroy(&cws[i]);
 				goto out_traffic;
 			}
+			cwp[i] = &cws[i];
+			n_cw = i + 1;
+		}
+		if (n_cw > 0) {
+			dp_cws_init(&cwm, &gw, cwp, n_cw);
 			cw_on = true;
 		}
 	} else if (lc.n_workers > 1) {
 		fprintf(stderr, "ordod: note: no clients here (built-in "
-			"traffic or --no-clients): the client worker lcore "
-			"%u stays unused\n", lc.cworker);
-		lc.unused++;
+			"traffic or --no-clients): %u client worker lcore(s) "
+			"from %u stay unused\n", lc.n_workers - 1,
+			lc.cworker[0]);
+		lc.unused += lc.n_workers - 1;
 		lc.n_workers = 1;
 	}
 
@@ -571,8 +590,8 @@ int main(int argc, char **argv)
 			while (i-- > 0)
 				dp_io_destroy(&rxw[i]);
 			dp_io_destroy(&io);
-			if (cw_on)
-				dp_cw_destroy(&cw);
+			for (unsigned k = 0; k < n_cw; k++)
+				dp_cw_destroy(&cws[k]);
 			dp_ring_destroy(job.ring);
 			goto out_traffic;
 		}
@@ -599,7 +618,10 @@ int main(int argc, char **argv)
 		csrc.gw = &gw;
 		if (cw_on) {
 			csrc.cw_read = dp_cw_read_any;
-			csrc.cw = &cw;
+			csrc.cw = &cws[0];
+			csrc.n_cw = n_cw;
+			for (unsigned k = 0; k < n_cw; k++)
+				csrc.cws[k] = &cws[k];
 		}
 		keyctl.ring = job.ring;
 		keyctl.ring_here = lcore == rte_get_main_lcore();
@@ -611,16 +633,17 @@ int main(int argc, char **argv)
 				dp_io_destroy(&rxw[i]);
 			if (io_on)
 				dp_io_destroy(&io);
-			if (cw_on)
-				dp_cw_destroy(&cw);
+			for (unsigned k = 0; k < n_cw; k++)
+				dp_cw_destroy(&cws[k]);
 			dp_ring_destroy(job.ring);
 			goto out_traffic;
 		}
 		link = &link_;
 		printf("ordod: clients: control link %s\n", link->path);
 	}
+	/* The telemetry shows the first client worker only (docs). */
 	if (dp_telemetry_register(job.ring, cw_on ? dp_cw_stages_any : NULL,
-				  cw_on ? &cw : NULL) < 0)
+				  cw_on ? &cws[0] : NULL) < 0)
 		fprintf(stderr, "ordod: warning: telemetry commands not "
 			"registered (is telemetry disabled?)\n");
 	printf("ordod: node=%u members=%u ports=%u ring_lcore=%u numa=%d "
@@ -632,8 +655,9 @@ int main(int argc, char **argv)
 	printf("ordod: lcores main=%u ring=%u", lc.main, lcore);
 	if (io_on)
 		printf(" worker=%u (ports and crypto)", lc.worker);
-	if (cw_on)
-		printf(" client_worker=%u (client rings)", lc.cworker);
+	for (unsigned k = 0; k < n_cw; k++)
+		printf(" client_worker=%u (client rings%s)", lc.cworker[k],
+		       n_cw > 1 ? ", its share" : "");
 	for (unsigned i = 0; i < job.ring->n_io_rx; i++)
 		printf(" rx_worker=%u (rx queue %u)", lc.rxw[i], i + 1);
 	if (lc.unused)
@@ -668,15 +692,15 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* The client worker times its turns as the ring lcore does. */
-	if (cw_on)
-		dp_cw_set_stages(&cw, job.ring->stg.st.sample_every,
+	for (unsigned k = 0; k < n_cw; k++)
+		dp_cw_set_stages(&cws[k], job.ring->stg.st.sample_every,
 				 job.ring->stg.bias);
 	if (io_on)
 		rte_eal_remote_launch(run_io_on_lcore, &io, lc.worker);
 	for (unsigned i = 0; i < job.ring->n_io_rx; i++)
 		rte_eal_remote_launch(run_io_on_lcore, &rxw[i], lc.rxw[i]);
-	if (cw_on)
-		rte_eal_remote_launch(run_cw_on_lcore, &cw, lc.cworker);
+	for (unsigned k = 0; k < n_cw; k++)
+		rte_eal_remote_launch(run_cw_on_lcore, &cws[k], lc.cworker[k]);
 	if (lcore != rte_get_main_lcore()) {
 		rte_eal_remote_launch(run_on_lcore, &job, lcore);
 		supervise(job.ring, o.stats_period, false, o.lock_dir, link);
@@ -688,10 +712,10 @@ int main(int argc, char **argv)
 			rte_eal_wait_lcore(lc.rxw[i]);
 		/* So does the client worker, before the link tells the
 		 * clients and reclaims their slots. */
-		if (cw_on) {
-			dp_cw_ring_stop(&cw);
-			rte_eal_wait_lcore(lc.cworker);
-		}
+		for (unsigned k = 0; k < n_cw; k++)
+			dp_cw_ring_stop(&cws[k]);
+		for (unsigned k = 0; k < n_cw; k++)
+			rte_eal_wait_lcore(lc.cworker[k]);
 	} else {
 		supervise(job.ring, o.stats_period, true, o.lock_dir, link);
 	}
@@ -709,12 +733,18 @@ int main(int argc, char **argv)
 		       (unsigned long long)fin.traffic.digest,
 		       (unsigned long long)fin.traffic.fifo_errors);
 	dp_telemetry_unregister();
-	if (cw_on) {
-		dp_cw_read(&cw, &cwr);
-		printf("ordod: client worker lcore=%u items=%llu msgs=%llu "
+	for (unsigned k = 0; k < n_cw; k++) {
+		dp_cw_read(&cws[k], &cwr);
+		char nth[16] = "";
+
+		/* One line each: "client worker" for the first (as with one),
+		 * "client worker2", ... for the others. */
+		if (k > 0)
+			snprintf(nth, sizeof(nth), "%u", k + 1);
+		printf("ordod: client worker%s lcore=%u items=%llu msgs=%llu "
 		       "records=%llu busy_cycles_per_msg=%llu held_refs=%llu "
 		       "copied_msgs=%llu copied_bytes=%llu full_waits=%llu "
-		       "cuts=%llu\n", cwr.lcore,
+		       "cuts=%llu\n", nth, cwr.lcore,
 		       (unsigned long long)cwr.items,
 		       (unsigned long long)cwr.msgs,
 		       (unsigned long long)cwr.records,
@@ -726,8 +756,9 @@ int main(int argc, char **argv)
 		       (unsigned long long)cwr.copied_bytes,
 		       (unsigned long long)cwr.full_waits,
 		       (unsigned long long)cwr.cuts);
-		dp_cw_destroy(&cw);
 	}
+	for (unsigned k = 0; k < n_cw; k++)
+		dp_cw_destroy(&cws[k]);
 	for (unsigned i = 0; i < job.ring->n_io_rx; i++)
 		dp_io_destroy(&rxw[i]);
 	if (io_on)
