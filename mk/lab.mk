@@ -24,6 +24,9 @@
 #                                             then the key rotation on it)
 #   make client-check-cworker                (client-check with a client
 #                                             worker lcore on every node)
+#   make lab-cworkers                        (two client workers, --workers
+#                                             3, one node, 8 clients: order,
+#                                             both wrote deliveries)
 #   make lab-bigmsg                          (1..16 MiB messages between 3
 #                                             nodes, default and 64 KiB rings)
 #   make lab-flush                           (the flush library on 3 nodes:
@@ -57,7 +60,8 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
 	client-check client-check-cworker lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
-	lab-hostile python-check lab-flush lab-workers lab-lcores lab-rx-queues
+	lab-hostile python-check lab-flush lab-workers lab-lcores lab-rx-queues \
+	lab-cworkers
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -94,6 +98,9 @@ lab-key-rotation: build
 lab-workers: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/workers.sh
+lab-cworkers: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/cworkers.sh
 lab-rx-queues: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/rx-queues.sh

@@ -333,6 +333,20 @@ if [ -n "$cw" ]; then
 	done
 	echo "$line"
 fi
+# More client workers (--workers 3 and up, dataplane/cworkers.h): the
+# others' counters (section client_workers, keys client_worker<K>_*).
+cws=$("$ORDOCTL" -s "$(sock 1)" counters 2>/dev/null | awk '$1 ~ /^client_worker[0-9]+_/ { print $1 "=" $2 }')
+for n in 2 3 4; do
+	c=$(sed -n "s/^client_worker${n}_//p" <<< "$cws" | tr '\n' ' ')
+	[ -n "$c" ] || continue
+	line="perf-lab-cworker$n: node=1"
+	for k in lcore msgs records busy_cycles_per_msg deliver_cycles_per_msg \
+		submit_cycles_per_msg held_refs copied_msgs full_waits subs cuts \
+		stall_max_cycles; do
+		line+=" $k=$(field "$c" "$k")"
+	done
+	echo "$line"
+done
 [ "$bad" = 0 ] || LAB_KEEP=1
 lab_stop_ctrld
 lab_stop_all || { lab_log "a daemon crashed"; bad=1; }
