@@ -98,6 +98,39 @@ static void worker(struct out *o, const struct dp_io_report *w)
 	section(o, "worker", false);
 }
 
+/* The rx workers (worker.h dp_io_create_rx), one per rx queue after the
+ * first: each lcore's cycles per frame it took from its queue (parsed,
+ * opened, handed to the ring lcore), and its back-pressure. */
+static void rx_workers(struct out *o, const struct dp_snapshot *s)
+{
+	char key[48];
+
+	section(o, "rx_workers", true);
+	for (uint16_t i = 0; i < s->n_rxw; i++) {
+		const struct dp_io_report *w = &s->rxw[i];
+		const struct dp_stage_stats *st = &w->stages;
+
+#define RXW_KV(name, v)                                                       \
+	do {                                                                  \
+		snprintf(key, sizeof(key), "rx_worker%u_%s", i + 1u, name);   \
+		kv(o, key, v);                                                \
+	} while (0)
+		RXW_KV("lcore", w->lcore);
+		RXW_KV("rx_handed", w->rx_handed);
+		RXW_KV("rx_held_turns", w->rx_held_turns);
+		RXW_KV("idle_turns", w->idle_turns);
+		RXW_KV("busy_frames", st->busy_msgs);
+		RXW_KV("busy_cycles_per_frame",
+		       st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
+		RXW_KV("open_cycles_per_frame",
+		       st->items[DP_STAGE_OPEN] ?
+			       st->cycles[DP_STAGE_OPEN] / st->items[DP_STAGE_OPEN] : 0);
+		RXW_KV("stall_max_cycles", st->stall_max);
+#undef RXW_KV
+	}
+	section(o, "rx_workers", false);
+}
+
 /* The client worker (dataplane/cworker.h), when one runs: its lcore's
  * cycles per message handed over (written to every receiving client),
  * stage by stage (submit: reading and validating the clients' submit
@@ -215,6 +248,8 @@ size_t ordod_counters(void *arg, char *buf, size_t len, bool json)
 	stages(&o, &s.stages);
 	if (s.io.on)
 		worker(&o, &s.io);
+	if (s.n_rxw)
+		rx_workers(&o, &s);
 	if (src->cw_read != NULL) {
 		struct dp_cw_report c;
 

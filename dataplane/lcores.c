@@ -69,10 +69,11 @@ static void eal_list(char *buf, size_t len)
 }
 
 int ordod_lcores_pick(const char *conf_list, const char *conf_name,
-		      int workers, struct ordod_lcores *out, char *err,
-		      size_t errlen)
+		      int workers, unsigned rx_queues,
+		      struct ordod_lcores *out, char *err, size_t errlen)
 {
-	unsigned l, avail = 0;
+	unsigned l, avail = 0, after[RTE_MAX_LCORE];
+	unsigned n_rxw = rx_queues > 1 ? rx_queues - 1 : 0;
 
 	memset(out, 0, sizeof(*out));
 	if (conf_list != NULL && conf_list[0] != '\0') {
@@ -104,13 +105,33 @@ int ordod_lcores_pick(const char *conf_list, const char *conf_name,
 	out->ring = l < RTE_MAX_LCORE ? l : out->main;
 	if (out->ring != out->main)
 		for (l = rte_get_next_lcore(out->ring, 1, 0); l < RTE_MAX_LCORE;
-		     l = rte_get_next_lcore(l, 1, 0)) {
-			if (avail == 0)
-				out->worker = l;
-			else if (avail == 1)
-				out->cworker = l;
-			avail++;
-		}
+		     l = rte_get_next_lcore(l, 1, 0))
+			after[avail++] = l;
+	if (n_rxw > sizeof(out->rxw) / sizeof(out->rxw[0])) {
+		snprintf(err, errlen, "RxQueues %u: at most %zu", rx_queues,
+			 sizeof(out->rxw) / sizeof(out->rxw[0]) + 1);
+		return -EINVAL;
+	}
+	/* Queue 0 is the crypto/io worker's: the rx workers need it. */
+	if (n_rxw && workers == 0) {
+		snprintf(err, errlen, "RxQueues %u with --workers 0: queue 0 "
+			 "is the crypto/io worker's, each other queue an rx "
+			 "worker's: --workers 1 or more", rx_queues);
+		return -EINVAL;
+	}
+	if (n_rxw && workers < 1)
+		workers = 1;
+	if (n_rxw && (unsigned)workers + n_rxw > avail) {
+		snprintf(err, errlen, "RxQueues %u: the lcores leave %u after "
+			 "the main and ring lcores; %u worker(s) and %u rx "
+			 "worker(s) need %u (EAL -l/--lcores, or Lcores)",
+			 rx_queues, avail, workers, n_rxw, workers + n_rxw);
+		return -EINVAL;
+	}
+	if (avail > 0)
+		out->worker = after[0];
+	if (avail > 1)
+		out->cworker = after[1];
 	if (workers > (int)avail) {
 		if (out->ring == out->main)
 			snprintf(err, errlen, "--workers %d: the lcores give only "
@@ -127,6 +148,9 @@ int ordod_lcores_pick(const char *conf_list, const char *conf_name,
 	/* Left to us, one: the client worker is asked for by name (on
 	 * 2 vCPUs a third busy lcore only takes turns from the others). */
 	out->n_workers = workers >= 0 ? (unsigned)workers : avail ? 1 : 0;
-	out->unused = avail - out->n_workers;
+	out->n_rxw = n_rxw;
+	for (unsigned i = 0; i < n_rxw; i++)
+		out->rxw[i] = after[out->n_workers + i];
+	out->unused = avail - out->n_workers - n_rxw;
 	return 0;
 }

@@ -20,7 +20,7 @@ enum opt_id {
 	O_T_MSGS, O_T_SIZE, O_T_RATE, O_T_SERVICE, O_T_SENDERS, O_STATS,
 	O_CHECK, O_LOCK_DIR, O_HELP, O_TOKEN_LOSS, O_CONSENSUS, O_TOKEN_HOLD,
 	O_RUNTIME_DIR, O_NO_CLIENTS, O_CRYPTO, O_KEY_FILE, O_CRYPTO_DEV,
-	O_STAGE_SAMPLE, O_WORKERS, O_COPY_STORE,
+	O_STAGE_SAMPLE, O_WORKERS, O_RX_QUEUES, O_COPY_STORE,
 };
 
 struct opt_doc {
@@ -63,6 +63,7 @@ static const struct opt_doc docs[] = {
 	{ "idle", O_IDLE, "spin|yield|backoff", "idle strategy: spin for production, backoff for labs" },
 	{ "idle-max-sleep-us", O_IDLE_SLEEP, "US", "backoff: longest sleep (1000)" },
 	{ "workers", O_WORKERS, "0|1|2", "worker lcores to use: the lcore after the ring lcore owns the ports and crypto, the next one reads and writes the clients' rings (--workers 2) (default: 1 if the lcores give one; docs/architecture.md)" },
+	{ "rx-queues", O_RX_QUEUES, "N", "rx queues per port, 1-8; each after the first owned by an rx worker lcore of its own (RSS; af_packet: qpairs=N); overrides RxQueues (docs/architecture.md)" },
 	{ "copy-store", O_COPY_STORE, NULL, "the engine copies packets into its own store, as before frames by handle (comparisons)" },
 	{ "stage-sample", O_STAGE_SAMPLE, "N|off", "time one loop turn in N stage by stage (64; 1: all; docs/performance.md)" },
 	{ NULL, 0, NULL, "built-in traffic" },
@@ -337,6 +338,14 @@ static int apply(struct ordod_opts *o, int id, const char *name,
 		return 0;
 	case O_PROMISC: o->promisc = true; return 0;
 	case O_COPY_STORE: o->copy_store = true; return 0;
+	case O_RX_QUEUES: {
+		uint32_t v;
+
+		if (parse_u32(arg, 8, &v) || v == 0)
+			return bad(name, arg, "1 to 8 rx queues per port");
+		o->rx_queues = v;
+		return 0;
+	}
 	case O_T_MSGS:
 		if (parse_u64(arg, UINT64_MAX / ORDO_MAX_MEMBERS, &o->traffic.msgs))
 			return bad(name, arg, "a message count");

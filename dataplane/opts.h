@@ -33,6 +33,7 @@ struct ordod_opts {
 	uint64_t idle_max_sleep_us;
 	uint32_t stage_sample;       /* 0: DP_STAGE_SAMPLE_DEFAULT */
 	int      workers;            /* --workers, -1: as the lcores allow */
+	uint32_t rx_queues;          /* --rx-queues, 0: the file's (RxQueues) */
 	bool     copy_store;         /* --copy-store: no frames by handle */
 	uint64_t token_timeout_us;
 	uint64_t token_loss_ms, consensus_ms, token_hold_us;

@@ -260,7 +260,8 @@ static int run_check(int eal_argc, char **argv, const struct ordod_opts *o)
 				s.port_args[s.n_port_args++] = o->port_args[i];
 		}
 		picked = ordod_lcores_pick(s.lcores, o->config, o->workers,
-					   &lc, err, sizeof(err));
+					   s.ring.port.rx_queues, &lc, err,
+					   sizeof(err));
 		if (picked < 0) {
 			printf("FAIL lcores: %s\n", err);
 			c.fails++;
@@ -388,6 +389,7 @@ int main(int argc, char **argv)
 	struct dp_link *link = NULL;
 	struct ordod_lcores lc;
 	static struct dp_io io;
+	static struct dp_io rxw[DP_MAX_RX_WORKERS];
 	bool io_on = false;
 	static struct dp_cw cw;
 	struct dp_cw_report cwr;
@@ -424,7 +426,8 @@ int main(int argc, char **argv)
 		explain_eal_failure(eal_argc, eal_argv, &o);
 		return EXIT_EAL;
 	}
-	if (ordod_lcores_pick(setup.lcores, o.config, o.workers, &lc, err,
+	if (ordod_lcores_pick(setup.lcores, o.config, o.workers,
+			      setup.ring.port.rx_queues, &lc, err,
 			      sizeof(err)) < 0) {
 		fprintf(stderr, "ordod: %s\n", err);
 		rte_eal_cleanup();
@@ -541,7 +544,7 @@ int main(int argc, char **argv)
 		rc = dp_io_create(&io, job.ring, lc.worker,
 				  (int)rte_lcore_to_socket_id(lc.worker), err,
 				  sizeof(err));
-		if (rc == -ENOTSUP && o.workers < 0) {
+		if (rc == -ENOTSUP && o.workers < 0 && lc.n_rxw == 0) {
 			/* Not asked for by name: the ring lcore keeps them. */
 			fprintf(stderr, "ordod: note: no worker lcore: %s\n",
 				err);
@@ -554,6 +557,24 @@ int main(int argc, char **argv)
 			goto out_traffic;
 		} else {
 			io_on = true;
+		}
+	}
+	/* The other rx queues, each its own lcore (RxQueues). */
+	for (unsigned i = 0; io_on && i < lc.n_rxw; i++) {
+		rc = dp_io_create_rx(&rxw[i], job.ring, (uint16_t)(i + 1),
+				     lc.rxw[i],
+				     (int)rte_lcore_to_socket_id(lc.rxw[i]), err,
+				     sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "ordod: %s\n", err);
+			status = EXIT_USAGE;
+			while (i-- > 0)
+				dp_io_destroy(&rxw[i]);
+			dp_io_destroy(&io);
+			if (cw_on)
+				dp_cw_destroy(&cw);
+			dp_ring_destroy(job.ring);
+			goto out_traffic;
 		}
 	}
 	/* Once it is known which lcore polls the ports (a worker, or the
@@ -586,6 +607,8 @@ int main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);
 			status = EXIT_USAGE;
+			for (unsigned i = 0; i < job.ring->n_io_rx; i++)
+				dp_io_destroy(&rxw[i]);
 			if (io_on)
 				dp_io_destroy(&io);
 			if (cw_on)
@@ -611,6 +634,8 @@ int main(int argc, char **argv)
 		printf(" worker=%u (ports and crypto)", lc.worker);
 	if (cw_on)
 		printf(" client_worker=%u (client rings)", lc.cworker);
+	for (unsigned i = 0; i < job.ring->n_io_rx; i++)
+		printf(" rx_worker=%u (rx queue %u)", lc.rxw[i], i + 1);
 	if (lc.unused)
 		printf(" unused=%u", lc.unused);
 	printf("\n");
@@ -648,6 +673,8 @@ int main(int argc, char **argv)
 				 job.ring->stg.bias);
 	if (io_on)
 		rte_eal_remote_launch(run_io_on_lcore, &io, lc.worker);
+	for (unsigned i = 0; i < job.ring->n_io_rx; i++)
+		rte_eal_remote_launch(run_io_on_lcore, &rxw[i], lc.rxw[i]);
 	if (cw_on)
 		rte_eal_remote_launch(run_cw_on_lcore, &cw, lc.cworker);
 	if (lcore != rte_get_main_lcore()) {
@@ -657,6 +684,8 @@ int main(int argc, char **argv)
 		/* The worker drains what the ring lcore sent last. */
 		if (io_on)
 			rte_eal_wait_lcore(lc.worker);
+		for (unsigned i = 0; i < job.ring->n_io_rx; i++)
+			rte_eal_wait_lcore(lc.rxw[i]);
 		/* So does the client worker, before the link tells the
 		 * clients and reclaims their slots. */
 		if (cw_on) {
@@ -699,6 +728,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)cwr.cuts);
 		dp_cw_destroy(&cw);
 	}
+	for (unsigned i = 0; i < job.ring->n_io_rx; i++)
+		dp_io_destroy(&rxw[i]);
 	if (io_on)
 		dp_io_destroy(&io);
 	dp_ring_destroy(job.ring);

@@ -92,6 +92,54 @@ bool dp_port_id_fragile(uint16_t port_id)
 	       info.driver_name != NULL && driver_fragile(info.driver_name);
 }
 
+/* How many rx queues and how frames are spread over them. A NIC hashes
+ * by flow (RSS over the IP addresses and UDP ports it can); af_packet's
+ * queues are its qpairs sockets in one PACKET_FANOUT group, which the
+ * kernel spreads by its flow hash: a socket nobody polls would swallow
+ * its share, so their number must be ours. */
+static int rx_queues_conf(struct dp_port *p, const struct rte_eth_dev_info *info,
+			  const struct dp_port_conf *conf, struct rte_eth_conf *ec,
+			  char *err, size_t errlen)
+{
+	uint16_t want = conf->rx_queues ? conf->rx_queues : 1;
+	uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_L2_PAYLOAD) &
+		      info->flow_type_rss_offloads;
+
+	p->n_rxq = want;
+	if (strcmp(p->driver, "net_af_packet") == 0 &&
+	    info->max_rx_queues != want) {
+		snprintf(err, errlen, "port %s (af_packet): %u qpairs, %u rx "
+			 "queue(s) wanted: give the port qpairs=%u (the kernel "
+			 "spreads frames over all of them)", p->name,
+			 info->max_rx_queues, want, want);
+		return -EINVAL;
+	}
+	if (want == 1)
+		return 0;
+	if (p->fragile) {
+		snprintf(err, errlen, "port %s (%s): one rx queue only (a "
+			 "point-to-point port has one peer)", p->name, p->driver);
+		return -ENOTSUP;
+	}
+	if (info->max_rx_queues < want) {
+		snprintf(err, errlen, "port %s (%s): %u rx queues at most, %u "
+			 "wanted", p->name, p->driver, info->max_rx_queues,
+			 want);
+		return -ENOTSUP;
+	}
+	if (hf != 0) {
+		ec->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		ec->rx_adv_conf.rss_conf.rss_hf = hf;
+	} else if (strcmp(p->driver, "net_af_packet") != 0) {
+		/* Queues only the device's own rule fills (net_ring: who
+		 * writes its rings). */
+		fprintf(stderr, "ordod: port %s (%s): no RSS; its %u rx "
+			"queues get what the device puts in each\n", p->name,
+			p->driver, want);
+	}
+	return 0;
+}
+
 int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 		  struct rte_mempool *pool, const struct dp_port_conf *conf,
 		  char *err, size_t errlen)
@@ -155,7 +203,10 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 		}
 		ec.rxmode.mtu = mtu;
 	}
-	rc = rte_eth_dev_configure(port_id, 1, 1, &ec);
+	rc = rx_queues_conf(p, &info, conf, &ec, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = rte_eth_dev_configure(port_id, p->n_rxq, 1, &ec);
 	if (rc < 0) {
 		snprintf(err, errlen, "port %s (%s): configure failed: %s",
 			 p->name, p->driver, strerror(-rc));
@@ -164,10 +215,12 @@ int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nrx, &ntx);
 	if (rc < 0 && rc != -ENOTSUP)
 		goto fail_setup;
-	rc = rte_eth_rx_queue_setup(port_id, 0, nrx, queue_socket(p), NULL,
-				    pool);
-	if (rc < 0)
-		goto fail_setup;
+	for (uint16_t q = 0; q < p->n_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(port_id, q, nrx, queue_socket(p),
+					    NULL, pool);
+		if (rc < 0)
+			goto fail_setup;
+	}
 	rc = rte_eth_tx_queue_setup(port_id, 0, ntx, queue_socket(p), NULL);
 	if (rc < 0)
 		goto fail_setup;

@@ -40,6 +40,8 @@ struct dp_port {
 	bool     fragile;       /* must not be polled while down (memif) */
 	bool     redial;        /* memif client: restart to reconnect when down */
 	bool     retired;       /* faulted inside the PMD: never used again */
+	uint16_t rxq;           /* the rx queue this copy polls (worker.h) */
+	uint16_t n_rxq;         /* rx queues configured (RSS spreads them) */
 	int      socket;        /* NUMA node of the device, SOCKET_ID_ANY if unknown */
 	uint8_t  mac[DP_ETH_ALEN];
 	uint16_t tx_n;
@@ -62,6 +64,11 @@ struct dp_port_conf {
 	uint32_t max_frame;        /* largest frame we send or accept */
 	bool     promisc;          /* also promiscuous, not only allmulticast */
 	uint32_t start_wait_ms;    /* p2p: retry start while the peer is absent */
+	/* rx queues (0: 1). More than one: RSS spreads received frames over
+	 * them by flow (the sender's address), each polled by its own lcore
+	 * (worker.h); af_packet spreads them over its qpairs sockets by the
+	 * kernel's flow hash (PACKET_FANOUT), so it must have as many. */
+	uint16_t rx_queues;
 };
 
 /* Probe a device from its devargs ("net_af_packet0,iface=veth0") unless
@@ -73,8 +80,8 @@ int dp_port_probe(const char *devargs, uint16_t *port_id);
  * the ring lcore: no worker owns it (worker.c). False if unknown. */
 bool dp_port_id_fragile(uint16_t port_id);
 
-/* Configure one rx and one tx queue on pool, enable multicast reception,
- * start the port. The port's own tx/rx never allocate after this.
+/* Configure conf->rx_queues rx queues (RSS over them when more than one)
+ * and one tx queue on pool, enable multicast reception, start the port. The port's own tx/rx never allocate after this.
  * Returns 0 or -errno; err gets a one-line reason. */
 int dp_port_setup(struct dp_port *p, uint16_t port_id, uint16_t index,
 		  struct rte_mempool *pool, const struct dp_port_conf *conf,
@@ -107,7 +114,7 @@ static inline uint16_t dp_port_rx(struct dp_port *p, struct rte_mbuf **pkts,
 	uint16_t got;
 
 	if (!p->fragile)
-		return rte_eth_rx_burst(p->port_id, 0, pkts, n);
+		return rte_eth_rx_burst(p->port_id, p->rxq, pkts, n);
 	if (sigsetjmp(env, 0) != 0) {
 		dp_port_retire(p);
 		return 0;

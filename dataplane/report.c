@@ -157,6 +157,15 @@ void report_summary(FILE *f, const struct dp_snapshot *s)
 			s->io.lcore, s->io.rx_handed, s->io.tx_taken,
 			s->io.rx_held_turns, s->io.tx_staged_turns,
 			s->io.tx_dropped, s->io.key_marks, s->io.marks_lost);
+	for (uint16_t i = 0; i < s->n_rxw; i++)
+		fprintf(f, "ordod: rx_worker queue=%u lcore=%u rx_handed=%"
+			PRIu64 " rx_held_turns=%" PRIu64 " busy_frames=%" PRIu64
+			" busy_cycles_per_frame=%" PRIu64 "\n", i + 1u,
+			s->rxw[i].lcore, s->rxw[i].rx_handed,
+			s->rxw[i].rx_held_turns, s->rxw[i].stages.busy_msgs,
+			s->rxw[i].stages.busy_msgs ?
+				s->rxw[i].stages.busy_cycles /
+					s->rxw[i].stages.busy_msgs : 0);
 	fflush(f);
 }
 

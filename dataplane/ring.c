@@ -192,12 +192,26 @@ static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 	return n;
 }
 
+/* With rx workers, the replay window of the frame's sender: the frame
+ * authenticated on its worker, only the ring lcore sees every queue. */
+static inline bool rx_replay_ok(struct dp_ring *r, struct rte_mbuf *m,
+				uint32_t sender)
+{
+	const struct dp_io_meta *meta = dp_io_meta(m);
+	int mi;
+
+	if (!r->replay_here || sender == 0)
+		return true;
+	mi = dp_seal_member(r->seal, sender);
+	return mi >= 0 && ordo_replay_accept(&r->replay[mi], meta->incarnation,
+					     meta->counter) == ORDO_REPLAY_OK;
+}
+
 /* A worker owns the ports (worker.h): it parsed and opened these. */
-static inline unsigned rx_io(struct dp_ring *r)
+static inline unsigned rx_io_one(struct dp_ring *r, struct dp_io *w)
 {
 	struct rte_mbuf *pkts[DP_RX_BURST];
-	unsigned st = stage_in(r, DP_STAGE_RX);
-	unsigned n = dp_io_rx_take(r->io, pkts, DP_RX_BURST);
+	unsigned n = dp_io_rx_take(w, pkts, DP_RX_BURST);
 
 	stage_items(r, DP_STAGE_RX, n);
 	for (unsigned i = 0; i < n; i++) {
@@ -214,10 +228,24 @@ static inline unsigned rx_io(struct dp_ring *r)
 			r->ports[port].c.drops[DP_DROP_LINK_DOWN]++;
 			continue;
 		}
+		if (unlikely(!rx_replay_ok(r, pkts[i], sender))) {
+			r->ports[port].c.drops[DP_DROP_SEAL_REPLAY]++;
+			continue;
+		}
 		rx_plain(r, &r->ports[port], pkts[i], &v, sender);
 	}
 	if (n)
 		rte_pktmbuf_free_bulk(pkts, n);
+	return n;
+}
+
+static inline unsigned rx_io(struct dp_ring *r)
+{
+	unsigned st = stage_in(r, DP_STAGE_RX);
+	unsigned n = rx_io_one(r, r->io);
+
+	for (uint16_t i = 0; i < r->n_io_rx; i++)
+		n += rx_io_one(r, r->io_rx[i]);
 	stage_out(r, st);
 	return n;
 }
@@ -482,6 +510,9 @@ void dp_ring_publish(struct dp_ring *r)
 		dp_io_report_into(r->io, s); /* its ports, seal and stages */
 	else if (r->seal != NULL)
 		dp_seal_report(r->seal, &s->seal);
+	s->n_rxw = r->n_io_rx;
+	for (uint16_t i = 0; i < r->n_io_rx; i++)
+		dp_io_rx_report_into(r->io_rx[i], s, i);
 	if (r->local != NULL && r->local->report != NULL)
 		r->local->report(r->local_ctx, &s->traffic);
 	dp_publish(&r->pub, s);
@@ -615,13 +646,19 @@ static void __attribute__((noinline)) slow_path(struct dp_ring *r)
 
 int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here)
 {
+	struct dp_seal *openers[DP_MAX_RX_WORKERS];
+
 	if (r->seal == NULL)
 		return -ENOTSUP;
 	if (here && r->io == NULL) {
 		dp_seal_apply(r->seal, c, ring_submit_control, r);
 		return 0;
 	}
-	return dp_seal_post(r->seal, c, 2000);
+	if (r->n_io_rx == 0)
+		return dp_seal_post(r->seal, c, 2000);
+	for (uint16_t i = 0; i < r->n_io_rx; i++)
+		openers[i] = r->io_rx[i]->seal;
+	return dp_seal_keys_post(r->seal, openers, r->n_io_rx, c, 2000);
 }
 
 unsigned dp_ring_flush(struct dp_ring *r)

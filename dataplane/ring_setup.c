@@ -242,6 +242,10 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 			.socket = conf->socket,
 			.dev = conf->crypto_dev,
 			.key = conf->key,
+			/* ours or the crypto/io worker's, and one for each
+			 * rx worker (worker.h) */
+			.queue_pairs = conf->port.rx_queues ? conf->port.rx_queues
+							    : 1,
 		};
 
 		rc = dp_seal_init(&r->seal_, &sc, err, errlen);

@@ -37,7 +37,8 @@ int dp_seal_init(struct dp_seal *s, const struct dp_seal_conf *conf,
 			 "member");
 		return -EINVAL;
 	}
-	rc = seal_dev_open(s, conf->dev, conf->socket, err, errlen);
+	rc = seal_dev_open(s, conf->dev, conf->socket, conf->queue_pairs, err,
+			   errlen);
 	if (rc < 0) {
 		seal_dev_close(s);
 		return rc;
@@ -63,9 +64,17 @@ void dp_seal_fini(struct dp_seal *s)
 		rte_crypto_op_free(s->tx_ops[i]);
 	}
 	s->tx_n = 0;
+	if (s->owner != NULL) { /* its sessions and device are the owner's */
+		memset(s->keys, 0, sizeof(s->keys));
+		return;
+	}
 	for (int i = 0; i < (int)ORDO_SEAL_MAX_KEYS; i++)
 		if (s->keys[i].used)
 			seal_key_drop(s, i);
+	if (s->retiring.used) { /* a RELEASE that never came */
+		s->keys[0] = s->retiring;
+		seal_key_drop(s, 0);
+	}
 	seal_dev_close(s);
 }
 
@@ -282,7 +291,8 @@ void dp_seal_rx_open(struct dp_seal *s, struct dp_seal_rx *rx, uint16_t n,
 			x->rc = -DP_DROP_SEAL_KEY;
 			continue;
 		}
-		if (unlikely(ordo_replay_check(&s->replay[mi],
+		if (!s->defer_replay &&
+		    unlikely(ordo_replay_check(&s->replay[mi],
 					       __builtin_bswap32(h.incarnation),
 					       __builtin_bswap64(h.counter)) !=
 			     ORDO_REPLAY_OK)) {
@@ -336,8 +346,11 @@ void dp_seal_rx_open(struct dp_seal *s, struct dp_seal_rx *rx, uint16_t n,
 		}
 		rte_crypto_op_free(op);
 		memcpy(&h, x->v.pkt, sizeof(h));
+		x->incarnation = __builtin_bswap32(h.incarnation);
+		x->counter = __builtin_bswap64(h.counter);
 		/* Authentic: only now may it move the window. */
-		if (unlikely(ordo_replay_accept(&s->replay[who[j]],
+		if (!s->defer_replay &&
+		    unlikely(ordo_replay_accept(&s->replay[who[j]],
 						__builtin_bswap32(h.incarnation),
 						__builtin_bswap64(h.counter)) !=
 			     ORDO_REPLAY_OK)) {

@@ -76,7 +76,11 @@ struct dp_seal_stats {
 };
 
 /* Mailbox commands, main lcore -> ring lcore (seal_keys.c). */
-enum dp_seal_op { DP_SEAL_LOAD = 1, DP_SEAL_USE, DP_SEAL_RETIRE };
+enum dp_seal_op { DP_SEAL_LOAD = 1, DP_SEAL_USE, DP_SEAL_RETIRE,
+		  /* with openers (dp_seal_keys_post): */
+		  DP_SEAL_SYNC,    /* an opener: take its owner's keys */
+		  DP_SEAL_RELEASE  /* the owner: free the retired key's
+				    * sessions, which no opener holds now */ };
 
 struct dp_seal_cmd {
 	enum dp_seal_op op;
@@ -94,6 +98,7 @@ struct dp_seal_conf {
 	int      socket;
 	const char *dev;              /* NULL: choose (see above) */
 	const struct ordo_seal_key *key; /* the first key: the sending key */
+	uint16_t queue_pairs;         /* of the device: 1 + openers (0: 1) */
 };
 
 struct dp_seal {
@@ -128,6 +133,17 @@ struct dp_seal {
 	bool     dev_created;          /* we made the vdev: we remove it */
 	struct dp_seal_cmd *cmd;       /* mailbox: set by main, cleared by us */
 	uint32_t use_pending;          /* a USE we submitted and wait for */
+	/* An opener (dp_seal_opener_init) shares its owner's device and
+	 * sessions: NULL for the seal that owns them. */
+	const struct dp_seal *owner;
+	/* The owner of openers: a retired key's sessions wait here until
+	 * every opener forgot it (DP_SEAL_RELEASE). */
+	bool     has_openers;
+	struct dp_seal_key retiring;
+	/* Replay windows kept by the consumer of every opener's frames (the
+	 * ring lcore), not here: with rx queues spread over several lcores
+	 * one sender's frames may reach two of them (dp_seal_rx). */
+	bool     defer_replay;
 };
 
 /* Set the device up and load conf->key as the sending key. Returns 0 or
@@ -175,12 +191,16 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports);
 
 /* rx: one received frame whose framing parsed. Out: rc 0 and v the
  * plaintext packet, sender the authenticated transmitter; or rc a
- * negative enum dp_drop. */
+ * negative enum dp_drop. With defer_replay, incarnation and counter are
+ * the envelope's, for the replay window the caller keeps
+ * (ordo_replay_accept: the frame authenticated). */
 struct dp_seal_rx {
 	struct rte_mbuf *m;
 	struct dp_frame_view v;
 	int      rc;
 	uint32_t sender;
+	uint32_t incarnation;
+	uint64_t counter;
 };
 
 /* Open the frames of rx[0..n) whose rc is 0, in one device burst. */
@@ -211,6 +231,26 @@ void dp_seal_apply(struct dp_seal *s, struct dp_seal_cmd *c,
  * serve it. Returns 0 when served (result in c), -ETIMEDOUT. */
 int dp_seal_post(struct dp_seal *s, struct dp_seal_cmd *c,
 		 unsigned timeout_ms);
+
+/* An opener: a seal of its own on queue pair qp of owner's device, for
+ * another lcore to open frames with owner's keys (the rx workers of
+ * several rx queues, worker.h). It seals nothing, never creates or frees
+ * a session, and keeps no replay window (defer_replay); the owner defers
+ * its replay windows too from then on. Its table follows the owner's
+ * through its own mailbox, served by its lcore (DP_SEAL_SYNC): a loaded
+ * key reaches it once the owner made the sessions; a retired key leaves
+ * the owner's table at once but its sessions are freed only after every
+ * opener took the table without it (DP_SEAL_RELEASE). Called before
+ * either lcore runs. */
+int dp_seal_opener_init(struct dp_seal *o, struct dp_seal *owner,
+			uint16_t qp, char *err, size_t errlen);
+
+/* Main lcore: a key command for owner and its openers, in that order
+ * (the command, SYNC on each opener, RELEASE after a RETIRE). Returns 0
+ * or -ETIMEDOUT / -EBUSY as dp_seal_post; the owner's answer in c. */
+int dp_seal_keys_post(struct dp_seal *owner, struct dp_seal *const *openers,
+		      unsigned n_openers, struct dp_seal_cmd *c,
+		      unsigned timeout_ms);
 
 /* Copy the counters into st (the ring's publish). */
 void dp_seal_report(const struct dp_seal *s, struct dp_seal_stats *st);

@@ -109,11 +109,11 @@ static int find_dev(struct dp_seal *s, const char *want, int socket,
 }
 
 int seal_dev_open(struct dp_seal *s, const char *want, int socket,
-		  char *err, size_t errlen)
+		  uint16_t n_qp, char *err, size_t errlen)
 {
 	struct rte_cryptodev_config cc = {
 		.socket_id = socket < 0 ? SOCKET_ID_ANY : socket,
-		.nb_queue_pairs = 1,
+		.nb_queue_pairs = n_qp ? n_qp : 1,
 	};
 	struct rte_cryptodev_info info;
 	struct rte_cryptodev_qp_conf qc = { .nb_descriptors = QP_DESC };
@@ -134,28 +134,43 @@ int seal_dev_open(struct dp_seal *s, const char *want, int socket,
 	s->sess_pool = rte_cryptodev_sym_session_pool_create(
 		name, SESS_MAX, sess_size, 0, 0, cc.socket_id);
 	/* Ops carry the IV and the AAD in their private area (seal_impl.h).
-	 * Enough for a tx batch and an rx burst in flight, and the caches. */
+	 * Enough for a tx batch and an rx burst in flight, and the caches,
+	 * on every lcore that seals or opens (one per queue pair). */
 	snprintf(name, sizeof(name), "ordo_cop_%u", s->my_id);
 	s->op_pool = rte_crypto_op_pool_create(name,
-		RTE_CRYPTO_OP_TYPE_SYMMETRIC, 4 * DP_SEAL_BURST + 2 * 64 + 255,
+		RTE_CRYPTO_OP_TYPE_SYMMETRIC,
+		cc.nb_queue_pairs * (4 * DP_SEAL_BURST + 2 * 64) + 255,
 		64, SEAL_OP_PRIV, cc.socket_id);
 	if (s->sess_pool == NULL || s->op_pool == NULL) {
 		snprintf(err, errlen, "crypto pools: %s (too few hugepages?)",
 			 rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	if (info.max_nb_queue_pairs < 1 ||
-	    rte_cryptodev_configure(s->dev_id, &cc) < 0) {
+	/* A queue pair per lcore that seals or opens: the ring lcore or its
+	 * crypto/io worker, and each rx worker (worker.h). */
+	if (info.max_nb_queue_pairs < cc.nb_queue_pairs) {
+		snprintf(err, errlen, "crypto device %s: %u queue pairs, %u "
+			 "wanted (one per lcore that seals or opens: fewer rx "
+			 "queues, or a device with more)", s->dev_name,
+			 info.max_nb_queue_pairs, cc.nb_queue_pairs);
+		return -ENOTSUP;
+	}
+	if (rte_cryptodev_configure(s->dev_id, &cc) < 0) {
 		snprintf(err, errlen, "crypto device %s: cannot configure it",
 			 s->dev_name);
 		return -EIO;
 	}
 	qc.mp_session = s->sess_pool;
-	if (rte_cryptodev_queue_pair_setup(s->dev_id, 0, &qc,
-					   cc.socket_id) < 0 ||
-	    rte_cryptodev_start(s->dev_id) < 0) {
-		snprintf(err, errlen, "crypto device %s: cannot start its "
-			 "queue pair", s->dev_name);
+	for (uint16_t q = 0; q < cc.nb_queue_pairs; q++)
+		if (rte_cryptodev_queue_pair_setup(s->dev_id, q, &qc,
+						   cc.socket_id) < 0) {
+			snprintf(err, errlen, "crypto device %s: cannot set "
+				 "up queue pair %u", s->dev_name, q);
+			return -EIO;
+		}
+	if (rte_cryptodev_start(s->dev_id) < 0) {
+		snprintf(err, errlen, "crypto device %s: cannot start it",
+			 s->dev_name);
 		return -EIO;
 	}
 	s->qp = 0;

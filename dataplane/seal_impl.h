@@ -18,7 +18,7 @@
 
 /* seal_dev.c */
 int  seal_dev_open(struct dp_seal *s, const char *want, int socket,
-		   char *err, size_t errlen);
+		   uint16_t n_qp, char *err, size_t errlen);
 void seal_dev_close(struct dp_seal *s);
 void *seal_dev_session(struct dp_seal *s, const uint8_t key[ORDO_SEAL_KEY_LEN],
 		       bool encrypt);
@@ -28,6 +28,9 @@ void seal_dev_session_free(struct dp_seal *s, void *sess);
  * Returns the slot index or -errno (-EEXIST, -ENOSPC, -ENOMEM). */
 int  seal_key_install(struct dp_seal *s, const struct ordo_seal_key *k);
 void seal_key_drop(struct dp_seal *s, int slot);
+
+/* seal_opener.c: a command on an opener's mailbox (SYNC, RETIRE). */
+void seal_opener_apply(struct dp_seal *o, struct dp_seal_cmd *c);
 
 /* The slot holding key id, or -1. */
 static inline int seal_key_find(const struct dp_seal *s, uint32_t id)

@@ -92,6 +92,10 @@ void dp_seal_apply(struct dp_seal *s, struct dp_seal_cmd *c,
 {
 	int slot, rc;
 
+	if (s->owner != NULL) {
+		seal_opener_apply(s, c);
+		return;
+	}
 	switch (c->op) {
 	case DP_SEAL_LOAD:
 		rc = seal_key_install(s, &c->key);
@@ -146,14 +150,35 @@ void dp_seal_apply(struct dp_seal *s, struct dp_seal_cmd *c,
 			snprintf(c->msg, sizeof(c->msg), "key %08x is the sending "
 				 "key: make another one the sending key first "
 				 "(`ordoctl key use ID`)", c->key_id);
+		} else if (s->has_openers && s->retiring.used) {
+			c->result = -EBUSY;
+			snprintf(c->msg, sizeof(c->msg), "key %08x: the key "
+				 "retired before is still held by an rx worker: "
+				 "try again", c->key_id);
 		} else {
-			seal_key_drop(s, slot);
+			/* With openers the sessions wait until every one of
+			 * them forgot the key (DP_SEAL_RELEASE). */
+			if (s->has_openers) {
+				s->retiring = s->keys[slot];
+				memset(&s->keys[slot], 0, sizeof(s->keys[slot]));
+			} else {
+				seal_key_drop(s, slot);
+			}
 			c->result = 0;
 			snprintf(c->msg, sizeof(c->msg), "key %08x retired: frames "
 				 "sealed with it are refused from now on",
 				 c->key_id);
 		}
 		return;
+	case DP_SEAL_RELEASE:
+		seal_dev_session_free(s, s->retiring.enc);
+		for (uint32_t i = 0; i < ORDO_MAX_MEMBERS; i++)
+			seal_dev_session_free(s, s->retiring.dec[i]);
+		memset(&s->retiring, 0, sizeof(s->retiring));
+		c->result = 0;
+		return;
+	case DP_SEAL_SYNC:
+		break;
 	}
 	c->result = -EINVAL;
 	snprintf(c->msg, sizeof(c->msg), "unknown key operation");

@@ -109,6 +109,7 @@ static int from_file(struct ordod_setup *s, const struct ordod_opts *o,
 							: "spin";
 	s->conf = &conf;
 	snprintf(s->lcores, sizeof(s->lcores), "%s", me->lcores);
+	s->ring.port.rx_queues = (uint16_t)me->rx_queues;
 	snprintf(s->daemon_name, sizeof(s->daemon_name), "%s", me->name);
 	s->n_names = conf.n_daemons;
 	for (uint32_t i = 0; i < conf.n_daemons && i < ORDO_MAX_MEMBERS; i++) {
@@ -238,6 +239,8 @@ int ordod_setup_build(struct ordod_setup *s, const struct ordod_opts *o,
 		s->port_args[s->n_port_args++] = o->port_args[i];
 	}
 	s->ring.ring_no = (uint8_t)o->ring_no;
+	if (o->rx_queues)
+		s->ring.port.rx_queues = (uint16_t)o->rx_queues;
 	s->ring.port.rx_desc = (uint16_t)o->rx_desc;
 	s->ring.port.tx_desc = (uint16_t)o->tx_desc;
 	s->ring.port.promisc = o->promisc;

@@ -69,6 +69,8 @@ struct dp_snapshot {
 	bool     crypto;          /* frames are sealed (seal.h) */
 	struct dp_seal_stats seal;
 	struct dp_io_report io;   /* the crypto/io worker's (io.on), worker.h */
+	uint16_t n_rxw;           /* rx workers (more rx queues), and theirs */
+	struct dp_io_report rxw[DP_MAX_RX_WORKERS];
 	struct dp_traffic_report traffic;
 };
 

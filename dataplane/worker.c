@@ -87,6 +87,70 @@ int dp_io_create(struct dp_io *w, struct dp_ring *r, unsigned lcore,
 	return 0;
 }
 
+int dp_io_create_rx(struct dp_io *w, struct dp_ring *r, uint16_t queue,
+		    unsigned lcore, int socket, char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	if (r->io == NULL || r->n_io_rx >= DP_MAX_RX_WORKERS || queue == 0) {
+		snprintf(err, errlen, "rx worker for queue %u: needs the "
+			 "crypto/io worker first, and at most %u more", queue,
+			 DP_MAX_RX_WORKERS);
+		return -EINVAL;
+	}
+	for (uint16_t i = 0; i < r->n_ports; i++)
+		if (r->ports[i].n_rxq <= queue) {
+			snprintf(err, errlen, "rx worker for queue %u: port %s "
+				 "has %u rx queue(s)", queue, r->ports[i].name,
+				 r->ports[i].n_rxq);
+			return -EINVAL;
+		}
+	if (r->seal != NULL) {
+		rc = dp_seal_opener_init(&w->opener, r->seal, queue, err,
+					 errlen);
+		if (rc < 0)
+			return rc;
+		w->seal = &w->opener;
+		w->seal->stages = &w->stg;
+	}
+	snprintf(name, sizeof(name), "ordo_rxq%u_%x", queue, r->my_id);
+	w->rx = rte_ring_create(name, DP_IO_RING_SIZE, socket,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->rx == NULL) {
+		snprintf(err, errlen, "rx worker %u: hand-off ring of %u on "
+			 "NUMA node %d: %s", queue, DP_IO_RING_SIZE, socket,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	w->n_ports = r->n_ports;
+	for (uint16_t i = 0; i < r->n_ports; i++) {
+		w->ports[i] = r->ports[i];
+		w->ports[i].rxq = queue;
+		w->ports[i].tx_n = 0;
+		memset(&w->ports[i].c, 0, sizeof(w->ports[i].c));
+	}
+	w->rxq = queue;
+	w->framer = r->framer;
+	dp_clock_init(&w->clock);
+	dp_idle_init(&w->idle, r->idle.ops, r->idle.max_park_ns);
+	dp_stages_init(&w->stg, r->stg.st.sample_every, r->clock.hz,
+		       r->clock.hz, NULL, lcore);
+	dp_stages_set_bias(&w->stg, r->stg.bias);
+	w->lcore = lcore;
+	w->w.on = true;
+	w->w.lcore = lcore;
+	w->seen.r = w->w;
+	if (r->seal != NULL && !r->replay_here) {
+		for (uint32_t i = 0; i < ORDO_MAX_MEMBERS; i++)
+			ordo_replay_init(&r->replay[i]);
+		r->replay_here = true;
+	}
+	r->io_rx[r->n_io_rx++] = w;
+	return 0;
+}
+
 static void free_objs(void **objs, unsigned n)
 {
 	uint32_t key_id;
@@ -124,6 +188,8 @@ void dp_io_destroy(struct dp_io *w)
 	drain(w->rx);
 	drain(w->tx);
 	w->rx = w->tx = NULL;
+	if (w->seal == &w->opener)
+		dp_seal_fini(&w->opener);
 }
 
 /* --- the ring lcore's side ---------------------------------------------- */
@@ -175,6 +241,19 @@ void dp_io_ring_stop(struct dp_io *w)
 _Static_assert(sizeof(struct dp_port_counters) % sizeof(uint64_t) == 0,
 	       "port counters are 64-bit words");
 
+/* A worker's port counters added to the ring's. */
+static void add_ports(struct dp_snapshot *s,
+		      const struct dp_port_counters *ports, uint16_t n)
+{
+	for (uint16_t i = 0; i < s->n_ports && i < n; i++) {
+		uint64_t *a = (uint64_t *)&s->ports[i].c;
+		const uint64_t *b = (const uint64_t *)&ports[i];
+
+		for (size_t k = 0; k < sizeof(ports[i]) / sizeof(*b); k++)
+			a[k] += b[k];
+	}
+}
+
 void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s)
 {
 	struct dp_io_pub p;
@@ -186,17 +265,29 @@ void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s)
 		w->seen = p;
 	else
 		p = w->seen;
-	for (uint16_t i = 0; i < s->n_ports && i < w->n_ports; i++) {
-		uint64_t *a = (uint64_t *)&s->ports[i].c;
-		const uint64_t *b = (const uint64_t *)&p.ports[i];
-
-		for (size_t k = 0; k < sizeof(p.ports[i]) / sizeof(*b); k++)
-			a[k] += b[k];
-	}
+	add_ports(s, p.ports, w->n_ports);
 	if (w->seal != NULL)
 		s->seal = p.seal;
 	s->io = p.r;
 	s->io.tx_staged_turns = w->tx_staged_turns;
 	s->io.tx_dropped = w->tx_dropped;
 	s->io.marks_lost = w->marks_lost;
+}
+
+void dp_io_rx_report_into(struct dp_io *w, struct dp_snapshot *s, unsigned i)
+{
+	struct dp_io_pub p;
+
+	if (dp_io_try_read(w, &p))
+		w->seen = p;
+	else
+		p = w->seen;
+	add_ports(s, p.ports, w->n_ports);
+	/* What it opened, beside what the crypto/io worker opened. */
+	s->seal.opened += p.seal.opened;
+	for (uint32_t k = 0; k < p.seal.n_keys; k++)
+		for (uint32_t j = 0; j < s->seal.n_keys; j++)
+			if (s->seal.key_ids[j] == p.seal.key_ids[k])
+				s->seal.key_opened[j] += p.seal.key_opened[k];
+	s->rxw[i] = p.r;
 }

@@ -33,6 +33,9 @@
  * client message the engine accepted stays in the engine until it is
  * delivered everywhere: dropping a frame never loses it.
  *
+ * With RSS (several rx queues a port) more rx workers poll the other
+ * queues: dp_io_create_rx.
+ *
  * Threads: everything under "worker side" is the worker lcore's; "ring
  * side" the ring lcore's; other threads read the published copies only.
  * A test may drive both from one thread (dp_io_do_work between ring
@@ -60,6 +63,7 @@
 #define DP_IO_RING_SIZE 1024u /* entries of each hand-off ring (power of 2) */
 #define DP_IO_STAGE     256u  /* ring side: frames waiting for the tx ring */
 #define DP_IO_RESERVE   16u   /* of those, kept for key changes */
+#define DP_MAX_RX_WORKERS 7u  /* rx queues after the first (RSS), at most */
 
 /* What travels with an mbuf between the lcores (an mbuf dynfield). */
 struct dp_io_meta {
@@ -70,6 +74,8 @@ struct dp_io_meta {
 	uint16_t port;       /* index into the ring's ports */
 	uint16_t hl;         /* tx: framing bytes */
 	uint16_t flags;      /* tx: DP_IO_F_* */
+	uint32_t incarnation; /* rx, sealed: the envelope's, for the replay */
+	uint64_t counter;     /* window the ring lcore keeps (seal.h) */
 };
 
 /* tx: a frame the engine holds (dataplane/ring_frames.h): the worker
@@ -129,7 +135,7 @@ struct dp_io_pub {
 struct dp_io {
 	/* worker side */
 	struct rte_ring *rx;       /* worker -> ring lcore */
-	struct rte_ring *tx;       /* ring lcore -> worker */
+	struct rte_ring *tx;       /* ring lcore -> worker; NULL: an rx worker */
 	uint16_t n_ports;
 	struct dp_framer framer;
 	struct dp_seal *seal;      /* NULL: crypto off */
@@ -157,6 +163,8 @@ struct dp_io {
 
 	/* cold */
 	unsigned lcore;
+	uint16_t rxq;              /* the rx queue of each port we poll */
+	struct dp_seal opener;     /* an rx worker's seal (seal.h openers) */
 	struct dp_io_pub pub __attribute__((aligned(64)));
 };
 
@@ -167,6 +175,18 @@ struct dp_io {
 struct dp_ring;
 int dp_io_create(struct dp_io *w, struct dp_ring *r, unsigned lcore,
 		 int socket, char *err, size_t errlen);
+
+/* An rx worker: with more than one rx queue per port (RSS), each queue
+ * after the first is polled by one of these, an lcore of its own that
+ * parses and opens what arrives there and hands it to the ring lcore over
+ * its own rx ring, as the crypto/io worker (created first, r->io) does
+ * for queue 0. It sends nothing: every frame still leaves through the
+ * crypto/io worker, in the order the ring built them. It opens on its own
+ * queue pair of the crypto device with the io worker's keys (an opener,
+ * seal.h); the replay windows move to the ring lcore, the one consumer
+ * of every queue (ring.c rx_io). Registered in r->io_rx. */
+int dp_io_create_rx(struct dp_io *w, struct dp_ring *r, uint16_t queue,
+		    unsigned lcore, int socket, char *err, size_t errlen);
 
 /* One turn of the worker's loop. Returns the work done (0: idle). */
 unsigned dp_io_do_work(struct dp_io *w);
@@ -294,5 +314,10 @@ void dp_io_ring_stop(struct dp_io *w);
  * worker: if it is publishing, its previous publication is used. */
 struct dp_snapshot;
 void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s);
+
+/* The same for rx worker i (after dp_io_report_into of the crypto/io
+ * worker, whose seal counters it adds to): its ports, what it opened,
+ * its report in s->rxw[i]. */
+void dp_io_rx_report_into(struct dp_io *w, struct dp_snapshot *s, unsigned i);
 
 #endif /* ORDO_DP_WORKER_H */

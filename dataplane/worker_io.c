@@ -62,6 +62,8 @@ static inline void to_plain(struct rte_mbuf *m, const struct dp_seal_rx *x,
 	uint16_t off = (uint16_t)(x->v.pkt - rte_pktmbuf_mtod(m, const uint8_t *));
 
 	meta->sender = x->sender;
+	meta->incarnation = x->incarnation;
+	meta->counter = x->counter;
 	meta->src_ip_be = x->v.src_ip_be;
 	meta->mac_off = (uint16_t)(x->v.src_mac - (const uint8_t *)m->buf_addr);
 	meta->port = port;
@@ -86,6 +88,8 @@ static unsigned rx_port(struct dp_io *w, struct dp_port *p)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		rx[i].m = pkts[i];
 		rx[i].sender = 0;
+		rx[i].counter = 0;
+		rx[i].incarnation = 0;
 		rx[i].rc = parse(w, p, pkts[i], &rx[i].v);
 	}
 	if (w->seal != NULL) {
@@ -295,7 +299,8 @@ unsigned dp_io_do_work(struct dp_io *w)
 	} else {
 		w->w.rx_held_turns++;
 	}
-	work += tx_ring(w);
+	if (w->tx != NULL) /* an rx worker sends nothing */
+		work += tx_ring(w);
 	if (unlikely(w->now >= w->next_slow)) {
 		st = dp_stage_in(&w->stg, DP_STAGE_SLOW);
 		slow_path(w);
@@ -313,11 +318,12 @@ void dp_io_run(struct dp_io *w, volatile bool *quit)
 	/* The ring lcore may still send its last frames after quit: run
 	 * until it says it stopped. */
 	while (!__atomic_load_n(quit, __ATOMIC_RELAXED) ||
-	       !__atomic_load_n(&w->ring_stopped, __ATOMIC_ACQUIRE))
+	       (w->tx != NULL &&
+		!__atomic_load_n(&w->ring_stopped, __ATOMIC_ACQUIRE)))
 		dp_idle_turn(&w->idle, dp_io_do_work(w));
 	/* Drain: what the ring lcore sent last goes out; nothing is read
 	 * from the ports any more. */
-	while (tx_ring(w) != 0)
+	while (w->tx != NULL && tx_ring(w) != 0)
 		;
 	publish(w);
 }

@@ -59,6 +59,7 @@ extern "C" {
 #define ORDO_CONF_MAX_ACCESS   32u    /* Access blocks */
 #define ORDO_CONF_MAX_IDS      8u     /* uids (and gids) of one Access block */
 #define ORDO_CONF_MAX_PORTS    (ORDO_MAX_MEMBERS - 1) /* a memif mesh: one per peer */
+#define ORDO_CONF_RX_QUEUES_MAX 8u /* the crypto/io worker's and 7 rx workers */
 #define ORDO_CONF_CLIENTS_MAX  1024u  /* MaxClients */
 #define ORDO_CONF_UDP_OVERHEAD 28u    /* IPv4 (20) + UDP (8) headers */
 #define ORDO_CONF_MSG_SIZE_MAX (64u << 20) /* the engine's ORDO_MAX_MSG_SIZE_LIMIT */
@@ -179,6 +180,7 @@ struct ordo_conf_daemon {
 	bool     has_dataplane;
 	char     port[ORDO_CONF_DEVARGS_MAX];  /* first Port: DPDK devargs, "" = none */
 	char     lcores[ORDO_CONF_LCORES_MAX]; /* DPDK -l list, "" = default */
+	uint32_t rx_queues; /* RxQueues: per port, each its own lcore; 0 = 1 */
 	bool     has_mac;
 	uint8_t  mac[6];                       /* its station address */
 	/* Every Port line, in file order; ports[0] is port. Several for a

@@ -125,6 +125,7 @@ static int merge_dataplane(struct ordo_conf_parser *p)
 		memcpy(d->ports, od->ports, sizeof(d->ports));
 		memcpy(d->port, od->ports[0], sizeof(d->port));
 		memcpy(d->lcores, od->lcores, sizeof(d->lcores));
+		d->rx_queues = od->rx_queues;
 		d->has_mac = od->has_mac;
 		memcpy(d->mac, od->mac, sizeof(d->mac));
 		d->has_metrics = od->has_metrics;

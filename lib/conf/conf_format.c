@@ -210,6 +210,8 @@ static void put_ordo(struct out *o, const struct ordo_conf *c)
 		}
 		if (d->lcores[0])
 			put(o, "\t\tLcores = %s\n", d->lcores);
+		if (d->rx_queues > 1)
+			put(o, "\t\tRxQueues = %u\n", d->rx_queues);
 		if (d->has_metrics)
 			put_metrics(o, "\t\t", d->metrics_addr, d->metrics_port);
 		if (d->has_mac)

@@ -109,6 +109,7 @@ struct odaemon {
 	uint32_t n_ports;
 	char     ports[ORDO_CONF_MAX_PORTS][ORDO_CONF_DEVARGS_MAX];
 	char     lcores[ORDO_CONF_LCORES_MAX];
+	uint32_t rx_queues;
 	bool     has_mac;
 	uint8_t  mac[6];
 	bool     has_metrics;
@@ -229,7 +230,7 @@ typedef int conf_set_fn(struct ordo_conf_parser *p, const struct conf_key *k,
 			const struct tok *v, uint32_t n);
 conf_set_fn conf_set_encap, conf_set_idle, conf_set_hugepages,
 	conf_set_store, conf_set_msgsize, conf_set_submit, conf_set_retransmit,
-	conf_set_port, conf_set_lcores, conf_set_mac, conf_set_uid,
+	conf_set_port, conf_set_lcores, conf_set_rx_queues, conf_set_mac, conf_set_uid,
 	conf_set_gid, conf_set_allow, conf_set_client_ring, conf_set_slow,
 	conf_set_crypto, conf_set_metrics;
 int conf_odaemon_arg(struct ordo_conf_parser *p, const struct tok *t);

@@ -290,6 +290,7 @@ static const struct conf_key keys[] = {
 	{ .name = "Port", .blocks = ODMN, .kind = KK_VALUES, .repeat = true,
 	  .min_vals = 1, .max_vals = 1, .set = conf_set_port },
 	ONE("Lcores", ODMN, conf_set_lcores),
+	ONE("RxQueues", ODMN, conf_set_rx_queues),
 	ONE("Mac", ODMN, conf_set_mac),
 
 	/* Ours: Ordo { Access "<pattern>" { ... } } */

@@ -247,6 +247,16 @@ int conf_set_port(struct ordo_conf_parser *p, const struct conf_key *k,
 	return 0;
 }
 
+int conf_set_rx_queues(struct ordo_conf_parser *p, const struct conf_key *k,
+		       const struct tok *v, uint32_t n)
+{
+	(void)n;
+	if (conf_val_u32(p, k->name, &v[0], 1, ORDO_CONF_RX_QUEUES_MAX,
+			 &p->cur_od->rx_queues) < 0)
+		return p->rc;
+	return 0;
+}
+
 int conf_set_lcores(struct ordo_conf_parser *p, const struct conf_key *k,
 		    const struct tok *v, uint32_t n)
 {

@@ -255,6 +255,8 @@ static const struct bad cases[] = {
 	  "'Lcores' wants a DPDK lcore list such as 2 or 2,4 or 2-5 (ids below 1024), got '2-1'" },
 	{ SEG1 "Ordo { Daemon a { Lcores = 1,,2 } }\n", 4, "got '1,,2'" },
 	{ SEG1 "Ordo { Daemon a { Lcores = 1024 } }\n", 4, "got '1024'" },
+	{ SEG1 "Ordo { Daemon a { RxQueues = 0 } }\n", 4, "RxQueues" },
+	{ SEG1 "Ordo { Daemon a { RxQueues = 9 } }\n", 4, "RxQueues" },
 	{ SEG1 "Ordo { Daemon a { Mac = 02:00:00:00:00 } }\n", 4,
 	  "'Mac' wants xx:xx:xx:xx:xx:xx, got '02:00:00:00:00'" },
 	{ SEG1 "Ordo { Daemon a { Mac = 01:00:5e:00:00:01 } }\n", 4,

@@ -312,6 +312,10 @@ static void test_several_ports(void **state)
 	assert_true(c.daemons[0].has_dataplane);
 	assert_int_equal(c.daemons[0].n_ports, 0);
 	assert_string_equal(c.daemons[0].port, "");
+	assert_int_equal(c.daemons[0].rx_queues, 0);
+	/* rx queues per port, each polled by its own lcore */
+	parse_ok(SEG1 "Ordo { Daemon a { Lcores = 1-5  RxQueues = 3 } }\n", &c);
+	assert_int_equal(c.daemons[0].rx_queues, 3);
 }
 
 /* The lab examples parse, and each names a port for each daemon. */

@@ -11,7 +11,7 @@
 
 static const char *const dict[] = {
 	"Spread_Segment", "{", "}", "=", ";", "\"", "#", "!", "\n", "\t",
-	"Ordo", "Daemon", "Access", "Uid", "Gid", "Allow", "Port", "Lcores",
+	"Ordo", "Daemon", "Access", "Uid", "Gid", "Allow", "Port", "Lcores", "RxQueues",
 	"Mac", "Mtu", "Encap", "ethernet", "udp", "ClientSocket", "Hugepages",
 	"IdleStrategy", "StorePackets", "MaxMessageSize", "SubmitQueueBytes",
 	"TokenRetransmit", "DebugFlags", "EventPriority", "EventLogFile",

@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ *
+ * rx workers (dataplane/worker.h dp_io_create_rx): a port with two rx
+ * queues, each owned by its own lcore, as RSS spreads a NIC's frames.
+ * Two sealed ring agents in one process on net_ring ports: A's port has
+ * two rx queues, queue 0 polled by A's crypto/io worker and queue 1 by
+ * an rx worker; B's frames go through a "switch" this test drives, which
+ * puts each in the queue the test says. One thread drives every loop in
+ * turn (the rings are their only coupling): exact counts, nothing timed.
+ *
+ *   both_queues_order   B's frames alternate between the queues (one
+ *                       sender split over two lcores, the worst RSS can
+ *                       do after a rehash): both deliver every message in
+ *                       the same order; each queue's lcore opened frames,
+ *                       A's ring lcore none
+ *   replay_across_queues  the same authentic frame of B in queue 0 and in
+ *                       queue 1: each worker opens it, the ring lcore's
+ *                       window takes one and refuses the other (counted
+ *                       seal_replay), so two lcores cannot each accept it
+ *   key_change_reaches_rx_worker  a key loaded on A reaches the rx
+ *                       worker's table (it opens B's frames sealed with
+ *                       it); the old key retired on A leaves it too, and
+ *                       a frame sealed with the old key is refused there
+ *                       (seal_key); the retired sessions are freed only
+ *                       once the rx worker let go
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+
+#include "dataplane/ring.h"
+#include "dataplane/worker.h"
+
+#define MSGS      1000u
+#define BURST     16u
+#define MSG_LEN   120u
+#define MSG_TYPE  7u
+#define MAX_TURNS 20000000u /* a bound, not a time */
+
+struct node {
+	struct ordo_engine *e;
+	uint32_t id, submitted, delivered;
+	uint64_t digest;
+};
+
+static void n_bind(void *ctx, struct ordo_engine *e)
+{
+	((struct node *)ctx)->e = e;
+}
+
+static unsigned n_produce(void *ctx, struct ordo_engine *e, uint64_t now)
+{
+	struct node *n = ctx;
+	uint8_t msg[MSG_LEN];
+	unsigned k = 0;
+
+	(void)now;
+	while (k < BURST && n->submitted < MSGS) {
+		memset(msg, (int)(n->id * 17 + n->submitted), sizeof(msg));
+		memcpy(msg, &n->submitted, sizeof(n->submitted));
+		if (ordo_engine_submit(e, ORDO_SVC_AGREED, MSG_TYPE, msg,
+				       sizeof(msg)) != 0)
+			break;
+		n->submitted++;
+		k++;
+	}
+	return k;
+}
+
+/* FNV-1a over (sender, payload) of each delivery, in order. */
+static void n_deliver(void *ctx, const struct ordo_delivery *d, uint64_t now)
+{
+	struct node *n = ctx;
+	const uint8_t *p = d->data;
+
+	(void)now;
+	if (d->msg_type != MSG_TYPE)
+		return;
+	n->delivered++;
+	n->digest = (n->digest ^ d->sender) * 0x100000001b3ull;
+	for (uint32_t i = 0; i < d->len; i++)
+		n->digest = (n->digest ^ p[i]) * 0x100000001b3ull;
+}
+
+static const struct dp_local_ops node_ops = {
+	.name = "test",
+	.bind = n_bind,
+	.produce = n_produce,
+	.deliver = n_deliver,
+};
+
+static struct dp_ring *ra, *rb;
+static struct dp_io io, rxw;
+static struct node na = { .id = 1, .digest = 0xcbf29ce484222325ull };
+static struct node nb = { .id = 2, .digest = 0xcbf29ce484222325ull };
+static struct ordo_seal_key key1, key2;
+static struct rte_ring *b_out;      /* what B sends: the switch's input */
+static struct rte_ring *a_in[2];    /* A's two rx queues */
+
+/* The switch: B's frames to A's queues; queue < 0 alternates. Returns
+ * frames moved. */
+static unsigned switch_frames(int queue)
+{
+	static unsigned next;
+	void *objs[64];
+	unsigned n = rte_ring_dequeue_burst(b_out, objs, 64, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned q = queue >= 0 ? (unsigned)queue : (next++ & 1u);
+
+		if (rte_ring_enqueue(a_in[q], objs[i]) != 0)
+			rte_pktmbuf_free(objs[i]);
+	}
+	return n;
+}
+
+static int switch_queue = -1;
+
+static void turn(void)
+{
+	dp_ring_do_work(ra);
+	dp_io_do_work(&io);
+	dp_io_do_work(&rxw);
+	dp_ring_do_work(rb);
+	switch_frames(switch_queue);
+}
+
+static bool all_delivered(void)
+{
+	return na.delivered == 2 * MSGS && nb.delivered == 2 * MSGS;
+}
+
+static void run_round(void)
+{
+	unsigned t;
+
+	na.submitted = nb.submitted = 0;
+	na.delivered = nb.delivered = 0;
+	for (t = 0; t < MAX_TURNS && !all_delivered(); t++)
+		turn();
+	assert_int_equal(na.delivered, 2 * MSGS);
+	assert_int_equal(nb.delivered, 2 * MSGS);
+	assert_true(na.digest == nb.digest);
+}
+
+/* Let every slow path publish (every millisecond of TSC time). */
+static void published(struct dp_snapshot *s)
+{
+	uint64_t until = rte_get_tsc_cycles() + 3 * rte_get_tsc_hz() / 1000;
+
+	while (rte_get_tsc_cycles() < until) {
+		dp_io_do_work(&io);
+		dp_io_do_work(&rxw);
+		dp_ring_do_work(ra);
+	}
+	dp_ring_publish(ra);
+	dp_ring_read(ra, s);
+}
+
+static void both_queues_order(void **state)
+{
+	struct dp_snapshot s;
+	struct dp_io_pub p0, p1;
+
+	(void)state;
+	switch_queue = -1;
+	run_round();
+	published(&s);
+	dp_io_read(&io, &p0);
+	dp_io_read(&rxw, &p1);
+	/* Each queue's lcore opened B's frames and handed them on. */
+	assert_true(p0.r.rx_handed > 0);
+	assert_true(p1.r.rx_handed > 0);
+	assert_true(p0.seal.opened > 0);
+	assert_true(p1.seal.opened > 0);
+	assert_true(p1.ports[0].rx_pkts > 0);
+	assert_true(p1.r.stages.items[DP_STAGE_OPEN] > 0);
+	/* The rx worker sends nothing: everything A sent left from the
+	 * crypto/io worker. */
+	assert_int_equal(p1.r.tx_taken, 0);
+	assert_int_equal(p1.ports[0].tx_pkts, 0);
+	/* A's ring lcore opened nothing; the snapshot has both workers. */
+	assert_int_equal(s.stages.items[DP_STAGE_OPEN], 0);
+	assert_int_equal(s.n_rxw, 1);
+	assert_true(s.rxw[0].on);
+	assert_true(s.rxw[0].rx_handed == p1.r.rx_handed);
+	assert_true(s.seal.opened >= p0.seal.opened + p1.seal.opened - 64);
+	assert_true(s.ports[0].c.rx_pkts >= p0.ports[0].rx_pkts +
+						   p1.ports[0].rx_pkts);
+	/* Frames of one sender, half of them through each queue, reach the
+	 * ring lcore out of order: none may be refused as a replay. */
+	assert_int_equal(s.ports[0].c.drops[DP_DROP_SEAL_REPLAY], 0);
+}
+
+/* The next frame B sends, as it left B (sealed): copied, for the test. */
+static struct rte_mbuf *capture_b_frame(void)
+{
+	struct rte_mbuf *m = NULL, *c;
+	unsigned t;
+
+	/* B sends on its own (its token, in time): A's lcores stand
+	 * still. */
+	for (t = 0; t < MAX_TURNS && m == NULL; t++) {
+		dp_ring_do_work(rb);
+		if (rte_ring_dequeue(b_out, (void **)&m) != 0)
+			m = NULL;
+	}
+	assert_non_null(m);
+	c = rte_pktmbuf_copy(m, ra->pool, 0, UINT32_MAX);
+	assert_non_null(c);
+	/* The original goes on to A as usual (queue 0). */
+	assert_int_equal(rte_ring_enqueue(a_in[0], m), 0);
+	return c;
+}
+
+static void replay_across_queues(void **state)
+{
+	struct dp_snapshot before, after;
+	struct rte_mbuf *c, *d;
+	unsigned t;
+
+	(void)state;
+	published(&before);
+	c = capture_b_frame();
+	d = rte_pktmbuf_copy(c, ra->pool, 0, UINT32_MAX);
+	assert_non_null(d);
+	rte_pktmbuf_free(c);
+	/* The original is in queue 0; its replay in queue 1. Each lcore
+	 * opens its own: both authentic. */
+	assert_int_equal(rte_ring_enqueue(a_in[1], d), 0);
+	for (t = 0; t < 64; t++) {
+		dp_io_do_work(&io);
+		dp_io_do_work(&rxw);
+		dp_ring_do_work(ra);
+	}
+	published(&after);
+	assert_int_equal(after.ports[0].c.drops[DP_DROP_SEAL_REPLAY] -
+				 before.ports[0].c.drops[DP_DROP_SEAL_REPLAY],
+			 1);
+	/* The ring carries on. */
+	switch_queue = -1;
+	run_round();
+}
+
+/* dp_ring_key_cmd waits for the lcores: asked on another thread, as the
+ * main lcore asks, while this one drives them. */
+struct key_ask {
+	struct dp_seal_cmd c;
+	int rc;
+	bool done;
+};
+
+static void *key_ask_run(void *arg)
+{
+	struct key_ask *k = arg;
+
+	k->rc = dp_ring_key_cmd(ra, &k->c, false);
+	__atomic_store_n(&k->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void key_ask(enum dp_seal_op op, const struct ordo_seal_key *key,
+		    uint32_t id)
+{
+	struct key_ask k;
+	pthread_t th;
+
+	memset(&k, 0, sizeof(k));
+	k.c.op = op;
+	if (key != NULL)
+		k.c.key = *key;
+	k.c.key_id = id;
+	assert_int_equal(pthread_create(&th, NULL, key_ask_run, &k), 0);
+	while (!__atomic_load_n(&k.done, __ATOMIC_ACQUIRE)) {
+		dp_io_do_work(&io);
+		dp_io_do_work(&rxw);
+		dp_ring_do_work(ra);
+	}
+	pthread_join(th, NULL);
+	assert_int_equal(k.rc, 0);
+	assert_int_equal(k.c.result, 0);
+}
+
+static uint64_t opened_with(const struct dp_seal *s, uint32_t id)
+{
+	for (unsigned i = 0; i < ORDO_SEAL_MAX_KEYS; i++)
+		if (s->keys[i].used && s->keys[i].id == id)
+			return s->keys[i].opened;
+	return UINT64_MAX; /* not held */
+}
+
+static void key_change_reaches_rx_worker(void **state)
+{
+	struct dp_seal_cmd c;
+	struct dp_snapshot before, after;
+	struct rte_mbuf *old;
+	unsigned t;
+
+	(void)state;
+	/* A frame sealed with key 1, for later. */
+	old = capture_b_frame();
+	assert_int_equal(opened_with(rxw.seal, key2.id), UINT64_MAX);
+	key_ask(DP_SEAL_LOAD, &key2, 0);
+	assert_int_equal(opened_with(rxw.seal, key2.id), 0);
+	/* B (no worker: applied here) loads key 2 and makes it the sending
+	 * key of the ring: USE is ordered, every member seals with it. */
+	memset(&c, 0, sizeof(c));
+	c.op = DP_SEAL_LOAD;
+	c.key = key2;
+	assert_int_equal(dp_ring_key_cmd(rb, &c, true), 0);
+	assert_int_equal(c.result, 0);
+	memset(&c, 0, sizeof(c));
+	c.op = DP_SEAL_USE;
+	c.key_id = key2.id;
+	assert_int_equal(dp_ring_key_cmd(rb, &c, true), 0);
+	assert_int_equal(c.result, 0);
+	switch_queue = 1;
+	for (t = 0; t < MAX_TURNS &&
+		    (rb->seal->keys[rb->seal->tx_key].id != key2.id ||
+		     opened_with(rxw.seal, key2.id) == 0); t++)
+		turn();
+	assert_true(opened_with(rxw.seal, key2.id) > 0);
+	switch_queue = -1;
+	run_round();
+	/* Key 1 retired on A: it leaves the rx worker's table, and A's
+	 * crypto/io worker freed its sessions once the rx worker let go. */
+	assert_int_equal(ra->seal->keys[ra->seal->tx_key].id, key2.id);
+	key_ask(DP_SEAL_RETIRE, NULL, key1.id);
+	assert_int_equal(opened_with(rxw.seal, key1.id), UINT64_MAX);
+	assert_int_equal(opened_with(ra->seal, key1.id), UINT64_MAX);
+	assert_false(ra->seal->retiring.used);
+	/* The frame sealed with key 1, now in queue 1: refused there. */
+	published(&before);
+	assert_int_equal(rte_ring_enqueue(a_in[1], old), 0);
+	for (t = 0; t < 64; t++) {
+		dp_io_do_work(&rxw);
+		dp_ring_do_work(ra);
+	}
+	published(&after);
+	assert_int_equal(after.ports[0].c.drops[DP_DROP_SEAL_KEY] -
+				 before.ports[0].c.drops[DP_DROP_SEAL_KEY],
+			 1);
+	run_round();
+}
+
+static struct dp_ring *make(uint32_t id, uint16_t port, struct node *n,
+			    const char *dev, uint16_t rx_queues)
+{
+	struct dp_ring_conf rc;
+	char err[256];
+	struct dp_ring *r;
+
+	memset(&rc, 0, sizeof(rc));
+	ordo_engine_config_defaults(&rc.engine);
+	rc.engine.my_id = id;
+	rc.engine.incarnation = 10 + id;
+	rc.engine.n_members = 2;
+	rc.engine.members[0] = 1;
+	rc.engine.members[1] = 2;
+	rc.engine.config_hash = 0x3017;
+	rc.engine.mtu -= (uint32_t)ORDO_SEAL_OVERHEAD;
+	rc.n_ports = 1;
+	rc.port_ids[0] = port;
+	rc.port.rx_queues = rx_queues;
+	rc.idle = &dp_idle_spin;
+	rc.socket = (int)rte_socket_id();
+	rc.stage_sample = 1;
+	rc.key = &key1;
+	rc.crypto_dev = dev;
+	rc.io_worker = rx_queues > 1;
+	r = dp_ring_create(&rc, &node_ops, n, err, sizeof(err));
+	if (r == NULL) {
+		fprintf(stderr, "test_rx_workers: node %u: %s\n", id, err);
+		return NULL;
+	}
+	/* net_ring ports all have one MAC: give each agent its own. */
+	r->ports[0].mac[0] = 0x02;
+	r->ports[0].mac[5] = (uint8_t)id;
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	char prefix[64], err[256];
+	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "512", "-l", "0",
+			prefix, "--log-level=lib.eal:error",
+			"--log-level=pmd.crypto.*:error", NULL };
+	struct rte_ring *ab;
+	uint8_t m1[32], m2[32];
+	int pa, pb, status;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-rxw-%d",
+		 (int)getpid());
+	if (rte_eal_init(10, eal) < 0) {
+		fprintf(stderr, "test_rx_workers: EAL failed\n");
+		return 1;
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		m1[i] = (uint8_t)(5 * i + 1);
+		m2[i] = (uint8_t)(250 - 3 * i);
+	}
+	ordo_seal_key_init(&key1, m1, 32);
+	ordo_seal_key_init(&key2, m2, 32);
+	ab = rte_ring_create("rxw_ab", 4096, (int)rte_socket_id(),
+			     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	b_out = rte_ring_create("rxw_bout", 4096, (int)rte_socket_id(),
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+	a_in[0] = rte_ring_create("rxw_a0", 4096, (int)rte_socket_id(),
+				  RING_F_SP_ENQ | RING_F_SC_DEQ);
+	a_in[1] = rte_ring_create("rxw_a1", 4096, (int)rte_socket_id(),
+				  RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (ab == NULL || b_out == NULL || a_in[0] == NULL || a_in[1] == NULL)
+		return 1;
+	pa = rte_eth_from_rings("net_ring_rxa", a_in, 2, &ab, 1,
+				rte_socket_id());
+	pb = rte_eth_from_rings("net_ring_rxb", &ab, 1, &b_out, 1,
+				rte_socket_id());
+	if (pa < 0 || pb < 0) {
+		fprintf(stderr, "test_rx_workers: net_ring ports failed\n");
+		return 1;
+	}
+	ra = make(1, (uint16_t)pa, &na, "crypto_openssl_rxa", 2);
+	rb = make(2, (uint16_t)pb, &nb, "crypto_openssl_rxb", 1);
+	if (ra == NULL || rb == NULL)
+		return 1;
+	if (ra->ports[0].n_rxq != 2 ||
+	    dp_io_create(&io, ra, rte_lcore_id(), (int)rte_socket_id(), err,
+			 sizeof(err)) < 0 ||
+	    dp_io_create_rx(&rxw, ra, 1, rte_lcore_id(), (int)rte_socket_id(),
+			    err, sizeof(err)) < 0) {
+		fprintf(stderr, "test_rx_workers: %s\n", err);
+		return 1;
+	}
+	/* Tests never time: no turn of this test is "long" (stages.h). */
+	ra->stg.long_len = UINT64_MAX;
+	io.stg.long_len = UINT64_MAX;
+	rxw.stg.long_len = UINT64_MAX;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(both_queues_order),
+		cmocka_unit_test(replay_across_queues),
+		cmocka_unit_test(key_change_reaches_rx_worker),
+	};
+	status = cmocka_run_group_tests(tests, NULL, NULL);
+	dp_io_destroy(&rxw);
+	dp_io_destroy(&io);
+	dp_ring_destroy(ra);
+	dp_ring_destroy(rb);
+	rte_eal_cleanup();
+	return status;
+}
