@@ -126,8 +126,12 @@ static int describe(ordo_client *c, const struct ordo_cr_rec *r,
 	for (unsigned i = 0; i < rh.n_names; i++)
 		if (!ordo__name_terminated(names[i]))
 			return broken(c);
-	/* A message in one record carries all of it, one in several leaves
+	/* No region takes a message above ORDO_CR_MAX_MSG: a FIRST record
+	 * that claims more is broken (and would size the view's copy). A
+	 * message in one record carries all of it, one in several leaves
 	 * some for the next. */
+	if (rh.msg_len > ORDO_CR_MAX_MSG)
+		return broken(c);
 	h->single = rh.flags & ORDO_CR_F_LAST;
 	if (h->single ? pl != rh.msg_len : pl >= rh.msg_len)
 		return broken(c);

@@ -280,7 +280,7 @@ enum hostile {
 	H_LEN_HUGE, H_LEN_SHORT, H_NAMES_OVER, H_KIND, H_NAME_UNTERMINATED,
 	H_MSG_LEN_MORE, H_MSG_LEN_LESS, H_NOT_FIRST, H_SENDER_NO_NAME,
 	H_MEMB_COUNT, H_MEMB_SUM, H_MEMB_NAMES, H_LAST_EMPTY_FRAG, H_HEAD_ODD,
-	H_HEAD_PAST, H_PAD_SHORT, H_MAX
+	H_HEAD_PAST, H_PAD_SHORT, H_MSG_HUGE, H_MAX
 };
 
 static void write_hostile(struct fake_conn *k, enum hostile h)
@@ -328,6 +328,10 @@ static void write_hostile(struct fake_conn *k, enum hostile h)
 		memcpy(names[1], &m, sizeof(m));
 		break;
 	case H_LAST_EMPTY_FRAG: r->flags = ORDO_CR_F_FIRST | ORDO_CR_F_SENDER; break;
+	case H_MSG_HUGE: /* the first of fragments no region takes */
+		r->flags = ORDO_CR_F_FIRST | ORDO_CR_F_SENDER;
+		r->msg_len = ORDO_CR_MAX_MSG + 1;
+		break;
 	case H_HEAD_ODD:
 	case H_HEAD_PAST:
 	case H_PAD_SHORT:
