@@ -177,10 +177,11 @@ int ordo_pending(ordo_client *c);
  * blocks elsewhere. ordo_pending(), ordo_arm() and the send calls leave a
  * view alone. Copy what must outlive the view. Do not write through it.
  *
- * Held views hold ring space: a daemon that cannot deliver because the
- * ring is full keeps the events for the client (its overflow) up to its
- * bound (MaxSessionMessages), then ends the session as "slow-consumer".
- * Release promptly.
+ * A held view holds ring space: the daemon sees the ring that much
+ * fuller, and when it cannot deliver it treats the client as any slow
+ * reader (keeps the events in its overflow up to MaxSessionMessages, with
+ * SlowConsumer = block holds local senders back first, then ends the
+ * session as "slow-consumer"). Release promptly.
  *
  * An event the daemon had to split into several ring records (one whose
  * names and payload do not fit one record: a record is at most a quarter
