@@ -195,6 +195,14 @@ struct dp_ring *dp_ring_create(const struct dp_ring_conf *conf,
 	r->local_ctx = local_ctx;
 	dp_framer_init(&r->framer, conf->udp, conf->ring_no, conf->my_ip,
 		       conf->group_ip, conf->udp_port);
+	/* RSS and af_packet's fanout hash IP addresses and UDP ports: our
+	 * own ethertype has none, so every member's frames share a queue. */
+	if (conf->port.rx_queues > 1 && !conf->udp)
+		fprintf(stderr, "ordod: warning: %u rx queues with Encap = "
+			"ethernet: devices spread frames by their IP/UDP "
+			"addresses, which these frames lack, so one queue will "
+			"get them all (Encap = udp spreads them by member)\n",
+			conf->port.rx_queues);
 	dp_peers_init(&r->peers, conf->engine.members, conf->engine.n_members,
 		      conf->engine.my_id);
 	dp_idle_init(&r->idle, conf->idle ? conf->idle : &dp_idle_spin,

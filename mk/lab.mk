@@ -18,6 +18,10 @@
 #                                             then clients): order, the ring
 #                                             lcore's cycles;
 #                                             SIZES="64 1024" SECS=5)
+#   make lab-rx-queues                       (two rx queues per port, the
+#                                             second owned by an rx worker
+#                                             lcore: order, frames per queue;
+#                                             then the key rotation on it)
 #   make client-check-cworker                (client-check with a client
 #                                             worker lcore on every node)
 #   make lab-bigmsg                          (1..16 MiB messages between 3
@@ -53,7 +57,7 @@ LAB_ENV = ORDOD=$(abspath $(BUILD))/dataplane/ordod NODES=$(NODES) PORT=$(PORT) 
 
 .PHONY: lab-check lab-kill lab-bench lab-memif-crash lab-misuse lab-all \
 	client-check client-check-cworker lab-key-rotation lab-bigmsg metrics-check lab-faults lab-timers \
-	lab-hostile python-check lab-flush lab-workers lab-lcores
+	lab-hostile python-check lab-flush lab-workers lab-lcores lab-rx-queues
 lab-check: build
 	$(LAB_ENV) bash tests/lab/lab-check.sh
 lab-kill: build
@@ -90,6 +94,13 @@ lab-key-rotation: build
 lab-workers: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/workers.sh
+lab-rx-queues: build
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		bash tests/lab/rx-queues.sh
+	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
+		LAB_CONFIG=$(abspath config/lab/afpacket3-rxq.conf) \
+		LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" \
+		bash tests/lab/key-rotation.sh
 lab-bigmsg: build
 	BUILD_DIR=$(abspath $(BUILD)) ORDOD=$(abspath $(BUILD))/dataplane/ordod \
 		bash tests/lab/bigmsg.sh

@@ -339,6 +339,16 @@ static void test_lab_files(void **state)
 	}
 	assert_int_equal(c.daemons[1].n_ports, 2); /* memif: one per peer */
 	assert_non_null(strstr(c.daemons[1].ports[1], "role=server"));
+	/* Two rx queues: UDP, qpairs for af_packet's fanout, RxQueues. */
+	snprintf(path, sizeof(path), "%s/lab/afpacket3-rxq.conf",
+		 ORDO_CONFIG_DIR);
+	if (ordo_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.encap, ORDO_ENCAP_UDP);
+	for (j = 0; j < c.n_daemons; j++) {
+		assert_int_equal(c.daemons[j].rx_queues, 2);
+		assert_non_null(strstr(c.daemons[j].port, "qpairs=2"));
+	}
 }
 
 /* The incremental API, as a caller that has its own line source uses it. */

@@ -97,11 +97,19 @@ lab_netns_create() {
 	done
 }
 
-# Port arguments of node i of n on port type $2.
+# Port arguments of node i of n on port type $2. LAB_RX_QUEUES=N (af_packet):
+# N rx queues, the kernel spreading frames over N sockets (qpairs), each
+# after the first owned by an rx worker lcore (ordod --rx-queues, or
+# RxQueues in a configuration file: lab_rx_queues).
 lab_port_args() {
-	local i=$1 type=$2 n=$3 j
+	local i=$1 type=$2 n=$3 j q=${LAB_RX_QUEUES:-1}
 	case $type in
-	afpacket) echo "--port net_af_packet0,iface=veth0,qdisc_bypass=1" ;;
+	afpacket)
+		if [ "$q" -gt 1 ]; then
+			echo "--port net_af_packet0,iface=veth0,qdisc_bypass=1,qpairs=$q"
+		else
+			echo "--port net_af_packet0,iface=veth0,qdisc_bypass=1"
+		fi ;;
 	afxdp) echo "--port net_af_xdp0,iface=veth0,start_queue=0,queue_count=1" ;;
 	memif)
 		for ((j = 1; j <= n; j++)); do
@@ -117,6 +125,17 @@ lab_port_args() {
 	esac
 }
 
+# LAB_RX_QUEUES as an ordod option (opt) or a Daemon block's key (conf);
+# nothing for one queue.
+lab_rx_queues() {
+	local q=${LAB_RX_QUEUES:-1}
+	[ "$q" -gt 1 ] || return 0
+	case $1 in
+	opt) echo "--rx-queues $q" ;;
+	conf) echo "RxQueues = $q" ;;
+	esac
+}
+
 # The ring of node i: from options, or with LAB_CONFIG from a configuration
 # file whose daemons are named n1..nN (config/lab/*.conf), ports included.
 lab_ring_args() {
@@ -124,7 +143,8 @@ lab_ring_args() {
 	if [ -n "${LAB_CONFIG:-}" ]; then
 		echo "--config $(lab_config) --name n$i"
 	else
-		echo "$(lab_port_args "$i" "$type" "$n") --node-id $i" \
+		echo "$(lab_port_args "$i" "$type" "$n") $(lab_rx_queues opt)" \
+		     "--node-id $i" \
 		     "--members $(lab_members "$n") $(lab_crypto_args)"
 	fi
 }

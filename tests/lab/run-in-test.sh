@@ -17,6 +17,10 @@
 #                 (tests/lab/workers.sh): same order on every node
 #   clients-cworker  client-check with a client worker lcore on every node
 #                 (--workers 2: it reads and writes the clients' rings)
+#   rx-queues     make lab-rx-queues: two rx queues per port, the second
+#                 owned by an rx worker lcore; same order on every node
+#   keys-rxq      the key rotation on it (config/lab/afpacket3-rxq.conf):
+#                 the rx worker's keys follow its crypto/io worker's
 #
 # Every lab seals its frames (Crypto on, a key made per run: lib.sh).
 #   bigmsg        1 MiB and 16 MiB messages through 64 KiB client rings
@@ -70,6 +74,9 @@ check keys-worker BUILD_DIR="$PWD/$B" SECS=5 LAB_LCORES="0@(0,1),1@(0,1),2@(0,1)
 check workers  BUILD_DIR="$PWD/$B" SECS=2 SIZES=1024 bash $LAB/workers.sh
 check clients-cworker BUILD_DIR="$PWD/$B" ORDOD_ARGS="--workers 2" \
 	LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" bash $LAB/client-check.sh
+check rx-queues BUILD_DIR="$PWD/$B" SECS=2 SIZES=1024 bash $LAB/rx-queues.sh
+check keys-rxq BUILD_DIR="$PWD/$B" SECS=5 LAB_CONFIG="$PWD/config/lab/afpacket3-rxq.conf" \
+	LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" bash $LAB/key-rotation.sh
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check lcores   BUILD_DIR="$PWD/$B" bash $LAB/lcores-check.sh
