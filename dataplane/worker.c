@@ -22,6 +22,34 @@ static const struct rte_mbuf_dynfield meta_desc = {
 	.align = __alignof__(struct dp_io_meta),
 };
 
+/* What every worker takes from the ring: its own copy of each port
+ * (polling rx queue rxq; its tx buffer and the counters of what it does
+ * with it; the ring lcore keeps the link state and its own counters, the
+ * snapshot adds them), the framing, and a loop timed as the ring
+ * lcore's. */
+static void take_ring(struct dp_io *w, const struct dp_ring *r, uint16_t rxq,
+		      unsigned lcore)
+{
+	w->n_ports = r->n_ports;
+	for (uint16_t i = 0; i < r->n_ports; i++) {
+		w->ports[i] = r->ports[i];
+		w->ports[i].rxq = rxq;
+		w->ports[i].tx_n = 0;
+		memset(&w->ports[i].c, 0, sizeof(w->ports[i].c));
+	}
+	w->rxq = rxq;
+	w->framer = r->framer;
+	dp_clock_init(&w->clock);
+	dp_idle_init(&w->idle, r->idle.ops, r->idle.max_park_ns);
+	dp_stages_init(&w->stg, r->stg.st.sample_every, r->clock.hz,
+		       r->clock.hz, NULL, lcore);
+	dp_stages_set_bias(&w->stg, r->stg.bias);
+	w->lcore = lcore;
+	w->w.on = true;
+	w->w.lcore = lcore;
+	w->seen.r = w->w; /* until the worker first publishes */
+}
+
 int dp_io_create(struct dp_io *w, struct dp_ring *r, unsigned lcore,
 		 int socket, char *err, size_t errlen)
 {
@@ -59,26 +87,8 @@ int dp_io_create(struct dp_io *w, struct dp_ring *r, unsigned lcore,
 		rte_ring_free(w->tx);
 		return -ENOMEM;
 	}
-	/* Our own copy of each port: its tx buffer and the counters of what
-	 * we do with it; the ring lcore keeps the link state and its own
-	 * counters (the snapshot adds the two). */
-	w->n_ports = r->n_ports;
-	for (uint16_t i = 0; i < r->n_ports; i++) {
-		w->ports[i] = r->ports[i];
-		w->ports[i].tx_n = 0;
-		memset(&w->ports[i].c, 0, sizeof(w->ports[i].c));
-	}
-	w->framer = r->framer;
+	take_ring(w, r, 0, lcore);
 	w->seal = r->seal;
-	dp_clock_init(&w->clock);
-	dp_idle_init(&w->idle, r->idle.ops, r->idle.max_park_ns);
-	dp_stages_init(&w->stg, r->stg.st.sample_every, r->clock.hz,
-		       r->clock.hz, NULL, lcore);
-	dp_stages_set_bias(&w->stg, r->stg.bias);
-	w->lcore = lcore;
-	w->w.on = true;
-	w->w.lcore = lcore;
-	w->seen.r = w->w; /* until the worker first publishes */
 	/* From here the seal is the worker's: its queued frames go out on
 	 * our ports, its port enqueue is our tx stage. */
 	if (w->seal != NULL)
@@ -124,24 +134,7 @@ int dp_io_create_rx(struct dp_io *w, struct dp_ring *r, uint16_t queue,
 			 rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	w->n_ports = r->n_ports;
-	for (uint16_t i = 0; i < r->n_ports; i++) {
-		w->ports[i] = r->ports[i];
-		w->ports[i].rxq = queue;
-		w->ports[i].tx_n = 0;
-		memset(&w->ports[i].c, 0, sizeof(w->ports[i].c));
-	}
-	w->rxq = queue;
-	w->framer = r->framer;
-	dp_clock_init(&w->clock);
-	dp_idle_init(&w->idle, r->idle.ops, r->idle.max_park_ns);
-	dp_stages_init(&w->stg, r->stg.st.sample_every, r->clock.hz,
-		       r->clock.hz, NULL, lcore);
-	dp_stages_set_bias(&w->stg, r->stg.bias);
-	w->lcore = lcore;
-	w->w.on = true;
-	w->w.lcore = lcore;
-	w->seen.r = w->w;
+	take_ring(w, r, queue, lcore);
 	if (r->seal != NULL && !r->replay_here) {
 		for (uint32_t i = 0; i < ORDO_MAX_MEMBERS; i++)
 			ordo_replay_init(&r->replay[i]);

@@ -26,6 +26,7 @@ static const struct {
 	{ "groups", "N", "senders cycle over groups perf0..perfN-1 (1)" },
 	{ "senders", "K", "sender clients on this node, one thread each (1)" },
 	{ "no-receive", NULL, "no receiver: send only" },
+	{ "zero-copy", NULL, "receive by ordo_receive_view: read in the delivery ring, no copy" },
 	{ "secs", "T", "measured seconds per run (5)" },
 	{ "warmup", "S", "unmeasured seconds before each run (1)" },
 	{ "members", "M", "wait for M ordo-perf processes before starting (1)" },
@@ -152,6 +153,8 @@ static int parse_one(struct perf_opts *o, const char *name, const char *arg,
 		o->senders = (unsigned)v;
 	} else if (!strcmp(name, "no-receive")) {
 		o->receive = false;
+	} else if (!strcmp(name, "zero-copy")) {
+		o->zero_copy = true;
 	} else if (!strcmp(name, "secs")) {
 		rc = num(name, arg, 0.01, 86400, &o->secs);
 	} else if (!strcmp(name, "warmup")) {

@@ -27,6 +27,7 @@ struct perf_opts {
 	unsigned groups;
 	unsigned senders;           /* on this node */
 	bool receive;
+	bool zero_copy;             /* receive by view (ordo_receive_view) */
 	double rate;                /* msgs/s per sender (rate mode) */
 	double secs, warmup, timeout;
 	unsigned members;           /* ordo-perf processes to wait for */

@@ -90,11 +90,15 @@ static void on_membership(struct perf_run *r, const struct ordo_event *ev)
 
 /* One event, waiting up to wait_ms. 1 when an event was handled, 0 when
  * none came, -1 when the session ended. A message's latency waits for
- * flood_check_timestamp(). */
+ * flood_check_timestamp(). With --zero-copy the event is a view into the
+ * delivery ring, handled in place and released at once: nothing here
+ * keeps a pointer into it (the checker copies what it keeps). */
 static int receive_one(struct perf_run *r, int wait_ms)
 {
 	struct ordo_event ev;
-	int rc = ordo_receive(r->rx, &ev, r->rx_buf, r->rx_len, wait_ms);
+	int rc = r->o.zero_copy
+		 ? ordo_receive_view(r->rx, &ev, wait_ms)
+		 : ordo_receive(r->rx, &ev, r->rx_buf, r->rx_len, wait_ms);
 
 	if (rc == ORDO_ERR_AGAIN || rc == ORDO_ERR_TIMEOUT)
 		return 0;
@@ -132,6 +136,8 @@ static int receive_one(struct perf_run *r, int wait_ms)
 				r->daemon, ordo_strerror(ev.error));
 		break;
 	}
+	if (r->o.zero_copy)
+		ordo_release(r->rx);
 	return 1;
 }
 

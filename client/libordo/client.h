@@ -38,6 +38,15 @@ struct ordo_client {
 	uint32_t priv_len;         /* our private name's length */
 	char private_group[ORDO_NAME_LEN];
 	char daemon[ORDO_NAME_LEN];
+	/* ordo_receive_view() (view.c): while view_held, the delivery ring
+	 * is released only up to view_pos, where the viewed record starts,
+	 * so the daemon cannot write over it. view_buf holds the view of an
+	 * event the daemon had to split into fragments (grown on demand,
+	 * freed with the handle). */
+	bool view_held;
+	uint64_t view_pos;
+	uint8_t *view_buf;
+	size_t view_cap;
 };
 
 /* Our eventfd's counter. Only this process reads it (the daemon writes
@@ -52,6 +61,11 @@ enum ordo__efd {
 
 /* The next event, as the first record of it says. */
 struct ordo__head {
+	const struct ordo_cr_rec *rec; /* that record, in the ring: valid
+				    * until consumed */
+	uint32_t rec_len;          /* its length, checked against the ring */
+	uint32_t rec_payload;      /* its payload bytes (after the names) */
+	bool single;               /* FIRST | LAST: the whole event in it */
 	int kind;                  /* enum ordo_event_kind */
 	int service;               /* MESSAGE/REJECT: ordo service;
 				    * MEMBERSHIP: Spread's bits (aux) */
@@ -86,6 +100,22 @@ int ordo__peek(ordo_client *c, struct ordo__head *h, int timeout_ms);
  * ORDO_ERR_CLOSED / PROTO. */
 int ordo__consume(ordo_client *c, const struct ordo__head *h,
 		  const struct ordo__sink *s);
+/* Hand consumed ring space back to the daemon: all of it, or, while a
+ * view is held, only what precedes the viewed record (tail order). */
+static inline void ordo__cons_release(ordo_client *c)
+{
+	ordo_cr_release_to(&c->cons, c->view_held ? c->view_pos
+						  : ordo_cr_cons_pos(&c->cons));
+}
+/* End the view ordo_receive_view() handed out, if any: its ring space
+ * goes back to the daemon, its reassembly copy may be reused. */
+static inline void ordo__view_drop(ordo_client *c)
+{
+	if (c->view_held) {
+		c->view_held = false;
+		ordo_cr_release(&c->cons);
+	}
+}
 /* Make ordo_fd() readable if an event is already waiting, else arm it:
  * after this, poll(2) on the fd does not miss an event. No system call
  * while events stay queued and the fd is already readable (our own

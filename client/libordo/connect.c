@@ -187,6 +187,7 @@ static void release(ordo_client *c)
 		close(c->daemon_efd);
 	if (c->sock >= 0)
 		close(c->sock);
+	free(c->view_buf);
 	free(c);
 }
 

@@ -84,57 +84,92 @@ static int next_record(ordo_client *c, int64_t deadline, bool poll_only,
 	}
 }
 
+/* One copy of r's header, its length checked again on the copy against
+ * the ring (ordo_cr_peek read it once before, to find the record): from
+ * here on only the copy is used, so no extent behind the header comes
+ * from a field read twice. r is the record at the consumer's position.
+ * 0 or ORDO_ERR_PROTO. */
+static int rec_copy(ordo_client *c, const struct ordo_cr_rec *r,
+		    struct ordo_cr_rec *out)
+{
+	const struct ordo_cr_cons *k = &c->cons;
+	uint64_t off = ordo_cr_cons_pos(k) & k->mask;
+	uint64_t room = k->size - off;
+
+	if (k->head_cache - ordo_cr_cons_pos(k) < room)
+		room = k->head_cache - ordo_cr_cons_pos(k);
+	memcpy(out, r, sizeof(*out));
+	__asm__ __volatile__("" ::: "memory"); /* never re-read from the ring */
+	if (out->len < sizeof(*out) || out->len > k->max_rec ||
+	    ORDO_CR_ALIGN(out->len) > room ||
+	    (uint32_t)out->n_names * ORDO_CR_NAME_LEN > out->len - sizeof(*out))
+		return broken(c);
+	return 0;
+}
+
 /* Describe r (a FIRST record) in h. 0 or ORDO_ERR_PROTO. */
 static int describe(ordo_client *c, const struct ordo_cr_rec *r,
 		    struct ordo__head *h)
 {
 	const uint32_t hl = sizeof(*r);
-	uint32_t len = r->len;
-	uint32_t nb = (uint32_t)r->n_names * ORDO_CR_NAME_LEN;
+	struct ordo_cr_rec rh;
 
 	memset(h, 0, sizeof(*h));
-	if (!(r->flags & ORDO_CR_F_FIRST) || nb > len - hl || r->frag_off)
+	if (rec_copy(c, r, &rh) < 0)
+		return ORDO_ERR_PROTO;
+	uint32_t nb = (uint32_t)rh.n_names * ORDO_CR_NAME_LEN;
+	if (!(rh.flags & ORDO_CR_F_FIRST) || rh.frag_off)
 		return broken(c);
 	const char (*names)[ORDO_CR_NAME_LEN] = (const void *)(r + 1);
 	const uint8_t *payload = (const uint8_t *)(r + 1) + nb;
-	uint32_t pl = len - hl - nb;
-	for (unsigned i = 0; i < r->n_names; i++)
+	uint32_t pl = rh.len - hl - nb;
+	for (unsigned i = 0; i < rh.n_names; i++)
 		if (!ordo__name_terminated(names[i]))
 			return broken(c);
-	if (pl > r->msg_len)
+	/* No region takes a message above ORDO_CR_MAX_MSG: a FIRST record
+	 * that claims more is broken (and would size the view's copy). A
+	 * message in one record carries all of it, one in several leaves
+	 * some for the next. */
+	if (rh.msg_len > ORDO_CR_MAX_MSG)
 		return broken(c);
-	h->msg_type = r->msg_type;
-	h->msg_id = r->msg_id;
-	h->msg_len = r->msg_len;
-	switch (r->kind) {
+	h->single = rh.flags & ORDO_CR_F_LAST;
+	if (h->single ? pl != rh.msg_len : pl >= rh.msg_len)
+		return broken(c);
+	h->rec = r;
+	h->rec_len = rh.len;
+	h->rec_payload = pl;
+	h->msg_type = rh.msg_type;
+	h->msg_id = rh.msg_id;
+	h->msg_len = rh.msg_len;
+	switch (rh.kind) {
 	case ORDO_CR_MSG:
 	case ORDO_CR_REJECT:
-		h->kind = r->kind == ORDO_CR_MSG ? ORDO_EV_MESSAGE : ORDO_EV_REJECT;
-		h->service = r->service;
-		if (r->kind == ORDO_CR_REJECT)
-			h->error = rec_error(r->aux);
-		if (r->flags & ORDO_CR_F_SENDER) {
-			if (!r->n_names)
+		h->kind = rh.kind == ORDO_CR_MSG ? ORDO_EV_MESSAGE : ORDO_EV_REJECT;
+		h->service = rh.service;
+		if (rh.kind == ORDO_CR_REJECT)
+			h->error = rec_error(rh.aux);
+		if (rh.flags & ORDO_CR_F_SENDER) {
+			if (!rh.n_names)
 				return broken(c);
 			memcpy(h->sender, names[0], ORDO_NAME_LEN);
 			h->name_skip = 1;
-		} else if (r->kind == ORDO_CR_REJECT) {
+		} else if (rh.kind == ORDO_CR_REJECT) {
 			memcpy(h->sender, c->private_group, ORDO_NAME_LEN);
 		}
-		h->n_groups = r->n_names - h->name_skip;
-		h->body_len = r->msg_len;
+		h->n_groups = rh.n_names - h->name_skip;
+		h->body_len = rh.msg_len;
 		return 0;
 	case ORDO_CR_MEMBERSHIP: {
 		struct ordo_cr_memb m;
-		if (r->n_names != 1 || pl < sizeof(m))
+		if (rh.n_names != 1 || pl < sizeof(m))
 			return broken(c);
 		memcpy(&m, payload, sizeof(m));
-		if (m.n_members > r->msg_len / ORDO_CR_NAME_LEN ||
+		if (m.n_members > rh.msg_len / ORDO_CR_NAME_LEN ||
 		    (uint64_t)sizeof(m) + (uint64_t)m.n_members * ORDO_CR_NAME_LEN +
-		    m.body_len != r->msg_len)
+		    m.body_len != rh.msg_len)
 			return broken(c);
 		h->kind = ORDO_EV_MEMBERSHIP;
-		h->service = (int)r->aux;
+		h->service = (int)rh.aux;
 		memcpy(h->sender, names[0], ORDO_NAME_LEN);
 		h->n_groups = m.n_members;
 		h->body_len = m.body_len;
@@ -222,22 +257,23 @@ int ordo__consume(ordo_client *c, const struct ordo__head *h,
 
 	for (;;) {
 		const struct ordo_cr_rec *r;
+		struct ordo_cr_rec rh;
 		int ret = next_record(c, -1, false, &r);
 		if (ret < 0)
 			return ret;
-		uint32_t nb = (uint32_t)r->n_names * ORDO_CR_NAME_LEN;
-		if (nb > r->len - hl)
-			return broken(c);
+		if (rec_copy(c, r, &rh) < 0)
+			return ORDO_ERR_PROTO;
+		uint32_t nb = (uint32_t)rh.n_names * ORDO_CR_NAME_LEN;
 		if (first) {
-			kind = r->kind;
-		} else if (r->kind != kind || (r->flags & ORDO_CR_F_FIRST) ||
-			   r->n_names || r->msg_id != h->msg_id ||
-			   r->msg_len != h->msg_len || r->frag_off != next) {
+			kind = rh.kind;
+		} else if (rh.kind != kind || (rh.flags & ORDO_CR_F_FIRST) ||
+			   rh.n_names || rh.msg_id != h->msg_id ||
+			   rh.msg_len != h->msg_len || rh.frag_off != next) {
 			return broken(c);
 		}
 		const uint8_t *names = (const uint8_t *)(r + 1);
 		const uint8_t *payload = names + nb;
-		uint32_t pl = r->len - hl - nb;
+		uint32_t pl = rh.len - hl - nb;
 		if (pl > h->msg_len - next)
 			return broken(c);
 		if (first && !h->names_in_payload && names_cap)
@@ -252,9 +288,9 @@ int ordo__consume(ordo_client *c, const struct ordo__head *h,
 			      (uint64_t)h->body_off + h->body_len, NULL, 0,
 			      s->iov, s->iovcnt);
 		next += pl;
-		bool last = r->flags & ORDO_CR_F_LAST;
-		ordo_cr_advance(&c->cons, r->len);
-		ordo_cr_release(&c->cons);
+		bool last = rh.flags & ORDO_CR_F_LAST;
+		ordo_cr_advance(&c->cons, rh.len);
+		ordo__cons_release(c);
 		if (last)
 			return next == h->msg_len ? 0 : broken(c);
 		first = false;
@@ -268,6 +304,7 @@ int ordo_receive(ordo_client *c, struct ordo_event *ev, void *buf,
 
 	if (!c || !ev || (buflen && !buf))
 		return ORDO_ERR_INVAL;
+	ordo__view_drop(c);  /* a view ends with the next receive */
 	ordo__wake(c);
 	int ret = ordo__peek(c, &h, timeout_ms);
 	if (ret < 0)

@@ -14,6 +14,8 @@
  *   ordo_multicast(c, ORDO_AGREED, "chat", 0, "hi", 2);
  *   struct ordo_event ev;  char buf[4096];
  *   rc = ordo_receive(c, &ev, buf, sizeof(buf), -1);
+ *   rc = ordo_receive_view(c, &ev, -1);   // or: no copy, ev points into
+ *   ordo_release(c);                      // the ring until released
  *   ordo_disconnect(c);
  *
  * Spread programs use include/sp.h instead, which is built on this.
@@ -134,7 +136,8 @@ enum ordo_event_kind {
 #define ORDO_MEMB_NETWORK      0x0800
 
 /* What ordo_receive() returns. Names and data point into the caller's
- * buffer (names first, then data), valid until it is reused. */
+ * buffer (names first, then data), valid until it is reused; with
+ * ordo_receive_view() into the delivery ring, valid until released. */
 struct ordo_event {
 	int kind;              /* enum ordo_event_kind */
 	int service;           /* MESSAGE/REJECT: enum ordo_service;
@@ -158,6 +161,44 @@ int ordo_receive(ordo_client *c, struct ordo_event *ev, void *buf,
 		 size_t buflen, int timeout_ms);
 /* Bytes needed to receive the next event, 0 if none is waiting. */
 int ordo_pending(ordo_client *c);
+
+/* Zero-copy receive: the next event, as ordo_receive() but with no copy
+ * into the caller. ev's groups and data point straight into the delivery
+ * ring (shared memory the daemon writes): the one copy of a message on
+ * its way in is then the daemon's, from the frame into the ring.
+ *
+ * The view stays valid, and the daemon cannot write over it, until it is
+ * released: by ordo_release(), or implicitly by the next ordo_receive() or
+ * ordo_receive_view() on the handle (whatever it returns), or by
+ * ordo_disconnect() / ordo_kill(). There is one view per handle at a time,
+ * so a loop of ordo_receive_view() calls needs no ordo_release() (as
+ * Aeron's poll: a fragment is valid until the handler returns);
+ * ordo_release() hands the space back sooner, e.g. before the caller
+ * blocks elsewhere. ordo_pending(), ordo_arm() and the send calls leave a
+ * view alone. Copy what must outlive the view. Do not write through it.
+ *
+ * A held view holds ring space: the daemon sees the ring that much
+ * fuller, and when it cannot deliver it treats the client as any slow
+ * reader (keeps the events in its overflow up to MaxSessionMessages, with
+ * SlowConsumer = block holds local senders back first, then ends the
+ * session as "slow-consumer"). Release promptly.
+ *
+ * An event the daemon had to split into several ring records (one whose
+ * names and payload do not fit one record: a record is at most a quarter
+ * of the smaller of the session's two rings) is not contiguous in the ring:
+ * it is copied into a buffer the library owns, grown to the largest such
+ * event and freed with the handle, and the view points there, with the
+ * same lifetime rules. The caller cannot tell the two apart, except by
+ * the cost.
+ *
+ * Every event kind and error is as ordo_receive()'s: returns the payload
+ * length (>= 0), ORDO_ERR_AGAIN / ORDO_ERR_TIMEOUT, ORDO_ERR_CLOSED,
+ * ORDO_ERR_PROTO (a ring record broke the format: the view is never made
+ * and the session is over), ORDO_ERR_NOMEM (no memory for a fragmented
+ * event's copy: it stays queued), ORDO_ERR_INVAL. Never ORDO_ERR_BUFFER. */
+int ordo_receive_view(ordo_client *c, struct ordo_event *ev, int timeout_ms);
+/* End the current view (none: nothing to do). 0, or ORDO_ERR_INVAL. */
+int ordo_release(ordo_client *c);
 
 /* A descriptor for poll(2)/epoll: readable when an event may be waiting,
  * provided ordo_arm() was called after the last ordo_receive() that found

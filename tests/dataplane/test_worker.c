@@ -62,69 +62,17 @@
 #include "dataplane/keyctl.h"
 #include "dataplane/ring.h"
 #include "dataplane/worker.h"
+#include "digest_node.h"
 
 #define MSGS      3000u
-#define BURST     16u
-#define MSG_LEN   200u
-#define MSG_TYPE  7u
 #define MAX_TURNS 20000000u /* a bound, not a time */
-
-struct node {
-	struct ordo_engine *e;
-	uint32_t id, submitted, delivered;
-	uint64_t digest;
-};
-
-static void n_bind(void *ctx, struct ordo_engine *e)
-{
-	((struct node *)ctx)->e = e;
-}
-
-static unsigned n_produce(void *ctx, struct ordo_engine *e, uint64_t now)
-{
-	struct node *n = ctx;
-	uint8_t msg[MSG_LEN];
-	unsigned k = 0;
-
-	(void)now;
-	while (k < BURST && n->submitted < MSGS) {
-		memset(msg, (int)(n->id * 31 + n->submitted), sizeof(msg));
-		memcpy(msg, &n->submitted, sizeof(n->submitted));
-		if (ordo_engine_submit(e, ORDO_SVC_AGREED, MSG_TYPE, msg,
-				       sizeof(msg)) != 0)
-			break;
-		n->submitted++;
-		k++;
-	}
-	return k;
-}
-
-/* FNV-1a over (sender, payload) of each delivery, in order. */
-static void n_deliver(void *ctx, const struct ordo_delivery *d, uint64_t now)
-{
-	struct node *n = ctx;
-	const uint8_t *p = d->data;
-
-	(void)now;
-	if (d->msg_type != MSG_TYPE)
-		return;
-	n->delivered++;
-	n->digest = (n->digest ^ d->sender) * 0x100000001b3ull;
-	for (uint32_t i = 0; i < d->len; i++)
-		n->digest = (n->digest ^ p[i]) * 0x100000001b3ull;
-}
-
-static const struct dp_local_ops node_ops = {
-	.name = "test",
-	.bind = n_bind,
-	.produce = n_produce,
-	.deliver = n_deliver,
-};
 
 static struct dp_ring *ra, *rb;
 static struct dp_io io;
-static struct node na = { .id = 1, .digest = 0xcbf29ce484222325ull };
-static struct node nb = { .id = 2, .digest = 0xcbf29ce484222325ull };
+static struct digest_node na = { .id = 1, .msgs = MSGS, .len = 200,
+				  .digest = DIGEST_FNV_INIT };
+static struct digest_node nb = { .id = 2, .msgs = MSGS, .len = 200,
+				  .digest = DIGEST_FNV_INIT };
 static struct ordo_seal_key key1, key2;
 static uint64_t sealed0; /* by A's ring lcore, before its worker took over */
 
@@ -614,43 +562,6 @@ static int ring_port(const char *name, struct rte_ring *rx,
 	return rte_eth_from_rings(name, &rx, 1, &tx, 1, rte_socket_id());
 }
 
-static struct dp_ring *make(uint32_t id, uint16_t port, struct node *n,
-			    const char *dev, bool io_worker)
-{
-	struct dp_ring_conf rc;
-	char err[256];
-	struct dp_ring *r;
-
-	memset(&rc, 0, sizeof(rc));
-	ordo_engine_config_defaults(&rc.engine);
-	rc.engine.my_id = id;
-	rc.engine.incarnation = 10 + id;
-	rc.engine.n_members = 2;
-	rc.engine.members[0] = 1;
-	rc.engine.members[1] = 2;
-	rc.engine.config_hash = 0x3017;
-	rc.engine.mtu -= (uint32_t)ORDO_SEAL_OVERHEAD;
-	rc.n_ports = 1;
-	rc.port_ids[0] = port;
-	rc.idle = &dp_idle_spin;
-	rc.socket = (int)rte_socket_id();
-	rc.stage_sample = 1;
-	rc.key = &key1;
-	rc.crypto_dev = dev;
-	rc.io_worker = io_worker;
-	r = dp_ring_create(&rc, &node_ops, n, err, sizeof(err));
-	if (r == NULL) {
-		fprintf(stderr, "test_worker: node %u: %s\n", id, err);
-		return NULL;
-	}
-	/* The ring PMD gives every port 00:00:00:00:00:00 and cannot change
-	 * it: each agent gets its own station address here, or each would
-	 * take the other's frames for its own (DP_DROP_FROM_SELF). */
-	r->ports[0].mac[0] = 0x02;
-	r->ports[0].mac[5] = (uint8_t)id;
-	return r;
-}
-
 int main(int argc, char **argv)
 {
 	char prefix[64], err[256];
@@ -684,8 +595,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test_worker: net_ring ports failed\n");
 		return 1;
 	}
-	ra = make(1, (uint16_t)pa, &na, "crypto_openssl_wa", true);
-	rb = make(2, (uint16_t)pb, &nb, "crypto_openssl_wb", false);
+	ra = digest_ring(1, (uint16_t)pa, &na, "crypto_openssl_wa", &key1, 1, true);
+	rb = digest_ring(2, (uint16_t)pb, &nb, "crypto_openssl_wb", &key1, 1, false);
 	if (ra == NULL || rb == NULL)
 		return 1;
 	sealed0 = ra->seal->st.sealed;

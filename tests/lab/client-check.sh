@@ -5,7 +5,8 @@
 #
 # Three ordod + ordo-ctrld pairs in network namespaces on a bridge
 # (config/lab/afpacket3.conf). On every node one client through libordo's
-# native API (a1 a2 a3) and one through the Spread API (s1 s2 s3), all
+# native API (a1 a2 a3; a2 receives by zero-copy views, ordo_receive_view)
+# and one through the Spread API (s1 s2 s3), all
 # through the shared-memory rings. Overlapping groups: A = a1 a2 a3 s1,
 # B = s1 s2 s3 a2. Then:
 #   1. everyone multicasts to its group with every service type (a1 and
@@ -111,7 +112,7 @@ wait_log() {
 
 start_client a1 1 native
 start_client s1 1 spread
-start_client a2 2 native
+start_client a2 2 view # native, receiving by zero-copy views
 start_client s2 2 spread
 start_client a3 3 native
 start_client s3 3 spread

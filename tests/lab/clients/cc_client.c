@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * cc_client: the scripted client of `make client-check`. One process is one
- * client of one daemon, through libordo's native API (--api native) or the
- * Spread API (--api spread): the same commands drive both, so the checker
+ * client of one daemon, through libordo's native API (--api native), the
+ * same receiving by zero-copy views into the delivery ring (--api view:
+ * ordo_receive_view, each event released once printed) or the Spread API
+ * (--api spread): the same commands drive all three, so the checker
  * compares what each kind of client saw.
  *
  * Commands, one per line on stdin:
@@ -50,6 +52,7 @@ struct payload {
 };
 
 static bool use_spread;
+static bool use_view;
 static ordo_client *oc;
 static mailbox mbox = -1;
 static char me[MAX_GROUP_NAME];
@@ -179,7 +182,8 @@ static int receive_native(void)
 {
 	struct ordo_event ev;
 	char id[80];
-	int n = ordo_receive(oc, &ev, rbuf, sizeof(rbuf), 0);
+	int n = use_view ? ordo_receive_view(oc, &ev, 0)
+			 : ordo_receive(oc, &ev, rbuf, sizeof(rbuf), 0);
 
 	if (n == ORDO_ERR_AGAIN || n == ORDO_ERR_TIMEOUT)
 		return 0;
@@ -206,6 +210,8 @@ static int receive_native(void)
 	} else {
 		printf("reject error=%d\n", ev.error);
 	}
+	if (use_view)
+		ordo_release(oc);
 	return 1;
 }
 
@@ -338,14 +344,16 @@ int main(int argc, char **argv)
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--api") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--api") == 0 && i + 1 < argc) {
 			use_spread = strcmp(argv[++i], "spread") == 0;
+			use_view = strcmp(argv[i], "view") == 0;
+		}
 		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
 		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
 			sock = argv[++i];
 		else {
-			fprintf(stderr, "usage: cc_client [--api native|spread] "
+			fprintf(stderr, "usage: cc_client [--api native|view|spread] "
 				"[--name N] [--socket PATH] < commands\n");
 			return 2;
 		}
@@ -366,7 +374,8 @@ int main(int argc, char **argv)
 		}
 		snprintf(me, sizeof(me), "%s", ordo_private_group(oc));
 	}
-	printf("connected as=%s api=%s\n", me, use_spread ? "spread" : "native");
+	printf("connected as=%s api=%s\n", me,
+	       use_spread ? "spread" : use_view ? "view" : "native");
 	for (;;) {
 		struct pollfd pf = { .fd = 0, .events = POLLIN };
 
