@@ -108,25 +108,14 @@ static void rx_workers(struct out *o, const struct dp_snapshot *s)
 	section(o, "rx_workers", true);
 	for (uint16_t i = 0; i < s->n_rxw; i++) {
 		const struct dp_io_report *w = &s->rxw[i];
-		const struct dp_stage_stats *st = &w->stages;
 
-#define RXW_KV(name, v)                                                       \
-	do {                                                                  \
-		snprintf(key, sizeof(key), "rx_worker%u_%s", i + 1u, name);   \
-		kv(o, key, v);                                                \
-	} while (0)
-		RXW_KV("lcore", w->lcore);
-		RXW_KV("rx_handed", w->rx_handed);
-		RXW_KV("rx_held_turns", w->rx_held_turns);
-		RXW_KV("idle_turns", w->idle_turns);
-		RXW_KV("busy_frames", st->busy_msgs);
-		RXW_KV("busy_cycles_per_frame",
-		       st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
-		RXW_KV("open_cycles_per_frame",
-		       st->items[DP_STAGE_OPEN] ?
-			       st->cycles[DP_STAGE_OPEN] / st->items[DP_STAGE_OPEN] : 0);
-		RXW_KV("stall_max_cycles", st->stall_max);
-#undef RXW_KV
+		dp_lcore_kv_rx(&w->stages, i + 1u, kv_put, o);
+		snprintf(key, sizeof(key), "rx_worker%u_idle_turns", i + 1u);
+		kv(o, key, w->idle_turns);
+		snprintf(key, sizeof(key), "rx_worker%u_rx_handed", i + 1u);
+		kv(o, key, w->rx_handed);
+		snprintf(key, sizeof(key), "rx_worker%u_rx_held_turns", i + 1u);
+		kv(o, key, w->rx_held_turns);
 	}
 	section(o, "rx_workers", false);
 }

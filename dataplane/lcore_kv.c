@@ -32,26 +32,23 @@ static uint64_t ratio(uint64_t a, uint64_t b)
 	return b ? a / b : 0;
 }
 
-void dp_lcore_kv(const struct dp_stage_stats *st, unsigned role,
-		 void (*put)(void *ctx, const char *key, uint64_t v),
-		 void *ctx)
+/* Every key behind prefixes s (scalars) and p (stages), the lcore id as
+ * id_key. */
+static void kv_with(const struct dp_stage_stats *st, const char *id_key,
+		    const char *s, const char *p, const char *units,
+		    const char *unit,
+		    void (*put)(void *ctx, const char *key, uint64_t v),
+		    void *ctx)
 {
-	const char *s, *p, *units, *unit;
 	uint64_t all = 0;
 	char key[80];
 
-	if (role >= DP_LCORE_ROLE_MAX)
-		return;
-	s = roles[role].s;
-	p = roles[role].p;
-	units = roles[role].units;
-	unit = roles[role].unit;
 #define PUT(v, ...)                                                           \
 	do {                                                                  \
 		snprintf(key, sizeof(key), __VA_ARGS__);                     \
 		put(ctx, key, (v));                                           \
 	} while (0)
-	put(ctx, roles[role].id, st->lcore);
+	put(ctx, id_key, st->lcore);
 	PUT(st->tsc_hz, "%stsc_hz", s);
 	PUT(st->sample_every, "%ssample_every", s);
 	PUT(st->bias, "%sstage_bias_cycles", s);
@@ -83,4 +80,25 @@ void dp_lcore_kv(const struct dp_stage_stats *st, unsigned role,
 	PUT(all, "%stimed_cycles", s);
 	PUT(ratio(all, st->timed_msgs), "%stimed_cycles_per_%s", s, unit);
 #undef PUT
+}
+
+void dp_lcore_kv(const struct dp_stage_stats *st, unsigned role,
+		 void (*put)(void *ctx, const char *key, uint64_t v),
+		 void *ctx)
+{
+	if (role >= DP_LCORE_ROLE_MAX)
+		return;
+	kv_with(st, roles[role].id, roles[role].s, roles[role].p,
+		roles[role].units, roles[role].unit, put, ctx);
+}
+
+void dp_lcore_kv_rx(const struct dp_stage_stats *st, unsigned queue,
+		    void (*put)(void *ctx, const char *key, uint64_t v),
+		    void *ctx)
+{
+	char id[40], pre[32];
+
+	snprintf(id, sizeof(id), "rx_worker%u_lcore", queue);
+	snprintf(pre, sizeof(pre), "rx_worker%u_", queue);
+	kv_with(st, id, pre, pre, "frames", "frame", put, ctx);
 }

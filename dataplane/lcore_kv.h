@@ -11,10 +11,11 @@
  *   ring           lcore                 lcore_*          stage_*
  *   worker         worker_lcore          worker_*         worker_stage_*
  *   client_worker  client_worker_lcore   client_worker_*  client_worker_stage_*
+ *   rx worker Q    rx_worker<Q>_lcore    rx_worker<Q>_*   rx_worker<Q>_stage_*
  *
  * and the unit each counts (its dp_stages_msg): the ring lcore's and the
  * client worker's are messages (ordered; handed to the local clients),
- * the crypto/io worker's frames (it orders nothing), in the keys'
+ * the crypto/io and rx workers' frames (they order nothing), in the keys'
  * spelling: busy_msgs / busy_frames, cycles_per_msg / cycles_per_frame.
  * Pure C (tests/dataplane/test_stages_fold.c checks every key).
  */
@@ -54,7 +55,15 @@ void dp_lcore_kv(const struct dp_stage_stats *st, unsigned role,
 		 void (*put)(void *ctx, const char *key, uint64_t v),
 		 void *ctx);
 
-/* Keys dp_lcore_kv gives for one lcore. */
+/* The same keys for the rx worker of rx queue `queue` (worker.h
+ * dp_io_create_rx), which counts frames as the crypto/io worker does:
+ * one such lcore per queue after the first, so the queue is in the
+ * prefix. */
+void dp_lcore_kv_rx(const struct dp_stage_stats *st, unsigned queue,
+		    void (*put)(void *ctx, const char *key, uint64_t v),
+		    void *ctx);
+
+/* Keys dp_lcore_kv (or dp_lcore_kv_rx) gives for one lcore. */
 #define DP_LCORE_KV_KEYS (17u + 4u * DP_STAGE_MAX + 2u)
 
 #endif /* ORDO_DP_LCORE_KV_H */

@@ -13,8 +13,8 @@
  *           (frees them)
  *   USE     owner only (openers open with whatever key a frame names)
  *
- * Each table changes on its own lcore, from its mailbox, between
- * bursts.
+ * (dp_seal_keys_post, seal_keys.c, posts them in that order.) Each table
+ * changes on its own lcore, from its mailbox, between bursts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -91,40 +91,4 @@ void seal_opener_apply(struct dp_seal *o, struct dp_seal_cmd *c)
 	c->result = 0;
 	snprintf(c->msg, sizeof(c->msg), "opener on queue pair %u: keys "
 		 "taken", o->qp);
-}
-
-int dp_seal_keys_post(struct dp_seal *owner, struct dp_seal *const *openers,
-		      unsigned n_openers, struct dp_seal_cmd *c,
-		      unsigned timeout_ms)
-{
-	struct dp_seal_cmd oc;
-	int rc;
-
-	/* A retirement a timeout cut short: finish it first. The owner's
-	 * retiring slot changes only on commands from this thread. */
-	if (owner->retiring.used) {
-		memset(&oc, 0, sizeof(oc));
-		oc.op = DP_SEAL_SYNC;
-		for (unsigned i = 0; i < n_openers; i++)
-			if ((rc = dp_seal_post(openers[i], &oc, timeout_ms)) < 0)
-				return rc;
-		oc.op = DP_SEAL_RELEASE;
-		if ((rc = dp_seal_post(owner, &oc, timeout_ms)) < 0)
-			return rc;
-	}
-	rc = dp_seal_post(owner, c, timeout_ms);
-	if (rc < 0 || c->result < 0 || c->op == DP_SEAL_USE)
-		return rc;
-	for (unsigned i = 0; i < n_openers; i++) {
-		memset(&oc, 0, sizeof(oc));
-		oc.op = DP_SEAL_SYNC;
-		rc = dp_seal_post(openers[i], &oc, timeout_ms);
-		if (rc < 0)
-			return rc; /* the retired sessions stay aside: safe */
-	}
-	if (c->op != DP_SEAL_RETIRE)
-		return 0;
-	memset(&oc, 0, sizeof(oc));
-	oc.op = DP_SEAL_RELEASE;
-	return dp_seal_post(owner, &oc, timeout_ms);
 }

@@ -249,6 +249,8 @@ static int cmd_lcores(const char *cmd, const char *params,
 		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
 	if (has_cw)
 		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
+	for (uint16_t i = 0; i < s->n_rxw; i++)
+		dp_lcore_kv_rx(&s->rxw[i].stages, i + 1u, tel_put, d);
 	free(s);
 	return 0;
 }

@@ -17,6 +17,8 @@
  *                       queue 1: each worker opens it, the ring lcore's
  *                       window takes one and refuses the other (counted
  *                       seal_replay), so two lcores cannot each accept it
+ *   counters_name_it    `ordoctl counters` (ctrl_counters.c) has the rx
+ *                       worker's section: its lcore, frames, stage cycles
  *   key_change_reaches_rx_worker  a key loaded on A reaches the rx
  *                       worker's table (it opens B's frames sealed with
  *                       it); the old key retired on A leaves it too, and
@@ -43,9 +45,11 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
+#include "dataplane/ctrl_counters.h"
+#include "dataplane/gateway/gateway.h"
 #include "dataplane/ring.h"
 #include "dataplane/worker.h"
-#include "digest_node.h"
+#include "tests/dataplane/digest_node.h"
 
 #define MSGS      1000u
 #define MAX_TURNS 20000000u /* a bound, not a time */
@@ -153,6 +157,54 @@ static void both_queues_order(void **state)
 	/* Frames of one sender, half of them through each queue, reach the
 	 * ring lcore out of order: none may be refused as a replay. */
 	assert_int_equal(s.ports[0].c.drops[DP_DROP_SEAL_REPLAY], 0);
+}
+
+/* The value of "key" in ordoctl counters' text answer, or -1. */
+static long long counter(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *l = text;
+
+	while (l != NULL && *l != '\0') {
+		while (*l == ' ')
+			l++;
+		if (strncmp(l, key, kl) == 0 && l[kl] == ' ')
+			return strtoll(l + kl, NULL, 10);
+		l = strchr(l, '\n');
+		if (l != NULL)
+			l++;
+	}
+	return -1;
+}
+
+static void counters_name_it(void **state)
+{
+	static struct dp_gateway gw;
+	static char text[128 << 10];
+	struct dp_gw_params gp;
+	struct ordod_counters_src src = { .ring = ra, .gw = &gw };
+	struct dp_snapshot s;
+
+	(void)state;
+	memset(&gp, 0, sizeof(gp));
+	gp.my_id = 1;
+	gp.n_nodes = 2;
+	gp.nodes[0].id = 1;
+	gp.nodes[1].id = 2;
+	snprintf(gp.nodes[0].name, sizeof(gp.nodes[0].name), "a");
+	snprintf(gp.nodes[1].name, sizeof(gp.nodes[1].name), "b");
+	assert_int_equal(dp_gw_init(&gw, &gp), 0);
+	published(&s);
+	assert_true(ordod_counters(&src, text, sizeof(text), false) > 0);
+	assert_int_equal(counter(text, "rx_worker1_lcore"), s.rxw[0].lcore);
+	assert_true(counter(text, "rx_worker1_rx_handed") > 0);
+	assert_int_equal(counter(text, "rx_worker1_rx_handed"),
+			 (long long)s.rxw[0].rx_handed);
+	assert_true(counter(text, "rx_worker1_busy_frames") > 0);
+	assert_true(counter(text, "rx_worker1_stage_open_items") > 0);
+	assert_true(counter(text, "rx_worker1_stage_open_cycles_per_item") > 0);
+	assert_int_equal(counter(text, "rx_worker2_lcore"), -1);
+	dp_gw_fini(&gw);
 }
 
 /* The next frame B sends, as it left B (sealed): copied, for the test. */
@@ -368,6 +420,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(both_queues_order),
 		cmocka_unit_test(replay_across_queues),
+		cmocka_unit_test(counters_name_it),
 		cmocka_unit_test(key_change_reaches_rx_worker),
 	};
 	status = cmocka_run_group_tests(tests, NULL, NULL);

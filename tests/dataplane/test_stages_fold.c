@@ -400,6 +400,16 @@ static void lcore_keys(void **state)
 	assert_int_equal(kl_get("worker_busy_cycles_per_frame"), 25);
 	assert_int_equal(kl_get("worker_timed_frames"), 10);
 	assert_int_equal(kl_get("worker_stage_deliver_cycles_per_frame"), 30);
+	/* An rx worker's: per frame, its queue in the prefix. */
+	memset(&kl, 0, sizeof(kl));
+	dp_lcore_kv_rx(&st, 3, kl_put, NULL);
+	assert_int_equal(kl.n, DP_LCORE_KV_KEYS);
+	assert_string_equal(kl.key[0], "rx_worker3_lcore");
+	assert_int_equal(kl.v[0], 5);
+	assert_int_equal(kl_get("rx_worker3_busy_frames"), 40);
+	assert_int_equal(kl_get("rx_worker3_busy_cycles_per_frame"), 25);
+	assert_int_equal(kl_get("rx_worker3_stage_deliver_cycles_per_frame"), 30);
+	assert_int_equal(kl_get("rx_worker3_timed_cycles"), 350);
 	/* No divisor: 0, not a crash. */
 	memset(&st, 0, sizeof(st));
 	memset(&kl, 0, sizeof(kl));

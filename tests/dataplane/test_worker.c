@@ -62,7 +62,7 @@
 #include "dataplane/keyctl.h"
 #include "dataplane/ring.h"
 #include "dataplane/worker.h"
-#include "digest_node.h"
+#include "tests/dataplane/digest_node.h"
 
 #define MSGS      3000u
 #define MAX_TURNS 20000000u /* a bound, not a time */

@@ -58,6 +58,10 @@
 #   WORKER=1 with LAB_LCORES="0@(0,1),1@(0,1),2@(0,1)": the frames go
 #   through a crypto/io worker lcore (checked), as in make test's
 #   hostile-worker
+#   ENCAP=udp: the ring in IPv4/UDP (the injector answers in kind);
+#   RXQ=2 (with ENCAP=udp, WORKER=1 and a fourth lcore in LAB_LCORES):
+#   two rx queues per port, the second an rx worker's (checked), as in
+#   make test's hostile-rxq
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -96,12 +100,16 @@ write_config() {
 		for ((i = 1; i <= NODES; i++)); do echo "	n$i	10.77.0.$i"; done
 		echo "}"
 		echo "Ordo {"
-		echo "	Encap = ethernet"
+		echo "	Encap = ${ENCAP:-ethernet}"
 		echo "	IdleStrategy = backoff"
 		echo "	SlowConsumer = block"
 		crypto_conf
 		for ((i = 1; i <= NODES; i++)); do
-			echo "	Daemon n$i { Port = \"net_af_packet0,iface=veth0,qdisc_bypass=1\" }"
+			if [ "${RXQ:-1}" -gt 1 ]; then
+				echo "	Daemon n$i { Port = \"net_af_packet0,iface=veth0,qdisc_bypass=1,qpairs=$RXQ\"  RxQueues = $RXQ }"
+			else
+				echo "	Daemon n$i { Port = \"net_af_packet0,iface=veth0,qdisc_bypass=1\" }"
+			fi
 		done
 		echo "}"
 	} > "$f"
@@ -229,6 +237,13 @@ if [ "${WORKER:-0}" = 1 ]; then
 	for ((i = 1; i <= NODES; i++)); do
 		grep -q '^ordod: lcores .* worker=' "$LAB_DIR/node$i.log" ||
 			fails+=("node $i ran no crypto/io worker (WORKER=1)")
+	done
+fi
+# RXQ=2: the second rx queue of every port is an rx worker's.
+if [ "${RXQ:-1}" -gt 1 ]; then
+	for ((i = 1; i <= NODES; i++)); do
+		grep -q '^ordod: lcores .* rx_worker=.* (rx queue 1)' "$LAB_DIR/node$i.log" ||
+			fails+=("node $i ran no rx worker (RXQ=$RXQ)")
 	done
 fi
 [ "$moved" = 0 ] || fails+=("a member moved $moved times (peers_moved)")

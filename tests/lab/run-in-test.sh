@@ -36,7 +36,8 @@
 #                 ring of one, <= 4 ring changes for a flap, heal <= 500 ms)
 #   hostile-*     make lab-hostile, short: a hostile host on the LAN, with
 #                 crypto on (nothing accepted) and off, and with crypto on
-#                 through a crypto/io worker lcore
+#                 through a crypto/io worker lcore, and (hostile-rxq) in
+#                 UDP with two rx queues, the second an rx worker's
 #   python        make python-check: Python and C clients in one group
 #   deb           make deb-check: the Debian packages built (lintian
 #                 clean of errors) and installed into a fresh Debian 12
@@ -87,6 +88,8 @@ check flush    BUILD_DIR="$PWD/$B" ROUNDS=1 bash $LAB/flush.sh
 check faults   BUILD_DIR="$PWD/$B" SIZES=3 RUNS=1 bash $LAB/lab-faults.sh
 check hostile-sealed BUILD_DIR="$PWD/$B" CRYPTO=on SECS=5 RATE=2000 bash $LAB/hostile.sh
 check hostile-clear  BUILD_DIR="$PWD/$B" CRYPTO=off SECS=5 RATE=2000 bash $LAB/hostile.sh
+check hostile-rxq BUILD_DIR="$PWD/$B" WORKER=1 RXQ=2 ENCAP=udp \
+	LAB_LCORES="0@(0,1),1@(0,1),2@(0,1),3@(0,1)" CRYPTO=on SECS=3 RATE=2000 bash $LAB/hostile.sh
 check hostile-worker BUILD_DIR="$PWD/$B" WORKER=1 LAB_LCORES="0@(0,1),1@(0,1),2@(0,1)" CRYPTO=on SECS=3 RATE=2000 bash $LAB/hostile.sh
 check python   BUILD_DIR="$PWD/$B" bash $LAB/python-check.sh
 check deb      bash -c 'bash scripts/deb.sh "${DEB_OUT:-/var/tmp/ordo-deb}" &&

@@ -23,6 +23,10 @@
  *
  * to the ring's group or to a member's station. It never spoofs a member's
  * source address (that would move the member at the bridge, not in ordo).
+ * A ring under UDP encapsulation (Encap = udp) is heard and answered in
+ * it: forgeries go in IPv4/UDP to the ring's group address and port, from
+ * an address of its own; captured frames go back with the headers they
+ * had.
  * The ring's id, configuration hash, members and stations all come from
  * what it captured; nothing is known in advance. Ends with one line:
  *
@@ -55,6 +59,10 @@
 #define KEEP      256u
 #define FRAME_MAX (ETH_HDR + ORDO_WIRE_MAX_MTU)
 #define ANNOUNCE_LEN 46u /* dataplane/l2.h: DP_ANNOUNCE_LEN */
+#define IP_HDR    20u
+#define UDP_HDR   8u
+#define ETH_IPV4  0x0800u
+#define OUR_IP    0x0a4d00fau /* 10.77.0.250: no member's */
 
 enum kind {
 	K_RANDOM, K_RANDOM_BODY, K_TRUNCATED, K_MUTATED, K_REPLAY, K_DATA,
@@ -67,6 +75,7 @@ static const char *const kind_name[K_N] = {
 
 struct frame {
 	uint32_t len;
+	uint32_t off;  /* where the ordo packet starts (past IPv4/UDP) */
 	uint8_t b[FRAME_MAX];
 };
 
@@ -81,6 +90,9 @@ struct inj {
 	/* What the capture taught us. */
 	bool have_ring, have_group, have_announce;
 	bool sealed;                    /* the ring seals its frames */
+	bool udp;                       /* ... in IPv4/UDP (Encap = udp) */
+	uint32_t group_ip;              /* its destination then, and port */
+	uint16_t udp_port;
 	uint32_t key_id;                /* the sending key its envelopes name */
 	uint8_t group[6];
 	uint32_t hash, rep, rseq;
@@ -166,20 +178,58 @@ static void learn_station(struct inj *x, uint32_t id, const uint8_t *mac)
 	}
 }
 
+/* Where the ordo packet of a received frame starts: past the Ethernet
+ * header, or past IPv4 and UDP when it is UDP to a port and group the
+ * ring uses (learned from the first one that holds an ordo magic). 0:
+ * not the ring's. */
+static uint32_t ordo_offset(struct inj *x, const uint8_t *f, uint32_t len)
+{
+	uint32_t ihl, off;
+
+	if (len < ETH_HDR + 2 || memcmp(f + 6, x->mac, 6) == 0)
+		return 0;
+	if (get16(f + 12) == ORDO_ETHERTYPE)
+		return ETH_HDR;
+	if (get16(f + 12) != ETH_IPV4 || len < ETH_HDR + IP_HDR + UDP_HDR + 2)
+		return 0;
+	ihl = (f[ETH_HDR] & 0xfu) * 4u;
+	off = ETH_HDR + ihl + UDP_HDR;
+	if ((f[ETH_HDR] >> 4) != 4 || ihl < IP_HDR || f[ETH_HDR + 9] != 17 ||
+	    len < off + 2)
+		return 0;
+	if (!x->udp) {
+		uint16_t m = get16(f + off);
+
+		if (m != ORDO_WIRE_MAGIC && m != ORDO_SEAL_MAGIC &&
+		    m != ORDO_WIRE_MAGIC_ANNOUNCE)
+			return 0;
+		x->udp = true;
+		x->udp_port = get16(f + ETH_HDR + ihl + 2);
+		if (f[0] & 1)
+			x->group_ip = get32(f + ETH_HDR + 16);
+	}
+	if (get16(f + ETH_HDR + ihl + 2) != x->udp_port)
+		return 0;
+	if ((f[0] & 1) && x->group_ip == 0)
+		x->group_ip = get32(f + ETH_HDR + 16);
+	return off;
+}
+
 /* One received frame: keep it, and learn the ring from it. */
 static void capture(struct inj *x, const uint8_t *f, uint32_t len)
 {
-	const uint8_t *p = f + ETH_HDR;
-	uint32_t plen = len - ETH_HDR;
+	uint32_t off = ordo_offset(x, f, len);
+	const uint8_t *p = f + off;
+	uint32_t plen = len - off;
 
-	if (len < ETH_HDR + 2 || get16(f + 12) != ORDO_ETHERTYPE ||
-	    memcmp(f + 6, x->mac, 6) == 0)
+	if (off == 0)
 		return;
 	x->captured++;
 	if (len <= FRAME_MAX) {
 		struct frame *k = &x->kept[x->nkept++ % KEEP];
 
 		k->len = len;
+		k->off = off;
 		memcpy(k->b, f, len);
 	}
 	if (f[0] & 1) {
@@ -265,8 +315,10 @@ static void hdr(struct inj *x, uint8_t *p, uint8_t type, uint32_t sender,
 	put32(p + 20, rseq);
 }
 
-/* The ordo packet of kind k into p; returns its length. */
-static uint32_t build(struct inj *x, enum kind k, uint8_t *p)
+/* The ordo packet of kind k into p; returns its length. A captured
+ * frame's kinds (truncated, mutated, replay) give everything after its
+ * Ethernet header (IPv4 and UDP included) and set *et to its EtherType. */
+static uint32_t build(struct inj *x, enum kind k, uint8_t *p, uint16_t *et)
 {
 	const struct frame *c = &x->kept[below(x, x->nkept < KEEP ? x->nkept : KEEP)];
 	uint32_t len, i, n = x->n_ids ? x->n_ids : 3;
@@ -287,16 +339,19 @@ static uint32_t build(struct inj *x, enum kind k, uint8_t *p)
 			p[i] = (uint8_t)rnd(x);
 		return len;
 	case K_TRUNCATED:
+		*et = get16(c->b + 12);
 		len = c->len > ETH_HDR ? below(x, c->len - ETH_HDR) : 0;
 		memcpy(p, c->b + ETH_HDR, len);
 		return len;
 	case K_MUTATED:
+		*et = get16(c->b + 12);
 		len = c->len - ETH_HDR;
 		memcpy(p, c->b + ETH_HDR, len);
 		for (i = 1 + below(x, 4); i > 0 && len > 0; i--)
 			p[below(x, len)] ^= (uint8_t)(1u << below(x, 8));
 		return len;
 	case K_REPLAY:
+		*et = get16(c->b + 12);
 		len = c->len - ETH_HDR;
 		memcpy(p, c->b + ETH_HDR, len);
 		return len;
@@ -413,28 +468,63 @@ static uint32_t envelope(struct inj *x, uint8_t *p, uint32_t len)
 	return len + ORDO_SEAL_TAG_LEN;
 }
 
+/* IPv4 and UDP in front of a forged packet of len bytes at h + 28: from
+ * our own address to the ring's group and port. */
+static uint32_t udp_wrap(const struct inj *x, uint8_t *h, uint32_t len)
+{
+	uint32_t sum = 0;
+
+	memset(h, 0, IP_HDR + UDP_HDR);
+	h[0] = 0x45;
+	put16(h + 2, (uint16_t)(IP_HDR + UDP_HDR + len));
+	h[8] = 64;
+	h[9] = 17;
+	put32(h + 12, OUR_IP);
+	put32(h + 16, x->group_ip);
+	for (uint32_t i = 0; i < IP_HDR; i += 2)
+		sum += get16(h + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(h + 10, (uint16_t)~sum);
+	put16(h + IP_HDR, x->udp_port);
+	put16(h + IP_HDR + 2, x->udp_port);
+	put16(h + IP_HDR + 4, (uint16_t)(UDP_HDR + len));
+	return IP_HDR + UDP_HDR + len; /* UDP checksum 0: none, as IPv4 allows */
+}
+
 static int send_one(struct inj *x, enum kind k)
 {
-	uint8_t f[FRAME_MAX];
+	uint8_t f[FRAME_MAX + IP_HDR + UDP_HDR + 64];
 	struct sockaddr_ll to = { 0 };
-	uint32_t len;
+	uint32_t len, hl = ETH_HDR;
+	uint16_t et = 0;
 	const uint8_t *dst = x->group;
 
 	/* The group, or one member's station (a token is always unicast to
 	 * the member it names, as the ring sends it). */
 	if (x->n_ids && (k == K_TOKEN || below(x, 3) == 0))
 		dst = x->station[below(x, x->n_ids)];
-	len = build(x, k, f + ETH_HDR);
+	/* A forgery in a UDP ring goes behind IPv4 and UDP headers of ours;
+	 * a captured frame keeps the headers it had. */
+	if (x->udp && k != K_TRUNCATED && k != K_MUTATED && k != K_REPLAY)
+		hl = ETH_HDR + IP_HDR + UDP_HDR;
+	len = build(x, k, f + hl, &et);
 	if (len > ORDO_WIRE_MAX_MTU - ORDO_SEAL_OVERHEAD)
 		len = ORDO_WIRE_MAX_MTU - ORDO_SEAL_OVERHEAD;
 	/* A sealed ring: a forgery goes in an envelope that names a member
 	 * and the ring's key, with a counter ahead of everything, and a tag
 	 * the forger cannot compute (half the time; the rest bare). */
 	if (x->sealed && k >= K_DATA && below(x, 2))
-		len = envelope(x, f + ETH_HDR, len);
+		len = envelope(x, f + hl, len);
+	if (et == 0 && hl > ETH_HDR) {
+		len = udp_wrap(x, f + ETH_HDR, len);
+		et = ETH_IPV4;
+	} else if (et == 0) {
+		et = ORDO_ETHERTYPE;
+	}
 	memcpy(f, dst, 6);
 	memcpy(f + 6, x->mac, 6);
-	put16(f + 12, ORDO_ETHERTYPE);
+	put16(f + 12, et);
 	len += ETH_HDR;
 	if (len < 60) { /* Ethernet's minimum: pad as a NIC would */
 		memset(f + len, 0, 60 - len);
