@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  *
  * The client worker: an lcore that owns the clients' rings for the gateway
- * (ordod --workers 2, the lcore after the crypto/io worker): it reads
+ * (ordod --workers 2, the lcore after the crypto/io worker; with
+ * --workers N, N - 1 of them, each owning the slots s % (N - 1) == its
+ * index, dataplane/cworkers.h; what follows is one worker's view): it reads
  * their submissions, and the ring lcore hands each delivery over once
  * however many local clients receive it, instead of copying it into every
  * one of their rings.

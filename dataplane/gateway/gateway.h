@@ -31,8 +31,9 @@
  * Either way a reliable message is never dropped silently: it is delivered
  * or the client is told why it was cut off.
  *
- * A client worker (dataplane/cworker.h, ordod --workers 2) may own the
- * delivery rings instead: the gateway then hands each delivery, once, with
+ * A client worker (dataplane/cworker.h, ordod --workers 2; or several,
+ * each owning a share of the slots: dataplane/cworkers.h, which spreads
+ * this one hand-off over them) may own the delivery rings instead: the gateway then hands each delivery, once, with
  * the list of local clients it is for, and every record, close and
  * disconnect for a client, through one ordered channel (struct
  * dp_gw_fanout); the worker writes them with the very functions below
