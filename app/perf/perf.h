@@ -119,6 +119,9 @@ struct perf_lcore_sample {
 	uint64_t stall_recent;
 };
 
+/* rx workers ordod may run (RxQueues up to 8: queues 1..7). */
+#define PERF_RX_WORKERS 7u
+
 struct perf_daemon_sample {
 	bool     ok;                    /* the daemon answered, retrans known */
 	bool     stages;                /* its ring lcore's stage cycles too */
@@ -131,8 +134,10 @@ struct perf_daemon_sample {
 	/* The worker lcores, if they run: the crypto/io worker (ordod's
 	 * dataplane/worker.h; its unit a frame) and the client worker
 	 * (dataplane/cworker.h; its unit a message handed to the local
-	 * clients), under the ring lcore's names (dataplane/lcore_kv.h). */
+	 * clients), under the ring lcore's names (dataplane/lcore_kv.h);
+	 * the rx workers of rx queues 1.. (their unit a frame). */
 	struct perf_lcore_sample w, cw;
+	struct perf_lcore_sample rxw[PERF_RX_WORKERS];
 };
 
 /* 0 (s->ok), or a negative errno (s all unknown). */
@@ -160,8 +165,9 @@ struct perf_stage_fig {
 	double   stage[PERF_STAGES];
 	uint64_t msgs;                  /* timed ordered messages between */
 	double   stall_us;
-	/* The crypto/io worker's and the client worker's */
+	/* The crypto/io worker's, the client worker's, the rx workers' */
 	struct perf_lcore_fig w, cw;
+	struct perf_lcore_fig rxw[PERF_RX_WORKERS];
 };
 
 void perf_stage_delta(const struct perf_daemon_sample *a,

@@ -193,6 +193,10 @@ void perf_stage_delta(const struct perf_daemon_sample *a,
 		    b->tsc_hz, &f->w);
 	lcore_delta(&a->cw, &b->cw, f->known ? b->busy_msgs - a->busy_msgs : 0,
 		    b->tsc_hz, &f->cw);
+	for (unsigned q = 0; q < PERF_RX_WORKERS; q++)
+		lcore_delta(&a->rxw[q], &b->rxw[q],
+			    f->known ? b->busy_msgs - a->busy_msgs : 0,
+			    b->tsc_hz, &f->rxw[q]);
 	f->msgs = b->msgs - a->msgs;
 	if (b->msgs <= a->msgs)
 		return;
@@ -252,6 +256,12 @@ int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
 	if (s->stages) {
 		lcore_sample(text, "worker_", "frames", &s->w);
 		lcore_sample(text, "client_worker_", "msgs", &s->cw);
+		/* rx_worker1_, rx_worker2_, ...: as many as run. */
+		for (unsigned q = 0; q < PERF_RX_WORKERS; q++) {
+			snprintf(key, sizeof(key), "rx_worker%u_", q + 1);
+			if (!lcore_sample(text, key, "frames", &s->rxw[q]))
+				break;
+		}
 	}
 	for (unsigned i = 0; s->stages && i < PERF_STAGES; i++) {
 		snprintf(key, sizeof(key), "stage_%s_cycles", stage[i]);

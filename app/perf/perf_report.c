@@ -18,7 +18,8 @@ static double us(const struct flood_hist *h, double q)
 }
 
 /* A worker lcore's figures, apart from the ring lcore's, under its names
- * with a prefix (w: the crypto/io worker, cw: the client worker):
+ * with a prefix (w: the crypto/io worker, cw: the client worker, rxw<Q>:
+ * the rx worker of rx queue Q):
  * <p>cyc_per_msg per message the ring lcore ordered (to set beside
  * cyc_per_msg), <p>cyc_per_<unit> per unit it handled (a frame; a message
  * handed to the local clients), <p>cyc_<stage> per unit in its timed
@@ -56,6 +57,12 @@ static void print_stages(const struct perf_stage_fig *f, bool stall)
 		printf(" stall_us=%.1f", f->stall_us);
 	print_lcore(&f->w, "w", "frame", stall);
 	print_lcore(&f->cw, "cw", "handed", stall);
+	for (unsigned q = 0; q < PERF_RX_WORKERS; q++) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "rxw%u", q + 1);
+		print_lcore(&f->rxw[q], p, "frame", stall);
+	}
 }
 
 void perf_report_second(const struct perf_run *r, const struct perf_second *s)

@@ -241,7 +241,7 @@ for s in $SIZES; do
 		done
 	done
 	for p in "${pids[@]}"; do wait "$p"; done
-	rates=() p50s=() p99s=() cycs=() wcycs=() ok=yes
+	rates=() p50s=() p99s=() cycs=() wcycs=() rxcycs=() ok=yes
 	declare -A stage=()
 	for ((i = 1; i <= NODES; i++)); do
 		line=$(tail -1 "$LAB_DIR/perf$i-$s.log")
@@ -263,6 +263,10 @@ for s in $SIZES; do
 		cycs+=("$(field "$sum" cyc_per_msg)")
 		w=$(field "$sum" wcyc_per_msg)
 		[ -z "$w" ] || wcycs+=("$w")
+		# The rx worker of queue 1 (RxQueues): nodes whose queue 1 got
+		# frames only.
+		w=$(field "$sum" rxw1cyc_per_msg)
+		[ -z "$w" ] || rxcycs+=("$w")
 		for st in timed $STAGES; do stage[$st]+=" $(field "$sum" "cyc_$st")"; done
 		p50s+=("$(field "$line" p50_us)")
 		p99s+=("$(field "$line" p99_us)")
@@ -294,7 +298,8 @@ for s in $SIZES; do
 	     "p50_us=$(printf '%s\n' "${p50s[@]}" | median)" \
 	     "p99_us=$(printf '%s\n' "${p99s[@]}" | median)" \
 	     "cyc_per_msg=$(printf '%s\n' "${cycs[@]}" | median)" \
-	     "order=$order checked=$ok$fan${wcycs[0]:+ worker_cyc_per_msg=$(printf '%s\n' "${wcycs[@]}" | median)}"
+	     "order=$order checked=$ok$fan${wcycs[0]:+ worker_cyc_per_msg=$(printf '%s\n' "${wcycs[@]}" | median)}" \
+	     "${rxcycs[0]:+rx_worker_cyc_per_msg=$(printf '%s\n' "${rxcycs[@]}" | median)}"
 	# The ring lcore's cycles per ordered message by stage (medians over
 	# nodes; docs/performance.md, "Cycles per stage").
 	line="perf-lab-stages: size=$s nodes=$NODES"
