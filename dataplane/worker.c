@@ -247,18 +247,25 @@ static void add_ports(struct dp_snapshot *s,
 	}
 }
 
+/* The worker's publication, its ports added to the snapshot's. The ring
+ * lcore never waits for another thread: a worker preempted in the middle
+ * of publishing (lcores sharing CPUs) would stall the protocol for as
+ * long as it stays off its CPU; its last complete one is used then. */
+static void take_pub(struct dp_io *w, struct dp_snapshot *s,
+		     struct dp_io_pub *p)
+{
+	if (dp_io_try_read(w, p))
+		w->seen = *p;
+	else
+		*p = w->seen;
+	add_ports(s, p->ports, w->n_ports);
+}
+
 void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s)
 {
 	struct dp_io_pub p;
 
-	/* The ring lcore never waits for another thread: a worker preempted
-	 * in the middle of publishing (lcores sharing CPUs) would stall the
-	 * protocol for as long as it stays off its CPU. */
-	if (dp_io_try_read(w, &p))
-		w->seen = p;
-	else
-		p = w->seen;
-	add_ports(s, p.ports, w->n_ports);
+	take_pub(w, s, &p);
 	if (w->seal != NULL)
 		s->seal = p.seal;
 	s->io = p.r;
@@ -271,11 +278,7 @@ void dp_io_rx_report_into(struct dp_io *w, struct dp_snapshot *s, unsigned i)
 {
 	struct dp_io_pub p;
 
-	if (dp_io_try_read(w, &p))
-		w->seen = p;
-	else
-		p = w->seen;
-	add_ports(s, p.ports, w->n_ports);
+	take_pub(w, s, &p);
 	/* What it opened, beside what the crypto/io worker opened. */
 	s->seal.opened += p.seal.opened;
 	for (uint32_t k = 0; k < p.seal.n_keys; k++)

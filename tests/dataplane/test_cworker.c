@@ -45,6 +45,7 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/cworker.h"
+#include "tests/dataplane/cw_clients.h"
 
 #define CLIENTS 3u
 #define MSGS    6000u
@@ -54,14 +55,7 @@ static struct dp_gateway gw;
 static struct dp_cw cw;
 static struct rte_mempool *pool;
 
-struct reader {
-	struct ordo_cr_cons cons;
-	uint64_t last_id;
-	uint32_t next_msg;   /* the next message number it must see */
-	uint32_t memb;       /* membership records read */
-	uint32_t bad;        /* out of order, wrong payload */
-};
-static struct reader rd[CLIENTS];
+static struct cw_reader rd[CLIENTS];
 
 /* Is message i for client s? (A changing set, never empty.) */
 static bool for_client(uint32_t i, uint32_t s)
@@ -71,68 +65,18 @@ static bool for_client(uint32_t i, uint32_t s)
 
 static void attach(uint32_t s, uint32_t deliver_size)
 {
-	struct dp_client *c = &gw.slots[s];
-	struct ordo_cr_params p = { .submit_size = 1u << 16,
-				    .deliver_size = deliver_size };
-	struct ordo_cr_params op = { .submit_size = 4096,
-				     .deliver_size = 1u << 16 };
-
-	memset(c, 0, sizeof(*c));
-	assert_int_equal(ordo_cr_region_create(&c->map, &p), 0);
-	assert_int_equal(ordo_cr_region_create(&c->ovf_map, &op), 0);
-	assert_int_equal(ordo_cr_prod_init(&c->dl, &c->map, ORDO_CR_DELIVER,
-					   -1, -1), 0);
-	assert_int_equal(ordo_cr_prod_init(&c->ovf_p, &c->ovf_map,
-					   ORDO_CR_DELIVER, -1, -1), 0);
-	assert_int_equal(ordo_cr_cons_init(&c->ovf_c, &c->ovf_map,
-					   ORDO_CR_DELIVER, -1, -1), 0);
-	c->ovf_p.max_rec = c->dl.max_rec;
-	c->ovf_c.max_rec = c->dl.max_rec;
-	c->client_efd = c->daemon_efd = -1;
-	c->flags = ORDO_CP_F_MEMBERSHIP;
-	c->state = DP_SLOT_ACTIVE;
-	c->w_live = true;
-	memset(&rd[s], 0, sizeof(rd[s]));
-	assert_int_equal(ordo_cr_cons_init(&rd[s].cons, &c->map,
-					   ORDO_CR_DELIVER, -1, -1), 0);
+	cw_client_attach(&gw.slots[s], &rd[s], deliver_size);
 }
 
 static void detach(uint32_t s)
 {
-	ordo_cr_region_unmap(&gw.slots[s].map);
-	ordo_cr_region_unmap(&gw.slots[s].ovf_map);
+	cw_client_detach(&gw.slots[s]);
 }
 
 /* Everything client s can read now. */
 static void read_all(uint32_t s)
 {
-	struct reader *r = &rd[s];
-	const struct ordo_cr_rec *rec;
-
-	while ((rec = ordo_cr_peek(&r->cons)) != NULL) {
-		const uint8_t *pl = (const uint8_t *)(rec + 1) +
-				    (size_t)rec->n_names * ORDO_CR_NAME_LEN;
-		uint32_t i;
-
-		if (rec->msg_id <= r->last_id)
-			r->bad++;
-		r->last_id = rec->msg_id;
-		if (rec->kind == ORDO_CR_MEMBERSHIP) {
-			r->memb++;
-		} else if (rec->kind == ORDO_CR_MSG) {
-			memcpy(&i, pl, sizeof(i));
-			while (r->next_msg < MSGS && !for_client(r->next_msg, s))
-				r->next_msg++;
-			if (i != r->next_msg || rec->msg_len != PLEN ||
-			    pl[PLEN - 1] != (uint8_t)i)
-				r->bad++;
-			r->next_msg++;
-		} else {
-			r->bad++;
-		}
-		ordo_cr_advance(&r->cons, rec->len);
-	}
-	ordo_cr_release(&r->cons);
+	cw_client_read_all(&rd[s], s, MSGS, PLEN, for_client);
 }
 
 static void worker_turn(void *ctx)
