@@ -95,6 +95,9 @@ struct ordo__sink {
  * (unwanted membership events are consumed on the way). 1 and *h filled,
  * or ORDO_ERR_AGAIN / TIMEOUT / CLOSED / PROTO. */
 int ordo__peek(ordo_client *c, struct ordo__head *h, int timeout_ms);
+/* The event's fields ordo__peek() described, ev cleared first (both
+ * receive calls; names, data and len are theirs to fill). */
+void ordo__event_head(struct ordo_event *ev, const struct ordo__head *h);
 /* Consume the event ordo__peek() described, into s. Blocks for the
  * fragments still to come (the daemon writes them back to back). 0 or
  * ORDO_ERR_CLOSED / PROTO. */

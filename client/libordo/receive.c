@@ -297,6 +297,18 @@ int ordo__consume(ordo_client *c, const struct ordo__head *h,
 	}
 }
 
+void ordo__event_head(struct ordo_event *ev, const struct ordo__head *h)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = h->kind;
+	ev->service = h->service;
+	ev->msg_type = h->msg_type;
+	ev->error = h->error;
+	ev->seq = h->msg_id;
+	ev->n_groups = (int)h->n_groups;
+	memcpy(ev->sender, h->sender, ORDO_NAME_LEN);
+}
+
 int ordo_receive(ordo_client *c, struct ordo_event *ev, void *buf,
 		 size_t buflen, int timeout_ms)
 {
@@ -310,14 +322,7 @@ int ordo_receive(ordo_client *c, struct ordo_event *ev, void *buf,
 	if (ret < 0)
 		return ret;
 	size_t names_bytes = (size_t)h.n_groups * ORDO_NAME_LEN;
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = h.kind;
-	ev->service = h.service;
-	ev->msg_type = h.msg_type;
-	ev->error = h.error;
-	ev->seq = h.msg_id;
-	ev->n_groups = (int)h.n_groups;
-	memcpy(ev->sender, h.sender, ORDO_NAME_LEN);
+	ordo__event_head(ev, &h);
 	if (names_bytes + h.body_len > buflen) {
 		ev->len = names_bytes + h.body_len;
 		return ORDO_ERR_BUFFER;

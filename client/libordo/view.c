@@ -94,14 +94,7 @@ int ordo_receive_view(ordo_client *c, struct ordo_event *ev, int timeout_ms)
 	int ret = ordo__peek(c, &h, timeout_ms);
 	if (ret < 0)
 		return ret;
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = h.kind;
-	ev->service = h.service;
-	ev->msg_type = h.msg_type;
-	ev->error = h.error;
-	ev->seq = h.msg_id;
-	ev->n_groups = (int)h.n_groups;
-	memcpy(ev->sender, h.sender, ORDO_NAME_LEN);
+	ordo__event_head(ev, &h);
 	if (h.single) {
 		view_in_place(c, &h, ev);
 	} else if ((ret = view_copy(c, &h, ev)) < 0) {
