@@ -152,16 +152,16 @@ static void cworkers(struct out *o, const struct ordod_counters_src *src)
 	section(o, "client_workers", true);
 	for (unsigned k = 1; k < src->n_cw && k < 4; k++) {
 		struct dp_cw_report c;
-		const struct dp_stage_stats *st = &c.stages;
 		char key[64];
 
 		src->cw_read(src->cws[k], &c);
+		/* Its stage counters under the one naming (lcore_kv.h). */
+		dp_lcore_kv_cw(&c.stages, k + 1, kv_put, o);
 #define CW_KV(name, v)                                                   \
 	do {                                                             \
 		snprintf(key, sizeof(key), "client_worker%u_%s", k + 1, name); \
 		kv(o, key, (v));                                         \
 	} while (0)
-		CW_KV("lcore", c.lcore);
 		CW_KV("items", c.items);
 		CW_KV("msgs", c.msgs);
 		CW_KV("records", c.records);
@@ -173,16 +173,6 @@ static void cworkers(struct out *o, const struct ordod_counters_src *src)
 		CW_KV("subs", c.subs);
 		CW_KV("sub_full_turns", c.sub_full_turns);
 		CW_KV("blocked_turns", c.blocked_turns);
-		CW_KV("busy_msgs", st->busy_msgs);
-		CW_KV("busy_cycles_per_msg",
-		      st->busy_msgs ? st->busy_cycles / st->busy_msgs : 0);
-		CW_KV("deliver_cycles_per_msg",
-		      st->timed_msgs ? st->cycles[DP_STAGE_DELIVER] /
-					       st->timed_msgs : 0);
-		CW_KV("submit_cycles_per_msg",
-		      st->timed_msgs ? st->cycles[DP_STAGE_SUBMIT] /
-					       st->timed_msgs : 0);
-		CW_KV("stall_max_cycles", st->stall_max);
 #undef CW_KV
 	}
 	section(o, "client_workers", false);

@@ -92,6 +92,17 @@ void dp_lcore_kv(const struct dp_stage_stats *st, unsigned role,
 		roles[role].units, roles[role].unit, put, ctx);
 }
 
+void dp_lcore_kv_cw(const struct dp_stage_stats *st, unsigned k,
+		    void (*put)(void *ctx, const char *key, uint64_t v),
+		    void *ctx)
+{
+	char id[40], pre[32];
+
+	snprintf(id, sizeof(id), "client_worker%u_lcore", k);
+	snprintf(pre, sizeof(pre), "client_worker%u_", k);
+	kv_with(st, id, pre, pre, "msgs", "msg", put, ctx);
+}
+
 void dp_lcore_kv_rx(const struct dp_stage_stats *st, unsigned queue,
 		    void (*put)(void *ctx, const char *key, uint64_t v),
 		    void *ctx)

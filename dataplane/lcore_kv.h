@@ -11,6 +11,8 @@
  *   ring           lcore                 lcore_*          stage_*
  *   worker         worker_lcore          worker_*         worker_stage_*
  *   client_worker  client_worker_lcore   client_worker_*  client_worker_stage_*
+ *   client worker K (K >= 2)  client_worker<K>_lcore  client_worker<K>_*
+ *                                                 client_worker<K>_stage_*
  *   rx worker Q    rx_worker<Q>_lcore    rx_worker<Q>_*   rx_worker<Q>_stage_*
  *
  * and the unit each counts (its dp_stages_msg): the ring lcore's and the
@@ -54,6 +56,12 @@ const char *dp_lcore_role_name(unsigned role);
 void dp_lcore_kv(const struct dp_stage_stats *st, unsigned role,
 		 void (*put)(void *ctx, const char *key, uint64_t v),
 		 void *ctx);
+
+/* The same keys for client worker k, k >= 2 (dataplane/cworkers.h: the
+ * first has the client_worker_ keys above), per message it handed. */
+void dp_lcore_kv_cw(const struct dp_stage_stats *st, unsigned k,
+		    void (*put)(void *ctx, const char *key, uint64_t v),
+		    void *ctx);
 
 /* The same keys for the rx worker of rx queue `queue` (worker.h
  * dp_io_create_rx), which counts frames as the crypto/io worker does:

@@ -641,7 +641,8 @@ int main(int argc, char **argv)
 		link = &link_;
 		printf("ordod: clients: control link %s\n", link->path);
 	}
-	/* The telemetry shows the first client worker only (docs). */
+	if (cw_on)
+		dp_telemetry_client_workers((const void *const *)cwp, n_cw);
 	if (dp_telemetry_register(job.ring, cw_on ? dp_cw_stages_any : NULL,
 				  cw_on ? &cws[0] : NULL) < 0)
 		fprintf(stderr, "ordod: warning: telemetry commands not "

@@ -17,21 +17,27 @@
 static const struct dp_ring *tel_ring;
 static void (*tel_cw_stages)(const void *cw, struct dp_stage_stats *out);
 static const void *tel_cw;
+/* The client workers after the first (dp_telemetry_client_workers). */
+#define TEL_MORE_CW 3u
+static const void *tel_more_cw[TEL_MORE_CW];
+static unsigned tel_n_more_cw;
 static unsigned tel_readers; /* callbacks inside read_snapshot() */
 
 /* The ring's snapshot and, when cw is not NULL and a client worker runs,
  * its stage counters (*has_cw): both read while the ring is registered
  * (dp_telemetry_unregister waits for this). */
 static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
-		    bool *has_cw);
+		    bool *has_cw, struct dp_stage_stats *more, unsigned *n_more);
 
 static int read_snapshot(struct dp_snapshot **out)
 {
-	return read_all(out, NULL, NULL);
+	return read_all(out, NULL, NULL, NULL, NULL);
 }
 
+/* ... and the stage counters of the other client workers into more[]
+ * (*n_more of them), when more is not NULL. */
 static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
-		    bool *has_cw)
+		    bool *has_cw, struct dp_stage_stats *more, unsigned *n_more)
 {
 	struct dp_snapshot *s;
 	const struct dp_ring *r;
@@ -48,6 +54,11 @@ static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
 			*has_cw = tel_cw_stages != NULL;
 			if (*has_cw)
 				tel_cw_stages(tel_cw, cw);
+		}
+		if (more != NULL) {
+			*n_more = tel_cw_stages != NULL ? tel_n_more_cw : 0;
+			for (unsigned k = 0; k < *n_more; k++)
+				tel_cw_stages(tel_more_cw[k], &more[k]);
 		}
 	} else {
 		rc = -ENODEV;
@@ -234,13 +245,14 @@ static int cmd_lcores(const char *cmd, const char *params,
 		      struct rte_tel_data *d)
 {
 	struct dp_snapshot *s;
-	struct dp_stage_stats cw;
+	struct dp_stage_stats cw, more[TEL_MORE_CW];
+	unsigned n_more = 0;
 	bool has_cw = false;
 	int rc;
 
 	(void)cmd;
 	(void)params;
-	rc = read_all(&s, &cw, &has_cw);
+	rc = read_all(&s, &cw, &has_cw, more, &n_more);
 	if (rc < 0)
 		return rc;
 	rte_tel_data_start_dict(d);
@@ -249,6 +261,8 @@ static int cmd_lcores(const char *cmd, const char *params,
 		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
 	if (has_cw)
 		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
+	for (unsigned k = 0; k < n_more; k++)
+		dp_lcore_kv_cw(&more[k], k + 2, tel_put, d);
 	for (uint16_t i = 0; i < s->n_rxw; i++)
 		dp_lcore_kv_rx(&s->rxw[i].stages, i + 1u, tel_put, d);
 	free(s);
@@ -351,4 +365,11 @@ int dp_telemetry_register(const struct dp_ring *r,
 			"ordo lcores' loop cost per stage (ring, worker, "
 			"client_worker). No parameters");
 	return rc;
+}
+
+void dp_telemetry_client_workers(const void *const *cws, unsigned n)
+{
+	tel_n_more_cw = 0;
+	for (unsigned k = 1; k < n && k <= TEL_MORE_CW; k++)
+		tel_more_cw[tel_n_more_cw++] = cws[k];
 }

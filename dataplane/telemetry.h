@@ -28,6 +28,11 @@ int dp_telemetry_register(const struct dp_ring *r,
 					    struct dp_stage_stats *out),
 			  const void *cw);
 
+/* Before dp_telemetry_register: all the client workers (cws[0] the one
+ * register names), so /ordo/lcores has the others' keys too
+ * (client_worker<K>_*, lcore_kv.h). */
+void dp_telemetry_client_workers(const void *const *cws, unsigned n);
+
 /* Detach from the ring (the commands then answer -ENODEV) and wait for
  * any command still reading it. Call before dp_ring_destroy(). */
 void dp_telemetry_unregister(void);

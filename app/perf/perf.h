@@ -119,8 +119,10 @@ struct perf_lcore_sample {
 	uint64_t stall_recent;
 };
 
-/* rx workers ordod may run (RxQueues up to 8: queues 1..7). */
+/* rx workers ordod may run (RxQueues up to 8: queues 1..7), and client
+ * workers after the first (--workers up to 5: 4 client workers). */
 #define PERF_RX_WORKERS 7u
+#define PERF_MORE_CW    3u
 
 struct perf_daemon_sample {
 	bool     ok;                    /* the daemon answered, retrans known */
@@ -137,6 +139,7 @@ struct perf_daemon_sample {
 	 * clients), under the ring lcore's names (dataplane/lcore_kv.h);
 	 * the rx workers of rx queues 1.. (their unit a frame). */
 	struct perf_lcore_sample w, cw;
+	struct perf_lcore_sample cwk[PERF_MORE_CW]; /* client workers 2.. */
 	struct perf_lcore_sample rxw[PERF_RX_WORKERS];
 };
 
@@ -167,6 +170,7 @@ struct perf_stage_fig {
 	double   stall_us;
 	/* The crypto/io worker's, the client worker's, the rx workers' */
 	struct perf_lcore_fig w, cw;
+	struct perf_lcore_fig cwk[PERF_MORE_CW];
 	struct perf_lcore_fig rxw[PERF_RX_WORKERS];
 };
 

@@ -193,6 +193,10 @@ void perf_stage_delta(const struct perf_daemon_sample *a,
 		    b->tsc_hz, &f->w);
 	lcore_delta(&a->cw, &b->cw, f->known ? b->busy_msgs - a->busy_msgs : 0,
 		    b->tsc_hz, &f->cw);
+	for (unsigned k = 0; k < PERF_MORE_CW; k++)
+		lcore_delta(&a->cwk[k], &b->cwk[k],
+			    f->known ? b->busy_msgs - a->busy_msgs : 0,
+			    b->tsc_hz, &f->cwk[k]);
 	for (unsigned q = 0; q < PERF_RX_WORKERS; q++)
 		lcore_delta(&a->rxw[q], &b->rxw[q],
 			    f->known ? b->busy_msgs - a->busy_msgs : 0,
@@ -256,6 +260,12 @@ int perf_daemon_sample(const char *socket, struct perf_daemon_sample *s)
 	if (s->stages) {
 		lcore_sample(text, "worker_", "frames", &s->w);
 		lcore_sample(text, "client_worker_", "msgs", &s->cw);
+		/* client_worker2_, ...: as many as run. */
+		for (unsigned k = 0; k < PERF_MORE_CW; k++) {
+			snprintf(key, sizeof(key), "client_worker%u_", k + 2);
+			if (!lcore_sample(text, key, "msgs", &s->cwk[k]))
+				break;
+		}
 		/* rx_worker1_, rx_worker2_, ...: as many as run. */
 		for (unsigned q = 0; q < PERF_RX_WORKERS; q++) {
 			snprintf(key, sizeof(key), "rx_worker%u_", q + 1);

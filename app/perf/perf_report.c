@@ -18,8 +18,8 @@ static double us(const struct flood_hist *h, double q)
 }
 
 /* A worker lcore's figures, apart from the ring lcore's, under its names
- * with a prefix (w: the crypto/io worker, cw: the client worker, rxw<Q>:
- * the rx worker of rx queue Q):
+ * with a prefix (w: the crypto/io worker, cw: the client worker, cw<K>:
+ * client worker K from 2, rxw<Q>: the rx worker of rx queue Q):
  * <p>cyc_per_msg per message the ring lcore ordered (to set beside
  * cyc_per_msg), <p>cyc_per_<unit> per unit it handled (a frame; a message
  * handed to the local clients), <p>cyc_<stage> per unit in its timed
@@ -57,6 +57,12 @@ static void print_stages(const struct perf_stage_fig *f, bool stall)
 		printf(" stall_us=%.1f", f->stall_us);
 	print_lcore(&f->w, "w", "frame", stall);
 	print_lcore(&f->cw, "cw", "handed", stall);
+	for (unsigned k = 0; k < PERF_MORE_CW; k++) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "cw%u", k + 2);
+		print_lcore(&f->cwk[k], p, "handed", stall);
+	}
 	for (unsigned q = 0; q < PERF_RX_WORKERS; q++) {
 		char p[16];
 

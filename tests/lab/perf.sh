@@ -345,9 +345,9 @@ for n in 2 3 4; do
 	c=$(sed -n "s/^client_worker${n}_//p" <<< "$cws" | tr '\n' ' ')
 	[ -n "$c" ] || continue
 	line="perf-lab-cworker$n: node=1"
-	for k in lcore msgs records busy_cycles_per_msg deliver_cycles_per_msg \
-		submit_cycles_per_msg held_refs copied_msgs full_waits subs cuts \
-		stall_max_cycles; do
+	for k in lcore msgs records busy_cycles_per_msg \
+		stage_deliver_cycles_per_msg stage_submit_cycles_per_msg held_refs \
+		copied_msgs full_waits subs cuts stall_max_cycles; do
 		line+=" $k=$(field "$c" "$k")"
 	done
 	echo "$line"
