@@ -410,6 +410,13 @@ static void lcore_keys(void **state)
 	assert_int_equal(kl_get("rx_worker3_busy_cycles_per_frame"), 25);
 	assert_int_equal(kl_get("rx_worker3_stage_deliver_cycles_per_frame"), 30);
 	assert_int_equal(kl_get("rx_worker3_timed_cycles"), 350);
+	/* Client worker 2's: per message, K in the prefix. */
+	memset(&kl, 0, sizeof(kl));
+	dp_lcore_kv_cw(&st, 2, kl_put, NULL);
+	assert_int_equal(kl.n, DP_LCORE_KV_KEYS);
+	assert_string_equal(kl.key[0], "client_worker2_lcore");
+	assert_int_equal(kl_get("client_worker2_busy_cycles_per_msg"), 25);
+	assert_int_equal(kl_get("client_worker2_stage_deliver_cycles_per_msg"), 30);
 	/* No divisor: 0, not a crash. */
 	memset(&st, 0, sizeof(st));
 	memset(&kl, 0, sizeof(kl));
