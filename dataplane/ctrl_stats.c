@@ -121,10 +121,16 @@ static uint32_t u32_at(const void *base, uint16_t off)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* An lcore's stage cycles (stages.h): 16 scalars and two per stage; the
- * ring lcore's and up to two workers'. */
+/* An lcore's stage cycles (stages.h): 16 scalars and two per stage. Page 0
+ * has the ring lcore's, the crypto/io worker's and the first client
+ * worker's; the other client workers and the rx workers have a page of
+ * their own after the clients' (CURSOR_LCORES). */
 #define STAGE_RECORDS (16 + 2 * DP_STAGE_MAX)
-#define STAGE_LCORES  DP_LCORE_ROLE_MAX
+#define STAGE_LCORES  3
+#define CURSOR_LCORES (1u + DP_GW_MAX_CLIENTS)
+#define MORE_LCORES   (3 + DP_MAX_RX_WORKERS)
+static_assert(MORE_LCORES * STAGE_RECORDS <= DP_STATS_GLOBAL_MAX,
+	      "the lcores' page fits where page 0 does");
 
 /* Page 0 holds every global record, whatever the port count. */
 static_assert(N(snap_fields) + 4 + ORDO_DROP_REASON_MAX +
@@ -271,6 +277,30 @@ static int client(const struct dp_client *c, struct page *p)
 	return 0;
 }
 
+/* The lcores page 0 has no room for: client workers 2.. and rx workers.
+ * Returns how many there are (p NULL: count only). */
+static unsigned more_lcores(const struct ordod_counters_src *src,
+			    struct page *p)
+{
+	struct dp_snapshot s;
+	unsigned n = 0;
+
+	for (unsigned k = 1; src->cw_read != NULL && k < src->n_cw && k < 4;
+	     k++, n++) {
+		struct dp_cw_report c;
+
+		if (p == NULL)
+			continue;
+		src->cw_read(src->cws[k], &c);
+		stages(&c.stages, DP_LCORE_CLIENT_WORKER, p);
+	}
+	dp_ring_read(src->ring, &s);
+	for (uint16_t i = 0; i < s.n_rxw; i++, n++)
+		if (p != NULL)
+			stages(&s.rxw[i].stages, DP_LCORE_RX_WORKER, p);
+	return n;
+}
+
 size_t ordod_stats(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
 		   size_t max, uint32_t *next)
 {
@@ -279,6 +309,10 @@ size_t ordod_stats(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
 	uint32_t slot = cursor ? cursor - 1 : 0;
 
 	*next = 0;
+	if (cursor == CURSOR_LCORES) {
+		more_lcores(src, &p);
+		return p.n;
+	}
 	if (cursor == 0)
 		global(src, &p);
 	for (; slot < DP_GW_MAX_CLIENTS; slot++) {
@@ -288,8 +322,10 @@ size_t ordod_stats(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
 			continue;
 		if (client(c, &p) < 0) {
 			*next = slot + 1;
-			break;
+			return p.n;
 		}
 	}
+	if (more_lcores(src, NULL) > 0)
+		*next = CURSOR_LCORES;
 	return p.n;
 }

@@ -17,7 +17,9 @@
  * last). arg: struct ordod_counters_src (dataplane/ctrl_counters.h).
  * Page 0 holds everything but the per-client records and fits any page
  * of at least DP_STATS_GLOBAL_MAX records; each later page holds whole
- * clients (cursor = 1 + the first client slot). */
+ * clients (cursor = 1 + the first client slot); after them, one page
+ * holds the lcores page 0 has no room for (client workers 2.., rx
+ * workers), when any run. */
 size_t ordod_stats(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
 		   size_t max, uint32_t *next);
 

@@ -20,6 +20,8 @@ static const struct {
 	[DP_LCORE_CLIENT_WORKER] = { "client_worker", "client_worker_lcore",
 				     "client_worker_", "client_worker_",
 				     "msgs", "msg" },
+	[DP_LCORE_RX_WORKER] = { "rx_worker", "rx_worker_lcore", "rx_worker_",
+				 "rx_worker_", "frames", "frame" },
 };
 
 const char *dp_lcore_role_name(unsigned role)

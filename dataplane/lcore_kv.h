@@ -32,10 +32,13 @@ enum dp_lcore_role {
 	DP_LCORE_RING = 0,
 	DP_LCORE_WORKER,         /* crypto/io (dataplane/worker.h) */
 	DP_LCORE_CLIENT_WORKER,  /* client rings (dataplane/cworker.h) */
+	DP_LCORE_RX_WORKER,      /* an rx queue (worker.h dp_io_create_rx):
+				  * its keys by queue, dp_lcore_kv_rx */
 	DP_LCORE_ROLE_MAX
 };
 
-/* "ring", "worker", "client_worker" (the Prometheus role label too);
+/* "ring", "worker", "client_worker", "rx_worker" (the Prometheus role
+ * label too);
  * NULL past the last. */
 const char *dp_lcore_role_name(unsigned role);
 

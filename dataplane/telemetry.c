@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include <rte_pause.h>
@@ -261,12 +262,46 @@ static int cmd_lcores(const char *cmd, const char *params,
 		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
 	if (has_cw)
 		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
-	for (unsigned k = 0; k < n_more; k++)
-		dp_lcore_kv_cw(&more[k], k + 2, tel_put, d);
-	for (uint16_t i = 0; i < s->n_rxw; i++)
-		dp_lcore_kv_rx(&s->rxw[i].stages, i + 1u, tel_put, d);
+	/* The others would overflow one dictionary: /ordo/lcore,NAME. */
 	free(s);
 	return 0;
+}
+
+/* /ordo/lcore,NAME: one lcore's keys, NAME as its keys' prefix says:
+ * ring, worker, client_worker, client_worker<K> (K >= 2), rx_worker<Q>. */
+static int cmd_lcore(const char *cmd, const char *params,
+		     struct rte_tel_data *d)
+{
+	struct dp_snapshot *s;
+	struct dp_stage_stats cw, more[TEL_MORE_CW];
+	unsigned n_more = 0, k;
+	bool has_cw = false;
+	int rc;
+
+	(void)cmd;
+	if (params == NULL || params[0] == '\0')
+		return -EINVAL;
+	rc = read_all(&s, &cw, &has_cw, more, &n_more);
+	if (rc < 0)
+		return rc;
+	rte_tel_data_start_dict(d);
+	rc = 0;
+	if (strcmp(params, "ring") == 0)
+		dp_lcore_kv(&s->stages, DP_LCORE_RING, tel_put, d);
+	else if (strcmp(params, "worker") == 0 && s->io.on)
+		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
+	else if (strcmp(params, "client_worker") == 0 && has_cw)
+		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
+	else if (sscanf(params, "client_worker%u", &k) == 1 && k >= 2 &&
+		 k - 2 < n_more)
+		dp_lcore_kv_cw(&more[k - 2], k, tel_put, d);
+	else if (sscanf(params, "rx_worker%u", &k) == 1 && k >= 1 &&
+		 k <= s->n_rxw)
+		dp_lcore_kv_rx(&s->rxw[k - 1].stages, k, tel_put, d);
+	else
+		rc = -ENOENT;
+	free(s);
+	return rc;
 }
 
 static int cmd_ports(const char *cmd, const char *params,
@@ -364,6 +399,10 @@ int dp_telemetry_register(const struct dp_ring *r,
 		rc = rte_telemetry_register_cmd("/ordo/lcores", cmd_lcores,
 			"ordo lcores' loop cost per stage (ring, worker, "
 			"client_worker). No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/ordo/lcore", cmd_lcore,
+			"one ordo lcore's loop cost per stage. Parameter: ring, "
+			"worker, client_worker, client_worker<K>, rx_worker<Q>");
 	return rc;
 }
 

@@ -28,8 +28,8 @@
  * 200-249 reserved for authentication (failures and replays by reason),
  * 250-299 per-stage cycle counts of the dataplane's lcores (numeric label:
  * the lcore id; text label: the stage, ORDO_LOOP_STAGES below): the ring
- * lcore's, the crypto/io worker's and the client worker's alike, told
- * apart by lcore_info's role.
+ * lcore's, the crypto/io worker's, the client workers' and the rx
+ * workers' alike, told apart by lcore_info's role.
  */
 #ifndef ORDO_CTRL_STATS_H
 #define ORDO_CTRL_STATS_H
@@ -233,7 +233,9 @@ static_assert(sizeof(struct ordo_cp_stat) == 40, "stat record");
 	  "local clients (client worker), frames (crypto/io worker).")        \
 	X(266, LCORE_INFO, GAUGE, "lcore_info", "lcore", "role",               \
 	  "1 for each dataplane lcore that runs a loop, by role: ring, "       \
-	  "worker (ports and crypto), client_worker (client rings).")         \
+	  "worker (ports and crypto), client_worker (client rings; one per "  \
+	  "client worker), rx_worker (an rx queue after the first, "          \
+	  "RxQueues).")                                                       \
 	X(267, STAGE_TIMED_MSGS, COUNTER, "lcore_timed_messages_total",        \
 	  "lcore", 0, "Messages (frames, on the crypto/io worker) in the "     \
 	  "timed turns that did work: lcore_stage_cycles_total per message "  \

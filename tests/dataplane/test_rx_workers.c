@@ -46,6 +46,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/ctrl_counters.h"
+#include "dataplane/ctrl_stats.h"
 #include "dataplane/gateway/gateway.h"
 #include "dataplane/ring.h"
 #include "dataplane/worker.h"
@@ -204,6 +205,30 @@ static void counters_name_it(void **state)
 	assert_true(counter(text, "rx_worker1_stage_open_items") > 0);
 	assert_true(counter(text, "rx_worker1_stage_open_cycles_per_item") > 0);
 	assert_int_equal(counter(text, "rx_worker2_lcore"), -1);
+	/* The STATS records (Prometheus, ordoctl top): page by page to the
+	 * end, the rx worker named by its role, its stage cycles there. */
+	{
+		static struct ordo_cp_stat rec[DP_STATS_GLOBAL_MAX];
+		uint32_t cursor = 0, pages = 0;
+		bool named = false, open_cycles = false;
+
+		do {
+			size_t n = ordod_stats(&src, cursor, rec, DP_STATS_GLOBAL_MAX,
+					       &cursor);
+
+			for (size_t i = 0; i < n; i++) {
+				if (rec[i].id == ORDO_ST_LCORE_INFO &&
+				    strcmp(rec[i].label, "rx_worker") == 0)
+					named = true;
+				if (named && rec[i].id == ORDO_ST_STAGE_CYCLES &&
+				    strcmp(rec[i].label, "open") == 0 &&
+				    rec[i].value > 0)
+					open_cycles = true;
+			}
+		} while (cursor != 0 && ++pages < 64);
+		assert_true(named);
+		assert_true(open_cycles);
+	}
 	dp_gw_fini(&gw);
 }
 

@@ -30,7 +30,9 @@
 #   metrics       make metrics-check: a real Prometheus scrapes 3 nodes
 #   lcores        make lab-lcores: every lcore's cost counters (ring,
 #                 crypto/io worker, client worker) in ordoctl counters,
-#                 telemetry, Prometheus (promtool) and ordo-perf's lines
+#                 telemetry, Prometheus (promtool) and ordo-perf's lines;
+#                 lcores-more: the same for a second client worker and an
+#                 rx worker
 #   faults        make lab-faults, short: each fault once on 3 nodes, EVS
 #                 safety and availability judged (no healthy split, no
 #                 ring of one, <= 4 ring changes for a flap, heal <= 500 ms)
@@ -84,6 +86,7 @@ check keys-rxq BUILD_DIR="$PWD/$B" SECS=5 LAB_CONFIG="$PWD/config/lab/afpacket3-
 check bigmsg   BUILD_DIR="$PWD/$B" SIZES="1048576 max" RINGS=small bash $LAB/bigmsg.sh
 check metrics  BUILD_DIR="$PWD/$B" bash $LAB/metrics-check.sh
 check lcores   BUILD_DIR="$PWD/$B" bash $LAB/lcores-check.sh
+check lcores-more BUILD_DIR="$PWD/$B" MORE=1 bash $LAB/lcores-check.sh
 check flush    BUILD_DIR="$PWD/$B" ROUNDS=1 bash $LAB/flush.sh
 check faults   BUILD_DIR="$PWD/$B" SIZES=3 RUNS=1 bash $LAB/lab-faults.sh
 check hostile-sealed BUILD_DIR="$PWD/$B" CRYPTO=on SECS=5 RATE=2000 bash $LAB/hostile.sh
