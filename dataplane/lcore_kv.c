@@ -94,24 +94,30 @@ void dp_lcore_kv(const struct dp_stage_stats *st, unsigned role,
 		roles[role].units, roles[role].unit, put, ctx);
 }
 
+/* One of several lcores of a role: its number in the prefix (role<n>_). */
+static void kv_numbered(const struct dp_stage_stats *st, unsigned role,
+			unsigned n,
+			void (*put)(void *ctx, const char *key, uint64_t v),
+			void *ctx)
+{
+	char id[40], pre[32];
+
+	snprintf(id, sizeof(id), "%s%u_lcore", roles[role].name, n);
+	snprintf(pre, sizeof(pre), "%s%u_", roles[role].name, n);
+	kv_with(st, id, pre, pre, roles[role].units, roles[role].unit, put,
+		ctx);
+}
+
 void dp_lcore_kv_cw(const struct dp_stage_stats *st, unsigned k,
 		    void (*put)(void *ctx, const char *key, uint64_t v),
 		    void *ctx)
 {
-	char id[40], pre[32];
-
-	snprintf(id, sizeof(id), "client_worker%u_lcore", k);
-	snprintf(pre, sizeof(pre), "client_worker%u_", k);
-	kv_with(st, id, pre, pre, "msgs", "msg", put, ctx);
+	kv_numbered(st, DP_LCORE_CLIENT_WORKER, k, put, ctx);
 }
 
 void dp_lcore_kv_rx(const struct dp_stage_stats *st, unsigned queue,
 		    void (*put)(void *ctx, const char *key, uint64_t v),
 		    void *ctx)
 {
-	char id[40], pre[32];
-
-	snprintf(id, sizeof(id), "rx_worker%u_lcore", queue);
-	snprintf(pre, sizeof(pre), "rx_worker%u_", queue);
-	kv_with(st, id, pre, pre, "frames", "frame", put, ctx);
+	kv_numbered(st, DP_LCORE_RX_WORKER, queue, put, ctx);
 }
