@@ -121,20 +121,24 @@ static void eng_free(void *ctx, void *p)
 		free(p);
 }
 
-/* mbufs the ports need (rx rings full, tx rings full, a burst each,
- * the lcore caches, and slack), and a worker's (below). */
+/* mbufs the ports need (every rx queue full, tx rings full, a burst
+ * each, the lcore caches, and slack), and the workers' (below). */
 static uint32_t port_need(const struct dp_ring_conf *c)
 {
 	uint32_t rx = c->port.rx_desc ? c->port.rx_desc : 1024;
 	uint32_t tx = c->port.tx_desc ? c->port.tx_desc : 1024;
-	uint32_t n = c->n_ports * (rx + tx + DP_TX_BURST) + 4 * POOL_CACHE +
-		     2048;
+	uint32_t rxq = c->port.rx_queues ? c->port.rx_queues : 1;
+	uint32_t n = c->n_ports * (rxq * rx + tx + DP_TX_BURST) +
+		     4 * POOL_CACHE + 2048;
 
 	/* Frames in a worker's hand-off rings, the ring lcore's stage, the
 	 * worker's held burst and seal batch, and its pool cache. */
 	if (c->io_worker)
 		n += 2 * DP_IO_RING_SIZE + DP_IO_STAGE + DP_RX_BURST +
 		     DP_SEAL_BURST + POOL_CACHE;
+	/* Each rx worker (worker.h dp_io_create_rx): its hand-off ring, its
+	 * held burst, its pool cache. */
+	n += (rxq - 1) * (DP_IO_RING_SIZE + DP_RX_BURST + POOL_CACHE);
 	n += c->client_refs;
 	return n;
 }

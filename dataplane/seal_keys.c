@@ -241,31 +241,14 @@ void dp_seal_ring_changed(struct dp_seal *s, dp_seal_submit_fn submit,
 		(void)submit_use(s, s->use_pending, submit, ctx);
 }
 
-/* With openers (seal_opener.c): the command on the owner, then on each
- * opener the owner's table (SYNC), then after a RETIRE the sessions freed
- * (RELEASE), so no opener ever holds a freed session. */
-int dp_seal_keys_post(struct dp_seal *owner, struct dp_seal *const *openers,
-		      unsigned n_openers, struct dp_seal_cmd *c,
-		      unsigned timeout_ms)
+/* Every opener takes the owner's table (SYNC); then, if a retired key's
+ * sessions wait aside, the owner frees them (RELEASE). Idempotent. */
+static int sync_openers(struct dp_seal *owner, struct dp_seal *const *openers,
+			unsigned n_openers, unsigned timeout_ms)
 {
 	struct dp_seal_cmd oc;
 	int rc;
 
-	/* A retirement a timeout cut short: finish it first. The owner's
-	 * retiring slot changes only on commands from this thread. */
-	if (owner->retiring.used) {
-		memset(&oc, 0, sizeof(oc));
-		oc.op = DP_SEAL_SYNC;
-		for (unsigned i = 0; i < n_openers; i++)
-			if ((rc = dp_seal_post(openers[i], &oc, timeout_ms)) < 0)
-				return rc;
-		oc.op = DP_SEAL_RELEASE;
-		if ((rc = dp_seal_post(owner, &oc, timeout_ms)) < 0)
-			return rc;
-	}
-	rc = dp_seal_post(owner, c, timeout_ms);
-	if (rc < 0 || c->result < 0 || c->op == DP_SEAL_USE)
-		return rc;
 	for (unsigned i = 0; i < n_openers; i++) {
 		memset(&oc, 0, sizeof(oc));
 		oc.op = DP_SEAL_SYNC;
@@ -273,9 +256,33 @@ int dp_seal_keys_post(struct dp_seal *owner, struct dp_seal *const *openers,
 		if (rc < 0)
 			return rc; /* the retired sessions stay aside: safe */
 	}
-	if (c->op != DP_SEAL_RETIRE)
+	/* The owner's retiring slot changes only on commands from this
+	 * thread: read here, it is what the owner last left. */
+	if (!owner->retiring.used)
 		return 0;
 	memset(&oc, 0, sizeof(oc));
 	oc.op = DP_SEAL_RELEASE;
 	return dp_seal_post(owner, &oc, timeout_ms);
+}
+
+/* With openers (seal_opener.c): the command on the owner, then on each
+ * opener the owner's table (SYNC), then after a RETIRE the sessions freed
+ * (RELEASE), so no opener ever holds a freed session. The openers take
+ * the table after every command the owner served, whatever it answered,
+ * and before it too: a SYNC an earlier command lost to a timeout (an
+ * opener's lcore preempted) is made up at the next command, a retry of
+ * the same LOAD (answered "loaded already") included. */
+int dp_seal_keys_post(struct dp_seal *owner, struct dp_seal *const *openers,
+		      unsigned n_openers, struct dp_seal_cmd *c,
+		      unsigned timeout_ms)
+{
+	int rc;
+
+	rc = sync_openers(owner, openers, n_openers, timeout_ms);
+	if (rc < 0)
+		return rc;
+	rc = dp_seal_post(owner, c, timeout_ms);
+	if (rc < 0)
+		return rc;
+	return sync_openers(owner, openers, n_openers, timeout_ms);
 }

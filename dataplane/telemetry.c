@@ -267,6 +267,23 @@ static int cmd_lcores(const char *cmd, const char *params,
 	return 0;
 }
 
+/* Is s the name followed by a small decimal number, and nothing else? */
+static bool numbered(const char *s, const char *name, unsigned *k)
+{
+	size_t n = strlen(name);
+	unsigned v = 0;
+
+	if (strncmp(s, name, n) != 0 || s[n] == '\0')
+		return false;
+	for (s += n; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > 99)
+			return false;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	*k = v;
+	return true;
+}
+
 /* /ordo/lcore,NAME: one lcore's keys, NAME as its keys' prefix says:
  * ring, worker, client_worker, client_worker<K> (K >= 2), rx_worker<Q>. */
 static int cmd_lcore(const char *cmd, const char *params,
@@ -292,10 +309,10 @@ static int cmd_lcore(const char *cmd, const char *params,
 		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
 	else if (strcmp(params, "client_worker") == 0 && has_cw)
 		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
-	else if (sscanf(params, "client_worker%u", &k) == 1 && k >= 2 &&
+	else if (numbered(params, "client_worker", &k) && k >= 2 &&
 		 k - 2 < n_more)
 		dp_lcore_kv_cw(&more[k - 2], k, tel_put, d);
-	else if (sscanf(params, "rx_worker%u", &k) == 1 && k >= 1 &&
+	else if (numbered(params, "rx_worker", &k) && k >= 1 &&
 		 k <= s->n_rxw)
 		dp_lcore_kv_rx(&s->rxw[k - 1].stages, k, tel_put, d);
 	else

@@ -177,6 +177,15 @@ static int describe(ordo_client *c, const struct ordo_cr_rec *r,
 		h->names_off = sizeof(m);
 		h->body_off = sizeof(m) + m.n_members * ORDO_CR_NAME_LEN;
 		h->name_skip = 1;
+		/* Member names in this record: each a terminated string, or a
+		 * view's reader could run past it (the rest, in later records,
+		 * are checked once copied: ordo__consume). */
+		for (uint32_t i = 0; i < m.n_members &&
+				     sizeof(m) + (uint64_t)(i + 1) * ORDO_CR_NAME_LEN <= pl;
+		     i++)
+			if (!ordo__name_terminated((const char *)payload + sizeof(m) +
+						   (size_t)i * ORDO_CR_NAME_LEN))
+				return broken(c);
 		return 0;
 	}
 	default:
@@ -291,8 +300,18 @@ int ordo__consume(ordo_client *c, const struct ordo__head *h,
 		bool last = rh.flags & ORDO_CR_F_LAST;
 		ordo_cr_advance(&c->cons, rh.len);
 		ordo__cons_release(c);
-		if (last)
-			return next == h->msg_len ? 0 : broken(c);
+		if (last) {
+			if (next != h->msg_len)
+				return broken(c);
+			/* Names gathered from several records: terminated. */
+			for (uint32_t i = 0; h->names_in_payload && names_cap &&
+					     i < keep; i++)
+				if (!ordo__name_terminated(
+					    (const char *)s->names +
+					    (size_t)i * ORDO_CR_NAME_LEN))
+					return broken(c);
+			return 0;
+		}
 		first = false;
 	}
 }

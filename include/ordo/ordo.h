@@ -177,6 +177,12 @@ int ordo_pending(ordo_client *c);
  * blocks elsewhere. ordo_pending(), ordo_arm() and the send calls leave a
  * view alone. Copy what must outlive the view. Do not write through it.
  *
+ * The library checks the record before handing it out (lengths in the
+ * ring, names terminated, counts that add up), but the bytes stay in
+ * memory the daemon shares: a view is as trustworthy as the local daemon,
+ * whose process could still change them afterwards. Code that must not
+ * trust even that copies first (ordo_receive()).
+ *
  * A held view holds ring space: the daemon sees the ring that much
  * fuller, and when it cannot deliver it treats the client as any slow
  * reader (keeps the events in its overflow up to MaxSessionMessages, with

@@ -17,6 +17,10 @@
  *                       queue 1: each worker opens it, the ring lcore's
  *                       window takes one and refuses the other (counted
  *                       seal_replay), so two lcores cannot each accept it
+ *   lost_sync_made_up   a key the crypto/io worker loaded while the rx
+ *                       worker missed it (its SYNC lost to a timeout):
+ *                       the operator's retry, answered "loaded already",
+ *                       still brings the rx worker's table up to date
  *   counters_name_it    `ordoctl counters` (ctrl_counters.c) has the rx
  *                       worker's section: its lcore, frames, stage cycles
  *   key_change_reaches_rx_worker  a key loaded on A reaches the rx
@@ -299,8 +303,8 @@ static void *key_ask_run(void *arg)
 	return NULL;
 }
 
-static void key_ask(enum dp_seal_op op, const struct ordo_seal_key *key,
-		    uint32_t id)
+static int key_ask_result(enum dp_seal_op op, const struct ordo_seal_key *key,
+			  uint32_t id)
 {
 	struct key_ask k;
 	pthread_t th;
@@ -318,7 +322,47 @@ static void key_ask(enum dp_seal_op op, const struct ordo_seal_key *key,
 	}
 	pthread_join(th, NULL);
 	assert_int_equal(k.rc, 0);
-	assert_int_equal(k.c.result, 0);
+	return k.c.result;
+}
+
+static void key_ask(enum dp_seal_op op, const struct ordo_seal_key *key,
+		    uint32_t id)
+{
+	assert_int_equal(key_ask_result(op, key, id), 0);
+}
+
+static uint64_t opened_with(const struct dp_seal *s, uint32_t id);
+
+static void lost_sync_made_up(void **state)
+{
+	static struct ordo_seal_key key3;
+	struct dp_seal_cmd c;
+	uint8_t m3[32];
+	unsigned t;
+
+	(void)state;
+	for (unsigned i = 0; i < 32; i++)
+		m3[i] = (uint8_t)(7 * i + 9);
+	ordo_seal_key_init(&key3, m3, 32);
+	/* The crypto/io worker loads key 3; the rx worker is not told, as
+	 * when its SYNC timed out. */
+	memset(&c, 0, sizeof(c));
+	c.op = DP_SEAL_LOAD;
+	c.key = key3;
+	__atomic_store_n(&ra->seal->cmd, &c, __ATOMIC_RELEASE);
+	for (t = 0; t < MAX_TURNS &&
+		    __atomic_load_n(&ra->seal->cmd, __ATOMIC_ACQUIRE); t++)
+		dp_io_do_work(&io);
+	assert_int_equal(c.result, 0);
+	assert_int_equal(opened_with(rxw.seal, key3.id), UINT64_MAX);
+	/* The operator tries again: "loaded already", and the rx worker has
+	 * it now. */
+	assert_int_equal(key_ask_result(DP_SEAL_LOAD, &key3, 0), -EEXIST);
+	assert_int_equal(opened_with(rxw.seal, key3.id), 0);
+	/* Gone again: the ring carries on with key 1 as before. */
+	key_ask(DP_SEAL_RETIRE, NULL, key3.id);
+	assert_int_equal(opened_with(rxw.seal, key3.id), UINT64_MAX);
+	assert_false(ra->seal->retiring.used);
 }
 
 static uint64_t opened_with(const struct dp_seal *s, uint32_t id)
@@ -446,6 +490,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(both_queues_order),
 		cmocka_unit_test(replay_across_queues),
 		cmocka_unit_test(counters_name_it),
+		cmocka_unit_test(lost_sync_made_up),
 		cmocka_unit_test(key_change_reaches_rx_worker),
 	};
 	status = cmocka_run_group_tests(tests, NULL, NULL);

@@ -280,7 +280,7 @@ enum hostile {
 	H_LEN_HUGE, H_LEN_SHORT, H_NAMES_OVER, H_KIND, H_NAME_UNTERMINATED,
 	H_MSG_LEN_MORE, H_MSG_LEN_LESS, H_NOT_FIRST, H_SENDER_NO_NAME,
 	H_MEMB_COUNT, H_MEMB_SUM, H_MEMB_NAMES, H_LAST_EMPTY_FRAG, H_HEAD_ODD,
-	H_HEAD_PAST, H_PAD_SHORT, H_MSG_HUGE, H_MAX
+	H_HEAD_PAST, H_PAD_SHORT, H_MSG_HUGE, H_MEMB_MEMBER_UNTERMINATED, H_MAX
 };
 
 static void write_hostile(struct fake_conn *k, enum hostile h)
@@ -317,6 +317,7 @@ static void write_hostile(struct fake_conn *k, enum hostile h)
 	case H_MEMB_COUNT:
 	case H_MEMB_SUM:
 	case H_MEMB_NAMES:
+	case H_MEMB_MEMBER_UNTERMINATED:
 		r->kind = ORDO_CR_MEMBERSHIP;
 		r->flags = ORDO_CR_F_FIRST | ORDO_CR_F_LAST;
 		r->service = 0;
@@ -326,6 +327,11 @@ static void write_hostile(struct fake_conn *k, enum hostile h)
 		m = (struct ordo_cr_memb){ h == H_MEMB_COUNT ? 100000 : 1,
 					   h == H_MEMB_SUM ? 9 : 8 };
 		memcpy(names[1], &m, sizeof(m));
+		/* The one member's name, in the payload, without its NUL: a
+		 * reader of the view would run past it. */
+		if (h == H_MEMB_MEMBER_UNTERMINATED)
+			memset((uint8_t *)names[1] + sizeof(m), 'x',
+			       ORDO_CR_NAME_LEN);
 		break;
 	case H_LAST_EMPTY_FRAG: r->flags = ORDO_CR_F_FIRST | ORDO_CR_F_SENDER; break;
 	case H_MSG_HUGE: /* the first of fragments no region takes */
