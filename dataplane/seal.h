@@ -245,9 +245,11 @@ int dp_seal_post(struct dp_seal *s, struct dp_seal_cmd *c,
 int dp_seal_opener_init(struct dp_seal *o, struct dp_seal *owner,
 			uint16_t qp, char *err, size_t errlen);
 
-/* Main lcore: a key command for owner and its openers, in that order
- * (the command, SYNC on each opener, RELEASE after a RETIRE). Returns 0
- * or -ETIMEDOUT / -EBUSY as dp_seal_post; the owner's answer in c. */
+/* Main lcore: a key command for owner and its openers: SYNC on each
+ * opener (making up one an earlier timeout lost), the command, SYNC on
+ * each again whatever the owner answered, RELEASE of a retired key's
+ * sessions once no opener holds them. Returns 0 or -ETIMEDOUT / -EBUSY as
+ * dp_seal_post; the owner's answer in c. */
 int dp_seal_keys_post(struct dp_seal *owner, struct dp_seal *const *openers,
 		      unsigned n_openers, struct dp_seal_cmd *c,
 		      unsigned timeout_ms);
