@@ -277,28 +277,31 @@ static int client(const struct dp_client *c, struct page *p)
 	return 0;
 }
 
-/* The lcores page 0 has no room for: client workers 2.. and rx workers.
- * Returns how many there are (p NULL: count only). */
-static unsigned more_lcores(const struct ordod_counters_src *src,
-			    struct page *p)
+/* Client workers after the first (their number is fixed at start). */
+static unsigned more_cw(const struct ordod_counters_src *src)
+{
+	unsigned n = src->n_cw < 4 ? src->n_cw : 4;
+
+	return src->cw_read != NULL && n > 1 ? n - 1 : 0;
+}
+
+/* The lcores page 0 has no room for: client workers 2.. and rx workers
+ * (as many as the ring has, fixed at start). */
+static void more_lcores(const struct ordod_counters_src *src, struct page *p)
 {
 	struct dp_snapshot s;
-	unsigned n = 0;
 
-	for (unsigned k = 1; src->cw_read != NULL && k < src->n_cw && k < 4;
-	     k++, n++) {
+	for (unsigned k = 1; k <= more_cw(src); k++) {
 		struct dp_cw_report c;
 
-		if (p == NULL)
-			continue;
 		src->cw_read(src->cws[k], &c);
 		stages(&c.stages, DP_LCORE_CLIENT_WORKER, p);
 	}
+	if (src->ring->n_io_rx == 0)
+		return;
 	dp_ring_read(src->ring, &s);
-	for (uint16_t i = 0; i < s.n_rxw; i++, n++)
-		if (p != NULL)
-			stages(&s.rxw[i].stages, DP_LCORE_RX_WORKER, p);
-	return n;
+	for (uint16_t i = 0; i < s.n_rxw; i++)
+		stages(&s.rxw[i].stages, DP_LCORE_RX_WORKER, p);
 }
 
 size_t ordod_stats(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
@@ -325,7 +328,7 @@ size_t ordod_stats(void *arg, uint32_t cursor, struct ordo_cp_stat *out,
 			return p.n;
 		}
 	}
-	if (more_lcores(src, NULL) > 0)
+	if (more_cw(src) + src->ring->n_io_rx > 0)
 		*next = CURSOR_LCORES;
 	return p.n;
 }

@@ -192,19 +192,18 @@ static inline unsigned rx_port(struct dp_ring *r, struct dp_port *p)
 	return n;
 }
 
-/* With rx workers, the replay window of the frame's sender: the frame
- * authenticated on its worker, only the ring lcore sees every queue. */
+/* With rx workers, the replay window of the frame's sender (seal.h
+ * defer_replay): the frame authenticated on its worker, only the ring
+ * lcore sees every queue. */
 static inline bool rx_replay_ok(struct dp_ring *r, struct rte_mbuf *m,
 				uint32_t sender)
 {
 	const struct dp_io_meta *meta = dp_io_meta(m);
-	int mi;
 
-	if (!r->replay_here || sender == 0)
+	if (sender == 0 || !r->seal->defer_replay)
 		return true;
-	mi = dp_seal_member(r->seal, sender);
-	return mi >= 0 && ordo_replay_accept(&r->replay[mi], meta->incarnation,
-					     meta->counter) == ORDO_REPLAY_OK;
+	return dp_seal_replay_accept(r->seal, sender, meta->incarnation,
+				     meta->counter);
 }
 
 /* A worker owns the ports (worker.h): it parsed and opened these. */
@@ -654,8 +653,6 @@ int dp_ring_key_cmd(struct dp_ring *r, struct dp_seal_cmd *c, bool here)
 		dp_seal_apply(r->seal, c, ring_submit_control, r);
 		return 0;
 	}
-	if (r->n_io_rx == 0)
-		return dp_seal_post(r->seal, c, 2000);
 	for (uint16_t i = 0; i < r->n_io_rx; i++)
 		openers[i] = r->io_rx[i]->seal;
 	return dp_seal_keys_post(r->seal, openers, r->n_io_rx, c, 2000);

@@ -103,10 +103,6 @@ struct dp_ring {
 	/* rx workers of the other rx queues (worker.h dp_io_create_rx) */
 	uint16_t n_io_rx;
 	struct dp_io *io_rx[DP_MAX_RX_WORKERS];
-	/* With rx workers the replay windows are ours (seal.h
-	 * defer_replay): one sender's frames may come through any queue. */
-	bool     replay_here;
-	struct ordo_replay replay[ORDO_MAX_MEMBERS];
 	/* Frames held by the engine (ring_frames.c): on unless copy_store;
 	 * where the packet starts in an mbuf (framing, envelope header);
 	 * how many the engine holds and may hold (the pool's spare). */

@@ -230,16 +230,18 @@ unsigned dp_seal_tx_flush(struct dp_seal *s, struct dp_port *ports)
 }
 
 /* A station that sent a frame that failed authentication. */
-static void offender(struct dp_seal *s, const uint8_t *mac, uint64_t now)
+void dp_seal_offender_add(struct dp_seal_stats *st, const uint8_t *mac,
+			  uint64_t fails, uint64_t last_ns)
 {
-	struct dp_seal_offender *old = &s->st.off[0];
+	struct dp_seal_offender *old = &st->off[0];
 
 	for (unsigned i = 0; i < DP_SEAL_OFFENDERS; i++) {
-		struct dp_seal_offender *o = &s->st.off[i];
+		struct dp_seal_offender *o = &st->off[i];
 
 		if (o->fails && memcmp(o->mac, mac, DP_ETH_ALEN) == 0) {
-			o->fails++;
-			o->last_ns = now;
+			o->fails += fails;
+			if (last_ns > o->last_ns)
+				o->last_ns = last_ns;
 			return;
 		}
 		if (old->fails && (!o->fails || o->last_ns < old->last_ns))
@@ -248,8 +250,22 @@ static void offender(struct dp_seal *s, const uint8_t *mac, uint64_t now)
 	/* A new station takes the quietest entry; its count starts over,
 	 * which the log shows as a new sender. */
 	memcpy(old->mac, mac, DP_ETH_ALEN);
-	old->fails = 1;
-	old->last_ns = now;
+	old->fails = fails;
+	old->last_ns = last_ns;
+}
+
+static void offender(struct dp_seal *s, const uint8_t *mac, uint64_t now)
+{
+	dp_seal_offender_add(&s->st, mac, 1, now);
+}
+
+bool dp_seal_replay_accept(struct dp_seal *s, uint32_t sender,
+			   uint32_t incarnation, uint64_t counter)
+{
+	int mi = dp_seal_member(s, sender);
+
+	return mi >= 0 && ordo_replay_accept(&s->replay[mi], incarnation,
+					     counter) == ORDO_REPLAY_OK;
 }
 
 void dp_seal_rx_open(struct dp_seal *s, struct dp_seal_rx *rx, uint16_t n,

@@ -140,9 +140,11 @@ struct dp_seal {
 	 * every opener forgot it (DP_SEAL_RELEASE). */
 	bool     has_openers;
 	struct dp_seal_key retiring;
-	/* Replay windows kept by the consumer of every opener's frames (the
-	 * ring lcore), not here: with rx queues spread over several lcores
-	 * one sender's frames may reach two of them (dp_seal_rx). */
+	/* The replay windows are left to the consumer of every opener's
+	 * frames (the ring lcore, dp_seal_replay_accept): with rx queues
+	 * spread over several lcores one sender's frames may reach two of
+	 * them (dp_seal_rx). The owner's replay[] is then that consumer's,
+	 * an opener's unused. */
 	bool     defer_replay;
 };
 
@@ -203,6 +205,13 @@ struct dp_seal_rx {
 	uint64_t counter;
 };
 
+/* With defer_replay, on the owner by the one consumer of every opener's
+ * frames: record an authenticated frame of sender (incarnation, counter
+ * from its dp_seal_rx) in the sender's window. False: a replay (or no
+ * member), to be dropped and counted DP_DROP_SEAL_REPLAY. */
+bool dp_seal_replay_accept(struct dp_seal *s, uint32_t sender,
+			   uint32_t incarnation, uint64_t counter);
+
 /* Open the frames of rx[0..n) whose rc is 0, in one device burst. */
 void dp_seal_rx_open(struct dp_seal *s, struct dp_seal_rx *rx, uint16_t n,
 		     uint16_t ethertype_be, uint64_t now);
@@ -253,6 +262,12 @@ int dp_seal_opener_init(struct dp_seal *o, struct dp_seal *owner,
 int dp_seal_keys_post(struct dp_seal *owner, struct dp_seal *const *openers,
 		      unsigned n_openers, struct dp_seal_cmd *c,
 		      unsigned timeout_ms);
+
+/* Station mac failed authentication fails more times, the last at
+ * last_ns: counted in st's offenders (the same station's entry, else the
+ * quietest). Also how the snapshot gathers the rx workers' (worker.c). */
+void dp_seal_offender_add(struct dp_seal_stats *st, const uint8_t *mac,
+			  uint64_t fails, uint64_t last_ns);
 
 /* Copy the counters into st (the ring's publish). */
 void dp_seal_report(const struct dp_seal *s, struct dp_seal_stats *st);

@@ -117,13 +117,6 @@ int dp_io_create_rx(struct dp_io *w, struct dp_ring *r, uint16_t queue,
 				 r->ports[i].n_rxq);
 			return -EINVAL;
 		}
-	/* The replay windows are the ring lcore's before any seal defers
-	 * its own (dp_seal_opener_init): never a moment with neither. */
-	if (r->seal != NULL && !r->replay_here) {
-		for (uint32_t i = 0; i < ORDO_MAX_MEMBERS; i++)
-			ordo_replay_init(&r->replay[i]);
-		r->replay_here = true;
-	}
 	if (r->seal != NULL) {
 		rc = dp_seal_opener_init(&w->opener, r->seal, queue, err,
 					 errlen);
@@ -276,37 +269,6 @@ void dp_io_report_into(struct dp_io *w, struct dp_snapshot *s)
 	s->io.marks_lost = w->marks_lost;
 }
 
-/* An rx worker's stations that failed authentication, among the
- * snapshot's (the supervisor logs their growth): the same station's
- * counts added, a new one in a free or the quietest entry. */
-static void add_offenders(struct dp_seal_stats *to,
-			  const struct dp_seal_stats *from)
-{
-	for (unsigned k = 0; k < DP_SEAL_OFFENDERS; k++) {
-		const struct dp_seal_offender *o = &from->off[k];
-		struct dp_seal_offender *q = NULL;
-
-		if (o->fails == 0)
-			continue;
-		for (unsigned j = 0; j < DP_SEAL_OFFENDERS && q == NULL; j++)
-			if (to->off[j].fails &&
-			    memcmp(to->off[j].mac, o->mac, DP_ETH_ALEN) == 0)
-				q = &to->off[j];
-		if (q != NULL) {
-			q->fails += o->fails;
-			if (o->last_ns > q->last_ns)
-				q->last_ns = o->last_ns;
-			continue;
-		}
-		q = &to->off[0];
-		for (unsigned j = 1; j < DP_SEAL_OFFENDERS; j++)
-			if (q->fails && (!to->off[j].fails ||
-					 to->off[j].last_ns < q->last_ns))
-				q = &to->off[j];
-		*q = *o;
-	}
-}
-
 void dp_io_rx_report_into(struct dp_io *w, struct dp_snapshot *s, unsigned i)
 {
 	struct dp_io_pub p;
@@ -315,7 +277,12 @@ void dp_io_rx_report_into(struct dp_io *w, struct dp_snapshot *s, unsigned i)
 	/* What it opened and refused, beside the crypto/io worker's. */
 	s->seal.opened += p.seal.opened;
 	s->seal.stuck += p.seal.stuck;
-	add_offenders(&s->seal, &p.seal);
+	/* Its stations that failed authentication, among the others. */
+	for (unsigned k = 0; k < DP_SEAL_OFFENDERS; k++)
+		if (p.seal.off[k].fails)
+			dp_seal_offender_add(&s->seal, p.seal.off[k].mac,
+					     p.seal.off[k].fails,
+					     p.seal.off[k].last_ns);
 	for (uint32_t k = 0; k < p.seal.n_keys; k++)
 		for (uint32_t j = 0; j < s->seal.n_keys; j++)
 			if (s->seal.key_ids[j] == p.seal.key_ids[k])

@@ -17,6 +17,11 @@
  *                       queue 1: each worker opens it, the ring lcore's
  *                       window takes one and refuses the other (counted
  *                       seal_replay), so two lcores cannot each accept it
+ *   forged_on_rx_queue  one of B's frames with its tag flipped, through
+ *                       queue 1: refused by the rx worker as failing
+ *                       authentication, counted on the port and under
+ *                       B's station among the snapshot's offenders (what
+ *                       the supervisor logs), and the ring carries on
  *   lost_sync_made_up   a key the crypto/io worker loaded while the rx
  *                       worker missed it (its SYNC lost to a timeout):
  *                       the operator's retry, answered "loaded already",
@@ -286,6 +291,43 @@ static void replay_across_queues(void **state)
 	run_round();
 }
 
+static uint64_t offender_fails(const struct dp_snapshot *s, uint8_t last)
+{
+	for (unsigned k = 0; k < DP_SEAL_OFFENDERS; k++)
+		if (s->seal.off[k].fails && s->seal.off[k].mac[0] == 0x02 &&
+		    s->seal.off[k].mac[5] == last)
+			return s->seal.off[k].fails;
+	return 0;
+}
+
+static void forged_on_rx_queue(void **state)
+{
+	struct dp_snapshot before, after;
+	struct rte_mbuf *c;
+	unsigned t;
+
+	(void)state;
+	published(&before);
+	c = capture_b_frame();
+	/* The last byte is the tag's. */
+	rte_pktmbuf_mtod(c, uint8_t *)[c->data_len - 1] ^= 0x5a;
+	assert_int_equal(rte_ring_enqueue(a_in[1], c), 0);
+	for (t = 0; t < 64; t++) {
+		dp_io_do_work(&io);
+		dp_io_do_work(&rxw);
+		dp_ring_do_work(ra);
+	}
+	published(&after);
+	assert_int_equal(after.ports[0].c.drops[DP_DROP_SEAL_AUTH] -
+				 before.ports[0].c.drops[DP_DROP_SEAL_AUTH],
+			 1);
+	assert_int_equal(offender_fails(&after, 2) -
+				 offender_fails(&before, 2),
+			 1);
+	switch_queue = -1;
+	run_round();
+}
+
 /* dp_ring_key_cmd waits for the lcores: asked on another thread, as the
  * main lcore asks, while this one drives them. */
 struct key_ask {
@@ -489,6 +531,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(both_queues_order),
 		cmocka_unit_test(replay_across_queues),
+		cmocka_unit_test(forged_on_rx_queue),
 		cmocka_unit_test(counters_name_it),
 		cmocka_unit_test(lost_sync_made_up),
 		cmocka_unit_test(key_change_reaches_rx_worker),
