@@ -17,28 +17,26 @@
 
 static const struct dp_ring *tel_ring;
 static void (*tel_cw_stages)(const void *cw, struct dp_stage_stats *out);
-static const void *tel_cw;
-/* The client workers after the first (dp_telemetry_client_workers). */
-#define TEL_MORE_CW 3u
-static const void *tel_more_cw[TEL_MORE_CW];
-static unsigned tel_n_more_cw;
+/* The client workers (dp_telemetry_register's, or all of them:
+ * dp_telemetry_client_workers). */
+#define TEL_CW_MAX 4u
+static const void *tel_cws[TEL_CW_MAX];
+static unsigned tel_n_cw;
 static unsigned tel_readers; /* callbacks inside read_snapshot() */
 
-/* The ring's snapshot and, when cw is not NULL and a client worker runs,
- * its stage counters (*has_cw): both read while the ring is registered
- * (dp_telemetry_unregister waits for this). */
+/* The ring's snapshot and, when cw is not NULL, the stage counters of up
+ * to max client workers (*n_cw of them, the first first): all read while
+ * the ring is registered (dp_telemetry_unregister waits for this). */
 static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
-		    bool *has_cw, struct dp_stage_stats *more, unsigned *n_more);
+		    unsigned max, unsigned *n_cw);
 
 static int read_snapshot(struct dp_snapshot **out)
 {
-	return read_all(out, NULL, NULL, NULL, NULL);
+	return read_all(out, NULL, 0, NULL);
 }
 
-/* ... and the stage counters of the other client workers into more[]
- * (*n_more of them), when more is not NULL. */
 static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
-		    bool *has_cw, struct dp_stage_stats *more, unsigned *n_more)
+		    unsigned max, unsigned *n_cw)
 {
 	struct dp_snapshot *s;
 	const struct dp_ring *r;
@@ -52,14 +50,10 @@ static int read_all(struct dp_snapshot **out, struct dp_stage_stats *cw,
 	if (r != NULL) {
 		dp_ring_read(r, s);
 		if (cw != NULL) {
-			*has_cw = tel_cw_stages != NULL;
-			if (*has_cw)
-				tel_cw_stages(tel_cw, cw);
-		}
-		if (more != NULL) {
-			*n_more = tel_cw_stages != NULL ? tel_n_more_cw : 0;
-			for (unsigned k = 0; k < *n_more; k++)
-				tel_cw_stages(tel_more_cw[k], &more[k]);
+			*n_cw = tel_cw_stages == NULL ? 0
+				: tel_n_cw < max ? tel_n_cw : max;
+			for (unsigned k = 0; k < *n_cw; k++)
+				tel_cw_stages(tel_cws[k], &cw[k]);
 		}
 	} else {
 		rc = -ENODEV;
@@ -246,21 +240,20 @@ static int cmd_lcores(const char *cmd, const char *params,
 		      struct rte_tel_data *d)
 {
 	struct dp_snapshot *s;
-	struct dp_stage_stats cw, more[TEL_MORE_CW];
-	unsigned n_more = 0;
-	bool has_cw = false;
+	struct dp_stage_stats cw;
+	unsigned n_cw = 0;
 	int rc;
 
 	(void)cmd;
 	(void)params;
-	rc = read_all(&s, &cw, &has_cw, more, &n_more);
+	rc = read_all(&s, &cw, 1, &n_cw);
 	if (rc < 0)
 		return rc;
 	rte_tel_data_start_dict(d);
 	dp_lcore_kv(&s->stages, DP_LCORE_RING, tel_put, d);
 	if (s->io.on)
 		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
-	if (has_cw)
+	if (n_cw)
 		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
 	/* The others would overflow one dictionary: /ordo/lcore,NAME. */
 	free(s);
@@ -290,15 +283,14 @@ static int cmd_lcore(const char *cmd, const char *params,
 		     struct rte_tel_data *d)
 {
 	struct dp_snapshot *s;
-	struct dp_stage_stats cw, more[TEL_MORE_CW];
-	unsigned n_more = 0, k;
-	bool has_cw = false;
+	struct dp_stage_stats cw[TEL_CW_MAX];
+	unsigned n_cw = 0, k;
 	int rc;
 
 	(void)cmd;
 	if (params == NULL || params[0] == '\0')
 		return -EINVAL;
-	rc = read_all(&s, &cw, &has_cw, more, &n_more);
+	rc = read_all(&s, cw, TEL_CW_MAX, &n_cw);
 	if (rc < 0)
 		return rc;
 	rte_tel_data_start_dict(d);
@@ -307,11 +299,10 @@ static int cmd_lcore(const char *cmd, const char *params,
 		dp_lcore_kv(&s->stages, DP_LCORE_RING, tel_put, d);
 	else if (strcmp(params, "worker") == 0 && s->io.on)
 		dp_lcore_kv(&s->io.stages, DP_LCORE_WORKER, tel_put, d);
-	else if (strcmp(params, "client_worker") == 0 && has_cw)
-		dp_lcore_kv(&cw, DP_LCORE_CLIENT_WORKER, tel_put, d);
-	else if (numbered(params, "client_worker", &k) && k >= 2 &&
-		 k - 2 < n_more)
-		dp_lcore_kv_cw(&more[k - 2], k, tel_put, d);
+	else if (strcmp(params, "client_worker") == 0 && n_cw)
+		dp_lcore_kv(&cw[0], DP_LCORE_CLIENT_WORKER, tel_put, d);
+	else if (numbered(params, "client_worker", &k) && k >= 2 && k <= n_cw)
+		dp_lcore_kv_cw(&cw[k - 1], k, tel_put, d);
 	else if (numbered(params, "rx_worker", &k) && k >= 1 &&
 		 k <= s->n_rxw)
 		dp_lcore_kv_rx(&s->rxw[k - 1].stages, k, tel_put, d);
@@ -402,7 +393,10 @@ int dp_telemetry_register(const struct dp_ring *r,
 	int rc;
 
 	tel_cw_stages = cw_stages;
-	tel_cw = cw;
+	if (tel_n_cw == 0 && cw != NULL) { /* no dp_telemetry_client_workers */
+		tel_cws[0] = cw;
+		tel_n_cw = 1;
+	}
 	__atomic_store_n(&tel_ring, r, __ATOMIC_SEQ_CST);
 	rc = rte_telemetry_register_cmd("/ordo/stats", cmd_stats,
 		"ordo engine, dataplane and traffic counters. No parameters");
@@ -425,7 +419,7 @@ int dp_telemetry_register(const struct dp_ring *r,
 
 void dp_telemetry_client_workers(const void *const *cws, unsigned n)
 {
-	tel_n_more_cw = 0;
-	for (unsigned k = 1; k < n && k <= TEL_MORE_CW; k++)
-		tel_more_cw[tel_n_more_cw++] = cws[k];
+	tel_n_cw = 0;
+	for (unsigned k = 0; k < n && k < TEL_CW_MAX; k++)
+		tel_cws[tel_n_cw++] = cws[k];
 }
