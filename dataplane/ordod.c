@@ -377,6 +377,21 @@ static void supervise(struct dp_ring *r, double period, bool ring_here,
 	}
 }
 
+/* After their lcores returned (or before they ran): the client workers,
+ * the rx workers (as many as the ring registered), the crypto/io worker,
+ * then the ring they hand frames to. */
+static void destroy_ring(struct dp_ring *r, struct dp_io *io, bool io_on,
+			 struct dp_io *rxw, struct dp_cw *cws, unsigned n_cw)
+{
+	for (unsigned k = 0; k < n_cw; k++)
+		dp_cw_destroy(&cws[k]);
+	for (unsigned i = 0; i < r->n_io_rx; i++)
+		dp_io_destroy(&rxw[i]);
+	if (io_on)
+		dp_io_destroy(io);
+	dp_ring_destroy(r);
+}
+
 int main(int argc, char **argv)
 {
 	struct ordod_opts o;
@@ -572,7 +587,7 @@ int main(int argc, char **argv)
 		} else if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);
 			status = EXIT_USAGE;
-			dp_ring_destroy(job.ring);
+			destroy_ring(job.ring, &io, false, rxw, cws, n_cw);
 			goto out_traffic;
 		} else {
 			io_on = true;
@@ -587,12 +602,7 @@ int main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);
 			status = EXIT_USAGE;
-			while (i-- > 0)
-				dp_io_destroy(&rxw[i]);
-			dp_io_destroy(&io);
-			for (unsigned k = 0; k < n_cw; k++)
-				dp_cw_destroy(&cws[k]);
-			dp_ring_destroy(job.ring);
+			destroy_ring(job.ring, &io, io_on, rxw, cws, n_cw);
 			goto out_traffic;
 		}
 	}
@@ -629,13 +639,7 @@ int main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "ordod: %s\n", err);
 			status = EXIT_USAGE;
-			for (unsigned i = 0; i < job.ring->n_io_rx; i++)
-				dp_io_destroy(&rxw[i]);
-			if (io_on)
-				dp_io_destroy(&io);
-			for (unsigned k = 0; k < n_cw; k++)
-				dp_cw_destroy(&cws[k]);
-			dp_ring_destroy(job.ring);
+			destroy_ring(job.ring, &io, io_on, rxw, cws, n_cw);
 			goto out_traffic;
 		}
 		link = &link_;
@@ -758,13 +762,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)cwr.full_waits,
 		       (unsigned long long)cwr.cuts);
 	}
-	for (unsigned k = 0; k < n_cw; k++)
-		dp_cw_destroy(&cws[k]);
-	for (unsigned i = 0; i < job.ring->n_io_rx; i++)
-		dp_io_destroy(&rxw[i]);
-	if (io_on)
-		dp_io_destroy(&io);
-	dp_ring_destroy(job.ring);
+	destroy_ring(job.ring, &io, io_on, rxw, cws, n_cw);
 out_traffic:
 	if (traffic_on)
 		dp_traffic_fini(&traffic);
