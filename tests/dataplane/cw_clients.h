@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dataplane/gateway/gateway.h"
@@ -53,6 +54,51 @@ static inline void cw_client_attach(struct dp_client *c, struct cw_reader *r,
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(ordo_cr_cons_init(&r->cons, &c->map, ORDO_CR_DELIVER,
 					   -1, -1), 0);
+}
+
+/* The same with a submit side: the reader the worker uses (its record
+ * and reassembly buffers) and sub, the producer the client writes with. */
+static inline void cw_client_attach_submit(struct dp_client *c,
+					   struct cw_reader *r,
+					   struct ordo_cr_prod *sub,
+					   uint32_t client_id)
+{
+	cw_client_attach(c, r, 1u << 16);
+	c->client_id = client_id;
+	assert_int_equal(ordo_cr_reader_init(&c->rd, &c->map, ORDO_CR_SUBMIT,
+					     -1, -1), 0);
+	assert_int_equal(ordo_cr_prod_init(sub, &c->map, ORDO_CR_SUBMIT, -1,
+					   -1), 0);
+	c->rbuf = malloc(c->map.max_rec);
+	c->msg = malloc((size_t)ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN +
+			c->map.max_msg);
+	assert_non_null(c->rbuf);
+	assert_non_null(c->msg);
+}
+
+/* The client writes message i of len bytes to group "grp" (msg_type its
+ * slot s; the payload the number first, then the byte i + s). */
+static inline void cw_client_send(struct ordo_cr_prod *sub, uint32_t s,
+				  uint32_t i, uint32_t len)
+{
+	char name[1][ORDO_CR_NAME_LEN] = { "grp" };
+	uint8_t *p = malloc(len);
+	struct ordo_cr_send x = {
+		.kind = ORDO_CR_MSG,
+		.service = ORDO_SVC_AGREED,
+		.n_names = 1,
+		.msg_type = (int16_t)s,
+		.msg_id = i,
+		.names = (const char (*)[ORDO_CR_NAME_LEN])name,
+		.payload = p,
+		.len = len,
+	};
+
+	assert_non_null(p);
+	memset(p, (int)(uint8_t)(i + s), len);
+	memcpy(p, &i, sizeof(i));
+	assert_int_equal(ordo_cr_write_msg(sub, &x), 0);
+	free(p);
 }
 
 static inline void cw_client_detach(struct dp_client *c)

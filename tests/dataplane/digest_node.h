@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include <rte_eal.h>
 #include <rte_lcore.h>
 
 #include "dataplane/ring.h"
@@ -75,6 +78,34 @@ static const struct dp_local_ops digest_node_ops = {
 	.produce = dn_produce,
 	.deliver = dn_deliver,
 };
+
+/* EAL for test `name` without hugepages on one lcore (its file prefix
+ * unique per process), and two keys made of seeds a and b. 0, or -1 with
+ * the reason printed. */
+static inline int digest_eal(const char *argv0, const char *name,
+			     struct ordo_seal_key *k1, struct ordo_seal_key *k2,
+			     unsigned a, unsigned b)
+{
+	char prefix[64];
+	char *eal[] = { (char *)argv0, "--no-pci", "--no-huge", "-m", "512",
+			"-l", "0", prefix, "--log-level=lib.eal:error",
+			"--log-level=pmd.crypto.*:error", NULL };
+	uint8_t m1[32], m2[32];
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-%s-%d",
+		 name, (int)getpid());
+	if (rte_eal_init(10, eal) < 0) {
+		fprintf(stderr, "%s: EAL failed\n", name);
+		return -1;
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		m1[i] = (uint8_t)(a * i + 1);
+		m2[i] = (uint8_t)(b - 3 * i);
+	}
+	ordo_seal_key_init(k1, m1, 32);
+	ordo_seal_key_init(k2, m2, 32);
+	return 0;
+}
 
 /* Member id of a sealed ring of members 1 and 2 on net_ring port `port`,
  * crypto on device dev with key; rx_queues per port; io_worker: a

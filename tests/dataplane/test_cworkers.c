@@ -320,40 +320,13 @@ static struct ordo_cr_prod sub_p[CLIENTS];
 
 static void attach_submit(uint32_t s)
 {
-	struct dp_client *c = &gw.slots[s];
-
-	attach(s, 1u << 16);
-	c->client_id = 100 + s;
-	assert_int_equal(ordo_cr_reader_init(&c->rd, &c->map, ORDO_CR_SUBMIT,
-					     -1, -1), 0);
-	assert_int_equal(ordo_cr_prod_init(&sub_p[s], &c->map, ORDO_CR_SUBMIT,
-					   -1, -1), 0);
-	c->rbuf = malloc(c->map.max_rec);
-	c->msg = malloc((size_t)ORDO_CR_MAX_NAMES * ORDO_CR_NAME_LEN +
-			c->map.max_msg);
-	assert_non_null(c->rbuf);
-	assert_non_null(c->msg);
+	cw_client_attach_submit(&gw.slots[s], &rd[s], &sub_p[s], 100 + s);
 	fan->open(fan->ctx, s);
 }
 
 static void send_msg(uint32_t s, uint32_t i)
 {
-	char name[1][ORDO_CR_NAME_LEN] = { "grp" };
-	uint8_t p[40];
-	struct ordo_cr_send x = {
-		.kind = ORDO_CR_MSG,
-		.service = ORDO_SVC_AGREED,
-		.n_names = 1,
-		.msg_type = (int16_t)s,
-		.msg_id = i,
-		.names = (const char (*)[ORDO_CR_NAME_LEN])name,
-		.payload = p,
-		.len = sizeof(p),
-	};
-
-	memset(p, (int)(uint8_t)(i + s), sizeof(p));
-	memcpy(p, &i, sizeof(i));
-	assert_int_equal(ordo_cr_write_msg(&sub_p[s], &x), 0);
+	cw_client_send(&sub_p[s], s, i, 40);
 }
 
 static void submit_split(void **state)

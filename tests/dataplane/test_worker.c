@@ -564,27 +564,13 @@ static int ring_port(const char *name, struct rte_ring *rx,
 
 int main(int argc, char **argv)
 {
-	char prefix[64], err[256];
-	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "512", "-l", "0",
-			prefix, "--log-level=lib.eal:error",
-			"--log-level=pmd.crypto.*:error", NULL };
+	char err[256];
 	struct rte_ring *ab, *ba;
-	uint8_t m1[32], m2[32];
 	int pa, pb, status;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-worker-%d",
-		 (int)getpid());
-	if (rte_eal_init(10, eal) < 0) {
-		fprintf(stderr, "test_worker: EAL failed\n");
+	if (digest_eal(argv[0], "worker", &key1, &key2, 3, 200) < 0)
 		return 1;
-	}
-	for (unsigned i = 0; i < 32; i++) {
-		m1[i] = (uint8_t)(3 * i);
-		m2[i] = (uint8_t)(200 - i);
-	}
-	ordo_seal_key_init(&key1, m1, 32);
-	ordo_seal_key_init(&key2, m2, 32);
 	ab = rte_ring_create("test_ab", 4096, (int)rte_socket_id(),
 			     RING_F_SP_ENQ | RING_F_SC_DEQ);
 	ba = rte_ring_create("test_ba", 4096, (int)rte_socket_id(),
