@@ -15,8 +15,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_mbuf.h>
+
 #include "dataplane/gateway/gateway.h"
 #include "lib/cring/cring.h"
+#include "tests/dataplane/null_ring.h"
+
+/* EAL for test `name`, a pool with room for a frame in every item, and
+ * an idle gateway of one node for the workers. 0, or -1 said. */
+static inline int cw_rig_init(const char *argv0, const char *name,
+			      struct rte_mempool **pool, struct dp_gateway *gw)
+{
+	struct dp_gw_params gp;
+
+	if (null_ring_eal(argv0, name) < 0) {
+		fprintf(stderr, "%s: EAL failed\n", name);
+		return -1;
+	}
+	*pool = rte_pktmbuf_pool_create(name, 8191, 0, 0, 2048,
+					(int)rte_socket_id());
+	null_ring_gw_params(&gp);
+	if (*pool == NULL || dp_gw_init(gw, &gp) < 0) {
+		fprintf(stderr, "%s: set-up failed\n", name);
+		return -1;
+	}
+	return 0;
+}
 
 struct cw_reader {
 	struct ordo_cr_cons cons;

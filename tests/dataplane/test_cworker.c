@@ -496,28 +496,11 @@ static void submit_in_place(void **state)
 
 int main(int argc, char **argv)
 {
-	char prefix[64], err[256];
-	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "256", "-l", "0",
-			prefix, "--log-level=lib.eal:error", NULL };
-	struct dp_gw_params gp;
+	char err[256] = "";
 	int status;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-cw-%d",
-		 (int)getpid());
-	if (rte_eal_init(9, eal) < 0) {
-		fprintf(stderr, "test_cworker: EAL failed\n");
-		return 1;
-	}
-	/* Room for a frame in every item. */
-	pool = rte_pktmbuf_pool_create("test_cw", 8191, 0, 0, 2048,
-				       (int)rte_socket_id());
-	memset(&gp, 0, sizeof(gp));
-	gp.my_id = 1;
-	gp.n_nodes = 1;
-	gp.nodes[0].id = 1;
-	snprintf(gp.nodes[0].name, sizeof(gp.nodes[0].name), "n1");
-	if (pool == NULL || dp_gw_init(&gw, &gp) < 0 ||
+	if (cw_rig_init(argv[0], "test_cw", &pool, &gw) < 0 ||
 	    dp_cw_create(&cw, &gw, rte_lcore_id(), (int)rte_socket_id(),
 			 NULL, 0, err, sizeof(err)) < 0) {
 		fprintf(stderr, "test_cworker: set-up failed %s\n", err);

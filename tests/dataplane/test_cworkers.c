@@ -450,30 +450,12 @@ static void block_ticks(void **state)
 
 int main(int argc, char **argv)
 {
-	char prefix[64], err[256];
-	char *eal[] = { argv[0], "--no-pci", "--no-huge", "-m", "512", "-l", "0",
-			prefix, "--log-level=lib.eal:error", NULL };
-	struct dp_gw_params gp;
+	char err[256];
 	int status;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ordo-test-cws-%d",
-		 (int)getpid());
-	if (rte_eal_init(9, eal) < 0) {
-		fprintf(stderr, "test_cworkers: EAL failed\n");
+	if (cw_rig_init(argv[0], "test_cws", &pool, &gw) < 0)
 		return 1;
-	}
-	pool = rte_pktmbuf_pool_create("test_cws", 8191, 0, 0, 2048,
-				       (int)rte_socket_id());
-	memset(&gp, 0, sizeof(gp));
-	gp.my_id = 1;
-	gp.n_nodes = 1;
-	gp.nodes[0].id = 1;
-	snprintf(gp.nodes[0].name, sizeof(gp.nodes[0].name), "n1");
-	if (pool == NULL || dp_gw_init(&gw, &gp) < 0) {
-		fprintf(stderr, "test_cworkers: set-up failed\n");
-		return 1;
-	}
 	for (uint32_t k = 0; k < 2; k++) {
 		if (dp_cw_create_nth(&cw[k], &gw, k, rte_lcore_id(),
 				     (int)rte_socket_id(), NULL, 0, err,
